@@ -1,0 +1,107 @@
+// Produces a complete qdata folder (quorum-tools layout) without Docker or geth. Idempotent:
+// existing keys are kept, missing members are added, and files are rewritten only when their
+// content would change, so a second run leaves every byte (and the seed hashes) as they were.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { curve25519PublicKey, randomSecp256k1Key } from "./ethereum";
+import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
+import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
+
+export interface GenerateOptions {
+    dir: string;
+    nodeCount: number;
+    password: string;
+    chainId: number;
+    gasLimit: string;
+    scryptN?: number;
+    onProgress?: (line: string) => void;
+}
+
+/** As setup.sh funds each node's account. */
+const FUNDED_BALANCE = "1000000000000000000000000000";
+
+export function ensureGeneratedQdata(options: GenerateOptions): void {
+    const { dir, nodeCount } = options;
+    const progress = options.onProgress ?? (() => undefined);
+    makePrivateDir(dir);
+    ensureNodeKey(path.join(memberDir(dir, 0), BOOTNODE_KEY));
+    const addresses: string[] = [];
+    for (let index = 1; index <= nodeCount; index++) {
+        const member = memberDir(dir, index);
+        const created = ensureNodeKey(path.join(member, NODE_KEY));
+        addresses.push(ensureAccount(member, options));
+        ensureConstellationKeys(member);
+        progress(`[keys] node ${index}/${nodeCount} ${created ? "generated" : "kept"} (account 0x${addresses[index - 1]})`);
+    }
+    const genesis = genesisJson(addresses, options.chainId, options.gasLimit);
+    for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
+}
+
+export function genesisJson(addresses: string[], chainId: number, gasLimit: string): string {
+    const alloc = Object.fromEntries(addresses.map((address) => [`0x${address}`, { balance: FUNDED_BALANCE }]));
+    const genesis = {
+        alloc,
+        coinbase: "0x0000000000000000000000000000000000000000",
+        config: { homesteadBlock: 0, byzantiumBlock: 0, eip150Block: 0, eip155Block: 0, isQuorum: true, chainId },
+        difficulty: "0x0",
+        mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578",
+        gasLimit,
+        nonce: "0x0",
+        parentHash: "0x0000000000000000000000000000000000000000000000000000000000000000",
+        timestamp: "0x00",
+    };
+    return JSON.stringify(genesis, null, 2) + "\n";
+}
+
+function makePrivateDir(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+}
+
+function writeIfChanged(file: string, content: string): void {
+    if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return;
+    makePrivateDir(path.dirname(file));
+    fs.writeFileSync(file, content, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+}
+
+/** Returns true when a new key was made. */
+function ensureNodeKey(file: string): boolean {
+    if (fs.existsSync(file)) return false;
+    writeIfChanged(file, Buffer.from(randomSecp256k1Key()).toString("hex"));
+    return true;
+}
+
+/** Keeps the existing account; re-encrypts it when the configured password changed. Returns its address. */
+function ensureAccount(member: string, options: GenerateOptions): string {
+    const keystoreDir = path.join(member, KEYSTORE_DIR);
+    const passwordsFile = path.join(member, PASSWORDS);
+    const existing = fs.existsSync(keystoreDir) ? fs.readdirSync(keystoreDir).filter((name) => name.startsWith("UTC--")) : [];
+    const scryptN = options.scryptN ?? STANDARD_SCRYPT_N;
+    if (existing.length > 0) {
+        const file = path.join(keystoreDir, existing.sort()[0]);
+        const keystore = JSON.parse(fs.readFileSync(file, "utf8")) as KeystoreV3;
+        const oldPassword = fs.existsSync(passwordsFile) ? fs.readFileSync(passwordsFile, "utf8") : "";
+        if (oldPassword !== options.password) {
+            const privateKey = decryptKeystore(keystore, oldPassword);
+            const reencrypted = encryptKeystore(privateKey, options.password, keystore.crypto.kdfparams.n);
+            writeIfChanged(file, JSON.stringify(reencrypted));
+            writeIfChanged(passwordsFile, options.password);
+        }
+        return keystore.address;
+    }
+    const keystore = encryptKeystore(randomSecp256k1Key(), options.password, scryptN);
+    writeIfChanged(path.join(keystoreDir, keystoreFileName(keystore, new Date())), JSON.stringify(keystore));
+    writeIfChanged(passwordsFile, options.password);
+    return keystore.address;
+}
+
+function ensureConstellationKeys(member: string): void {
+    const keyFile = path.join(member, TM_KEY);
+    if (fs.existsSync(keyFile)) return;
+    const privateKey = crypto.randomBytes(32);
+    const publicKey = Buffer.from(curve25519PublicKey(privateKey)).toString("base64");
+    writeIfChanged(keyFile, JSON.stringify({ data: { bytes: privateKey.toString("base64") }, type: "unlocked" }));
+    writeIfChanged(path.join(member, TM_PUB), publicKey);
+}

@@ -1,0 +1,154 @@
+// Reads and checks a qdata folder in the quorum-tools layout (see README "qdata layout").
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { enodeIdFromPrivateKey, parsePrivateKeyHex } from "./ethereum";
+
+/** One file to copy from the local qdata folder to the node's volume, by its path relative to qdata_N. */
+export interface QdataMember {
+    /** Bootnode = 0, nodes = 1..N. */
+    index: number;
+    sourceDir: string;
+    files: string[];
+    enodeId: string;
+    /** sha256 over the seeded files' paths and bytes: changes whenever anything seeded changes. */
+    contentHash: string;
+}
+
+export interface QdataFolder {
+    bootnode: QdataMember;
+    nodes: QdataMember[];
+}
+
+export const BOOTNODE_KEY = "nodekey";
+export const NODE_KEY = "ethereum/nodekey";
+export const GENESIS = "ethereum/genesis.json";
+export const PASSWORDS = "ethereum/passwords.txt";
+export const KEYSTORE_DIR = "ethereum/keystore";
+export const TM_KEY = "constellation/tm.key";
+export const TM_PUB = "constellation/tm.pub";
+
+export function memberDir(root: string, index: number): string {
+    return path.join(root, `qdata_${index}`);
+}
+
+/** Reads qdata_0..qdata_nodeCount under root; every problem found is added to errors, named by its path. */
+export function readQdataFolder(root: string, nodeCount: number, errors: string[]): QdataFolder | undefined {
+    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+        errors.push(`qdataDir: folder ${root} does not exist (run quorum-tools examples/setup.sh, or leave qdataDir unset to generate keys)`);
+        return undefined;
+    }
+    const before = errors.length;
+    const bootnode = readBootnode(root, errors);
+    const nodes: QdataMember[] = [];
+    for (let index = 1; index <= nodeCount; index++) {
+        const node = readNode(root, index, errors);
+        if (node) nodes.push(node);
+    }
+    checkSameGenesis(root, nodeCount, errors);
+    return errors.length === before && bootnode ? { bootnode, nodes } : undefined;
+}
+
+function readBootnode(root: string, errors: string[]): QdataMember | undefined {
+    const dir = memberDir(root, 0);
+    const enodeId = readNodeKey(dir, BOOTNODE_KEY, errors);
+    return enodeId ? member(0, dir, [BOOTNODE_KEY], enodeId) : undefined;
+}
+
+function readNode(root: string, index: number, errors: string[]): QdataMember | undefined {
+    const dir = memberDir(root, index);
+    const before = errors.length;
+    const enodeId = readNodeKey(dir, NODE_KEY, errors);
+    const keystoreFiles = readKeystore(dir, errors);
+    readRequired(dir, PASSWORDS, errors);
+    checkJson(dir, GENESIS, errors, isRaftGenesis, "a genesis with config.isQuorum true and an alloc object");
+    checkJson(dir, TM_KEY, errors, isConstellationPrivateKey, 'constellation JSON {"data":{"bytes":"<base64 32-byte key>"},"type":"unlocked"}');
+    const tmPub = readRequired(dir, TM_PUB, errors);
+    if (tmPub !== undefined && !isBase64Key(tmPub.trim())) {
+        errors.push(`${path.join(dir, TM_PUB)}: must be a base64 Curve25519 public key (32 bytes)`);
+    }
+    if (errors.length > before || !enodeId) return undefined;
+    const files = [NODE_KEY, PASSWORDS, GENESIS, ...keystoreFiles, TM_KEY, TM_PUB];
+    return member(index, dir, files, enodeId);
+}
+
+function member(index: number, sourceDir: string, files: string[], enodeId: string): QdataMember {
+    const hash = crypto.createHash("sha256");
+    for (const file of files) {
+        hash.update(file).update("\0").update(fs.readFileSync(path.join(sourceDir, file))).update("\0");
+    }
+    return { index, sourceDir, files, enodeId, contentHash: hash.digest("hex") };
+}
+
+function readRequired(dir: string, file: string, errors: string[]): string | undefined {
+    const full = path.join(dir, file);
+    if (!fs.existsSync(full) || !fs.statSync(full).isFile()) {
+        errors.push(`${full}: required file is missing`);
+        return undefined;
+    }
+    return fs.readFileSync(full, "utf8");
+}
+
+function readNodeKey(dir: string, file: string, errors: string[]): string | undefined {
+    const text = readRequired(dir, file, errors);
+    if (text === undefined) return undefined;
+    const key = parsePrivateKeyHex(text);
+    if (!key) {
+        errors.push(`${path.join(dir, file)}: must be a secp256k1 private key as 64 hex characters`);
+        return undefined;
+    }
+    return enodeIdFromPrivateKey(key);
+}
+
+function readKeystore(dir: string, errors: string[]): string[] {
+    const keystore = path.join(dir, KEYSTORE_DIR);
+    const names = fs.existsSync(keystore) ? fs.readdirSync(keystore).filter((name) => name.startsWith("UTC--")) : [];
+    if (names.length === 0) {
+        errors.push(`${keystore}: needs one account file UTC--<time>--<address>`);
+        return [];
+    }
+    const files = names.sort().map((name) => `${KEYSTORE_DIR}/${name}`);
+    for (const file of files) checkJson(dir, file, errors, isKeystore, "a Web3 Secret Storage (version 3) key file");
+    return files;
+}
+
+function checkJson(dir: string, file: string, errors: string[], isValid: (value: unknown) => boolean, expected: string): void {
+    const text = readRequired(dir, file, errors);
+    if (text === undefined) return;
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        value = undefined;
+    }
+    if (!isValid(value)) errors.push(`${path.join(dir, file)}: must be ${expected}`);
+}
+
+function checkSameGenesis(root: string, nodeCount: number, errors: string[]): void {
+    const bodies = new Set<string>();
+    for (let index = 1; index <= nodeCount; index++) {
+        const file = path.join(memberDir(root, index), GENESIS);
+        if (fs.existsSync(file)) bodies.add(fs.readFileSync(file, "utf8").trim());
+    }
+    if (bodies.size > 1) errors.push(`${root}: qdata_1..qdata_${nodeCount} must share one ${GENESIS}; they differ`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isRaftGenesis(value: unknown): boolean {
+    return isRecord(value) && isRecord(value.alloc) && isRecord(value.config) && value.config.isQuorum === true;
+}
+
+function isKeystore(value: unknown): boolean {
+    return isRecord(value) && value.version === 3 && typeof value.address === "string" && isRecord(value.crypto);
+}
+
+function isBase64Key(text: string): boolean {
+    return /^[A-Za-z0-9+/]{43}=$/.test(text) && Buffer.from(text, "base64").length === 32;
+}
+
+function isConstellationPrivateKey(value: unknown): boolean {
+    return isRecord(value) && isRecord(value.data) && typeof value.data.bytes === "string" && isBase64Key(value.data.bytes);
+}
