@@ -1,0 +1,101 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResourceSpec, PullPolicy } from "../lib/config";
+import { selectorLabels, workloadLabels } from "../lib/labels";
+import { bootnodeEnode } from "../lib/networkFiles";
+import { PORTS } from "../lib/ports";
+import { QdataMember } from "../lib/qdata";
+import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../lib/workload";
+import { QdataVolume } from "./qdataVolume";
+
+export interface BootnodeArgs {
+    member: QdataMember;
+    clusterIp: string;
+    image: string;
+    imagePullPolicy: PullPolicy;
+    resources: ResourceSpec;
+    namespace: pulumi.Input<string>;
+    hostPath: string;
+    volumeSize: string;
+    minikubeProfile: string;
+    keepChainData: boolean;
+    provider: k8s.Provider;
+    /** Started only once these exist (the image load). */
+    after: pulumi.Resource[];
+}
+
+const IDENTITY = { name: "quorum-bootnode", instance: "bootnode", component: "bootnode" };
+
+/** The discovery bootnode (qdata_0) behind a fixed clusterIP, as the nodes' --bootnode names it. */
+export class Bootnode extends pulumi.ComponentResource {
+    readonly enode: string;
+    readonly storage: QdataVolume;
+    readonly service: k8s.core.v1.Service;
+    readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    constructor(name: string, args: BootnodeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kaleido:quorum:Bootnode", name, {}, opts);
+        const childOpts = { parent: this, provider: args.provider };
+        const labels = workloadLabels(IDENTITY);
+        this.enode = bootnodeEnode(args.member.enodeId, args.clusterIp);
+
+        this.storage = new QdataVolume(
+            `${name}-qdata`,
+            {
+                memberName: "qdata_0",
+                member: args.member,
+                namespace: args.namespace,
+                hostPath: args.hostPath,
+                size: args.volumeSize,
+                minikubeProfile: args.minikubeProfile,
+                keepChainData: args.keepChainData,
+                provider: args.provider,
+            },
+            { parent: this },
+        );
+        this.service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: "quorum-bootnode", namespace: args.namespace, labels },
+                spec: {
+                    clusterIP: args.clusterIp,
+                    selector: selectorLabels(IDENTITY),
+                    // Nodes must reach discovery while the bootnode is still starting.
+                    publishNotReadyAddresses: true,
+                    ports: [{ name: "discovery", protocol: "UDP", port: PORTS.bootnodeDiscovery, targetPort: PORTS.bootnodeDiscovery }],
+                },
+            },
+            childOpts,
+        );
+        this.statefulSet = new k8s.apps.v1.StatefulSet(
+            `${name}-set`,
+            {
+                metadata: { name: "bootnode-set", namespace: args.namespace, labels },
+                spec: {
+                    replicas: 1,
+                    serviceName: this.service.metadata.name,
+                    selector: { matchLabels: selectorLabels(IDENTITY) },
+                    template: {
+                        metadata: { labels, annotations: { [SEED_ANNOTATION]: this.storage.seedId } },
+                        spec: {
+                            containers: [
+                                {
+                                    name: "bootnode",
+                                    image: args.image,
+                                    imagePullPolicy: args.imagePullPolicy,
+                                    command: ["bootnode", "-nodekey", "/qdata/nodekey"],
+                                    ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
+                                    resources: args.resources,
+                                    volumeMounts: [qdataMount],
+                                },
+                            ],
+                            volumes: [qdataVolume(this.storage.claim.metadata.name)],
+                        },
+                    },
+                },
+            },
+            { ...childOpts, dependsOn: [this.storage.seed, this.storage.claim, ...args.after] },
+        );
+        this.registerOutputs({ enode: this.enode });
+    }
+}

@@ -1,0 +1,38 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "../lib/labels";
+
+export interface KubeClusterArgs {
+    kubeContext: string;
+    namespace: string;
+}
+
+/** The Kubernetes provider bound to the configured context, and the namespace everything lives in. */
+export class KubeCluster extends pulumi.ComponentResource {
+    readonly provider: k8s.Provider;
+    readonly namespace: pulumi.Output<string>;
+
+    constructor(name: string, args: KubeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kaleido:quorum:Cluster", name, {}, opts);
+        this.provider = new k8s.Provider(
+            `${name}-provider`,
+            { context: args.kubeContext, namespace: args.namespace },
+            { parent: this },
+        );
+        // "default" always exists and must not be deleted by a destroy.
+        this.namespace =
+            args.namespace === "default"
+                ? pulumi.output(args.namespace)
+                : new k8s.core.v1.Namespace(
+                      `${name}-namespace`,
+                      {
+                          metadata: {
+                              name: args.namespace,
+                              labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" },
+                          },
+                      },
+                      { parent: this, provider: this.provider },
+                  ).metadata.name;
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

@@ -1,0 +1,105 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PullPolicy, ResourceSpec } from "../lib/config";
+import { selectorLabels, workloadLabels } from "../lib/labels";
+import { PORTS } from "../lib/ports";
+
+export interface RacecourseArgs {
+    image: string;
+    imagePullPolicy: PullPolicy;
+    resources: ResourceSpec;
+    /** http://<node Service IP>:8545 */
+    rpcUrl: string;
+    wsUrl: string;
+    extraEnv: Record<string, string>;
+    ingressHost?: string;
+    ingressClassName: string;
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    /** The deployment waits for these (the image load). */
+    deploymentAfter: pulumi.Resource[];
+    /** The ingress waits for these (the ingress addon). */
+    ingressAfter: pulumi.Resource[];
+}
+
+const IDENTITY = { name: "racecourse", instance: "racecourse", component: "web" };
+
+/** The racecourse web app: Deployment, Service and an nginx Ingress routing / to port 3000. */
+export class Racecourse extends pulumi.ComponentResource {
+    readonly deployment: k8s.apps.v1.Deployment;
+    readonly service: k8s.core.v1.Service;
+    readonly ingress: k8s.networking.v1.Ingress;
+
+    constructor(name: string, args: RacecourseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kaleido:quorum:Racecourse", name, {}, opts);
+        const labels = workloadLabels(IDENTITY);
+        const childOpts = { parent: this, provider: args.provider };
+        const env = Object.entries({ QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, ...args.extraEnv }).map(([name, value]) => ({ name, value }));
+        const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
+
+        this.deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { name: "racecourse-deployment", namespace: args.namespace, labels },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: selectorLabels(IDENTITY) },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            containers: [
+                                {
+                                    name: "racecourse",
+                                    image: args.image,
+                                    imagePullPolicy: args.imagePullPolicy,
+                                    ports: [{ name: "http", containerPort: PORTS.racecourse }],
+                                    env,
+                                    readinessProbe: probe(10),
+                                    livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
+                                    resources: args.resources,
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            { ...childOpts, dependsOn: args.deploymentAfter },
+        );
+        this.service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: "racecourse-service", namespace: args.namespace, labels },
+                spec: {
+                    selector: selectorLabels(IDENTITY),
+                    ports: [{ name: "http", port: PORTS.racecourse, targetPort: PORTS.racecourse }],
+                },
+            },
+            childOpts,
+        );
+        this.ingress = new k8s.networking.v1.Ingress(
+            `${name}-ingress`,
+            {
+                metadata: { name: "racecourse-ingress", namespace: args.namespace, labels },
+                spec: {
+                    ingressClassName: args.ingressClassName,
+                    rules: [
+                        {
+                            host: args.ingressHost,
+                            http: {
+                                paths: [
+                                    {
+                                        path: "/",
+                                        pathType: "Prefix",
+                                        backend: { service: { name: this.service.metadata.name, port: { number: PORTS.racecourse } } },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            { ...childOpts, dependsOn: args.ingressAfter },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,3 @@
+import { deployQuorumNetwork } from "./lib/program";
+
+export = async () => deployQuorumNetwork(__dirname);

@@ -1,0 +1,28 @@
+// Read-only checks of the local machine, run on every preview and update (Command invokes).
+import * as command from "@pulumi/command";
+import { NetworkConfig } from "./config";
+
+function lastLine(text: string | undefined): string {
+    return (text ?? "").trim().split("\n").pop()?.trim() ?? "";
+}
+
+/** Fails, saying what to run, unless the profile runs and the context exists; returns the node IP. */
+export async function preflight(config: NetworkConfig): Promise<string> {
+    const result = await command.local.run({
+        command: "bash scripts/preflight.sh",
+        environment: { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext },
+    });
+    return lastLine(result.stdout);
+}
+
+/** Each configured image's id in the local Docker daemon ("absent" when it has none). */
+export async function localImageIds(config: NetworkConfig): Promise<Record<string, string>> {
+    const images = [...new Set(Object.values(config.images))];
+    const ids = await Promise.all(
+        images.map(async (image) => {
+            const result = await command.local.run({ command: "bash scripts/image.sh local-id", environment: { IMAGE: image } });
+            return [image, lastLine(result.stdout)] as const;
+        }),
+    );
+    return Object.fromEntries(ids);
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Delete step of the seeding Command: removes the member's host folder on the minikube node,
+# unless keepChainData is set. Only the node's copy is touched, never the local source folder.
+#
+# Environment: MINIKUBE_PROFILE, SEED_NAME, SEED_TARGET_DIR, KEEP_CHAIN_DATA (true|false)
+set -euo pipefail
+
+say() { echo "wipe-qdata[${SEED_NAME:-?}]: $*"; }
+
+if [ "${KEEP_CHAIN_DATA:-false}" = "true" ]; then
+    say "keeping $SEED_TARGET_DIR (keepChainData is true)"
+    exit 0
+fi
+
+command -v minikube >/dev/null || { say "minikube is not on PATH; install it to wipe $SEED_TARGET_DIR" >&2; exit 1; }
+host_state="$(minikube -p "$MINIKUBE_PROFILE" status --format '{{.Host}}' 2>/dev/null || true)"
+case "$host_state" in
+Running) ;;
+"" | *Nonexistent* | *"not found"*)
+    say "minikube profile $MINIKUBE_PROFILE no longer exists; nothing to wipe"
+    exit 0
+    ;;
+*)
+    say "minikube profile $MINIKUBE_PROFILE is not running (host: $host_state); run 'minikube start -p $MINIKUBE_PROFILE', then 'pulumi destroy' again" >&2
+    exit 1
+    ;;
+esac
+
+minikube -p "$MINIKUBE_PROFILE" ssh -- sudo rm -rf "$SEED_TARGET_DIR"
+say "removed $MINIKUBE_PROFILE:$SEED_TARGET_DIR"
