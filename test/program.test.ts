@@ -1,0 +1,177 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { FakeHost } from "./support/fakeHost";
+import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+
+function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((resource) => resource.type === type);
+}
+
+function named(run: ProgramRun, name: string): RecordedResource {
+    const found = run.resources.find((resource) => resource.name === name);
+    assert.ok(found, `no resource named ${name}; have ${run.resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+const SERVICE = "kubernetes:core/v1:Service";
+const COMMAND = "command:local:Command";
+
+describe("stack program under mocks", function () {
+    this.timeout(60_000);
+
+    for (const { stack, nodeCount, namespace, bootnodeIp, nodeServiceIp, hostRoot } of [
+        { stack: "dev", nodeCount: 5, namespace: "quorum", bootnodeIp: "10.96.0.100", nodeServiceIp: "10.96.0.99", hostRoot: "/data" },
+        { stack: "small", nodeCount: 3, namespace: "quorum-small", bootnodeIp: "10.96.1.100", nodeServiceIp: "10.96.1.99", hostRoot: "/data/quorum-small" },
+    ]) {
+        describe(`${stack} stack`, () => {
+            let fake: FakeHost;
+            let run: ProgramRun;
+            let projectDir: string;
+
+            before(async () => {
+                fake = new FakeHost();
+                projectDir = makeProjectDir();
+                pregenerateKeys(projectDir, stack, nodeCount);
+                run = await runProgram({ stack, fake, projectDir });
+            });
+            after(() => {
+                fake.dispose();
+                fs.rmSync(projectDir, { recursive: true, force: true });
+            });
+
+            it("declares a bootnode and one StatefulSet per node, each on its own PVC", () => {
+                const sets = ofType(run, STATEFUL_SET).map((set) => set.inputs.metadata.name).sort();
+                assert.deepEqual(sets, ["bootnode-set", ...Array.from({ length: nodeCount }, (_, i) => `node-set-${i + 1}`)].sort());
+                const claims = ofType(run, "kubernetes:core/v1:PersistentVolumeClaim");
+                assert.equal(claims.length, nodeCount + 1);
+                for (const claim of claims) {
+                    assert.equal(claim.inputs.metadata.namespace, namespace);
+                    assert.equal(claim.inputs.spec.volumeName, `${namespace}-${claim.inputs.metadata.name}`);
+                }
+            });
+
+            it("puts each member's PV at its host folder, reserved for its claim", () => {
+                const volumes = ofType(run, "kubernetes:core/v1:PersistentVolume");
+                assert.equal(volumes.length, nodeCount + 1);
+                for (let index = 0; index <= nodeCount; index++) {
+                    const volume = volumes.find((v) => v.inputs.metadata.name === `${namespace}-qdata-${index}`);
+                    assert.ok(volume, `PV for qdata_${index}`);
+                    assert.deepEqual(volume.inputs.spec.hostPath, { path: `${hostRoot}/qdata_${index}`, type: "DirectoryOrCreate" });
+                    assert.deepEqual(volume.inputs.spec.claimRef, { namespace, name: `qdata-${index}` });
+                    assert.equal(volume.inputs.spec.persistentVolumeReclaimPolicy, "Retain");
+                }
+            });
+
+            it("starts every StatefulSet only after its seeding Command and its PVC", () => {
+                for (const set of ofType(run, STATEFUL_SET)) {
+                    const member = set.name.replace(/-set$/, "");
+                    assert.ok(set.dependsOn.includes(`${member}-qdata-seed`), `${set.name} depends on ${set.dependsOn}`);
+                    assert.ok(set.dependsOn.includes(`${member}-qdata-pvc`), `${set.name} depends on ${set.dependsOn}`);
+                    const seed = named(run, `${member}-qdata-seed`);
+                    assert.equal(set.inputs.spec.template.metadata.annotations["kaleido.io/seed-id"], seed.inputs.environment.SEED_ID);
+                }
+            });
+
+            it("gives the bootnode its fixed clusterIP on UDP 30301 and runs bootnode on its key", () => {
+                const service = named(run, "quorum-bootnode-service");
+                assert.equal(service.inputs.spec.clusterIP, bootnodeIp);
+                assert.deepEqual(
+                    service.inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`),
+                    ["UDP/30301"],
+                );
+                const container = named(run, "quorum-bootnode-set").inputs.spec.template.spec.containers[0];
+                assert.deepEqual(container.command, ["bootnode", "-nodekey", "/qdata/nodekey"]);
+                assert.equal(container.imagePullPolicy, "IfNotPresent");
+            });
+
+            it("gives each node a Service on its own clusterIP with every peer port, selecting only that node", () => {
+                for (let index = 1; index <= nodeCount; index++) {
+                    const service = named(run, `quorum-node-${index}-service`);
+                    assert.equal(service.inputs.spec.clusterIP, run.outputs.nodes[index - 1].ip);
+                    assert.equal(service.inputs.spec.publishNotReadyAddresses, true);
+                    const ports = service.inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`).sort();
+                    assert.deepEqual(ports, ["TCP/30303", "TCP/50400", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort());
+                    const podLabels = named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.labels;
+                    for (const [key, value] of Object.entries(service.inputs.spec.selector)) assert.equal(podLabels[key], value);
+                    const other = named(run, `quorum-node-${(index % nodeCount) + 1}-set`).inputs.spec.template.metadata.labels;
+                    if (nodeCount > 1) assert.ok(Object.entries(service.inputs.spec.selector).some(([key, value]) => other[key] !== value));
+                }
+            });
+
+            it("runs start.sh against the bootnode enode derived from qdata_0/nodekey", () => {
+                const quorum = named(run, "quorum-node-1-set").inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum");
+                assert.deepEqual(quorum.args, ["start.sh", `--bootnode=${run.outputs.bootnodeEnode}`, "--raftInit", "--networkid", "2018"]);
+                assert.match(run.outputs.bootnodeEnode, new RegExp(`^enode://[0-9a-f]{128}@${bootnodeIp.replace(/\./g, "\\.")}:30301$`));
+            });
+
+            it("probes the quorum rpc port and constellation's upcheck, within resource limits", () => {
+                const containers = named(run, "quorum-node-2-set").inputs.spec.template.spec.containers;
+                const byName = Object.fromEntries(containers.map((c: { name: string }) => [c.name, c]));
+                assert.deepEqual(byName.quorum.readinessProbe.tcpSocket, { port: 8545 });
+                assert.deepEqual(byName.quorum.livenessProbe.tcpSocket, { port: 8545 });
+                assert.deepEqual(byName.constellation.readinessProbe.httpGet, { path: "/upcheck", port: 9000 });
+                assert.deepEqual(byName.quorum.resources, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+                for (const container of containers) assert.deepEqual(container.volumeMounts, [{ name: "qdata", mountPath: "/qdata" }]);
+            });
+
+            it("balances rpc and ws over all nodes at the node Service IP", () => {
+                const service = named(run, "quorum-node-service");
+                assert.equal(service.inputs.spec.clusterIP, nodeServiceIp);
+                assert.deepEqual(service.inputs.spec.ports.map((p: { port: number }) => p.port), [8545, 8546]);
+                for (let index = 1; index <= nodeCount; index++) {
+                    const podLabels = named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.labels;
+                    for (const [key, value] of Object.entries(service.inputs.spec.selector)) assert.equal(podLabels[key], value);
+                }
+                const racecourseLabels = named(run, "quorum-racecourse-deployment").inputs.spec.template.metadata.labels;
+                assert.ok(Object.entries(service.inputs.spec.selector).some(([key, value]) => racecourseLabels[key] !== value));
+                assert.equal(run.outputs.rpcEndpoint, `http://${nodeServiceIp}:8545`);
+            });
+
+            it("routes / through an nginx Ingress to racecourse port 3000, and points racecourse at the node Service", () => {
+                const ingress = named(run, "quorum-racecourse-ingress");
+                assert.equal(ingress.inputs.spec.ingressClassName, "nginx");
+                const rulePath = ingress.inputs.spec.rules[0].http.paths[0];
+                assert.equal(rulePath.path, "/");
+                assert.deepEqual(rulePath.backend.service, { name: "racecourse-service", port: { number: 3000 } });
+                assert.ok(ingress.dependsOn.includes("quorum-minikube-ingress-addon"));
+                const container = named(run, "quorum-racecourse-deployment").inputs.spec.template.spec.containers[0];
+                assert.deepEqual(container.env.find((e: { name: string }) => e.name === "QUORUM_RPC_URL"), { name: "QUORUM_RPC_URL", value: `http://${nodeServiceIp}:8545` });
+                assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: 3000 });
+            });
+
+            it("binds every Kubernetes resource to the stack's provider and labels it", () => {
+                const provider = ofType(run, "pulumi:providers:kubernetes");
+                assert.equal(provider.length, 1);
+                assert.equal(provider[0].inputs.context, "minikube");
+                assert.equal(provider[0].inputs.namespace, namespace);
+                for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
+                    assert.equal(resource.inputs.metadata.labels["app.kubernetes.io/part-of"], "kaleido-quorum", resource.name);
+                    assert.equal(resource.inputs.metadata.labels["app.kubernetes.io/managed-by"], "pulumi", resource.name);
+                }
+            });
+
+            it("exports the endpoints and addresses, and nothing secret", () => {
+                assert.equal(run.outputs.namespace, namespace);
+                assert.equal(run.outputs.nodes.length, nodeCount);
+                assert.equal(run.outputs.minikubeIp, "192.168.49.2");
+                const text = JSON.stringify(run.outputs);
+                for (const secret of secretValues(projectDir, stack)) assert.ok(!text.includes(secret), "an output holds key material");
+                const commands = JSON.stringify(ofType(run, COMMAND).map((c) => c.inputs));
+                for (const secret of secretValues(projectDir, stack)) assert.ok(!commands.includes(secret), "a Command input holds key material");
+            });
+        });
+    }
+});
+
+/** Private keys as they appear in the generated files: nodekeys and constellation keys. */
+function secretValues(projectDir: string, stack: string): string[] {
+    const root = `${projectDir}/.keys/${stack}`;
+    const values: string[] = [fs.readFileSync(`${root}/qdata_0/nodekey`, "utf8")];
+    for (const member of fs.readdirSync(root).filter((name) => name !== "qdata_0")) {
+        values.push(fs.readFileSync(`${root}/${member}/ethereum/nodekey`, "utf8"));
+        values.push(JSON.parse(fs.readFileSync(`${root}/${member}/constellation/tm.key`, "utf8")).data.bytes);
+    }
+    return values;
+}

@@ -1,0 +1,97 @@
+// Runs the real stack program in-process under Pulumi's mock engine. Command invokes (preflight,
+// image ids) really execute, against the FakeHost, as the Command provider would run them.
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { deployQuorumNetwork, StackOutputs } from "../../lib/program";
+import { FakeHost, REPO_ROOT } from "./fakeHost";
+
+export const PROJECT = "kaleido-quorum";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    /** Names of the resources in its dependsOn option. */
+    dependsOn: string[];
+    parent?: string;
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Resolved<StackOutputs>;
+}
+
+type Resolved<T> = { [K in keyof T]: T[K] extends pulumi.Output<infer U> ? U : T[K] };
+
+/** Stack config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. */
+export function stackConfig(stack: string): Record<string, string> {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    return Object.fromEntries(
+        Object.entries(parsed.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+export interface RunOptions {
+    stack: string;
+    /** Extra or overriding config, keys without the project prefix. */
+    config?: Record<string, string>;
+    secrets?: Record<string, string>;
+    fake: FakeHost;
+    projectDir: string;
+}
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const recorded = new Map<string, { type: string; name: string; inputs: Record<string, any> }>();
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args) {
+            recorded.set(args.name, { type: args.type, name: args.name, inputs: args.inputs });
+            return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call(args) {
+            if (args.token !== "command:local:run") return {};
+            const inputs = args.inputs as { command: string; environment?: Record<string, string> };
+            const result = options.fake.sh(inputs.command, inputs.environment ?? {});
+            if (result.status !== 0) {
+                // The engine reports a failed invoke through the gRPC error's details.
+                const message = `exit ${result.status}: ${result.stderr}`;
+                throw Object.assign(new Error(message), { details: message });
+            }
+            return { command: inputs.command, stdout: result.stdout, stderr: result.stderr };
+        },
+    };
+    const config: Record<string, string> = { ...stackConfig(options.stack) };
+    for (const [key, value] of Object.entries({ ...options.config, ...options.secrets })) config[`${PROJECT}:${key}`] = value;
+    pulumi.runtime.setAllConfig(config, Object.keys(options.secrets ?? {}).map((key) => `${PROJECT}:${key}`));
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
+
+    const names = new Map<pulumi.Resource, string>();
+    const options_ = new Map<string, { dependsOn: pulumi.Resource[]; parent?: pulumi.Resource }>();
+    const all: pulumi.Resource[] = [];
+    const record: pulumi.ResourceTransformation = (args) => {
+        names.set(args.resource, args.name);
+        all.push(args.resource);
+        const deps = args.opts.dependsOn;
+        options_.set(args.name, { dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[], parent: args.opts.parent });
+        return undefined;
+    };
+    const outputs = await deployQuorumNetwork(options.projectDir, { transformations: [record] });
+    await Promise.all(all.map((resource) => promiseOf(resource.urn)));
+    const namespace = await promiseOf(outputs.namespace);
+
+    const resources = [...recorded.values()].map((resource): RecordedResource => {
+        const opts = options_.get(resource.name);
+        return {
+            ...resource,
+            dependsOn: (opts?.dependsOn ?? []).map((dep) => names.get(dep) ?? "?"),
+            parent: opts?.parent && names.get(opts.parent),
+        };
+    });
+    return { resources, outputs: { ...outputs, namespace } };
+}
