@@ -16,3 +16,23 @@ export function pregenerateKeys(projectDir: string, stack: string, nodeCount: nu
     ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     return dir;
 }
+
+/**
+ * A qdata folder as quorum-tools examples/setup.sh leaves it: keys plus network files that name
+ * its docker-compose addresses (172.13.0.x), a logs folder and an empty geth folder.
+ */
+export function makeQuorumToolsFolder(nodeCount: number): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
+    ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+    const composeEnodes = Array.from({ length: nodeCount }, (_, i) => `enode://${"ab".repeat(64)}@172.13.0.${2 * i + 3}:30303?discport=0&raftport=50400`);
+    for (let index = 1; index <= nodeCount; index++) {
+        const member = path.join(dir, `qdata_${index}`);
+        fs.writeFileSync(path.join(member, "ethereum/static-nodes.json"), JSON.stringify(composeEnodes));
+        fs.writeFileSync(path.join(member, "ethereum/permissioned-nodes.json"), JSON.stringify(composeEnodes));
+        fs.writeFileSync(path.join(member, "constellation/tm.conf"), `url = "http://172.13.0.${2 * index}:9000/"\n`);
+        fs.mkdirSync(path.join(member, "ethereum/geth"), { recursive: true });
+        fs.mkdirSync(path.join(member, "logs"), { recursive: true });
+        fs.writeFileSync(path.join(member, "logs/dummy.txt"), "");
+    }
+    return dir;
+}

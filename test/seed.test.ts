@@ -1,0 +1,205 @@
+import { strict as assert } from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { FakeHost, RunResult } from "./support/fakeHost";
+import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { makeQuorumToolsFolder } from "./support/workspace";
+
+const NODE_COUNT = 3;
+
+/** Every file below dir: relative path -> sha256 and mode. */
+function snapshot(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (current: string) => {
+        for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+            const full = path.join(current, entry.name);
+            const stat = fs.statSync(full);
+            const key = path.relative(dir, full);
+            if (entry.isDirectory()) {
+                out[`${key}/`] = (stat.mode & 0o777).toString(8);
+                walk(full);
+            } else {
+                out[key] = `${(stat.mode & 0o777).toString(8)} ${crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex")} ${stat.mtimeMs}`;
+            }
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+function mode(file: string): string {
+    return (fs.statSync(file).mode & 0o777).toString(8);
+}
+
+describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", function () {
+    this.timeout(60_000);
+    let fake: FakeHost;
+    let source: string;
+    let run: ProgramRun;
+    const outputs: string[] = [];
+
+    const seedOf = (member: number): RecordedResource => {
+        const name = member === 0 ? "quorum-bootnode-qdata-seed" : `quorum-node-${member}-qdata-seed`;
+        const found = run.resources.find((resource) => resource.name === name);
+        assert.ok(found, name);
+        return found;
+    };
+    /** Runs a Command step exactly as the Command provider would: its command line, its environment. */
+    const runStep = (member: number, step: "create" | "delete", override: Record<string, string> = {}): RunResult => {
+        const seed = seedOf(member);
+        const result = fake.sh(seed.inputs[step], { ...seed.inputs.environment, ...override });
+        outputs.push(result.stdout, result.stderr);
+        return result;
+    };
+    const target = (member: number) => fake.nodePath(`/data/qdata_${member}`);
+
+    before(async () => {
+        fake = new FakeHost();
+        source = makeQuorumToolsFolder(NODE_COUNT);
+        run = await runProgram({ stack: "small", fake, projectDir: source, config: { qdataDir: source, hostPathRoot: "/data" } });
+    });
+    after(() => {
+        // No run may print key material: node keys, constellation private keys, keystore ciphertext.
+        const printed = outputs.join("\n");
+        for (let member = 1; member <= NODE_COUNT; member++) {
+            const dir = path.join(source, `qdata_${member}`);
+            assert.ok(!printed.includes(fs.readFileSync(path.join(dir, "ethereum/nodekey"), "utf8")), "a nodekey was printed");
+            assert.ok(!printed.includes(JSON.parse(fs.readFileSync(path.join(dir, "constellation/tm.key"), "utf8")).data.bytes), "tm.key was printed");
+        }
+        fake.dispose();
+        fs.rmSync(source, { recursive: true, force: true });
+    });
+
+    it("lays every member's files with their content", () => {
+        for (let member = 0; member <= NODE_COUNT; member++) assert.equal(runStep(member, "create").status, 0);
+        assert.equal(fs.readFileSync(path.join(target(0), "nodekey"), "utf8"), fs.readFileSync(path.join(source, "qdata_0/nodekey"), "utf8"));
+        for (let member = 1; member <= NODE_COUNT; member++) {
+            for (const file of seedOf(member).inputs.environment.SEED_FILES.split("\n")) {
+                assert.deepEqual(fs.readFileSync(path.join(target(member), file)), fs.readFileSync(path.join(source, `qdata_${member}`, file)), file);
+            }
+            assert.ok(fs.statSync(path.join(target(member), "logs")).isDirectory());
+        }
+    });
+
+    it("keeps keys owner-only and public files readable", () => {
+        const node = target(1);
+        assert.equal(mode(path.join(node, "ethereum/nodekey")), "600");
+        assert.equal(mode(path.join(node, "constellation/tm.key")), "600");
+        assert.equal(mode(path.join(node, "ethereum/passwords.txt")), "600");
+        assert.equal(mode(path.join(node, "ethereum/keystore")), "700");
+        assert.equal(mode(path.join(node, "ethereum/genesis.json")), "644");
+        assert.equal(mode(path.join(node, "constellation/tm.pub")), "644");
+        assert.equal(mode(path.join(target(0), "nodekey")), "600");
+    });
+
+    it("rewrites static-nodes, permissioned-nodes and tm.conf to the cluster IPs", () => {
+        const ips = run.outputs.nodes.map((node) => node.ip);
+        assert.deepEqual(ips, ["10.96.1.101", "10.96.1.102", "10.96.1.103"]);
+        for (let member = 1; member <= NODE_COUNT; member++) {
+            const staticNodes = JSON.parse(fs.readFileSync(path.join(target(member), "ethereum/static-nodes.json"), "utf8"));
+            assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
+            assert.deepEqual(fs.readFileSync(path.join(target(member), "ethereum/permissioned-nodes.json"), "utf8"), JSON.stringify(staticNodes, null, 2) + "\n");
+            const tmConf = fs.readFileSync(path.join(target(member), "constellation/tm.conf"), "utf8");
+            assert.match(tmConf, new RegExp(`^url = "http://${ips[member - 1].replace(/\./g, "\\.")}:9000/"$`, "m"));
+            assert.match(tmConf, new RegExp(`^othernodes = \\[${ips.map((ip) => `"http://${ip.replace(/\./g, "\\.")}:9000/"`).join(", ")}\\]$`, "m"));
+            assert.match(tmConf, /^socket = "\/qdata\/constellation\/tm.ipc"$/m);
+            assert.match(tmConf, /^privatekeys = \["\/qdata\/constellation\/tm.key"\]$/m);
+            assert.ok(!fs.readdirSync(path.join(target(member), "ethereum")).join().includes("172.13"));
+            for (const file of ["ethereum/static-nodes.json", "constellation/tm.conf"]) {
+                assert.ok(!fs.readFileSync(path.join(target(member), file), "utf8").includes("172.13."), `${file} still names a docker-compose IP`);
+            }
+        }
+        for (const node of run.outputs.nodes) {
+            const index = run.outputs.nodes.indexOf(node) + 1;
+            const nodekeyEnode = node.enode.slice("enode://".length, "enode://".length + 128);
+            assert.equal(seedOf(index).inputs.environment.SEED_ID.length, 64);
+            assert.match(nodekeyEnode, /^[0-9a-f]{128}$/);
+        }
+    });
+
+    it("changes nothing when run again with the same input", () => {
+        const before = snapshot(fake.nodePath("/data"));
+        const result = runStep(2, "create");
+        assert.equal(result.status, 0);
+        assert.match(result.stdout, /unchanged/);
+        assert.deepEqual(snapshot(fake.nodePath("/data")), before);
+    });
+
+    it("drops chain data of an earlier seed when what it seeds changed", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata");
+        fs.mkdirSync(chaindata, { recursive: true });
+        fs.writeFileSync(path.join(chaindata, "000001.log"), "blocks of the old genesis");
+        const result = runStep(2, "create", { SEED_ID: "0".repeat(64) });
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(!fs.existsSync(chaindata), "old chain data survived a re-seed");
+        assert.ok(fs.existsSync(path.join(target(2), "ethereum/genesis.json")));
+        assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "0".repeat(64));
+    });
+
+    it("moves aside, never deletes, a folder it did not seed", () => {
+        const foreign = path.join(target(3), "hand-copied.txt");
+        fs.rmSync(path.join(target(3), ".kaleido-seed-id"));
+        fs.writeFileSync(foreign, "from the manual setup");
+        const result = runStep(3, "create");
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /moved the folder's earlier content to \S*\/data\/qdata_3\.before-kaleido-quorum\.\d+/);
+        const backups = fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_3.before-kaleido-quorum."));
+        assert.equal(backups.length, 1);
+        assert.equal(fs.readFileSync(path.join(fake.nodePath("/data"), backups[0], "hand-copied.txt"), "utf8"), "from the manual setup");
+        assert.ok(fs.existsSync(path.join(target(3), "ethereum/nodekey")));
+    });
+
+    it("fails loudly, naming the file, when a required file is missing", () => {
+        const missing = path.join(source, "qdata_1/constellation/tm.pub");
+        const saved = fs.readFileSync(missing);
+        fs.rmSync(missing);
+        try {
+            const result = runStep(1, "create", { SEED_ID: "1".repeat(64) });
+            assert.notEqual(result.status, 0);
+            assert.match(result.stderr, new RegExp(`required file ${missing.replace(/[.]/g, "\\.")} is missing`));
+        } finally {
+            fs.writeFileSync(missing, saved);
+        }
+    });
+
+    it("fails naming the folder when the source folder is gone", () => {
+        const result = runStep(1, "create", { SEED_SOURCE_DIR: path.join(source, "qdata_9") });
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /source folder .*qdata_9 does not exist/);
+    });
+
+    describe("delete step (scripts/wipe-qdata.sh)", () => {
+        it("keeps the host folder when keepChainData is true", () => {
+            const result = runStep(1, "delete", { KEEP_CHAIN_DATA: "true" });
+            assert.equal(result.status, 0);
+            assert.ok(fs.existsSync(path.join(target(1), "ethereum/nodekey")));
+        });
+
+        it("fails, saying what to run, when the profile is stopped", () => {
+            fake.setHost("Stopped");
+            const result = runStep(1, "delete");
+            fake.setHost("Running");
+            assert.notEqual(result.status, 0);
+            assert.match(result.stderr, /minikube start -p minikube/);
+            assert.ok(fs.existsSync(target(1)));
+        });
+
+        it("wipes the host folder, and never the local source folder", () => {
+            const sourceBefore = snapshot(source);
+            const result = runStep(1, "delete");
+            assert.equal(result.status, 0, result.stderr);
+            assert.ok(!fs.existsSync(target(1)), "host folder survived");
+            assert.ok(fs.existsSync(target(2)), "another member's folder was wiped");
+            assert.deepEqual(snapshot(source), sourceBefore);
+        });
+
+        it("succeeds with nothing to do when the profile was deleted", () => {
+            fake.setHost("Nonexistent");
+            const result = runStep(2, "delete");
+            fake.setHost("Running");
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /no longer exists/);
+        });
+    });
+});
