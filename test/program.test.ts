@@ -15,7 +15,6 @@ function named(run: ProgramRun, name: string): RecordedResource {
 }
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
-const SERVICE = "kubernetes:core/v1:Service";
 const COMMAND = "command:local:Command";
 
 describe("stack program under mocks", function () {

@@ -1,0 +1,180 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, ConfigError, DEFAULTS, NetworkConfig, RawConfig, validateConfig } from "../lib/config";
+import { deployQuorumNetwork } from "../lib/program";
+import { REPO_ROOT } from "./support/fakeHost";
+import { makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
+
+const CONTEXT = { project: "kaleido-quorum", stack: "test", projectDir: "/home/user/kaleido-quorum" };
+
+function problemsOf(raw: RawConfig, context = CONTEXT): string[] {
+    try {
+        validateConfig(raw, context);
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, String(error));
+        return error.problems;
+    }
+    assert.fail("config was accepted");
+}
+
+describe("config validation", () => {
+    it("accepts the defaults: 5 generated nodes at the seed's addresses", () => {
+        const config: NetworkConfig = validateConfig({}, CONTEXT);
+        assert.equal(config.nodeCount, 5);
+        assert.deepEqual(config.nodeIps, ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"]);
+        assert.deepEqual(config.qdata, { kind: "generated", dir: "/home/user/kaleido-quorum/.keys/test", password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" });
+        assert.equal(config.imagePullPolicy, "IfNotPresent");
+        assert.deepEqual(config.resources.quorum, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+    });
+
+    it("reads values the way the Pulumi CLI passes them: strings, and JSON for lists", () => {
+        const config = validateConfig(
+            { nodeCount: "3", nodeIps: '["10.96.5.1","10.96.5.2","10.96.5.3"]', racecourseEnv: '["A=1","B=x=y"]', keepChainData: "true", ingressHost: "race.local" },
+            CONTEXT,
+        );
+        assert.deepEqual(config.nodeIps, ["10.96.5.1", "10.96.5.2", "10.96.5.3"]);
+        assert.deepEqual(config.racecourseEnv, { A: "1", B: "x=y" });
+        assert.equal(config.keepChainData, true);
+        assert.equal(config.ingressHost, "race.local");
+    });
+
+    const cases: [string, RawConfig, RegExp][] = [
+        ["node count below 1", { nodeCount: "0" }, /^nodeCount: "0" must be a whole number from 1 to 50$/],
+        ["node count not a number", { nodeCount: "five" }, /^nodeCount: "five" must be a whole number from 1 to 50$/],
+        ["an IP outside the service CIDR", { bootnodeIp: "192.168.1.10" }, /^bootnodeIp: 192\.168\.1\.10 must lie inside serviceCidr 10\.96\.0\.0\/12/],
+        ["the apiserver's first address", { nodeServiceIp: "10.96.0.1" }, /^nodeServiceIp: 10\.96\.0\.1 must lie inside serviceCidr/],
+        ["a malformed IP", { nodeServiceIp: "10.96.0.300" }, /^nodeServiceIp: "10\.96\.0\.300" must be an IPv4 address$/],
+        ["duplicate IPs", { nodeServiceIp: "10.96.0.101" }, /^nodeIps \(derived from bootnodeIp\) for node 1: 10\.96\.0\.101 is already used by nodeServiceIp/],
+        ["a node IP list of the wrong length", { nodeIps: '["10.96.5.1"]' }, /^nodeIps: lists 1 addresses but nodeCount is 5/],
+        ["a bad CIDR", { serviceCidr: "10.96.0.0/33" }, /^serviceCidr: "10\.96\.0\.0\/33" must be an IPv4 CIDR/],
+        ["an empty image", { quorumImage: " " }, /^quorumImage: must not be empty$/],
+        ["an unknown pull policy", { imagePullPolicy: "Sometimes" }, /^imagePullPolicy: "Sometimes" must be one of Always, IfNotPresent, Never$/],
+        ["a relative host path", { hostPathRoot: "data" }, /^hostPathRoot: "data" must be an absolute path/],
+        ["the root host path", { hostPathRoot: "/" }, /^hostPathRoot: "\/" must be an absolute path/],
+        ["a request above its limit", { quorumMemory: "2Gi:1Gi" }, /^quorumMemory: request 2Gi must not exceed limit 1Gi$/],
+        ["a resource without a limit", { racecourseCpu: "100m" }, /^racecourseCpu: "100m" must be request:limit CPU quantities such as 250m:1$/],
+        ["a bad namespace", { namespace: "Quorum_Net" }, /^namespace: "Quorum_Net" must be a DNS label/],
+        ["a non-boolean switch", { loadImages: "yes" }, /^loadImages: "yes" must be true or false$/],
+        ["a bad env entry", { racecourseEnv: '["1X=2"]' }, /^racecourseEnv: "1X=2" must be NAME=value/],
+        ["a bad gas limit", { gasLimit: "lots" }, /^gasLimit: "lots" must be a hex quantity/],
+        ["a bad volume size", { volumeSize: "1GB" }, /^volumeSize: "1GB" must be a size such as 512Mi or 1Gi$/],
+        ["a bad ingress host", { ingressHost: "Race Course" }, /^ingressHost: "Race Course" must be a lower-case DNS name/],
+        ["a missing qdata folder", { qdataDir: "/nowhere/qdata" }, /^qdataDir: folder \/nowhere\/qdata does not exist/],
+    ];
+    for (const [what, raw, expected] of cases) {
+        it(`rejects ${what}, naming the key and what is allowed`, () => {
+            const problems = problemsOf(raw);
+            assert.ok(problems.some((problem) => expected.test(problem)), `got:\n${problems.join("\n")}`);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        const problems = problemsOf({ nodeCount: "0", imagePullPolicy: "Sometimes", hostPathRoot: "data", loadImages: "maybe" });
+        assert.equal(problems.length, 4, problems.join("\n"));
+    });
+
+    describe("a qdata folder from quorum-tools", () => {
+        let dir: string;
+        before(() => {
+            dir = makeQuorumToolsFolder(2);
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("is read with every member's enode and seed files", () => {
+            const config = validateConfig({ qdataDir: dir, nodeCount: "2" }, CONTEXT);
+            assert.equal(config.qdata.kind, "folder");
+            if (config.qdata.kind !== "folder") return;
+            assert.equal(config.qdata.folder.nodes.length, 2);
+            assert.match(config.qdata.folder.bootnode.enodeId, /^[0-9a-f]{128}$/);
+            assert.ok(config.qdata.folder.nodes[0].files.includes("ethereum/genesis.json"));
+            assert.ok(!config.qdata.folder.nodes[0].files.includes("ethereum/static-nodes.json"), "network files are rendered, not copied");
+        });
+
+        it("names each missing or malformed file", () => {
+            const nodekey = path.join(dir, "qdata_1/ethereum/nodekey");
+            const tmPub = path.join(dir, "qdata_2/constellation/tm.pub");
+            const saved = [fs.readFileSync(nodekey), fs.readFileSync(tmPub)];
+            fs.writeFileSync(nodekey, "not-hex");
+            fs.rmSync(tmPub);
+            try {
+                const problems = problemsOf({ qdataDir: dir, nodeCount: "3" });
+                assert.ok(problems.includes(`${nodekey}: must be a secp256k1 private key as 64 hex characters`), problems.join("\n"));
+                assert.ok(problems.includes(`${tmPub}: required file is missing`), problems.join("\n"));
+                assert.ok(problems.includes(`${path.join(dir, "qdata_3/ethereum/nodekey")}: required file is missing`), problems.join("\n"));
+            } finally {
+                fs.writeFileSync(nodekey, saved[0]);
+                fs.writeFileSync(tmPub, saved[1]);
+            }
+        });
+
+        it("rejects members whose genesis files differ", () => {
+            const genesis = path.join(dir, "qdata_2/ethereum/genesis.json");
+            const saved = fs.readFileSync(genesis, "utf8");
+            fs.writeFileSync(genesis, saved.replace("3543006677", "1"));
+            try {
+                assert.ok(problemsOf({ qdataDir: dir, nodeCount: "2" }).some((problem) => /must share one ethereum\/genesis\.json/.test(problem)));
+            } finally {
+                fs.writeFileSync(genesis, saved);
+            }
+        });
+    });
+
+    it("creates nothing when the config is bad", async () => {
+        let created = 0;
+        let invoked = 0;
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    created++;
+                    return { id: "id", state: args.inputs };
+                },
+                call: () => {
+                    invoked++;
+                    return {};
+                },
+            },
+            "kaleido-quorum",
+            "bad",
+            false,
+        );
+        pulumi.runtime.setAllConfig({ "kaleido-quorum:nodeCount": "0", "kaleido-quorum:bootnodeIp": "1.2.3.4" }, []);
+        const projectDir = makeProjectDir();
+        await assert.rejects(deployQuorumNetwork(projectDir), (error: Error) => /nodeCount/.test(error.message) && /bootnodeIp/.test(error.message));
+        assert.equal(created, 0);
+        assert.equal(invoked, 0, "preflight ran before config was checked");
+        assert.ok(!fs.existsSync(path.join(projectDir, ".keys")), "keys were generated for a bad config");
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+});
+
+describe("Pulumi.yaml config declarations", () => {
+    type Declaration = { type: string; default: unknown; description: string; items?: { type: string } };
+    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> };
+
+    it("declare exactly the keys the program reads, with the program's defaults", () => {
+        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+        for (const key of CONFIG_KEYS) {
+            const declaration = project.config[key];
+            assert.ok(declaration.description.length > 10, `${key} needs a description`);
+            assert.deepEqual(declaration.default, DEFAULTS[key], `${key} default`);
+            const expectedType = Array.isArray(DEFAULTS[key]) ? "array" : typeof DEFAULTS[key] === "number" ? "integer" : typeof DEFAULTS[key];
+            assert.equal(declaration.type, expectedType, `${key} type`);
+        }
+    });
+
+    it("let every example stack's values pass validation", () => {
+        for (const file of fs.readdirSync(REPO_ROOT).filter((name) => /^Pulumi\.[\w-]+\.yaml$/.test(name))) {
+            const stack = yaml.load(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config: Record<string, unknown> };
+            const raw: RawConfig = {};
+            for (const [key, value] of Object.entries(stack.config)) {
+                const short = key.replace(/^kaleido-quorum:/, "");
+                assert.ok((CONFIG_KEYS as string[]).includes(short), `${file}: unknown key ${key}`);
+                raw[short as keyof RawConfig] = typeof value === "string" ? value : JSON.stringify(value);
+            }
+            assert.doesNotThrow(() => validateConfig(raw, CONTEXT), file);
+        }
+    });
+});
