@@ -21,19 +21,21 @@ export interface GenerateOptions {
 /** As setup.sh funds each node's account. */
 const FUNDED_BALANCE = "1000000000000000000000000000";
 
-export function ensureGeneratedQdata(options: GenerateOptions): void {
+export async function ensureGeneratedQdata(options: GenerateOptions): Promise<void> {
     const { dir, nodeCount } = options;
     const progress = options.onProgress ?? (() => undefined);
     makePrivateDir(dir);
     ensureNodeKey(path.join(memberDir(dir, 0), BOOTNODE_KEY));
-    const addresses: string[] = [];
-    for (let index = 1; index <= nodeCount; index++) {
-        const member = memberDir(dir, index);
-        const created = ensureNodeKey(path.join(member, NODE_KEY));
-        addresses.push(ensureAccount(member, options));
-        ensureConstellationKeys(member);
-        progress(`[keys] node ${index}/${nodeCount} ${created ? "generated" : "kept"} (account 0x${addresses[index - 1]})`);
-    }
+    const addresses = await Promise.all(
+        Array.from({ length: nodeCount }, async (_, i) => {
+            const member = memberDir(dir, i + 1);
+            const created = ensureNodeKey(path.join(member, NODE_KEY));
+            ensureConstellationKeys(member);
+            const address = await ensureAccount(member, options);
+            progress(`[keys] node ${i + 1}/${nodeCount} ${created ? "generated" : "kept"} (account 0x${address})`);
+            return address;
+        }),
+    );
     const genesis = genesisJson(addresses, options.chainId, options.gasLimit);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
 }
@@ -74,7 +76,7 @@ function ensureNodeKey(file: string): boolean {
 }
 
 /** Keeps the existing account; re-encrypts it when the configured password changed. Returns its address. */
-function ensureAccount(member: string, options: GenerateOptions): string {
+async function ensureAccount(member: string, options: GenerateOptions): Promise<string> {
     const keystoreDir = path.join(member, KEYSTORE_DIR);
     const passwordsFile = path.join(member, PASSWORDS);
     const existing = fs.existsSync(keystoreDir) ? fs.readdirSync(keystoreDir).filter((name) => name.startsWith("UTC--")) : [];
@@ -84,14 +86,14 @@ function ensureAccount(member: string, options: GenerateOptions): string {
         const keystore = JSON.parse(fs.readFileSync(file, "utf8")) as KeystoreV3;
         const oldPassword = fs.existsSync(passwordsFile) ? fs.readFileSync(passwordsFile, "utf8") : "";
         if (oldPassword !== options.password) {
-            const privateKey = decryptKeystore(keystore, oldPassword);
-            const reencrypted = encryptKeystore(privateKey, options.password, keystore.crypto.kdfparams.n);
+            const privateKey = await decryptKeystore(keystore, oldPassword);
+            const reencrypted = await encryptKeystore(privateKey, options.password, keystore.crypto.kdfparams.n);
             writeIfChanged(file, JSON.stringify(reencrypted));
             writeIfChanged(passwordsFile, options.password);
         }
         return keystore.address;
     }
-    const keystore = encryptKeystore(randomSecp256k1Key(), options.password, scryptN);
+    const keystore = await encryptKeystore(randomSecp256k1Key(), options.password, scryptN);
     writeIfChanged(path.join(keystoreDir, keystoreFileName(keystore, new Date())), JSON.stringify(keystore));
     writeIfChanged(passwordsFile, options.password);
     return keystore.address;

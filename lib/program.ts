@@ -21,17 +21,17 @@ export interface StackOutputs {
  */
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<StackOutputs> {
     const config = await loadConfig(projectDir);
-    const qdata = prepareQdata(config);
+    const qdata = await prepareQdata(config);
     const minikubeIp = await preflight(config);
     const imageIds = config.loadImages ? await localImageIds(config) : {};
     const network = new QuorumNetwork("quorum", { config, qdata, minikubeIp, localImageIds: imageIds }, opts);
     return network.outputs;
 }
 
-export function prepareQdata(config: NetworkConfig, log: (line: string) => void = (line) => pulumi.log.info(line)): QdataFolder {
+export async function prepareQdata(config: NetworkConfig, log: (line: string) => void = (line) => pulumi.log.info(line)): Promise<QdataFolder> {
     if (config.qdata.kind === "folder") return config.qdata.folder;
     const { dir, password, chainId, gasLimit } = config.qdata;
-    ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, onProgress: log });
+    await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, onProgress: log });
     const problems: string[] = [];
     const folder = readQdataFolder(dir, config.nodeCount, problems);
     if (!folder) throw new ConfigError(problems);

@@ -78,8 +78,8 @@ describe("config validation", () => {
 
     describe("a qdata folder from quorum-tools", () => {
         let dir: string;
-        before(() => {
-            dir = makeQuorumToolsFolder(2);
+        before(async () => {
+            dir = await makeQuorumToolsFolder(2);
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -32,7 +32,7 @@ describe("stack program under mocks", function () {
             before(async () => {
                 fake = new FakeHost();
                 projectDir = makeProjectDir();
-                pregenerateKeys(projectDir, stack, nodeCount);
+                await pregenerateKeys(projectDir, stack, nodeCount);
                 run = await runProgram({ stack, fake, projectDir });
             });
             after(() => {

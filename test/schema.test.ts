@@ -23,7 +23,7 @@ describe("rendered Kubernetes objects", function () {
             const fake = new FakeHost();
             const projectDir = makeProjectDir();
             try {
-                pregenerateKeys(projectDir, stack, nodeCount);
+                await pregenerateKeys(projectDir, stack, nodeCount);
                 const run = await runProgram({ stack, fake, projectDir });
                 const objects = run.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
                 assert.ok(objects.length >= 4 * nodeCount, `only ${objects.length} Kubernetes objects`);

@@ -56,7 +56,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
     before(async () => {
         fake = new FakeHost();
-        source = makeQuorumToolsFolder(NODE_COUNT);
+        source = await makeQuorumToolsFolder(NODE_COUNT);
         run = await runProgram({ stack: "small", fake, projectDir: source, config: { qdataDir: source, hostPathRoot: "/data" } });
     });
     after(() => {

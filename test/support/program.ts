@@ -25,9 +25,10 @@ export interface ProgramRun {
 
 type Resolved<T> = { [K in keyof T]: T[K] extends pulumi.Output<infer U> ? U : T[K] };
 
-/** Stack config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. */
+/** Stack config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. A stack without a file has none. */
 export function stackConfig(stack: string): Record<string, string> {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) return {};
     const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
     return Object.fromEntries(
         Object.entries(parsed.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),

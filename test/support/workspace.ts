@@ -11,9 +11,9 @@ export function makeProjectDir(): string {
 }
 
 /** Pre-generates .keys/<stack> the way the program would, with a cheap scrypt cost. */
-export function pregenerateKeys(projectDir: string, stack: string, nodeCount: number): string {
+export async function pregenerateKeys(projectDir: string, stack: string, nodeCount: number): Promise<string> {
     const dir = path.join(projectDir, ".keys", stack);
-    ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+    await ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     return dir;
 }
 
@@ -21,9 +21,9 @@ export function pregenerateKeys(projectDir: string, stack: string, nodeCount: nu
  * A qdata folder as quorum-tools examples/setup.sh leaves it: keys plus network files that name
  * its docker-compose addresses (172.13.0.x), a logs folder and an empty geth folder.
  */
-export function makeQuorumToolsFolder(nodeCount: number): string {
+export async function makeQuorumToolsFolder(nodeCount: number): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
-    ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+    await ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     const composeEnodes = Array.from({ length: nodeCount }, (_, i) => `enode://${"ab".repeat(64)}@172.13.0.${2 * i + 3}:30303?discport=0&raftport=50400`);
     for (let index = 1; index <= nodeCount; index++) {
         const member = path.join(dir, `qdata_${index}`);

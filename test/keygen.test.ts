@@ -1,0 +1,234 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Wallet } from "ethers";
+import { curve25519PublicKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../lib/ethereum";
+import { ensureGeneratedQdata } from "../lib/keygen";
+import { decryptKeystore, KeystoreV3, STANDARD_SCRYPT_N } from "../lib/keystore";
+import { readQdataFolder } from "../lib/qdata";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { runProgram } from "./support/program";
+import { makeProjectDir, pregenerateKeys, TEST_SCRYPT_N } from "./support/workspace";
+
+const BASE = { password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" };
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "kq-keys-"));
+}
+
+function keystoreOf(member: string): { file: string; keystore: KeystoreV3 } {
+    const dir = path.join(member, "ethereum/keystore");
+    const [name] = fs.readdirSync(dir);
+    return { file: name, keystore: JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) };
+}
+
+/** Every file's bytes below dir, by relative path. */
+function contents(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) {
+            const full = path.join(entry.parentPath, entry.name);
+            out[path.relative(dir, full)] = fs.readFileSync(full, "hex");
+        }
+    }
+    return out;
+}
+
+describe("generated networks (no quorum-tools)", function () {
+    this.timeout(60_000);
+
+    it("writes a keystore with geth's scrypt cost that ethers decrypts to the address in its name and the genesis", async () => {
+        const dir = tempDir();
+        try {
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 1 });
+            const member = path.join(dir, "qdata_1");
+            const { file, keystore } = keystoreOf(member);
+            assert.equal(keystore.crypto.kdfparams.n, STANDARD_SCRYPT_N);
+            assert.deepEqual([keystore.crypto.kdfparams.r, keystore.crypto.kdfparams.p, keystore.crypto.kdfparams.dklen], [8, 1, 32]);
+            assert.equal(keystore.crypto.cipher, "aes-128-ctr");
+            const wallet = await Wallet.fromEncryptedJson(JSON.stringify(keystore), fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"));
+            assert.match(file, new RegExp(`^UTC--\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d\\.\\d+Z--${wallet.address.slice(2).toLowerCase()}$`));
+            const genesis = JSON.parse(fs.readFileSync(path.join(member, "ethereum/genesis.json"), "utf8"));
+            assert.deepEqual(Object.keys(genesis.alloc), [wallet.address.toLowerCase()]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    describe("a 4-node network", () => {
+        let dir: string;
+        const progress: string[] = [];
+        before(async () => {
+            dir = tempDir();
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, scryptN: TEST_SCRYPT_N, onProgress: (line) => progress.push(line) });
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("has the quorum-tools layout, which the qdata reader accepts", () => {
+            const problems: string[] = [];
+            const folder = readQdataFolder(dir, 4, problems);
+            assert.deepEqual(problems, []);
+            assert.equal(folder?.nodes.length, 4);
+        });
+
+        it("has keystores that ethers decrypts to the genesis accounts", async () => {
+            const genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
+            const addresses: string[] = [];
+            for (let index = 1; index <= 4; index++) {
+                const { file, keystore } = keystoreOf(path.join(dir, `qdata_${index}`));
+                const wallet = await Wallet.fromEncryptedJson(JSON.stringify(keystore), "");
+                assert.ok(file.endsWith(`--${wallet.address.slice(2).toLowerCase()}`));
+                addresses.push(wallet.address.toLowerCase());
+            }
+            assert.deepEqual(Object.keys(genesis.alloc).sort(), addresses.sort());
+            assert.equal(genesis.config.isQuorum, true);
+            assert.equal(genesis.config.chainId, 3543006677);
+            assert.equal(genesis.gasLimit, "0x2FEFD800");
+            for (let index = 2; index <= 4; index++) {
+                assert.equal(fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), "utf8"), JSON.stringify(genesis, null, 2) + "\n");
+            }
+        });
+
+        it("has distinct node keys and matching constellation key pairs", () => {
+            const ids = new Set<string>();
+            for (let index = 0; index <= 4; index++) {
+                const file = index === 0 ? "qdata_0/nodekey" : `qdata_${index}/ethereum/nodekey`;
+                const key = parsePrivateKeyHex(fs.readFileSync(path.join(dir, file), "utf8"));
+                assert.ok(key, file);
+                ids.add(enodeIdFromPrivateKey(key));
+            }
+            assert.equal(ids.size, 5);
+            for (let index = 1; index <= 4; index++) {
+                const tmKey = JSON.parse(fs.readFileSync(path.join(dir, `qdata_${index}/constellation/tm.key`), "utf8"));
+                assert.equal(tmKey.type, "unlocked");
+                const publicKey = Buffer.from(curve25519PublicKey(Buffer.from(tmKey.data.bytes, "base64"))).toString("base64");
+                assert.equal(fs.readFileSync(path.join(dir, `qdata_${index}/constellation/tm.pub`), "utf8"), publicKey);
+            }
+        });
+
+        it("keeps every file owner-only", () => {
+            for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+                const mode = fs.statSync(path.join(entry.parentPath, entry.name)).mode & 0o777;
+                assert.equal(mode, entry.isDirectory() ? 0o700 : 0o600, path.join(entry.parentPath, entry.name));
+            }
+        });
+
+        it("prints a progress line per node and no key material", () => {
+            assert.equal(progress.length, 4);
+            const printed = progress.join("\n");
+            for (let index = 1; index <= 4; index++) {
+                assert.ok(!printed.includes(fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")));
+                assert.ok(!printed.includes(keystoreOf(path.join(dir, `qdata_${index}`)).keystore.crypto.ciphertext));
+            }
+        });
+
+        it("changes no byte when run again", async () => {
+            const before = contents(dir);
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, scryptN: TEST_SCRYPT_N });
+            assert.deepEqual(contents(dir), before);
+        });
+
+        it("keeps existing keys when the node count grows", async () => {
+            const before = contents(dir);
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 6, scryptN: TEST_SCRYPT_N });
+            const after = contents(dir);
+            for (const [file, bytes] of Object.entries(before)) {
+                if (!file.endsWith("genesis.json")) assert.equal(after[file], bytes, `${file} changed`);
+            }
+            assert.ok(fs.existsSync(path.join(dir, "qdata_6/ethereum/nodekey")));
+            const genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
+            assert.equal(Object.keys(genesis.alloc).length, 6);
+        });
+
+        it("re-encrypts the accounts, same keys, when the password changes", async () => {
+            const member = path.join(dir, "qdata_1");
+            const before = keystoreOf(member).keystore;
+            const privateKey = await decryptKeystore(before, "");
+            await ensureGeneratedQdata({ ...BASE, password: "s3cret", dir, nodeCount: 6, scryptN: TEST_SCRYPT_N });
+            const after = keystoreOf(member).keystore;
+            assert.notEqual(after.crypto.ciphertext, before.crypto.ciphertext);
+            assert.deepEqual(await decryptKeystore(after, "s3cret"), privateKey);
+            await assert.rejects(decryptKeystore(after, ""), /password does not match/);
+            assert.equal(fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"), "s3cret");
+        });
+    });
+
+    describe("deployed by the program under mocks", () => {
+        for (const nodeCount of [1, 5, 7]) {
+            it(`deploys a generated ${nodeCount}-node network whose network files agree with its keys`, async () => {
+                const fake = new FakeHost();
+                const projectDir = makeProjectDir();
+                try {
+                    // 1 node: the program generates with geth's real scrypt cost; larger ones are pre-made cheaply.
+                    if (nodeCount > 1) await pregenerateKeys(projectDir, "gen", nodeCount);
+                    const run = await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: String(nodeCount) } });
+                    const sets = run.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet");
+                    assert.equal(sets.length, nodeCount + 1);
+                    const keysDir = path.join(projectDir, ".keys", "gen");
+                    const expectedIds = Array.from({ length: nodeCount }, (_, i) =>
+                        enodeIdFromPrivateKey(parsePrivateKeyHex(fs.readFileSync(path.join(keysDir, `qdata_${i + 1}/ethereum/nodekey`), "utf8"))!),
+                    );
+                    const seed = run.resources.find((r) => r.name === "quorum-node-1-qdata-seed");
+                    const staticNodes: string[] = JSON.parse(seed!.inputs.environment.STATIC_NODES_JSON);
+                    assert.deepEqual(staticNodes.map((enode) => enode.slice(8, 136)), expectedIds);
+                    assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
+                    assert.equal(seed!.inputs.environment.SEED_SOURCE_DIR, path.join(keysDir, "qdata_1"));
+                } finally {
+                    fake.dispose();
+                    fs.rmSync(projectDir, { recursive: true, force: true });
+                }
+            });
+        }
+
+        it("gives byte-identical seeds on a second evaluation, so nothing is re-seeded", async () => {
+            const fake = new FakeHost();
+            const projectDir = makeProjectDir();
+            try {
+                await pregenerateKeys(projectDir, "gen", 3);
+                const seedIds = async () =>
+                    (await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: "3" } })).resources
+                        .filter((r) => r.type === "command:local:Command" && r.name.endsWith("-seed"))
+                        .map((r) => `${r.name}=${r.inputs.triggers[0]}`)
+                        .sort();
+                const first = await seedIds();
+                assert.equal(first.length, 4);
+                assert.deepEqual(await seedIds(), first);
+            } finally {
+                fake.dispose();
+                fs.rmSync(projectDir, { recursive: true, force: true });
+            }
+        });
+
+        it("uses a different key set per stack", async () => {
+            const projectDir = makeProjectDir();
+            try {
+                const dev = await pregenerateKeys(projectDir, "dev", 1);
+                const small = await pregenerateKeys(projectDir, "small", 1);
+                assert.notEqual(fs.readFileSync(path.join(dev, "qdata_1/ethereum/nodekey"), "utf8"), fs.readFileSync(path.join(small, "qdata_1/ethereum/nodekey"), "utf8"));
+            } finally {
+                fs.rmSync(projectDir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    it("npm run qdata writes the folder with a progress line per node", function () {
+        this.timeout(60_000);
+        const out = tempDir();
+        try {
+            const result = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 2 --out ${out}`);
+            assert.equal(result.status, 0, result.stderr);
+            assert.equal(result.stdout.split("\n").filter((line) => line.startsWith("[keys] node ")).length, 2);
+            assert.deepEqual(readQdataFolder(out, 2, []) !== undefined, true);
+            const bad = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`);
+            assert.equal(bad.status, 2);
+            assert.match(bad.stderr, /--nodes must be a whole number from 1 to 50/);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("keeps generated keys out of git", () => {
+        assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\.keys\/$/m);
+    });
+});
