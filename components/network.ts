@@ -1,3 +1,4 @@
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../lib/config";
@@ -26,6 +27,18 @@ export interface NodeSummary {
     ip: string;
 }
 
+/** The stack's outputs: where to reach the network. Nothing secret. */
+export interface NetworkOutputs {
+    namespace: pulumi.Output<string>;
+    kubeContext: string;
+    racecourseUrl: string;
+    minikubeIp: string;
+    rpcEndpoint: string;
+    wsEndpoint: string;
+    bootnodeEnode: string;
+    nodes: NodeSummary[];
+}
+
 /** The whole network: minikube set-up, bootnode, N nodes, the node Service and the racecourse app. */
 export class QuorumNetwork extends pulumi.ComponentResource {
     readonly cluster: KubeCluster;
@@ -34,15 +47,9 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly nodes: QuorumNode[];
     readonly nodeService: k8s.core.v1.Service;
     readonly racecourse: Racecourse;
-    readonly outputs: {
-        namespace: pulumi.Output<string>;
-        racecourseUrl: string;
-        minikubeIp: string;
-        rpcEndpoint: string;
-        wsEndpoint: string;
-        bootnodeEnode: string;
-        nodes: NodeSummary[];
-    };
+    /** Only for generated keys: removes them on destroy unless keepChainData. */
+    readonly generatedKeys?: command.local.Command;
+    readonly outputs: NetworkOutputs;
 
     constructor(name: string, args: QuorumNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Network", name, {}, opts);
@@ -148,8 +155,20 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        if (config.qdata.kind === "generated") {
+            this.generatedKeys = new command.local.Command(
+                `${name}-generated-keys`,
+                {
+                    delete: "bash scripts/forget-keys.sh",
+                    environment: { KEYS_DIR: config.qdata.dir, KEEP_CHAIN_DATA: String(config.keepChainData) },
+                },
+                { parent: this },
+            );
+        }
+
         this.outputs = {
             namespace,
+            kubeContext: config.kubeContext,
             racecourseUrl: `http://${config.ingressHost ?? args.minikubeIp}/`,
             minikubeIp: args.minikubeIp,
             rpcEndpoint,

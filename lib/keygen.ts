@@ -32,7 +32,7 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
             const created = ensureNodeKey(path.join(member, NODE_KEY));
             ensureConstellationKeys(member);
             const address = await ensureAccount(member, options);
-            progress(`[keys] node ${i + 1}/${nodeCount} ${created ? "generated" : "kept"} (account 0x${address})`);
+            if (created) progress(`[keys] node ${i + 1}/${nodeCount} generated (account 0x${address})`);
             return address;
         }),
     );

@@ -174,3 +174,39 @@ function secretValues(projectDir: string, stack: string): string[] {
     }
     return values;
 }
+
+describe("minikube set-up resources", function () {
+    this.timeout(60_000);
+    let fake: FakeHost;
+    let projectDir: string;
+    before(async () => {
+        fake = new FakeHost();
+        projectDir = makeProjectDir();
+        await pregenerateKeys(projectDir, "small", 3);
+    });
+    after(() => {
+        fake.dispose();
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+
+    it("loads each image once, keyed on its local id, before the workloads that run it", async () => {
+        fake.setLocalImage("jpmorganchase/quorum", "sha256:" + "a".repeat(64));
+        const run = await runProgram({ stack: "small", fake, projectDir });
+        const loads = ofType(run, COMMAND).filter((command) => command.name.includes("-image-"));
+        assert.deepEqual(loads.map((load) => load.inputs.environment.IMAGE).sort(), ["jpmorganchase/constellation", "jpmorganchase/quorum", "test/racecourse"]);
+        const quorumLoad = loads.find((load) => load.inputs.environment.IMAGE === "jpmorganchase/quorum")!;
+        assert.deepEqual(quorumLoad.inputs.triggers, ["sha256:" + "a".repeat(64)]);
+        assert.deepEqual(loads.find((load) => load.inputs.environment.IMAGE === "test/racecourse")!.inputs.triggers, ["absent"]);
+        assert.ok(named(run, "quorum-bootnode-set").dependsOn.includes(quorumLoad.name));
+        const nodeDeps = named(run, "quorum-node-1-set").dependsOn;
+        assert.ok(nodeDeps.includes(quorumLoad.name) && nodeDeps.some((dep) => dep.endsWith("jpmorganchase-constellation")), nodeDeps.join());
+        assert.ok(named(run, "quorum-racecourse-deployment").dependsOn.some((dep) => dep.endsWith("test-racecourse")));
+        assert.ok(run.resources.some((resource) => resource.name === "quorum-generated-keys"));
+    });
+
+    it("declares no image loads or addon when config turns them off", async () => {
+        const run = await runProgram({ stack: "small", fake, projectDir, config: { loadImages: "false", enableIngressAddon: "false" } });
+        assert.deepEqual(ofType(run, COMMAND).filter((command) => !command.name.endsWith("-seed")).map((command) => command.name), ["quorum-generated-keys"]);
+        assert.deepEqual(named(run, "quorum-racecourse-ingress").dependsOn, []);
+    });
+});

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { deployQuorumNetwork, StackOutputs } from "../../lib/program";
+import { NetworkOutputs } from "../../components/network";
+import { deployQuorumNetwork } from "../../lib/program";
 import { FakeHost, REPO_ROOT } from "./fakeHost";
 
 export const PROJECT = "kaleido-quorum";
@@ -20,7 +21,7 @@ export interface RecordedResource {
 
 export interface ProgramRun {
     resources: RecordedResource[];
-    outputs: Resolved<StackOutputs>;
+    outputs: Resolved<NetworkOutputs>;
 }
 
 type Resolved<T> = { [K in keyof T]: T[K] extends pulumi.Output<infer U> ? U : T[K] };
