@@ -1,0 +1,33 @@
+// Minimal HTTP client: node:http, so the Host header can be set (ingress checks) and nothing leaves loopback unasked.
+import * as http from "http";
+
+export interface HttpResponse {
+    status: number;
+    body: string;
+}
+
+export function httpRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+        const request = http.request(url, { method: options.method ?? "GET", headers: options.headers, timeout: options.timeoutMs }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on("data", (chunk: Buffer) => chunks.push(chunk));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        });
+        request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within ${options.timeoutMs} ms`)));
+        request.on("error", reject);
+        request.end(options.body);
+    });
+}
+
+/** One JSON-RPC 2.0 call; throws with the node's error message when it returns one. */
+export async function jsonRpc<T>(url: string, method: string, params: unknown[], timeoutMs: number): Promise<T> {
+    const response = await httpRequest(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        timeoutMs,
+    });
+    const reply = JSON.parse(response.body) as { result?: T; error?: { message: string } };
+    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+    return reply.result as T;
+}

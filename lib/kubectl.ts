@@ -1,0 +1,83 @@
+// The cluster as `npm run verify` sees it: kubectl get / exec / port-forward against one context and namespace.
+import { ChildProcess, spawn } from "child_process";
+
+export interface PodStatus {
+    name: string;
+    ready: boolean;
+}
+
+export interface PortForward {
+    /** Local port by remote port. */
+    ports: Map<number, number>;
+    close(): void;
+}
+
+export interface Kube {
+    pods(): Promise<PodStatus[]>;
+    exec(pod: string, container: string, command: string[]): Promise<string>;
+    portForward(resource: string, remotePorts: number[]): Promise<PortForward>;
+}
+
+export class Kubectl implements Kube {
+    constructor(
+        private readonly context: string,
+        private readonly namespace: string,
+    ) {}
+
+    private args(rest: string[]): string[] {
+        return ["--context", this.context, "--namespace", this.namespace, ...rest];
+    }
+
+    private run(rest: string[]): Promise<string> {
+        return new Promise((resolve, reject) => {
+            const child = spawn("kubectl", this.args(rest), { stdio: ["ignore", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.on("error", reject);
+            child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${rest[0]} failed: ${stderr.trim()}`))));
+        });
+    }
+
+    async pods(): Promise<PodStatus[]> {
+        const list = JSON.parse(await this.run(["get", "pods", "-l", "app.kubernetes.io/part-of=kaleido-quorum", "-o", "json"])) as {
+            items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+        };
+        return list.items.map((pod) => ({
+            name: pod.metadata.name,
+            ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
+        }));
+    }
+
+    exec(pod: string, container: string, command: string[]): Promise<string> {
+        return this.run(["exec", pod, "-c", container, "--", ...command]);
+    }
+
+    portForward(resource: string, remotePorts: number[]): Promise<PortForward> {
+        const child: ChildProcess = spawn("kubectl", this.args(["port-forward", resource, ...remotePorts.map((port) => `:${port}`)]), {
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const ports = new Map<number, number>();
+        let stderr = "";
+        return new Promise((resolve, reject) => {
+            const fail = (reason: string) => {
+                child.kill();
+                reject(new Error(`kubectl port-forward ${resource}: ${reason}`));
+            };
+            const timer = setTimeout(() => fail(`no forwarding within 15 s ${stderr.trim()}`), 15_000);
+            child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.stdout?.on("data", (chunk: Buffer) => {
+                for (const match of chunk.toString().matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g)) ports.set(Number(match[2]), Number(match[1]));
+                if (remotePorts.every((port) => ports.has(port))) {
+                    clearTimeout(timer);
+                    resolve({ ports, close: () => child.kill() });
+                }
+            });
+            child.on("exit", () => {
+                clearTimeout(timer);
+                fail(`exited: ${stderr.trim()}`);
+            });
+        });
+    }
+}

@@ -1,0 +1,202 @@
+// The checks behind `npm run verify`: from pods to a private transaction, each with a time limit
+// and, on failure, what to look at. Prints no key material: only counts, hashes and addresses.
+import { httpRequest, jsonRpc } from "./httpRequest";
+import { Kube, PortForward } from "./kubectl";
+import { PORTS } from "./ports";
+
+export interface VerifyTarget {
+    namespace: string;
+    nodeCount: number;
+    racecourseUrl: string;
+    /** Where the ingress listens (host[:port]); racecourseUrl's host goes in the Host header. */
+    minikubeIp: string;
+}
+
+export interface VerifyOptions {
+    checkTimeoutMs: number;
+    pollMs: number;
+    log: (line: string) => void;
+}
+
+class CheckFailed extends Error {
+    constructor(
+        message: string,
+        readonly lookAt: string,
+    ) {
+        super(message);
+    }
+}
+
+/**
+ * Contract for the private-transaction check: its constructor stores 42 in slot 0; any call
+ * returns slot 0. Hand-assembled: PUSH1 2a PUSH1 00 SSTORE, CODECOPY the 11-byte runtime
+ * (PUSH1 00 SLOAD PUSH1 00 MSTORE PUSH1 20 PUSH1 00 RETURN) and return it.
+ */
+export const STORE_42_CONTRACT = "0x602a600055600b6011600039600b6000f3" + "60005460005260206000f3";
+const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: VerifyOptions): Promise<boolean> {
+    const { log } = options;
+    const forwards: PortForward[] = [];
+    const nodes = Array.from({ length: target.nodeCount }, (_, i) => i + 1);
+    const rpcUrl = new Map<number, string>();
+    const ns = `-n ${target.namespace}`;
+
+    /** Retries `attempt` until it returns a result or the check's time runs out; the last error explains. */
+    const poll = async <T>(attempt: () => Promise<T | undefined>, lookAt: string): Promise<T> => {
+        const deadline = Date.now() + options.checkTimeoutMs;
+        let last = "timed out";
+        for (;;) {
+            try {
+                const result = await attempt();
+                if (result !== undefined) return result;
+            } catch (error) {
+                if (error instanceof CheckFailed) throw error;
+                last = (error as Error).message;
+            }
+            if (Date.now() >= deadline) throw new CheckFailed(`${last} (after ${Math.round(options.checkTimeoutMs / 1000)} s)`, lookAt);
+            await sleep(options.pollMs);
+        }
+    };
+    const rpc = <T>(node: number, method: string, params: unknown[] = []) => jsonRpc<T>(rpcUrl.get(node)!, method, params, options.checkTimeoutMs);
+
+    const checks: [string, () => Promise<string>][] = [
+        [
+            "every pod Ready",
+            async () => {
+                const expected = ["bootnode-set-0", ...nodes.map((n) => `node-set-${n}-0`), "racecourse-deployment-"];
+                let unready = "no pods yet";
+                const count = await poll(async () => {
+                    const pods = await kube.pods();
+                    const missing = expected.filter((name) => !pods.some((pod) => pod.name.startsWith(name) && pod.ready));
+                    unready = missing.join(", ");
+                    if (missing.length > 0) throw new Error(`not Ready: ${unready}`);
+                    return pods.length;
+                }, `kubectl ${ns} get pods; kubectl ${ns} describe pod <pod>; kubectl ${ns} logs <pod> -c quorum`);
+                return `${count} pods`;
+            },
+        ],
+        [
+            "each constellation answers its upcheck",
+            async () => {
+                for (const node of nodes) {
+                    const forward = await kube.portForward(`pod/node-set-${node}-0`, [PORTS.rpc, PORTS.constellation]);
+                    forwards.push(forward);
+                    rpcUrl.set(node, `http://127.0.0.1:${forward.ports.get(PORTS.rpc)}`);
+                    const upcheck = `http://127.0.0.1:${forward.ports.get(PORTS.constellation)}/upcheck`;
+                    await poll(async () => {
+                        const response = await httpRequest(upcheck, { timeoutMs: options.checkTimeoutMs });
+                        if (!response.body.includes("I'm up!")) throw new Error(`node ${node} upcheck answered ${response.status}`);
+                        return true;
+                    }, `kubectl ${ns} logs node-set-${node}-0 -c constellation; /qdata/constellation/tm.conf on the node`);
+                }
+                return `${nodes.length} of ${nodes.length}`;
+            },
+        ],
+        [
+            `every node sees the others (${target.nodeCount - 1} peers)`,
+            async () => {
+                for (const node of nodes) {
+                    await poll(async () => {
+                        const peers = Number(await rpc<string>(node, "net_peerCount"));
+                        if (peers !== target.nodeCount - 1) throw new Error(`node ${node} has ${peers} peers`);
+                        return peers;
+                    }, `static-nodes.json and the node Services (kubectl ${ns} get svc); kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`);
+                }
+                return "all connected";
+            },
+        ],
+        [
+            `the Raft cluster has ${target.nodeCount} members and one leader`,
+            async () => {
+                const lookAt = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
+                for (const node of nodes) {
+                    await poll(async () => {
+                        const members = await rpc<unknown[]>(node, "raft_cluster");
+                        if (members.length !== target.nodeCount) throw new Error(`node ${node} counts ${members.length} Raft members`);
+                        return true;
+                    }, lookAt);
+                }
+                const leaders = await poll(async () => {
+                    const roles = await Promise.all(nodes.map((node) => rpc<string>(node, "raft_role")));
+                    const minters = roles.filter((role) => role === "minter").length;
+                    if (minters !== 1) throw new Error(`${minters} leaders (roles: ${roles.join(", ")})`);
+                    return minters;
+                }, lookAt);
+                return `${leaders} leader`;
+            },
+        ],
+        [
+            "a transaction through the node Service is mined on every node",
+            async () => {
+                const service = await kube.portForward("svc/node-service", [PORTS.rpc]);
+                forwards.push(service);
+                const serviceUrl = `http://127.0.0.1:${service.ports.get(PORTS.rpc)}`;
+                const [from] = await jsonRpc<string[]>(serviceUrl, "eth_accounts", [], options.checkTimeoutMs);
+                if (!from) throw new CheckFailed("the node has no unlocked account", "ethereum/keystore and passwords.txt in the node's qdata");
+                const hash = await jsonRpc<string>(serviceUrl, "eth_sendTransaction", [{ from, to: from, value: "0x1" }], options.checkTimeoutMs);
+                const lookAt = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
+                const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, lookAt);
+                for (const node of nodes) {
+                    await poll(async () => {
+                        const height = Number(await rpc<string>(node, "eth_blockNumber"));
+                        if (height < Number(block)) throw new Error(`node ${node} is at block ${height}, below ${Number(block)}`);
+                        return height;
+                    }, lookAt);
+                }
+                return `${hash.slice(0, 10)}… in block ${Number(block)}`;
+            },
+        ],
+        [
+            "a private transaction of nodes 1 and 2 is hidden from node 3",
+            async () => {
+                if (target.nodeCount < 3) return "skipped: needs 3 nodes";
+                const lookAt = `kubectl ${ns} logs node-set-1-0 -c constellation; tm.conf othernodes`;
+                const partyKey = (await kube.exec("node-set-2-0", "constellation", ["cat", "/qdata/constellation/tm.pub"])).trim();
+                const [from] = await rpc<string[]>(1, "eth_accounts");
+                const hash = await rpc<string>(1, "eth_sendTransaction", [{ from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }]);
+                const address = await poll(async () => (await rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))?.contractAddress, lookAt);
+                for (const node of [1, 2]) {
+                    await poll(async () => {
+                        const value = await rpc<string>(node, "eth_call", [{ to: address, data: "0x" }, "latest"]);
+                        if (value !== FORTY_TWO) throw new Error(`node ${node} reads ${value}, not 42`);
+                        return true;
+                    }, lookAt);
+                }
+                const outsider = await rpc<string>(3, "eth_call", [{ to: address, data: "0x" }, "latest"]);
+                if (outsider === FORTY_TWO) throw new CheckFailed("node 3 reads the private state of nodes 1 and 2", "privateFor handling: tm.conf publickeys on node 3");
+                return `contract ${address}`;
+            },
+        ],
+        [
+            "the racecourse answers through the ingress",
+            async () => {
+                const url = new URL(target.racecourseUrl);
+                const response = await poll(async () => {
+                    const answer = await httpRequest(`http://${target.minikubeIp}${url.pathname}`, { headers: { host: url.host }, timeoutMs: options.checkTimeoutMs });
+                    if (answer.status >= 400) throw new Error(`${target.racecourseUrl} answered ${answer.status}`);
+                    return answer;
+                }, `minikube addons list (ingress enabled?); kubectl ${ns} get ingress; with the docker driver on macOS or Windows, run 'minikube tunnel'`);
+                return `HTTP ${response.status}`;
+            },
+        ],
+    ];
+
+    try {
+        for (const [name, check] of checks) {
+            try {
+                log(`✔ ${name}: ${await check()}`);
+            } catch (error) {
+                const lookAt = error instanceof CheckFailed ? error.lookAt : "the message above";
+                log(`✘ ${name}: ${(error as Error).message}`);
+                log(`  look at: ${lookAt}`);
+                return false;
+            }
+        }
+        return true;
+    } finally {
+        for (const forward of forwards) forward.close();
+    }
+}

@@ -1,0 +1,50 @@
+// npm run verify [-- --stack dev] [--timeout 120]
+// Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
+// through kubectl (port-forward, exec). Exits non-zero at the first failed check.
+import { execFileSync } from "child_process";
+import { Kubectl } from "../lib/kubectl";
+import { verifyNetwork } from "../lib/verify";
+
+interface StackOutputs {
+    namespace: string;
+    kubeContext: string;
+    racecourseUrl: string;
+    minikubeIp: string;
+    nodes: unknown[];
+}
+
+function option(name: string, fallback?: string): string | undefined {
+    const index = process.argv.indexOf(`--${name}`);
+    return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+async function main(): Promise<number> {
+    const stack = option("stack", process.env.STACK);
+    const timeoutSeconds = Number(option("timeout", "120"));
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+        console.error("verify: --timeout must be a number of seconds");
+        return 2;
+    }
+    let outputs: StackOutputs;
+    try {
+        const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        outputs = JSON.parse(text) as StackOutputs;
+    } catch {
+        console.error("verify: could not read the stack outputs; run 'pulumi up' first (or pass --stack <name>)");
+        return 2;
+    }
+    if (!outputs.namespace || !Array.isArray(outputs.nodes)) {
+        console.error("verify: the stack has no network outputs; run 'pulumi up' first");
+        return 2;
+    }
+    console.log(`verify: ${outputs.nodes.length} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
+    const ok = await verifyNetwork(
+        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, racecourseUrl: outputs.racecourseUrl, minikubeIp: outputs.minikubeIp },
+        new Kubectl(outputs.kubeContext, outputs.namespace),
+        { checkTimeoutMs: timeoutSeconds * 1000, pollMs: 2000, log: (line) => console.log(line) },
+    );
+    console.log(ok ? "verify: the network works" : "verify: failed");
+    return ok ? 0 : 1;
+}
+
+main().then((code) => process.exit(code));

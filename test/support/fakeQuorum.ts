@@ -1,0 +1,116 @@
+// A fake Quorum network on loopback: per node a JSON-RPC server and a constellation upcheck
+// server, sharing one chain, plus a racecourse server behind a fake ingress. Faults are options.
+import * as http from "http";
+import { AddressInfo } from "net";
+
+export interface FakeQuorumFaults {
+    peers?: number;
+    leaders?: number;
+    upcheckDownOn?: number;
+    leakPrivateTo?: number;
+    racecourseStatus?: number;
+}
+
+const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+interface Receipt {
+    blockNumber: string;
+    contractAddress?: string;
+}
+
+export class FakeQuorum {
+    readonly rpcPorts: number[] = [];
+    readonly upcheckPorts: number[] = [];
+    racecoursePort = 0;
+    /** Host headers the racecourse saw. */
+    readonly racecourseHosts: string[] = [];
+    private readonly servers: http.Server[] = [];
+    private height = 10;
+    private readonly receipts = new Map<string, Receipt>();
+    /** Contract address -> node indexes holding its private state. */
+    private readonly privateState = new Map<string, Set<number>>();
+
+    constructor(
+        readonly nodeCount: number,
+        private readonly faults: FakeQuorumFaults = {},
+    ) {}
+
+    tmPub(node: number): string {
+        return Buffer.alloc(32, node).toString("base64");
+    }
+
+    async start(): Promise<void> {
+        for (let node = 1; node <= this.nodeCount; node++) {
+            this.rpcPorts.push(await this.listen((request, response) => this.rpc(node, request, response)));
+            this.upcheckPorts.push(
+                await this.listen((_request, response) => {
+                    const down = this.faults.upcheckDownOn === node;
+                    response.writeHead(down ? 500 : 200).end(down ? "" : "I'm up!");
+                }),
+            );
+        }
+        this.racecoursePort = await this.listen((request, response) => {
+            this.racecourseHosts.push(request.headers.host ?? "");
+            response.writeHead(this.faults.racecourseStatus ?? 200).end("<html>racecourse</html>");
+        });
+    }
+
+    close(): void {
+        for (const server of this.servers) server.close();
+    }
+
+    private listen(handler: http.RequestListener): Promise<number> {
+        const server = http.createServer(handler);
+        this.servers.push(server);
+        return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+    }
+
+    private rpc(node: number, request: http.IncomingMessage, response: http.ServerResponse): void {
+        let body = "";
+        request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        request.on("end", () => {
+            const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+            response.setHeader("content-type", "application/json");
+            response.end(JSON.stringify({ jsonrpc: "2.0", id, result: this.answer(node, method, params) }));
+        });
+    }
+
+    private answer(node: number, method: string, params: unknown[]): unknown {
+        switch (method) {
+            case "net_peerCount":
+                return hex(this.faults.peers ?? this.nodeCount - 1);
+            case "raft_cluster":
+                return Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1 }));
+            case "raft_role":
+                return node <= (this.faults.leaders ?? 1) ? "minter" : "verifier";
+            case "eth_accounts":
+                return [`0x${String(node).repeat(40)}`];
+            case "eth_blockNumber":
+                return hex(this.height);
+            case "eth_getTransactionReceipt":
+                return this.receipts.get(params[0] as string) ?? null;
+            case "eth_sendTransaction": {
+                const tx = params[0] as { privateFor?: string[] };
+                const hash = `0x${(this.receipts.size + 1).toString(16).padStart(64, "0")}`;
+                this.height++;
+                const receipt: Receipt = { blockNumber: hex(this.height) };
+                if (tx.privateFor) {
+                    receipt.contractAddress = `0x${"c".repeat(39)}${this.receipts.size}`;
+                    const parties = new Set([node]);
+                    for (let other = 1; other <= this.nodeCount; other++) if (tx.privateFor.includes(this.tmPub(other))) parties.add(other);
+                    if (this.faults.leakPrivateTo) parties.add(this.faults.leakPrivateTo);
+                    this.privateState.set(receipt.contractAddress, parties);
+                }
+                this.receipts.set(hash, receipt);
+                return hash;
+            }
+            case "eth_call": {
+                const { to } = params[0] as { to: string };
+                return this.privateState.get(to)?.has(node) ? FORTY_TWO : "0x";
+            }
+            default:
+                throw new Error(`fake quorum: unexpected ${method}`);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Kubectl } from "../lib/kubectl";
+import { verifyNetwork } from "../lib/verify";
+import { FakeHost } from "./support/fakeHost";
+import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
+
+const NODES = 3;
+const ALL_CHECKS = 7;
+
+/** Writes what the fake kubectl reports for this network: pods, forwards, tm.pub files. */
+function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string): void {
+    const kube = path.join(fake.state, "kube");
+    const podNames = ["bootnode-set-0", ...Array.from({ length: NODES }, (_, i) => `node-set-${i + 1}-0`), "racecourse-deployment-7d9f-x2k4"];
+    const items = podNames.map((name) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: name === unreadyPod ? "False" : "True" }] } }));
+    fs.mkdirSync(kube, { recursive: true });
+    fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items }));
+    const forward = (resource: string, remote: number, local: number) => {
+        const dir = path.join(kube, "forward", resource.replace("/", "_"));
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, String(remote)), String(local));
+    };
+    for (let node = 1; node <= NODES; node++) {
+        forward(`pod/node-set-${node}-0`, 8545, quorum.rpcPorts[node - 1]);
+        forward(`pod/node-set-${node}-0`, 9000, quorum.upcheckPorts[node - 1]);
+        const exec = path.join(kube, "exec", `node-set-${node}-0`, "constellation", "qdata", "constellation");
+        fs.mkdirSync(exec, { recursive: true });
+        fs.writeFileSync(path.join(exec, "tm.pub"), quorum.tmPub(node) + "\n");
+    }
+    forward("svc/node-service", 8545, quorum.rpcPorts[0]);
+}
+
+async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
+    const fake = new FakeHost();
+    const quorum = new FakeQuorum(NODES, faults);
+    await quorum.start();
+    describeCluster(fake, quorum, unreadyPod);
+    const saved = { PATH: process.env.PATH, FAKE_STATE: process.env.FAKE_STATE };
+    Object.assign(process.env, { PATH: fake.env().PATH, FAKE_STATE: fake.state });
+    const lines: string[] = [];
+    try {
+        const ok = await verifyNetwork(
+            { namespace: "quorum", nodeCount: NODES, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
+            new Kubectl("minikube", "quorum"),
+            { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
+        );
+        return { ok, lines, quorum, fake };
+    } finally {
+        process.env.PATH = saved.PATH;
+        if (saved.FAKE_STATE === undefined) delete process.env.FAKE_STATE;
+        else process.env.FAKE_STATE = saved.FAKE_STATE;
+        quorum.close();
+        fake.dispose();
+    }
+}
+
+describe("npm run verify (lib/verify.ts against fake kubectl and fake JSON-RPC nodes)", function () {
+    this.timeout(30_000);
+
+    it("passes every check on a working network, through kubectl port-forward and exec", async () => {
+        const { ok, lines, quorum } = await verifyAgainst({});
+        assert.ok(ok, lines.join("\n"));
+        assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS, lines.join("\n"));
+        assert.match(lines.join("\n"), /✔ every node sees the others \(2 peers\)/);
+        assert.match(lines.join("\n"), /✔ a private transaction of nodes 1 and 2 is hidden from node 3: contract 0x/);
+        assert.deepEqual([...new Set(quorum.racecourseHosts)], ["race.local"], "the ingress check must send the racecourse host");
+        assert.ok(!lines.join("\n").includes(quorum.tmPub(2)), "printed a constellation key");
+    });
+
+    const faults: [string, FakeQuorumFaults, string | undefined, RegExp, RegExp][] = [
+        ["a pod that is not Ready", {}, "node-set-2-0", /✘ every pod Ready: not Ready: node-set-2-0/, /kubectl -n quorum describe pod/],
+        ["a constellation that does not answer", { upcheckDownOn: 3 }, undefined, /✘ each constellation answers its upcheck: node 3 upcheck answered 500/, /logs node-set-3-0 -c constellation/],
+        ["a node missing peers", { peers: 1 }, undefined, /✘ every node sees the others \(2 peers\): node 1 has 1 peers/, /static-nodes\.json/],
+        ["two Raft leaders", { leaders: 2 }, undefined, /✘ the Raft cluster has 3 members and one leader: 2 leaders/, /geth\.log/],
+        ["private state visible to node 3", { leakPrivateTo: 3 }, undefined, /✘ a private transaction .*: node 3 reads the private state/, /tm\.conf/],
+        ["a racecourse that does not answer", { racecourseStatus: 503 }, undefined, /✘ the racecourse answers through the ingress: http:\/\/race\.local\/ answered 503/, /minikube tunnel/],
+    ];
+    for (const [what, fault, unreadyPod, failure, hint] of faults) {
+        it(`stops at the first failure and says what to look at: ${what}`, async () => {
+            const { ok, lines } = await verifyAgainst(fault, unreadyPod);
+            assert.equal(ok, false);
+            const failed = lines.findIndex((line) => line.startsWith("✘ "));
+            assert.match(lines[failed], failure);
+            assert.match(lines[failed + 1], new RegExp(`^  look at: .*${hint.source}`));
+            assert.equal(lines.length, failed + 2, "checks ran after a failure");
+        });
+    }
+});
