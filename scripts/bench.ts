@@ -1,0 +1,103 @@
+// npm run bench: program evaluation time under Pulumi's mock engine for 5, 20 and 50 nodes, the
+// longest dependency chain of each resource graph (it must not grow with the node count), and
+// the time to generate 5- and 20-node networks with geth's scrypt cost. Not a test: it prints.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ensureGeneratedQdata } from "../lib/keygen";
+import { deployQuorumNetwork } from "../lib/program";
+
+const PROJECT = "kaleido-quorum";
+const BASE = { password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" };
+
+interface RegisterRequest {
+    getName(): string;
+    getDependenciesList(): string[];
+}
+interface Monitor {
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+}
+
+/** Longest path, in resources, through the graph of declared dependencies. */
+function longestChain(dependencies: Map<string, string[]>): number {
+    const memo = new Map<string, number>();
+    const depth = (urn: string): number => {
+        const known = memo.get(urn);
+        if (known !== undefined) return known;
+        const value = 1 + Math.max(0, ...(dependencies.get(urn) ?? []).map(depth));
+        memo.set(urn, value);
+        return value;
+    };
+    return Math.max(...[...dependencies.keys()].map(depth));
+}
+
+async function evaluate(nodeCount: number): Promise<{ ms: number; resources: number; chain: number }> {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-bench-"));
+    try {
+        // Keys are made beforehand (cheaply): this measures the program, not scrypt.
+        await ensureGeneratedQdata({ ...BASE, dir: path.join(projectDir, ".keys", "bench"), nodeCount, scryptN: 1024 });
+        pulumi.runtime.setAllConfig({ [`${PROJECT}:nodeCount`]: String(nodeCount) }, []);
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+                // Canned answers for the preflight (node IP) and the image-id invokes.
+                call: (args) => ({ stdout: args.inputs.command.includes("preflight") ? "192.168.49.2\n" : "absent\n", stderr: "" }),
+            },
+            PROJECT,
+            "bench",
+            false,
+        );
+        const dependencies = new Map<string, string[]>();
+        const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            // Resource names are unique in this program; a URN ends in "::<name>".
+            dependencies.set(req.getName(), req.getDependenciesList().map((urn) => urn.slice(urn.lastIndexOf("::") + 2)));
+            return register(req, callback);
+        };
+        const all: pulumi.Resource[] = [];
+        const started = process.hrtime.bigint();
+        await deployQuorumNetwork(projectDir, {
+            transformations: [
+                (args) => {
+                    all.push(args.resource);
+                    return undefined;
+                },
+            ],
+        });
+        await Promise.all(all.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        return { ms, resources: dependencies.size, chain: longestChain(dependencies) };
+    } finally {
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+}
+
+async function timeKeyGeneration(nodeCount: number): Promise<number> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-bench-keys-"));
+    try {
+        const started = Date.now();
+        await ensureGeneratedQdata({ ...BASE, dir, nodeCount });
+        return Date.now() - started;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+async function main(): Promise<void> {
+    console.log("nodes  resources  evaluation  longest dependency chain");
+    for (const nodeCount of [5, 20, 50]) {
+        const result = await evaluate(nodeCount);
+        console.log(`${String(nodeCount).padStart(5)}  ${String(result.resources).padStart(9)}  ${`${(result.ms / 1000).toFixed(2)} s`.padStart(10)}  ${result.chain}`);
+    }
+    console.log("\nnodes  key generation (scrypt n=262144)");
+    for (const nodeCount of [5, 20]) {
+        console.log(`${String(nodeCount).padStart(5)}  ${((await timeKeyGeneration(nodeCount)) / 1000).toFixed(2)} s`);
+    }
+}
+
+main().catch((error: Error) => {
+    console.error(`bench: ${error.message}`);
+    process.exit(1);
+});
