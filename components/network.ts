@@ -149,7 +149,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 ingressClassName: config.ingressClassName,
                 namespace,
                 provider,
-                deploymentAfter: this.setup.loadsOf(config.images.racecourse),
+                // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
+                deploymentAfter: [...this.setup.loadsOf(config.images.racecourse), ...this.nodes.map((node) => node.statefulSet)],
                 ingressAfter: this.setup.ingressAddon ? [this.setup.ingressAddon] : [],
             },
             { parent: this },

@@ -16,7 +16,7 @@ export interface RacecourseArgs {
     ingressClassName: string;
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;
-    /** The deployment waits for these (the image load). */
+    /** The deployment waits for these (the image load, the nodes). */
     deploymentAfter: pulumi.Resource[];
     /** The ingress waits for these (the ingress addon). */
     ingressAfter: pulumi.Resource[];

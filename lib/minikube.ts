@@ -1,5 +1,6 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
 import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "./config";
 
 function lastLine(text: string | undefined): string {
@@ -12,6 +13,8 @@ export async function preflight(config: NetworkConfig): Promise<string> {
         command: "bash scripts/preflight.sh",
         environment: { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext },
     });
+    // An invoke's output is not streamed to the console; pass the script's progress on.
+    if (result.stderr?.trim()) await pulumi.log.info(result.stderr.trim());
     return lastLine(result.stdout);
 }
 

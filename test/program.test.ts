@@ -200,7 +200,9 @@ describe("minikube set-up resources", function () {
         assert.ok(named(run, "quorum-bootnode-set").dependsOn.includes(quorumLoad.name));
         const nodeDeps = named(run, "quorum-node-1-set").dependsOn;
         assert.ok(nodeDeps.includes(quorumLoad.name) && nodeDeps.some((dep) => dep.endsWith("jpmorganchase-constellation")), nodeDeps.join());
-        assert.ok(named(run, "quorum-racecourse-deployment").dependsOn.some((dep) => dep.endsWith("test-racecourse")));
+        const racecourseDeps = named(run, "quorum-racecourse-deployment").dependsOn;
+        assert.ok(racecourseDeps.some((dep) => dep.endsWith("test-racecourse")));
+        assert.deepEqual(racecourseDeps.filter((dep) => dep.startsWith("quorum-node-")).sort(), ["quorum-node-1-set", "quorum-node-2-set", "quorum-node-3-set"]);
         assert.ok(run.resources.some((resource) => resource.name === "quorum-generated-keys"));
     });
 
