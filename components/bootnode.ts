@@ -4,22 +4,14 @@ import { ResourceSpec, PullPolicy } from "../lib/config";
 import { selectorLabels, workloadLabels } from "../lib/labels";
 import { bootnodeEnode } from "../lib/networkFiles";
 import { PORTS } from "../lib/ports";
-import { QdataMember } from "../lib/qdata";
 import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../lib/workload";
-import { QdataVolume } from "./qdataVolume";
+import { MemberStorageArgs, QdataVolume } from "./qdataVolume";
 
-export interface BootnodeArgs {
-    member: QdataMember;
+export interface BootnodeArgs extends MemberStorageArgs {
     clusterIp: string;
     image: string;
     imagePullPolicy: PullPolicy;
     resources: ResourceSpec;
-    namespace: pulumi.Input<string>;
-    hostPath: string;
-    volumeSize: string;
-    minikubeProfile: string;
-    keepChainData: boolean;
-    provider: k8s.Provider;
     /** Started only once these exist (the image load). */
     after: pulumi.Resource[];
 }
@@ -39,20 +31,7 @@ export class Bootnode extends pulumi.ComponentResource {
         const labels = workloadLabels(IDENTITY);
         this.enode = bootnodeEnode(args.member.enodeId, args.clusterIp);
 
-        this.storage = new QdataVolume(
-            `${name}-qdata`,
-            {
-                memberName: "qdata_0",
-                member: args.member,
-                namespace: args.namespace,
-                hostPath: args.hostPath,
-                size: args.volumeSize,
-                minikubeProfile: args.minikubeProfile,
-                keepChainData: args.keepChainData,
-                provider: args.provider,
-            },
-            { parent: this },
-        );
+        this.storage = new QdataVolume(`${name}-qdata`, { ...args, memberName: "qdata_0" }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {

@@ -11,17 +11,22 @@ export interface NetworkFiles {
     tmConf: string;
 }
 
-export interface QdataVolumeArgs {
-    /** qdata_0 for the bootnode, qdata_1..N for nodes: also the PVC's name. */
-    memberName: string;
+/** What a member (bootnode or node) needs to say about its storage. */
+export interface MemberStorageArgs {
     member: QdataMember;
-    networkFiles?: NetworkFiles;
     namespace: pulumi.Input<string>;
+    /** Host folder on the minikube node backing the PV. */
     hostPath: string;
-    size: string;
+    volumeSize: string;
     minikubeProfile: string;
     keepChainData: boolean;
     provider: k8s.Provider;
+}
+
+export interface QdataVolumeArgs extends MemberStorageArgs {
+    /** qdata_0 for the bootnode, qdata_1..N for nodes: also the PVC's name. */
+    memberName: string;
+    networkFiles?: NetworkFiles;
 }
 
 /** No StorageClass object: the name only pairs each PVC with its pre-made PV. */
@@ -51,7 +56,7 @@ export class QdataVolume extends pulumi.ComponentResource {
             {
                 metadata: { name: volumeName, labels },
                 spec: {
-                    capacity: { storage: args.size },
+                    capacity: { storage: args.volumeSize },
                     accessModes: ["ReadWriteOnce"],
                     persistentVolumeReclaimPolicy: "Retain",
                     storageClassName: QDATA_STORAGE_CLASS,
@@ -70,7 +75,7 @@ export class QdataVolume extends pulumi.ComponentResource {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: QDATA_STORAGE_CLASS,
                     volumeName: this.volume.metadata.name,
-                    resources: { requests: { storage: args.size } },
+                    resources: { requests: { storage: args.volumeSize } },
                 },
             },
             childOpts,

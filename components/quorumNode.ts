@@ -2,16 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerClass, PullPolicy, ResourceSpec } from "../lib/config";
 import { selectorLabels, workloadLabels } from "../lib/labels";
-import { NetworkFiles, QdataVolume } from "./qdataVolume";
+import { MemberStorageArgs, NetworkFiles, QdataVolume } from "./qdataVolume";
 import { nodeEnode } from "../lib/networkFiles";
 import { PORTS } from "../lib/ports";
-import { QdataMember } from "../lib/qdata";
 import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../lib/workload";
 
-export interface QuorumNodeArgs {
+export interface QuorumNodeArgs extends MemberStorageArgs {
     /** 1..N: qdata_<index>, node-<index>. */
     index: number;
-    member: QdataMember;
     networkFiles: NetworkFiles;
     clusterIp: string;
     bootnodeEnode: string;
@@ -19,13 +17,7 @@ export interface QuorumNodeArgs {
     images: { quorum: string; constellation: string };
     imagePullPolicy: PullPolicy;
     resources: Pick<Record<ContainerClass, ResourceSpec>, "quorum" | "constellation">;
-    namespace: pulumi.Input<string>;
-    hostPath: string;
-    volumeSize: string;
-    minikubeProfile: string;
-    keepChainData: boolean;
-    provider: k8s.Provider;
-    /** Started only once these exist (the bootnode). */
+    /** Started only once these exist (the image loads). */
     after: pulumi.Resource[];
 }
 
@@ -54,21 +46,7 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp });
 
-        this.storage = new QdataVolume(
-            `${name}-qdata`,
-            {
-                memberName: `qdata_${args.index}`,
-                member: args.member,
-                networkFiles: args.networkFiles,
-                namespace: args.namespace,
-                hostPath: args.hostPath,
-                size: args.volumeSize,
-                minikubeProfile: args.minikubeProfile,
-                keepChainData: args.keepChainData,
-                provider: args.provider,
-            },
-            { parent: this },
-        );
+        this.storage = new QdataVolume(`${name}-qdata`, { ...args, memberName: `qdata_${args.index}` }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
