@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { FakeHost } from "./support/fakeHost";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import program = require("../index");
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram } from "./support/program";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
 
@@ -210,5 +213,45 @@ describe("minikube set-up resources", function () {
         const run = await runProgram({ stack: "small", fake, projectDir, config: { loadImages: "false", enableIngressAddon: "false" } });
         assert.deepEqual(ofType(run, COMMAND).filter((command) => !command.name.endsWith("-seed")).map((command) => command.name), ["quorum-generated-keys"]);
         assert.deepEqual(named(run, "quorum-racecourse-ingress").dependsOn, []);
+    });
+});
+
+describe("index.ts, as Pulumi runs it", function () {
+    this.timeout(60_000);
+    const keys = path.join(REPO_ROOT, ".keys", "index-test");
+    after(() => fs.rmSync(keys, { recursive: true, force: true }));
+
+    it("exports an async program that generates keys beside it and returns the network outputs", async () => {
+        const fake = new FakeHost();
+        const saved = { PATH: process.env.PATH, FAKE_STATE: process.env.FAKE_STATE };
+        Object.assign(process.env, { PATH: fake.env().PATH, FAKE_STATE: fake.state });
+        const types: string[] = [];
+        try {
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        types.push(args.type);
+                        return { id: `${args.name}-id`, state: args.inputs };
+                    },
+                    call: (args) => {
+                        const result = fake.sh(args.inputs.command, args.inputs.environment);
+                        return { stdout: result.stdout, stderr: result.stderr };
+                    },
+                },
+                "kaleido-quorum",
+                "index-test",
+                false,
+            );
+            pulumi.runtime.setAllConfig({ "kaleido-quorum:nodeCount": "1" }, []);
+            const outputs = await program();
+            assert.equal(outputs.nodes.length, 1);
+            assert.equal(outputs.rpcEndpoint, "http://10.96.0.99:8545");
+            assert.ok(fs.existsSync(path.join(keys, "qdata_1/ethereum/nodekey")));
+        } finally {
+            process.env.PATH = saved.PATH;
+            if (saved.FAKE_STATE === undefined) delete process.env.FAKE_STATE;
+            else process.env.FAKE_STATE = saved.FAKE_STATE;
+            fake.dispose();
+        }
     });
 });
