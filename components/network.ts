@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "../lib/config";
+import { distinctImages, NetworkConfig } from "../lib/config";
 import { PART_OF, workloadLabels } from "../lib/labels";
 import { staticNodesJson, tmConf } from "../lib/networkFiles";
 import { PORTS } from "../lib/ports";
@@ -55,19 +55,12 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         super("kaleido:quorum:Network", name, {}, opts);
         const { config, qdata } = args;
         const hostPath = (index: number) => `${config.hostPathRoot}/qdata_${index}`;
-        const common = {
-            imagePullPolicy: config.imagePullPolicy,
-            volumeSize: config.volumeSize,
-            minikubeProfile: config.minikubeProfile,
-            keepChainData: config.keepChainData,
-        };
-
         this.setup = new MinikubeSetup(
             `${name}-minikube`,
             {
                 minikubeProfile: config.minikubeProfile,
                 enableIngressAddon: config.enableIngressAddon,
-                images: config.loadImages ? [...new Set(Object.values(config.images))].map((image): LocalImage => ({ name: image, localId: args.localImageIds[image] ?? "absent" })) : [],
+                images: config.loadImages ? distinctImages(config).map((image): LocalImage => ({ name: image, localId: args.localImageIds[image] ?? "absent" })) : [],
             },
             { parent: this },
         );
@@ -75,6 +68,14 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext: config.kubeContext, namespace: config.namespace }, { parent: this });
         const namespace = this.cluster.namespace;
         const provider = this.cluster.provider;
+        const common = {
+            imagePullPolicy: config.imagePullPolicy,
+            volumeSize: config.volumeSize,
+            minikubeProfile: config.minikubeProfile,
+            keepChainData: config.keepChainData,
+            namespace,
+            provider,
+        };
 
         this.bootnode = new Bootnode(
             `${name}-bootnode`,
@@ -84,9 +85,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 clusterIp: config.bootnodeIp,
                 image: config.images.quorum,
                 resources: config.resources.bootnode,
-                namespace,
                 hostPath: hostPath(0),
-                provider,
                 after: this.setup.loadsOf(config.images.quorum),
             },
             { parent: this },
@@ -108,9 +107,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                         networkId: config.networkId,
                         images: config.images,
                         resources: config.resources,
-                        namespace,
                         hostPath: hostPath(member.index),
-                        provider,
                         after: this.setup.loadsOf(config.images.quorum, config.images.constellation),
                     },
                     { parent: this },

@@ -89,6 +89,11 @@ export const DEFAULTS = {
 export type ConfigKey = keyof typeof DEFAULTS;
 export const CONFIG_KEYS = Object.keys(DEFAULTS) as ConfigKey[];
 
+/** The configured images, each once (two roles may share one image). */
+export function distinctImages(config: NetworkConfig): string[] {
+    return [...new Set(Object.values(config.images))];
+}
+
 export class ConfigError extends Error {
     constructor(readonly problems: string[]) {
         super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);

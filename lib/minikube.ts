@@ -1,7 +1,7 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "./config";
+import { distinctImages, NetworkConfig } from "./config";
 
 function lastLine(text: string | undefined): string {
     return (text ?? "").trim().split("\n").pop()?.trim() ?? "";
@@ -20,9 +20,8 @@ export async function preflight(config: NetworkConfig): Promise<string> {
 
 /** Each configured image's id in the local Docker daemon ("absent" when it has none). */
 export async function localImageIds(config: NetworkConfig): Promise<Record<string, string>> {
-    const images = [...new Set(Object.values(config.images))];
     const ids = await Promise.all(
-        images.map(async (image) => {
+        distinctImages(config).map(async (image) => {
             const result = await command.local.run({ command: "bash scripts/image.sh local-id", environment: { IMAGE: image } });
             return [image, lastLine(result.stdout)] as const;
         }),
