@@ -21,8 +21,6 @@ export type QdataSourceConfig =
     | { kind: "generated"; dir: string; password: string; chainId: number; gasLimit: string };
 
 export interface NetworkConfig {
-    project: string;
-    stack: string;
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
@@ -113,11 +111,11 @@ export async function loadConfig(projectDir: string): Promise<NetworkConfig> {
     // A secret config value is known at preview too, so apply() always runs.
     const password = config.getSecret("accountPassword");
     if (password) raw.accountPassword = await new Promise<string>((resolve) => password.apply(resolve));
-    return validateConfig(raw, { project: pulumi.getProject(), stack: pulumi.getStack(), projectDir });
+    return validateConfig(raw, { stack: pulumi.getStack(), projectDir });
 }
 
 export interface ConfigContext {
-    project: string;
+    /** Generated keys are kept per stack. */
     stack: string;
     /** Relative qdataDir values are taken from here; generated keys live under it. */
     projectDir: string;
@@ -197,8 +195,6 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     };
     if (problems.length > 0 || !qdata) throw new ConfigError(problems);
     return {
-        project: context.project,
-        stack: context.stack,
         ...rest,
         namespace,
         nodeCount,

@@ -8,7 +8,7 @@ import { deployQuorumNetwork } from "../lib/program";
 import { REPO_ROOT } from "./support/fakeHost";
 import { makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
 
-const CONTEXT = { project: "kaleido-quorum", stack: "test", projectDir: "/home/user/kaleido-quorum" };
+const CONTEXT = { stack: "test", projectDir: "/home/user/kaleido-quorum" };
 
 function problemsOf(raw: RawConfig, context = CONTEXT): string[] {
     try {

@@ -232,3 +232,24 @@ describe("generated networks (no quorum-tools)", function () {
         assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\.keys\/$/m);
     });
 });
+
+describe("account password from a secret config value", function () {
+    this.timeout(60_000);
+
+    it("encrypts the accounts with it and keeps it out of every resource input and output", async () => {
+        const fake = new FakeHost();
+        const projectDir = makeProjectDir();
+        try {
+            const keys = await pregenerateKeys(projectDir, "pw", 2);
+            const run = await runProgram({ stack: "pw", fake, projectDir, config: { nodeCount: "2" }, secrets: { accountPassword: "correct horse" } });
+            const member = path.join(keys, "qdata_1");
+            assert.equal(fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"), "correct horse");
+            await decryptKeystore(keystoreOf(member).keystore, "correct horse");
+            assert.ok(!JSON.stringify(run.resources).includes("correct horse"), "the password reached a resource");
+            assert.ok(!JSON.stringify(run.outputs).includes("correct horse"), "the password reached an output");
+        } finally {
+            fake.dispose();
+            fs.rmSync(projectDir, { recursive: true, force: true });
+        }
+    });
+});
