@@ -63,6 +63,7 @@ export class Bootnode extends pulumi.ComponentResource {
                                     image: args.image,
                                     imagePullPolicy: args.imagePullPolicy,
                                     command: ["bootnode", "-nodekey", "/qdata/nodekey"],
+                                    // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
                                     ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
                                     resources: args.resources,
                                     volumeMounts: [qdataMount],
