@@ -1,15 +1,9 @@
 // Pieces every quorum workload shares.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy, ResourceSpec } from "./config";
 
 export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";
-
-export interface ContainerDefaults {
-    imagePullPolicy: PullPolicy;
-    resources: ResourceSpec;
-}
 
 export function qdataVolume(claimName: pulumi.Input<string>): k8s.types.input.core.v1.Volume {
     return { name: QDATA_VOLUME, persistentVolumeClaim: { claimName } };
