@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF } from "../lib/labels";
+import { COMMON_LABELS } from "../lib/labels";
 
 export interface KubeClusterArgs {
     kubeContext: string;
@@ -26,10 +26,7 @@ export class KubeCluster extends pulumi.ComponentResource {
                 : new k8s.core.v1.Namespace(
                       `${name}-namespace`,
                       {
-                          metadata: {
-                              name: args.namespace,
-                              labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" },
-                          },
+                          metadata: { name: args.namespace, labels: COMMON_LABELS },
                       },
                       { parent: this, provider: this.provider },
                   ).metadata.name;

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF } from "../lib/labels";
+import { COMMON_LABELS } from "../lib/labels";
 import { QdataMember } from "../lib/qdata";
 
 /** Files rendered by the program (cluster addresses), written over the member's copied files. */
@@ -45,7 +45,7 @@ export class QdataVolume extends pulumi.ComponentResource {
 
     constructor(name: string, args: QdataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:QdataVolume", name, {}, opts);
-        const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+        const labels = COMMON_LABELS;
         const childOpts = { parent: this, provider: args.provider };
         // PVs are cluster-wide: the namespace keeps two stacks' volumes apart.
         const volumeName = pulumi.interpolate`${args.namespace}-${args.memberName.replace("_", "-")}`;

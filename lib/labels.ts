@@ -10,6 +10,12 @@ export interface WorkloadIdentity {
 
 export const PART_OF = "kaleido-quorum";
 
+/** Labels every object of the project carries. */
+export const COMMON_LABELS: Record<string, string> = {
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": "pulumi",
+};
+
 export function selectorLabels(identity: WorkloadIdentity): Record<string, string> {
     return { "app.kubernetes.io/name": identity.name, "app.kubernetes.io/instance": identity.instance };
 }
@@ -18,7 +24,6 @@ export function workloadLabels(identity: WorkloadIdentity): Record<string, strin
     return {
         ...selectorLabels(identity),
         "app.kubernetes.io/component": identity.component,
-        "app.kubernetes.io/part-of": PART_OF,
-        "app.kubernetes.io/managed-by": "pulumi",
+        ...COMMON_LABELS,
     };
 }

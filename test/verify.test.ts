@@ -36,20 +36,17 @@ async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string): Pro
     const quorum = new FakeQuorum(NODES, faults);
     await quorum.start();
     describeCluster(fake, quorum, unreadyPod);
-    const saved = { PATH: process.env.PATH, FAKE_STATE: process.env.FAKE_STATE };
-    Object.assign(process.env, { PATH: fake.env().PATH, FAKE_STATE: fake.state });
     const lines: string[] = [];
     try {
-        const ok = await verifyNetwork(
-            { namespace: "quorum", nodeCount: NODES, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
-            new Kubectl("minikube", "quorum"),
-            { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
+        const ok = await fake.withFakesOnPath(() =>
+            verifyNetwork(
+                { namespace: "quorum", nodeCount: NODES, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
+                new Kubectl("minikube", "quorum"),
+                { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
+            ),
         );
         return { ok, lines, quorum, fake };
     } finally {
-        process.env.PATH = saved.PATH;
-        if (saved.FAKE_STATE === undefined) delete process.env.FAKE_STATE;
-        else process.env.FAKE_STATE = saved.FAKE_STATE;
         quorum.close();
         fake.dispose();
     }

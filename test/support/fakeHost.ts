@@ -29,6 +29,19 @@ export class FakeHost {
         return { ...process.env, PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}`, FAKE_STATE: this.state, ...extra };
     }
 
+    /** Runs in-process code (which spawns kubectl, minikube, ...) with this host's fakes on PATH. */
+    async withFakesOnPath<T>(body: () => Promise<T>): Promise<T> {
+        const saved = { PATH: process.env.PATH, FAKE_STATE: process.env.FAKE_STATE };
+        Object.assign(process.env, { PATH: this.env().PATH, FAKE_STATE: this.state });
+        try {
+            return await body();
+        } finally {
+            process.env.PATH = saved.PATH;
+            if (saved.FAKE_STATE === undefined) delete process.env.FAKE_STATE;
+            else process.env.FAKE_STATE = saved.FAKE_STATE;
+        }
+    }
+
     /** Runs a shell command line from the repository root, as the Command provider would. */
     sh(commandLine: string, extra: Record<string, string> = {}): RunResult {
         const result = spawnSync("/bin/sh", ["-c", commandLine], { cwd: REPO_ROOT, env: this.env(extra), encoding: "utf8" });
