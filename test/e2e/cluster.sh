@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Usage: cluster.sh up|down
+#   up    starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (3 fake
+#         nodes) on 127.0.0.1 in a temp folder, plus a loop that plays the ingress controller, and
+#         prints `export NAME=value` lines for a shell to use it with the fake minikube.
+#   down  stops every process `up` started (by pid) and removes the folder.
+# The folder is $KALEIDO_E2E_RUN_DIR (default: under /dev/shm, as etcd fsyncs every write, else
+# /tmp). Nothing outside it is written: not ~/.kube, not ~/.pulumi.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+default_parent=/tmp; [ -d /dev/shm ] && [ -w /dev/shm ] && default_parent=/dev/shm
+run_dir="${KALEIDO_E2E_RUN_DIR:-$default_parent/kaleido-quorum-e2e}"
+SERVICE_CIDR=10.96.0.0/12
+NODES=(kwok-node-1 kwok-node-2 kwok-node-3)
+
+log() { printf 'e2e:cluster: %s\n' "$*" >&2; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start NAME COMMAND...: runs COMMAND in the background, logging to logs/NAME.log, pid in pids/NAME.
+start() {
+  local name="$1"; shift
+  "$@" >"$run_dir/logs/$name.log" 2>&1 &
+  echo $! >"$run_dir/pids/$name"
+}
+
+# wait_for WHAT SECONDS COMMAND...: retries COMMAND once a second.
+wait_for() {
+  local what="$1" limit="$2"; shift 2
+  local started=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - started > limit )); then
+      log "$what did not come up within ${limit}s; logs in $run_dir/logs"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+down() {
+  [ -d "$run_dir/pids" ] || { log "nothing to stop in $run_dir"; rm -rf "$run_dir"; return; }
+  local pid
+  for name in ingress-status kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    [ -f "$run_dir/pids/$name" ] || continue
+    pid="$(cat "$run_dir/pids/$name")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$run_dir"
+  log "stopped; removed $run_dir"
+}
+
+write_kubeconfig() {
+  local file="$1" port="$2" token="$3"
+  cat >"$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: e2e
+  cluster:
+    server: https://127.0.0.1:$port
+    insecure-skip-tls-verify: true
+users:
+- name: e2e-admin
+  user:
+    token: $token
+contexts:
+- name: minikube
+  context:
+    cluster: e2e
+    user: e2e-admin
+current-context: minikube
+EOF
+}
+
+register_nodes() {
+  for node in "${NODES[@]}"; do
+    kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: $node
+  annotations:
+    kwok.x-k8s.io/node: fake
+  labels:
+    kubernetes.io/hostname: $node
+    kubernetes.io/os: linux
+    type: kwok
+status:
+  allocatable: {cpu: "16", memory: 64Gi, pods: "110"}
+  capacity: {cpu: "16", memory: 64Gi, pods: "110"}
+EOF
+  done
+}
+
+# minikube's ingress addon runs a controller that writes the node IP into each nginx Ingress's
+# status; Pulumi's Ingress await waits for it. This loop does that part.
+ingress_status_loop() {
+  while true; do
+    kubectl get ingress -A -o jsonpath='{range .items[?(@.spec.ingressClassName=="nginx")]}{.metadata.namespace}{" "}{.metadata.name}{" "}{.status.loadBalancer.ingress[0].ip}{"\n"}{end}' 2>/dev/null |
+      while read -r namespace name ip; do
+        [ -n "$name" ] && [ -z "$ip" ] || continue
+        kubectl -n "$namespace" patch ingress "$name" --subresource=status --type=merge \
+          -p '{"status":{"loadBalancer":{"ingress":[{"ip":"192.168.49.2"}]}}}' >/dev/null 2>&1 || true
+      done
+    sleep 1
+  done
+}
+
+up() {
+  if [ -d "$run_dir/pids" ]; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
+  local bin
+  bin="$(bash "$here/tools.sh" | tail -n 1)"
+  mkdir -p "$run_dir"/{logs,pids,pki,etcd,fake-minikube/docker,pulumi-home,state}
+  local etcd_port etcd_peer api_port token
+  etcd_port="$(free_port)"; etcd_peer="$(free_port)"; api_port="$(free_port)"
+  token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "$token,e2e-admin,e2e-admin,system:masters" >"$run_dir/pki/tokens.csv"
+  openssl genrsa -out "$run_dir/pki/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$run_dir/pki/sa.key" -pubout -out "$run_dir/pki/sa.pub" 2>/dev/null
+  export KUBECONFIG="$run_dir/kubeconfig"
+  write_kubeconfig "$KUBECONFIG" "$api_port" "$token"
+
+  log "etcd on 127.0.0.1:$etcd_port"
+  start etcd etcd --name e2e --data-dir "$run_dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+    --initial-cluster "e2e=http://127.0.0.1:$etcd_peer"
+  wait_for etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+
+  log "kube-apiserver on 127.0.0.1:$api_port (Service CIDR $SERVICE_CIDR)"
+  start kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$run_dir/pki" \
+    --token-auth-file "$run_dir/pki/tokens.csv" --authorization-mode RBAC \
+    --service-cluster-ip-range "$SERVICE_CIDR" --allow-privileged=true \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$run_dir/pki/sa.pub" --service-account-signing-key-file "$run_dir/pki/sa.key"
+  wait_for kube-apiserver 90 kubectl get --raw /readyz
+
+  log "kube-controller-manager, kube-scheduler"
+  start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$KUBECONFIG" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
+    --service-account-private-key-file "$run_dir/pki/sa.key" --service-cluster-ip-range "$SERVICE_CIDR" \
+    --controllers '*,-nodeipam,-cloud-node-lifecycle'
+  start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
+
+  log "kwok playing the kubelet of ${#NODES[@]} nodes"
+  start kwok "$bin/kwok" --kubeconfig "$KUBECONFIG" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --cidr 10.244.0.0/16 --node-ip 10.244.0.1
+  register_nodes
+  wait_for "${#NODES[@]} Ready nodes" 60 bash -c "[ \"\$(kubectl get nodes --no-headers 2>/dev/null | grep -cw Ready)\" = ${#NODES[@]} ]"
+  wait_for "the default ServiceAccount" 60 kubectl -n default get serviceaccount default
+
+  start ingress-status ingress_status_loop
+
+  # The fake minikube's node filesystem and local Docker images (one id per image).
+  local fake="$run_dir/fake-minikube"
+  for image in jpmorganchase/quorum jpmorganchase/constellation test/racecourse; do
+    echo "sha256:$(printf '%s' "$image" | sha256sum | cut -d' ' -f1)" >"$fake/docker/$(echo "$image" | tr '/:' '__')"
+  done
+
+  cat >"$run_dir/env" <<EOF
+export KALEIDO_E2E_RUN_DIR=$run_dir
+export KUBECONFIG=$KUBECONFIG
+export PATH=$root/test/e2e/plugins:$root/test/fakebin:$bin:$PATH
+export FAKE_STATE=$fake
+export PULUMI_HOME=$run_dir/pulumi-home
+export PULUMI_BACKEND_URL=file://$run_dir/state
+export PULUMI_CONFIG_PASSPHRASE=e2e-only
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+EOF
+  log "up; the exports below are also in $run_dir/env"
+  cat "$run_dir/env"
+}
+
+case "${1:-}" in
+up) up ;;
+down) down ;;
+*) echo "usage: cluster.sh up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,107 @@
+// What the e2e scenario needs to drive the Pulumi CLI and read the cluster with kubectl.
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export interface CommandResult {
+    status: number;
+    output: string;
+}
+
+export function requireEnv(name: string): string {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the scenario through 'npm run e2e' (or source the cluster's env file)`);
+    return value;
+}
+
+export class E2eFailure extends Error {}
+
+export function expect(condition: boolean, what: string, detail?: unknown): void {
+    if (!condition) throw new E2eFailure(detail === undefined ? what : `${what}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`);
+}
+
+/** kubectl against the e2e cluster; throws on failure. */
+export function kubectl(...args: string[]): string {
+    const result = spawnSync("kubectl", args, { encoding: "utf8" });
+    if (result.status !== 0) throw new E2eFailure(`kubectl ${args.join(" ")} failed: ${result.stderr.trim()}`);
+    return result.stdout;
+}
+
+export interface KubeObject {
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: Record<string, unknown>;
+    status?: Record<string, unknown>;
+}
+
+export function kubectlList(...args: string[]): KubeObject[] {
+    return (JSON.parse(kubectl("get", ...args, "-o", "json")) as { items: KubeObject[] }).items;
+}
+
+/**
+ * Runs the Pulumi CLI in the project copy, logging everything to `logFile` and printing a progress
+ * line every 15 s, since an `up` of 50 nodes runs for minutes.
+ */
+export function pulumi(projectDir: string, logFile: string, args: string[]): Promise<CommandResult> {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const log = fs.openSync(logFile, "a");
+    fs.writeSync(log, `\n$ pulumi ${args.join(" ")}\n`);
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        let lastLine = "";
+        const started = Date.now();
+        const onData = (chunk: Buffer) => {
+            const text = chunk.toString();
+            output += text;
+            fs.writeSync(log, text);
+            lastLine = text.trim().split("\n").pop() ?? lastLine;
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        const ticker = setInterval(() => {
+            const seconds = Math.round((Date.now() - started) / 1000);
+            process.stdout.write(`    … pulumi ${args[0]}: ${seconds}s, ${lastLine.slice(0, 100)}\n`);
+        }, 15_000);
+        child.on("error", reject);
+        child.on("close", (code) => {
+            clearInterval(ticker);
+            fs.closeSync(log);
+            resolve({ status: code ?? 1, output });
+        });
+    });
+}
+
+/** Waits until `probe` returns true, once a second, up to `seconds`. */
+export async function waitUntil(what: string, seconds: number, probe: () => boolean): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        if (probe()) return;
+        if (Date.now() > deadline) throw new E2eFailure(`${what} did not happen within ${seconds}s`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+}
+
+export interface StepTiming {
+    name: string;
+    seconds: number;
+}
+
+/** Runs the steps in order, one line each with its wall time; stops at the first failure. */
+export async function runSteps(steps: [string, () => Promise<void>][]): Promise<StepTiming[]> {
+    const timings: StepTiming[] = [];
+    for (const [index, [name, body]] of steps.entries()) {
+        const started = Date.now();
+        process.stdout.write(`e2e: step ${index + 1}/${steps.length} ${name} …\n`);
+        try {
+            await body();
+        } catch (error) {
+            const seconds = (Date.now() - started) / 1000;
+            process.stdout.write(`e2e: ✘ step ${index + 1} ${name} failed after ${seconds.toFixed(1)}s\n`);
+            throw error;
+        }
+        const seconds = (Date.now() - started) / 1000;
+        timings.push({ name, seconds });
+        process.stdout.write(`e2e: ✔ step ${index + 1} ${name} (${seconds.toFixed(1)}s)\n`);
+    }
+    return timings;
+}

@@ -1,0 +1,283 @@
+// The e2e scenario: the real Pulumi CLI runs this program against the harness's control plane.
+// Every check reads the cluster with kubectl or the fake minikube's node folder, never the
+// program's own code. Run through `npm run e2e`, which starts and stops the cluster.
+import * as fs from "fs";
+import * as path from "path";
+import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumi, requireEnv, runSteps, waitUntil } from "./harness";
+
+const ROOT = path.resolve(__dirname, "../..");
+const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
+const FAKE_STATE = requireEnv("FAKE_STATE");
+const PROJECT = path.join(RUN_DIR, "project");
+const NODE_FS = path.join(FAKE_STATE, "node");
+const LOGS = path.join(RUN_DIR, "logs");
+const PROJECT_FILES = ["index.ts", "components", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
+const NAMESPACE = "quorum";
+const PART_OF = "app.kubernetes.io/part-of=kaleido-quorum";
+
+/** The project as a user has it, in the run folder, so stacks, keys and state never touch the repo. */
+function copyProject(): void {
+    fs.mkdirSync(PROJECT, { recursive: true });
+    for (const entry of PROJECT_FILES) fs.cpSync(path.join(ROOT, entry), path.join(PROJECT, entry), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(PROJECT, "node_modules"));
+}
+
+class Stack {
+    constructor(readonly name: string) {}
+
+    async cli(...args: string[]): Promise<string> {
+        const result = await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), [...args, "--stack", this.name]);
+        if (result.status !== 0) throw new E2eFailure(`pulumi ${args.join(" ")} failed (stack ${this.name}); see ${LOGS}/pulumi-${this.name}.log:\n${tail(result.output)}`);
+        return result.output;
+    }
+
+    /** Runs a command that must fail; returns its output. */
+    async cliFailing(...args: string[]): Promise<string> {
+        const result = await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), [...args, "--stack", this.name]);
+        expect(result.status !== 0, `pulumi ${args.join(" ")} should have failed`, tail(result.output));
+        return result.output;
+    }
+
+    async init(config: Record<string, string>): Promise<void> {
+        await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), ["stack", "init", this.name]);
+        for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
+    }
+
+    setConfig(key: string, value: string, ...flags: string[]): Promise<string> {
+        return this.cli("config", "set", ...flags, `kaleido-quorum:${key}`, value);
+    }
+
+    async up(): Promise<void> {
+        await this.cli("up", "--yes", "--skip-preview");
+    }
+
+    async outputs(): Promise<Record<string, unknown>> {
+        return JSON.parse(await this.cli("stack", "output", "--json")) as Record<string, unknown>;
+    }
+
+    async resourceCount(): Promise<number> {
+        const state = JSON.parse(await this.cli("stack", "export")) as { deployment?: { resources?: unknown[] } };
+        return state.deployment?.resources?.length ?? 0;
+    }
+
+    async remove(): Promise<void> {
+        await this.cli("stack", "rm", "--yes");
+    }
+}
+
+function tail(text: string, lines = 25): string {
+    return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+function nodeIp(index: number): string {
+    return `10.96.0.${100 + index}`;
+}
+
+function hostFolder(member: number): string {
+    return path.join(NODE_FS, "data", `qdata_${member}`);
+}
+
+function mode(file: string): string {
+    return (fs.statSync(file).mode & 0o777).toString(8).padStart(4, "0");
+}
+
+function isReady(pod: KubeObject): boolean {
+    const status = pod.status as { phase?: string; conditions?: { type: string; status: string }[] } | undefined;
+    return status?.phase === "Running" && (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+function names(objects: KubeObject[]): string[] {
+    return objects.map((o) => o.metadata.name).sort();
+}
+
+/** Everything step 1 promises, read from the cluster and the node folder, for `nodeCount` nodes. */
+function checkNetwork(nodeCount: number): void {
+    const indexes = Array.from({ length: nodeCount }, (_, i) => i + 1);
+    const statefulSets = kubectlList("statefulsets", "-n", NAMESPACE, "-l", PART_OF);
+    expect(JSON.stringify(names(statefulSets)) === JSON.stringify(["bootnode-set", ...indexes.map((i) => `node-set-${i}`)].sort()), "StatefulSets are the bootnode and one per node", names(statefulSets));
+
+    const services = new Map(kubectlList("services", "-n", NAMESPACE).map((s) => [s.metadata.name, (s.spec as { clusterIP: string }).clusterIP]));
+    const expectedIps: [string, string][] = [["quorum-bootnode", "10.96.0.100"], ["node-service", "10.96.0.99"], ...indexes.map((i): [string, string] => [`quorum-node-${i}`, nodeIp(i)])];
+    for (const [service, ip] of expectedIps) expect(services.get(service) === ip, `Service ${service} has clusterIP ${ip}`, services.get(service) ?? "missing");
+    expect(services.has("racecourse"), "the racecourse Service exists");
+
+    const claims = new Map(kubectlList("pvc", "-n", NAMESPACE).map((c) => [c.metadata.name, c]));
+    const volumes = new Map(kubectlList("pv", "-l", PART_OF).map((v) => [v.metadata.name, v]));
+    expect(volumes.size === nodeCount + 1 && claims.size === nodeCount + 1, `${nodeCount + 1} PVs and PVCs`, { pvs: [...volumes.keys()], pvcs: [...claims.keys()] });
+    for (const member of [0, ...indexes]) {
+        const volume = volumes.get(`${NAMESPACE}-qdata-${member}`);
+        const claimRef = volume?.spec?.claimRef as { name?: string; namespace?: string } | undefined;
+        expect((volume?.status as { phase?: string })?.phase === "Bound" && claimRef?.name === `qdata-${member}` && claimRef.namespace === NAMESPACE, `PV ${NAMESPACE}-qdata-${member} is Bound to PVC qdata-${member}`, volume?.status ?? "missing");
+        expect((claims.get(`qdata-${member}`)?.spec as { volumeName?: string })?.volumeName === `${NAMESPACE}-qdata-${member}`, `PVC qdata-${member} names its PV`);
+    }
+
+    const pods = kubectlList("pods", "-n", NAMESPACE);
+    const notReady = pods.filter((p) => !isReady(p)).map((p) => p.metadata.name);
+    expect(pods.length === nodeCount + 2 && notReady.length === 0, `${nodeCount + 2} pods, all Running and Ready`, { pods: names(pods), notReady });
+    const ingress = kubectlList("ingress", "-n", NAMESPACE);
+    expect(ingress.length === 1 && JSON.stringify(ingress[0].status).includes("192.168.49.2"), "the racecourse Ingress has the node address", ingress.map((i) => i.status));
+
+    checkHostFolders(nodeCount);
+}
+
+function checkHostFolders(nodeCount: number): void {
+    expect(fs.existsSync(path.join(hostFolder(0), ".kaleido-seed-id")) && mode(path.join(hostFolder(0), "nodekey")) === "0600", "the bootnode's folder holds its seed, nodekey 0600");
+    for (let i = 1; i <= nodeCount; i++) {
+        const folder = hostFolder(i);
+        for (const file of ["ethereum/genesis.json", "ethereum/passwords.txt", "ethereum/permissioned-nodes.json", "constellation/tm.pub", ".kaleido-seed-id"]) {
+            expect(fs.existsSync(path.join(folder, file)), `qdata_${i} holds ${file}`);
+        }
+        const keystore = fs.readdirSync(path.join(folder, "ethereum/keystore")).map((f) => `ethereum/keystore/${f}`);
+        for (const key of ["ethereum/nodekey", "constellation/tm.key", ...keystore]) expect(mode(path.join(folder, key)) === "0600", `qdata_${i}/${key} is 0600`, mode(path.join(folder, key)));
+        const staticNodes = JSON.parse(fs.readFileSync(path.join(folder, "ethereum/static-nodes.json"), "utf8")) as string[];
+        const ips = staticNodes.map((enode) => /@([\d.]+):/.exec(enode)?.[1]);
+        const expected = Array.from({ length: nodeCount }, (_, n) => nodeIp(n + 1));
+        expect(JSON.stringify(ips) === JSON.stringify(expected), `qdata_${i}/ethereum/static-nodes.json names the node clusterIPs`, ips);
+        expect(fs.readFileSync(path.join(folder, "constellation/tm.conf"), "utf8").includes(`url = "http://${nodeIp(i)}:9000/"`), `qdata_${i}/constellation/tm.conf gives its own clusterIP`);
+    }
+}
+
+async function checkOutputs(stack: Stack, nodeCount: number): Promise<void> {
+    const outputs = await stack.outputs();
+    const expected: Record<string, unknown> = {
+        namespace: NAMESPACE,
+        kubeContext: "minikube",
+        racecourseUrl: "http://192.168.49.2/",
+        rpcEndpoint: "http://10.96.0.99:8545",
+        wsEndpoint: "ws://10.96.0.99:8546",
+    };
+    for (const [key, value] of Object.entries(expected)) expect(outputs[key] === value, `output ${key} is ${String(value)}`, outputs[key]);
+    expect(String(outputs.bootnodeEnode).includes("@10.96.0.100:"), "output bootnodeEnode names the bootnode clusterIP", outputs.bootnodeEnode);
+    const nodes = outputs.nodes as { ip: string }[];
+    expect(nodes.length === nodeCount && nodes.every((n, i) => n.ip === nodeIp(i + 1)), `output nodes lists ${nodeCount} nodes with their clusterIPs`, nodes);
+}
+
+function seedId(member: number): string {
+    return fs.readFileSync(path.join(hostFolder(member), ".kaleido-seed-id"), "utf8").trim();
+}
+
+function podOf(statefulSet: string): KubeObject | undefined {
+    return kubectlList("pods", "-n", NAMESPACE).find((p) => p.metadata.name === `${statefulSet}-0`);
+}
+
+/** After a destroy: no object of the stack left in the cluster, on the node or in the keys folder. */
+function checkNothingLeft(namespace: string, stackName: string): void {
+    const namespaces = names(kubectlList("namespaces"));
+    expect(!namespaces.includes(namespace), `namespace ${namespace} is gone`, namespaces);
+    const volumes = names(kubectlList("pv", "-l", PART_OF)).filter((v) => v.startsWith(`${namespace}-`));
+    expect(volumes.length === 0, "no PV of the stack is left", volumes);
+    const hostFolders = fs.existsSync(path.join(NODE_FS, "data")) ? fs.readdirSync(path.join(NODE_FS, "data")) : [];
+    expect(hostFolders.length === 0, "the host folders are wiped", hostFolders);
+    expect(!fs.existsSync(path.join(PROJECT, ".keys", stackName)), `the generated keys in .keys/${stackName} are removed`);
+    expect(!fs.existsSync(path.join(FAKE_STATE, "addons", "ingress")), "the ingress addon this stack enabled is disabled again");
+}
+
+async function main(): Promise<void> {
+    copyProject();
+    const dev = new Stack("e2e");
+    const devConfig = Object.fromEntries(
+        Object.entries((await import("js-yaml")).load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> })
+            .flatMap(([, config]) => Object.entries(config))
+            .map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), String(value)]),
+    );
+    let firstSeed = "";
+
+    const timings = await runSteps([
+        [
+            "preview and up: the seed's network, 5 nodes",
+            async () => {
+                await dev.init(devConfig);
+                await dev.cli("preview");
+                await dev.up();
+                checkNetwork(5);
+                await checkOutputs(dev, 5);
+                firstSeed = seedId(1);
+            },
+        ],
+        ["a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
+        [
+            "nodeCount 5 → 3 re-seeds the chain files",
+            async () => {
+                await dev.setConfig("nodeCount", "3");
+                await dev.up();
+                checkNetwork(3);
+                expect(seedId(1) !== firstSeed, "qdata_1 was re-seeded with the 3-node files");
+                for (const gone of [4, 5]) expect(!fs.existsSync(hostFolder(gone)), `qdata_${gone} is wiped`);
+            },
+        ],
+        [
+            "drift: a deleted Service and pod come back",
+            async () => {
+                const before = podOf("node-set-2");
+                kubectl("delete", "service", "quorum-node-1", "-n", NAMESPACE, "--wait=true");
+                kubectl("delete", "pod", "node-set-2-0", "-n", NAMESPACE, "--wait=true");
+                await dev.cli("refresh", "--yes", "--skip-preview");
+                await dev.up();
+                const ip = kubectl("get", "service", "quorum-node-1", "-n", NAMESPACE, "-o", "jsonpath={.spec.clusterIP}");
+                expect(ip === nodeIp(1), "Service quorum-node-1 is back at its clusterIP", ip);
+                await waitUntil("pod node-set-2-0 Running and Ready again", 60, () => {
+                    const pod = podOf("node-set-2");
+                    return pod !== undefined && isReady(pod);
+                });
+                const after = podOf("node-set-2");
+                const claim = ((after?.spec as { volumes: { persistentVolumeClaim?: { claimName: string } }[] }).volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+                expect(after?.metadata.name === before?.metadata.name && claim === "qdata-2", "the new pod mounts the same PVC", claim);
+            },
+        ],
+        [
+            "bad input fails at preview with the program's message, nothing created",
+            async () => {
+                const bad = new Stack("e2e-bad");
+                await bad.init({ namespace: "quorum-bad", nodeCount: "1", bootnodeIp: "10.96.2.100", nodeServiceIp: "10.96.2.99", hostPathRoot: "/data/bad" });
+                await bad.setConfig("nodeIps[0]", "192.168.1.10", "--path");
+                expect((await bad.cliFailing("preview")).includes("nodeIps[0]: 192.168.1.10 must lie inside serviceCidr 10.96.0.0/12"), "a node IP outside serviceCidr is refused, naming the key");
+                await bad.cli("config", "rm", "kaleido-quorum:nodeIps");
+                await bad.setConfig("imagePullPolicy", "Sometimes");
+                expect((await bad.cliFailing("preview")).includes('imagePullPolicy: "Sometimes" must be one of Always, IfNotPresent, Never'), "an unknown image pull policy is refused, naming the allowed values");
+                await bad.cli("config", "rm", "kaleido-quorum:imagePullPolicy");
+                fs.writeFileSync(path.join(FAKE_STATE, "host"), "Stopped\n");
+                try {
+                    expect((await bad.cliFailing("preview")).includes("preflight: minikube profile minikube is not running"), "a stopped minikube is refused by the preflight");
+                } finally {
+                    fs.rmSync(path.join(FAKE_STATE, "host"));
+                }
+                expect((await bad.resourceCount()) === 0, "the failed previews created nothing in the state");
+                expect(!names(kubectlList("namespaces")).includes("quorum-bad"), "the failed previews created nothing in the cluster");
+                expect(!fs.existsSync(path.join(PROJECT, ".keys", "e2e-bad")), "the failed previews generated no keys");
+                await bad.remove();
+            },
+        ],
+        [
+            "destroy leaves nothing",
+            async () => {
+                await dev.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(NAMESPACE, dev.name);
+                await dev.remove();
+            },
+        ],
+        [
+            "scale: up 50 nodes",
+            async () => {
+                const scale = new Stack("e2e-scale");
+                await scale.init({ ...devConfig, nodeCount: "50" });
+                await scale.up();
+                checkNetwork(50);
+            },
+        ],
+        [
+            "scale: destroy 50 nodes",
+            async () => {
+                const scale = new Stack("e2e-scale");
+                await scale.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(NAMESPACE, scale.name);
+                await scale.remove();
+            },
+        ],
+    ]);
+    process.stdout.write(`e2e: passed; timings: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(1)}s`).join("; ")}\n`);
+}
+
+main().catch((error: unknown) => {
+    process.stdout.write(`e2e: ${error instanceof E2eFailure ? "FAILED: " : ""}${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Builds every tool the e2e harness needs from Go modules, at the versions in versions.env, into a
+# cache outside the repo. Idempotent: a tool already built for these versions is skipped.
+# Prints the bin folder on its last line.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+cache_root="${KALEIDO_E2E_CACHE:-$HOME/.cache/kaleido-quorum-e2e}"
+tools_key="$(sha256sum "$here/versions.env" | cut -c1-12)"
+tools_dir="$cache_root/tools-$tools_key"
+bin="$tools_dir/bin"
+work="$tools_dir/work"
+mkdir -p "$bin" "$work"
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+
+log() { printf 'e2e:tools: %s\n' "$*" >&2; }
+
+# build NAME SECONDS_HINT COMMAND...: runs COMMAND unless $bin/NAME exists, timing it.
+build() {
+  local name="$1" hint="$2"; shift 2
+  if [ -x "$bin/$name" ]; then log "$name: cached"; return; fi
+  log "$name: building (cold: about $hint)"
+  local started=$SECONDS
+  "$@" >"$work/$name.log" 2>&1 || { log "$name: build failed; last lines of $work/$name.log:"; tail -n 30 "$work/$name.log" >&2; exit 1; }
+  log "$name: built in $((SECONDS - started))s"
+}
+
+# wrapper_module DIR MODULE_LINES...: a go.mod that repeats the replace directives a tool's own
+# go.mod uses, since those apply only when that module is the main module.
+wrapper_module() {
+  local dir="$1"; shift
+  mkdir -p "$dir"
+  { printf 'module kaleido-quorum-e2e/%s\n\ngo 1.26\n\n' "$(basename "$dir")"; printf '%s\n' "$@"; } >"$dir/go.mod"
+}
+
+build_pulumi() {
+  local dir="$work/pulumi"
+  wrapper_module "$dir" \
+    "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" \
+    "replace golang.org/x/text => golang.org/x/text v0.41.0"
+  (cd "$dir" && go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_PKG_VERSION" \
+    && go build -o "$bin/pulumi" \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_PKG_VERSION" \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+}
+
+build_language_nodejs() {
+  local dir="$work/language-nodejs"
+  wrapper_module "$dir" "replace golang.org/x/text => golang.org/x/text v0.3.6"
+  (cd "$dir" && go get "github.com/pulumi/pulumi/sdk/v3@$PULUMI_LANGUAGE_NODEJS_SDK_VERSION" \
+    && go build -o "$bin/pulumi-language-nodejs" \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_SDK_VERSION" \
+      github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+}
+
+# The provider embeds a schema that its own `go generate` writes, so it is built from a copy of
+# the module with that step done; the copy lives in the cache, never in the repo.
+build_kubernetes_provider() {
+  local module="github.com/pulumi/pulumi-kubernetes/provider/v4"
+  local src dir="$work/pulumi-kubernetes-provider"
+  src="$(go mod download -json "$module@$PULUMI_KUBERNETES_PROVIDER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  rm -rf "$dir" && cp -r "$src" "$dir" && chmod -R u+w "$dir"
+  local sdk_version
+  sdk_version="$(go list -m -f '{{.Version}}' "github.com/pulumi/pulumi-kubernetes/sdk/v4@latest")"
+  (cd "$dir" \
+    && go mod edit -replace "github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@$sdk_version" \
+    && (cd cmd/pulumi-resource-kubernetes && VERSION="$PULUMI_KUBERNETES_REPORTED_VERSION" go run generate.go) \
+    && go build -o "$bin/pulumi-resource-kubernetes" \
+      -ldflags "-X $module/pkg/version.Version=$PULUMI_KUBERNETES_REPORTED_VERSION" \
+      ./cmd/pulumi-resource-kubernetes)
+}
+
+# k8s.io/kubernetes replaces its staging modules with local folders; the wrapper points each at
+# the published module of the same release.
+build_kubernetes() {
+  local dir="$work/kubernetes" staging_version="v0${KUBERNETES_VERSION#v1}"
+  local kube_go_mod replaces=()
+  kube_go_mod="$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')"
+  while read -r staged; do
+    replaces+=("replace $staged => $staged $staging_version")
+  done < <(sed -n 's#^\t\(k8s.io/[^ ]*\) => ./staging/.*#\1#p' "$kube_go_mod")
+  wrapper_module "$dir" "${replaces[@]}"
+  local minor="${KUBERNETES_VERSION#v1.}"; minor="${minor%%.*}"
+  local ldflags="-X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+  (cd "$dir" && go get "k8s.io/kubernetes@$KUBERNETES_VERSION" \
+    && for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+         go build -o "$bin/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd" || exit 1
+       done)
+}
+
+build_kwok() {
+  GOBIN="$bin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+}
+
+log "cache $tools_dir"
+build pulumi-language-nodejs "2 min" build_language_nodejs
+build kwok "3 min" build_kwok
+build kube-scheduler "25 min for the three control-plane binaries" build_kubernetes
+build pulumi "10 min" build_pulumi
+build pulumi-resource-kubernetes "12 min" build_kubernetes_provider
+if ! command -v etcd >/dev/null; then
+  log "etcd: installing Debian's etcd-server"
+  { apt-get update -qq && apt-get install -y -qq etcd-server; } >"$work/etcd.log" 2>&1 \
+    || { log "etcd: install failed, see $work/etcd.log"; exit 1; }
+fi
+log "disk: $(du -sh "$tools_dir" | cut -f1) in $tools_dir (Go module and build caches not counted)"
+echo "$bin"
