@@ -112,7 +112,7 @@ ingress_status_loop() {
 up() {
   if [ -d "$run_dir/pids" ]; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
   local bin
-  bin="$(bash "$here/tools.sh" | tail -n 1)"
+  bin="$(bash "$here/tools.sh" --check)" || { log "build the tools first: npm run e2e:tools"; exit 1; }
   mkdir -p "$run_dir"/{logs,pids,pki,etcd,fake-minikube/docker,pulumi-home,state}
   local etcd_port etcd_peer api_port token
   etcd_port="$(free_port)"; etcd_peer="$(free_port)"; api_port="$(free_port)"
@@ -148,16 +148,19 @@ up() {
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
 
   log "kwok playing the kubelet of ${#NODES[@]} nodes"
-  start kwok "$bin/kwok" --kubeconfig "$KUBECONFIG" --manage-all-nodes=false \
+  start kwok "$bin/kwok" --kubeconfig "$KUBECONFIG" --config "$bin/kwok-stages.yaml" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --cidr 10.244.0.0/16 --node-ip 10.244.0.1
+    --cidr 10.244.0.0/16 --node-ip 192.168.49.2
   register_nodes
   wait_for "${#NODES[@]} Ready nodes" 60 bash -c "[ \"\$(kubectl get nodes --no-headers 2>/dev/null | grep -cw Ready)\" = ${#NODES[@]} ]"
   wait_for "the default ServiceAccount" 60 kubectl -n default get serviceaccount default
 
   start ingress-status ingress_status_loop
 
-  # The fake minikube's node filesystem and local Docker images (one id per image).
+  # The fake minikube (with the docker and crictl it talks to), not the fake kubectl: kubectl is real.
+  mkdir -p "$run_dir/fake-bin"
+  for fake_tool in minikube docker crictl; do ln -s "$root/test/fakebin/$fake_tool" "$run_dir/fake-bin/$fake_tool"; done
+  # Its node filesystem and local Docker images (one id per image).
   local fake="$run_dir/fake-minikube"
   for image in jpmorganchase/quorum jpmorganchase/constellation test/racecourse; do
     echo "sha256:$(printf '%s' "$image" | sha256sum | cut -d' ' -f1)" >"$fake/docker/$(echo "$image" | tr '/:' '__')"
@@ -166,7 +169,7 @@ up() {
   cat >"$run_dir/env" <<EOF
 export KALEIDO_E2E_RUN_DIR=$run_dir
 export KUBECONFIG=$KUBECONFIG
-export PATH=$root/test/e2e/plugins:$root/test/fakebin:$bin:$PATH
+export PATH=$root/test/e2e/plugins:$run_dir/fake-bin:$bin:$PATH
 export FAKE_STATE=$fake
 export PULUMI_HOME=$run_dir/pulumi-home
 export PULUMI_BACKEND_URL=file://$run_dir/state

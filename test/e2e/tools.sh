@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every tool the e2e harness needs from Go modules, at the versions in versions.env, into a
 # cache outside the repo. Idempotent: a tool already built for these versions is skipped.
-# Prints the bin folder on its last line.
+# Prints the bin folder on its last line. With --check it builds nothing and exits 1, naming what
+# is missing, unless every tool is there.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -20,7 +21,7 @@ log() { printf 'e2e:tools: %s\n' "$*" >&2; }
 # build NAME SECONDS_HINT COMMAND...: runs COMMAND unless $bin/NAME exists, timing it.
 build() {
   local name="$1" hint="$2"; shift 2
-  if [ -x "$bin/$name" ]; then log "$name: cached"; return; fi
+  if [ -e "$bin/$name" ]; then log "$name: cached"; return; fi
   log "$name: building (cold: about $hint)"
   local started=$SECONDS
   "$@" >"$work/$name.log" 2>&1 || { log "$name: build failed; last lines of $work/$name.log:"; tail -n 30 "$work/$name.log" >&2; exit 1; }
@@ -90,13 +91,29 @@ build_kubernetes() {
        done)
 }
 
+# kwok plays nodes and pods only through Stage objects; its "fast" set ships in the module.
 build_kwok() {
-  GOBIN="$bin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  GOBIN="$bin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" || return 1
+  local src
+  src="$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/kustomize/stage"
+  for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    cat "$src/$stage.yaml"; printf '\n---\n'
+  done >"$bin/kwok-stages.yaml"
 }
+
+TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml)
+if [ "${1:-}" = --check ]; then
+  missing=()
+  for tool in "${TOOLS[@]}"; do [ -e "$bin/$tool" ] || missing+=("$tool"); done
+  command -v etcd >/dev/null || missing+=(etcd)
+  if [ ${#missing[@]} -gt 0 ]; then log "not built yet in $tools_dir: ${missing[*]}"; exit 1; fi
+  echo "$bin"
+  exit 0
+fi
 
 log "cache $tools_dir"
 build pulumi-language-nodejs "2 min" build_language_nodejs
-build kwok "3 min" build_kwok
+build kwok-stages.yaml "3 min" build_kwok
 build kube-scheduler "25 min for the three control-plane binaries" build_kubernetes
 build pulumi "10 min" build_pulumi
 build pulumi-resource-kubernetes "12 min" build_kubernetes_provider
