@@ -63,10 +63,11 @@ build_kubernetes_provider() {
   local src dir="$work/pulumi-kubernetes-provider"
   src="$(go mod download -json "$module@$PULUMI_KUBERNETES_PROVIDER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
   rm -rf "$dir" && cp -r "$src" "$dir" && chmod -R u+w "$dir"
-  local sdk_version
-  sdk_version="$(go list -m -f '{{.Version}}' "github.com/pulumi/pulumi-kubernetes/sdk/v4@latest")"
+  local pulumi_sdk_version
+  pulumi_sdk_version="$(sed -n 's#^\tgithub.com/pulumi/pulumi/pkg/v3 \(v[^ ]*\)$#\1#p' "$dir/go.mod")"
   (cd "$dir" \
-    && go mod edit -replace "github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@$sdk_version" \
+    && go mod edit -replace "github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@$PULUMI_KUBERNETES_GO_SDK_VERSION" \
+      -replace "github.com/pulumi/pulumi/sdk/v3=github.com/pulumi/pulumi/sdk/v3@$pulumi_sdk_version" \
     && (cd cmd/pulumi-resource-kubernetes && VERSION="$PULUMI_KUBERNETES_REPORTED_VERSION" go run generate.go) \
     && go build -o "$bin/pulumi-resource-kubernetes" \
       -ldflags "-X $module/pkg/version.Version=$PULUMI_KUBERNETES_REPORTED_VERSION" \
@@ -112,15 +113,15 @@ if [ "${1:-}" = --check ]; then
 fi
 
 log "cache $tools_dir"
-build pulumi-language-nodejs "2 min" build_language_nodejs
-build kwok-stages.yaml "3 min" build_kwok
-build kube-scheduler "25 min for the three control-plane binaries" build_kubernetes
-build pulumi "10 min" build_pulumi
-build pulumi-resource-kubernetes "12 min" build_kubernetes_provider
 if ! command -v etcd >/dev/null; then
   log "etcd: installing Debian's etcd-server"
   { apt-get update -qq && apt-get install -y -qq etcd-server; } >"$work/etcd.log" 2>&1 \
     || { log "etcd: install failed, see $work/etcd.log"; exit 1; }
 fi
+build pulumi-resource-kubernetes "15 min" build_kubernetes_provider
+build pulumi "6 min" build_pulumi
+build pulumi-language-nodejs "1 min" build_language_nodejs
+build kwok-stages.yaml "2 min" build_kwok
+build kube-scheduler "10 min for the three control-plane binaries" build_kubernetes
 log "disk: $(du -sh "$tools_dir" | cut -f1) in $tools_dir (Go module and build caches not counted)"
 echo "$bin"
