@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { distinctImages, NetworkConfig } from "../lib/config";
+import { ConsensusConfig, distinctImages, NetworkConfig } from "../lib/config";
 import { PART_OF, workloadLabels } from "../lib/labels";
 import { staticNodesJson, tmConf } from "../lib/networkFiles";
 import { PORTS } from "../lib/ports";
@@ -36,6 +36,7 @@ export interface NetworkOutputs {
     rpcEndpoint: string;
     wsEndpoint: string;
     bootnodeEnode: string;
+    consensus: ConsensusConfig;
     nodes: NodeSummary[];
 }
 
@@ -92,7 +93,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         );
 
         const addresses = qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] }));
-        const staticNodes = staticNodesJson(addresses);
+        const staticNodes = staticNodesJson(addresses, config.consensus.kind);
         this.nodes = qdata.nodes.map(
             (member, i) =>
                 new QuorumNode(
@@ -105,6 +106,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                         clusterIp: config.nodeIps[i],
                         bootnodeEnode: this.bootnode.enode,
                         networkId: config.networkId,
+                        consensus: config.consensus,
                         images: config.images,
                         resources: config.resources,
                         hostPath: hostPath(member.index),
@@ -172,6 +174,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             rpcEndpoint,
             wsEndpoint,
             bootnodeEnode: this.bootnode.enode,
+            consensus: config.consensus,
             nodes: this.nodes.map((node, i) => ({ name: `node-${i + 1}`, enode: node.enode, ip: node.ip })),
         };
         this.registerOutputs(this.outputs);

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerClass, PullPolicy, ResourceSpec } from "../lib/config";
+import { ConsensusConfig, ContainerClass, PullPolicy, ResourceSpec } from "../lib/config";
 import { selectorLabels, workloadLabels } from "../lib/labels";
 import { MemberStorageArgs, NetworkFiles, QdataVolume } from "./qdataVolume";
 import { nodeEnode } from "../lib/networkFiles";
@@ -14,6 +14,7 @@ export interface QuorumNodeArgs extends MemberStorageArgs {
     clusterIp: string;
     bootnodeEnode: string;
     networkId: number;
+    consensus: ConsensusConfig;
     images: { quorum: string; constellation: string };
     imagePullPolicy: PullPolicy;
     resources: Pick<Record<ContainerClass, ResourceSpec>, "quorum" | "constellation">;
@@ -28,8 +29,9 @@ export function nodeIdentity(index: number) {
 }
 
 /**
- * One Raft member: quorum + constellation sharing the member's qdata volume, behind its own
- * Service with a fixed clusterIP, the address its peers find in static-nodes.json and tm.conf.
+ * One member of the Raft or IBFT network: quorum + constellation sharing the member's qdata
+ * volume, behind its own Service with a fixed clusterIP, the address its peers find in
+ * static-nodes.json and tm.conf.
  */
 export class QuorumNode extends pulumi.ComponentResource {
     readonly enode: string;
@@ -44,7 +46,8 @@ export class QuorumNode extends pulumi.ComponentResource {
         const labels = workloadLabels(identity);
         const childOpts = { parent: this, provider: args.provider };
         this.ip = args.clusterIp;
-        this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp });
+        this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
+        const raft = args.consensus.kind === "raft";
 
         this.storage = new QdataVolume(`${name}-qdata`, { ...args, memberName: `qdata_${args.index}` }, { parent: this });
         this.service = new k8s.core.v1.Service(
@@ -54,12 +57,12 @@ export class QuorumNode extends pulumi.ComponentResource {
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),
-                    // Raft and constellation peers must connect before the pod reports Ready.
+                    // Consensus and constellation peers must connect before the pod reports Ready.
                     publishNotReadyAddresses: true,
                     ports: [
                         { name: "p2p", protocol: "TCP", port: PORTS.p2p, targetPort: PORTS.p2p },
                         { name: "p2p-udp", protocol: "UDP", port: PORTS.p2p, targetPort: PORTS.p2p },
-                        { name: "raft", protocol: "TCP", port: PORTS.raft, targetPort: PORTS.raft },
+                        ...(raft ? [{ name: "raft", protocol: "TCP", port: PORTS.raft, targetPort: PORTS.raft }] : []),
                         { name: "constellation", protocol: "TCP", port: PORTS.constellation, targetPort: PORTS.constellation },
                         { name: "rpc", protocol: "TCP", port: PORTS.rpc, targetPort: PORTS.rpc },
                         { name: "ws", protocol: "TCP", port: PORTS.ws, targetPort: PORTS.ws },
@@ -99,19 +102,25 @@ function httpProbe(path: string, port: number, periodSeconds: number, failureThr
     return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
 
+/** As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it. */
+function consensusArgs(consensus: ConsensusConfig): string[] {
+    if (consensus.kind === "raft") return ["--raftInit"];
+    return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
+}
+
 function quorumContainer(args: QuorumNodeArgs): k8s.types.input.core.v1.Container {
     return {
         name: "quorum",
         image: args.images.quorum,
         imagePullPolicy: args.imagePullPolicy,
         // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
-        args: ["start.sh", `--bootnode=${args.bootnodeEnode}`, "--raftInit", "--networkid", String(args.networkId)],
+        args: ["start.sh", `--bootnode=${args.bootnodeEnode}`, ...consensusArgs(args.consensus), "--networkid", String(args.networkId)],
         ports: [
             { name: "rpc", containerPort: PORTS.rpc },
             { name: "ws", containerPort: PORTS.ws },
             { name: "p2p", containerPort: PORTS.p2p },
             { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
-            { name: "raft", containerPort: PORTS.raft },
+            ...(args.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
         ],
         // Up to 5 minutes for constellation to come up and the genesis block to be written.
         startupProbe: tcpProbe(PORTS.rpc, 5, 60),

@@ -3,11 +3,16 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4";
-import { QdataFolder, readQdataFolder } from "./qdata";
+import { consensusProblems, QdataFolder, readQdataFolder } from "./qdata";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 export const MAX_NODES = 50;
+export const CONSENSUS_KINDS = ["raft", "ibft"] as const;
+const IBFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
+
+/** IBFT: the first `validators` nodes validate; blocks every `blockPeriod` s; rounds change after `roundChangeTimerMs`. */
+export type ConsensusConfig = { kind: "raft" } | { kind: "ibft"; validators: number; blockPeriod: number; roundChangeTimerMs: number };
 
 export interface ResourceSpec {
     requests: { cpu: string; memory: string };
@@ -20,11 +25,14 @@ export type QdataSourceConfig =
     | { kind: "folder"; dir: string; folder: QdataFolder }
     | { kind: "generated"; dir: string; password: string; chainId: number; gasLimit: string };
 
+type ConsensusSettings = { kind: (typeof CONSENSUS_KINDS)[number]; validators: number; blockPeriod: number; roundChangeTimerMs: number };
+
 export interface NetworkConfig {
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
     nodeCount: number;
+    consensus: ConsensusConfig;
     serviceCidr: string;
     bootnodeIp: string;
     nodeServiceIp: string;
@@ -53,6 +61,10 @@ export const DEFAULTS = {
     minikubeProfile: "minikube",
     namespace: "quorum",
     nodeCount: 5,
+    consensus: "raft",
+    validators: 0,
+    blockPeriod: 1,
+    roundChangeTimer: 0,
     serviceCidr: "10.96.0.0/12",
     bootnodeIp: "10.96.0.100",
     nodeServiceIp: "10.96.0.99",
@@ -126,6 +138,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     const reader = new ValueReader(raw, problems);
 
     const nodeCount = reader.integer("nodeCount", 1, MAX_NODES);
+    const consensus = readConsensus(reader, raw, nodeCount, problems);
     const serviceCidr = reader.string("serviceCidr");
     const cidr = parseCidr(serviceCidr);
     if (!cidr) problems.push(`serviceCidr: "${serviceCidr}" must be an IPv4 CIDR such as 10.96.0.0/12`);
@@ -176,7 +189,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     if (qdataDir !== "" && password !== "") {
         problems.push("accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them");
     }
-    const qdata = qdataSource(qdataDir, nodeCount, problems, context, { password, chainId, gasLimit });
+    const qdata = qdataSource(qdataDir, nodeCount, consensus, problems, context, { password, chainId, gasLimit });
 
     const ingressHost = reader.string("ingressHost");
     if (ingressHost !== "" && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ingressHost)) {
@@ -198,6 +211,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...rest,
         namespace,
         nodeCount,
+        consensus: resolveConsensus(consensus, qdata, nodeCount),
         serviceCidr,
         bootnodeIp,
         nodeServiceIp,
@@ -212,9 +226,34 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     };
 }
 
+function readConsensus(reader: ValueReader, raw: RawConfig, nodeCount: number, problems: string[]): ConsensusSettings {
+    const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
+    if (kind === "raft") {
+        for (const key of IBFT_ONLY_KEYS) if (raw[key] !== undefined) problems.push(`${key}: only used with consensus ibft; remove it or set consensus to ibft`);
+    }
+    const blockPeriod = reader.integer("blockPeriod", 1, 60);
+    const roundChangeTimer = reader.integer("roundChangeTimer", 0, 600_000);
+    return {
+        kind,
+        validators: reader.integer("validators", 0, nodeCount),
+        blockPeriod,
+        // setup.sh's default: ten seconds more than a block period.
+        roundChangeTimerMs: roundChangeTimer === 0 ? (blockPeriod + 10) * 1000 : roundChangeTimer,
+    };
+}
+
+/** The validator count comes from the folder's genesis when there is one, else 0 means every node. */
+function resolveConsensus(settings: ConsensusSettings, qdata: QdataSourceConfig, nodeCount: number): ConsensusConfig {
+    if (settings.kind === "raft") return { kind: "raft" };
+    const fromGenesis = qdata.kind === "folder" && qdata.folder.genesis.kind === "ibft" ? qdata.folder.genesis.validators.length : 0;
+    const validators = fromGenesis || settings.validators || nodeCount;
+    return { kind: "ibft", validators, blockPeriod: settings.blockPeriod, roundChangeTimerMs: settings.roundChangeTimerMs };
+}
+
 function qdataSource(
     qdataDir: string,
     nodeCount: number,
+    consensus: ConsensusSettings,
     problems: string[],
     context: ConfigContext,
     generated: { password: string; chainId: number; gasLimit: string },
@@ -222,6 +261,7 @@ function qdataSource(
     if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), ...generated };
     const dir = path.resolve(context.projectDir, qdataDir);
     const folder = readQdataFolder(dir, nodeCount, problems);
+    if (folder) problems.push(...consensusProblems(dir, folder, consensus.kind, consensus.validators));
     return folder && { kind: "folder", dir, folder };
 }
 

@@ -4,7 +4,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { curve25519PublicKey, randomSecp256k1Key } from "./ethereum";
+import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "./ethereum";
+import { ISTANBUL_MIX_HASH, istanbulExtraData } from "./istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
 
@@ -14,9 +15,14 @@ export interface GenerateOptions {
     password: string;
     chainId: number;
     gasLimit: string;
+    /** Raft unless given. */
+    consensus?: GenesisKind;
     scryptN?: number;
     onProgress?: (line: string) => void;
 }
+
+/** Raft, or Istanbul BFT whose validators are the first `validators` nodes, as setup.sh orders them. */
+export type GenesisKind = { kind: "raft" } | { kind: "ibft"; validators: number };
 
 /** As setup.sh funds each node's account. */
 const FUNDED_BALANCE = "1000000000000000000000000000";
@@ -36,24 +42,41 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
             return address;
         }),
     );
-    const genesis = genesisJson(addresses, options.chainId, options.gasLimit);
+    const consensus = options.consensus ?? { kind: "raft" };
+    const validators = consensus.kind === "ibft" ? Array.from({ length: consensus.validators }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY))) : [];
+    const genesis = genesisJson(addresses, options.chainId, options.gasLimit, validators);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
 }
 
-export function genesisJson(addresses: string[], chainId: number, gasLimit: string): string {
+/** A Raft genesis, or with `istanbulValidators` (node key addresses) an Istanbul one as istanbul-tools writes it. */
+export function genesisJson(addresses: string[], chainId: number, gasLimit: string, istanbulValidators: string[] = []): string {
     const alloc = Object.fromEntries(addresses.map((address) => [`0x${address}`, { balance: FUNDED_BALANCE }]));
-    const genesis = {
+    const common = {
         alloc,
         coinbase: "0x0000000000000000000000000000000000000000",
-        config: { homesteadBlock: 0, byzantiumBlock: 0, eip150Block: 0, eip155Block: 0, isQuorum: true, chainId },
-        difficulty: "0x0",
-        mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578",
         gasLimit,
         nonce: "0x0",
         parentHash: "0x0000000000000000000000000000000000000000000000000000000000000000",
         timestamp: "0x00",
     };
+    const config = { homesteadBlock: 0, byzantiumBlock: 0, eip150Block: 0, eip155Block: 0, isQuorum: true, chainId };
+    const genesis =
+        istanbulValidators.length === 0
+            ? { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" }
+            : {
+                  ...common,
+                  config: { ...config, istanbul: { epoch: 30000, policy: 0 } },
+                  difficulty: "0x1",
+                  mixHash: ISTANBUL_MIX_HASH,
+                  extraData: istanbulExtraData(istanbulValidators),
+              };
     return JSON.stringify(genesis, null, 2) + "\n";
+}
+
+function nodeKeyAddress(file: string): string {
+    const key = parsePrivateKeyHex(fs.readFileSync(file, "utf8"));
+    if (!key) throw new Error(`${file}: not a node key`);
+    return addressFromPrivateKey(key);
 }
 
 function makePrivateDir(dir: string): void {

@@ -7,8 +7,10 @@ export interface NodeAddress {
     ip: string;
 }
 
-export function nodeEnode(node: NodeAddress): string {
-    return `enode://${node.enodeId}@${node.ip}:${PORTS.p2p}?discport=0&raftport=${PORTS.raft}`;
+/** Raft reads its peers' Raft port from the enode; IBFT has none. */
+export function nodeEnode(node: NodeAddress, consensus: "raft" | "ibft"): string {
+    const raftPort = consensus === "raft" ? `&raftport=${PORTS.raft}` : "";
+    return `enode://${node.enodeId}@${node.ip}:${PORTS.p2p}?discport=0${raftPort}`;
 }
 
 export function bootnodeEnode(enodeId: string, ip: string): string {
@@ -16,8 +18,8 @@ export function bootnodeEnode(enodeId: string, ip: string): string {
 }
 
 /** static-nodes.json and permissioned-nodes.json: Raft ids follow this order, so it is the node order 1..N. */
-export function staticNodesJson(nodes: NodeAddress[]): string {
-    return JSON.stringify(nodes.map(nodeEnode), null, 2) + "\n";
+export function staticNodesJson(nodes: NodeAddress[], consensus: "raft" | "ibft"): string {
+    return JSON.stringify(nodes.map((node) => nodeEnode(node, consensus)), null, 2) + "\n";
 }
 
 /** Constellation's tm.conf for the node at `ownIp`, peering with every node's constellation. */

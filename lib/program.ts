@@ -3,7 +3,7 @@ import { NetworkOutputs, QuorumNetwork } from "../components/network";
 import { ConfigError, loadConfig, NetworkConfig } from "./config";
 import { ensureGeneratedQdata } from "./keygen";
 import { localImageIds, preflight } from "./minikube";
-import { QdataFolder, readQdataFolder } from "./qdata";
+import { consensusProblems, QdataFolder, readQdataFolder } from "./qdata";
 
 /**
  * The stack program: validate config, check minikube, make or read the qdata keys, then declare
@@ -21,9 +21,12 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
 async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
     if (config.qdata.kind === "folder") return config.qdata.folder;
     const { dir, password, chainId, gasLimit } = config.qdata;
-    await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, onProgress: (line) => pulumi.log.info(line) });
+    const { consensus } = config;
+    const genesis = consensus.kind === "ibft" ? { kind: consensus.kind, validators: consensus.validators } : consensus;
+    await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, consensus: genesis, onProgress: (line) => pulumi.log.info(line) });
     const problems: string[] = [];
     const folder = readQdataFolder(dir, config.nodeCount, problems);
-    if (!folder) throw new ConfigError(problems);
+    if (folder) problems.push(...consensusProblems(dir, folder, consensus.kind, genesis.kind === "ibft" ? genesis.validators : 0));
+    if (!folder || problems.length > 0) throw new ConfigError(problems);
     return folder;
 }

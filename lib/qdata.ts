@@ -2,7 +2,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { enodeIdFromPrivateKey, parsePrivateKeyHex } from "./ethereum";
+import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "./ethereum";
+import { ISTANBUL_MIX_HASH, istanbulValidators } from "./istanbul";
 
 /** One file to copy from the local qdata folder to the node's volume, by its path relative to qdata_N. */
 export interface QdataMember {
@@ -11,13 +12,19 @@ export interface QdataMember {
     sourceDir: string;
     files: string[];
     enodeId: string;
+    /** Address of the node key: what an Istanbul genesis names as a validator. */
+    nodeAddress: string;
     /** sha256 over the seeded files' paths and bytes: changes whenever anything seeded changes. */
     contentHash: string;
 }
 
+/** What the shared genesis says about consensus; Istanbul validators as lower-case hex addresses. */
+export type GenesisConsensus = { kind: "raft" } | { kind: "ibft"; validators: string[] };
+
 export interface QdataFolder {
     bootnode: QdataMember;
     nodes: QdataMember[];
+    genesis: GenesisConsensus;
 }
 
 export const BOOTNODE_KEY = "nodekey";
@@ -46,38 +53,76 @@ export function readQdataFolder(root: string, nodeCount: number, errors: string[
         if (node) nodes.push(node);
     }
     checkSameGenesis(root, nodeCount, errors);
-    return errors.length === before && bootnode ? { bootnode, nodes } : undefined;
+    const genesis = errors.length === before ? readGenesisConsensus(root, errors) : undefined;
+    return errors.length === before && bootnode && genesis ? { bootnode, nodes, genesis } : undefined;
+}
+
+/**
+ * Problems of a folder's genesis for the configured consensus: the genesis must be of that kind,
+ * and an Istanbul genesis may name only the folder's node keys as validators, `validators` of
+ * them unless that is 0.
+ */
+export function consensusProblems(root: string, folder: QdataFolder, consensus: "raft" | "ibft", validators: number): string[] {
+    const genesisFile = path.join(memberDir(root, 1), GENESIS);
+    if (folder.genesis.kind !== consensus) {
+        const kinds = { raft: "a Raft genesis (no Istanbul extraData)", ibft: "an Istanbul (IBFT) genesis" };
+        return [`consensus: "${consensus}", but ${genesisFile} is ${kinds[folder.genesis.kind]}; set consensus to ${folder.genesis.kind} or use a ${consensus} qdata folder`];
+    }
+    if (folder.genesis.kind === "raft") return [];
+    const problems: string[] = [];
+    const nodeAddresses = new Set(folder.nodes.map((node) => node.nodeAddress));
+    for (const address of folder.genesis.validators) {
+        if (!nodeAddresses.has(address)) problems.push(`${genesisFile}: validator 0x${address} is not the node key address of any of qdata_1..qdata_${folder.nodes.length}`);
+    }
+    if (validators !== 0 && validators !== folder.genesis.validators.length) {
+        problems.push(`validators: ${validators}, but ${genesisFile} names ${folder.genesis.validators.length}; set validators to ${folder.genesis.validators.length} or leave it unset`);
+    }
+    return problems;
+}
+
+function readGenesisConsensus(root: string, errors: string[]): GenesisConsensus | undefined {
+    const file = path.join(memberDir(root, 1), GENESIS);
+    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const config = genesis.config as Record<string, unknown>;
+    const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
+    if (!isRecord(config.istanbul) && mixHash !== ISTANBUL_MIX_HASH) return { kind: "raft" };
+    const validators = typeof genesis.extraData === "string" ? istanbulValidators(genesis.extraData) : undefined;
+    if (!validators || validators.length === 0) {
+        errors.push(`${file}: an Istanbul genesis needs extraData of 32 bytes vanity + RLP [validators, seal, committed seals] naming at least one validator`);
+        return undefined;
+    }
+    return { kind: "ibft", validators };
 }
 
 function readBootnode(root: string, errors: string[]): QdataMember | undefined {
     const dir = memberDir(root, 0);
-    const enodeId = readNodeKey(dir, BOOTNODE_KEY, errors);
-    return enodeId ? member(0, dir, [BOOTNODE_KEY], enodeId) : undefined;
+    const key = readNodeKey(dir, BOOTNODE_KEY, errors);
+    return key ? member(0, dir, [BOOTNODE_KEY], key) : undefined;
 }
 
 function readNode(root: string, index: number, errors: string[]): QdataMember | undefined {
     const dir = memberDir(root, index);
     const before = errors.length;
-    const enodeId = readNodeKey(dir, NODE_KEY, errors);
+    const key = readNodeKey(dir, NODE_KEY, errors);
     const keystoreFiles = readKeystore(dir, errors);
     readRequired(dir, PASSWORDS, errors);
-    checkJson(dir, GENESIS, errors, isRaftGenesis, "a genesis with config.isQuorum true and an alloc object");
+    checkJson(dir, GENESIS, errors, isQuorumGenesis, "a genesis with config.isQuorum true and an alloc object");
     checkJson(dir, TM_KEY, errors, isConstellationPrivateKey, 'constellation JSON {"data":{"bytes":"<base64 32-byte key>"},"type":"unlocked"}');
     const tmPub = readRequired(dir, TM_PUB, errors);
     if (tmPub !== undefined && !isBase64Key(tmPub.trim())) {
         errors.push(`${path.join(dir, TM_PUB)}: must be a base64 Curve25519 public key (32 bytes)`);
     }
-    if (errors.length > before || !enodeId) return undefined;
+    if (errors.length > before || !key) return undefined;
     const files = [NODE_KEY, PASSWORDS, GENESIS, ...keystoreFiles, TM_KEY, TM_PUB];
-    return member(index, dir, files, enodeId);
+    return member(index, dir, files, key);
 }
 
-function member(index: number, sourceDir: string, files: string[], enodeId: string): QdataMember {
+function member(index: number, sourceDir: string, files: string[], key: Uint8Array): QdataMember {
     const hash = crypto.createHash("sha256");
     for (const file of files) {
         hash.update(file).update("\0").update(fs.readFileSync(path.join(sourceDir, file))).update("\0");
     }
-    return { index, sourceDir, files, enodeId, contentHash: hash.digest("hex") };
+    return { index, sourceDir, files, enodeId: enodeIdFromPrivateKey(key), nodeAddress: addressFromPrivateKey(key), contentHash: hash.digest("hex") };
 }
 
 function readRequired(dir: string, file: string, errors: string[]): string | undefined {
@@ -89,7 +134,7 @@ function readRequired(dir: string, file: string, errors: string[]): string | und
     return fs.readFileSync(full, "utf8");
 }
 
-function readNodeKey(dir: string, file: string, errors: string[]): string | undefined {
+function readNodeKey(dir: string, file: string, errors: string[]): Uint8Array | undefined {
     const text = readRequired(dir, file, errors);
     if (text === undefined) return undefined;
     const key = parsePrivateKeyHex(text);
@@ -97,7 +142,7 @@ function readNodeKey(dir: string, file: string, errors: string[]): string | unde
         errors.push(`${path.join(dir, file)}: must be a secp256k1 private key as 64 hex characters`);
         return undefined;
     }
-    return enodeIdFromPrivateKey(key);
+    return key;
 }
 
 function readKeystore(dir: string, errors: string[]): string[] {
@@ -137,7 +182,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isRaftGenesis(value: unknown): boolean {
+function isQuorumGenesis(value: unknown): boolean {
     return isRecord(value) && isRecord(value.alloc) && isRecord(value.config) && value.config.isQuorum === true;
 }
 

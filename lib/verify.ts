@@ -1,5 +1,6 @@
 // The checks behind `npm run verify`: from pods to a private transaction, each with a time limit
 // and, on failure, what to look at. Prints no key material: only counts, hashes and addresses.
+import { ConsensusConfig } from "./config";
 import { httpRequest, jsonRpc } from "./httpRequest";
 import { Kube, PortForward } from "./kubectl";
 import { PORTS } from "./ports";
@@ -7,6 +8,7 @@ import { PORTS } from "./ports";
 export interface VerifyTarget {
     namespace: string;
     nodeCount: number;
+    consensus: ConsensusConfig;
     racecourseUrl: string;
     /** Where the ingress listens (host[:port]); racecourseUrl's host goes in the Host header. */
     minikubeIp: string;
@@ -62,6 +64,64 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
     };
     const rpc = <T>(node: number, method: string, params: unknown[] = []) => jsonRpc<T>(rpcUrl.get(node)!, method, params, options.checkTimeoutMs);
 
+    const geth = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
+    const raftChecks = (): [string, () => Promise<string>][] => [
+        [
+            `the Raft cluster has ${target.nodeCount} members and one leader`,
+            async () => {
+                for (const node of nodes) {
+                    await poll(async () => {
+                        const members = await rpc<unknown[]>(node, "raft_cluster");
+                        if (members.length !== target.nodeCount) throw new Error(`node ${node} counts ${members.length} Raft members`);
+                        return true;
+                    }, geth);
+                }
+                const leaders = await poll(async () => {
+                    const roles = await Promise.all(nodes.map((node) => rpc<string>(node, "raft_role")));
+                    const minters = roles.filter((role) => role === "minter").length;
+                    if (minters !== 1) throw new Error(`${minters} leaders (roles: ${roles.join(", ")})`);
+                    return minters;
+                }, geth);
+                return `${leaders} leader`;
+            },
+        ],
+    ];
+    const ibftChecks = (validators: number, blockPeriod: number): [string, () => Promise<string>][] => [
+        [
+            `every node counts the same ${validators} IBFT validators`,
+            async () => {
+                let first: string | undefined;
+                for (const node of nodes) {
+                    await poll(async () => {
+                        const set = (await rpc<string[]>(node, "istanbul_getValidators")).map((address) => address.toLowerCase()).sort();
+                        if (set.length !== validators) throw new Error(`node ${node} counts ${set.length} validators`);
+                        first ??= set.join();
+                        if (set.join() !== first) throw new CheckFailed(`node ${node} has another validator set than node 1`, "the genesis extraData on each node: every node must share one genesis.json");
+                        return true;
+                    }, geth);
+                }
+                return `${validators} on ${nodes.length} nodes`;
+            },
+        ],
+        [
+            `blocks keep coming about every ${blockPeriod} s`,
+            async () => {
+                const start = Number(await rpc<string>(1, "eth_blockNumber"));
+                const height = await poll(async () => {
+                    const now = Number(await rpc<string>(1, "eth_blockNumber"));
+                    if (now < start + 2) throw new Error(`node 1 is still at block ${now}`);
+                    return now;
+                }, `${geth} (are more than 2/3 of the validators up?)`);
+                const timestamp = async (block: number) => Number((await rpc<{ timestamp: string }>(1, "eth_getBlockByNumber", [`0x${block.toString(16)}`, false])).timestamp);
+                const interval = (await timestamp(height)) - (await timestamp(height - 2));
+                const perBlock = interval / 2;
+                if (perBlock > 2 * blockPeriod) throw new CheckFailed(`a block every ${perBlock} s, more than twice the block period`, `${geth}; roundChangeTimer and the validators' CPU`);
+                return `block ${height}, one every ${perBlock} s`;
+            },
+        ],
+    ];
+    const consensusChecks = () => (target.consensus.kind === "raft" ? raftChecks() : ibftChecks(target.consensus.validators, target.consensus.blockPeriod));
+
     const checks: [string, () => Promise<string>][] = [
         [
             "every pod Ready",
@@ -108,26 +168,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                 return "all connected";
             },
         ],
-        [
-            `the Raft cluster has ${target.nodeCount} members and one leader`,
-            async () => {
-                const lookAt = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
-                for (const node of nodes) {
-                    await poll(async () => {
-                        const members = await rpc<unknown[]>(node, "raft_cluster");
-                        if (members.length !== target.nodeCount) throw new Error(`node ${node} counts ${members.length} Raft members`);
-                        return true;
-                    }, lookAt);
-                }
-                const leaders = await poll(async () => {
-                    const roles = await Promise.all(nodes.map((node) => rpc<string>(node, "raft_role")));
-                    const minters = roles.filter((role) => role === "minter").length;
-                    if (minters !== 1) throw new Error(`${minters} leaders (roles: ${roles.join(", ")})`);
-                    return minters;
-                }, lookAt);
-                return `${leaders} leader`;
-            },
-        ],
+        ...consensusChecks(),
         [
             "a transaction through the node Service is mined on every node",
             async () => {
@@ -137,14 +178,13 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                 const [from] = await jsonRpc<string[]>(serviceUrl, "eth_accounts", [], options.checkTimeoutMs);
                 if (!from) throw new CheckFailed("the node has no unlocked account", "ethereum/keystore and passwords.txt in the node's qdata");
                 const hash = await jsonRpc<string>(serviceUrl, "eth_sendTransaction", [{ from, to: from, value: "0x1" }], options.checkTimeoutMs);
-                const lookAt = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
-                const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, lookAt);
+                const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, geth);
                 for (const node of nodes) {
                     await poll(async () => {
                         const height = Number(await rpc<string>(node, "eth_blockNumber"));
                         if (height < Number(block)) throw new Error(`node ${node} is at block ${height}, below ${Number(block)}`);
                         return height;
-                    }, lookAt);
+                    }, geth);
                 }
                 return `${hash.slice(0, 10)}… in block ${Number(block)}`;
             },

@@ -1,47 +1,68 @@
-// npm run qdata -- --nodes 5 --out ./qdata [--chain-id N] [--gas-limit 0x...]
-// Writes a complete qdata folder (quorum-tools layout) without Docker or geth. Existing keys in
-// the folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
+// npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x...]
+// Writes a complete qdata folder (quorum-tools layout) without Docker or geth. As setup.sh,
+// `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator. Existing keys in the
+// folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
 import * as path from "path";
-import { DEFAULTS, MAX_NODES } from "../lib/config";
-import { ensureGeneratedQdata } from "../lib/keygen";
+import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config";
+import { ensureGeneratedQdata, GenesisKind } from "../lib/keygen";
 
-function parseArgs(argv: string[]): { nodes: number; out: string; chainId: number; gasLimit: string } {
+const USAGE = "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x2FEFD800]\n  with ibft, --nodes V+N makes V validators and N non-validators";
+
+interface Args {
+    nodes: number;
+    consensus: GenesisKind;
+    out: string;
+    chainId: number;
+    gasLimit: string;
+}
+
+function parseArgs(argv: string[]): Args {
     const values = new Map<string, string>();
     for (let i = 0; i < argv.length; i += 2) {
         if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`unexpected argument ${argv[i]}`);
         values.set(argv[i].slice(2), argv[i + 1]);
     }
-    const unknown = [...values.keys()].filter((key) => !["nodes", "out", "chain-id", "gas-limit"].includes(key));
+    const unknown = [...values.keys()].filter((key) => !["nodes", "out", "consensus", "chain-id", "gas-limit"].includes(key));
     if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}`);
-    const nodes = Number(values.get("nodes") ?? DEFAULTS.nodeCount);
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) throw new Error(`--nodes must be a whole number from 1 to ${MAX_NODES}`);
+    const kind = values.get("consensus") ?? DEFAULTS.consensus;
+    if (kind !== "raft" && kind !== "ibft") throw new Error(`--consensus must be one of ${CONSENSUS_KINDS.join(", ")}`);
+    const nodesText = values.get("nodes") ?? String(DEFAULTS.nodeCount);
+    const match = /^(\d+)(?:\+(\d+))?$/.exec(nodesText);
+    const validators = Number(match?.[1]);
+    const nodes = validators + Number(match?.[2] ?? 0);
+    if (!match || validators < 1 || nodes > MAX_NODES || (kind === "raft" && match[2] !== undefined)) {
+        throw new Error(`--nodes must be a whole number from 1 to ${MAX_NODES}${kind === "ibft" ? ", or V+N validators and non-validators" : ""}`);
+    }
     const out = values.get("out");
     if (!out) throw new Error("--out <folder> is required");
     const chainId = Number(values.get("chain-id") ?? DEFAULTS.chainId);
     if (!Number.isSafeInteger(chainId) || chainId < 1) throw new Error("--chain-id must be a positive whole number");
     const gasLimit = values.get("gas-limit") ?? DEFAULTS.gasLimit;
     if (!/^0x[0-9a-fA-F]{1,16}$/.test(gasLimit)) throw new Error("--gas-limit must be a hex quantity such as 0x2FEFD800");
-    return { nodes, out: path.resolve(out), chainId, gasLimit };
+    const consensus: GenesisKind = kind === "ibft" ? { kind, validators } : { kind };
+    return { nodes, consensus, out: path.resolve(out), chainId, gasLimit };
 }
 
 async function main(): Promise<void> {
-    let args: ReturnType<typeof parseArgs>;
+    let args: Args;
     try {
         args = parseArgs(process.argv.slice(2));
     } catch (error) {
-        console.error(`qdata: ${(error as Error).message}\nusage: npm run qdata -- --nodes 5 --out ./qdata [--chain-id N] [--gas-limit 0x2FEFD800]`);
+        console.error(`qdata: ${(error as Error).message}\n${USAGE}`);
         process.exit(2);
     }
     const started = Date.now();
     await ensureGeneratedQdata({
         dir: args.out,
         nodeCount: args.nodes,
+        consensus: args.consensus,
         password: process.env.QDATA_PASSWORD ?? "",
         chainId: args.chainId,
         gasLimit: args.gasLimit,
         onProgress: (line) => console.log(line),
     });
-    console.log(`qdata: ${args.nodes} nodes in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); set qdataDir to use it`);
+    const kind = args.consensus.kind === "ibft" ? `IBFT, ${args.consensus.validators} validators` : "Raft";
+    console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); set qdataDir to use it`);
 }
 
 main().catch((error: Error) => {

@@ -2,6 +2,7 @@
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
+import { ConsensusConfig } from "../lib/config";
 import { Kubectl } from "../lib/kubectl";
 import { verifyNetwork } from "../lib/verify";
 
@@ -10,6 +11,8 @@ interface StackOutputs {
     kubeContext: string;
     racecourseUrl: string;
     minikubeIp: string;
+    /** Absent on stacks deployed before IBFT existed: those are Raft. */
+    consensus?: ConsensusConfig;
     nodes: unknown[];
 }
 
@@ -37,9 +40,10 @@ async function main(): Promise<number> {
         console.error("verify: the stack has no network outputs; run 'pulumi up' first");
         return 2;
     }
-    console.log(`verify: ${outputs.nodes.length} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
+    const consensus = outputs.consensus ?? { kind: "raft" };
+    console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "ibft" ? "IBFT" : "Raft"} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
     const ok = await verifyNetwork(
-        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, racecourseUrl: outputs.racecourseUrl, minikubeIp: outputs.minikubeIp },
+        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, consensus, racecourseUrl: outputs.racecourseUrl, minikubeIp: outputs.minikubeIp },
         new Kubectl(outputs.kubeContext, outputs.namespace),
         { checkTimeoutMs: timeoutSeconds * 1000, pollMs: 2000, log: (line) => console.log(line) },
     );

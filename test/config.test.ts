@@ -4,6 +4,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, DEFAULTS, NetworkConfig, RawConfig, validateConfig } from "../lib/config";
+import { istanbulExtraData } from "../lib/istanbul";
 import { deployQuorumNetwork } from "../lib/program";
 import { REPO_ROOT } from "./support/fakeHost";
 import { makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
@@ -63,6 +64,10 @@ describe("config validation", () => {
         ["a bad volume size", { volumeSize: "1GB" }, /^volumeSize: "1GB" must be a size such as 512Mi or 1Gi$/],
         ["a bad ingress host", { ingressHost: "Race Course" }, /^ingressHost: "Race Course" must be a lower-case DNS name/],
         ["a missing qdata folder", { qdataDir: "/nowhere/qdata" }, /^qdataDir: folder \/nowhere\/qdata does not exist/],
+        ["an unknown consensus", { consensus: "pbft" }, /^consensus: "pbft" must be one of raft, ibft$/],
+        ["an IBFT key under Raft", { validators: "3" }, /^validators: only used with consensus ibft; remove it or set consensus to ibft$/],
+        ["more validators than nodes", { consensus: "ibft", validators: "6" }, /^validators: "6" must be a whole number from 0 to 5$/],
+        ["a zero block period", { consensus: "ibft", blockPeriod: "0" }, /^blockPeriod: "0" must be a whole number from 1 to 60$/],
     ];
     for (const [what, raw, expected] of cases) {
         it(`rejects ${what}, naming the key and what is allowed`, () => {
@@ -70,6 +75,13 @@ describe("config validation", () => {
             assert.ok(problems.some((problem) => expected.test(problem)), `got:\n${problems.join("\n")}`);
         });
     }
+
+    it("reads IBFT settings with setup.sh's defaults: every node validates, rounds change after (period + 10) s", () => {
+        assert.deepEqual(validateConfig({}, CONTEXT).consensus, { kind: "raft" });
+        assert.deepEqual(validateConfig({ consensus: "ibft" }, CONTEXT).consensus, { kind: "ibft", validators: 5, blockPeriod: 1, roundChangeTimerMs: 11_000 });
+        assert.deepEqual(validateConfig({ consensus: "ibft", validators: "4", blockPeriod: "2" }, CONTEXT).consensus, { kind: "ibft", validators: 4, blockPeriod: 2, roundChangeTimerMs: 12_000 });
+        assert.deepEqual(validateConfig({ consensus: "ibft", roundChangeTimer: "5000" }, CONTEXT).consensus, { kind: "ibft", validators: 5, blockPeriod: 1, roundChangeTimerMs: 5000 });
+    });
 
     it("reports every problem at once", () => {
         const problems = problemsOf({ nodeCount: "0", imagePullPolicy: "Sometimes", hostPathRoot: "data", loadImages: "maybe" });
@@ -118,6 +130,48 @@ describe("config validation", () => {
                 assert.ok(problemsOf({ qdataDir: dir, nodeCount: "2" }).some((problem) => /must share one ethereum\/genesis\.json/.test(problem)));
             } finally {
                 fs.writeFileSync(genesis, saved);
+            }
+        });
+    });
+
+    describe("an IBFT qdata folder (2 validators + 1)", () => {
+        let dir: string;
+        let genesisFile: string;
+        before(async () => {
+            dir = await makeQuorumToolsFolder(3, { kind: "ibft", validators: 2 });
+            genesisFile = path.join(dir, "qdata_1/ethereum/genesis.json");
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("is recognised, with its validator count taken from the genesis", () => {
+            const config = validateConfig({ qdataDir: dir, nodeCount: "3", consensus: "ibft" }, CONTEXT);
+            assert.deepEqual(config.consensus, { kind: "ibft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 });
+        });
+
+        it("is refused under consensus raft, and a Raft folder under ibft", async () => {
+            assert.ok(problemsOf({ qdataDir: dir, nodeCount: "3" }).includes(`consensus: "raft", but ${genesisFile} is an Istanbul (IBFT) genesis; set consensus to ibft or use a raft qdata folder`));
+            const raftDir = await makeQuorumToolsFolder(1);
+            try {
+                assert.ok(problemsOf({ qdataDir: raftDir, nodeCount: "1", consensus: "ibft" }).some((problem) => problem.startsWith(`consensus: "ibft", but ${path.join(raftDir, "qdata_1/ethereum/genesis.json")} is a Raft genesis`)));
+            } finally {
+                fs.rmSync(raftDir, { recursive: true, force: true });
+            }
+        });
+
+        it("must name as many validators as the validators key says", () => {
+            assert.ok(problemsOf({ qdataDir: dir, nodeCount: "3", consensus: "ibft", validators: "3" }).includes(`validators: 3, but ${genesisFile} names 2; set validators to 2 or leave it unset`));
+        });
+
+        it("may name only node keys of the folder as validators", () => {
+            const foreign = "ab".repeat(20);
+            const saved = new Map([1, 2, 3].map((index) => [index, fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), "utf8")]));
+            const genesis = JSON.parse(saved.get(1) ?? "");
+            genesis.extraData = istanbulExtraData([foreign]);
+            for (const index of saved.keys()) fs.writeFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), JSON.stringify(genesis));
+            try {
+                assert.ok(problemsOf({ qdataDir: dir, nodeCount: "3", consensus: "ibft" }).includes(`${genesisFile}: validator 0x${foreign} is not the node key address of any of qdata_1..qdata_3`));
+            } finally {
+                for (const [index, text] of saved) fs.writeFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), text);
             }
         });
     });

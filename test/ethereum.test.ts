@@ -42,7 +42,8 @@ describe("key derivations (known answers from published vectors)", () => {
 
     it("formats enodes as geth's static-nodes.json and --bootnode expect them", () => {
         const id = "ab".repeat(64);
-        assert.equal(nodeEnode({ enodeId: id, ip: "10.96.0.101" }), `enode://${id}@10.96.0.101:30303?discport=0&raftport=50400`);
+        assert.equal(nodeEnode({ enodeId: id, ip: "10.96.0.101" }, "raft"), `enode://${id}@10.96.0.101:30303?discport=0&raftport=50400`);
+        assert.equal(nodeEnode({ enodeId: id, ip: "10.96.0.101" }, "ibft"), `enode://${id}@10.96.0.101:30303?discport=0`);
         assert.equal(bootnodeEnode(id, "10.96.0.100"), `enode://${id}@10.96.0.100:30301`);
     });
 });

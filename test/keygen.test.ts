@@ -154,6 +154,37 @@ describe("generated networks (no quorum-tools)", function () {
         });
     });
 
+    describe("an IBFT network of 2 validators and 1 non-validator", () => {
+        let dir: string;
+        let genesis: { difficulty: string; mixHash: string; extraData: string; config: { istanbul: unknown; isQuorum: boolean }; alloc: Record<string, unknown> };
+        before(async () => {
+            dir = tempDir();
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 3, consensus: { kind: "ibft", validators: 2 }, scryptN: TEST_SCRYPT_N });
+            genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("writes an Istanbul genesis: difficulty 1, the Istanbul mixHash, config.istanbul, accounts funded", () => {
+            assert.equal(genesis.difficulty, "0x1");
+            assert.equal(genesis.mixHash, "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
+            assert.deepEqual(genesis.config.istanbul, { epoch: 30000, policy: 0 });
+            assert.equal(genesis.config.isQuorum, true);
+            assert.equal(Object.keys(genesis.alloc).length, 3);
+        });
+
+        it("names the first two node keys' addresses (as ethers derives them) as validators", () => {
+            const nodeKeyAddress = (index: number) => new Wallet(`0x${fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")}`).address.slice(2).toLowerCase();
+            const addresses = [nodeKeyAddress(1), nodeKeyAddress(2)];
+            // Two 21-byte items make a 42-byte list (ea); with 80 and c0 the outer list holds 45 bytes (ed).
+            assert.equal(genesis.extraData, `0x${"00".repeat(32)}edea94${addresses[0]}94${addresses[1]}80c0`);
+        });
+
+        it("is read back as IBFT with those validators", () => {
+            const folder = readQdataFolder(dir, 3, []);
+            assert.deepEqual(folder?.genesis, { kind: "ibft", validators: folder?.nodes.slice(0, 2).map((node) => node.nodeAddress) });
+        });
+    });
+
     describe("deployed by the program under mocks", () => {
         for (const nodeCount of [1, 5, 7]) {
             it(`deploys a generated ${nodeCount}-node network whose network files agree with its keys`, async () => {
@@ -223,6 +254,10 @@ describe("generated networks (no quorum-tools)", function () {
             const bad = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`);
             assert.equal(bad.status, 2);
             assert.match(bad.stderr, /--nodes must be a whole number from 1 to 50/);
+            const ibft = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out}`);
+            assert.equal(ibft.status, 0, ibft.stderr);
+            assert.match(ibft.stdout, /qdata: 3 nodes \(IBFT, 2 validators\)/);
+            assert.equal(readQdataFolder(out, 3, [])?.genesis.kind, "ibft");
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

@@ -178,6 +178,46 @@ function secretValues(projectDir: string, stack: string): string[] {
     return values;
 }
 
+describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function () {
+    this.timeout(60_000);
+    let fake: FakeHost;
+    let run: ProgramRun;
+    let projectDir: string;
+    before(async () => {
+        fake = new FakeHost();
+        projectDir = makeProjectDir();
+        await pregenerateKeys(projectDir, "ibft", 5);
+        run = await runProgram({ stack: "ibft", fake, projectDir });
+    });
+    after(() => {
+        fake.dispose();
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+
+    it("starts every node with the boot script's IBFT flags and no Raft flag", () => {
+        for (let index = 1; index <= 5; index++) {
+            const quorum = named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum");
+            assert.deepEqual(quorum.args, ["start.sh", `--bootnode=${run.outputs.bootnodeEnode}`, "--ibft", "--blockperiod=1", "--roundChangeTimer=11000", "--networkid", "2018"]);
+            assert.ok(!quorum.ports.some((port: { containerPort: number }) => port.containerPort === 50400), "a Raft port on an IBFT node");
+        }
+    });
+
+    it("opens no Raft port in the node Services and names no raftport in static-nodes.json", () => {
+        const ports = named(run, "quorum-node-1-service").inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`).sort();
+        assert.deepEqual(ports, ["TCP/30303", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort());
+        const staticNodes: string[] = JSON.parse(named(run, "quorum-node-1-qdata-seed").inputs.environment.STATIC_NODES_JSON);
+        assert.equal(staticNodes.length, 5);
+        for (const enode of staticNodes) assert.match(enode, /^enode:\/\/[0-9a-f]{128}@10\.96\.2\.10\d:30303\?discport=0$/);
+    });
+
+    it("generates an Istanbul genesis naming nodes 1-4 as validators, and says so in the outputs", () => {
+        const genesis = JSON.parse(fs.readFileSync(path.join(projectDir, ".keys/ibft/qdata_1/ethereum/genesis.json"), "utf8"));
+        assert.equal(genesis.mixHash, "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
+        assert.equal(genesis.extraData.length, 2 + 64 + 2 * (2 + 2 + 4 * 21 + 2));
+        assert.deepEqual(run.outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 });
+    });
+});
+
 describe("minikube set-up resources", function () {
     this.timeout(60_000);
     let fake: FakeHost;

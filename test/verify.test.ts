@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { ConsensusConfig } from "../lib/config";
 import { Kubectl } from "../lib/kubectl";
 import { verifyNetwork } from "../lib/verify";
 import { FakeHost } from "./support/fakeHost";
@@ -31,16 +32,16 @@ function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string
     forward("svc/node-service", 8545, quorum.rpcPorts[0]);
 }
 
-async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
+async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string, consensus: ConsensusConfig = { kind: "raft" }): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
     const fake = new FakeHost();
-    const quorum = new FakeQuorum(NODES, faults);
+    const quorum = new FakeQuorum(NODES, faults, consensus.kind === "ibft" ? consensus.validators : 0);
     await quorum.start();
     describeCluster(fake, quorum, unreadyPod);
     const lines: string[] = [];
     try {
         const ok = await fake.withFakesOnPath(() =>
             verifyNetwork(
-                { namespace: "quorum", nodeCount: NODES, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
+                { namespace: "quorum", nodeCount: NODES, consensus, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
                 new Kubectl("minikube", "quorum"),
                 { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
             ),
@@ -73,6 +74,29 @@ describe("npm run verify (lib/verify.ts against fake kubectl and fake JSON-RPC n
         ["private state visible to node 3", { leakPrivateTo: 3 }, undefined, /✘ a private transaction .*: node 3 reads the private state/, /tm\.conf/],
         ["a racecourse that does not answer", { racecourseStatus: 503 }, undefined, /✘ the racecourse answers through the ingress: http:\/\/race\.local\/ answered 503/, /minikube tunnel/],
     ];
+    const IBFT: ConsensusConfig = { kind: "ibft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+
+    it("checks the validator set and the block rhythm instead of Raft on an IBFT network", async () => {
+        const { ok, lines } = await verifyAgainst({}, undefined, IBFT);
+        assert.ok(ok, lines.join("\n"));
+        assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS + 1, lines.join("\n"));
+        assert.match(lines.join("\n"), /✔ every node counts the same 2 IBFT validators: 2 on 3 nodes/);
+        assert.match(lines.join("\n"), /✔ blocks keep coming about every 1 s: block \d+, one every 1 s/);
+        assert.ok(!lines.join("\n").includes("Raft"), "ran a Raft check on IBFT");
+    });
+
+    const ibftFaults: [string, FakeQuorumFaults, RegExp][] = [
+        ["a node that counts fewer validators", { validatorMissingOn: 2 }, /✘ every node counts the same 2 IBFT validators: node 2 counts 1 validators/],
+        ["blocks far slower than the block period", { blockSeconds: 5 }, /✘ blocks keep coming about every 1 s: a block every 5 s/],
+    ];
+    for (const [what, fault, failure] of ibftFaults) {
+        it(`fails on IBFT: ${what}`, async () => {
+            const { ok, lines } = await verifyAgainst(fault, undefined, IBFT);
+            assert.equal(ok, false);
+            assert.match(lines.find((line) => line.startsWith("✘ ")) ?? "", failure);
+        });
+    }
+
     for (const [what, fault, unreadyPod, failure, hint] of faults) {
         it(`stops at the first failure and says what to look at: ${what}`, async () => {
             const { ok, lines } = await verifyAgainst(fault, unreadyPod);

@@ -3,6 +3,8 @@
 // program's own code. Run through `npm run e2e`, which starts and stops the cluster.
 import * as fs from "fs";
 import * as path from "path";
+import { Wallet } from "ethers";
+import * as yaml from "js-yaml";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumi, requireEnv, runSteps, waitUntil } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -12,8 +14,19 @@ const PROJECT = path.join(RUN_DIR, "project");
 const NODE_FS = path.join(FAKE_STATE, "node");
 const LOGS = path.join(RUN_DIR, "logs");
 const PROJECT_FILES = ["index.ts", "components", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
-const NAMESPACE = "quorum";
 const PART_OF = "app.kubernetes.io/part-of=kaleido-quorum";
+
+/** Where a stack's network lives: its namespace, clusterIPs and host folders. */
+interface Shape {
+    namespace: string;
+    /** The first three octets of its clusterIPs: bootnode .100, node Service .99, nodes .101... */
+    ipPrefix: string;
+    hostRoot: string;
+}
+
+const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: "data" };
+const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
+const NAMESPACE = DEV.namespace;
 
 /** The project as a user has it, in the run folder, so stacks, keys and state never touch the repo. */
 function copyProject(): void {
@@ -69,12 +82,12 @@ function tail(text: string, lines = 25): string {
     return text.trim().split("\n").slice(-lines).join("\n");
 }
 
-function nodeIp(index: number): string {
-    return `10.96.0.${100 + index}`;
+function nodeIp(index: number, shape = DEV): string {
+    return `${shape.ipPrefix}.${100 + index}`;
 }
 
-function hostFolder(member: number): string {
-    return path.join(NODE_FS, "data", `qdata_${member}`);
+function hostFolder(member: number, shape = DEV): string {
+    return path.join(NODE_FS, shape.hostRoot, `qdata_${member}`);
 }
 
 function mode(file: string): string {
@@ -91,13 +104,14 @@ function names(objects: KubeObject[]): string[] {
 }
 
 /** Everything step 1 promises, read from the cluster and the node folder, for `nodeCount` nodes. */
-function checkNetwork(nodeCount: number): void {
+function checkNetwork(nodeCount: number, shape = DEV): void {
+    const NAMESPACE = shape.namespace;
     const indexes = Array.from({ length: nodeCount }, (_, i) => i + 1);
     const statefulSets = kubectlList("statefulsets", "-n", NAMESPACE, "-l", PART_OF);
     expect(JSON.stringify(names(statefulSets)) === JSON.stringify(["bootnode-set", ...indexes.map((i) => `node-set-${i}`)].sort()), "StatefulSets are the bootnode and one per node", names(statefulSets));
 
     const services = new Map(kubectlList("services", "-n", NAMESPACE).map((s) => [s.metadata.name, (s.spec as { clusterIP: string }).clusterIP]));
-    const expectedIps: [string, string][] = [["quorum-bootnode", "10.96.0.100"], ["node-service", "10.96.0.99"], ...indexes.map((i): [string, string] => [`quorum-node-${i}`, nodeIp(i)])];
+    const expectedIps: [string, string][] = [["quorum-bootnode", nodeIp(0, shape)], ["node-service", `${shape.ipPrefix}.99`], ...indexes.map((i): [string, string] => [`quorum-node-${i}`, nodeIp(i, shape)])];
     for (const [service, ip] of expectedIps) expect(services.get(service) === ip, `Service ${service} has clusterIP ${ip}`, services.get(service) ?? "missing");
     expect(services.has("racecourse"), "the racecourse Service exists");
 
@@ -117,13 +131,13 @@ function checkNetwork(nodeCount: number): void {
     const ingress = kubectlList("ingress", "-n", NAMESPACE);
     expect(ingress.length === 1 && JSON.stringify(ingress[0].status).includes("192.168.49.2"), "the racecourse Ingress has the node address", ingress.map((i) => i.status));
 
-    checkHostFolders(nodeCount);
+    checkHostFolders(nodeCount, shape);
 }
 
-function checkHostFolders(nodeCount: number): void {
-    expect(fs.existsSync(path.join(hostFolder(0), ".kaleido-seed-id")) && mode(path.join(hostFolder(0), "nodekey")) === "0600", "the bootnode's folder holds its seed, nodekey 0600");
+function checkHostFolders(nodeCount: number, shape: Shape): void {
+    expect(fs.existsSync(path.join(hostFolder(0, shape), ".kaleido-seed-id")) && mode(path.join(hostFolder(0, shape), "nodekey")) === "0600", "the bootnode's folder holds its seed, nodekey 0600");
     for (let i = 1; i <= nodeCount; i++) {
-        const folder = hostFolder(i);
+        const folder = hostFolder(i, shape);
         for (const file of ["ethereum/genesis.json", "ethereum/passwords.txt", "ethereum/permissioned-nodes.json", "constellation/tm.pub", ".kaleido-seed-id"]) {
             expect(fs.existsSync(path.join(folder, file)), `qdata_${i} holds ${file}`);
         }
@@ -131,9 +145,9 @@ function checkHostFolders(nodeCount: number): void {
         for (const key of ["ethereum/nodekey", "constellation/tm.key", ...keystore]) expect(mode(path.join(folder, key)) === "0600", `qdata_${i}/${key} is 0600`, mode(path.join(folder, key)));
         const staticNodes = JSON.parse(fs.readFileSync(path.join(folder, "ethereum/static-nodes.json"), "utf8")) as string[];
         const ips = staticNodes.map((enode) => /@([\d.]+):/.exec(enode)?.[1]);
-        const expected = Array.from({ length: nodeCount }, (_, n) => nodeIp(n + 1));
+        const expected = Array.from({ length: nodeCount }, (_, n) => nodeIp(n + 1, shape));
         expect(JSON.stringify(ips) === JSON.stringify(expected), `qdata_${i}/ethereum/static-nodes.json names the node clusterIPs`, ips);
-        expect(fs.readFileSync(path.join(folder, "constellation/tm.conf"), "utf8").includes(`url = "http://${nodeIp(i)}:9000/"`), `qdata_${i}/constellation/tm.conf gives its own clusterIP`);
+        expect(fs.readFileSync(path.join(folder, "constellation/tm.conf"), "utf8").includes(`url = "http://${nodeIp(i, shape)}:9000/"`), `qdata_${i}/constellation/tm.conf gives its own clusterIP`);
     }
 }
 
@@ -161,25 +175,45 @@ function podOf(statefulSet: string): KubeObject | undefined {
 }
 
 /** After a destroy: no object of the stack left in the cluster, on the node or in the keys folder. */
-function checkNothingLeft(namespace: string, stackName: string): void {
+function checkNothingLeft(stackName: string, shape = DEV): void {
     const namespaces = names(kubectlList("namespaces"));
-    expect(!namespaces.includes(namespace), `namespace ${namespace} is gone`, namespaces);
-    const volumes = names(kubectlList("pv", "-l", PART_OF)).filter((v) => v.startsWith(`${namespace}-`));
+    expect(!namespaces.includes(shape.namespace), `namespace ${shape.namespace} is gone`, namespaces);
+    const volumes = names(kubectlList("pv", "-l", PART_OF)).filter((v) => v.startsWith(`${shape.namespace}-`));
     expect(volumes.length === 0, "no PV of the stack is left", volumes);
-    const hostFolders = fs.existsSync(path.join(NODE_FS, "data")) ? fs.readdirSync(path.join(NODE_FS, "data")) : [];
+    const root = path.join(NODE_FS, shape.hostRoot);
+    const hostFolders = fs.existsSync(root) ? fs.readdirSync(root).filter((entry) => entry.startsWith("qdata_")) : [];
     expect(hostFolders.length === 0, "the host folders are wiped", hostFolders);
     expect(!fs.existsSync(path.join(PROJECT, ".keys", stackName)), `the generated keys in .keys/${stackName} are removed`);
     expect(!fs.existsSync(path.join(FAKE_STATE, "addons", "ingress")), "the ingress addon this stack enabled is disabled again");
 }
 
+/** A stack file's values, keys without the project prefix. */
+function stackFileValues(file: string): Record<string, string> {
+    const parsed = yaml.load(fs.readFileSync(path.join(ROOT, file), "utf8")) as { config: Record<string, unknown> };
+    return Object.fromEntries(Object.entries(parsed.config).map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), String(value)]));
+}
+
+/** The IBFT stack as the cluster and the node folder show it: flags, ports and genesis validators. */
+function checkIbft(outputs: Record<string, unknown>): void {
+    const ns = IBFT.namespace;
+    for (let i = 1; i <= 5; i++) {
+        const args = kubectl("get", "statefulset", `node-set-${i}`, "-n", ns, "-o", `jsonpath={.spec.template.spec.containers[?(@.name=="quorum")].args}`);
+        expect(args.includes('"--ibft"') && args.includes('"--blockperiod=1"') && args.includes('"--roundChangeTimer=11000"') && !args.includes("raft"), `node-set-${i} starts with the IBFT flags only`, args);
+        const ports = kubectl("get", "service", `quorum-node-${i}`, "-n", ns, "-o", "jsonpath={.spec.ports[*].port}");
+        expect(!ports.split(" ").includes("50400"), `Service quorum-node-${i} opens no Raft port`, ports);
+    }
+    const genesis = JSON.parse(fs.readFileSync(path.join(hostFolder(1, IBFT), "ethereum/genesis.json"), "utf8")) as { mixHash: string; extraData: string };
+    expect(genesis.mixHash === "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365", "the seeded genesis has the Istanbul mixHash", genesis.mixHash);
+    const nodeKeyAddress = (i: number) => new Wallet(`0x${fs.readFileSync(path.join(hostFolder(i, IBFT), "ethereum/nodekey"), "utf8").trim()}`).address.slice(2).toLowerCase();
+    const validators = [1, 2, 3, 4].map(nodeKeyAddress);
+    expect(validators.every((address) => genesis.extraData.includes(address)) && !genesis.extraData.includes(nodeKeyAddress(5)), "the genesis extraData names nodes 1-4, not node 5", genesis.extraData);
+    expect(JSON.stringify(outputs.consensus) === JSON.stringify({ kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
+}
+
 async function main(): Promise<void> {
     copyProject();
     const dev = new Stack("e2e");
-    const devConfig = Object.fromEntries(
-        Object.entries((await import("js-yaml")).load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> })
-            .flatMap(([, config]) => Object.entries(config))
-            .map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), String(value)]),
-    );
+    const devConfig = stackFileValues("Pulumi.dev.yaml");
     let firstSeed = "";
 
     const timings = await runSteps([
@@ -251,8 +285,21 @@ async function main(): Promise<void> {
             "destroy leaves nothing",
             async () => {
                 await dev.cli("destroy", "--yes", "--skip-preview");
-                checkNothingLeft(NAMESPACE, dev.name);
+                checkNothingLeft(dev.name);
                 await dev.remove();
+            },
+        ],
+        [
+            "ibft: 4 validators + 1 up, then destroy",
+            async () => {
+                const ibft = new Stack("e2e-ibft");
+                await ibft.init(stackFileValues("Pulumi.ibft.yaml"));
+                await ibft.up();
+                checkNetwork(5, IBFT);
+                checkIbft(await ibft.outputs());
+                await ibft.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(ibft.name, IBFT);
+                await ibft.remove();
             },
         ],
         [
@@ -269,7 +316,7 @@ async function main(): Promise<void> {
             async () => {
                 const scale = new Stack("e2e-scale");
                 await scale.cli("destroy", "--yes", "--skip-preview");
-                checkNothingLeft(NAMESPACE, scale.name);
+                checkNothingLeft(scale.name);
                 await scale.remove();
             },
         ],

@@ -9,6 +9,10 @@ export interface FakeQuorumFaults {
     upcheckDownOn?: number;
     leakPrivateTo?: number;
     racecourseStatus?: number;
+    /** IBFT: this node's validator set lacks one validator. */
+    validatorMissingOn?: number;
+    /** IBFT: seconds between block timestamps (1 unless set). */
+    blockSeconds?: number;
 }
 
 const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
@@ -31,9 +35,11 @@ export class FakeQuorum {
     /** Contract address -> node indexes holding its private state. */
     private readonly privateState = new Map<string, Set<number>>();
 
+    /** With `ibftValidators` > 0 an IBFT network, whose chain grows by a block on every eth_blockNumber. */
     constructor(
         readonly nodeCount: number,
         private readonly faults: FakeQuorumFaults = {},
+        private readonly ibftValidators = 0,
     ) {}
 
     tmPub(node: number): string {
@@ -87,7 +93,14 @@ export class FakeQuorum {
             case "eth_accounts":
                 return [`0x${String(node).repeat(40)}`];
             case "eth_blockNumber":
+                if (this.ibftValidators > 0) this.height++;
                 return hex(this.height);
+            case "eth_getBlockByNumber":
+                return { number: params[0], timestamp: hex(Number(params[0]) * (this.faults.blockSeconds ?? 1)) };
+            case "istanbul_getValidators": {
+                const count = this.ibftValidators - (this.faults.validatorMissingOn === node ? 1 : 0);
+                return Array.from({ length: count }, (_, i) => `0x${String(i + 1).repeat(40)}`);
+            }
             case "eth_getTransactionReceipt":
                 return this.receipts.get(params[0] as string) ?? null;
             case "eth_sendTransaction": {

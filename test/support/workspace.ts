@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureGeneratedQdata } from "../../lib/keygen";
+import { ensureGeneratedQdata, GenesisKind } from "../../lib/keygen";
 
 export const TEST_SCRYPT_N = 1024;
 
@@ -21,9 +21,9 @@ export async function pregenerateKeys(projectDir: string, stack: string, nodeCou
  * A qdata folder as quorum-tools examples/setup.sh leaves it: keys plus network files that name
  * its docker-compose addresses (172.13.0.x), a logs folder and an empty geth folder.
  */
-export async function makeQuorumToolsFolder(nodeCount: number): Promise<string> {
+export async function makeQuorumToolsFolder(nodeCount: number, consensus: GenesisKind = { kind: "raft" }): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
-    await ensureGeneratedQdata({ dir, nodeCount, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+    await ensureGeneratedQdata({ dir, nodeCount, consensus, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     const composeEnodes = Array.from({ length: nodeCount }, (_, i) => `enode://${"ab".repeat(64)}@172.13.0.${2 * i + 3}:30303?discport=0&raftport=50400`);
     for (let index = 1; index <= nodeCount; index++) {
         const member = path.join(dir, `qdata_${index}`);
