@@ -1,3 +1,3 @@
-import { deployQuorumNetwork } from "./lib/program";
+import { deployQuorumNetwork } from "./program";
 
 export = async () => deployQuorumNetwork(__dirname);

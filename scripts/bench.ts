@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ensureGeneratedQdata } from "../lib/keygen";
-import { deployQuorumNetwork } from "../lib/program";
+import { ensureGeneratedQdata } from "../lib/keys/keygen";
+import { deployQuorumNetwork } from "../program";
 
 const PROJECT = "kaleido-quorum";
 const BASE = { password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" };

@@ -3,8 +3,8 @@
 // `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator. Existing keys in the
 // folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
 import * as path from "path";
-import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config";
-import { ensureGeneratedQdata, GenesisKind } from "../lib/keygen";
+import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config/config";
+import { ensureGeneratedQdata, GenesisKind } from "../lib/keys/keygen";
 
 const USAGE = "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x2FEFD800]\n  with ibft, --nodes V+N makes V validators and N non-validators";
 

@@ -2,9 +2,9 @@
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
-import { ConsensusConfig } from "../lib/config";
-import { Kubectl } from "../lib/kubectl";
-import { verifyNetwork } from "../lib/verify";
+import { ConsensusConfig } from "../lib/config/config";
+import { Kubectl } from "../lib/verify/kubectl";
+import { verifyNetwork } from "../lib/verify/verify";
 
 interface StackOutputs {
     namespace: string;

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, DEFAULTS, NetworkConfig, RawConfig, validateConfig } from "../lib/config";
-import { istanbulExtraData } from "../lib/istanbul";
-import { deployQuorumNetwork } from "../lib/program";
+import { CONFIG_KEYS, ConfigError, DEFAULTS, NetworkConfig, RawConfig, validateConfig } from "../lib/config/config";
+import { istanbulExtraData } from "../lib/keys/istanbul";
+import { deployQuorumNetwork } from "../program";
 import { REPO_ROOT } from "./support/fakeHost";
 import { makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
 

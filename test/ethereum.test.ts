@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { addressFromPrivateKey, curve25519PublicKey, enodeIdFromPrivateKey, keccak256Hex, parsePrivateKeyHex } from "../lib/ethereum";
-import { bootnodeEnode, nodeEnode } from "../lib/networkFiles";
+import { addressFromPrivateKey, curve25519PublicKey, enodeIdFromPrivateKey, keccak256Hex, parsePrivateKeyHex } from "../lib/keys/ethereum";
+import { bootnodeEnode, nodeEnode } from "../lib/network/networkFiles";
 
 const hex = (text: string) => Buffer.from(text, "hex");
 

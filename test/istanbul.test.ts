@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators } from "../lib/istanbul";
-import { rlpDecode, rlpEncode } from "../lib/rlp";
+import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators } from "../lib/keys/istanbul";
+import { rlpDecode, rlpEncode } from "../lib/keys/rlp";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const text = (value: string) => Uint8Array.from(Buffer.from(value));

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ConsensusConfig } from "../lib/config";
-import { Kubectl } from "../lib/kubectl";
-import { verifyNetwork } from "../lib/verify";
+import { ConsensusConfig } from "../lib/config/config";
+import { Kubectl } from "../lib/verify/kubectl";
+import { verifyNetwork } from "../lib/verify/verify";
 import { FakeHost } from "./support/fakeHost";
 import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 
@@ -53,7 +53,7 @@ async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string, cons
     }
 }
 
-describe("npm run verify (lib/verify.ts against fake kubectl and fake JSON-RPC nodes)", function () {
+describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSON-RPC nodes)", function () {
     this.timeout(30_000);
 
     it("passes every check on a working network, through kubectl port-forward and exec", async () => {

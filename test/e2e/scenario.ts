@@ -13,7 +13,7 @@ const FAKE_STATE = requireEnv("FAKE_STATE");
 const PROJECT = path.join(RUN_DIR, "project");
 const NODE_FS = path.join(FAKE_STATE, "node");
 const LOGS = path.join(RUN_DIR, "logs");
-const PROJECT_FILES = ["index.ts", "components", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
+const PROJECT_FILES = ["index.ts", "program.ts", "components", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
 const PART_OF = "app.kubernetes.io/part-of=kaleido-quorum";
 
 /** Where a stack's network lives: its namespace, clusterIPs and host folders. */
@@ -113,7 +113,7 @@ function checkNetwork(nodeCount: number, shape = DEV): void {
     const services = new Map(kubectlList("services", "-n", NAMESPACE).map((s) => [s.metadata.name, (s.spec as { clusterIP: string }).clusterIP]));
     const expectedIps: [string, string][] = [["quorum-bootnode", nodeIp(0, shape)], ["node-service", `${shape.ipPrefix}.99`], ...indexes.map((i): [string, string] => [`quorum-node-${i}`, nodeIp(i, shape)])];
     for (const [service, ip] of expectedIps) expect(services.get(service) === ip, `Service ${service} has clusterIP ${ip}`, services.get(service) ?? "missing");
-    expect(services.has("racecourse"), "the racecourse Service exists");
+    expect(services.has("racecourse-service"), "the racecourse Service exists");
 
     const claims = new Map(kubectlList("pvc", "-n", NAMESPACE).map((c) => [c.metadata.name, c]));
     const volumes = new Map(kubectlList("pv", "-l", PART_OF).map((v) => [v.metadata.name, v]));

@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkOutputs } from "../../components/network";
-import { deployQuorumNetwork } from "../../lib/program";
+import { NetworkOutputs } from "../../components/network/network";
+import { deployQuorumNetwork } from "../../program";
 import { FakeHost, REPO_ROOT } from "./fakeHost";
 
 export const PROJECT = "kaleido-quorum";

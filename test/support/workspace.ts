@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureGeneratedQdata, GenesisKind } from "../../lib/keygen";
+import { ensureGeneratedQdata, GenesisKind } from "../../lib/keys/keygen";
 
 export const TEST_SCRYPT_N = 1024;
 

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy, ResourceSpec } from "../lib/config";
-import { selectorLabels, workloadLabels } from "../lib/labels";
-import { PORTS } from "../lib/ports";
+import { PullPolicy, ResourceSpec } from "../../lib/config/config";
+import { selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { PORTS } from "../../lib/network/ports";
 
 export interface RacecourseArgs {
     image: string;

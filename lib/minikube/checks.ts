@@ -1,7 +1,7 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { distinctImages, NetworkConfig } from "./config";
+import { distinctImages, NetworkConfig } from "../config/config";
 
 function lastLine(text: string | undefined): string {
     return (text ?? "").trim().split("\n").pop()?.trim() ?? "";

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceSpec, PullPolicy } from "../lib/config";
-import { selectorLabels, workloadLabels } from "../lib/labels";
-import { bootnodeEnode } from "../lib/networkFiles";
-import { PORTS } from "../lib/ports";
-import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../lib/workload";
-import { MemberStorageArgs, QdataVolume } from "./qdataVolume";
+import { ResourceSpec, PullPolicy } from "../../lib/config/config";
+import { selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { bootnodeEnode } from "../../lib/network/networkFiles";
+import { PORTS } from "../../lib/network/ports";
+import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../../lib/network/workload";
+import { MemberStorageArgs, QdataVolume } from "../minikube/qdataVolume";
 
 export interface BootnodeArgs extends MemberStorageArgs {
     clusterIp: string;

@@ -3,7 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4";
-import { consensusProblems, QdataFolder, readQdataFolder } from "./qdata";
+import { consensusProblems, QdataFolder, readQdataFolder } from "../keys/qdata";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];

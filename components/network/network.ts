@@ -1,14 +1,14 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, distinctImages, NetworkConfig } from "../lib/config";
-import { PART_OF, workloadLabels } from "../lib/labels";
-import { staticNodesJson, tmConf } from "../lib/networkFiles";
-import { PORTS } from "../lib/ports";
-import { QdataFolder } from "../lib/qdata";
+import { ConsensusConfig, distinctImages, NetworkConfig } from "../../lib/config/config";
+import { PART_OF, workloadLabels } from "../../lib/network/labels";
+import { staticNodesJson, tmConf } from "../../lib/network/networkFiles";
+import { PORTS } from "../../lib/network/ports";
+import { QdataFolder } from "../../lib/keys/qdata";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
-import { LocalImage, MinikubeSetup } from "./minikubeSetup";
+import { LocalImage, MinikubeSetup } from "../minikube/minikubeSetup";
 import { NODE_NAME, QuorumNode } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 

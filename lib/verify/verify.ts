@@ -1,9 +1,9 @@
 // The checks behind `npm run verify`: from pods to a private transaction, each with a time limit
 // and, on failure, what to look at. Prints no key material: only counts, hashes and addresses.
-import { ConsensusConfig } from "./config";
+import { ConsensusConfig } from "../config/config";
 import { httpRequest, jsonRpc } from "./httpRequest";
 import { Kube, PortForward } from "./kubectl";
-import { PORTS } from "./ports";
+import { PORTS } from "../network/ports";
 
 export interface VerifyTarget {
     namespace: string;

@@ -2,8 +2,8 @@ import * as crypto from "crypto";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../lib/labels";
-import { QdataMember } from "../lib/qdata";
+import { COMMON_LABELS } from "../../lib/network/labels";
+import { QdataMember } from "../../lib/keys/qdata";
 
 /** Files rendered by the program (cluster addresses), written over the member's copied files. */
 export interface NetworkFiles {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkOutputs, QuorumNetwork } from "../components/network";
-import { ConfigError, loadConfig, NetworkConfig } from "./config";
-import { ensureGeneratedQdata } from "./keygen";
-import { localImageIds, preflight } from "./minikube";
-import { consensusProblems, QdataFolder, readQdataFolder } from "./qdata";
+import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
+import { ConfigError, loadConfig, NetworkConfig } from "./lib/config/config";
+import { ensureGeneratedQdata } from "./lib/keys/keygen";
+import { localImageIds, preflight } from "./lib/minikube/checks";
+import { consensusProblems, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
 
 /**
  * The stack program: validate config, check minikube, make or read the qdata keys, then declare

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, ContainerClass, PullPolicy, ResourceSpec } from "../lib/config";
-import { selectorLabels, workloadLabels } from "../lib/labels";
-import { MemberStorageArgs, NetworkFiles, QdataVolume } from "./qdataVolume";
-import { nodeEnode } from "../lib/networkFiles";
-import { PORTS } from "../lib/ports";
-import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../lib/workload";
+import { ConsensusConfig, ContainerClass, PullPolicy, ResourceSpec } from "../../lib/config/config";
+import { selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { MemberStorageArgs, NetworkFiles, QdataVolume } from "../minikube/qdataVolume";
+import { nodeEnode } from "../../lib/network/networkFiles";
+import { PORTS } from "../../lib/network/ports";
+import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../../lib/network/workload";
 
 export interface QuorumNodeArgs extends MemberStorageArgs {
     /** 1..N: qdata_<index>, node-<index>. */

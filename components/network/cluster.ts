@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../lib/labels";
+import { COMMON_LABELS } from "../../lib/network/labels";
 
 export interface KubeClusterArgs {
     kubeContext: string;
