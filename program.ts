@@ -1,21 +1,55 @@
+// The stack program: validate config, check the platform, make or read the qdata keys, then
+// declare the network on that platform. Every check runs before the first resource is declared.
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterPlatform } from "./components/kubernetes/platform";
+import { LocalImage } from "./components/minikube/minikubeSetup";
+import { MinikubePlatform } from "./components/minikube/platform";
 import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
-import { ConfigError, loadConfig, NetworkConfig } from "./lib/config/config";
+import { Platform } from "./components/network/platform";
+import { ConfigError, distinctImages, loadConfig, NetworkConfig } from "./lib/config/config";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
-import { localImageIds, preflight } from "./lib/minikube/checks";
 import { consensusProblems, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
+import { clusterPreflight } from "./lib/kubernetes/checks";
+import { localImageIds, preflight } from "./lib/minikube/checks";
 
-/**
- * The stack program: validate config, check minikube, make or read the qdata keys, then declare
- * the network. Every check runs before the first resource is declared.
- */
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);
-    const minikubeIp = await preflight(config);
+    const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
     const qdata = await prepareQdata(config);
-    const imageIds = config.loadImages ? await localImageIds(config) : {};
-    const network = new QuorumNetwork("quorum", { config, qdata, minikubeIp, localImageIds: imageIds }, opts);
+    const network = new QuorumNetwork("quorum", { config, qdata, ...target }, opts);
     return network.outputs;
+}
+
+interface Target {
+    platform: Platform;
+    ingressAddress?: string;
+}
+
+async function minikube(config: NetworkConfig): Promise<Target> {
+    const minikubeIp = await preflight(config);
+    const imageIds = config.loadImages ? await localImageIds(config) : {};
+    const images = config.loadImages ? distinctImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" })) : [];
+    const platform = new MinikubePlatform({
+        profile: config.minikubeProfile,
+        enableIngressAddon: config.enableIngressAddon,
+        images,
+        hostPathRoot: config.hostPathRoot,
+        volumeSize: config.volumeSize,
+        keepChainData: config.keepChainData,
+    });
+    return { platform, ingressAddress: minikubeIp };
+}
+
+async function anyCluster(config: NetworkConfig, projectDir: string): Promise<Target> {
+    await clusterPreflight(config);
+    const platform = new ClusterPlatform({
+        storageClassName: config.storageClassName,
+        volumeSize: config.volumeSize,
+        seedImage: config.images.quorum,
+        imagePullPolicy: config.imagePullPolicy,
+        projectDir,
+    });
+    return { platform };
 }
 
 async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {

@@ -1,12 +1,15 @@
 #!/bin/sh
-# Runs as root on the minikube node (POSIX sh: the node may only have busybox).
-# Usage: node-seed.sh ARCHIVE TARGET_DIR SEED_ID
+# Lays one member's seed into its folder (POSIX sh: the minikube node or the init container may
+# only have busybox). SOURCE is a tar archive copied in by seed-qdata.sh (minikube; removed
+# afterwards, with this script) or a folder (platform kubernetes: the init container's read-only
+# projected volume of the member's Secret and ConfigMap).
+# Usage: node-seed.sh SOURCE TARGET_DIR SEED_ID
 set -eu
-archive="$1"
+source="$1"
 target="$2"
 seed_id="$3"
 marker="$target/.kaleido-seed-id"
-trap 'rm -f "$archive" "$0"' EXIT
+if [ -f "$source" ]; then trap 'rm -f "$source" "$0"' EXIT; fi
 
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$seed_id" ]; then
     echo "unchanged: $target already holds this seed"
@@ -26,7 +29,16 @@ if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then
 fi
 
 mkdir -p "$target"
-tar -xof "$archive" -C "$target"
+if [ -d "$source" ]; then
+    # A projected volume shows its tree through links into hidden ..data folders: copy what the
+    # links point to (modes included: keys 0600), not the hidden folders.
+    for entry in "$source"/*; do cp -RLp "$entry" "$target/"; done
+    mkdir -p "$target/logs"
+    if [ -d "$target/constellation" ]; then mkdir -p "$target/constellation/storage"; fi
+    find "$target" -type d -exec chmod 0700 {} \;
+else
+    tar -xof "$source" -C "$target"
+fi
 # Written last, so an interrupted seed is redone on the next run.
 echo "$seed_id" >"$marker"
 echo "seeded $target"

@@ -10,7 +10,9 @@ interface StackOutputs {
     namespace: string;
     kubeContext: string;
     racecourseUrl: string;
-    minikubeIp: string;
+    ingressAddress?: string;
+    /** Stacks deployed before ingressAddress existed. */
+    minikubeIp?: string;
     /** Absent on stacks deployed before IBFT existed: those are Raft. */
     consensus?: ConsensusConfig;
     nodes: unknown[];
@@ -43,7 +45,7 @@ async function main(): Promise<number> {
     const consensus = outputs.consensus ?? { kind: "raft" };
     console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "ibft" ? "IBFT" : "Raft"} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
     const ok = await verifyNetwork(
-        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, consensus, racecourseUrl: outputs.racecourseUrl, minikubeIp: outputs.minikubeIp },
+        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, consensus, racecourseUrl: outputs.racecourseUrl, ingressAddress: outputs.ingressAddress ?? outputs.minikubeIp ?? "" },
         new Kubectl(outputs.kubeContext, outputs.namespace),
         { checkTimeoutMs: timeoutSeconds * 1000, pollMs: 2000, log: (line) => console.log(line) },
     );

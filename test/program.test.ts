@@ -157,7 +157,7 @@ describe("stack program under mocks", function () {
             it("exports the endpoints and addresses, and nothing secret", () => {
                 assert.equal(run.outputs.namespace, namespace);
                 assert.equal(run.outputs.nodes.length, nodeCount);
-                assert.equal(run.outputs.minikubeIp, "192.168.49.2");
+                assert.equal(run.outputs.ingressAddress, "192.168.49.2");
                 const text = JSON.stringify(run.outputs);
                 for (const secret of secretValues(projectDir, stack)) assert.ok(!text.includes(secret), "an output holds key material");
                 const commands = JSON.stringify(ofType(run, COMMAND).map((c) => c.inputs));

@@ -41,7 +41,7 @@ async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string, cons
     try {
         const ok = await fake.withFakesOnPath(() =>
             verifyNetwork(
-                { namespace: "quorum", nodeCount: NODES, consensus, racecourseUrl: "http://race.local/", minikubeIp: `127.0.0.1:${quorum.racecoursePort}` },
+                { namespace: "quorum", nodeCount: NODES, consensus, racecourseUrl: "http://race.local/", ingressAddress: `127.0.0.1:${quorum.racecoursePort}` },
                 new Kubectl("minikube", "quorum"),
                 { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
             ),

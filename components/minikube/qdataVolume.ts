@@ -1,32 +1,16 @@
-import * as crypto from "crypto";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMMON_LABELS } from "../../lib/network/labels";
-import { QdataMember } from "../../lib/keys/qdata";
+import { qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
+import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
-/** Files rendered by the program (cluster addresses), written over the member's copied files. */
-export interface NetworkFiles {
-    staticNodesJson: string;
-    tmConf: string;
-}
-
-/** What a member (bootnode or node) needs to say about its storage. */
-export interface MemberStorageArgs {
-    member: QdataMember;
-    namespace: pulumi.Input<string>;
+export interface QdataVolumeArgs extends MemberStorageRequest {
     /** Host folder on the minikube node backing the PV. */
     hostPath: string;
     volumeSize: string;
     minikubeProfile: string;
     keepChainData: boolean;
-    provider: k8s.Provider;
-}
-
-export interface QdataVolumeArgs extends MemberStorageArgs {
-    /** qdata_0 for the bootnode, qdata_1..N for nodes: also the PVC's name. */
-    memberName: string;
-    networkFiles?: NetworkFiles;
 }
 
 /** No StorageClass object: the name only pairs each PVC with its pre-made PV. */
@@ -36,12 +20,15 @@ export const QDATA_STORAGE_CLASS = "kaleido-quorum-qdata";
  * One member's storage: a hostPath PV on the minikube node, a PVC bound to it alone, and the
  * Command that seeds the member's qdata files into the host folder before its pod starts.
  */
-export class QdataVolume extends pulumi.ComponentResource {
+export class QdataVolume extends pulumi.ComponentResource implements MemberStorage {
     readonly volume: k8s.core.v1.PersistentVolume;
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
     readonly seed: command.local.Command;
-    /** Changes whenever anything seeded changes; pod templates carry it so pods restart on re-seed. */
     readonly seedId: string;
+    readonly volumes: k8s.types.input.core.v1.Volume[];
+    readonly initContainers: k8s.types.input.core.v1.Container[] = [];
+    readonly qdataMount = qdataMount;
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: QdataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:QdataVolume", name, {}, opts);
@@ -81,7 +68,7 @@ export class QdataVolume extends pulumi.ComponentResource {
             childOpts,
         );
 
-        this.seedId = seedIdOf(args);
+        this.seedId = seedIdOf(args.member, args.networkFiles, args.hostPath);
         const environment: Record<string, string> = {
             MINIKUBE_PROFILE: args.minikubeProfile,
             SEED_NAME: claimName,
@@ -106,17 +93,8 @@ export class QdataVolume extends pulumi.ComponentResource {
             // Wipe the old seed before laying the new one, never after it.
             { parent: this, deleteBeforeReplace: true, dependsOn: [this.volume] },
         );
+        this.volumes = [qdataVolume(this.claim.metadata.name)];
+        this.ready = [this.seed, this.claim];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
-}
-
-function seedIdOf(args: QdataVolumeArgs): string {
-    return crypto
-        .createHash("sha256")
-        .update(args.member.contentHash)
-        .update("\0")
-        .update(args.networkFiles ? `${args.networkFiles.staticNodesJson}\0${args.networkFiles.tmConf}` : "")
-        .update("\0")
-        .update(args.hostPath)
-        .digest("hex");
 }

@@ -4,10 +4,16 @@ import { ResourceSpec, PullPolicy } from "../../lib/config/config";
 import { selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../../lib/network/workload";
-import { MemberStorageArgs, QdataVolume } from "../minikube/qdataVolume";
+import { SEED_ANNOTATION } from "../../lib/network/workload";
+import { QdataMember } from "../../lib/keys/qdata";
+import { MemberStorage, Platform } from "./platform";
 
-export interface BootnodeArgs extends MemberStorageArgs {
+export interface BootnodeArgs {
+    member: QdataMember;
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    platform: Platform;
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
     clusterIp: string;
     image: string;
     imagePullPolicy: PullPolicy;
@@ -21,7 +27,7 @@ const IDENTITY = { name: "quorum-bootnode", instance: "bootnode", component: "bo
 /** The discovery bootnode (qdata_0) behind a fixed clusterIP, as the nodes' --bootnode names it. */
 export class Bootnode extends pulumi.ComponentResource {
     readonly enode: string;
-    readonly storage: QdataVolume;
+    readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
 
@@ -31,7 +37,8 @@ export class Bootnode extends pulumi.ComponentResource {
         const labels = workloadLabels(IDENTITY);
         this.enode = bootnodeEnode(args.member.enodeId, args.clusterIp);
 
-        this.storage = new QdataVolume(`${name}-qdata`, { ...args, memberName: "qdata_0" }, { parent: this });
+        const { member, namespace, provider } = args;
+        this.storage = args.platform.storage(`${name}-qdata`, { memberName: "qdata_0", member, namespace, provider }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
@@ -57,6 +64,8 @@ export class Bootnode extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels, annotations: { [SEED_ANNOTATION]: this.storage.seedId } },
                         spec: {
+                            imagePullSecrets: args.imagePullSecrets,
+                            initContainers: this.storage.initContainers,
                             containers: [
                                 {
                                     name: "bootnode",
@@ -66,15 +75,15 @@ export class Bootnode extends pulumi.ComponentResource {
                                     // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
                                     ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
                                     resources: args.resources,
-                                    volumeMounts: [qdataMount],
+                                    volumeMounts: [this.storage.qdataMount],
                                 },
                             ],
-                            volumes: [qdataVolume(this.storage.claim.metadata.name)],
+                            volumes: this.storage.volumes,
                         },
                     },
                 },
             },
-            { ...childOpts, dependsOn: [this.storage.seed, this.storage.claim, ...args.after] },
+            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
         );
         this.registerOutputs({ enode: this.enode });
     }

@@ -1,24 +1,23 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, distinctImages, NetworkConfig } from "../../lib/config/config";
-import { PART_OF, workloadLabels } from "../../lib/network/labels";
+import { ConsensusConfig, NetworkConfig } from "../../lib/config/config";
+import { QdataFolder } from "../../lib/keys/qdata";
+import { COMMON_LABELS, workloadLabels } from "../../lib/network/labels";
 import { staticNodesJson, tmConf } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { QdataFolder } from "../../lib/keys/qdata";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
-import { LocalImage, MinikubeSetup } from "../minikube/minikubeSetup";
-import { NODE_NAME, QuorumNode } from "./quorumNode";
+import { Platform } from "./platform";
+import { ALL_NODES_SELECTOR, NODE_NAME, QuorumNode, VALIDATOR_LABEL } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 
 export interface QuorumNetworkArgs {
     config: NetworkConfig;
     qdata: QdataFolder;
-    /** From preflight: where the ingress answers. */
-    minikubeIp: string;
-    /** Local Docker ids of the configured images, by image name. */
-    localImageIds: Record<string, string>;
+    platform: Platform;
+    /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
+    ingressAddress?: string;
 }
 
 export interface NodeSummary {
@@ -31,8 +30,8 @@ export interface NodeSummary {
 export interface NetworkOutputs {
     namespace: pulumi.Output<string>;
     kubeContext: string;
-    racecourseUrl: string;
-    minikubeIp: string;
+    racecourseUrl: pulumi.Output<string>;
+    ingressAddress: pulumi.Output<string>;
     rpcEndpoint: string;
     wsEndpoint: string;
     bootnodeEnode: string;
@@ -40,43 +39,31 @@ export interface NetworkOutputs {
     nodes: NodeSummary[];
 }
 
-/** The whole network: minikube set-up, bootnode, N nodes, the node Service and the racecourse app. */
+/**
+ * The whole network: bootnode, N nodes, the node Service and the racecourse app, on whatever the
+ * platform provides (storage, images, ingress); it knows neither minikube nor any other cluster.
+ */
 export class QuorumNetwork extends pulumi.ComponentResource {
     readonly cluster: KubeCluster;
-    readonly setup: MinikubeSetup;
     readonly bootnode: Bootnode;
     readonly nodes: QuorumNode[];
     readonly nodeService: k8s.core.v1.Service;
     readonly racecourse: Racecourse;
+    readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     /** Only for generated keys: removes them on destroy unless keepChainData. */
     readonly generatedKeys?: command.local.Command;
     readonly outputs: NetworkOutputs;
 
     constructor(name: string, args: QuorumNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Network", name, {}, opts);
-        const { config, qdata } = args;
-        const hostPath = (index: number) => `${config.hostPathRoot}/qdata_${index}`;
-        this.setup = new MinikubeSetup(
-            `${name}-minikube`,
-            {
-                minikubeProfile: config.minikubeProfile,
-                enableIngressAddon: config.enableIngressAddon,
-                images: config.loadImages ? distinctImages(config).map((image): LocalImage => ({ name: image, localId: args.localImageIds[image] ?? "absent" })) : [],
-            },
-            { parent: this },
-        );
+        const { config, qdata, platform } = args;
+        platform.prepare(name, { parent: this });
 
         this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext: config.kubeContext, namespace: config.namespace }, { parent: this });
         const namespace = this.cluster.namespace;
         const provider = this.cluster.provider;
-        const common = {
-            imagePullPolicy: config.imagePullPolicy,
-            volumeSize: config.volumeSize,
-            minikubeProfile: config.minikubeProfile,
-            keepChainData: config.keepChainData,
-            namespace,
-            provider,
-        };
+        const imagePullSecrets = config.imagePullSecrets.map((secret) => ({ name: secret }));
+        const common = { imagePullPolicy: config.imagePullPolicy, imagePullSecrets, namespace, provider, platform };
 
         this.bootnode = new Bootnode(
             `${name}-bootnode`,
@@ -86,14 +73,14 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 clusterIp: config.bootnodeIp,
                 image: config.images.quorum,
                 resources: config.resources.bootnode,
-                hostPath: hostPath(0),
-                after: this.setup.loadsOf(config.images.quorum),
+                after: platform.imagesReady([config.images.quorum]),
             },
             { parent: this },
         );
 
         const addresses = qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] }));
         const staticNodes = staticNodesJson(addresses, config.consensus.kind);
+        const genesis = qdata.genesis;
         this.nodes = qdata.nodes.map(
             (member, i) =>
                 new QuorumNode(
@@ -102,6 +89,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                         ...common,
                         index: member.index,
                         member,
+                        validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
                         networkFiles: { staticNodesJson: staticNodes, tmConf: tmConf(config.nodeIps[i], config.nodeIps) },
                         clusterIp: config.nodeIps[i],
                         bootnodeEnode: this.bootnode.enode,
@@ -109,12 +97,12 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                         consensus: config.consensus,
                         images: config.images,
                         resources: config.resources,
-                        hostPath: hostPath(member.index),
-                        after: this.setup.loadsOf(config.images.quorum, config.images.constellation),
+                        after: platform.imagesReady([config.images.quorum, config.images.constellation]),
                     },
                     { parent: this },
                 ),
         );
+        if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, namespace, { parent: this, provider });
 
         this.nodeService = new k8s.core.v1.Service(
             `${name}-node-service`,
@@ -123,7 +111,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 spec: {
                     clusterIP: config.nodeServiceIp,
                     // Every node: the selector leaves out the per-node instance label.
-                    selector: { "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/part-of": PART_OF },
+                    selector: ALL_NODES_SELECTOR,
                     ports: [
                         { name: "rpc", protocol: "TCP", port: PORTS.rpc, targetPort: PORTS.rpc },
                         { name: "ws", protocol: "TCP", port: PORTS.ws, targetPort: PORTS.ws },
@@ -140,17 +128,19 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             {
                 image: config.images.racecourse,
                 imagePullPolicy: config.imagePullPolicy,
+                imagePullSecrets,
                 resources: config.resources.racecourse,
                 rpcUrl: rpcEndpoint,
                 wsUrl: wsEndpoint,
                 extraEnv: config.racecourseEnv,
                 ingressHost: config.ingressHost,
                 ingressClassName: config.ingressClassName,
+                ingressTlsSecret: config.ingressTlsSecret,
                 namespace,
                 provider,
                 // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
-                deploymentAfter: [...this.setup.loadsOf(config.images.racecourse), ...this.nodes.map((node) => node.statefulSet)],
-                ingressAfter: this.setup.ingressAddon ? [this.setup.ingressAddon] : [],
+                deploymentAfter: [...platform.imagesReady([config.images.racecourse]), ...this.nodes.map((node) => node.statefulSet)],
+                ingressAfter: platform.ingressReady(),
             },
             { parent: this },
         );
@@ -166,11 +156,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             );
         }
 
+        const ingressAddress = args.ingressAddress !== undefined ? pulumi.output(args.ingressAddress) : this.racecourse.address;
+        const scheme = config.ingressTlsSecret ? "https" : "http";
         this.outputs = {
             namespace,
             kubeContext: config.kubeContext,
-            racecourseUrl: `http://${config.ingressHost ?? args.minikubeIp}/`,
-            minikubeIp: args.minikubeIp,
+            racecourseUrl: config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`,
+            ingressAddress,
             rpcEndpoint,
             wsEndpoint,
             bootnodeEnode: this.bootnode.enode,
@@ -179,4 +171,23 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         };
         this.registerOutputs(this.outputs);
     }
+}
+
+/**
+ * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT validators
+ * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)).
+ */
+function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
+    const consensus = config.consensus;
+    const ibft = consensus.kind === "ibft";
+    const members = consensus.kind === "ibft" ? consensus.validators : config.nodeCount;
+    const minAvailable = ibft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
+    return new k8s.policy.v1.PodDisruptionBudget(
+        name,
+        {
+            metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
+            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(ibft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
+        },
+        opts,
+    );
 }

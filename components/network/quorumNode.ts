@@ -1,15 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConsensusConfig, ContainerClass, PullPolicy, ResourceSpec } from "../../lib/config/config";
-import { selectorLabels, workloadLabels } from "../../lib/network/labels";
-import { MemberStorageArgs, NetworkFiles, QdataVolume } from "../minikube/qdataVolume";
-import { nodeEnode } from "../../lib/network/networkFiles";
+import { QdataMember } from "../../lib/keys/qdata";
+import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { qdataMount, qdataVolume, SEED_ANNOTATION } from "../../lib/network/workload";
+import { SEED_ANNOTATION } from "../../lib/network/workload";
+import { MemberStorage, Platform } from "./platform";
 
-export interface QuorumNodeArgs extends MemberStorageArgs {
+export interface QuorumNodeArgs {
     /** 1..N: qdata_<index>, node-<index>. */
     index: number;
+    member: QdataMember;
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    platform: Platform;
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+    /** IBFT: whether this node is in the genesis validator set (the disruption budget counts only those). */
+    validator: boolean;
     networkFiles: NetworkFiles;
     clusterIp: string;
     bootnodeEnode: string;
@@ -23,10 +31,15 @@ export interface QuorumNodeArgs extends MemberStorageArgs {
 }
 
 export const NODE_NAME = "quorum-node";
+/** On IBFT validators only: "true". */
+export const VALIDATOR_LABEL = "kaleido.io/validator";
 
 export function nodeIdentity(index: number) {
     return { name: NODE_NAME, instance: `node-${index}`, component: "node" };
 }
+
+/** Every node pod of the stack, and no other pod. */
+export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/part-of": PART_OF };
 
 /**
  * One member of the Raft or IBFT network: quorum + constellation sharing the member's qdata
@@ -36,20 +49,22 @@ export function nodeIdentity(index: number) {
 export class QuorumNode extends pulumi.ComponentResource {
     readonly enode: string;
     readonly ip: string;
-    readonly storage: QdataVolume;
+    readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
 
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
         const identity = nodeIdentity(args.index);
-        const labels = workloadLabels(identity);
+        const labels = { ...workloadLabels(identity), ...(args.consensus.kind === "ibft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
         const childOpts = { parent: this, provider: args.provider };
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
         const raft = args.consensus.kind === "raft";
 
-        this.storage = new QdataVolume(`${name}-qdata`, { ...args, memberName: `qdata_${args.index}` }, { parent: this });
+        const { member, namespace, provider, networkFiles } = args;
+        this.storage = args.platform.storage(`${name}-qdata`, { memberName: `qdata_${args.index}`, member, namespace, provider, networkFiles }, { parent: this });
+        const qdataMount = this.storage.qdataMount;
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
@@ -82,13 +97,16 @@ export class QuorumNode extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels, annotations: { [SEED_ANNOTATION]: this.storage.seedId } },
                         spec: {
-                            containers: [quorumContainer(args), constellationContainer(args)],
-                            volumes: [qdataVolume(this.storage.claim.metadata.name)],
+                            imagePullSecrets: args.imagePullSecrets,
+                            topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
+                            initContainers: this.storage.initContainers,
+                            containers: [quorumContainer(args, qdataMount), constellationContainer(args, qdataMount)],
+                            volumes: this.storage.volumes,
                         },
                     },
                 },
             },
-            { ...childOpts, dependsOn: [this.storage.seed, this.storage.claim, ...args.after] },
+            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
         );
         this.registerOutputs({ enode: this.enode, ip: this.ip });
     }
@@ -108,7 +126,19 @@ function consensusArgs(consensus: ConsensusConfig): string[] {
     return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
 }
 
-function quorumContainer(args: QuorumNodeArgs): k8s.types.input.core.v1.Container {
+/**
+ * Nodes as evenly as possible over the cluster's schedulable nodes: one each while there are
+ * enough. Tainted nodes the pods cannot run on are not counted as places to spread to.
+ */
+const ONE_NODE_PER_HOST: k8s.types.input.core.v1.TopologySpreadConstraint = {
+    maxSkew: 1,
+    topologyKey: "kubernetes.io/hostname",
+    whenUnsatisfiable: "DoNotSchedule",
+    nodeTaintsPolicy: "Honor",
+    labelSelector: { matchLabels: ALL_NODES_SELECTOR },
+};
+
+function quorumContainer(args: QuorumNodeArgs, qdataMount: k8s.types.input.core.v1.VolumeMount): k8s.types.input.core.v1.Container {
     return {
         name: "quorum",
         image: args.images.quorum,
@@ -131,7 +161,7 @@ function quorumContainer(args: QuorumNodeArgs): k8s.types.input.core.v1.Containe
     };
 }
 
-function constellationContainer(args: QuorumNodeArgs): k8s.types.input.core.v1.Container {
+function constellationContainer(args: QuorumNodeArgs, qdataMount: k8s.types.input.core.v1.VolumeMount): k8s.types.input.core.v1.Container {
     return {
         name: "constellation",
         image: args.images.constellation,

@@ -7,6 +7,7 @@ import { PORTS } from "../../lib/network/ports";
 export interface RacecourseArgs {
     image: string;
     imagePullPolicy: PullPolicy;
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
     resources: ResourceSpec;
     /** http://<node Service IP>:8545 */
     rpcUrl: string;
@@ -14,6 +15,8 @@ export interface RacecourseArgs {
     extraEnv: Record<string, string>;
     ingressHost?: string;
     ingressClassName: string;
+    /** A kubernetes.io/tls Secret for ingressHost: the Ingress then serves HTTPS. */
+    ingressTlsSecret?: string;
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;
     /** The deployment waits for these (the image load, the nodes). */
@@ -29,6 +32,8 @@ export class Racecourse extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
     readonly service: k8s.core.v1.Service;
     readonly ingress: k8s.networking.v1.Ingress;
+    /** The address the ingress controller published (IP or host name). */
+    readonly address: pulumi.Output<string>;
 
     constructor(name: string, args: RacecourseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Racecourse", name, {}, opts);
@@ -47,6 +52,7 @@ export class Racecourse extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels },
                         spec: {
+                            imagePullSecrets: args.imagePullSecrets,
                             containers: [
                                 {
                                     name: "racecourse",
@@ -82,6 +88,7 @@ export class Racecourse extends pulumi.ComponentResource {
                 metadata: { name: "racecourse-ingress", namespace: args.namespace, labels },
                 spec: {
                     ingressClassName: args.ingressClassName,
+                    tls: args.ingressTlsSecret ? [{ hosts: args.ingressHost ? [args.ingressHost] : undefined, secretName: args.ingressTlsSecret }] : undefined,
                     rules: [
                         {
                             host: args.ingressHost,
@@ -100,6 +107,7 @@ export class Racecourse extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: args.ingressAfter },
         );
-        this.registerOutputs({});
+        this.address = this.ingress.status.loadBalancer.ingress.apply((points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "");
+        this.registerOutputs({ address: this.address });
     }
 }

@@ -9,6 +9,9 @@ export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 export const MAX_NODES = 50;
 export const CONSENSUS_KINDS = ["raft", "ibft"] as const;
+export const PLATFORMS = ["minikube", "kubernetes"] as const;
+export type PlatformKind = (typeof PLATFORMS)[number];
+const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"] as const;
 const IBFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
 
 /** IBFT: the first `validators` nodes validate; blocks every `blockPeriod` s; rounds change after `roundChangeTimerMs`. */
@@ -28,6 +31,7 @@ export type QdataSourceConfig =
 type ConsensusSettings = { kind: (typeof CONSENSUS_KINDS)[number]; validators: number; blockPeriod: number; roundChangeTimerMs: number };
 
 export interface NetworkConfig {
+    platform: PlatformKind;
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
@@ -40,14 +44,18 @@ export interface NetworkConfig {
     nodeIps: string[];
     hostPathRoot: string;
     volumeSize: string;
+    /** kubernetes platform: undefined means the cluster's default StorageClass. */
+    storageClassName?: string;
     qdata: QdataSourceConfig;
     networkId: number;
     images: { quorum: string; constellation: string; racecourse: string };
     imagePullPolicy: PullPolicy;
+    imagePullSecrets: string[];
     resources: Record<ContainerClass, ResourceSpec>;
     racecourseEnv: Record<string, string>;
     ingressHost?: string;
     ingressClassName: string;
+    ingressTlsSecret?: string;
     enableIngressAddon: boolean;
     loadImages: boolean;
     keepChainData: boolean;
@@ -57,6 +65,7 @@ export interface NetworkConfig {
 export type RawConfig = Partial<Record<ConfigKey, unknown>>;
 
 export const DEFAULTS = {
+    platform: "minikube",
     kubeContext: "minikube",
     minikubeProfile: "minikube",
     namespace: "quorum",
@@ -71,6 +80,7 @@ export const DEFAULTS = {
     nodeIps: [] as string[],
     hostPathRoot: "/data",
     volumeSize: "1Gi",
+    storageClassName: "",
     qdataDir: "",
     networkId: 2018,
     chainId: 3543006677,
@@ -80,6 +90,7 @@ export const DEFAULTS = {
     constellationImage: "jpmorganchase/constellation",
     racecourseImage: "test/racecourse",
     imagePullPolicy: "IfNotPresent",
+    imagePullSecrets: [] as string[],
     bootnodeCpu: "50m:250m",
     bootnodeMemory: "64Mi:128Mi",
     quorumCpu: "250m:1",
@@ -91,6 +102,7 @@ export const DEFAULTS = {
     racecourseEnv: [] as string[],
     ingressHost: "",
     ingressClassName: "nginx",
+    ingressTlsSecret: "",
     enableIngressAddon: true,
     loadImages: true,
     keepChainData: false,
@@ -136,6 +148,19 @@ export interface ConfigContext {
 export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkConfig {
     const problems: string[] = [];
     const reader = new ValueReader(raw, problems);
+
+    const platform = reader.oneOf("platform", PLATFORMS);
+    const onlyFor = (keys: readonly ConfigKey[], wanted: PlatformKind) => {
+        for (const key of keys) if (raw[key] !== undefined) problems.push(`${key}: only used with platform ${wanted}; remove it or set platform to ${wanted}`);
+    };
+    if (platform === "kubernetes") onlyFor(MINIKUBE_ONLY_KEYS, "minikube");
+    else onlyFor(["storageClassName"], "kubernetes");
+    const storageClassName = reader.string("storageClassName");
+    if (storageClassName !== "" && !DNS_SUBDOMAIN.test(storageClassName)) problems.push(`storageClassName: "${storageClassName}" must be a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default`);
+    const imagePullSecrets = reader.stringList("imagePullSecrets");
+    for (const secret of imagePullSecrets) if (!DNS_SUBDOMAIN.test(secret)) problems.push(`imagePullSecrets: "${secret}" must be a Secret name (lower-case DNS subdomain)`);
+    const ingressTlsSecret = reader.string("ingressTlsSecret");
+    if (ingressTlsSecret !== "" && !DNS_SUBDOMAIN.test(ingressTlsSecret)) problems.push(`ingressTlsSecret: "${ingressTlsSecret}" must be a Secret name (lower-case DNS subdomain), or empty for plain HTTP`);
 
     const nodeCount = reader.integer("nodeCount", 1, MAX_NODES);
     const consensus = readConsensus(reader, raw, nodeCount, problems);
@@ -209,6 +234,10 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     if (problems.length > 0 || !qdata) throw new ConfigError(problems);
     return {
         ...rest,
+        platform,
+        storageClassName: storageClassName === "" ? undefined : storageClassName,
+        imagePullSecrets,
+        ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
         namespace,
         nodeCount,
         consensus: resolveConsensus(consensus, qdata, nodeCount),
@@ -288,6 +317,7 @@ function checkServiceIps(named: [string, string][], cidr: ReturnType<typeof pars
     }
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(Ki|Mi|Gi)$/;
 const MEMORY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };

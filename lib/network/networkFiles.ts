@@ -2,6 +2,12 @@
 // into them; in the cluster each node is reached at its own fixed Service clusterIP instead.
 import { PORTS } from "./ports";
 
+/** Files rendered by the program (cluster addresses), laid over a node's copied qdata files. */
+export interface NetworkFiles {
+    staticNodesJson: string;
+    tmConf: string;
+}
+
 export interface NodeAddress {
     enodeId: string;
     ip: string;

@@ -1,6 +1,9 @@
 // Pieces every quorum workload shares.
+import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { QdataMember } from "../keys/qdata";
+import { NetworkFiles } from "./networkFiles";
 
 export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";
@@ -13,3 +16,15 @@ export const qdataMount: k8s.types.input.core.v1.VolumeMount = { name: QDATA_VOL
 
 /** The pod template annotation that restarts pods when their seeded files change. */
 export const SEED_ANNOTATION = "kaleido.io/seed-id";
+
+/** Changes whenever anything seeded, or where it is seeded to, changes. */
+export function seedIdOf(member: QdataMember, networkFiles: NetworkFiles | undefined, location: string): string {
+    return crypto
+        .createHash("sha256")
+        .update(member.contentHash)
+        .update("\0")
+        .update(networkFiles ? `${networkFiles.staticNodesJson}\0${networkFiles.tmConf}` : "")
+        .update("\0")
+        .update(location)
+        .digest("hex");
+}

@@ -11,7 +11,7 @@ export interface VerifyTarget {
     consensus: ConsensusConfig;
     racecourseUrl: string;
     /** Where the ingress listens (host[:port]); racecourseUrl's host goes in the Host header. */
-    minikubeIp: string;
+    ingressAddress: string;
 }
 
 export interface VerifyOptions {
@@ -215,7 +215,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
             async () => {
                 const url = new URL(target.racecourseUrl);
                 const response = await poll(async () => {
-                    const answer = await httpRequest(`http://${target.minikubeIp}${url.pathname}`, { headers: { host: url.host }, timeoutMs: options.checkTimeoutMs });
+                    const answer = await httpRequest(`http://${target.ingressAddress}${url.pathname}`, { headers: { host: url.host }, timeoutMs: options.checkTimeoutMs });
                     if (answer.status >= 400) throw new Error(`${target.racecourseUrl} answered ${answer.status}`);
                     return answer;
                 }, `minikube addons list (ingress enabled?); kubectl ${ns} get ingress; with the docker driver on macOS or Windows, run 'minikube tunnel'`);

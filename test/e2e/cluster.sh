@@ -109,6 +109,51 @@ ingress_status_loop() {
   done
 }
 
+# What a dynamic provisioner does for the default StorageClass (platform kubernetes): a volume for
+# each claim waiting for one, and away with volumes whose claim is gone.
+STORAGE_CLASS=e2e-standard
+STORAGE_PROVISIONER=e2e.kaleido.io/hostpath
+storage_class() {
+  kubectl apply -f - >/dev/null <<EOF
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: $STORAGE_CLASS
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: $STORAGE_PROVISIONER
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+EOF
+}
+
+provisioner_loop() {
+  while true; do
+    kubectl get pvc -A -o jsonpath='{range .items[?(@.spec.storageClassName=="'"$STORAGE_CLASS"'")]}{.metadata.namespace}{" "}{.metadata.name}{" "}{.metadata.uid}{" "}{.spec.resources.requests.storage}{" "}{.spec.volumeName}{"\n"}{end}' 2>/dev/null |
+      while read -r namespace name uid size volume; do
+        [ -n "$uid" ] && [ -z "$volume" ] || continue
+        kubectl apply -f - >/dev/null 2>&1 <<EOF || true
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pvc-$uid
+  annotations: {pv.kubernetes.io/provisioned-by: $STORAGE_PROVISIONER}
+spec:
+  capacity: {storage: $size}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Delete
+  storageClassName: $STORAGE_CLASS
+  hostPath: {path: /tmp/e2e-volumes/$uid}
+  claimRef: {namespace: $namespace, name: $name, uid: $uid}
+EOF
+      done
+    kubectl get pv -o jsonpath='{range .items[?(@.spec.storageClassName=="'"$STORAGE_CLASS"'")]}{.metadata.name}{" "}{.status.phase}{"\n"}{end}' 2>/dev/null |
+      while read -r volume phase; do
+        case "$phase" in Released | Failed) kubectl delete pv "$volume" --wait=false >/dev/null 2>&1 || true ;; esac
+      done
+    sleep 1
+  done
+}
+
 up() {
   if [ -d "$run_dir/pids" ]; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
   local bin
@@ -156,6 +201,8 @@ up() {
   wait_for "the default ServiceAccount" 60 kubectl -n default get serviceaccount default
 
   start ingress-status ingress_status_loop
+  storage_class
+  start provisioner provisioner_loop
 
   # The fake minikube (with the docker and crictl it talks to), not the fake kubectl: kubectl is real.
   mkdir -p "$run_dir/fake-bin"

@@ -210,6 +210,39 @@ function checkIbft(outputs: Record<string, unknown>): void {
     expect(JSON.stringify(outputs.consensus) === JSON.stringify({ kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
 }
 
+function fakeMinikubeCalls(): number {
+    const log = path.join(FAKE_STATE, "calls.log");
+    return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((line) => line.startsWith("minikube")).length : 0;
+}
+
+/** platform kubernetes, read from the cluster: claims from the default class, Secrets, init-container seeding, spread. */
+function checkClusterPlatform(nodeCount: number): void {
+    const claims = kubectlList("pvc", "-n", NAMESPACE);
+    expect(claims.length === nodeCount + 1 && claims.every((c) => (c.spec as { storageClassName?: string }).storageClassName === "e2e-standard" && (c.status as { phase?: string }).phase === "Bound"), "every PVC is Bound from the default StorageClass", claims.map((c) => [c.metadata.name, c.status]));
+    expect(kubectlList("pv", "-l", PART_OF).length === 0, "no hostPath PV of ours");
+    const secrets = names(kubectlList("secrets", "-n", NAMESPACE, "-l", PART_OF));
+    const expectedSecrets = Array.from({ length: nodeCount + 1 }, (_, i) => `qdata-${i}-keys`).sort();
+    expect(JSON.stringify(secrets) === JSON.stringify(expectedSecrets), "one key Secret per member", secrets);
+    const pods = kubectlList("pods", "-n", NAMESPACE).filter((p) => p.metadata.name.startsWith("node-set-"));
+    expect(pods.length === nodeCount && pods.every(isReady), `${nodeCount} node pods Running and Ready`, pods.map((p) => p.status));
+    const hosts = new Set(pods.map((p) => (p.spec as { nodeName?: string }).nodeName));
+    expect(hosts.size === nodeCount, `the ${nodeCount} node pods run on ${nodeCount} different cluster nodes`, [...hosts]);
+    const init = (pods[0].spec as { initContainers?: { name: string; command: string[] }[] }).initContainers ?? [];
+    expect(init.length === 1 && init[0].command.join(" ").startsWith("sh /seed-script/node-seed.sh /seed /volume/qdata"), "each node pod seeds its volume in an init container", init);
+    const budget = kubectl("get", "pdb", "quorum-nodes", "-n", NAMESPACE, "-o", "jsonpath={.spec.minAvailable}");
+    expect(budget === String(Math.floor(nodeCount / 2) + 1), "a PodDisruptionBudget keeps a Raft majority", budget);
+}
+
+/** `pulumi stack export` (secrets not shown) holds no key file in clear text, raw or base64. */
+async function checkNoKeyInState(stack: Stack, keysDir: string): Promise<void> {
+    const state = await stack.cli("stack", "export");
+    const keyFiles = ["qdata_0/nodekey", "qdata_1/ethereum/nodekey", "qdata_1/constellation/tm.key"].map((file) => fs.readFileSync(path.join(keysDir, file), "utf8").trim());
+    for (const key of keyFiles) {
+        expect(!state.includes(key) && !state.includes(Buffer.from(key).toString("base64")), "the exported state holds no key material in clear text");
+    }
+    expect(state.includes("ciphertext"), "the exported state holds the Secrets' data as Pulumi secrets");
+}
+
 async function main(): Promise<void> {
     copyProject();
     const dev = new Stack("e2e");
@@ -300,6 +333,23 @@ async function main(): Promise<void> {
                 await ibft.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(ibft.name, IBFT);
                 await ibft.remove();
+            },
+        ],
+        [
+            "platform kubernetes: 3 nodes spread over 3 cluster nodes, seeded from Secrets, then destroy",
+            async () => {
+                const cluster = new Stack("e2e-cluster");
+                const minikubeCalls = fakeMinikubeCalls();
+                await cluster.init({ ...stackFileValues("Pulumi.cluster.yaml"), kubeContext: "minikube" });
+                await cluster.up();
+                checkClusterPlatform(3);
+                await checkNoKeyInState(cluster, path.join(PROJECT, ".keys", cluster.name));
+                await cluster.cli("preview", "--expect-no-changes");
+                expect(fakeMinikubeCalls() === minikubeCalls, "platform kubernetes ran no minikube command");
+                await cluster.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(cluster.name);
+                await waitUntil("the provisioned volumes to be deleted", 30, () => kubectlList("pv").filter((v) => (v.spec as { storageClassName?: string }).storageClassName === "e2e-standard").length === 0);
+                await cluster.remove();
             },
         ],
         [

@@ -85,7 +85,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     };
     const outputs = await deployQuorumNetwork(options.projectDir, { transformations: [record] });
     await Promise.all(all.map((resource) => promiseOf(resource.urn)));
-    const namespace = await promiseOf(outputs.namespace);
+    const [namespace, racecourseUrl, ingressAddress] = await Promise.all([promiseOf(outputs.namespace), promiseOf(outputs.racecourseUrl), promiseOf(outputs.ingressAddress)]);
 
     const resources = [...recorded.values()].map((resource): RecordedResource => {
         const opts = options_.get(resource.name);
@@ -95,5 +95,5 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             parent: opts?.parent && names.get(opts.parent),
         };
     });
-    return { resources, outputs: { ...outputs, namespace } };
+    return { resources, outputs: { ...outputs, namespace, racecourseUrl, ingressAddress } };
 }

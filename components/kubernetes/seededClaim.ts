@@ -1,0 +1,129 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
+import { COMMON_LABELS } from "../../lib/network/labels";
+import { QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { MemberStorage, MemberStorageRequest } from "../network/platform";
+
+export interface SeededClaimArgs extends MemberStorageRequest {
+    /** Undefined: the cluster's default StorageClass. */
+    storageClassName?: string;
+    volumeSize: string;
+    /** The seeding init container runs in this image (it has a POSIX shell). */
+    seedImage: string;
+    imagePullPolicy: string;
+    /** scripts/node-seed.sh: the same rules as on minikube. */
+    seedScript: string;
+}
+
+/** The volume holds the member's folder in a subfolder, so a folder we did not seed can be moved aside. */
+const VOLUME_ROOT = "/volume";
+const SEED_DIR = "/seed";
+const SCRIPT_DIR = "/seed-script";
+const SEED_SCRIPT = "node-seed.sh";
+/** Readable by the network's own processes only. */
+const KEY_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
+
+/**
+ * One member's storage on any cluster: a PVC from a StorageClass, its key material in a Secret,
+ * its public files in a ConfigMap, and an init container that lays both into the volume with
+ * node-seed.sh's rules before quorum and constellation start.
+ */
+export class SeededClaim extends pulumi.ComponentResource implements MemberStorage {
+    readonly claim: k8s.core.v1.PersistentVolumeClaim;
+    readonly keys: k8s.core.v1.Secret;
+    readonly files: k8s.core.v1.ConfigMap;
+    readonly seedId: string;
+    readonly volumes: k8s.types.input.core.v1.Volume[];
+    readonly initContainers: k8s.types.input.core.v1.Container[];
+    readonly qdataMount: k8s.types.input.core.v1.VolumeMount = { name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" };
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: SeededClaimArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kaleido:quorum:SeededClaim", name, {}, opts);
+        const childOpts = { parent: this, provider: args.provider };
+        const labels = COMMON_LABELS;
+        const claimName = args.memberName.replace("_", "-");
+        const { member, networkFiles } = args;
+
+        const publicFiles: Record<string, string> = {};
+        const keyFiles: Record<string, string> = {};
+        for (const file of member.files) {
+            const bytes = fs.readFileSync(path.join(member.sourceDir, file));
+            if (file === GENESIS || file === TM_PUB) publicFiles[file] = bytes.toString("utf8");
+            else keyFiles[file] = bytes.toString("base64");
+        }
+        if (networkFiles) {
+            publicFiles["ethereum/static-nodes.json"] = networkFiles.staticNodesJson;
+            publicFiles["ethereum/permissioned-nodes.json"] = networkFiles.staticNodesJson;
+            publicFiles["constellation/tm.conf"] = networkFiles.tmConf;
+        }
+
+        this.claim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-pvc`,
+            {
+                metadata: { name: claimName, namespace: args.namespace, labels },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
+            },
+            childOpts,
+        );
+        this.keys = new k8s.core.v1.Secret(
+            `${name}-keys`,
+            {
+                metadata: { name: `${claimName}-keys`, namespace: args.namespace, labels },
+                type: "Opaque",
+                // A Pulumi secret from the start: the state holds it encrypted only.
+                data: pulumi.secret(Object.fromEntries(Object.entries(keyFiles).map(([file, base64]) => [keyOf(file), base64]))),
+            },
+            childOpts,
+        );
+        this.files = new k8s.core.v1.ConfigMap(
+            `${name}-files`,
+            {
+                metadata: { name: `${claimName}-files`, namespace: args.namespace, labels },
+                data: { ...Object.fromEntries(Object.entries(publicFiles).map(([file, text]) => [keyOf(file), text])), [SEED_SCRIPT]: args.seedScript },
+            },
+            childOpts,
+        );
+
+        this.seedId = seedIdOf(member, networkFiles, `pvc:${claimName}`);
+        const items = (files: Record<string, string>, mode: number) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode }));
+        this.volumes = [
+            { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: this.claim.metadata.name } },
+            {
+                name: "seed",
+                projected: {
+                    sources: [
+                        { secret: { name: this.keys.metadata.name, items: items(keyFiles, KEY_MODE) } },
+                        { configMap: { name: this.files.metadata.name, items: items(publicFiles, PUBLIC_MODE) } },
+                    ],
+                },
+            },
+            { name: "seed-script", configMap: { name: this.files.metadata.name, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
+        ];
+        this.initContainers = [
+            {
+                name: "seed",
+                image: args.seedImage,
+                imagePullPolicy: args.imagePullPolicy,
+                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, this.seedId],
+                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                volumeMounts: [
+                    { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
+                    { name: "seed", mountPath: SEED_DIR, readOnly: true },
+                    { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
+                ],
+            },
+        ];
+        this.ready = [this.claim, this.keys, this.files];
+        this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
+    }
+}
+
+/** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */
+function keyOf(file: string): string {
+    return file.replace(/[^-._a-zA-Z0-9]/g, "_");
+}

@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
+import { LocalImage, MinikubeSetup } from "./minikubeSetup";
+import { QdataVolume } from "./qdataVolume";
+
+export interface MinikubeSettings {
+    profile: string;
+    enableIngressAddon: boolean;
+    /** Empty when images are not to be loaded. */
+    images: LocalImage[];
+    /** Host folder on the node holding qdata_0..N. */
+    hostPathRoot: string;
+    volumeSize: string;
+    keepChainData: boolean;
+}
+
+/** minikube: the ingress addon and image loads first, then hostPath PVs seeded by Commands over minikube cp/ssh. */
+export class MinikubePlatform implements Platform {
+    readonly spreadsNodes = false;
+    private setup?: MinikubeSetup;
+
+    constructor(private readonly settings: MinikubeSettings) {}
+
+    prepare(name: string, opts: pulumi.ComponentResourceOptions): void {
+        const { profile, enableIngressAddon, images } = this.settings;
+        this.setup = new MinikubeSetup(`${name}-minikube`, { minikubeProfile: profile, enableIngressAddon, images }, opts);
+    }
+
+    imagesReady(images: string[]): pulumi.Resource[] {
+        return this.setup?.loadsOf(...images) ?? [];
+    }
+
+    ingressReady(): pulumi.Resource[] {
+        return this.setup?.ingressAddon ? [this.setup.ingressAddon] : [];
+    }
+
+    storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
+        const { profile, hostPathRoot, volumeSize, keepChainData } = this.settings;
+        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${request.memberName}`, volumeSize, minikubeProfile: profile, keepChainData }, opts);
+    }
+}

@@ -1,0 +1,45 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { QdataMember } from "../../lib/keys/qdata";
+import { NetworkFiles } from "../../lib/network/networkFiles";
+
+/** One member's qdata storage, as its pods use it. */
+export interface MemberStorage {
+    /** Pod volumes, one named `qdata` (QDATA_VOLUME). */
+    volumes: k8s.types.input.core.v1.Volume[];
+    /** Run before the member's containers: seeding, where the platform seeds in the pod. */
+    initContainers: k8s.types.input.core.v1.Container[];
+    /** How every container of the member mounts its qdata at /qdata. */
+    qdataMount: k8s.types.input.core.v1.VolumeMount;
+    /** Changes whenever anything seeded changes; pod templates carry it so pods restart on re-seed. */
+    seedId: string;
+    /** The member's StatefulSet is created only after these. */
+    ready: pulumi.Resource[];
+}
+
+export interface MemberStorageRequest {
+    /** qdata_0 for the bootnode, qdata_1..N for nodes. */
+    memberName: string;
+    member: QdataMember;
+    /** Nodes only: the files naming cluster addresses. */
+    networkFiles?: NetworkFiles;
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+}
+
+/**
+ * What differs between minikube (components/minikube) and any other cluster
+ * (components/kubernetes). The network calls it with its own children's options, so every
+ * resource keeps its place (and URN) under the network.
+ */
+export interface Platform {
+    /** Declares what the platform needs before any workload (minikube: addon, image loads). */
+    prepare(name: string, opts: pulumi.ComponentResourceOptions): void;
+    /** What a workload running these images waits for. */
+    imagesReady(images: string[]): pulumi.Resource[];
+    /** What the Ingress waits for. */
+    ingressReady(): pulumi.Resource[];
+    storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage;
+    /** Spread nodes over the cluster's nodes, and keep a consensus quorum up through drains. */
+    spreadsNodes: boolean;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# platform kubernetes: runs at the start of every preview and update, before any resource is
+# created. Checks that the kube context exists and answers, and that the PVCs will find their
+# StorageClass. Says what is wrong in one line.
+#
+# Environment: KUBE_CONTEXT, STORAGE_CLASS (empty: the cluster's default class)
+set -euo pipefail
+
+fail() {
+    echo "preflight: $*" >&2
+    exit 1
+}
+
+command -v kubectl >/dev/null || fail "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/)"
+
+contexts="$(kubectl config get-contexts -o name)"
+if ! grep -qx -- "$KUBE_CONTEXT" <<<"$contexts"; then
+    fail "kube context $KUBE_CONTEXT is not in your kubeconfig${KUBECONFIG:+ ($KUBECONFIG)}: set kubeContext to one of: $(paste -sd, - <<<"$contexts" | sed 's/,/, /g')"
+fi
+kube=(kubectl --context "$KUBE_CONTEXT")
+"${kube[@]}" get --raw /readyz >/dev/null 2>&1 ||
+    fail "the API server of kube context $KUBE_CONTEXT does not answer: check that the cluster runs and your credentials work ('kubectl --context $KUBE_CONTEXT get nodes')"
+
+# One line per class: "<name> <is-default-class annotation>".
+classes="$("${kube[@]}" get storageclass -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\n"}{end}')"
+names="$(cut -d' ' -f1 <<<"$classes" | paste -sd, - | sed 's/,/, /g')"
+if [ -n "${STORAGE_CLASS:-}" ]; then
+    cut -d' ' -f1 <<<"$classes" | grep -qx -- "$STORAGE_CLASS" ||
+        fail "StorageClass $STORAGE_CLASS does not exist in kube context $KUBE_CONTEXT: set storageClassName to one of: ${names:-none (the cluster has no StorageClass)}"
+    class="$STORAGE_CLASS"
+else
+    class="$(awk '$2 == "true" { print $1; exit }' <<<"$classes")"
+    [ -n "$class" ] ||
+        fail "kube context $KUBE_CONTEXT has no default StorageClass: set storageClassName to one of: ${names:-none (the cluster has no StorageClass)}"
+fi
+echo "preflight: kube context $KUBE_CONTEXT answers; volumes from StorageClass $class" >&2
