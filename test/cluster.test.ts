@@ -153,7 +153,7 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
     }
 
     it("refuses minikube-only keys on kubernetes, and storageClassName on minikube", async () => {
-        await assert.rejects(runProgram({ stack: "cluster", fake, projectDir, config: { hostPathRoot: "/data" } }), /hostPathRoot: only used with platform minikube; remove it or set platform to minikube/);
+        await assert.rejects(runProgram({ stack: "cluster", fake, projectDir, config: { hostPathRoot: "/data/quorum" } }), /hostPathRoot: only used with platform minikube; remove it or set platform to minikube/);
         await assert.rejects(runProgram({ stack: "dev", fake, projectDir, config: { storageClassName: "standard" } }), /storageClassName: only used with platform kubernetes/);
     });
 });

@@ -151,7 +151,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 
     const platform = reader.oneOf("platform", PLATFORMS);
     const onlyFor = (keys: readonly ConfigKey[], wanted: PlatformKind) => {
-        for (const key of keys) if (raw[key] !== undefined) problems.push(`${key}: only used with platform ${wanted}; remove it or set platform to ${wanted}`);
+        for (const key of keys) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with platform ${wanted}; remove it or set platform to ${wanted}`);
     };
     if (platform === "kubernetes") onlyFor(MINIKUBE_ONLY_KEYS, "minikube");
     else onlyFor(["storageClassName"], "kubernetes");
@@ -255,10 +255,21 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     };
 }
 
+/**
+ * Whether the stack sets a key to something other than its default. Presence says nothing: the
+ * Pulumi CLI hands the program every default that Pulumi.yaml declares as if the stack set it.
+ */
+function differsFromDefault(raw: RawConfig, key: ConfigKey): boolean {
+    const value = raw[key];
+    if (value === undefined) return false;
+    const text = (v: unknown) => (typeof v === "string" ? v.trim() : JSON.stringify(v));
+    return text(value) !== text(DEFAULTS[key]);
+}
+
 function readConsensus(reader: ValueReader, raw: RawConfig, nodeCount: number, problems: string[]): ConsensusSettings {
     const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
     if (kind === "raft") {
-        for (const key of IBFT_ONLY_KEYS) if (raw[key] !== undefined) problems.push(`${key}: only used with consensus ibft; remove it or set consensus to ibft`);
+        for (const key of IBFT_ONLY_KEYS) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with consensus ibft; remove it or set consensus to ibft`);
     }
     const blockPeriod = reader.integer("blockPeriod", 1, 60);
     const roundChangeTimer = reader.integer("roundChangeTimer", 0, 600_000);

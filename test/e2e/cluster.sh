@@ -41,7 +41,7 @@ wait_for() {
 down() {
   [ -d "$run_dir/pids" ] || { log "nothing to stop in $run_dir"; rm -rf "$run_dir"; return; }
   local pid
-  for name in ingress-status kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  for name in ingress-status provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     [ -f "$run_dir/pids/$name" ] || continue
     pid="$(cat "$run_dir/pids/$name")"
     kill "$pid" 2>/dev/null || true
@@ -169,7 +169,7 @@ up() {
   write_kubeconfig "$KUBECONFIG" "$api_port" "$token"
 
   log "etcd on 127.0.0.1:$etcd_port"
-  start etcd etcd --name e2e --data-dir "$run_dir/etcd" \
+  start etcd "$bin/etcd" --name e2e --data-dir "$run_dir/etcd" --unsafe-no-fsync \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
     --initial-cluster "e2e=http://127.0.0.1:$etcd_peer"
@@ -193,7 +193,10 @@ up() {
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
 
   log "kwok playing the kubelet of ${#NODES[@]} nodes"
+  # Node leases are the heartbeat the node lifecycle controller reads; without them nodes drop to
+  # NotReady between kwok's status updates, and their pods with them.
   start kwok "$bin/kwok" --kubeconfig "$KUBECONFIG" --config "$bin/kwok-stages.yaml" --manage-all-nodes=false \
+    --node-lease-duration-seconds 40 \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --cidr 10.244.0.0/16 --node-ip 192.168.49.2
   register_nodes

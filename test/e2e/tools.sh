@@ -92,6 +92,15 @@ build_kubernetes() {
        done)
 }
 
+# etcd 3.5.13+ answers watch progress requests; without them (Debian's 3.4.23) the API server
+# refuses client-go's streamed watch lists and kwok's watches keep breaking.
+build_etcd() {
+  local dir="$work/etcd"
+  wrapper_module "$dir"
+  (cd "$dir" && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" \
+    && go build -o "$bin/etcd" go.etcd.io/etcd/server/v3)
+}
+
 # kwok plays nodes and pods only through Stage objects; its "fast" set ships in the module.
 build_kwok() {
   GOBIN="$bin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" || return 1
@@ -102,26 +111,21 @@ build_kwok() {
   done >"$bin/kwok-stages.yaml"
 }
 
-TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml)
+TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml etcd)
 if [ "${1:-}" = --check ]; then
   missing=()
   for tool in "${TOOLS[@]}"; do [ -e "$bin/$tool" ] || missing+=("$tool"); done
-  command -v etcd >/dev/null || missing+=(etcd)
   if [ ${#missing[@]} -gt 0 ]; then log "not built yet in $tools_dir: ${missing[*]}"; exit 1; fi
   echo "$bin"
   exit 0
 fi
 
 log "cache $tools_dir"
-if ! command -v etcd >/dev/null; then
-  log "etcd: installing Debian's etcd-server"
-  { apt-get update -qq && apt-get install -y -qq etcd-server; } >"$work/etcd.log" 2>&1 \
-    || { log "etcd: install failed, see $work/etcd.log"; exit 1; }
-fi
 build pulumi-resource-kubernetes "15 min" build_kubernetes_provider
 build pulumi "6 min" build_pulumi
 build pulumi-language-nodejs "1 min" build_language_nodejs
 build kwok-stages.yaml "2 min" build_kwok
 build kube-scheduler "10 min for the three control-plane binaries" build_kubernetes
+build etcd "2 min" build_etcd
 log "disk: $(du -sh "$tools_dir" | cut -f1) in $tools_dir (Go module and build caches not counted)"
 echo "$bin"

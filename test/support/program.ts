@@ -26,14 +26,18 @@ export interface ProgramRun {
 
 type Resolved<T> = { [K in keyof T]: T[K] extends pulumi.Output<infer U> ? U : T[K] };
 
-/** Stack config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. A stack without a file has none. */
+const asConfigValue = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/**
+ * Stack config as the Pulumi CLI hands it to a program: every default Pulumi.yaml declares, then
+ * the stack file's values; every value a string, objects as JSON.
+ */
 export function stackConfig(stack: string): Record<string, string> {
+    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
+    const defaults = Object.entries(project.config).map(([key, declaration]) => [`${PROJECT}:${key}`, asConfigValue(declaration.default)]);
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return {};
-    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    return Object.fromEntries(
-        Object.entries(parsed.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-    );
+    const parsed = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }) : {};
+    return Object.fromEntries([...defaults, ...Object.entries(parsed.config ?? {}).map(([key, value]) => [key, asConfigValue(value)])]);
 }
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
