@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { SECRET_SIG_VALUE, SECRET_SIGNATURE } from "./support/schemas";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
 
 function named(run: ProgramRun, name: string): RecordedResource {
@@ -11,9 +12,6 @@ function named(run: ProgramRun, name: string): RecordedResource {
     assert.ok(found, `no resource named ${name}; have ${run.resources.map((r) => r.name).join(", ")}`);
     return found;
 }
-
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 const ofType = (run: ProgramRun, type: string) => run.resources.filter((resource) => resource.type === type);
 

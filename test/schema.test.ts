@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { FakeHost } from "./support/fakeHost";
+import * as path from "path";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { runProgram } from "./support/program";
 import { validateObject } from "./support/schemas";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
@@ -18,11 +19,13 @@ describe("rendered Kubernetes objects", function () {
         assert.throws(() => validateObject("kubernetes:apps/v1:StatefulSet", broken), /containerPort/);
     });
 
-    for (const [stack, nodeCount] of [["dev", 5], ["small", 3]] as const) {
+    for (const [stack, nodeCount] of [["dev", 5], ["small", 3], ["ibft", 5], ["cluster", 3]] as const) {
         it(`all validate against the upstream schemas (${stack} stack)`, async () => {
             const fake = new FakeHost();
             const projectDir = makeProjectDir();
             try {
+                fake.setContexts(["minikube", "my-cluster"]);
+                fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
                 await pregenerateKeys(projectDir, stack, nodeCount);
                 const run = await runProgram({ stack, fake, projectDir });
                 const objects = run.resources.filter((resource) => resource.type.startsWith("kubernetes:"));

@@ -28,7 +28,7 @@ export function kubectl(...args: string[]): string {
 }
 
 export interface KubeObject {
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: { name: string; uid?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
     spec?: Record<string, unknown>;
     status?: Record<string, unknown>;
 }

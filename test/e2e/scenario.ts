@@ -3,6 +3,7 @@
 // program's own code. Run through `npm run e2e`, which starts and stops the cluster.
 import * as fs from "fs";
 import * as path from "path";
+import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
 import * as yaml from "js-yaml";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumi, requireEnv, runSteps, waitUntil } from "./harness";
@@ -51,9 +52,13 @@ class Stack {
         return result.output;
     }
 
-    async init(config: Record<string, string>): Promise<void> {
+    /** A new stack with these values; lists become real config lists, as a stack file holds them. */
+    async init(config: StackValues): Promise<void> {
         await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), ["stack", "init", this.name]);
-        for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
+        const pairs = Object.entries(config).flatMap(([key, value]) =>
+            Array.isArray(value) ? value.map((item, i) => `kaleido-quorum:${key}[${i}]=${item}`) : [`kaleido-quorum:${key}=${value}`],
+        );
+        await this.cli("config", "set-all", "--path", ...pairs.flatMap((pair) => ["--plaintext", pair]));
     }
 
     setConfig(key: string, value: string, ...flags: string[]): Promise<string> {
@@ -187,10 +192,12 @@ function checkNothingLeft(stackName: string, shape = DEV): void {
     expect(!fs.existsSync(path.join(FAKE_STATE, "addons", "ingress")), "the ingress addon this stack enabled is disabled again");
 }
 
+type StackValues = Record<string, string | string[]>;
+
 /** A stack file's values, keys without the project prefix. */
-function stackFileValues(file: string): Record<string, string> {
+function stackFileValues(file: string): StackValues {
     const parsed = yaml.load(fs.readFileSync(path.join(ROOT, file), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(parsed.config).map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), String(value)]));
+    return Object.fromEntries(Object.entries(parsed.config).map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), Array.isArray(value) ? value.map(String) : String(value)]));
 }
 
 /** The IBFT stack as the cluster and the node folder show it: flags, ports and genesis validators. */
@@ -207,7 +214,7 @@ function checkIbft(outputs: Record<string, unknown>): void {
     const nodeKeyAddress = (i: number) => new Wallet(`0x${fs.readFileSync(path.join(hostFolder(i, IBFT), "ethereum/nodekey"), "utf8").trim()}`).address.slice(2).toLowerCase();
     const validators = [1, 2, 3, 4].map(nodeKeyAddress);
     expect(validators.every((address) => genesis.extraData.includes(address)) && !genesis.extraData.includes(nodeKeyAddress(5)), "the genesis extraData names nodes 1-4, not node 5", genesis.extraData);
-    expect(JSON.stringify(outputs.consensus) === JSON.stringify({ kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
+    expect(isDeepStrictEqual(outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
 }
 
 function fakeMinikubeCalls(): number {
@@ -277,7 +284,12 @@ async function main(): Promise<void> {
             async () => {
                 const before = podOf("node-set-2");
                 kubectl("delete", "service", "quorum-node-1", "-n", NAMESPACE, "--wait=true");
-                kubectl("delete", "pod", "node-set-2-0", "-n", NAMESPACE, "--wait=true");
+                // Not --wait: the StatefulSet brings a pod of the same name back at once, which kubectl's wait can miss.
+                kubectl("delete", "pod", "node-set-2-0", "-n", NAMESPACE, "--wait=false");
+                await waitUntil("the StatefulSet to replace pod node-set-2-0", 60, () => {
+                    const pod = podOf("node-set-2");
+                    return pod !== undefined && pod.metadata.uid !== before?.metadata.uid;
+                });
                 await dev.cli("refresh", "--yes", "--skip-preview");
                 await dev.up();
                 const ip = kubectl("get", "service", "quorum-node-1", "-n", NAMESPACE, "-o", "jsonpath={.spec.clusterIP}");
@@ -288,7 +300,7 @@ async function main(): Promise<void> {
                 });
                 const after = podOf("node-set-2");
                 const claim = ((after?.spec as { volumes: { persistentVolumeClaim?: { claimName: string } }[] }).volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
-                expect(after?.metadata.name === before?.metadata.name && claim === "qdata-2", "the new pod mounts the same PVC", claim);
+                expect(after?.metadata.uid !== before?.metadata.uid && claim === "qdata-2", "a new pod mounts the same PVC", claim);
             },
         ],
         [
