@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
 import { SECRET_SIG_VALUE, SECRET_SIGNATURE } from "./support/schemas";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
 
@@ -17,21 +17,11 @@ const ofType = (run: ProgramRun, type: string) => run.resources.filter((resource
 
 describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
     this.timeout(60_000);
-    let fake: FakeHost;
+    const fixture = stackFixture("cluster", 3);
     let run: ProgramRun;
+    let fake: FakeHost;
     let projectDir: string;
-    before(async () => {
-        fake = new FakeHost();
-        fake.setContexts(["minikube", "my-cluster"]);
-        projectDir = makeProjectDir();
-        fs.cpSync(path.join(__dirname, "..", "scripts"), path.join(projectDir, "scripts"), { recursive: true });
-        await pregenerateKeys(projectDir, "cluster", 3);
-        run = await runProgram({ stack: "cluster", fake, projectDir });
-    });
-    after(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
-    });
+    before(() => ({ run, fake, projectDir } = fixture));
 
     it("runs no minikube at all: no preflight of it, image load, addon, PV or seeding Command", () => {
         assert.ok(!fake.calls().some((call) => call.startsWith("minikube") || call.startsWith("docker")), fake.calls().join("\n"));

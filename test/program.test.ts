@@ -4,7 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import program = require("../index");
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
 
 function ofType(run: ProgramRun, type: string): RecordedResource[] {
@@ -28,20 +28,10 @@ describe("stack program under mocks", function () {
         { stack: "small", nodeCount: 3, namespace: "quorum-small", bootnodeIp: "10.96.1.100", nodeServiceIp: "10.96.1.99", hostRoot: "/data/quorum-small" },
     ]) {
         describe(`${stack} stack`, () => {
-            let fake: FakeHost;
+            const fixture = stackFixture(stack, nodeCount);
             let run: ProgramRun;
             let projectDir: string;
-
-            before(async () => {
-                fake = new FakeHost();
-                projectDir = makeProjectDir();
-                await pregenerateKeys(projectDir, stack, nodeCount);
-                run = await runProgram({ stack, fake, projectDir });
-            });
-            after(() => {
-                fake.dispose();
-                fs.rmSync(projectDir, { recursive: true, force: true });
-            });
+            before(() => ({ run, projectDir } = fixture));
 
             it("declares a bootnode and one StatefulSet per node, each on its own PVC", () => {
                 const sets = ofType(run, STATEFUL_SET).map((set) => set.inputs.metadata.name).sort();
@@ -180,19 +170,10 @@ function secretValues(projectDir: string, stack: string): string[] {
 
 describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function () {
     this.timeout(60_000);
-    let fake: FakeHost;
+    const fixture = stackFixture("ibft", 5);
     let run: ProgramRun;
     let projectDir: string;
-    before(async () => {
-        fake = new FakeHost();
-        projectDir = makeProjectDir();
-        await pregenerateKeys(projectDir, "ibft", 5);
-        run = await runProgram({ stack: "ibft", fake, projectDir });
-    });
-    after(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
-    });
+    before(() => ({ run, projectDir } = fixture));
 
     it("starts every node with the boot script's IBFT flags and no Raft flag", () => {
         for (let index = 1; index <= 5; index++) {

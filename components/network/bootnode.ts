@@ -4,8 +4,8 @@ import { ResourceSpec, PullPolicy } from "../../lib/config/config";
 import { selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { SEED_ANNOTATION } from "../../lib/network/workload";
 import { QdataMember } from "../../lib/keys/qdata";
+import { memberStatefulSet } from "./memberSet";
 import { MemberStorage, Platform } from "./platform";
 
 export interface BootnodeArgs {
@@ -53,35 +53,28 @@ export class Bootnode extends pulumi.ComponentResource {
             },
             childOpts,
         );
-        this.statefulSet = new k8s.apps.v1.StatefulSet(
+        this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
-                metadata: { name: "bootnode-set", namespace: args.namespace, labels },
-                spec: {
-                    replicas: 1,
-                    serviceName: this.service.metadata.name,
-                    selector: { matchLabels: selectorLabels(IDENTITY) },
-                    template: {
-                        metadata: { labels, annotations: { [SEED_ANNOTATION]: this.storage.seedId } },
-                        spec: {
-                            imagePullSecrets: args.imagePullSecrets,
-                            initContainers: this.storage.initContainers,
-                            containers: [
-                                {
-                                    name: "bootnode",
-                                    image: args.image,
-                                    imagePullPolicy: args.imagePullPolicy,
-                                    command: ["bootnode", "-nodekey", "/qdata/nodekey"],
-                                    // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
-                                    ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
-                                    resources: args.resources,
-                                    volumeMounts: [this.storage.qdataMount],
-                                },
-                            ],
-                            volumes: this.storage.volumes,
-                        },
+                setName: "bootnode-set",
+                namespace: args.namespace,
+                identity: IDENTITY,
+                labels,
+                serviceName: this.service.metadata.name,
+                storage: this.storage,
+                imagePullSecrets: args.imagePullSecrets,
+                containers: [
+                    {
+                        name: "bootnode",
+                        image: args.image,
+                        imagePullPolicy: args.imagePullPolicy,
+                        command: ["bootnode", "-nodekey", "/qdata/nodekey"],
+                        // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
+                        ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
+                        resources: args.resources,
+                        volumeMounts: [this.storage.qdataMount],
                     },
-                },
+                ],
             },
             { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
         );

@@ -5,7 +5,7 @@ import { QdataMember } from "../../lib/keys/qdata";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { SEED_ANNOTATION } from "../../lib/network/workload";
+import { memberStatefulSet } from "./memberSet";
 import { MemberStorage, Platform } from "./platform";
 
 export interface QuorumNodeArgs {
@@ -86,25 +86,18 @@ export class QuorumNode extends pulumi.ComponentResource {
             },
             childOpts,
         );
-        this.statefulSet = new k8s.apps.v1.StatefulSet(
+        this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
-                metadata: { name: `node-set-${args.index}`, namespace: args.namespace, labels },
-                spec: {
-                    replicas: 1,
-                    serviceName: this.service.metadata.name,
-                    selector: { matchLabels: selectorLabels(identity) },
-                    template: {
-                        metadata: { labels, annotations: { [SEED_ANNOTATION]: this.storage.seedId } },
-                        spec: {
-                            imagePullSecrets: args.imagePullSecrets,
-                            topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
-                            initContainers: this.storage.initContainers,
-                            containers: [quorumContainer(args, qdataMount), constellationContainer(args, qdataMount)],
-                            volumes: this.storage.volumes,
-                        },
-                    },
-                },
+                setName: `node-set-${args.index}`,
+                namespace: args.namespace,
+                identity,
+                labels,
+                serviceName: this.service.metadata.name,
+                storage: this.storage,
+                imagePullSecrets: args.imagePullSecrets,
+                topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
+                containers: [quorumContainer(args, qdataMount), constellationContainer(args, qdataMount)],
             },
             { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
         );

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4";
 import { consensusProblems, QdataFolder, readQdataFolder } from "../keys/qdata";
+import { UserError } from "../userError";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
@@ -116,7 +117,7 @@ export function distinctImages(config: NetworkConfig): string[] {
     return [...new Set(Object.values(config.images))];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
     constructor(readonly problems: string[]) {
         super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";

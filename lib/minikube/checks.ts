@@ -1,20 +1,10 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
-import * as command from "@pulumi/command";
-import * as pulumi from "@pulumi/pulumi";
 import { distinctImages, NetworkConfig } from "../config/config";
-
-function lastLine(text: string | undefined): string {
-    return (text ?? "").trim().split("\n").pop()?.trim() ?? "";
-}
+import { lastLine, runCheck } from "../localCheck";
 
 /** Fails, saying what to run, unless the profile runs and the context exists; returns the node IP. */
 export async function preflight(config: NetworkConfig): Promise<string> {
-    const result = await command.local.run({
-        command: "bash scripts/preflight.sh",
-        environment: { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext },
-    });
-    // An invoke's output is not streamed to the console; pass the script's progress on.
-    if (result.stderr?.trim()) await pulumi.log.info(result.stderr.trim());
+    const result = await runCheck("bash scripts/preflight.sh", { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext });
     return lastLine(result.stdout);
 }
 
@@ -22,7 +12,7 @@ export async function preflight(config: NetworkConfig): Promise<string> {
 export async function localImageIds(config: NetworkConfig): Promise<Record<string, string>> {
     const ids = await Promise.all(
         distinctImages(config).map(async (image) => {
-            const result = await command.local.run({ command: "bash scripts/image.sh local-id", environment: { IMAGE: image } });
+            const result = await runCheck("bash scripts/image.sh local-id", { IMAGE: image });
             return [image, lastLine(result.stdout)] as const;
         }),
     );

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NetworkOutputs } from "../../components/network/network";
 import { deployQuorumNetwork } from "../../program";
 import { FakeHost, REPO_ROOT } from "./fakeHost";
+import { makeProjectDir, pregenerateKeys } from "./workspace";
 
 export const PROJECT = "kaleido-quorum";
 
@@ -42,6 +43,34 @@ export function stackConfig(stack: string): Record<string, string> {
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
+}
+
+export interface StackFixture {
+    run: ProgramRun;
+    fake: FakeHost;
+    projectDir: string;
+}
+
+/**
+ * Registers mocha hooks that run the program once for `stack` before the suite's tests (keys
+ * pre-made for `nodeCount` nodes, the scripts beside it, kube contexts minikube and my-cluster
+ * known) and clean up after; the returned object is filled in by then.
+ */
+export function stackFixture(stack: string, nodeCount: number): StackFixture {
+    const fixture = {} as StackFixture;
+    before(async () => {
+        fixture.fake = new FakeHost();
+        fixture.fake.setContexts(["minikube", "my-cluster"]);
+        fixture.projectDir = makeProjectDir();
+        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(fixture.projectDir, "scripts"), { recursive: true });
+        await pregenerateKeys(fixture.projectDir, stack, nodeCount);
+        fixture.run = await runProgram({ stack, fake: fixture.fake, projectDir: fixture.projectDir });
+    });
+    after(() => {
+        fixture.fake.dispose();
+        fs.rmSync(fixture.projectDir, { recursive: true, force: true });
+    });
+    return fixture;
 }
 
 export interface RunOptions {

@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { selectorLabels, WorkloadIdentity } from "../../lib/network/labels";
+import { SEED_ANNOTATION } from "../../lib/network/workload";
+import { MemberStorage } from "./platform";
+
+export interface MemberSetArgs {
+    /** The StatefulSet's name, e.g. node-set-3. */
+    setName: string;
+    namespace: pulumi.Input<string>;
+    identity: WorkloadIdentity;
+    labels: Record<string, string>;
+    serviceName: pulumi.Input<string>;
+    storage: MemberStorage;
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+    containers: k8s.types.input.core.v1.Container[];
+    topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
+}
+
+/**
+ * One member (bootnode or node) as a single-replica StatefulSet on its storage; the pod template
+ * carries the seed id, so pods restart when their seeded files change.
+ */
+export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulumi.CustomResourceOptions): k8s.apps.v1.StatefulSet {
+    const { storage } = args;
+    return new k8s.apps.v1.StatefulSet(
+        name,
+        {
+            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels },
+            spec: {
+                replicas: 1,
+                serviceName: args.serviceName,
+                selector: { matchLabels: selectorLabels(args.identity) },
+                template: {
+                    metadata: { labels: args.labels, annotations: { [SEED_ANNOTATION]: storage.seedId } },
+                    spec: {
+                        imagePullSecrets: args.imagePullSecrets,
+                        topologySpreadConstraints: args.topologySpreadConstraints,
+                        initContainers: storage.initContainers,
+                        containers: args.containers,
+                        volumes: storage.volumes,
+                    },
+                },
+            },
+        },
+        opts,
+    );
+}
