@@ -1,25 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceSpec, PullPolicy } from "../../lib/config/config";
+import { ResourceSpec } from "../../lib/config/config";
 import { selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { QdataMember } from "../../lib/keys/qdata";
-import { memberStatefulSet } from "./memberSet";
-import { MemberStorage, Platform } from "./platform";
+import { MemberArgs, memberStatefulSet } from "./memberSet";
+import { MemberStorage } from "./platform";
 
-export interface BootnodeArgs {
-    member: QdataMember;
-    namespace: pulumi.Input<string>;
-    provider: k8s.Provider;
-    platform: Platform;
-    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
-    clusterIp: string;
+export interface BootnodeArgs extends MemberArgs {
     image: string;
-    imagePullPolicy: PullPolicy;
     resources: ResourceSpec;
-    /** Started only once these exist (the image load). */
-    after: pulumi.Resource[];
 }
 
 const IDENTITY = { name: "quorum-bootnode", instance: "bootnode", component: "bootnode" };

@@ -1,8 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PullPolicy } from "../../lib/config/config";
+import { QdataMember } from "../../lib/keys/qdata";
 import { selectorLabels, WorkloadIdentity } from "../../lib/network/labels";
 import { SEED_ANNOTATION } from "../../lib/network/workload";
-import { MemberStorage } from "./platform";
+import { MemberStorage, Platform } from "./platform";
+
+/** What the bootnode and every node are given alike. */
+export interface MemberArgs {
+    member: QdataMember;
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    platform: Platform;
+    /** The member's own Service address: its peers find it there. */
+    clusterIp: string;
+    imagePullPolicy: PullPolicy;
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+    /** Started only once these exist (the platform's image loads). */
+    after: pulumi.Resource[];
+}
 
 export interface MemberSetArgs {
     /** The StatefulSet's name, e.g. node-set-3. */

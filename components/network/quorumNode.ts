@@ -1,33 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, ContainerClass, PullPolicy, ResourceSpec } from "../../lib/config/config";
-import { QdataMember } from "../../lib/keys/qdata";
+import { ConsensusConfig, ContainerClass, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { memberStatefulSet } from "./memberSet";
-import { MemberStorage, Platform } from "./platform";
+import { MemberArgs, memberStatefulSet } from "./memberSet";
+import { MemberStorage } from "./platform";
 
-export interface QuorumNodeArgs {
+export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */
     index: number;
-    member: QdataMember;
-    namespace: pulumi.Input<string>;
-    provider: k8s.Provider;
-    platform: Platform;
-    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
     /** IBFT: whether this node is in the genesis validator set (the disruption budget counts only those). */
     validator: boolean;
     networkFiles: NetworkFiles;
-    clusterIp: string;
     bootnodeEnode: string;
     networkId: number;
     consensus: ConsensusConfig;
     images: { quorum: string; constellation: string };
-    imagePullPolicy: PullPolicy;
     resources: Pick<Record<ContainerClass, ResourceSpec>, "quorum" | "constellation">;
-    /** Started only once these exist (the image loads). */
-    after: pulumi.Resource[];
 }
 
 export const NODE_NAME = "quorum-node";

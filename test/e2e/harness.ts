@@ -105,11 +105,13 @@ export async function runSteps(steps: [string, () => Promise<void>][]): Promise<
         } catch (error) {
             const seconds = (Date.now() - started) / 1000;
             process.stdout.write(`e2e: ✘ step ${index + 1} ${name} failed after ${seconds.toFixed(1)}s\n`);
+            process.stdout.write(`e2e: ${index} passed, 1 failed, ${steps.length - index - 1} skipped\n`);
             throw error;
         }
         const seconds = (Date.now() - started) / 1000;
         timings.push({ name, seconds });
         process.stdout.write(`e2e: ✔ step ${index + 1} ${name} (${seconds.toFixed(1)}s)\n`);
     }
+    process.stdout.write(`e2e: ${steps.length} passed, 0 failed\n`);
     return timings;
 }

@@ -348,7 +348,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "platform kubernetes: 3 nodes spread over 3 cluster nodes, seeded from Secrets, then destroy",
+            "platform kubernetes: 3 nodes spread over 3 cluster nodes, seeded from Secrets, 3 → 2, then destroy",
             async () => {
                 const cluster = new Stack("e2e-cluster");
                 const minikubeCalls = fakeMinikubeCalls();
@@ -357,6 +357,12 @@ async function main(): Promise<void> {
                 checkClusterPlatform(3);
                 await checkNoKeyInState(cluster, path.join(PROJECT, ".keys", cluster.name));
                 await cluster.cli("preview", "--expect-no-changes");
+                await cluster.setConfig("nodeCount", "2");
+                await cluster.up();
+                checkClusterPlatform(2);
+                const files = JSON.parse(kubectl("get", "configmap", "qdata-1-files", "-n", NAMESPACE, "-o", "json")) as { data: Record<string, string> };
+                const staticNodes = JSON.parse(files.data["ethereum_static-nodes.json"]) as string[];
+                expect(staticNodes.length === 2, "node 1's ConfigMap was re-rendered for 2 nodes", staticNodes);
                 expect(fakeMinikubeCalls() === minikubeCalls, "platform kubernetes ran no minikube command");
                 await cluster.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(cluster.name);
@@ -383,7 +389,7 @@ async function main(): Promise<void> {
             },
         ],
     ]);
-    process.stdout.write(`e2e: passed; timings: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(1)}s`).join("; ")}\n`);
+    process.stdout.write(`e2e: timings: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(1)}s`).join("; ")}\n`);
 }
 
 main().catch((error: unknown) => {
