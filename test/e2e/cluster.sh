@@ -155,7 +155,13 @@ EOF
 }
 
 up() {
-  if [ -d "$run_dir/pids" ]; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
+  if [ -d "$run_dir/pids" ]; then
+    for pid_file in "$run_dir"/pids/*; do
+      if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
+    done
+    log "removing $run_dir, left by a run whose processes are gone"
+    rm -rf "$run_dir"
+  fi
   local bin
   bin="$(bash "$here/tools.sh" --check)" || { log "build the tools first: npm run e2e:tools"; exit 1; }
   mkdir -p "$run_dir"/{logs,pids,pki,etcd,fake-minikube/docker,pulumi-home,state}
