@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # platform kubernetes: runs at the start of every preview and update, before any resource is
-# created. Checks that the kube context exists and answers, and that the PVCs will find their
-# StorageClass. Says what is wrong in one line.
+# created. Checks that the kube context exists and answers, that the PVCs will find their
+# StorageClass, and that a namespace the stack is to use (not create) exists. Says what is wrong
+# in one line.
 #
-# Environment: KUBE_CONTEXT, STORAGE_CLASS (empty: the cluster's default class)
+# Environment: KUBE_CONTEXT, STORAGE_CLASS (empty: the cluster's default class), NAMESPACE,
+# CREATE_NAMESPACE (true|false)
 set -euo pipefail
 
 fail() {
@@ -32,5 +34,8 @@ else
     class="$(awk '$2 == "true" { print $1; exit }' <<<"$classes")"
     [ -n "$class" ] ||
         fail "kube context $KUBE_CONTEXT has no default StorageClass: set storageClassName to one of: ${names:-none (the cluster has no StorageClass)}"
+fi
+if [ "${CREATE_NAMESPACE:-true}" = false ] && ! "${kube[@]}" get namespace "$NAMESPACE" >/dev/null 2>&1; then
+    fail "namespace $NAMESPACE does not exist in kube context $KUBE_CONTEXT and createNamespace is false: create it ('kubectl --context $KUBE_CONTEXT create namespace $NAMESPACE'), or set createNamespace to true"
 fi
 echo "preflight: kube context $KUBE_CONTEXT answers; volumes from StorageClass $class" >&2

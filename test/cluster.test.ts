@@ -23,6 +23,12 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
     let projectDir: string;
     before(() => ({ run, fake, projectDir } = fixture));
 
+    it("uses the namespace that exists already and declares none, so a destroy leaves it (createNamespace false)", () => {
+        assert.equal(ofType(run, "kubernetes:core/v1:Namespace").length, 0);
+        assert.equal(named(run, "quorum-node-1-set").inputs.metadata.namespace, "quorum");
+        assert.ok(fake.calls().includes("kubectl --context my-cluster get namespace quorum"), "the preflight checked the namespace");
+    });
+
     it("runs no minikube at all: no preflight of it, image load, addon, PV or seeding Command", () => {
         assert.ok(!fake.calls().some((call) => call.startsWith("minikube") || call.startsWith("docker")), fake.calls().join("\n"));
         assert.deepEqual(ofType(run, "command:local:Command").map((r) => r.name), ["quorum-generated-keys"]);
@@ -108,6 +114,7 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
     beforeEach(async () => {
         fake = new FakeHost();
         fake.setContexts(["my-cluster"]);
+        fake.setNamespaces(["default", "quorum"]);
         projectDir = makeProjectDir();
         fs.cpSync(path.join(__dirname, "..", "scripts"), path.join(projectDir, "scripts"), { recursive: true });
         await pregenerateKeys(projectDir, "cluster", 4);
@@ -132,6 +139,7 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
         ["an API server that does not answer", (f) => fs.mkdirSync(path.join(f.state, "kube/unreachable"), { recursive: true }), {}, /preflight: the API server of kube context my-cluster does not answer/],
         ["no default StorageClass", (f) => writeClasses(f, "fast \nslow "), {}, /preflight: kube context my-cluster has no default StorageClass: set storageClassName to one of: fast, slow/],
         ["an unknown StorageClass", (f) => writeClasses(f, "standard true"), { storageClassName: "gold" }, /preflight: StorageClass gold does not exist in kube context my-cluster: set storageClassName to one of: standard/],
+        ["a namespace to use that does not exist", (f) => f.setNamespaces(["default"]), {}, /preflight: namespace quorum does not exist in kube context my-cluster and createNamespace is false: create it/],
     ];
     for (const [what, arrange, config, message] of failures) {
         it(`stops before creating anything on ${what}, in one line`, async () => {
@@ -139,6 +147,11 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
             await assert.rejects(runProgram({ stack: "cluster", fake, projectDir, config }), (error: Error) => message.test(error.message));
         });
     }
+
+    it("creates the namespace, and so deletes it on destroy, with createNamespace true", async () => {
+        const run = await runProgram({ stack: "cluster", fake, projectDir, config: { createNamespace: "true", namespace: "quorum-new" } });
+        assert.deepEqual(ofType(run, "kubernetes:core/v1:Namespace").map((ns) => ns.inputs.metadata.name), ["quorum-new"]);
+    });
 
     it("refuses minikube-only keys on kubernetes, and storageClassName on minikube", async () => {
         await assert.rejects(runProgram({ stack: "cluster", fake, projectDir, config: { hostPathRoot: "/data/quorum" } }), /hostPathRoot: only used with platform minikube; remove it or set platform to minikube/);

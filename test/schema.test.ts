@@ -25,6 +25,7 @@ describe("rendered Kubernetes objects", function () {
             const projectDir = makeProjectDir();
             try {
                 fake.setContexts(["minikube", "my-cluster"]);
+                fake.setNamespaces(["default", "quorum"]);
                 fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
                 await pregenerateKeys(projectDir, stack, nodeCount);
                 const run = await runProgram({ stack, fake, projectDir });

@@ -5,6 +5,8 @@ import { COMMON_LABELS } from "../../lib/network/labels";
 export interface KubeClusterArgs {
     kubeContext: string;
     namespace: string;
+    /** False: the namespace exists already (made by someone else) and a destroy leaves it. */
+    createNamespace: boolean;
 }
 
 /** The Kubernetes provider bound to the configured context, and the namespace everything lives in. */
@@ -21,7 +23,7 @@ export class KubeCluster extends pulumi.ComponentResource {
         );
         // "default" always exists and must not be deleted by a destroy.
         this.namespace =
-            args.namespace === "default"
+            !args.createNamespace || args.namespace === "default"
                 ? pulumi.output(args.namespace)
                 : new k8s.core.v1.Namespace(
                       `${name}-namespace`,

@@ -59,7 +59,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const { config, qdata, platform } = args;
         platform.prepare(name, { parent: this });
 
-        this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext: config.kubeContext, namespace: config.namespace }, { parent: this });
+        const { kubeContext, namespace: namespaceName, createNamespace } = config;
+        this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext, namespace: namespaceName, createNamespace }, { parent: this });
         const namespace = this.cluster.namespace;
         const provider = this.cluster.provider;
         const imagePullSecrets = config.imagePullSecrets.map((secret) => ({ name: secret }));

@@ -36,6 +36,7 @@ export interface NetworkConfig {
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
+    createNamespace: boolean;
     nodeCount: number;
     consensus: ConsensusConfig;
     serviceCidr: string;
@@ -70,6 +71,7 @@ export const DEFAULTS = {
     kubeContext: "minikube",
     minikubeProfile: "minikube",
     namespace: "quorum",
+    createNamespace: true,
     nodeCount: 5,
     consensus: "raft",
     validators: 0,
@@ -229,6 +231,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         racecourseEnv: reader.envList("racecourseEnv"),
         ingressClassName: reader.nonEmpty("ingressClassName"),
         enableIngressAddon: reader.boolean("enableIngressAddon"),
+        createNamespace: reader.boolean("createNamespace"),
         loadImages: reader.boolean("loadImages"),
         keepChainData: reader.boolean("keepChainData"),
     };

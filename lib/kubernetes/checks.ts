@@ -2,7 +2,12 @@
 import { NetworkConfig } from "../config/config";
 import { runCheck } from "../localCheck";
 
-/** Fails in one line unless the context exists and answers and the PVCs have a StorageClass. */
+/** Fails in one line unless the context exists and answers, the PVCs have a StorageClass, and a namespace to use exists. */
 export async function clusterPreflight(config: NetworkConfig): Promise<void> {
-    await runCheck("bash scripts/cluster-preflight.sh", { KUBE_CONTEXT: config.kubeContext, STORAGE_CLASS: config.storageClassName ?? "" });
+    await runCheck("bash scripts/cluster-preflight.sh", {
+        KUBE_CONTEXT: config.kubeContext,
+        STORAGE_CLASS: config.storageClassName ?? "",
+        NAMESPACE: config.namespace,
+        CREATE_NAMESPACE: String(config.createNamespace),
+    });
 }

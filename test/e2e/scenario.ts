@@ -179,10 +179,19 @@ function podOf(statefulSet: string): KubeObject | undefined {
     return kubectlList("pods", "-n", NAMESPACE).find((p) => p.metadata.name === `${statefulSet}-0`);
 }
 
-/** After a destroy: no object of the stack left in the cluster, on the node or in the keys folder. */
-function checkNothingLeft(stackName: string, shape = DEV): void {
+/**
+ * After a destroy: no object of the stack left in the cluster, on the node or in the keys folder.
+ * A namespace the stack did not create stays, with nothing of the stack in it.
+ */
+function checkNothingLeft(stackName: string, shape = DEV, namespaceCreated = true): void {
     const namespaces = names(kubectlList("namespaces"));
-    expect(!namespaces.includes(shape.namespace), `namespace ${shape.namespace} is gone`, namespaces);
+    if (namespaceCreated) {
+        expect(!namespaces.includes(shape.namespace), `namespace ${shape.namespace} is gone`, namespaces);
+    } else {
+        expect(namespaces.includes(shape.namespace), `namespace ${shape.namespace}, not the stack's, stays`, namespaces);
+        const ours = names(kubectlList("all,pvc,secrets,configmaps,pdb,ingress", "-n", shape.namespace, "-l", PART_OF));
+        expect(ours.length === 0, `nothing of the stack is left in namespace ${shape.namespace}`, ours);
+    }
     const volumes = names(kubectlList("pv", "-l", PART_OF)).filter((v) => v.startsWith(`${shape.namespace}-`));
     expect(volumes.length === 0, "no PV of the stack is left", volumes);
     const root = path.join(NODE_FS, shape.hostRoot);
@@ -352,6 +361,9 @@ async function main(): Promise<void> {
             async () => {
                 const cluster = new Stack("e2e-cluster");
                 const minikubeCalls = fakeMinikubeCalls();
+                // As the README has a team do it: their namespace and pull Secret first (createNamespace: false).
+                kubectl("create", "namespace", NAMESPACE);
+                kubectl("create", "secret", "docker-registry", "registry-credentials", "-n", NAMESPACE, "--docker-server=registry.example.com", "--docker-username=e2e", "--docker-password=e2e");
                 await cluster.init({ ...stackFileValues("Pulumi.cluster.yaml"), kubeContext: "minikube" });
                 await cluster.up();
                 checkClusterPlatform(3);
@@ -365,7 +377,10 @@ async function main(): Promise<void> {
                 expect(staticNodes.length === 2, "node 1's ConfigMap was re-rendered for 2 nodes", staticNodes);
                 expect(fakeMinikubeCalls() === minikubeCalls, "platform kubernetes ran no minikube command");
                 await cluster.cli("destroy", "--yes", "--skip-preview");
-                checkNothingLeft(cluster.name);
+                checkNothingLeft(cluster.name, DEV, false);
+                kubectl("get", "secret", "registry-credentials", "-n", NAMESPACE);
+                kubectl("delete", "namespace", NAMESPACE, "--wait=false");
+                await waitUntil(`namespace ${NAMESPACE} to be gone`, 60, () => !names(kubectlList("namespaces")).includes(NAMESPACE));
                 await waitUntil("the provisioned volumes to be deleted", 30, () => kubectlList("pv").filter((v) => (v.spec as { storageClassName?: string }).storageClassName === "e2e-standard").length === 0);
                 await cluster.remove();
             },

@@ -61,6 +61,12 @@ export class FakeHost {
         fs.writeFileSync(path.join(this.state, "contexts"), names.join("\n") + "\n");
     }
 
+    /** The namespaces the fake cluster has. */
+    setNamespaces(names: string[]): void {
+        fs.mkdirSync(path.join(this.state, "kube"), { recursive: true });
+        fs.writeFileSync(path.join(this.state, "kube", "namespaces"), names.join("\n") + "\n");
+    }
+
     setLocalImage(image: string, id: string): void {
         fs.writeFileSync(path.join(this.state, "docker", imageKey(image)), id);
     }

@@ -54,13 +54,14 @@ export interface StackFixture {
 /**
  * Registers mocha hooks that run the program once for `stack` before the suite's tests (keys
  * pre-made for `nodeCount` nodes, the scripts beside it, kube contexts minikube and my-cluster
- * known) and clean up after; the returned object is filled in by then.
+ * and namespace quorum known) and clean up after; the returned object is filled in by then.
  */
 export function stackFixture(stack: string, nodeCount: number): StackFixture {
     const fixture = {} as StackFixture;
     before(async () => {
         fixture.fake = new FakeHost();
         fixture.fake.setContexts(["minikube", "my-cluster"]);
+        fixture.fake.setNamespaces(["default", "quorum"]);
         fixture.projectDir = makeProjectDir();
         fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(fixture.projectDir, "scripts"), { recursive: true });
         await pregenerateKeys(fixture.projectDir, stack, nodeCount);
