@@ -23,17 +23,25 @@ kube=(kubectl --context "$KUBE_CONTEXT")
 "${kube[@]}" get --raw /readyz >/dev/null 2>&1 ||
     fail "the API server of kube context $KUBE_CONTEXT does not answer: check that the cluster runs and your credentials work ('kubectl --context $KUBE_CONTEXT get nodes')"
 
-# One line per class: "<name> <is-default-class annotation>".
-classes="$("${kube[@]}" get storageclass -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\n"}{end}')"
-names="$(cut -d' ' -f1 <<<"$classes" | paste -sd, - | sed 's/,/, /g')"
-if [ -n "${STORAGE_CLASS:-}" ]; then
+class_names() {
+    local names
+    names="$(cut -d' ' -f1 <<<"$classes" | paste -sd, - | sed 's/,/, /g')"
+    echo "${names:-none (the cluster has no StorageClass)}"
+}
+
+# One line per class: "<name> <is-default-class annotation>". A user limited to a namespace may not
+# list them: then the claims themselves will tell.
+if ! classes="$("${kube[@]}" get storageclass -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>/dev/null)"; then
+    echo "preflight: cannot list StorageClasses in kube context $KUBE_CONTEXT (no permission?); not checking storageClassName" >&2
+    class="${STORAGE_CLASS:-the default class}"
+elif [ -n "${STORAGE_CLASS:-}" ]; then
     cut -d' ' -f1 <<<"$classes" | grep -qx -- "$STORAGE_CLASS" ||
-        fail "StorageClass $STORAGE_CLASS does not exist in kube context $KUBE_CONTEXT: set storageClassName to one of: ${names:-none (the cluster has no StorageClass)}"
+        fail "StorageClass $STORAGE_CLASS does not exist in kube context $KUBE_CONTEXT: set storageClassName to one of: $(class_names)"
     class="$STORAGE_CLASS"
 else
     class="$(awk '$2 == "true" { print $1; exit }' <<<"$classes")"
     [ -n "$class" ] ||
-        fail "kube context $KUBE_CONTEXT has no default StorageClass: set storageClassName to one of: ${names:-none (the cluster has no StorageClass)}"
+        fail "kube context $KUBE_CONTEXT has no default StorageClass: set storageClassName to one of: $(class_names)"
 fi
 if [ "${CREATE_NAMESPACE:-true}" = false ] && ! "${kube[@]}" get namespace "$NAMESPACE" >/dev/null 2>&1; then
     fail "namespace $NAMESPACE does not exist in kube context $KUBE_CONTEXT and createNamespace is false: create it ('kubectl --context $KUBE_CONTEXT create namespace $NAMESPACE'), or set createNamespace to true"

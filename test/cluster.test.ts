@@ -153,6 +153,15 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
         assert.deepEqual(ofType(run, "kubernetes:core/v1:Namespace").map((ns) => ns.inputs.metadata.name), ["quorum-new"]);
     });
 
+    it("goes on, saying so, when the user may not list StorageClasses (a namespace-bound team)", async () => {
+        fs.writeFileSync(path.join(fake.state, "kube/storageclasses-forbidden"), "");
+        const check = fake.sh("bash scripts/cluster-preflight.sh", { KUBE_CONTEXT: "my-cluster", STORAGE_CLASS: "gold", NAMESPACE: "quorum", CREATE_NAMESPACE: "false" });
+        assert.equal(check.status, 0, check.stderr);
+        assert.match(check.stderr, /preflight: cannot list StorageClasses in kube context my-cluster \(no permission\?\); not checking storageClassName/);
+        const run = await runProgram({ stack: "cluster", fake, projectDir, config: { storageClassName: "gold" } });
+        assert.equal(run.resources.find((r) => r.name === "quorum-node-1-qdata-pvc")?.inputs.spec.storageClassName, "gold");
+    });
+
     it("refuses minikube-only keys on kubernetes, and storageClassName on minikube", async () => {
         await assert.rejects(runProgram({ stack: "cluster", fake, projectDir, config: { hostPathRoot: "/data/quorum" } }), /hostPathRoot: only used with platform minikube; remove it or set platform to minikube/);
         await assert.rejects(runProgram({ stack: "dev", fake, projectDir, config: { storageClassName: "standard" } }), /storageClassName: only used with platform kubernetes/);
