@@ -8,7 +8,7 @@ import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
 import { Platform } from "./components/network/platform";
 import { ConfigError, distinctImages, loadConfig, NetworkConfig } from "./lib/config/config";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
-import { consensusProblems, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
+import { consensusProblems, forkOrderWarning, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
 import { clusterPreflight } from "./lib/kubernetes/checks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 
@@ -53,7 +53,12 @@ async function anyCluster(config: NetworkConfig, projectDir: string): Promise<Ta
 }
 
 async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
-    if (config.qdata.kind === "folder") return config.qdata.folder;
+    if (config.qdata.kind === "folder") {
+        // A warning, not an error: the seed's own images (Quorum 2.5 and older) run such a folder.
+        const warning = forkOrderWarning(config.qdata.dir, config.qdata.folder);
+        if (warning) pulumi.log.warn(warning);
+        return config.qdata.folder;
+    }
     const { dir, password, chainId, gasLimit } = config.qdata;
     const { consensus } = config;
     const genesis = consensus.kind === "ibft" ? { kind: consensus.kind, validators: consensus.validators } : consensus;

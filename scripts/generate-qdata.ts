@@ -2,11 +2,17 @@
 // Writes a complete qdata folder (quorum-tools layout) without Docker or geth. As setup.sh,
 // `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator. Existing keys in the
 // folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
+// npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
+// GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
 import * as path from "path";
 import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config/config";
 import { ensureGeneratedQdata, GenesisKind } from "../lib/keys/keygen";
+import { repairGenesisFiles } from "../lib/keys/qdata";
 
-const USAGE = "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x2FEFD800]\n  with ibft, --nodes V+N makes V validators and N non-validators";
+const USAGE =
+    "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x2FEFD800]\n" +
+    "  with ibft, --nodes V+N makes V validators and N non-validators\n" +
+    "   or: npm run qdata -- --repair-genesis ./qdata";
 
 interface Args {
     nodes: number;
@@ -43,10 +49,25 @@ function parseArgs(argv: string[]): Args {
     return { nodes, consensus, out: path.resolve(out), chainId, gasLimit };
 }
 
+function repairGenesis(dir: string): void {
+    const repairs = repairGenesisFiles(path.resolve(dir));
+    if (repairs.length === 0) throw new Error(`${path.resolve(dir)} holds no qdata_1/ethereum/genesis.json`);
+    for (const repair of repairs) {
+        const change = repair.added.length > 0 ? `enabled ${repair.added.join(", ")} (original kept as genesis.json.orig)` : "already in go-ethereum's fork order";
+        console.log(`qdata: ${repair.file}: ${change}`);
+        if (repair.remaining) throw new Error(`${repair.file}: ${repair.remaining}; fix those blocks by hand`);
+    }
+}
+
 async function main(): Promise<void> {
+    const argv = process.argv.slice(2);
+    if (argv[0] === "--repair-genesis") {
+        if (argv.length !== 2) throw new Error(`--repair-genesis takes one folder\n${USAGE}`);
+        return repairGenesis(argv[1]);
+    }
     let args: Args;
     try {
-        args = parseArgs(process.argv.slice(2));
+        args = parseArgs(argv);
     } catch (error) {
         console.error(`qdata: ${(error as Error).message}\n${USAGE}`);
         process.exit(2);

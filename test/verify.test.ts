@@ -66,6 +66,20 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         assert.ok(!lines.join("\n").includes(quorum.tmPub(2)), "printed a constellation key");
     });
 
+    it("waits out geth's unlock after start: retries a transaction refused with 'authentication needed'", async () => {
+        const { ok, lines, quorum } = await verifyAgainst({ unlockingFor: 3 });
+        assert.ok(ok, lines.join("\n"));
+        assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS, lines.join("\n"));
+        assert.equal(quorum.sendCalls, 3 + 2, "three refused sends retried, then the public and the private transaction");
+    });
+
+    it("does not retry any other refusal of a transaction", async () => {
+        const { ok, lines, quorum } = await verifyAgainst({ refuseTransactions: "insufficient funds for gas * price + value" });
+        assert.ok(!ok);
+        assert.match(lines.join("\n"), /✘ a transaction through the node Service is mined on every node: eth_sendTransaction: insufficient funds/);
+        assert.equal(quorum.sendCalls, 1);
+    });
+
     const faults: [string, FakeQuorumFaults, string | undefined, RegExp, RegExp][] = [
         ["a pod that is not Ready", {}, "node-set-2-0", /✘ every pod Ready: not Ready: node-set-2-0/, /kubectl -n quorum describe pod/],
         ["a constellation that does not answer", { upcheckDownOn: 3 }, undefined, /✘ each constellation answers its upcheck: node 3 upcheck answered 500/, /logs node-set-3-0 -c constellation/],

@@ -5,6 +5,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "./ethereum";
+import { GENESIS_FORKS } from "./forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulExtraData } from "./istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
@@ -59,7 +60,7 @@ export function genesisJson(addresses: string[], chainId: number, gasLimit: stri
         parentHash: "0x0000000000000000000000000000000000000000000000000000000000000000",
         timestamp: "0x00",
     };
-    const config = { homesteadBlock: 0, byzantiumBlock: 0, eip150Block: 0, eip155Block: 0, isQuorum: true, chainId };
+    const config = { ...Object.fromEntries(GENESIS_FORKS.map((fork) => [fork, 0])), isQuorum: true, chainId };
     const genesis =
         istanbulValidators.length === 0
             ? { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" }

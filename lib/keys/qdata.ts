@@ -3,6 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "./ethereum";
+import { describeForkOrderProblem, ForkOrderProblem, forkOrderProblem, withMissingForks } from "./forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulValidators } from "./istanbul";
 
 /** One file to copy from the local qdata folder to the node's volume, by its path relative to qdata_N. */
@@ -25,6 +26,8 @@ export interface QdataFolder {
     bootnode: QdataMember;
     nodes: QdataMember[];
     genesis: GenesisConsensus;
+    /** Set when the genesis breaks go-ethereum's fork order (quorum-tools' setup.sh Raft genesis does). */
+    forkOrder?: ForkOrderProblem;
 }
 
 export const BOOTNODE_KEY = "nodekey";
@@ -54,7 +57,46 @@ export function readQdataFolder(root: string, nodeCount: number, errors: string[
     }
     checkSameGenesis(root, nodeCount, errors);
     const genesis = errors.length === before ? readGenesisConsensus(root, errors) : undefined;
-    return errors.length === before && bootnode && genesis ? { bootnode, nodes, genesis } : undefined;
+    if (errors.length > before || !bootnode || !genesis) return undefined;
+    return { bootnode, nodes, genesis, forkOrder: forkOrderProblem(readGenesis(root).config as Record<string, unknown>) };
+}
+
+/** One line for a folder whose genesis newer Quorum refuses: the file, the first missing fork, who refuses, the fix. */
+export function forkOrderWarning(root: string, folder: QdataFolder): string | undefined {
+    if (!folder.forkOrder) return undefined;
+    return (
+        `qdataDir: ${path.join(memberDir(root, 1), GENESIS)} has ${describeForkOrderProblem(folder.forkOrder)}. ` +
+        `Quorum 2.5 and older start on it, but GoQuorum 2.6 and later (go-ethereum 1.9+, every GoQuorum 20.x-24.x) refuse it at geth init ` +
+        `("unsupported fork ordering") and the node pods crash-loop. Fix: npm run qdata -- --repair-genesis ${root} (then pulumi up re-seeds the nodes)`
+    );
+}
+
+/** What --repair-genesis did to one member's genesis. */
+export interface GenesisRepair {
+    file: string;
+    added: string[];
+    /** Left for the owner: an order the repair cannot decide (a fork set later than one after it). */
+    remaining?: string;
+}
+
+/**
+ * Enables the forks each qdata_N genesis is missing, keeping the rest of the file, and keeps the
+ * original beside it as genesis.json.orig (never overwriting an earlier one).
+ */
+export function repairGenesisFiles(root: string): GenesisRepair[] {
+    const repairs: GenesisRepair[] = [];
+    for (let index = 1; fs.existsSync(path.join(memberDir(root, index), GENESIS)); index++) {
+        const file = path.join(memberDir(root, index), GENESIS);
+        const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+        const { config, added } = withMissingForks(genesis.config as Record<string, unknown>);
+        if (added.length > 0) {
+            if (!fs.existsSync(`${file}.orig`)) fs.copyFileSync(file, `${file}.orig`);
+            fs.writeFileSync(file, JSON.stringify({ ...genesis, config }, null, 2) + "\n");
+        }
+        const left = forkOrderProblem(config);
+        repairs.push({ file, added, remaining: left && describeForkOrderProblem(left) });
+    }
+    return repairs;
 }
 
 /**
@@ -80,9 +122,13 @@ export function consensusProblems(root: string, folder: QdataFolder, consensus: 
     return problems;
 }
 
+function readGenesis(root: string): Record<string, unknown> {
+    return JSON.parse(fs.readFileSync(path.join(memberDir(root, 1), GENESIS), "utf8")) as Record<string, unknown>;
+}
+
 function readGenesisConsensus(root: string, errors: string[]): GenesisConsensus | undefined {
     const file = path.join(memberDir(root, 1), GENESIS);
-    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const genesis = readGenesis(root);
     const config = genesis.config as Record<string, unknown>;
     const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
     if (!isRecord(config.istanbul) && mixHash !== ISTANBUL_MIX_HASH) return { kind: "raft" };

@@ -63,6 +63,21 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
         }
     };
     const rpc = <T>(node: number, method: string, params: unknown[] = []) => jsonRpc<T>(rpcUrl.get(node)!, method, params, options.checkTimeoutMs);
+    /**
+     * eth_sendTransaction, retried only while geth is still unlocking the account: `--unlock`
+     * finishes a second or two after the RPC answers (scrypt), and until then geth refuses with
+     * "authentication needed: password or unlock". Any other refusal fails the check at once.
+     */
+    const sendTransaction = (url: string, transaction: Record<string, unknown>, lookAt: string) =>
+        poll(async () => {
+            try {
+                return await jsonRpc<string>(url, "eth_sendTransaction", [transaction], options.checkTimeoutMs);
+            } catch (error) {
+                const message = (error as Error).message;
+                if (message.includes("authentication needed")) throw error;
+                throw new CheckFailed(message, lookAt);
+            }
+        }, lookAt);
 
     const geth = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
     const raftChecks = (): [string, () => Promise<string>][] => [
@@ -177,7 +192,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                 const serviceUrl = `http://127.0.0.1:${service.ports.get(PORTS.rpc)}`;
                 const [from] = await jsonRpc<string[]>(serviceUrl, "eth_accounts", [], options.checkTimeoutMs);
                 if (!from) throw new CheckFailed("the node has no unlocked account", "ethereum/keystore and passwords.txt in the node's qdata");
-                const hash = await jsonRpc<string>(serviceUrl, "eth_sendTransaction", [{ from, to: from, value: "0x1" }], options.checkTimeoutMs);
+                const hash = await sendTransaction(serviceUrl, { from, to: from, value: "0x1" }, geth);
                 const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, geth);
                 for (const node of nodes) {
                     await poll(async () => {
@@ -196,7 +211,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                 const lookAt = `kubectl ${ns} logs node-set-1-0 -c constellation; tm.conf othernodes`;
                 const partyKey = (await kube.exec("node-set-2-0", "constellation", ["cat", "/qdata/constellation/tm.pub"])).trim();
                 const [from] = await rpc<string[]>(1, "eth_accounts");
-                const hash = await rpc<string>(1, "eth_sendTransaction", [{ from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }]);
+                const hash = await sendTransaction(rpcUrl.get(1)!, { from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }, lookAt);
                 const address = await poll(async () => (await rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))?.contractAddress, lookAt);
                 for (const node of [1, 2]) {
                     await poll(async () => {

@@ -6,6 +6,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
 import * as yaml from "js-yaml";
+import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumi, requireEnv, runSteps, waitUntil } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -201,6 +202,21 @@ function checkNothingLeft(stackName: string, shape = DEV, namespaceCreated = tru
     expect(!fs.existsSync(path.join(FAKE_STATE, "addons", "ingress")), "the ingress addon this stack enabled is disabled again");
 }
 
+/** Upstream go-ethereum on what the program seeded for nodes 1..nodeCount, with the network id and bootnode its StatefulSets start with. */
+async function checkSeededWithGoEthereum(nodeCount: number, shape = DEV): Promise<void> {
+    const indexes = Array.from({ length: nodeCount }, (_, i) => i + 1);
+    const args = indexes.map((i) => JSON.parse(kubectl("get", "statefulset", `node-set-${i}`, "-n", shape.namespace, "-o", `jsonpath={.spec.template.spec.containers[?(@.name=="quorum")].args}`)) as string[]);
+    const networkIds = new Set(args.map((list) => list[list.indexOf("--networkid") + 1]));
+    expect(networkIds.size === 1, "every node starts with the same --networkid", [...networkIds]);
+    await checkWithGoEthereum({
+        nodeFolders: indexes.map((i) => hostFolder(i, shape)),
+        bootnodeFolder: hostFolder(0, shape),
+        networkId: Number([...networkIds][0]),
+        bootnodeArgs: args.map((list) => list.find((arg) => arg.startsWith("--bootnode=")) ?? "none"),
+        workDir: path.join(RUN_DIR, "go-ethereum"),
+    });
+}
+
 type StackValues = Record<string, string | string[]>;
 
 /** A stack file's values, keys without the project prefix. */
@@ -277,6 +293,7 @@ async function main(): Promise<void> {
                 firstSeed = seedId(1);
             },
         ],
+        ["real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
         ["a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
         [
             "nodeCount 5 → 3 re-seeds the chain files",
@@ -344,13 +361,14 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "ibft: 4 validators + 1 up, then destroy",
+            "ibft: 4 validators + 1 up, real go-ethereum on its seeded files, then destroy",
             async () => {
                 const ibft = new Stack("e2e-ibft");
                 await ibft.init(stackFileValues("Pulumi.ibft.yaml"));
                 await ibft.up();
                 checkNetwork(5, IBFT);
                 checkIbft(await ibft.outputs());
+                await checkSeededWithGoEthereum(5, IBFT);
                 await ibft.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(ibft.name, IBFT);
                 await ibft.remove();
@@ -386,12 +404,13 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "scale: up 50 nodes",
+            "scale: up 50 nodes, upstream geth init accepts their one genesis",
             async () => {
                 const scale = new Stack("e2e-scale");
                 await scale.init({ ...devConfig, nodeCount: "50" });
                 await scale.up();
                 checkNetwork(50);
+                checkGenesisAccepted(Array.from({ length: 50 }, (_, i) => hostFolder(i + 1)), path.join(RUN_DIR, "go-ethereum"));
             },
         ],
         [

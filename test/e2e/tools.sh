@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every tool the e2e harness needs from Go modules, at the versions in versions.env, into a
-# cache outside the repo. Idempotent: a tool already built for these versions is skipped.
+# cache outside the repo. Idempotent: a tool already built at its pinned version is skipped; each
+# tool is stamped with its own version, so a new pin rebuilds only the tools it names.
 # Prints the bin folder on its last line. With --check it builds nothing and exits 1, naming what
 # is missing, unless every tool is there.
 set -euo pipefail
@@ -9,8 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/versions.env"
 
 cache_root="${KALEIDO_E2E_CACHE:-$HOME/.cache/kaleido-quorum-e2e}"
-tools_key="$(sha256sum "$here/versions.env" | cut -c1-12)"
-tools_dir="$cache_root/tools-$tools_key"
+tools_dir="$cache_root/tools"
 bin="$tools_dir/bin"
 work="$tools_dir/work"
 mkdir -p "$bin" "$work"
@@ -18,13 +18,18 @@ export GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
 log() { printf 'e2e:tools: %s\n' "$*" >&2; }
 
-# build NAME SECONDS_HINT COMMAND...: runs COMMAND unless $bin/NAME exists, timing it.
+# stamp NAME: where the version a tool was built at is recorded.
+stamp() { printf '%s/.%s.version' "$bin" "$1"; }
+built() { [ -e "$bin/$1" ] && [ "$(cat "$(stamp "$1")" 2>/dev/null)" = "$2" ]; }
+
+# build NAME VERSION HINT COMMAND...: runs COMMAND unless $bin/NAME was built at VERSION, timing it.
 build() {
-  local name="$1" hint="$2"; shift 2
-  if [ -e "$bin/$name" ]; then log "$name: cached"; return; fi
-  log "$name: building (cold: about $hint)"
+  local name="$1" version="$2" hint="$3"; shift 3
+  if built "$name" "$version"; then log "$name: cached"; return; fi
+  log "$name: building $version (cold: about $hint)"
   local started=$SECONDS
   "$@" >"$work/$name.log" 2>&1 || { log "$name: build failed; last lines of $work/$name.log:"; tail -n 30 "$work/$name.log" >&2; exit 1; }
+  echo "$version" >"$(stamp "$name")"
   log "$name: built in $((SECONDS - started))s"
 }
 
@@ -111,21 +116,42 @@ build_kwok() {
   done >"$bin/kwok-stages.yaml"
 }
 
-TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml etcd)
+# Upstream go-ethereum (what GoQuorum forks) checks our genesis, keys and peering in the e2e.
+# Go 1.23+ refuses its fjl/memsize dependency's go:linkname into the runtime unless told not to.
+build_go_ethereum() {
+  local dir="$work/go-ethereum"
+  wrapper_module "$dir"
+  (cd "$dir" && go get "github.com/ethereum/go-ethereum@$GO_ETHEREUM_VERSION" \
+    && for cmd in geth bootnode ethkey; do
+         go build -o "$bin/$cmd" -ldflags=-checklinkname=0 "github.com/ethereum/go-ethereum/cmd/$cmd" || exit 1
+       done)
+}
+
+# name version hint builder, one line per build; the named file is the last one the builder writes.
+TOOLS=(
+  "pulumi-resource-kubernetes $PULUMI_KUBERNETES_PROVIDER_VERSION 15min build_kubernetes_provider"
+  "pulumi $PULUMI_PKG_VERSION 6min build_pulumi"
+  "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_SDK_VERSION 1min build_language_nodejs"
+  "kwok-stages.yaml $KWOK_VERSION 2min build_kwok"
+  "kube-scheduler $KUBERNETES_VERSION 10min(three-binaries) build_kubernetes"
+  "etcd $ETCD_VERSION 2min build_etcd"
+  "ethkey $GO_ETHEREUM_VERSION 4min build_go_ethereum"
+)
 if [ "${1:-}" = --check ]; then
   missing=()
-  for tool in "${TOOLS[@]}"; do [ -e "$bin/$tool" ] || missing+=("$tool"); done
+  for tool in "${TOOLS[@]}"; do
+    read -r name version _ <<<"$tool"
+    built "$name" "$version" || missing+=("$name@$version")
+  done
   if [ ${#missing[@]} -gt 0 ]; then log "not built yet in $tools_dir: ${missing[*]}"; exit 1; fi
   echo "$bin"
   exit 0
 fi
 
 log "cache $tools_dir"
-build pulumi-resource-kubernetes "15 min" build_kubernetes_provider
-build pulumi "6 min" build_pulumi
-build pulumi-language-nodejs "1 min" build_language_nodejs
-build kwok-stages.yaml "2 min" build_kwok
-build kube-scheduler "10 min for the three control-plane binaries" build_kubernetes
-build etcd "2 min" build_etcd
+for tool in "${TOOLS[@]}"; do
+  read -r name version hint builder <<<"$tool"
+  build "$name" "$version" "$hint" "$builder"
+done
 log "disk: $(du -sh "$tools_dir" | cut -f1) in $tools_dir (Go module and build caches not counted)"
 echo "$bin"

@@ -13,7 +13,14 @@ export interface FakeQuorumFaults {
     validatorMissingOn?: number;
     /** IBFT: seconds between block timestamps (1 unless set). */
     blockSeconds?: number;
+    /** The first this-many eth_sendTransaction calls are refused as real geth does before --unlock finishes. */
+    unlockingFor?: number;
+    /** Every eth_sendTransaction is refused with this message. */
+    refuseTransactions?: string;
 }
+
+/** A JSON-RPC error answer, as geth sends for a refused call. */
+class RpcError extends Error {}
 
 const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -31,6 +38,9 @@ export class FakeQuorum {
     readonly racecourseHosts: string[] = [];
     private readonly servers: http.Server[] = [];
     private height = 10;
+    private refusedWhileUnlocking = 0;
+    /** eth_sendTransaction calls received, refused ones included. */
+    sendCalls = 0;
     private readonly receipts = new Map<string, Receipt>();
     /** Contract address -> node indexes holding its private state. */
     private readonly privateState = new Map<string, Set<number>>();
@@ -78,7 +88,12 @@ export class FakeQuorum {
         request.on("end", () => {
             const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: unknown[] };
             response.setHeader("content-type", "application/json");
-            response.end(JSON.stringify({ jsonrpc: "2.0", id, result: this.answer(node, method, params) }));
+            try {
+                response.end(JSON.stringify({ jsonrpc: "2.0", id, result: this.answer(node, method, params) }));
+            } catch (error) {
+                if (!(error instanceof RpcError)) throw error;
+                response.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32000, message: error.message } }));
+            }
         });
     }
 
@@ -104,6 +119,12 @@ export class FakeQuorum {
             case "eth_getTransactionReceipt":
                 return this.receipts.get(params[0] as string) ?? null;
             case "eth_sendTransaction": {
+                this.sendCalls++;
+                if (this.faults.refuseTransactions) throw new RpcError(this.faults.refuseTransactions);
+                if (this.refusedWhileUnlocking < (this.faults.unlockingFor ?? 0)) {
+                    this.refusedWhileUnlocking++;
+                    throw new RpcError("authentication needed: password or unlock");
+                }
                 const tx = params[0] as { privateFor?: string[] };
                 const hash = `0x${(this.receipts.size + 1).toString(16).padStart(64, "0")}`;
                 this.height++;

@@ -17,9 +17,13 @@ export async function pregenerateKeys(projectDir: string, stack: string, nodeCou
     return dir;
 }
 
+/** The config block quorum-tools' examples/setup.sh writes into a Raft genesis: byzantiumBlock without eip158Block. */
+export const SETUP_SH_RAFT_CONFIG = { homesteadBlock: 0, byzantiumBlock: 0, eip150Block: 0, eip155Block: 0, isQuorum: true, chainId: 3543006677 };
+
 /**
  * A qdata folder as quorum-tools examples/setup.sh leaves it: keys plus network files that name
- * its docker-compose addresses (172.13.0.x), a logs folder and an empty geth folder.
+ * its docker-compose addresses (172.13.0.x), a logs folder, an empty geth folder, and for Raft
+ * setup.sh's own genesis config (istanbul-tools writes the IBFT one in go-ethereum's order).
  */
 export async function makeQuorumToolsFolder(nodeCount: number, consensus: GenesisKind = { kind: "raft" }): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
@@ -33,6 +37,11 @@ export async function makeQuorumToolsFolder(nodeCount: number, consensus: Genesi
         fs.mkdirSync(path.join(member, "ethereum/geth"), { recursive: true });
         fs.mkdirSync(path.join(member, "logs"), { recursive: true });
         fs.writeFileSync(path.join(member, "logs/dummy.txt"), "");
+        if (consensus.kind === "raft") {
+            const genesisFile = path.join(member, "ethereum/genesis.json");
+            const genesis = JSON.parse(fs.readFileSync(genesisFile, "utf8")) as Record<string, unknown>;
+            fs.writeFileSync(genesisFile, JSON.stringify({ ...genesis, config: SETUP_SH_RAFT_CONFIG }, null, 2) + "\n");
+        }
     }
     return dir;
 }
