@@ -6,17 +6,20 @@ import { LocalImage } from "./components/minikube/minikubeSetup";
 import { MinikubePlatform } from "./components/minikube/platform";
 import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
 import { Platform } from "./components/network/platform";
-import { ConfigError, distinctImages, loadConfig, NetworkConfig } from "./lib/config/config";
-import { ensureGeneratedQdata } from "./lib/keys/keygen";
+import { ConfigError, locallyBuiltImages, loadConfig, NetworkConfig } from "./lib/config/config";
+import { ensureGeneratedQdata, genesisKindOf } from "./lib/keys/keygen";
 import { consensusProblems, forkOrderWarning, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
 import { clusterPreflight } from "./lib/kubernetes/checks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
+import { goquorumRuntime } from "./lib/runtime/goquorum";
+import { kaleidoRuntime } from "./lib/runtime/kaleido";
 
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);
     const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
     const qdata = await prepareQdata(config);
-    const network = new QuorumNetwork("quorum", { config, qdata, ...target }, opts);
+    const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
+    const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...target }, opts);
     return network.outputs;
 }
 
@@ -28,7 +31,7 @@ interface Target {
 async function minikube(config: NetworkConfig): Promise<Target> {
     const minikubeIp = await preflight(config);
     const imageIds = config.loadImages ? await localImageIds(config) : {};
-    const images = config.loadImages ? distinctImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" })) : [];
+    const images = config.loadImages ? locallyBuiltImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" })) : [];
     const platform = new MinikubePlatform({
         profile: config.minikubeProfile,
         enableIngressAddon: config.enableIngressAddon,
@@ -60,12 +63,11 @@ async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
         return config.qdata.folder;
     }
     const { dir, password, chainId, gasLimit } = config.qdata;
-    const { consensus } = config;
-    const genesis = consensus.kind === "ibft" ? { kind: consensus.kind, validators: consensus.validators } : consensus;
+    const genesis = genesisKindOf(config.consensus);
     await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, consensus: genesis, onProgress: (line) => pulumi.log.info(line) });
     const problems: string[] = [];
     const folder = readQdataFolder(dir, config.nodeCount, problems);
-    if (folder) problems.push(...consensusProblems(dir, folder, consensus.kind, genesis.kind === "ibft" ? genesis.validators : 0));
+    if (folder) problems.push(...consensusProblems(dir, folder, { kind: genesis.kind, validators: genesis.kind === "raft" ? 0 : genesis.validators }));
     if (!folder || problems.length > 0) throw new ConfigError(problems);
     return folder;
 }

@@ -1,17 +1,20 @@
-// npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x...]
+// npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x...]
+//   [--block-period S] [--request-timeout S]
 // Writes a complete qdata folder (quorum-tools layout) without Docker or geth. As setup.sh,
-// `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator. Existing keys in the
+// `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator; qbft (runtime goquorum)
+// likewise, with its block period and request timeout in the genesis. Existing keys in the
 // folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
 // npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
 // GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
 import * as path from "path";
 import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config/config";
-import { ensureGeneratedQdata, GenesisKind } from "../lib/keys/keygen";
+import { ensureGeneratedQdata, genesisKindOf, GenesisKind } from "../lib/keys/keygen";
 import { repairGenesisFiles } from "../lib/keys/qdata";
 
 const USAGE =
-    "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft] [--chain-id N] [--gas-limit 0x2FEFD800]\n" +
-    "  with ibft, --nodes V+N makes V validators and N non-validators\n" +
+    "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800]\n" +
+    "  with ibft or qbft, --nodes V+N makes V validators and N non-validators;\n" +
+    "  qbft also takes --block-period S (default 1) and --request-timeout S (default block period + 10)\n" +
     "   or: npm run qdata -- --repair-genesis ./qdata";
 
 interface Args {
@@ -22,22 +25,29 @@ interface Args {
     gasLimit: string;
 }
 
+function seconds(text: string, option: string): number {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > 600) throw new Error(`${option} must be a whole number of seconds from 1 to 600`);
+    return value;
+}
+
 function parseArgs(argv: string[]): Args {
     const values = new Map<string, string>();
     for (let i = 0; i < argv.length; i += 2) {
         if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`unexpected argument ${argv[i]}`);
         values.set(argv[i].slice(2), argv[i + 1]);
     }
-    const unknown = [...values.keys()].filter((key) => !["nodes", "out", "consensus", "chain-id", "gas-limit"].includes(key));
+    const unknown = [...values.keys()].filter((key) => !["nodes", "out", "consensus", "chain-id", "gas-limit", "block-period", "request-timeout"].includes(key));
     if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}`);
-    const kind = values.get("consensus") ?? DEFAULTS.consensus;
-    if (kind !== "raft" && kind !== "ibft") throw new Error(`--consensus must be one of ${CONSENSUS_KINDS.join(", ")}`);
+    const kind = CONSENSUS_KINDS.find((candidate) => candidate === (values.get("consensus") ?? DEFAULTS.consensus));
+    if (!kind) throw new Error(`--consensus must be one of ${CONSENSUS_KINDS.join(", ")}`);
+    if (kind !== "qbft" && (values.has("block-period") || values.has("request-timeout"))) throw new Error("--block-period and --request-timeout go into a qbft genesis only");
     const nodesText = values.get("nodes") ?? String(DEFAULTS.nodeCount);
     const match = /^(\d+)(?:\+(\d+))?$/.exec(nodesText);
     const validators = Number(match?.[1]);
     const nodes = validators + Number(match?.[2] ?? 0);
     if (!match || validators < 1 || nodes > MAX_NODES || (kind === "raft" && match[2] !== undefined)) {
-        throw new Error(`--nodes must be a whole number from 1 to ${MAX_NODES}${kind === "ibft" ? ", or V+N validators and non-validators" : ""}`);
+        throw new Error(`--nodes must be a whole number from 1 to ${MAX_NODES}${kind !== "raft" ? ", or V+N validators and non-validators" : ""}`);
     }
     const out = values.get("out");
     if (!out) throw new Error("--out <folder> is required");
@@ -45,7 +55,9 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isSafeInteger(chainId) || chainId < 1) throw new Error("--chain-id must be a positive whole number");
     const gasLimit = values.get("gas-limit") ?? DEFAULTS.gasLimit;
     if (!/^0x[0-9a-fA-F]{1,16}$/.test(gasLimit)) throw new Error("--gas-limit must be a hex quantity such as 0x2FEFD800");
-    const consensus: GenesisKind = kind === "ibft" ? { kind, validators } : { kind };
+    const blockPeriod = seconds(values.get("block-period") ?? String(DEFAULTS.blockPeriod), "--block-period");
+    const requestTimeout = seconds(values.get("request-timeout") ?? String(blockPeriod + 10), "--request-timeout");
+    const consensus = genesisKindOf(kind === "raft" ? { kind } : { kind, validators, blockPeriod, roundChangeTimerMs: requestTimeout * 1000 });
     return { nodes, consensus, out: path.resolve(out), chainId, gasLimit };
 }
 
@@ -82,7 +94,7 @@ async function main(): Promise<void> {
         gasLimit: args.gasLimit,
         onProgress: (line) => console.log(line),
     });
-    const kind = args.consensus.kind === "ibft" ? `IBFT, ${args.consensus.validators} validators` : "Raft";
+    const kind = args.consensus.kind === "raft" ? "Raft" : `${args.consensus.kind.toUpperCase()}, ${args.consensus.validators} validators`;
     console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); set qdataDir to use it`);
 }
 

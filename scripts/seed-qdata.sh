@@ -11,6 +11,7 @@
 #   SEED_ID            content hash of everything seeded; the node keeps it to skip identical re-runs
 #   STATIC_NODES_JSON  optional: written as ethereum/static-nodes.json and permissioned-nodes.json
 #   TM_CONF            optional: written as constellation/tm.conf
+#   TESSERA_CONFIG     optional: written as tessera/tessera-config.json
 set -euo pipefail
 
 fail() {
@@ -51,11 +52,16 @@ if [ -n "${TM_CONF:-}" ]; then
     printf '%s' "$TM_CONF" >"$root/constellation/tm.conf"
     count=$((count + 1))
 fi
+if [ -n "${TESSERA_CONFIG:-}" ]; then
+    mkdir -p "$root/tessera"
+    printf '%s' "$TESSERA_CONFIG" >"$root/tessera/tessera-config.json"
+    count=$((count + 1))
+fi
 
 # Keys and passwords stay owner-only; what the network may know about itself is world-readable.
 find "$root" -type d -exec chmod 0700 {} +
 find "$root" -type f -exec chmod 0600 {} +
-for public in ethereum/genesis.json ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf constellation/tm.pub; do
+for public in ethereum/genesis.json ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf constellation/tm.pub tessera/tessera-config.json; do
     if [ -f "$root/$public" ]; then chmod 0644 "$root/$public"; fi
 done
 

@@ -43,7 +43,7 @@ async function main(): Promise<number> {
         return 2;
     }
     const consensus = outputs.consensus ?? { kind: "raft" };
-    console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "ibft" ? "IBFT" : "Raft"} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
+    console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "raft" ? "Raft" : consensus.kind.toUpperCase()} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
     const ok = await verifyNetwork(
         { namespace: outputs.namespace, nodeCount: outputs.nodes.length, consensus, racecourseUrl: outputs.racecourseUrl, ingressAddress: outputs.ingressAddress ?? outputs.minikubeIp ?? "" },
         new Kubectl(outputs.kubeContext, outputs.namespace),

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { FORK_ORDER, forkOrderProblem, withMissingForks } from "../lib/keys/forkOrder";
-import { ensureGeneratedQdata, genesisJson, GenesisKind } from "../lib/keys/keygen";
+import { ensureGeneratedQdata, GenesisConsensusSpec, genesisJson, GenesisKind } from "../lib/keys/keygen";
 import { forkOrderWarning, readQdataFolder } from "../lib/keys/qdata";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { runProgram } from "./support/program";
@@ -27,12 +27,14 @@ function obeysForkOrder(config: ChainConfig): boolean {
 /** Each genesis config the program can write, and the quorum-tools ones it may be given. */
 function writtenConfigs(): [string, ChainConfig][] {
     const address = "ab".repeat(20);
-    const kinds: [string, string[]][] = [
-        ["raft", []],
-        ["ibft, one validator", [address]],
-        ["ibft, four validators", [address, "cd".repeat(20), "ef".repeat(20), "12".repeat(20)]],
+    const four = [address, "cd".repeat(20), "ef".repeat(20), "12".repeat(20)];
+    const kinds: [string, GenesisConsensusSpec][] = [
+        ["raft", { kind: "raft" }],
+        ["ibft, one validator", { kind: "ibft", validators: [address] }],
+        ["ibft, four validators", { kind: "ibft", validators: four }],
+        ["qbft, four validators", { kind: "qbft", validators: four, blockPeriodSeconds: 1, requestTimeoutSeconds: 11 }],
     ];
-    return kinds.map(([what, validators]) => [what, (JSON.parse(genesisJson([address], 3543006677, "0x2FEFD800", validators)) as { config: ChainConfig }).config]);
+    return kinds.map(([what, consensus]) => [what, (JSON.parse(genesisJson([address], 3543006677, "0x2FEFD800", consensus)) as { config: ChainConfig }).config]);
 }
 
 describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
@@ -69,8 +71,9 @@ describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
         });
     }
 
-    it("the generated folders on disk obey it (Raft and IBFT 4+1)", async () => {
-        for (const consensus of [{ kind: "raft" }, { kind: "ibft", validators: 4 }] as GenesisKind[]) {
+    it("the generated folders on disk obey it (Raft, IBFT 4+1, QBFT 4+1)", async () => {
+        const kinds: GenesisKind[] = [{ kind: "raft" }, { kind: "ibft", validators: 4 }, { kind: "qbft", validators: 4, blockPeriodSeconds: 1, requestTimeoutSeconds: 11 }];
+        for (const consensus of kinds) {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-forks-"));
             try {
                 await ensureGeneratedQdata({ dir, nodeCount: 5, consensus, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });

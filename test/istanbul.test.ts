@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators } from "../lib/keys/istanbul";
+import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "../lib/keys/istanbul";
 import { rlpDecode, rlpEncode } from "../lib/keys/rlp";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -60,5 +60,28 @@ describe("Istanbul extraData", () => {
 
     it("uses the Istanbul digest as mixHash", () => {
         assert.equal(Buffer.from(ISTANBUL_MIX_HASH.slice(2), "hex").toString(), "ctical byzantine fault tolerance");
+    });
+});
+
+/** The genesis example of Besu's "Configure QBFT consensus" page (block header validator selection), also in GoQuorum's QBFT docs. */
+const BESU_DOCS_QBFT_VALIDATORS = ["64a702e6263b7297a96638cac6ae65e6541f4169", "3923390ad55e90c237593b3b0e401f3b08a03185", "aefdb9a738c9f433e5b6b212a6d62f6370c2f692", "c7eeb9a4e00ce683cf93039b212648e01c6c6b78"];
+const BESU_DOCS_QBFT_EXTRA = `0xf87aa0${"00".repeat(32)}f854${BESU_DOCS_QBFT_VALIDATORS.map((a) => `94${a}`).join("")}c080c0`;
+
+describe("QBFT extraData", () => {
+    it("encodes one validator as RLP [a0 vanity, d5 [94 address], c0 (no vote), 80 (round 0), c0 (no seals)], worked by hand", () => {
+        const address = "0123456789abcdef0123456789abcdef01234567";
+        // Payload 33 (vanity) + 22 (one-address list) + 3 = 58 bytes: over 55, so the long-list prefix f8 3a.
+        assert.equal(qbftExtraData([address]), `0xf83aa0${"00".repeat(32)}d594${address}c080c0`);
+    });
+
+    it("matches the Besu / GoQuorum documentation's four-validator genesis byte for byte", () => {
+        assert.equal(qbftExtraData(BESU_DOCS_QBFT_VALIDATORS), BESU_DOCS_QBFT_EXTRA);
+    });
+
+    it("reads the validators back, and tells QBFT from legacy IBFT extraData", () => {
+        assert.deepEqual(qbftValidators(BESU_DOCS_QBFT_EXTRA), BESU_DOCS_QBFT_VALIDATORS);
+        assert.equal(qbftValidators(istanbulExtraData(BESU_DOCS_QBFT_VALIDATORS)), undefined);
+        assert.equal(istanbulValidators(BESU_DOCS_QBFT_EXTRA), undefined);
+        assert.equal(qbftValidators("0x"), undefined);
     });
 });

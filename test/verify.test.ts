@@ -10,11 +10,12 @@ import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 const NODES = 3;
 const ALL_CHECKS = 7;
 
-/** Writes what the fake kubectl reports for this network: pods, forwards, tm.pub files. */
-function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string): void {
+/** Writes what the fake kubectl reports for this network: pods, forwards, tm.pub files in the transaction manager's container. */
+function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string, transactionManager = "constellation"): void {
     const kube = path.join(fake.state, "kube");
     const podNames = ["bootnode-set-0", ...Array.from({ length: NODES }, (_, i) => `node-set-${i + 1}-0`), "racecourse-deployment-7d9f-x2k4"];
-    const items = podNames.map((name) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: name === unreadyPod ? "False" : "True" }] } }));
+    const containers = (name: string) => (name.startsWith("node-set-") ? [{ name: "quorum" }, { name: transactionManager }] : [{ name: "main" }]);
+    const items = podNames.map((name) => ({ metadata: { name }, spec: { containers: containers(name) }, status: { conditions: [{ type: "Ready", status: name === unreadyPod ? "False" : "True" }] } }));
     fs.mkdirSync(kube, { recursive: true });
     fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items }));
     const forward = (resource: string, remote: number, local: number) => {
@@ -25,18 +26,23 @@ function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string
     for (let node = 1; node <= NODES; node++) {
         forward(`pod/node-set-${node}-0`, 8545, quorum.rpcPorts[node - 1]);
         forward(`pod/node-set-${node}-0`, 9000, quorum.upcheckPorts[node - 1]);
-        const exec = path.join(kube, "exec", `node-set-${node}-0`, "constellation", "qdata", "constellation");
+        const exec = path.join(kube, "exec", `node-set-${node}-0`, transactionManager, "qdata", "constellation");
         fs.mkdirSync(exec, { recursive: true });
         fs.writeFileSync(path.join(exec, "tm.pub"), quorum.tmPub(node) + "\n");
     }
     forward("svc/node-service", 8545, quorum.rpcPorts[0]);
 }
 
-async function verifyAgainst(faults: FakeQuorumFaults, unreadyPod?: string, consensus: ConsensusConfig = { kind: "raft" }): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
+async function verifyAgainst(
+    faults: FakeQuorumFaults,
+    unreadyPod?: string,
+    consensus: ConsensusConfig = { kind: "raft" },
+    transactionManager = "constellation",
+): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
     const fake = new FakeHost();
-    const quorum = new FakeQuorum(NODES, faults, consensus.kind === "ibft" ? consensus.validators : 0);
+    const quorum = new FakeQuorum(NODES, faults, consensus.kind === "raft" ? 0 : consensus.validators);
     await quorum.start();
-    describeCluster(fake, quorum, unreadyPod);
+    describeCluster(fake, quorum, unreadyPod, transactionManager);
     const lines: string[] = [];
     try {
         const ok = await fake.withFakesOnPath(() =>
@@ -66,6 +72,14 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         assert.ok(!lines.join("\n").includes(quorum.tmPub(2)), "printed a constellation key");
     });
 
+    it("works unchanged on a goquorum QBFT network: Tessera's container, the validator checks", async () => {
+        const qbft: ConsensusConfig = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+        const { ok, lines } = await verifyAgainst({}, undefined, qbft, "tessera");
+        assert.ok(ok, lines.join("\n"));
+        assert.match(lines.join("\n"), /✔ a private transaction of nodes 1 and 2 is hidden from node 3/);
+        assert.match(lines.join("\n"), /validators/);
+    });
+
     it("waits out geth's unlock after start: retries a transaction refused with 'authentication needed'", async () => {
         const { ok, lines, quorum } = await verifyAgainst({ unlockingFor: 3 });
         assert.ok(ok, lines.join("\n"));
@@ -82,7 +96,7 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
 
     const faults: [string, FakeQuorumFaults, string | undefined, RegExp, RegExp][] = [
         ["a pod that is not Ready", {}, "node-set-2-0", /✘ every pod Ready: not Ready: node-set-2-0/, /kubectl -n quorum describe pod/],
-        ["a constellation that does not answer", { upcheckDownOn: 3 }, undefined, /✘ each constellation answers its upcheck: node 3 upcheck answered 500/, /logs node-set-3-0 -c constellation/],
+        ["a constellation that does not answer", { upcheckDownOn: 3 }, undefined, /✘ each transaction manager answers its upcheck: node 3 upcheck answered 500/, /logs node-set-3-0 -c constellation/],
         ["a node missing peers", { peers: 1 }, undefined, /✘ every node sees the others \(2 peers\): node 1 has 1 peers/, /static-nodes\.json/],
         ["two Raft leaders", { leaders: 2 }, undefined, /✘ the Raft cluster has 3 members and one leader: 2 leaders/, /geth\.log/],
         ["private state visible to node 3", { leakPrivateTo: 3 }, undefined, /✘ a private transaction .*: node 3 reads the private state/, /tm\.conf/],

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
 import { COMMON_LABELS } from "../../lib/network/labels";
+import { TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
 import { QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
@@ -59,7 +60,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         if (networkFiles) {
             publicFiles["ethereum/static-nodes.json"] = networkFiles.staticNodesJson;
             publicFiles["ethereum/permissioned-nodes.json"] = networkFiles.staticNodesJson;
-            publicFiles["constellation/tm.conf"] = networkFiles.tmConf;
+            publicFiles[TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]] = networkFiles.transactionManager.config;
         }
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(

@@ -80,7 +80,8 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         };
         if (args.networkFiles) {
             environment.STATIC_NODES_JSON = args.networkFiles.staticNodesJson;
-            environment.TM_CONF = args.networkFiles.tmConf;
+            const { kind, config } = args.networkFiles.transactionManager;
+            environment[kind === "constellation" ? "TM_CONF" : "TESSERA_CONFIG"] = config;
         }
         this.seed = new command.local.Command(
             `${name}-seed`,

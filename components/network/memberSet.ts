@@ -30,6 +30,8 @@ export interface MemberSetArgs {
     storage: MemberStorage;
     imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
     containers: k8s.types.input.core.v1.Container[];
+    /** Run after the storage's own (seeding) init containers. */
+    initContainers?: k8s.types.input.core.v1.Container[];
     topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
 }
 
@@ -52,7 +54,7 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                     spec: {
                         imagePullSecrets: args.imagePullSecrets,
                         topologySpreadConstraints: args.topologySpreadConstraints,
-                        initContainers: storage.initContainers,
+                        initContainers: [...storage.initContainers, ...(args.initContainers ?? [])],
                         containers: args.containers,
                         volumes: storage.volumes,
                     },

@@ -3,8 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConsensusConfig, NetworkConfig } from "../../lib/config/config";
 import { QdataFolder } from "../../lib/keys/qdata";
+import { Runtime } from "../../lib/runtime/runtime";
 import { COMMON_LABELS, workloadLabels } from "../../lib/network/labels";
-import { staticNodesJson, tmConf } from "../../lib/network/networkFiles";
+import { staticNodesJson } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
@@ -16,6 +17,8 @@ export interface QuorumNetworkArgs {
     config: NetworkConfig;
     qdata: QdataFolder;
     platform: Platform;
+    /** What the node pods run: the seed's images or GoQuorum and Tessera. */
+    runtime: Runtime;
     /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
     ingressAddress?: string;
 }
@@ -56,7 +59,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: QuorumNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Network", name, {}, opts);
-        const { config, qdata, platform } = args;
+        const { config, qdata, platform, runtime } = args;
         platform.prepare(name, { parent: this });
 
         const { kubeContext, namespace: namespaceName, createNamespace } = config;
@@ -91,14 +94,16 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                         index: member.index,
                         member,
                         validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
-                        networkFiles: { staticNodesJson: staticNodes, tmConf: tmConf(config.nodeIps[i], config.nodeIps) },
+                        networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
                         clusterIp: config.nodeIps[i],
                         bootnodeEnode: this.bootnode.enode,
                         networkId: config.networkId,
                         consensus: config.consensus,
+                        raftBlockTimeMs: config.raftBlockTimeMs,
+                        runtime,
                         images: config.images,
                         resources: config.resources,
-                        after: platform.imagesReady([config.images.quorum, config.images.constellation]),
+                        after: platform.imagesReady([config.images.quorum, config.images.transactionManager]),
                     },
                     { parent: this },
                 ),
@@ -175,19 +180,19 @@ export class QuorumNetwork extends pulumi.ComponentResource {
 }
 
 /**
- * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT validators
+ * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
  * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)).
  */
 function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
     const consensus = config.consensus;
-    const ibft = consensus.kind === "ibft";
-    const members = consensus.kind === "ibft" ? consensus.validators : config.nodeCount;
-    const minAvailable = ibft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
+    const bft = consensus.kind !== "raft";
+    const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
+    const minAvailable = bft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
     return new k8s.policy.v1.PodDisruptionBudget(
         name,
         {
             metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
-            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(ibft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
+            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(bft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
         },
         opts,
     );

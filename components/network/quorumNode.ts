@@ -1,23 +1,26 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, ContainerClass, ResourceSpec } from "../../lib/config/config";
+import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
+import { Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 
 export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */
     index: number;
-    /** IBFT: whether this node is in the genesis validator set (the disruption budget counts only those). */
+    /** IBFT/QBFT: whether this node is in the genesis validator set (mines; the disruption budget counts only those). */
     validator: boolean;
     networkFiles: NetworkFiles;
     bootnodeEnode: string;
     networkId: number;
     consensus: ConsensusConfig;
-    images: { quorum: string; constellation: string };
-    resources: Pick<Record<ContainerClass, ResourceSpec>, "quorum" | "constellation">;
+    raftBlockTimeMs: number;
+    runtime: Runtime;
+    images: { quorum: string; transactionManager: string };
+    resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
 }
 
 export const NODE_NAME = "quorum-node";
@@ -32,9 +35,9 @@ export function nodeIdentity(index: number) {
 export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/part-of": PART_OF };
 
 /**
- * One member of the Raft or IBFT network: quorum + constellation sharing the member's qdata
- * volume, behind its own Service with a fixed clusterIP, the address its peers find in
- * static-nodes.json and tm.conf.
+ * One member of the network: the runtime's quorum and transaction manager containers sharing the
+ * member's qdata volume, behind its own Service with a fixed clusterIP, the address its peers find
+ * in static-nodes.json and the transaction manager's config.
  */
 export class QuorumNode extends pulumi.ComponentResource {
     readonly enode: string;
@@ -46,7 +49,7 @@ export class QuorumNode extends pulumi.ComponentResource {
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
         const identity = nodeIdentity(args.index);
-        const labels = { ...workloadLabels(identity), ...(args.consensus.kind === "ibft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
+        const labels = { ...workloadLabels(identity), ...(args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
         const childOpts = { parent: this, provider: args.provider };
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
@@ -62,13 +65,13 @@ export class QuorumNode extends pulumi.ComponentResource {
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),
-                    // Consensus and constellation peers must connect before the pod reports Ready.
+                    // Consensus and transaction manager peers must connect before the pod reports Ready.
                     publishNotReadyAddresses: true,
                     ports: [
                         { name: "p2p", protocol: "TCP", port: PORTS.p2p, targetPort: PORTS.p2p },
                         { name: "p2p-udp", protocol: "UDP", port: PORTS.p2p, targetPort: PORTS.p2p },
                         ...(raft ? [{ name: "raft", protocol: "TCP", port: PORTS.raft, targetPort: PORTS.raft }] : []),
-                        { name: "constellation", protocol: "TCP", port: PORTS.constellation, targetPort: PORTS.constellation },
+                        { name: args.runtime.transactionManager, protocol: "TCP", port: PORTS.transactionManager, targetPort: PORTS.transactionManager },
                         { name: "rpc", protocol: "TCP", port: PORTS.rpc, targetPort: PORTS.rpc },
                         { name: "ws", protocol: "TCP", port: PORTS.ws, targetPort: PORTS.ws },
                     ],
@@ -87,26 +90,12 @@ export class QuorumNode extends pulumi.ComponentResource {
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
-                containers: [quorumContainer(args, qdataMount), constellationContainer(args, qdataMount)],
+                ...args.runtime.nodePod({ ...args, qdataMount }),
             },
             { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
         );
         this.registerOutputs({ enode: this.enode, ip: this.ip });
     }
-}
-
-function tcpProbe(port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
-    return { tcpSocket: { port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
-}
-
-function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
-    return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
-}
-
-/** As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it. */
-function consensusArgs(consensus: ConsensusConfig): string[] {
-    if (consensus.kind === "raft") return ["--raftInit"];
-    return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
 }
 
 /**
@@ -120,40 +109,3 @@ const ONE_NODE_PER_HOST: k8s.types.input.core.v1.TopologySpreadConstraint = {
     nodeTaintsPolicy: "Honor",
     labelSelector: { matchLabels: ALL_NODES_SELECTOR },
 };
-
-function quorumContainer(args: QuorumNodeArgs, qdataMount: k8s.types.input.core.v1.VolumeMount): k8s.types.input.core.v1.Container {
-    return {
-        name: "quorum",
-        image: args.images.quorum,
-        imagePullPolicy: args.imagePullPolicy,
-        // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
-        args: ["start.sh", `--bootnode=${args.bootnodeEnode}`, ...consensusArgs(args.consensus), "--networkid", String(args.networkId)],
-        ports: [
-            { name: "rpc", containerPort: PORTS.rpc },
-            { name: "ws", containerPort: PORTS.ws },
-            { name: "p2p", containerPort: PORTS.p2p },
-            { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
-            ...(args.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
-        ],
-        // Up to 5 minutes for constellation to come up and the genesis block to be written.
-        startupProbe: tcpProbe(PORTS.rpc, 5, 60),
-        readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
-        livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
-        resources: args.resources.quorum,
-        volumeMounts: [qdataMount],
-    };
-}
-
-function constellationContainer(args: QuorumNodeArgs, qdataMount: k8s.types.input.core.v1.VolumeMount): k8s.types.input.core.v1.Container {
-    return {
-        name: "constellation",
-        image: args.images.constellation,
-        imagePullPolicy: args.imagePullPolicy,
-        ports: [{ name: "constellation", containerPort: PORTS.constellation }],
-        startupProbe: httpProbe("/upcheck", PORTS.constellation, 5, 36),
-        readinessProbe: httpProbe("/upcheck", PORTS.constellation, 10, 3),
-        livenessProbe: httpProbe("/upcheck", PORTS.constellation, 20, 3),
-        resources: args.resources.constellation,
-        volumeMounts: [qdataMount],
-    };
-}

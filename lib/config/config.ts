@@ -9,36 +9,56 @@ import { UserError } from "../userError";
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 export const MAX_NODES = 50;
-export const CONSENSUS_KINDS = ["raft", "ibft"] as const;
+export const CONSENSUS_KINDS = ["raft", "ibft", "qbft"] as const;
+export type ConsensusKind = (typeof CONSENSUS_KINDS)[number];
 export const PLATFORMS = ["minikube", "kubernetes"] as const;
 export type PlatformKind = (typeof PLATFORMS)[number];
+export const RUNTIMES = ["kaleido", "goquorum"] as const;
+export type RuntimeKind = (typeof RUNTIMES)[number];
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"] as const;
-const IBFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
+const BFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
+const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"] as const;
+const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime"] as const;
+/** The last GoQuorum release (go-ethereum 1.10.3 inside); the quorumImage default under runtime goquorum. */
+export const GOQUORUM_IMAGE = "quorumengineering/quorum:24.4.1";
 
-/** IBFT: the first `validators` nodes validate; blocks every `blockPeriod` s; rounds change after `roundChangeTimerMs`. */
-export type ConsensusConfig = { kind: "raft" } | { kind: "ibft"; validators: number; blockPeriod: number; roundChangeTimerMs: number };
+/** IBFT and QBFT: the first `validators` nodes validate; blocks every `blockPeriod` s; rounds change after `roundChangeTimerMs`. */
+export type ConsensusConfig = { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number; blockPeriod: number; roundChangeTimerMs: number };
+export type BftConsensus = Exclude<ConsensusConfig, { kind: "raft" }>;
 
 export interface ResourceSpec {
     requests: { cpu: string; memory: string };
     limits: { cpu: string; memory: string };
 }
 
-export type ContainerClass = "bootnode" | "quorum" | "constellation" | "racecourse";
+/** Prefixes of the resource keys (quorumCpu, tesseraMemory...). */
+export type ContainerClass = "bootnode" | "quorum" | "constellation" | "tessera" | "racecourse";
+
+/** Per role: the transaction manager is constellation (kaleido) or Tessera (goquorum). */
+export interface RoleResources {
+    bootnode: ResourceSpec;
+    quorum: ResourceSpec;
+    transactionManager: ResourceSpec;
+    racecourse: ResourceSpec;
+}
 
 export type QdataSourceConfig =
     | { kind: "folder"; dir: string; folder: QdataFolder }
     | { kind: "generated"; dir: string; password: string; chainId: number; gasLimit: string };
 
-type ConsensusSettings = { kind: (typeof CONSENSUS_KINDS)[number]; validators: number; blockPeriod: number; roundChangeTimerMs: number };
+type ConsensusSettings = { kind: ConsensusKind; validators: number; blockPeriod: number; roundChangeTimerMs: number; raftBlockTimeMs: number };
 
 export interface NetworkConfig {
     platform: PlatformKind;
+    runtime: RuntimeKind;
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
     createNamespace: boolean;
     nodeCount: number;
     consensus: ConsensusConfig;
+    /** GoQuorum's --raftblocktime (runtime goquorum, Raft); the seed's start.sh sets its own. */
+    raftBlockTimeMs: number;
     serviceCidr: string;
     bootnodeIp: string;
     nodeServiceIp: string;
@@ -50,10 +70,10 @@ export interface NetworkConfig {
     storageClassName?: string;
     qdata: QdataSourceConfig;
     networkId: number;
-    images: { quorum: string; constellation: string; racecourse: string };
+    images: { quorum: string; transactionManager: string; racecourse: string };
     imagePullPolicy: PullPolicy;
     imagePullSecrets: string[];
-    resources: Record<ContainerClass, ResourceSpec>;
+    resources: RoleResources;
     racecourseEnv: Record<string, string>;
     ingressHost?: string;
     ingressClassName: string;
@@ -68,6 +88,7 @@ export type RawConfig = Partial<Record<ConfigKey, unknown>>;
 
 export const DEFAULTS = {
     platform: "minikube",
+    runtime: "kaleido",
     kubeContext: "minikube",
     minikubeProfile: "minikube",
     namespace: "quorum",
@@ -77,6 +98,7 @@ export const DEFAULTS = {
     validators: 0,
     blockPeriod: 1,
     roundChangeTimer: 0,
+    raftBlockTime: 50,
     serviceCidr: "10.96.0.0/12",
     bootnodeIp: "10.96.0.100",
     nodeServiceIp: "10.96.0.99",
@@ -91,6 +113,7 @@ export const DEFAULTS = {
     accountPassword: "",
     quorumImage: "jpmorganchase/quorum",
     constellationImage: "jpmorganchase/constellation",
+    tesseraImage: "quorumengineering/tessera:24.4.2",
     racecourseImage: "test/racecourse",
     imagePullPolicy: "IfNotPresent",
     imagePullSecrets: [] as string[],
@@ -100,6 +123,9 @@ export const DEFAULTS = {
     quorumMemory: "512Mi:1Gi",
     constellationCpu: "100m:500m",
     constellationMemory: "128Mi:256Mi",
+    // Tessera is a JVM: less than 512Mi and it is killed while starting.
+    tesseraCpu: "250m:1",
+    tesseraMemory: "512Mi:1Gi",
     racecourseCpu: "100m:500m",
     racecourseMemory: "128Mi:256Mi",
     racecourseEnv: [] as string[],
@@ -114,9 +140,14 @@ export const DEFAULTS = {
 export type ConfigKey = keyof typeof DEFAULTS;
 export const CONFIG_KEYS = Object.keys(DEFAULTS) as ConfigKey[];
 
-/** The configured images, each once (two roles may share one image). */
-export function distinctImages(config: NetworkConfig): string[] {
-    return [...new Set(Object.values(config.images))];
+/**
+ * The images minikube gets from the local Docker daemon, each once (two roles may share one): all
+ * of the seed's (the user builds them), only the racecourse app's under goquorum, whose GoQuorum
+ * and Tessera images the cluster pulls.
+ */
+export function locallyBuiltImages(config: NetworkConfig): string[] {
+    const images = config.runtime === "goquorum" ? [config.images.racecourse] : Object.values(config.images);
+    return [...new Set(images)];
 }
 
 export class ConfigError extends UserError {
@@ -153,11 +184,14 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     const reader = new ValueReader(raw, problems);
 
     const platform = reader.oneOf("platform", PLATFORMS);
-    const onlyFor = (keys: readonly ConfigKey[], wanted: PlatformKind) => {
-        for (const key of keys) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with platform ${wanted}; remove it or set platform to ${wanted}`);
+    const onlyFor = (keys: readonly ConfigKey[], setting: ConfigKey, wanted: string) => {
+        for (const key of keys) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with ${setting} ${wanted}; remove it or set ${setting} to ${wanted}`);
     };
-    if (platform === "kubernetes") onlyFor(MINIKUBE_ONLY_KEYS, "minikube");
-    else onlyFor(["storageClassName"], "kubernetes");
+    if (platform === "kubernetes") onlyFor(MINIKUBE_ONLY_KEYS, "platform", "minikube");
+    else onlyFor(["storageClassName"], "platform", "kubernetes");
+    const runtime = reader.oneOf("runtime", RUNTIMES);
+    if (runtime === "goquorum") onlyFor(KALEIDO_ONLY_KEYS, "runtime", "kaleido");
+    else onlyFor(GOQUORUM_ONLY_KEYS, "runtime", "goquorum");
     const storageClassName = reader.string("storageClassName");
     if (storageClassName !== "" && !DNS_SUBDOMAIN.test(storageClassName)) problems.push(`storageClassName: "${storageClassName}" must be a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default`);
     const imagePullSecrets = reader.stringList("imagePullSecrets");
@@ -167,6 +201,8 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 
     const nodeCount = reader.integer("nodeCount", 1, MAX_NODES);
     const consensus = readConsensus(reader, raw, nodeCount, problems);
+    if (consensus.kind === "qbft" && runtime === "kaleido") problems.push('consensus: "qbft" needs runtime goquorum (the seed\'s images run raft and ibft only); set runtime to goquorum or pick raft or ibft');
+    if (consensus.kind !== "raft" && runtime === "goquorum" && differsFromDefault(raw, "raftBlockTime")) problems.push(`raftBlockTime: only used with consensus raft; remove it or set consensus to raft`);
     const serviceCidr = reader.string("serviceCidr");
     const cidr = parseCidr(serviceCidr);
     if (!cidr) problems.push(`serviceCidr: "${serviceCidr}" must be an IPv4 CIDR such as 10.96.0.0/12`);
@@ -196,16 +232,19 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     const volumeSize = reader.string("volumeSize");
     if (!/^\d+(Ki|Mi|Gi|Ti)$/.test(volumeSize)) problems.push(`volumeSize: "${volumeSize}" must be a size such as 512Mi or 1Gi`);
 
+    const goquorum = runtime === "goquorum";
+    const quorumImage = reader.nonEmpty("quorumImage");
     const images = {
-        quorum: reader.nonEmpty("quorumImage"),
-        constellation: reader.nonEmpty("constellationImage"),
+        // The seed's image name is Pulumi.yaml's default, which the CLI always passes: under goquorum it means "not set".
+        quorum: goquorum && !differsFromDefault(raw, "quorumImage") ? GOQUORUM_IMAGE : quorumImage,
+        transactionManager: reader.nonEmpty(goquorum ? "tesseraImage" : "constellationImage"),
         racecourse: reader.nonEmpty("racecourseImage"),
     };
     const imagePullPolicy = reader.oneOf("imagePullPolicy", PULL_POLICIES);
-    const resources: Record<ContainerClass, ResourceSpec> = {
+    const resources: RoleResources = {
         bootnode: reader.resources("bootnode"),
         quorum: reader.resources("quorum"),
-        constellation: reader.resources("constellation"),
+        transactionManager: reader.resources(goquorum ? "tessera" : "constellation"),
         racecourse: reader.resources("racecourse"),
     };
 
@@ -239,12 +278,14 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     return {
         ...rest,
         platform,
+        runtime,
         storageClassName: storageClassName === "" ? undefined : storageClassName,
         imagePullSecrets,
         ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
         namespace,
         nodeCount,
         consensus: resolveConsensus(consensus, qdata, nodeCount),
+        raftBlockTimeMs: consensus.raftBlockTimeMs,
         serviceCidr,
         bootnodeIp,
         nodeServiceIp,
@@ -273,13 +314,14 @@ function differsFromDefault(raw: RawConfig, key: ConfigKey): boolean {
 function readConsensus(reader: ValueReader, raw: RawConfig, nodeCount: number, problems: string[]): ConsensusSettings {
     const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
     if (kind === "raft") {
-        for (const key of IBFT_ONLY_KEYS) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with consensus ibft; remove it or set consensus to ibft`);
+        for (const key of BFT_ONLY_KEYS) if (differsFromDefault(raw, key)) problems.push(`${key}: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft`);
     }
     const blockPeriod = reader.integer("blockPeriod", 1, 60);
     const roundChangeTimer = reader.integer("roundChangeTimer", 0, 600_000);
     return {
         kind,
         validators: reader.integer("validators", 0, nodeCount),
+        raftBlockTimeMs: reader.integer("raftBlockTime", 1, 10_000),
         blockPeriod,
         // setup.sh's default: ten seconds more than a block period.
         roundChangeTimerMs: roundChangeTimer === 0 ? (blockPeriod + 10) * 1000 : roundChangeTimer,
@@ -289,9 +331,11 @@ function readConsensus(reader: ValueReader, raw: RawConfig, nodeCount: number, p
 /** The validator count comes from the folder's genesis when there is one, else 0 means every node. */
 function resolveConsensus(settings: ConsensusSettings, qdata: QdataSourceConfig, nodeCount: number): ConsensusConfig {
     if (settings.kind === "raft") return { kind: "raft" };
-    const fromGenesis = qdata.kind === "folder" && qdata.folder.genesis.kind === "ibft" ? qdata.folder.genesis.validators.length : 0;
+    const fromGenesis = qdata.kind === "folder" && qdata.folder.genesis.kind !== "raft" ? qdata.folder.genesis.validators.length : 0;
     const validators = fromGenesis || settings.validators || nodeCount;
-    return { kind: "ibft", validators, blockPeriod: settings.blockPeriod, roundChangeTimerMs: settings.roundChangeTimerMs };
+    // A QBFT genesis carries its block period; geth reads it from there, not from config.
+    const blockPeriod = qdata.kind === "folder" && qdata.folder.genesis.kind === "qbft" ? qdata.folder.genesis.blockPeriodSeconds : settings.blockPeriod;
+    return { kind: settings.kind, validators, blockPeriod, roundChangeTimerMs: settings.roundChangeTimerMs };
 }
 
 function qdataSource(
@@ -305,7 +349,7 @@ function qdataSource(
     if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), ...generated };
     const dir = path.resolve(context.projectDir, qdataDir);
     const folder = readQdataFolder(dir, nodeCount, problems);
-    if (folder) problems.push(...consensusProblems(dir, folder, consensus.kind, consensus.validators));
+    if (folder) problems.push(...consensusProblems(dir, folder, consensus));
     return folder && { kind: "folder", dir, folder };
 }
 

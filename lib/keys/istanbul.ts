@@ -1,5 +1,6 @@
-// The Istanbul BFT (IBFT) parts of a genesis: the fixed mixHash and the extraData that names the
-// first validators, as istanbul-tools writes them for quorum-tools' setup.sh.
+// The Istanbul BFT parts of a genesis: the fixed mixHash and the extraData that names the first
+// validators, for legacy IBFT as istanbul-tools writes it for quorum-tools' setup.sh, and for QBFT
+// as GoQuorum 22+ and Besu read it.
 import { rlpDecode, rlpEncode, RlpItem } from "./rlp";
 
 /** "Istanbul practical byzantine fault tolerance" digest every IBFT block carries. */
@@ -17,6 +18,35 @@ export function istanbulExtraData(validators: string[]): string {
     return `0x${"00".repeat(VANITY_BYTES)}${Buffer.from(extra).toString("hex")}`;
 }
 
+/**
+ * QBFT: RLP of [32-byte vanity, validator addresses, vote (none: empty list), round 0, no
+ * committed seals]; unlike legacy IBFT the vanity is inside the RLP list.
+ */
+export function qbftExtraData(validators: string[]): string {
+    for (const address of validators) if (!ADDRESS.test(address)) throw new Error(`not an address: ${address}`);
+    const extra = rlpEncode([new Uint8Array(VANITY_BYTES), validators.map((address) => Buffer.from(address, "hex")), [], new Uint8Array(0), []]);
+    return `0x${Buffer.from(extra).toString("hex")}`;
+}
+
+/** The validator addresses a QBFT extraData names (lower-case hex without 0x), or undefined if it is not QBFT's. */
+export function qbftValidators(extraData: string): string[] | undefined {
+    const hex = extraData.replace(/^0x/, "");
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) return undefined;
+    let decoded: RlpItem;
+    try {
+        decoded = rlpDecode(Buffer.from(hex, "hex"));
+    } catch {
+        return undefined;
+    }
+    if (!Array.isArray(decoded) || decoded.length !== 5 || !(decoded[0] instanceof Uint8Array) || decoded[0].length !== VANITY_BYTES) return undefined;
+    return addressList(decoded[1]);
+}
+
+function addressList(item: RlpItem): string[] | undefined {
+    if (!Array.isArray(item) || !item.every((entry): entry is Uint8Array => entry instanceof Uint8Array && entry.length === 20)) return undefined;
+    return item.map((address) => Buffer.from(address).toString("hex"));
+}
+
 /** The validator addresses an extraData names (lower-case hex without 0x), or undefined if it is not Istanbul's. */
 export function istanbulValidators(extraData: string): string[] | undefined {
     const hex = extraData.replace(/^0x/, "");
@@ -27,8 +57,6 @@ export function istanbulValidators(extraData: string): string[] | undefined {
     } catch {
         return undefined;
     }
-    if (!Array.isArray(decoded) || decoded.length !== 3 || !Array.isArray(decoded[0])) return undefined;
-    const addresses = decoded[0];
-    if (!addresses.every((item): item is Uint8Array => item instanceof Uint8Array && item.length === 20)) return undefined;
-    return addresses.map((address) => Buffer.from(address).toString("hex"));
+    if (!Array.isArray(decoded) || decoded.length !== 3) return undefined;
+    return addressList(decoded[0]);
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "./ethereum";
 import { GENESIS_FORKS } from "./forkOrder";
-import { ISTANBUL_MIX_HASH, istanbulExtraData } from "./istanbul";
+import { ISTANBUL_MIX_HASH, istanbulExtraData, qbftExtraData } from "./istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
 
@@ -22,8 +22,35 @@ export interface GenerateOptions {
     onProgress?: (line: string) => void;
 }
 
-/** Raft, or Istanbul BFT whose validators are the first `validators` nodes, as setup.sh orders them. */
-export type GenesisKind = { kind: "raft" } | { kind: "ibft"; validators: number };
+/**
+ * Raft, or a BFT consensus whose validators are the first `validators` nodes, as setup.sh orders
+ * them: legacy IBFT (config.istanbul, timing from geth flags) or QBFT (timing in the genesis).
+ */
+export type GenesisKind =
+    | { kind: "raft" }
+    | { kind: "ibft"; validators: number }
+    | { kind: "qbft"; validators: number; blockPeriodSeconds: number; requestTimeoutSeconds: number };
+
+/** What a network's consensus settings write into a generated genesis; QBFT keeps its timing there (whole seconds). */
+export function genesisKindOf(consensus: { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number; blockPeriod: number; roundChangeTimerMs: number }): GenesisKind {
+    switch (consensus.kind) {
+        case "raft":
+            return { kind: "raft" };
+        case "ibft":
+            return { kind: "ibft", validators: consensus.validators };
+        case "qbft":
+            return { kind: "qbft", validators: consensus.validators, blockPeriodSeconds: consensus.blockPeriod, requestTimeoutSeconds: Math.ceil(consensus.roundChangeTimerMs / 1000) };
+    }
+}
+
+/** A genesis's consensus with the validators resolved to node key addresses. */
+export type GenesisConsensusSpec =
+    | { kind: "raft" }
+    | { kind: "ibft"; validators: string[] }
+    | { kind: "qbft"; validators: string[]; blockPeriodSeconds: number; requestTimeoutSeconds: number };
+
+/** Blocks between validator-vote checkpoints, as istanbul-tools and GoQuorum's examples set it. */
+const EPOCH_LENGTH = 30000;
 
 /** As setup.sh funds each node's account. */
 const FUNDED_BALANCE = "1000000000000000000000000000";
@@ -44,13 +71,14 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
         }),
     );
     const consensus = options.consensus ?? { kind: "raft" };
-    const validators = consensus.kind === "ibft" ? Array.from({ length: consensus.validators }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY))) : [];
-    const genesis = genesisJson(addresses, options.chainId, options.gasLimit, validators);
+    const validators = (count: number) => Array.from({ length: count }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
+    const spec: GenesisConsensusSpec = consensus.kind === "raft" ? consensus : { ...consensus, validators: validators(consensus.validators) };
+    const genesis = genesisJson(addresses, options.chainId, options.gasLimit, spec);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
 }
 
-/** A Raft genesis, or with `istanbulValidators` (node key addresses) an Istanbul one as istanbul-tools writes it. */
-export function genesisJson(addresses: string[], chainId: number, gasLimit: string, istanbulValidators: string[] = []): string {
+/** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */
+export function genesisJson(addresses: string[], chainId: number, gasLimit: string, consensus: GenesisConsensusSpec = { kind: "raft" }): string {
     const alloc = Object.fromEntries(addresses.map((address) => [`0x${address}`, { balance: FUNDED_BALANCE }]));
     const common = {
         alloc,
@@ -61,16 +89,21 @@ export function genesisJson(addresses: string[], chainId: number, gasLimit: stri
         timestamp: "0x00",
     };
     const config = { ...Object.fromEntries(GENESIS_FORKS.map((fork) => [fork, 0])), isQuorum: true, chainId };
-    const genesis =
-        istanbulValidators.length === 0
-            ? { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" }
-            : {
-                  ...common,
-                  config: { ...config, istanbul: { epoch: 30000, policy: 0 } },
-                  difficulty: "0x1",
-                  mixHash: ISTANBUL_MIX_HASH,
-                  extraData: istanbulExtraData(istanbulValidators),
-              };
+    const bft = { difficulty: "0x1", mixHash: ISTANBUL_MIX_HASH };
+    let genesis: Record<string, unknown>;
+    switch (consensus.kind) {
+        case "raft":
+            genesis = { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" };
+            break;
+        case "ibft":
+            genesis = { ...common, config: { ...config, istanbul: { epoch: EPOCH_LENGTH, policy: 0 } }, ...bft, extraData: istanbulExtraData(consensus.validators) };
+            break;
+        case "qbft": {
+            const qbft = { epochLength: EPOCH_LENGTH, blockPeriodSeconds: consensus.blockPeriodSeconds, requestTimeoutSeconds: consensus.requestTimeoutSeconds, policy: 0, ceil2Nby3Block: 0 };
+            genesis = { ...common, config: { ...config, qbft }, ...bft, extraData: qbftExtraData(consensus.validators) };
+            break;
+        }
+    }
     return JSON.stringify(genesis, null, 2) + "\n";
 }
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "./ethereum";
 import { describeForkOrderProblem, ForkOrderProblem, forkOrderProblem, withMissingForks } from "./forkOrder";
-import { ISTANBUL_MIX_HASH, istanbulValidators } from "./istanbul";
+import { ISTANBUL_MIX_HASH, istanbulValidators, qbftValidators } from "./istanbul";
 
 /** One file to copy from the local qdata folder to the node's volume, by its path relative to qdata_N. */
 export interface QdataMember {
@@ -19,8 +19,8 @@ export interface QdataMember {
     contentHash: string;
 }
 
-/** What the shared genesis says about consensus; Istanbul validators as lower-case hex addresses. */
-export type GenesisConsensus = { kind: "raft" } | { kind: "ibft"; validators: string[] };
+/** What the shared genesis says about consensus; validators as lower-case hex addresses. */
+export type GenesisConsensus = { kind: "raft" } | { kind: "ibft"; validators: string[] } | { kind: "qbft"; validators: string[]; blockPeriodSeconds: number };
 
 export interface QdataFolder {
     bootnode: QdataMember;
@@ -104,10 +104,11 @@ export function repairGenesisFiles(root: string): GenesisRepair[] {
  * and an Istanbul genesis may name only the folder's node keys as validators, `validators` of
  * them unless that is 0.
  */
-export function consensusProblems(root: string, folder: QdataFolder, consensus: "raft" | "ibft", validators: number): string[] {
+export function consensusProblems(root: string, folder: QdataFolder, wanted: { kind: GenesisConsensus["kind"]; validators: number }): string[] {
+    const { kind: consensus, validators } = wanted;
     const genesisFile = path.join(memberDir(root, 1), GENESIS);
     if (folder.genesis.kind !== consensus) {
-        const kinds = { raft: "a Raft genesis (no Istanbul extraData)", ibft: "an Istanbul (IBFT) genesis" };
+        const kinds = { raft: "a Raft genesis (no Istanbul extraData)", ibft: "an Istanbul (IBFT) genesis", qbft: "a QBFT genesis" };
         return [`consensus: "${consensus}", but ${genesisFile} is ${kinds[folder.genesis.kind]}; set consensus to ${folder.genesis.kind} or use a ${consensus} qdata folder`];
     }
     if (folder.genesis.kind === "raft") return [];
@@ -131,6 +132,15 @@ function readGenesisConsensus(root: string, errors: string[]): GenesisConsensus 
     const genesis = readGenesis(root);
     const config = genesis.config as Record<string, unknown>;
     const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
+    if (isRecord(config.qbft)) {
+        const validators = typeof genesis.extraData === "string" ? qbftValidators(genesis.extraData) : undefined;
+        const blockPeriodSeconds = config.qbft.blockPeriodSeconds;
+        if (!validators || validators.length === 0 || typeof blockPeriodSeconds !== "number") {
+            errors.push(`${file}: a QBFT genesis needs config.qbft.blockPeriodSeconds and extraData of RLP [32 bytes vanity, validators, vote, round, seals] naming at least one validator`);
+            return undefined;
+        }
+        return { kind: "qbft", validators, blockPeriodSeconds };
+    }
     if (!isRecord(config.istanbul) && mixHash !== ISTANBUL_MIX_HASH) return { kind: "raft" };
     const validators = typeof genesis.extraData === "string" ? istanbulValidators(genesis.extraData) : undefined;
     if (!validators || validators.length === 0) {

@@ -1,5 +1,5 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
-import { distinctImages, NetworkConfig } from "../config/config";
+import { locallyBuiltImages, NetworkConfig } from "../config/config";
 import { lastLine, runCheck } from "../localCheck";
 
 /** Fails, saying what to run, unless the profile runs and the context exists; returns the node IP. */
@@ -11,7 +11,7 @@ export async function preflight(config: NetworkConfig): Promise<string> {
 /** Each configured image's id in the local Docker daemon ("absent" when it has none). */
 export async function localImageIds(config: NetworkConfig): Promise<Record<string, string>> {
     const ids = await Promise.all(
-        distinctImages(config).map(async (image) => {
+        locallyBuiltImages(config).map(async (image) => {
             const result = await runCheck("bash scripts/image.sh local-id", { IMAGE: image });
             return [image, lastLine(result.stdout)] as const;
         }),

@@ -23,7 +23,7 @@ export function seedIdOf(member: QdataMember, networkFiles: NetworkFiles | undef
         .createHash("sha256")
         .update(member.contentHash)
         .update("\0")
-        .update(networkFiles ? `${networkFiles.staticNodesJson}\0${networkFiles.tmConf}` : "")
+        .update(networkFiles ? `${networkFiles.staticNodesJson}\0${networkFiles.transactionManager.config}` : "")
         .update("\0")
         .update(location)
         .digest("hex");

@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from "child_process";
 export interface PodStatus {
     name: string;
     ready: boolean;
+    containers: string[];
 }
 
 export interface PortForward {
@@ -42,10 +43,11 @@ export class Kubectl implements Kube {
 
     async pods(): Promise<PodStatus[]> {
         const list = JSON.parse(await this.run(["get", "pods", "-l", "app.kubernetes.io/part-of=kaleido-quorum", "-o", "json"])) as {
-            items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+            items: { metadata: { name: string }; spec?: { containers?: { name: string }[] }; status?: { conditions?: { type: string; status: string }[] } }[];
         };
         return list.items.map((pod) => ({
             name: pod.metadata.name,
+            containers: (pod.spec?.containers ?? []).map((container) => container.name),
             ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
         }));
     }

@@ -136,6 +136,8 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
         ],
     ];
     const consensusChecks = () => (target.consensus.kind === "raft" ? raftChecks() : ibftChecks(target.consensus.validators, target.consensus.blockPeriod));
+    /** constellation (the seed's images) or tessera (runtime goquorum): whichever the node pods run. */
+    let transactionManager = "constellation";
 
     const checks: [string, () => Promise<string>][] = [
         [
@@ -148,24 +150,25 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                     const missing = expected.filter((name) => !pods.some((pod) => pod.name.startsWith(name) && pod.ready));
                     unready = missing.join(", ");
                     if (missing.length > 0) throw new Error(`not Ready: ${unready}`);
+                    if (pods.some((pod) => pod.name.startsWith("node-set-") && pod.containers.includes("tessera"))) transactionManager = "tessera";
                     return pods.length;
                 }, `kubectl ${ns} get pods; kubectl ${ns} describe pod <pod>; kubectl ${ns} logs <pod> -c quorum`);
                 return `${count} pods`;
             },
         ],
         [
-            "each constellation answers its upcheck",
+            "each transaction manager answers its upcheck",
             async () => {
                 for (const node of nodes) {
-                    const forward = await kube.portForward(`pod/node-set-${node}-0`, [PORTS.rpc, PORTS.constellation]);
+                    const forward = await kube.portForward(`pod/node-set-${node}-0`, [PORTS.rpc, PORTS.transactionManager]);
                     forwards.push(forward);
                     rpcUrl.set(node, `http://127.0.0.1:${forward.ports.get(PORTS.rpc)}`);
-                    const upcheck = `http://127.0.0.1:${forward.ports.get(PORTS.constellation)}/upcheck`;
+                    const upcheck = `http://127.0.0.1:${forward.ports.get(PORTS.transactionManager)}/upcheck`;
                     await poll(async () => {
                         const response = await httpRequest(upcheck, { timeoutMs: options.checkTimeoutMs });
                         if (!response.body.includes("I'm up!")) throw new Error(`node ${node} upcheck answered ${response.status}`);
                         return true;
-                    }, `kubectl ${ns} logs node-set-${node}-0 -c constellation; /qdata/constellation/tm.conf on the node`);
+                    }, `kubectl ${ns} logs node-set-${node}-0 -c ${transactionManager}; its config under /qdata on the node`);
                 }
                 return `${nodes.length} of ${nodes.length}`;
             },
@@ -208,8 +211,8 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
             "a private transaction of nodes 1 and 2 is hidden from node 3",
             async () => {
                 if (target.nodeCount < 3) return "skipped: needs 3 nodes";
-                const lookAt = `kubectl ${ns} logs node-set-1-0 -c constellation; tm.conf othernodes`;
-                const partyKey = (await kube.exec("node-set-2-0", "constellation", ["cat", "/qdata/constellation/tm.pub"])).trim();
+                const lookAt = `kubectl ${ns} logs node-set-1-0 -c ${transactionManager}; the peers in its config`;
+                const partyKey = (await kube.exec("node-set-2-0", transactionManager, ["cat", "/qdata/constellation/tm.pub"])).trim();
                 const [from] = await rpc<string[]>(1, "eth_accounts");
                 const hash = await sendTransaction(rpcUrl.get(1)!, { from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }, lookAt);
                 const address = await poll(async () => (await rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))?.contractAddress, lookAt);

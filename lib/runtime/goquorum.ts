@@ -1,0 +1,112 @@
+// Today's pullable images, quorumengineering/quorum (GoQuorum, entrypoint geth) and
+// quorumengineering/tessera: the program writes both command lines and Tessera's config, as
+// Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
+import { BftConsensus, ConsensusConfig } from "../config/config";
+import { PORTS } from "../network/ports";
+import { Container, httpProbe, NodePodRequest, Runtime, tcpProbe } from "./runtime";
+import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
+
+export const goquorumRuntime: Runtime = {
+    transactionManager: "tessera",
+    nodePod: (request) => ({ initContainers: [gethInitContainer(request)], containers: [gethContainer(request), tesseraContainer(request)] }),
+    transactionManagerConfig: (ownIp, allIps) => ({ kind: "tessera", config: tesseraConfig(ownIp, allIps) }),
+};
+
+const DATADIR = "/qdata/ethereum";
+
+/** Writes the genesis block once; a restarted pod keeps its chain. */
+const GETH_INIT = `test -d ${DATADIR}/geth/chaindata || exec geth --datadir ${DATADIR} init ${DATADIR}/genesis.json`;
+
+/** geth must not start before Tessera answers: it connects to the Q2T socket at start. */
+const WAIT_FOR_TESSERA = `until [ -S ${TESSERA_SOCKET} ] && wget -q -O /dev/null http://127.0.0.1:${PORTS.transactionManager}/upcheck; do echo "waiting for tessera"; sleep 2; done; exec geth "$@"`;
+
+function gethInitContainer(request: NodePodRequest): Container {
+    return {
+        name: "geth-init",
+        image: request.images.quorum,
+        imagePullPolicy: request.imagePullPolicy,
+        command: ["sh", "-c", GETH_INIT],
+        resources: request.resources.quorum,
+        volumeMounts: [request.qdataMount],
+    };
+}
+
+/** The RPC APIs the racecourse app and npm run verify use, plus the consensus's own. */
+function apis(consensus: ConsensusConfig): string {
+    return ["admin", "debug", "eth", "miner", "net", "personal", "quorum", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
+}
+
+/** Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block. */
+function consensusFlags(consensus: ConsensusConfig, raftBlockTimeMs: number, validator: boolean): string[] {
+    if (consensus.kind === "raft") return ["--raft", "--raftport", String(PORTS.raft), "--raftblocktime", String(raftBlockTimeMs)];
+    const timing = consensus.kind === "ibft" ? ibftTimingFlags(consensus) : [];
+    return [...timing, ...(validator ? ["--mine", "--miner.threads", "1"] : [])];
+}
+
+function ibftTimingFlags(consensus: BftConsensus): string[] {
+    return ["--istanbul.blockperiod", String(consensus.blockPeriod), "--istanbul.requesttimeout", String(consensus.roundChangeTimerMs)];
+}
+
+export function gethArgs(request: NodePodRequest): string[] {
+    const api = apis(request.consensus);
+    return [
+        "--datadir", DATADIR,
+        "--networkid", String(request.networkId),
+        "--port", String(PORTS.p2p),
+        "--bootnodes", request.bootnodeEnode,
+        "--nat", `extip:${request.clusterIp}`,
+        "--permissioned",
+        "--syncmode", "full",
+        "--verbosity", "3",
+        // Open to any Host and origin: the Services are cluster-internal, reached through node-service or a port-forward.
+        "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
+        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
+        "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
+        ...consensusFlags(request.consensus, request.raftBlockTimeMs, request.validator),
+    ];
+}
+
+function gethContainer(request: NodePodRequest): Container {
+    return {
+        name: "quorum",
+        image: request.images.quorum,
+        imagePullPolicy: request.imagePullPolicy,
+        // $0 is "geth"; the program's flags follow as "$@".
+        command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
+        args: gethArgs(request),
+        env: [{ name: "PRIVATE_CONFIG", value: TESSERA_SOCKET }],
+        ports: [
+            { name: "rpc", containerPort: PORTS.rpc },
+            { name: "ws", containerPort: PORTS.ws },
+            { name: "p2p", containerPort: PORTS.p2p },
+            { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
+            ...(request.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
+        ],
+        // Up to 5 minutes for Tessera (a JVM) to come up.
+        startupProbe: tcpProbe(PORTS.rpc, 5, 60),
+        readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
+        livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
+        resources: request.resources.quorum,
+        volumeMounts: [request.qdataMount],
+    };
+}
+
+function tesseraContainer(request: NodePodRequest): Container {
+    return {
+        name: "tessera",
+        image: request.images.transactionManager,
+        imagePullPolicy: request.imagePullPolicy,
+        args: ["-configfile", TESSERA_CONFIG_PATH],
+        // The JVM sizes its heap from the container's limit, not the machine's memory.
+        env: [{ name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],
+        ports: [
+            { name: "tessera", containerPort: PORTS.transactionManager },
+            { name: "tessera-3p", containerPort: PORTS.tesseraThirdParty },
+        ],
+        startupProbe: httpProbe("/upcheck", PORTS.transactionManager, 5, 60),
+        readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
+        livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
+        resources: request.resources.transactionManager,
+        volumeMounts: [request.qdataMount],
+    };
+}

@@ -1,0 +1,71 @@
+// The seed's images (quorum-tools' jpmorganchase/quorum and jpmorganchase/constellation): the
+// image's start.sh writes geth's command line; constellation reads tm.conf.
+import { ConsensusConfig } from "../config/config";
+import { PORTS } from "../network/ports";
+import { Container, httpProbe, NodePodRequest, Runtime, tcpProbe } from "./runtime";
+
+export const kaleidoRuntime: Runtime = {
+    transactionManager: "constellation",
+    nodePod: (request) => ({ initContainers: [], containers: [quorumContainer(request), constellationContainer(request)] }),
+    transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
+};
+
+/** As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it. */
+function consensusArgs(consensus: ConsensusConfig): string[] {
+    if (consensus.kind === "raft") return ["--raftInit"];
+    return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
+}
+
+function quorumContainer(request: NodePodRequest): Container {
+    return {
+        name: "quorum",
+        image: request.images.quorum,
+        imagePullPolicy: request.imagePullPolicy,
+        // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
+        args: ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus), "--networkid", String(request.networkId)],
+        ports: [
+            { name: "rpc", containerPort: PORTS.rpc },
+            { name: "ws", containerPort: PORTS.ws },
+            { name: "p2p", containerPort: PORTS.p2p },
+            { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
+            ...(request.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
+        ],
+        // Up to 5 minutes for constellation to come up and the genesis block to be written.
+        startupProbe: tcpProbe(PORTS.rpc, 5, 60),
+        readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
+        livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
+        resources: request.resources.quorum,
+        volumeMounts: [request.qdataMount],
+    };
+}
+
+function constellationContainer(request: NodePodRequest): Container {
+    return {
+        name: "constellation",
+        image: request.images.transactionManager,
+        imagePullPolicy: request.imagePullPolicy,
+        ports: [{ name: "constellation", containerPort: PORTS.transactionManager }],
+        startupProbe: httpProbe("/upcheck", PORTS.transactionManager, 5, 36),
+        readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
+        livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
+        resources: request.resources.transactionManager,
+        volumeMounts: [request.qdataMount],
+    };
+}
+
+/** Constellation's tm.conf for the node at `ownIp`, peering with every node's constellation. */
+export function tmConf(ownIp: string, allIps: string[]): string {
+    const quote = (text: string) => JSON.stringify(text);
+    const peers = allIps.map((ip) => quote(`http://${ip}:${PORTS.transactionManager}/`)).join(", ");
+    return [
+        `url = ${quote(`http://${ownIp}:${PORTS.transactionManager}/`)}`,
+        `port = ${PORTS.transactionManager}`,
+        `socket = "/qdata/constellation/tm.ipc"`,
+        `othernodes = [${peers}]`,
+        `publickeys = ["/qdata/constellation/tm.pub"]`,
+        `privatekeys = ["/qdata/constellation/tm.key"]`,
+        `storage = "dir:/qdata/constellation/storage"`,
+        `verbosity = 2`,
+        "",
+    ].join("\n");
+}

@@ -1,0 +1,48 @@
+// What a node runtime (an image family) puts in a node pod, and the transaction manager config it
+// reads. The network asks a Runtime for these and knows neither image family.
+import * as k8s from "@pulumi/kubernetes";
+import { ConsensusConfig, PullPolicy, ResourceSpec } from "../config/config";
+import { NetworkFiles } from "../network/networkFiles";
+
+export type Container = k8s.types.input.core.v1.Container;
+
+/** Everything about one node a runtime may write into its pod. */
+export interface NodePodRequest {
+    /** 1..N. */
+    index: number;
+    /** The node's fixed Service address: what it advertises and its peers dial. */
+    clusterIp: string;
+    bootnodeEnode: string;
+    networkId: number;
+    consensus: ConsensusConfig;
+    /** GoQuorum's --raftblocktime. */
+    raftBlockTimeMs: number;
+    /** IBFT/QBFT: in the genesis validator set (mines). */
+    validator: boolean;
+    qdataMount: k8s.types.input.core.v1.VolumeMount;
+    imagePullPolicy: PullPolicy;
+    images: { quorum: string; transactionManager: string };
+    resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
+}
+
+export interface NodePod {
+    /** Run after the platform's own (seeding) init containers. */
+    initContainers: Container[];
+    containers: Container[];
+}
+
+export interface Runtime {
+    /** The transaction manager container's name and its peer port's name. */
+    transactionManager: "constellation" | "tessera";
+    nodePod(request: NodePodRequest): NodePod;
+    /** The transaction manager's config for the node at `ownIp`, peering with every node. */
+    transactionManagerConfig(ownIp: string, allIps: string[]): NetworkFiles["transactionManager"];
+}
+
+export function tcpProbe(port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+    return { tcpSocket: { port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
+}
+
+export function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+    return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
+}

@@ -1,0 +1,161 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
+import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+
+interface Container {
+    name: string;
+    image: string;
+    command?: string[];
+    args?: string[];
+    env?: { name: string; value: string }[];
+    ports?: { containerPort: number }[];
+}
+
+function named(run: ProgramRun, name: string): RecordedResource {
+    const found = run.resources.find((resource) => resource.name === name);
+    assert.ok(found, `no resource named ${name}`);
+    return found;
+}
+
+function podSpec(run: ProgramRun, index: number): { containers: Container[]; initContainers: Container[] } {
+    return named(run, `quorum-node-${index}-set`).inputs.spec.template.spec;
+}
+
+function container(run: ProgramRun, index: number, name: string): Container {
+    const found = podSpec(run, index).containers.find((c) => c.name === name);
+    assert.ok(found, `node ${index} has no ${name} container`);
+    return found;
+}
+
+const API = "admin,debug,eth,miner,net,personal,quorum,txpool,web3";
+
+/** Every flag but the consensus ones, for node `index` of a 10.96.3.x network. */
+function commonArgs(run: ProgramRun, index: number, consensusApi: string): string[] {
+    const api = `${API},${consensusApi}`;
+    return [
+        "--datadir", "/qdata/ethereum",
+        "--networkid", "2018",
+        "--port", "30303",
+        "--bootnodes", run.outputs.bootnodeEnode,
+        "--nat", `extip:10.96.3.${100 + index}`,
+        "--permissioned",
+        "--syncmode", "full",
+        "--verbosity", "3",
+        "--http", "--http.addr", "0.0.0.0", "--http.port", "8545", "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
+        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", "8546", "--ws.api", api, "--ws.origins", "*",
+        "--unlock", "0", "--allow-insecure-unlock", "--password", "/qdata/ethereum/passwords.txt",
+    ];
+}
+
+describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", function () {
+    this.timeout(60_000);
+    const fixture = stackFixture("goquorum", 5);
+    let run: ProgramRun;
+    before(() => ({ run } = fixture));
+
+    it("runs geth with the program's command line: a validator mines, a non-validator does not", () => {
+        const validator = container(run, 1, "quorum");
+        assert.equal(validator.image, "quorumengineering/quorum:24.4.1");
+        assert.deepEqual(validator.args, [...commonArgs(run, 1, "istanbul"), "--mine", "--miner.threads", "1"]);
+        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5, "istanbul"));
+        assert.match(run.outputs.bootnodeEnode, /^enode:\/\/[0-9a-f]{128}@10\.96\.3\.100:30301$/);
+    });
+
+    it("starts geth only once Tessera's socket and upcheck answer, pointed at the socket by PRIVATE_CONFIG", () => {
+        const geth = container(run, 2, "quorum");
+        assert.deepEqual(geth.command?.slice(0, 2), ["sh", "-c"]);
+        assert.match(geth.command?.[2] ?? "", /^until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; exec geth "\$@"$/);
+        assert.equal(geth.command?.[3], "geth", "$0 of the wrapper");
+        assert.deepEqual(geth.env, [{ name: "PRIVATE_CONFIG", value: "/qdata/tessera/tm.ipc" }]);
+    });
+
+    it("writes the genesis block once, in an init container of the quorum image", () => {
+        const { initContainers } = podSpec(run, 3);
+        assert.deepEqual(
+            initContainers.map((c) => [c.name, c.image, c.command]),
+            [["geth-init", "quorumengineering/quorum:24.4.1", ["sh", "-c", "test -d /qdata/ethereum/geth/chaindata || exec geth --datadir /qdata/ethereum init /qdata/ethereum/genesis.json"]]],
+        );
+    });
+
+    it("runs Tessera on its config, peering with every other node's Tessera at its fixed address", () => {
+        const tessera = container(run, 2, "tessera");
+        assert.equal(tessera.image, "quorumengineering/tessera:24.4.2");
+        assert.deepEqual(tessera.args, ["-configfile", "/qdata/tessera/tessera-config.json"]);
+        const seed = named(run, "quorum-node-2-qdata-seed").inputs.environment as Record<string, string>;
+        assert.equal(seed.TM_CONF, undefined, "no constellation config");
+        const config = JSON.parse(seed.TESSERA_CONFIG);
+        assert.deepEqual(config.peer, [1, 3, 4, 5].map((i) => ({ url: `http://10.96.3.${100 + i}:9000` })));
+        assert.deepEqual(
+            config.serverConfigs.map((server: { app: string; serverAddress: string; bindingAddress?: string }) => [server.app, server.serverAddress, server.bindingAddress]),
+            [
+                ["ThirdParty", "http://10.96.3.102:9080", "http://0.0.0.0:9080"],
+                ["Q2T", "unix:/qdata/tessera/tm.ipc", undefined],
+                ["P2P", "http://10.96.3.102:9000", "http://0.0.0.0:9000"],
+            ],
+        );
+        assert.deepEqual(config.keys.keyData, [{ privateKeyPath: "/qdata/constellation/tm.key", publicKeyPath: "/qdata/constellation/tm.pub" }]);
+        assert.match(config.jdbc.url, /^jdbc:h2:\/qdata\/tessera\/db;/);
+    });
+
+    it("runs the bootnode from the GoQuorum image", () => {
+        const [bootnode] = named(run, "quorum-bootnode-set").inputs.spec.template.spec.containers as Container[];
+        assert.equal(bootnode.image, "quorumengineering/quorum:24.4.1");
+        assert.deepEqual(bootnode.command, ["bootnode", "-nodekey", "/qdata/nodekey"]);
+    });
+
+    it("loads only the racecourse image into minikube: GoQuorum and Tessera are pulled", () => {
+        const loads = run.resources.filter((r) => r.type === "command:local:Command" && r.name.includes("image")).map((r) => (r.inputs.environment as { IMAGE: string }).IMAGE);
+        assert.deepEqual(loads, ["test/racecourse"]);
+    });
+
+    it("writes a QBFT genesis naming the first four node keys, and reports the consensus", () => {
+        const genesis = JSON.parse(fs.readFileSync(path.join(fixture.projectDir, ".keys/goquorum/qdata_1/ethereum/genesis.json"), "utf8"));
+        assert.deepEqual(genesis.config.qbft, { epochLength: 30000, blockPeriodSeconds: 1, requestTimeoutSeconds: 11, policy: 0, ceil2Nby3Block: 0 });
+        assert.match(genesis.extraData, /^0xf87aa0/);
+        assert.deepEqual(run.outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 });
+        assert.equal(named(run, "quorum-node-4-set").inputs.metadata.labels["kaleido.io/validator"], "true");
+        assert.equal(named(run, "quorum-node-5-set").inputs.metadata.labels["kaleido.io/validator"], undefined);
+    });
+});
+
+describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
+    this.timeout(60_000);
+    let fake: FakeHost;
+    let projectDir: string;
+    before(async () => {
+        fake = new FakeHost();
+        projectDir = makeProjectDir();
+        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+        await pregenerateKeys(projectDir, "goquorum", 5);
+    });
+    after(() => {
+        fake.dispose();
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+
+    it("Raft: --raft with its port and block time, no mining flags, the raft API", async () => {
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "raft", raftBlockTime: "250", validators: "0" } });
+        assert.deepEqual(container(run, 1, "quorum").args, [...commonArgs(run, 1, "raft"), "--raft", "--raftport", "50400", "--raftblocktime", "250"]);
+        assert.ok(container(run, 1, "quorum").ports?.some((port) => port.containerPort === 50400));
+    });
+
+    it("IBFT: the timing flags GoQuorum 24 still reads for a config.istanbul genesis, mining on validators only", async () => {
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "ibft", blockPeriod: "2" } });
+        const timing = ["--istanbul.blockperiod", "2", "--istanbul.requesttimeout", "12000"];
+        assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4, "istanbul"), ...timing, "--mine", "--miner.threads", "1"]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "istanbul"), ...timing]);
+    });
+
+    it("platform kubernetes: Tessera's config in the member's ConfigMap, the geth init after the seeding init container", async () => {
+        fake.setContexts(["my-cluster"]);
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { platform: "kubernetes", kubeContext: "my-cluster", hostPathRoot: "/data", enableIngressAddon: "true", loadImages: "true" } });
+        const files = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata.name === "qdata-1-files");
+        assert.ok(files && JSON.parse(files.inputs.data["tessera_tessera-config.json"]).peer.length === 4);
+        assert.deepEqual(podSpec(run, 1).initContainers.map((c) => c.name), ["seed", "geth-init"]);
+        const budget = run.resources.find((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget");
+        assert.equal(budget?.inputs.spec.minAvailable, 3, "2F+1 of 4 QBFT validators");
+    });
+});

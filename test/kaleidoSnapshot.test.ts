@@ -1,0 +1,49 @@
+// The kaleido runtime renders every existing stack exactly as it did before runtimes existed: each
+// resource's type, name, inputs, dependencies and parent, against snapshots recorded from that
+// code on fixed keys (test/fixtures). UPDATE_SNAPSHOTS=1 rewrites them after a deliberate change.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { runProgram } from "./support/program";
+import { makeProjectDir } from "./support/workspace";
+
+const FIXTURES = path.join(REPO_ROOT, "test/fixtures");
+const SNAPSHOTS = path.join(REPO_ROOT, "test/snapshots");
+
+const STACKS: { stack: string; fixture: string; config?: Record<string, string> }[] = [
+    { stack: "dev", fixture: "qdata-raft" },
+    { stack: "small", fixture: "qdata-raft" },
+    { stack: "ibft", fixture: "qdata-ibft" },
+    { stack: "cluster", fixture: "qdata-raft", config: { kubeContext: "my-cluster" } },
+];
+
+async function render(stack: string, fixture: string, config: Record<string, string> = {}): Promise<string> {
+    const fake = new FakeHost();
+    fake.setContexts(["minikube", "my-cluster"]);
+    fake.setNamespaces(["default", "quorum"]);
+    const projectDir = makeProjectDir();
+    const qdataDir = path.join(FIXTURES, fixture);
+    try {
+        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+        const run = await runProgram({ stack, fake, projectDir, config: { qdataDir, ...config } });
+        const resources = [...run.resources].sort((a, b) => a.name.localeCompare(b.name));
+        return JSON.stringify(resources, null, 1).split(qdataDir).join("<qdata>").split(projectDir).join("<project>") + "\n";
+    } finally {
+        fake.dispose();
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+}
+
+describe("kaleido stacks render exactly as before runtimes (snapshots)", function () {
+    this.timeout(60_000);
+    for (const { stack, fixture, config } of STACKS) {
+        it(`${stack} stack`, async () => {
+            const file = path.join(SNAPSHOTS, `kaleido-${stack}.json`);
+            const rendered = await render(stack, fixture, config);
+            if (process.env.UPDATE_SNAPSHOTS === "1") fs.writeFileSync(file, rendered);
+            assert.ok(fs.existsSync(file), `${file} is missing: run with UPDATE_SNAPSHOTS=1`);
+            assert.equal(rendered, fs.readFileSync(file, "utf8"));
+        });
+    }
+});
