@@ -3,7 +3,7 @@
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { Container, httpProbe, NodePodRequest, Runtime, tcpProbe } from "./runtime";
+import { Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -75,17 +75,8 @@ function gethContainer(request: NodePodRequest): Container {
         command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
         args: gethArgs(request),
         env: [{ name: "PRIVATE_CONFIG", value: TESSERA_SOCKET }],
-        ports: [
-            { name: "rpc", containerPort: PORTS.rpc },
-            { name: "ws", containerPort: PORTS.ws },
-            { name: "p2p", containerPort: PORTS.p2p },
-            { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
-            ...(request.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
-        ],
-        // Up to 5 minutes for Tessera (a JVM) to come up.
-        startupProbe: tcpProbe(PORTS.rpc, 5, 60),
-        readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
-        livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
+        ports: gethPorts(request.consensus),
+        ...GETH_PROBES,
         resources: request.resources.quorum,
         volumeMounts: [request.qdataMount],
     };

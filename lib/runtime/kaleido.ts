@@ -2,7 +2,7 @@
 // image's start.sh writes geth's command line; constellation reads tm.conf.
 import { ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { Container, httpProbe, NodePodRequest, Runtime, tcpProbe } from "./runtime";
+import { Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
 
 export const kaleidoRuntime: Runtime = {
     transactionManager: "constellation",
@@ -23,17 +23,8 @@ function quorumContainer(request: NodePodRequest): Container {
         imagePullPolicy: request.imagePullPolicy,
         // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
         args: ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus), "--networkid", String(request.networkId)],
-        ports: [
-            { name: "rpc", containerPort: PORTS.rpc },
-            { name: "ws", containerPort: PORTS.ws },
-            { name: "p2p", containerPort: PORTS.p2p },
-            { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
-            ...(request.consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
-        ],
-        // Up to 5 minutes for constellation to come up and the genesis block to be written.
-        startupProbe: tcpProbe(PORTS.rpc, 5, 60),
-        readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
-        livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
+        ports: gethPorts(request.consensus),
+        ...GETH_PROBES,
         resources: request.resources.quorum,
         volumeMounts: [request.qdataMount],
     };

@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ConsensusConfig, PullPolicy, ResourceSpec } from "../config/config";
 import { NetworkFiles } from "../network/networkFiles";
+import { PORTS } from "../network/ports";
 
 export type Container = k8s.types.input.core.v1.Container;
 
@@ -46,3 +47,21 @@ export function tcpProbe(port: number, periodSeconds: number, failureThreshold: 
 export function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
     return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
+
+/** The ports every geth container opens: RPC, WS, p2p, and Raft's under Raft. */
+export function gethPorts(consensus: ConsensusConfig): k8s.types.input.core.v1.ContainerPort[] {
+    return [
+        { name: "rpc", containerPort: PORTS.rpc },
+        { name: "ws", containerPort: PORTS.ws },
+        { name: "p2p", containerPort: PORTS.p2p },
+        { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
+        ...(consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
+    ];
+}
+
+/** geth is up when its RPC port accepts connections; up to 5 minutes for its transaction manager and genesis first. */
+export const GETH_PROBES = {
+    startupProbe: tcpProbe(PORTS.rpc, 5, 60),
+    readinessProbe: tcpProbe(PORTS.rpc, 10, 3),
+    livenessProbe: tcpProbe(PORTS.rpc, 20, 3),
+};

@@ -24,10 +24,13 @@ interface Shape {
     /** The first three octets of its clusterIPs: bootnode .100, node Service .99, nodes .101... */
     ipPrefix: string;
     hostRoot: string;
+    /** Which config the nodes' transaction manager was seeded with. */
+    tessera?: boolean;
 }
 
 const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: "data" };
 const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
+const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
 const NAMESPACE = DEV.namespace;
 
 /** The project as a user has it, in the run folder, so stacks, keys and state never touch the repo. */
@@ -153,7 +156,13 @@ function checkHostFolders(nodeCount: number, shape: Shape): void {
         const ips = staticNodes.map((enode) => /@([\d.]+):/.exec(enode)?.[1]);
         const expected = Array.from({ length: nodeCount }, (_, n) => nodeIp(n + 1, shape));
         expect(JSON.stringify(ips) === JSON.stringify(expected), `qdata_${i}/ethereum/static-nodes.json names the node clusterIPs`, ips);
-        expect(fs.readFileSync(path.join(folder, "constellation/tm.conf"), "utf8").includes(`url = "http://${nodeIp(i, shape)}:9000/"`), `qdata_${i}/constellation/tm.conf gives its own clusterIP`);
+        if (shape.tessera) {
+            const config = JSON.parse(fs.readFileSync(path.join(folder, "tessera/tessera-config.json"), "utf8")) as { serverConfigs: { app: string; serverAddress: string }[] };
+            const p2p = config.serverConfigs.find((server) => server.app === "P2P")?.serverAddress;
+            expect(p2p === `http://${nodeIp(i, shape)}:9000`, `qdata_${i}/tessera/tessera-config.json gives its own clusterIP`, p2p);
+        } else {
+            expect(fs.readFileSync(path.join(folder, "constellation/tm.conf"), "utf8").includes(`url = "http://${nodeIp(i, shape)}:9000/"`), `qdata_${i}/constellation/tm.conf gives its own clusterIP`);
+        }
     }
 }
 
@@ -212,7 +221,8 @@ async function checkSeededWithGoEthereum(nodeCount: number, shape = DEV): Promis
         nodeFolders: indexes.map((i) => hostFolder(i, shape)),
         bootnodeFolder: hostFolder(0, shape),
         networkId: Number([...networkIds][0]),
-        bootnodeArgs: args.map((list) => list.find((arg) => arg.startsWith("--bootnode=")) ?? "none"),
+        // The seed's start.sh takes --bootnode=<enode>; GoQuorum's geth takes --bootnodes <enode>.
+        bootnodeArgs: args.map((list) => list.find((arg) => arg.startsWith("--bootnode=")) ?? list[list.indexOf("--bootnodes") + 1] ?? "none"),
         workDir: path.join(RUN_DIR, "go-ethereum"),
     });
 }
@@ -240,6 +250,31 @@ function checkIbft(outputs: Record<string, unknown>): void {
     const validators = [1, 2, 3, 4].map(nodeKeyAddress);
     expect(validators.every((address) => genesis.extraData.includes(address)) && !genesis.extraData.includes(nodeKeyAddress(5)), "the genesis extraData names nodes 1-4, not node 5", genesis.extraData);
     expect(isDeepStrictEqual(outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
+}
+
+/** The goquorum stack as kubectl shows it: geth's and Tessera's command lines, the geth init container, the QBFT genesis. */
+function checkGoQuorum(outputs: Record<string, unknown>): void {
+    const ns = GOQUORUM.namespace;
+    for (let i = 1; i <= 5; i++) {
+        const spec = JSON.parse(kubectl("get", "statefulset", `node-set-${i}`, "-n", ns, "-o", "jsonpath={.spec.template.spec}")) as {
+            initContainers: { name: string; image: string }[];
+            containers: { name: string; image: string; args: string[]; env?: { name: string; value: string }[] }[];
+        };
+        const geth = spec.containers.find((c) => c.name === "quorum");
+        const tessera = spec.containers.find((c) => c.name === "tessera");
+        expect(geth?.image === "quorumengineering/quorum:24.4.1" && tessera?.image === "quorumengineering/tessera:24.4.2", `node-set-${i} runs GoQuorum 24.4.1 and Tessera 24.4.2`, [geth?.image, tessera?.image]);
+        const args = geth?.args.join(" ") ?? "";
+        expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api admin,debug,eth,miner,net,personal,quorum,txpool,web3,istanbul"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves the istanbul API`, args);
+        expect(args.includes("--mine") === i <= 4, `node-set-${i} ${i <= 4 ? "mines (a validator)" : "does not mine"}`, args);
+        expect(geth?.env?.some((e) => e.name === "PRIVATE_CONFIG" && e.value === "/qdata/tessera/tm.ipc") === true, `node-set-${i}'s geth reaches Tessera on its socket`);
+        expect(JSON.stringify(tessera?.args) === JSON.stringify(["-configfile", "/qdata/tessera/tessera-config.json"]), `node-set-${i}'s Tessera runs on the seeded config`, tessera?.args);
+        expect(spec.initContainers.map((c) => c.name).join(",") === "geth-init", `node-set-${i} writes its genesis block in an init container`, spec.initContainers);
+    }
+    const tesseraPort = kubectl("get", "service", "quorum-node-1", "-n", ns, "-o", "jsonpath={.spec.ports[?(@.name==\"tessera\")].port}");
+    expect(tesseraPort === "9000", "Service quorum-node-1 opens Tessera's P2P port", tesseraPort);
+    const genesis = JSON.parse(fs.readFileSync(path.join(hostFolder(1, GOQUORUM), "ethereum/genesis.json"), "utf8")) as { config: { qbft?: unknown } };
+    expect(isDeepStrictEqual(genesis.config.qbft, { epochLength: 30000, blockPeriodSeconds: 1, requestTimeoutSeconds: 11, policy: 0, ceil2Nby3Block: 0 }), "the seeded genesis is QBFT's", genesis.config);
+    expect(isDeepStrictEqual(outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the QBFT network", outputs.consensus);
 }
 
 function fakeMinikubeCalls(): number {
@@ -372,6 +407,21 @@ async function main(): Promise<void> {
                 await ibft.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(ibft.name, IBFT);
                 await ibft.remove();
+            },
+        ],
+        [
+            "goquorum: QBFT 4+1 on GoQuorum and Tessera up, the program's command lines, real go-ethereum on its seeded files, no-change preview, destroy",
+            async () => {
+                const goquorum = new Stack("e2e-goquorum");
+                await goquorum.init(stackFileValues("Pulumi.goquorum.yaml"));
+                await goquorum.up();
+                checkNetwork(5, GOQUORUM);
+                checkGoQuorum(await goquorum.outputs());
+                await checkSeededWithGoEthereum(5, GOQUORUM);
+                await goquorum.cli("preview", "--expect-no-changes");
+                await goquorum.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(goquorum.name, GOQUORUM);
+                await goquorum.remove();
             },
         ],
         [
