@@ -79,6 +79,31 @@ export function pulumi(projectDir: string, logFile: string, args: string[]): Pro
     });
 }
 
+/**
+ * Starts the Pulumi CLI in its own process group and, once `when` holds (polled every 200 ms),
+ * sends `signal` to the whole group, as a terminal's Ctrl-C (SIGINT) or a crash or a stopped CI
+ * runner (SIGKILL) reaches the CLI, its language host and its providers. Resolves when the CLI ends.
+ */
+export function pulumiInterrupted(projectDir: string, logFile: string, args: string[], signal: NodeJS.Signals, when: () => boolean): Promise<CommandResult> {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const log = fs.openSync(logFile, "a");
+    fs.writeSync(log, `\n$ pulumi ${args.join(" ")}   (${signal} when ready)\n`);
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: projectDir, stdio: ["ignore", log, log], detached: true });
+        const watcher = setInterval(() => {
+            if (!when()) return;
+            clearInterval(watcher);
+            if (child.pid !== undefined) process.kill(-child.pid, signal);
+        }, 200);
+        child.on("error", reject);
+        child.on("close", (code) => {
+            clearInterval(watcher);
+            fs.closeSync(log);
+            resolve({ status: code ?? 1, output: fs.readFileSync(logFile, "utf8") });
+        });
+    });
+}
+
 /** Waits until `probe` returns true, once a second, up to `seconds`. */
 export async function waitUntil(what: string, seconds: number, probe: () => boolean): Promise<void> {
     const deadline = Date.now() + seconds * 1000;

@@ -5,17 +5,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
-import * as yaml from "js-yaml";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
-import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumi, requireEnv, runSteps, waitUntil } from "./harness";
+import { E2eFailure, expect, kubectl, kubectlList, KubeObject, requireEnv, runSteps, waitUntil } from "./harness";
+import { copyProject, PROJECT, Stack, stackFileValues } from "./stack";
 
-const ROOT = path.resolve(__dirname, "../..");
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
 const FAKE_STATE = requireEnv("FAKE_STATE");
-const PROJECT = path.join(RUN_DIR, "project");
 const NODE_FS = path.join(FAKE_STATE, "node");
-const LOGS = path.join(RUN_DIR, "logs");
-const PROJECT_FILES = ["index.ts", "program.ts", "components", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
 const PART_OF = "app.kubernetes.io/part-of=kaleido-quorum";
 
 /** Where a stack's network lives: its namespace, clusterIPs and host folders. */
@@ -32,64 +28,6 @@ const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: "data" 
 const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
 const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
 const NAMESPACE = DEV.namespace;
-
-/** The project as a user has it, in the run folder, so stacks, keys and state never touch the repo. */
-function copyProject(): void {
-    fs.mkdirSync(PROJECT, { recursive: true });
-    for (const entry of PROJECT_FILES) fs.cpSync(path.join(ROOT, entry), path.join(PROJECT, entry), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(PROJECT, "node_modules"));
-}
-
-class Stack {
-    constructor(readonly name: string) {}
-
-    async cli(...args: string[]): Promise<string> {
-        const result = await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), [...args, "--stack", this.name]);
-        if (result.status !== 0) throw new E2eFailure(`pulumi ${args.join(" ")} failed (stack ${this.name}); see ${LOGS}/pulumi-${this.name}.log:\n${tail(result.output)}`);
-        return result.output;
-    }
-
-    /** Runs a command that must fail; returns its output. */
-    async cliFailing(...args: string[]): Promise<string> {
-        const result = await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), [...args, "--stack", this.name]);
-        expect(result.status !== 0, `pulumi ${args.join(" ")} should have failed`, tail(result.output));
-        return result.output;
-    }
-
-    /** A new stack with these values; lists become real config lists, as a stack file holds them. */
-    async init(config: StackValues): Promise<void> {
-        await pulumi(PROJECT, path.join(LOGS, `pulumi-${this.name}.log`), ["stack", "init", this.name]);
-        const pairs = Object.entries(config).flatMap(([key, value]) =>
-            Array.isArray(value) ? value.map((item, i) => `kaleido-quorum:${key}[${i}]=${item}`) : [`kaleido-quorum:${key}=${value}`],
-        );
-        await this.cli("config", "set-all", "--path", ...pairs.flatMap((pair) => ["--plaintext", pair]));
-    }
-
-    setConfig(key: string, value: string, ...flags: string[]): Promise<string> {
-        return this.cli("config", "set", ...flags, `kaleido-quorum:${key}`, value);
-    }
-
-    async up(): Promise<void> {
-        await this.cli("up", "--yes", "--skip-preview");
-    }
-
-    async outputs(): Promise<Record<string, unknown>> {
-        return JSON.parse(await this.cli("stack", "output", "--json")) as Record<string, unknown>;
-    }
-
-    async resourceCount(): Promise<number> {
-        const state = JSON.parse(await this.cli("stack", "export")) as { deployment?: { resources?: unknown[] } };
-        return state.deployment?.resources?.length ?? 0;
-    }
-
-    async remove(): Promise<void> {
-        await this.cli("stack", "rm", "--yes");
-    }
-}
-
-function tail(text: string, lines = 25): string {
-    return text.trim().split("\n").slice(-lines).join("\n");
-}
 
 function nodeIp(index: number, shape = DEV): string {
     return `${shape.ipPrefix}.${100 + index}`;
@@ -225,14 +163,6 @@ async function checkSeededWithGoEthereum(nodeCount: number, shape = DEV): Promis
         bootnodeArgs: args.map((list) => list.find((arg) => arg.startsWith("--bootnode=")) ?? list[list.indexOf("--bootnodes") + 1] ?? "none"),
         workDir: path.join(RUN_DIR, "go-ethereum"),
     });
-}
-
-type StackValues = Record<string, string | string[]>;
-
-/** A stack file's values, keys without the project prefix. */
-function stackFileValues(file: string): StackValues {
-    const parsed = yaml.load(fs.readFileSync(path.join(ROOT, file), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(parsed.config).map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), Array.isArray(value) ? value.map(String) : String(value)]));
 }
 
 /** The IBFT stack as the cluster and the node folder show it: flags, ports and genesis validators. */
