@@ -16,6 +16,23 @@ if [ -f "$marker" ] && [ "$(cat "$marker")" = "$seed_id" ]; then
     exit 0
 fi
 
+# The seed is laid out beside the target and moved into place whole, so a run killed midway leaves
+# either the old folder or the new one, never half of one (a half-written folder would look foreign).
+partial="$target.kaleido-partial"
+rm -rf "$partial"
+mkdir -p "$partial"
+if [ -d "$source" ]; then
+    # A projected volume shows its tree through links into hidden ..data folders: copy what the
+    # links point to (modes included: keys 0600), not the hidden folders.
+    for entry in "$source"/*; do cp -RLp "$entry" "$partial/"; done
+    mkdir -p "$partial/logs"
+    if [ -d "$partial/constellation" ]; then mkdir -p "$partial/constellation/storage"; fi
+    find "$partial" -type d -exec chmod 0700 {} \;
+else
+    tar -xof "$source" -C "$partial"
+fi
+echo "$seed_id" >"$partial/.kaleido-seed-id"
+
 if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then
     if [ -f "$marker" ]; then
         # An earlier seed of ours: its chain data belongs to other keys or another genesis.
@@ -27,18 +44,6 @@ if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then
         echo "moved the folder's earlier content to $backup"
     fi
 fi
-
-mkdir -p "$target"
-if [ -d "$source" ]; then
-    # A projected volume shows its tree through links into hidden ..data folders: copy what the
-    # links point to (modes included: keys 0600), not the hidden folders.
-    for entry in "$source"/*; do cp -RLp "$entry" "$target/"; done
-    mkdir -p "$target/logs"
-    if [ -d "$target/constellation" ]; then mkdir -p "$target/constellation/storage"; fi
-    find "$target" -type d -exec chmod 0700 {} \;
-else
-    tar -xof "$source" -C "$target"
-fi
-# Written last, so an interrupted seed is redone on the next run.
-echo "$seed_id" >"$marker"
+if [ -d "$target" ]; then rmdir "$target"; fi
+mv "$partial" "$target"
 echo "seeded $target"

@@ -26,5 +26,5 @@ Running) ;;
     ;;
 esac
 
-minikube -p "$MINIKUBE_PROFILE" ssh -- sudo rm -rf "$SEED_TARGET_DIR"
+minikube -p "$MINIKUBE_PROFILE" ssh -- sudo rm -rf "$SEED_TARGET_DIR" "$SEED_TARGET_DIR.kaleido-partial"
 say "removed $MINIKUBE_PROFILE:$SEED_TARGET_DIR"

@@ -66,6 +66,15 @@ describe("stack program under mocks", function () {
                 }
             });
 
+            it("leaves member Services' and claims' readiness to the StatefulSet's rollout, which it still awaits", () => {
+                const skips = (resource: RecordedResource) => resource.inputs.metadata.annotations?.["pulumi.com/skipAwait"] === "true";
+                const memberServices = ofType(run, "kubernetes:core/v1:Service").filter((s) => /^quorum-(node-\d+|bootnode)$/.test(s.inputs.metadata.name));
+                assert.equal(memberServices.length, nodeCount + 1);
+                for (const resource of [...memberServices, ...ofType(run, "kubernetes:core/v1:PersistentVolumeClaim")]) assert.ok(skips(resource), resource.name);
+                const awaited = [...ofType(run, STATEFUL_SET), ...ofType(run, "kubernetes:apps/v1:Deployment"), named(run, "quorum-node-service")];
+                for (const resource of awaited) assert.ok(!skips(resource), `${resource.name} must be awaited`);
+            });
+
             it("gives the bootnode its fixed clusterIP on UDP 30301 and runs bootnode on its key", () => {
                 const service = named(run, "quorum-bootnode-service");
                 assert.equal(service.inputs.spec.clusterIP, bootnodeIp);

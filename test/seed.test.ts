@@ -149,6 +149,19 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.ok(fs.existsSync(path.join(target(3), "ethereum/nodekey")));
     });
 
+    it("discards the half-written seed a killed run left beside a folder, and lays the seed whole", () => {
+        const partial = `${target(1)}.kaleido-partial`;
+        fs.rmSync(target(1), { recursive: true, force: true });
+        fs.mkdirSync(path.join(partial, "ethereum"), { recursive: true });
+        fs.writeFileSync(path.join(partial, "ethereum/nodekey"), "half");
+        const result = runStep(1, "create");
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(!fs.existsSync(partial), "the leftover is gone");
+        assert.notEqual(fs.readFileSync(path.join(target(1), "ethereum/nodekey"), "utf8"), "half");
+        assert.ok(fs.existsSync(path.join(target(1), ".kaleido-seed-id")));
+        assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_1.")), [], "nothing moved aside");
+    });
+
     it("fails loudly, naming the file, when a required file is missing", () => {
         const missing = path.join(source, "qdata_1/constellation/tm.pub");
         const saved = fs.readFileSync(missing);

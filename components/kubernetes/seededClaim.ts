@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
 import { COMMON_LABELS } from "../../lib/network/labels";
 import { TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
-import { QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
@@ -66,7 +66,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels },
+                metadata: { name: claimName, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
             },
             childOpts,

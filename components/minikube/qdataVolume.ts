@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMMON_LABELS } from "../../lib/network/labels";
-import { qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {
@@ -57,7 +57,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels },
+                metadata: { name: claimName, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: QDATA_STORAGE_CLASS,

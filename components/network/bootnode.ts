@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceSpec } from "../../lib/config/config";
 import { selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
+import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { PORTS } from "../../lib/network/ports";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
@@ -32,7 +33,7 @@ export class Bootnode extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: "quorum-bootnode", namespace: args.namespace, labels },
+                metadata: { name: "quorum-bootnode", namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(IDENTITY),

@@ -4,6 +4,7 @@ import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
+import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
@@ -61,7 +62,7 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: `quorum-node-${args.index}`, namespace: args.namespace, labels },
+                metadata: { name: `quorum-node-${args.index}`, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),

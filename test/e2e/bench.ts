@@ -18,11 +18,14 @@ async function timed<T>(body: () => Promise<T> | T): Promise<[T, number]> {
     return [result, (Date.now() - started) / 1000];
 }
 
+/** Written by kubectl and controllers (binding, revisions), not by the stack. */
+const SERVER_ANNOTATIONS = ["kubectl.kubernetes.io/", "pv.kubernetes.io/", "volume.kubernetes.io/", "volume.beta.kubernetes.io/", "deployment.kubernetes.io/"];
+
 /** The stack's objects as the API server holds them, minus what the server owns, in an order kubectl can apply. */
 function dumpObjects(): KubeObject[] {
     const strip = (object: KubeObject): KubeObject => {
         const { name, namespace, labels, annotations } = object.metadata;
-        const kept = { ...object, metadata: { name, namespace, labels, annotations: Object.fromEntries(Object.entries(annotations ?? {}).filter(([key]) => !key.startsWith("kubectl.kubernetes.io/"))) } };
+        const kept = { ...object, metadata: { name, namespace, labels, annotations: Object.fromEntries(Object.entries(annotations ?? {}).filter(([key]) => !SERVER_ANNOTATIONS.some((prefix) => key.startsWith(prefix)))) } };
         delete kept.status;
         const spec = kept.spec as { claimRef?: Record<string, unknown> } | undefined;
         if (spec?.claimRef) spec.claimRef = { namespace: spec.claimRef.namespace, name: spec.claimRef.name };
@@ -62,8 +65,8 @@ function profile(eventLog: string): string[] {
         const group = groups.get(key) ?? { count: 0, busy: 0, from: Infinity, to: 0 };
         groups.set(key, { count: group.count + 1, busy: group.busy + event.timestamp - start, from: Math.min(group.from, start), to: Math.max(group.to, event.timestamp) });
     }
-    const firstResource = Math.min(...[...starts.values()]);
-    const lines = [`program start (config, preflight, keys read) to first resource: ${firstResource - first}s`];
+    const firstResource = Math.min(...events.filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type !== "pulumi:pulumi:Stack").map((e) => e.timestamp));
+    const lines = [`engine and program start (ts-node, config, preflight, keys read) to the first resource: ${firstResource - first}s`];
     for (const [key, group] of [...groups].sort((a, b) => a[1].from - b[1].from)) {
         lines.push(`${key}: ${group.count}, busy ${group.busy}s in all, from +${group.from - first}s to +${group.to - first}s`);
     }
