@@ -80,6 +80,13 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         assert.match(lines.join("\n"), /validators/);
     });
 
+    it("points at the quorum container's own log on a goquorum network when a check fails", async () => {
+        const qbft: ConsensusConfig = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+        const { ok, lines } = await verifyAgainst({ validatorMissingOn: 2 }, undefined, qbft, "tessera");
+        assert.ok(!ok);
+        assert.match(lines.join("\n"), /kubectl -n quorum logs node-set-1-0 -c quorum/);
+    });
+
     it("waits out geth's unlock after start: retries a transaction refused with 'authentication needed'", async () => {
         const { ok, lines, quorum } = await verifyAgainst({ unlockingFor: 3 });
         assert.ok(ok, lines.join("\n"));

@@ -79,7 +79,8 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
             }
         }, lookAt);
 
-    const geth = `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`;
+    /** Where geth logs: the seed's start.sh writes a file; GoQuorum's geth (next to Tessera) logs to the container. */
+    const geth = () => (transactionManager === "tessera" ? `kubectl ${ns} logs node-set-1-0 -c quorum` : `kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`);
     const raftChecks = (): [string, () => Promise<string>][] => [
         [
             `the Raft cluster has ${target.nodeCount} members and one leader`,
@@ -89,14 +90,14 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                         const members = await rpc<unknown[]>(node, "raft_cluster");
                         if (members.length !== target.nodeCount) throw new Error(`node ${node} counts ${members.length} Raft members`);
                         return true;
-                    }, geth);
+                    }, geth());
                 }
                 const leaders = await poll(async () => {
                     const roles = await Promise.all(nodes.map((node) => rpc<string>(node, "raft_role")));
                     const minters = roles.filter((role) => role === "minter").length;
                     if (minters !== 1) throw new Error(`${minters} leaders (roles: ${roles.join(", ")})`);
                     return minters;
-                }, geth);
+                }, geth());
                 return `${leaders} leader`;
             },
         ],
@@ -113,7 +114,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                         first ??= set.join();
                         if (set.join() !== first) throw new CheckFailed(`node ${node} has another validator set than node 1`, "the genesis extraData on each node: every node must share one genesis.json");
                         return true;
-                    }, geth);
+                    }, geth());
                 }
                 return `${validators} on ${nodes.length} nodes`;
             },
@@ -126,11 +127,11 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                     const now = Number(await rpc<string>(1, "eth_blockNumber"));
                     if (now < start + 2) throw new Error(`node 1 is still at block ${now}`);
                     return now;
-                }, `${geth} (are more than 2/3 of the validators up?)`);
+                }, `${geth()} (are more than 2/3 of the validators up?)`);
                 const timestamp = async (block: number) => Number((await rpc<{ timestamp: string }>(1, "eth_getBlockByNumber", [`0x${block.toString(16)}`, false])).timestamp);
                 const interval = (await timestamp(height)) - (await timestamp(height - 2));
                 const perBlock = interval / 2;
-                if (perBlock > 2 * blockPeriod) throw new CheckFailed(`a block every ${perBlock} s, more than twice the block period`, `${geth}; roundChangeTimer and the validators' CPU`);
+                if (perBlock > 2 * blockPeriod) throw new CheckFailed(`a block every ${perBlock} s, more than twice the block period`, `${geth()}; roundChangeTimer and the validators' CPU`);
                 return `block ${height}, one every ${perBlock} s`;
             },
         ],
@@ -181,7 +182,7 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                         const peers = Number(await rpc<string>(node, "net_peerCount"));
                         if (peers !== target.nodeCount - 1) throw new Error(`node ${node} has ${peers} peers`);
                         return peers;
-                    }, `static-nodes.json and the node Services (kubectl ${ns} get svc); kubectl ${ns} exec node-set-1-0 -c quorum -- tail /qdata/logs/geth.log`);
+                    }, `static-nodes.json and the node Services (kubectl ${ns} get svc); ${geth()}`);
                 }
                 return "all connected";
             },
@@ -195,14 +196,14 @@ export async function verifyNetwork(target: VerifyTarget, kube: Kube, options: V
                 const serviceUrl = `http://127.0.0.1:${service.ports.get(PORTS.rpc)}`;
                 const [from] = await jsonRpc<string[]>(serviceUrl, "eth_accounts", [], options.checkTimeoutMs);
                 if (!from) throw new CheckFailed("the node has no unlocked account", "ethereum/keystore and passwords.txt in the node's qdata");
-                const hash = await sendTransaction(serviceUrl, { from, to: from, value: "0x1" }, geth);
-                const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, geth);
+                const hash = await sendTransaction(serviceUrl, { from, to: from, value: "0x1" }, geth());
+                const block = await poll(async () => (await jsonRpc<{ blockNumber: string } | null>(serviceUrl, "eth_getTransactionReceipt", [hash], options.checkTimeoutMs))?.blockNumber, geth());
                 for (const node of nodes) {
                     await poll(async () => {
                         const height = Number(await rpc<string>(node, "eth_blockNumber"));
                         if (height < Number(block)) throw new Error(`node ${node} is at block ${height}, below ${Number(block)}`);
                         return height;
-                    }, geth);
+                    }, geth());
                 }
                 return `${hash.slice(0, 10)}… in block ${Number(block)}`;
             },
