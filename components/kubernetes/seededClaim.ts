@@ -31,7 +31,7 @@ const PUBLIC_MODE = 0o644;
 /**
  * One member's storage on any cluster: a PVC from a StorageClass, its key material in a Secret,
  * its public files in a ConfigMap, and an init container that lays both into the volume with
- * node-seed.sh's rules before quorum and constellation start.
+ * node-seed.sh's rules before the quorum and transaction manager containers start.
  */
 export class SeededClaim extends pulumi.ComponentResource implements MemberStorage {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
