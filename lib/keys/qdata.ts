@@ -56,9 +56,12 @@ export function readQdataFolder(root: string, nodeCount: number, errors: string[
         if (node) nodes.push(node);
     }
     checkSameGenesis(root, nodeCount, errors);
-    const genesis = errors.length === before ? readGenesisConsensus(root, errors) : undefined;
+    if (errors.length > before) return undefined;
+    const genesisFile = path.join(memberDir(root, 1), GENESIS);
+    const genesisJson = JSON.parse(fs.readFileSync(genesisFile, "utf8")) as Record<string, unknown>;
+    const genesis = readGenesisConsensus(genesisFile, genesisJson, errors);
     if (errors.length > before || !bootnode || !genesis) return undefined;
-    return { bootnode, nodes, genesis, forkOrder: forkOrderProblem(readGenesis(root).config as Record<string, unknown>) };
+    return { bootnode, nodes, genesis, forkOrder: forkOrderProblem(genesisJson.config as Record<string, unknown>) };
 }
 
 /** One line for a folder whose genesis newer Quorum refuses: the file, the first missing fork, who refuses, the fix. */
@@ -123,13 +126,8 @@ export function consensusProblems(root: string, folder: QdataFolder, wanted: { k
     return problems;
 }
 
-function readGenesis(root: string): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.join(memberDir(root, 1), GENESIS), "utf8")) as Record<string, unknown>;
-}
-
-function readGenesisConsensus(root: string, errors: string[]): GenesisConsensus | undefined {
-    const file = path.join(memberDir(root, 1), GENESIS);
-    const genesis = readGenesis(root);
+/** `genesis` is the parsed `file`, already checked to be a Quorum genesis. */
+function readGenesisConsensus(file: string, genesis: Record<string, unknown>, errors: string[]): GenesisConsensus | undefined {
     const config = genesis.config as Record<string, unknown>;
     const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
     if (isRecord(config.qbft)) {
