@@ -129,13 +129,13 @@ build_go_ethereum() {
 
 # name version hint builder, one line per build; the named file is the last one the builder writes.
 TOOLS=(
-  "pulumi-resource-kubernetes $PULUMI_KUBERNETES_PROVIDER_VERSION 15min build_kubernetes_provider"
+  "pulumi-resource-kubernetes $PULUMI_KUBERNETES_PROVIDER_VERSION/sdk-$PULUMI_KUBERNETES_GO_SDK_VERSION/reports-$PULUMI_KUBERNETES_REPORTED_VERSION 15min build_kubernetes_provider"
   "pulumi $PULUMI_PKG_VERSION 6min build_pulumi"
   "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_SDK_VERSION 1min build_language_nodejs"
   "kwok-stages.yaml $KWOK_VERSION 2min build_kwok"
   "kube-scheduler $KUBERNETES_VERSION 10min(three-binaries) build_kubernetes"
   "etcd $ETCD_VERSION 2min build_etcd"
-  "ethkey $GO_ETHEREUM_VERSION 4min build_go_ethereum"
+  "ethkey $GO_ETHEREUM_VERSION 3min build_go_ethereum"
 )
 if [ "${1:-}" = --check ]; then
   missing=()
