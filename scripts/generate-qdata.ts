@@ -7,8 +7,8 @@
 // npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
 // GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
 import * as path from "path";
-import { CONSENSUS_KINDS, DEFAULTS, MAX_NODES } from "../lib/config/config";
-import { ensureGeneratedQdata, genesisKindOf, GenesisKind } from "../lib/keys/keygen";
+import { CONSENSUS_KINDS, DEFAULTS, genesisKindOf, MAX_NODES } from "../lib/config/config";
+import { ensureGeneratedQdata, GenesisKind } from "../lib/keys/keygen";
 import { repairGenesisFiles } from "../lib/keys/qdata";
 
 const USAGE =

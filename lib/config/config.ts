@@ -3,6 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4";
+import { GenesisKind } from "../keys/keygen";
 import { consensusProblems, QdataFolder, readQdataFolder } from "../keys/qdata";
 import { UserError } from "../userError";
 
@@ -25,6 +26,18 @@ export const GOQUORUM_IMAGE = "quorumengineering/quorum:24.4.1";
 /** IBFT and QBFT: the first `validators` nodes validate; blocks every `blockPeriod` s; rounds change after `roundChangeTimerMs`. */
 export type ConsensusConfig = { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number; blockPeriod: number; roundChangeTimerMs: number };
 export type BftConsensus = Exclude<ConsensusConfig, { kind: "raft" }>;
+
+/** What a network's consensus settings write into a generated genesis; QBFT keeps its timing there (whole seconds). */
+export function genesisKindOf(consensus: ConsensusConfig): GenesisKind {
+    switch (consensus.kind) {
+        case "raft":
+            return { kind: "raft" };
+        case "ibft":
+            return { kind: "ibft", validators: consensus.validators };
+        case "qbft":
+            return { kind: "qbft", validators: consensus.validators, blockPeriodSeconds: consensus.blockPeriod, requestTimeoutSeconds: Math.ceil(consensus.roundChangeTimerMs / 1000) };
+    }
+}
 
 export interface ResourceSpec {
     requests: { cpu: string; memory: string };

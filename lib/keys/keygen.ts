@@ -31,18 +31,6 @@ export type GenesisKind =
     | { kind: "ibft"; validators: number }
     | { kind: "qbft"; validators: number; blockPeriodSeconds: number; requestTimeoutSeconds: number };
 
-/** What a network's consensus settings write into a generated genesis; QBFT keeps its timing there (whole seconds). */
-export function genesisKindOf(consensus: { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number; blockPeriod: number; roundChangeTimerMs: number }): GenesisKind {
-    switch (consensus.kind) {
-        case "raft":
-            return { kind: "raft" };
-        case "ibft":
-            return { kind: "ibft", validators: consensus.validators };
-        case "qbft":
-            return { kind: "qbft", validators: consensus.validators, blockPeriodSeconds: consensus.blockPeriod, requestTimeoutSeconds: Math.ceil(consensus.roundChangeTimerMs / 1000) };
-    }
-}
-
 /** A genesis's consensus with the validators resolved to node key addresses. */
 export type GenesisConsensusSpec =
     | { kind: "raft" }
