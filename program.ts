@@ -9,7 +9,7 @@ import { Platform } from "./components/network/platform";
 import { ConfigError, genesisKindOf, locallyBuiltImages, loadConfig, NetworkConfig } from "./lib/config/config";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
 import { consensusProblems, forkOrderWarning, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
-import { clusterPreflight } from "./lib/kubernetes/checks";
+import { clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
@@ -19,7 +19,9 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
     const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
     const qdata = await prepareQdata(config);
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
-    const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...target }, opts);
+    // Which Raft members run now decides who founds the network and who joins or leaves it.
+    const running = config.consensus.kind === "raft" ? await runningRaftMembers(config) : new Map();
+    const network = new QuorumNetwork("quorum", { config, qdata, runtime, runningRaftMembers: running, ...target }, opts);
     return network.outputs;
 }
 

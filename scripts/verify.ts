@@ -3,7 +3,7 @@
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
 import { ConsensusConfig } from "../lib/config/config";
-import { Kubectl } from "../lib/verify/kubectl";
+import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 
 interface StackOutputs {

@@ -57,8 +57,10 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
         assert.equal(keys.ethereum_nodekey, nodekey.toString("base64"));
         assert.ok(Object.keys(keys).some((key) => key.startsWith("ethereum_keystore_UTC--")));
         assert.deepEqual(Object.keys(keys).sort().filter((key) => !key.startsWith("ethereum_keystore_")), ["constellation_tm.key", "ethereum_nodekey", "ethereum_passwords.txt"]);
-        assert.deepEqual(Object.keys(files.data).sort(), ["constellation_tm.conf", "constellation_tm.pub", "ethereum_genesis.json", "ethereum_permissioned-nodes.json", "ethereum_static-nodes.json", "node-seed.sh"]);
-        assert.ok(!JSON.stringify(files.data).includes(nodekey.toString("utf8")), "a node key in the ConfigMap");
+        assert.deepEqual(Object.keys(files.data).sort(), ["constellation_tm.pub", "ethereum_genesis.json", "node-seed.sh"]);
+        const peers = named(run, "quorum-node-1-qdata-peers").inputs;
+        assert.deepEqual(Object.keys(peers.data).sort(), ["constellation_tm.conf", "ethereum_permissioned-nodes.json", "ethereum_static-nodes.json"]);
+        for (const configMap of [files, peers]) assert.ok(!JSON.stringify(configMap.data).includes(nodekey.toString("utf8")), "a node key in a ConfigMap");
         assert.deepEqual(Object.keys(named(run, "quorum-bootnode-qdata-keys").inputs.data.value), ["nodekey"]);
     });
 
@@ -66,14 +68,20 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
         const pod = named(run, "quorum-node-2-set").inputs.spec.template.spec;
         const [seed] = pod.initContainers;
         const seedId = named(run, "quorum-node-2-set").inputs.spec.template.metadata.annotations["kaleido.io/seed-id"];
-        assert.deepEqual(seed.command, ["sh", "/seed-script/node-seed.sh", "/seed", "/volume/qdata", seedId]);
+        assert.deepEqual(seed.command, ["sh", "/seed-script/node-seed.sh", "/seed", "/volume/qdata", seedId, "/peers"]);
         assert.equal(seed.image, "registry.example.com/kaleido/quorum:latest");
         const projected = pod.volumes.find((v: { name: string }) => v.name === "seed").projected.sources;
         const paths = projected.flatMap((source: { secret?: { items: { path: string; mode: number }[] }; configMap?: { items: { path: string; mode: number }[] } }) => (source.secret ?? source.configMap)?.items ?? []);
         assert.ok(paths.some((item: { path: string; mode: number }) => item.path === "ethereum/nodekey" && item.mode === 0o600));
-        assert.ok(paths.some((item: { path: string; mode: number }) => item.path === "ethereum/static-nodes.json" && item.mode === 0o644));
-        for (const container of pod.containers) assert.deepEqual(container.volumeMounts, [{ name: "qdata", mountPath: "/qdata", subPath: "qdata" }]);
-        assert.deepEqual(named(run, "quorum-node-2-set").dependsOn.sort(), ["quorum-node-2-qdata-files", "quorum-node-2-qdata-keys", "quorum-node-2-qdata-pvc"]);
+        assert.ok(paths.some((item: { path: string; mode: number }) => item.path === "ethereum/genesis.json" && item.mode === 0o644));
+        assert.ok(!paths.some((item: { path: string }) => item.path === "ethereum/static-nodes.json"), "the peer list is copied, not linked");
+        // The peer list as the kubelet keeps it current, never through a subPath (which it does not refresh).
+        const peers = pod.volumes.find((v: { name: string }) => v.name === "peers").configMap;
+        assert.equal(peers.name, "qdata-2-peers");
+        assert.ok(peers.items.some((item: { path: string; mode: number }) => item.path === "ethereum/permissioned-nodes.json" && item.mode === 0o644));
+        const mounts = [{ name: "qdata", mountPath: "/qdata", subPath: "qdata" }, { name: "peers", mountPath: "/peers", readOnly: true }];
+        for (const container of pod.containers) assert.deepEqual(container.volumeMounts, mounts);
+        assert.deepEqual(named(run, "quorum-node-2-set").dependsOn.sort(), ["quorum-node-2-qdata-files", "quorum-node-2-qdata-keys", "quorum-node-2-qdata-peers", "quorum-node-2-qdata-pvc"]);
     });
 
     it("spreads the nodes over the cluster's hosts and keeps a Raft majority through drains", () => {
@@ -185,16 +193,25 @@ describe("node-seed.sh from a projected volume (the init container)", () => {
         fs.mkdirSync(path.join(stamped, "constellation"), { recursive: true });
         fs.writeFileSync(path.join(stamped, "ethereum/nodekey"), "ab".repeat(32), { mode: 0o600 });
         fs.writeFileSync(path.join(stamped, "ethereum/genesis.json"), "{}", { mode: 0o644 });
-        fs.writeFileSync(path.join(stamped, "constellation/tm.conf"), "url = x", { mode: 0o644 });
+        fs.writeFileSync(path.join(stamped, "constellation/tm.pub"), "pub", { mode: 0o644 });
         fs.symlinkSync("..2026_11_25", path.join(work, "seed", "..data"));
         fs.symlinkSync("..data/ethereum", path.join(work, "seed", "ethereum"));
         fs.symlinkSync("..data/constellation", path.join(work, "seed", "constellation"));
+        // The peer list ConfigMap's volume, laid out the same way.
+        const peers = path.join(work, "peers", "..2026_11_25");
+        fs.mkdirSync(path.join(peers, "ethereum"), { recursive: true });
+        fs.mkdirSync(path.join(peers, "constellation"), { recursive: true });
+        for (const file of ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json"]) fs.writeFileSync(path.join(peers, file), "[]", { mode: 0o644 });
+        fs.writeFileSync(path.join(peers, "constellation/tm.conf"), "url = x", { mode: 0o644 });
+        fs.symlinkSync("..2026_11_25", path.join(work, "peers", "..data"));
+        fs.symlinkSync("..data/ethereum", path.join(work, "peers", "ethereum"));
+        fs.symlinkSync("..data/constellation", path.join(work, "peers", "constellation"));
     });
     afterEach(() => {
         fs.rmSync(work, { recursive: true, force: true });
         fake.dispose();
     });
-    const seed = (id: string) => fake.sh(`sh scripts/node-seed.sh ${work}/seed ${work}/volume/qdata ${id}`);
+    const seed = (id: string) => fake.sh(`sh scripts/node-seed.sh ${work}/seed ${work}/volume/qdata ${id} ${work}/peers`);
 
     it("copies the tree, not the kubelet's hidden folders, keeping key modes, and marks the seed", () => {
         const result = seed("one");
@@ -208,12 +225,28 @@ describe("node-seed.sh from a projected volume (the init container)", () => {
         assert.ok(fs.existsSync(path.join(work, "seed/ethereum/nodekey")), "the read-only source was touched");
     });
 
+    it("links the peer list into the volume, so a refreshed ConfigMap reaches the running containers", () => {
+        const target = path.join(work, "volume/qdata");
+        assert.equal(seed("one").status, 0);
+        for (const file of ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf"]) {
+            assert.equal(fs.readlinkSync(path.join(target, file)), `${work}/peers/${file}`, file);
+        }
+        assert.ok(!fs.existsSync(path.join(target, "tessera")), "linked a peer file the member does not have");
+        // The kubelet's refresh: a new timestamped folder and ..data swapped to it.
+        fs.cpSync(path.join(work, "peers", "..2026_11_25"), path.join(work, "peers", "..2026_11_26"), { recursive: true });
+        fs.writeFileSync(path.join(work, "peers", "..2026_11_26", "ethereum/permissioned-nodes.json"), '["enode://new"]');
+        fs.rmSync(path.join(work, "peers", "..data"));
+        fs.symlinkSync("..2026_11_26", path.join(work, "peers", "..data"));
+        assert.equal(fs.readFileSync(path.join(target, "ethereum/permissioned-nodes.json"), "utf8"), '["enode://new"]');
+    });
+
     it("is a no-op for the same seed, replaces its own older seed, and moves aside a folder it did not seed", () => {
         const target = path.join(work, "volume/qdata");
         seed("one");
         fs.mkdirSync(path.join(target, "ethereum/geth"));
         assert.match(seed("one").stdout, /unchanged/);
         assert.ok(fs.existsSync(path.join(target, "ethereum/geth")));
+        fs.writeFileSync(path.join(work, "seed", "..2026_11_25", "ethereum/genesis.json"), '{"another":"chain"}');
         assert.match(seed("two").stdout, /replacing the earlier seed/);
         assert.ok(!fs.existsSync(path.join(target, "ethereum/geth")), "chain data outlived its seed");
         fs.rmSync(path.join(target, ".kaleido-seed-id"));

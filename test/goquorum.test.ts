@@ -149,10 +149,10 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
         assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "istanbul"), ...timing]);
     });
 
-    it("platform kubernetes: Tessera's config in the member's ConfigMap, the geth init after the seeding init container", async () => {
+    it("platform kubernetes: Tessera's config in the member's peer list ConfigMap, the geth init after the seeding init container", async () => {
         fake.setContexts(["my-cluster"]);
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { platform: "kubernetes", kubeContext: "my-cluster", hostPathRoot: "/data", enableIngressAddon: "true", loadImages: "true" } });
-        const files = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata.name === "qdata-1-files");
+        const files = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata.name === "qdata-1-peers");
         assert.ok(files && JSON.parse(files.inputs.data["tessera_tessera-config.json"]).peer.length === 4);
         assert.deepEqual(podSpec(run, 1).initContainers.map((c) => c.name), ["seed", "geth-init"]);
         const budget = run.resources.find((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget");

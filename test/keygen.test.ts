@@ -220,7 +220,7 @@ describe("generated networks (no quorum-tools)", function () {
                 const seedIds = async () =>
                     (await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: "3" } })).resources
                         .filter((r) => r.type === "command:local:Command" && r.name.endsWith("-seed"))
-                        .map((r) => `${r.name}=${r.inputs.triggers[0]}`)
+                        .map((r) => `${r.name}=${r.inputs.environment.SEED_ID}`)
                         .sort();
                 const first = await seedIds();
                 assert.equal(first.length, 4);

@@ -125,14 +125,44 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.deepEqual(snapshot(fake.nodePath("/data")), before);
     });
 
-    it("drops chain data of an earlier seed when what it seeds changed", () => {
-        const chaindata = path.join(target(2), "ethereum/geth/chaindata");
-        fs.mkdirSync(chaindata, { recursive: true });
-        fs.writeFileSync(path.join(chaindata, "000001.log"), "blocks of the old genesis");
-        const result = runStep(2, "create", { SEED_ID: "0".repeat(64) });
+    it("updates a new peer list in place, keeping the chain data and the seed", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
+        fs.mkdirSync(path.dirname(chaindata), { recursive: true });
+        fs.writeFileSync(chaindata, "blocks of this chain");
+        const seedBefore = fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8");
+        const grown = JSON.stringify(["enode://a@10.96.1.101:30303", "enode://b@10.96.1.104:30303"]);
+        const result = runStep(2, "create", { STATIC_NODES_JSON: grown });
         assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /kept the chain in \S+; updated 2 peer list file\(s\) in place/);
+        assert.equal(fs.readFileSync(chaindata, "utf8"), "blocks of this chain");
+        for (const file of ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json"]) {
+            assert.equal(fs.readFileSync(path.join(target(2), file), "utf8"), grown, file);
+            assert.equal(mode(path.join(target(2), file)), "644", file);
+        }
+        assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8"), seedBefore);
+        assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.includes("kaleido-")), [], "a partial folder was left behind");
+    });
+
+    it("keeps the chain of a seed recorded under another seed id when its chain files are the same", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
+        // Seed ids once covered the peer list too: such a seed has the same chain files.
+        const result = runStep(2, "create", { SEED_ID: "1".repeat(64) });
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(fs.existsSync(chaindata), "the chain data went with a seed id change alone");
+        assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "1".repeat(64));
+    });
+
+    it("drops chain data of an earlier seed when its chain identity changed", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata");
+        const otherChain = fs.mkdtempSync(path.join(fake.nodePath("/"), "other-chain-"));
+        fs.cpSync(path.join(source, "qdata_2"), otherChain, { recursive: true });
+        const genesis = path.join(otherChain, "ethereum/genesis.json");
+        fs.writeFileSync(genesis, fs.readFileSync(genesis, "utf8").replace(/"gasLimit": "[^"]*"/, '"gasLimit": "0x1"'));
+        const result = runStep(2, "create", { SEED_ID: "0".repeat(64), SEED_SOURCE_DIR: otherChain });
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /replacing the earlier seed/);
         assert.ok(!fs.existsSync(chaindata), "old chain data survived a re-seed");
-        assert.ok(fs.existsSync(path.join(target(2), "ethereum/genesis.json")));
+        assert.equal(fs.readFileSync(path.join(target(2), "ethereum/genesis.json"), "utf8"), fs.readFileSync(genesis, "utf8"));
         assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "0".repeat(64));
     });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ConsensusConfig } from "../lib/config/config";
-import { Kubectl } from "../lib/verify/kubectl";
+import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 import { FakeHost } from "./support/fakeHost";
 import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";

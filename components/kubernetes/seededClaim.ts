@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
 import { COMMON_LABELS } from "../../lib/network/labels";
-import { TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
+import { NetworkFiles, PERMISSIONED_NODES, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
@@ -22,6 +22,12 @@ export interface SeededClaimArgs extends MemberStorageRequest {
 /** The volume holds the member's folder in a subfolder, so a folder we did not seed can be moved aside. */
 const VOLUME_ROOT = "/volume";
 const SEED_DIR = "/seed";
+/**
+ * Where every container of the member sees its peer list, a ConfigMap volume the kubelet refreshes
+ * when the ConfigMap changes; the seeded folder links each peer file there (geth re-reads
+ * permissioned-nodes.json when a peer connects), so a new peer list needs no restart.
+ */
+const PEERS_DIR = "/peers";
 const SCRIPT_DIR = "/seed-script";
 const SEED_SCRIPT = "node-seed.sh";
 /** Readable by the network's own processes only. */
@@ -37,10 +43,12 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
     readonly keys: k8s.core.v1.Secret;
     readonly files: k8s.core.v1.ConfigMap;
+    /** Nodes only: the peer list. */
+    readonly peers?: k8s.core.v1.ConfigMap;
     readonly seedId: string;
     readonly volumes: k8s.types.input.core.v1.Volume[];
     readonly initContainers: k8s.types.input.core.v1.Container[];
-    readonly qdataMount: k8s.types.input.core.v1.VolumeMount = { name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" };
+    readonly volumeMounts: k8s.types.input.core.v1.VolumeMount[];
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: SeededClaimArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -57,11 +65,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
             if (file === GENESIS || file === TM_PUB) publicFiles[file] = bytes.toString("utf8");
             else keyFiles[file] = bytes.toString("base64");
         }
-        if (networkFiles) {
-            publicFiles["ethereum/static-nodes.json"] = networkFiles.staticNodesJson;
-            publicFiles["ethereum/permissioned-nodes.json"] = networkFiles.staticNodesJson;
-            publicFiles[TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]] = networkFiles.transactionManager.config;
-        }
+        const peerFiles = networkFiles ? peerListFiles(networkFiles) : {};
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
@@ -90,8 +94,19 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
             childOpts,
         );
 
-        this.seedId = seedIdOf(member, networkFiles, `pvc:${claimName}`);
+        if (networkFiles) {
+            this.peers = new k8s.core.v1.ConfigMap(
+                `${name}-peers`,
+                { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels }, data: Object.fromEntries(Object.entries(peerFiles).map(([file, text]) => [keyOf(file), text])) },
+                childOpts,
+            );
+        }
+
+        this.seedId = seedIdOf(member, `pvc:${claimName}`);
         const items = (files: Record<string, string>, mode: number) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode }));
+        const peersVolume = this.peers ? [{ name: "peers", configMap: { name: this.peers.metadata.name, items: items(peerFiles, PUBLIC_MODE) } }] : [];
+        const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
+        this.volumeMounts = [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount];
         this.volumes = [
             { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: this.claim.metadata.name } },
             {
@@ -104,24 +119,36 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
                 },
             },
             { name: "seed-script", configMap: { name: this.files.metadata.name, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
+            ...peersVolume,
         ];
         this.initContainers = [
             {
                 name: "seed",
                 image: args.seedImage,
                 imagePullPolicy: args.imagePullPolicy,
-                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, this.seedId],
+                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, this.seedId, ...(this.peers ? [PEERS_DIR] : [])],
                 resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                 volumeMounts: [
                     { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
                     { name: "seed", mountPath: SEED_DIR, readOnly: true },
                     { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
+                    // To see which peer files to link.
+                    ...peersMount,
                 ],
             },
         ];
-        this.ready = [this.claim, this.keys, this.files];
+        this.ready = [this.claim, this.keys, this.files, ...(this.peers ? [this.peers] : [])];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
+}
+
+/** The peer list by its path under the member's folder. */
+function peerListFiles(networkFiles: NetworkFiles): Record<string, string> {
+    return {
+        [STATIC_NODES]: networkFiles.staticNodesJson,
+        [PERMISSIONED_NODES]: networkFiles.staticNodesJson,
+        [TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]]: networkFiles.transactionManager.config,
+    };
 }
 
 /** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */

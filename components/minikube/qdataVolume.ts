@@ -27,7 +27,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
     readonly seedId: string;
     readonly volumes: k8s.types.input.core.v1.Volume[];
     readonly initContainers: k8s.types.input.core.v1.Container[] = [];
-    readonly qdataMount = qdataMount;
+    readonly volumeMounts = [qdataMount];
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: QdataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -68,7 +68,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
             childOpts,
         );
 
-        this.seedId = seedIdOf(args.member, args.networkFiles, args.hostPath);
+        this.seedId = seedIdOf(args.member, args.hostPath);
         const environment: Record<string, string> = {
             MINIKUBE_PROFILE: args.minikubeProfile,
             SEED_NAME: claimName,
@@ -83,16 +83,19 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
             const { kind, config } = args.networkFiles.transactionManager;
             environment[kind === "constellation" ? "TM_CONF" : "TESSERA_CONFIG"] = config;
         }
+        // Every change runs the seed again, never a replace (whose delete step would wipe the folder):
+        // node-seed.sh itself replaces a seed whose chain identity changed and otherwise rewrites only
+        // the peer list, in place, keeping the chain data.
         this.seed = new command.local.Command(
             `${name}-seed`,
             {
                 create: "bash scripts/seed-qdata.sh",
                 delete: "bash scripts/wipe-qdata.sh",
                 environment,
-                triggers: [this.seedId],
             },
-            // Wipe the old seed before laying the new one, never after it.
-            { parent: this, deleteBeforeReplace: true, dependsOn: [this.volume] },
+            // Stacks made before the peer list was split off recorded their seed id as a trigger,
+            // whose change would replace (wipe) the seed: keep what they recorded.
+            { parent: this, dependsOn: [this.volume], ignoreChanges: ["triggers"] },
         );
         this.volumes = [qdataVolume(this.claim.metadata.name)];
         this.ready = [this.seed, this.claim];

@@ -63,7 +63,7 @@ export class Bootnode extends pulumi.ComponentResource {
                         // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
                         ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
                         resources: args.resources,
-                        volumeMounts: [this.storage.qdataMount],
+                        volumeMounts: this.storage.volumeMounts,
                     },
                 ],
             },

@@ -18,7 +18,9 @@ export class KubeCluster extends pulumi.ComponentResource {
         super("kaleido:quorum:Cluster", name, {}, opts);
         this.provider = new k8s.Provider(
             `${name}-provider`,
-            { context: args.kubeContext, namespace: args.namespace },
+            // A changed ConfigMap is updated in place (the provider otherwise replaces it, and with it
+            // every pod that mounts it): a node's peer list changes without restarting the node.
+            { context: args.kubeContext, namespace: args.namespace, enableConfigMapMutable: true },
             { parent: this },
         );
         // "default" always exists and must not be deleted by a destroy.

@@ -26,6 +26,8 @@ export interface MemberSetArgs {
     namespace: pulumi.Input<string>;
     identity: WorkloadIdentity;
     labels: Record<string, string>;
+    /** On the StatefulSet itself, not its pods: changing them restarts nothing. */
+    annotations?: Record<string, pulumi.Input<string>>;
     serviceName: pulumi.Input<string>;
     storage: MemberStorage;
     imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
@@ -44,7 +46,7 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
     return new k8s.apps.v1.StatefulSet(
         name,
         {
-            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels },
+            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels, annotations: args.annotations },
             spec: {
                 replicas: 1,
                 serviceName: args.serviceName,

@@ -7,11 +7,13 @@ import { Runtime } from "../../lib/runtime/runtime";
 import { COMMON_LABELS, workloadLabels } from "../../lib/network/labels";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
+import { RaftStart } from "../../lib/network/raftMembership";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { Platform } from "./platform";
-import { ALL_NODES_SELECTOR, NODE_NAME, QuorumNode, VALIDATOR_LABEL } from "./quorumNode";
+import { ALL_NODES_SELECTOR, NODE_NAME, QuorumNode, RaftEntry, VALIDATOR_LABEL } from "./quorumNode";
 import { Racecourse } from "./racecourse";
+import { raftMembershipStep } from "./raftMembershipStep";
 
 export interface QuorumNetworkArgs {
     config: NetworkConfig;
@@ -21,6 +23,8 @@ export interface QuorumNetworkArgs {
     runtime: Runtime;
     /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
     ingressAddress?: string;
+    /** Raft: the members whose StatefulSets run now, by node index (none: a new network). */
+    runningRaftMembers: Map<number, RaftStart>;
 }
 
 export interface NodeSummary {
@@ -53,6 +57,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly nodeService: k8s.core.v1.Service;
     readonly racecourse: Racecourse;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
+    readonly raftLeaves: pulumi.Resource[] = [];
     /** Only for generated keys: removes them on destroy unless keepChainData. */
     readonly generatedKeys?: command.local.Command;
     readonly outputs: NetworkOutputs;
@@ -85,29 +91,57 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const addresses = qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] }));
         const staticNodes = staticNodesJson(addresses, config.consensus.kind);
         const genesis = qdata.genesis;
-        this.nodes = qdata.nodes.map(
-            (member, i) =>
-                new QuorumNode(
-                    `${name}-node-${member.index}`,
-                    {
-                        ...common,
-                        index: member.index,
-                        member,
-                        validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
-                        networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
-                        clusterIp: config.nodeIps[i],
-                        bootnodeEnode: this.bootnode.enode,
-                        networkId: config.networkId,
-                        consensus: config.consensus,
-                        raftBlockTimeMs: config.raftBlockTimeMs,
-                        runtime,
-                        images: config.images,
-                        resources: config.resources,
-                        after: platform.imagesReady([config.images.quorum, config.images.transactionManager]),
-                    },
-                    { parent: this },
+        const running = args.runningRaftMembers;
+        // Members that run now and stay: a new member joins through one of them; a leaving one is removed there.
+        const staying = [...running.keys()].filter((index) => index <= config.nodeCount).sort((a, b) => a - b);
+        this.nodes = [];
+        let previousJoin: pulumi.Resource | undefined;
+        const raftEntry = (index: number): RaftEntry => {
+            const recorded = running.get(index);
+            if (recorded) return recorded;
+            if (staying.length === 0) return { kind: "founder" };
+            const via = this.nodes.filter((node) => staying.includes(node.index));
+            return { kind: "joining", kubeContext, via, after: previousJoin };
+        };
+        for (const [i, member] of qdata.nodes.entries()) {
+            const raft = config.consensus.kind === "raft" ? raftEntry(member.index) : undefined;
+            const node = new QuorumNode(
+                `${name}-node-${member.index}`,
+                {
+                    ...common,
+                    index: member.index,
+                    member,
+                    validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
+                    networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
+                    clusterIp: config.nodeIps[i],
+                    bootnodeEnode: this.bootnode.enode,
+                    networkId: config.networkId,
+                    consensus: config.consensus,
+                    raftBlockTimeMs: config.raftBlockTimeMs,
+                    raft,
+                    runtime,
+                    images: config.images,
+                    resources: config.resources,
+                    after: platform.imagesReady([config.images.quorum, config.images.transactionManager]),
+                },
+                { parent: this },
+            );
+            previousJoin = node.raftJoin ?? previousJoin;
+            this.nodes.push(node);
+        }
+
+        // Highest index first, one at a time: Raft takes one membership change at a time.
+        const leaving = [...running.entries()].filter(([index]) => index > config.nodeCount).sort(([a], [b]) => b - a);
+        for (const [index, start] of staying.length > 0 ? leaving : []) {
+            const previous = this.raftLeaves[this.raftLeaves.length - 1];
+            this.raftLeaves.push(
+                raftMembershipStep(
+                    `${name}-node-${index}-raft-leave`,
+                    { action: "leave", member: `node-${index}`, kubeContext, namespace, via: staying, raftId: start.kind === "joined" ? start.raftId : index },
+                    { parent: this, dependsOn: previous ? [previous] : [] },
                 ),
-        );
+            );
+        }
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, namespace, { parent: this, provider });
 
         this.nodeService = new k8s.core.v1.Service(

@@ -9,9 +9,12 @@ export interface MemberStorage {
     volumes: k8s.types.input.core.v1.Volume[];
     /** Run before the member's containers: seeding, where the platform seeds in the pod. */
     initContainers: k8s.types.input.core.v1.Container[];
-    /** How every container of the member mounts its qdata at /qdata. */
-    qdataMount: k8s.types.input.core.v1.VolumeMount;
-    /** Changes whenever anything seeded changes; pod templates carry it so pods restart on re-seed. */
+    /** What every container of the member mounts: its qdata at /qdata (and on clusters the peer list). */
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+    /**
+     * Changes whenever the member's chain identity (genesis, keys) or its place changes, never with
+     * the peer list; pod templates carry it so pods restart on a re-seed only.
+     */
     seedId: string;
     /** The member's StatefulSet is created only after these. */
     ready: pulumi.Resource[];
@@ -21,7 +24,7 @@ export interface MemberStorageRequest {
     /** qdata_0 for the bootnode, qdata_1..N for nodes. */
     memberName: string;
     member: QdataMember;
-    /** Nodes only: the files naming cluster addresses. */
+    /** Nodes only: the peer list (files naming cluster addresses), updated in place when it changes. */
     networkFiles?: NetworkFiles;
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;

@@ -4,10 +4,12 @@ import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
+import { RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, RaftStart } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
+import { raftMembershipStep } from "./raftMembershipStep";
 
 export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */
@@ -22,7 +24,18 @@ export interface QuorumNodeArgs extends MemberArgs {
     runtime: Runtime;
     images: { quorum: string; transactionManager: string };
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
+    /** Raft only: how the member enters the cluster. */
+    raft?: RaftEntry;
 }
+
+/**
+ * A founder or a member that joined earlier starts as recorded; a new member of a running network
+ * first joins through a membership step on a running member (after those members and after the
+ * previous join: Raft takes one membership change at a time).
+ */
+export type RaftEntry =
+    | RaftStart
+    | { kind: "joining"; kubeContext: string; via: QuorumNode[]; after?: pulumi.Resource };
 
 export const NODE_NAME = "quorum-node";
 /** On IBFT validators only: "true". */
@@ -41,11 +54,14 @@ export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, "app.ku
  * in static-nodes.json and the transaction manager's config.
  */
 export class QuorumNode extends pulumi.ComponentResource {
+    readonly index: number;
     readonly enode: string;
     readonly ip: string;
     readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /** A new member of a running Raft network: the step that added it, whose stdout is its Raft id. */
+    readonly raftJoin?: pulumi.Resource;
 
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
@@ -57,8 +73,8 @@ export class QuorumNode extends pulumi.ComponentResource {
         const raft = args.consensus.kind === "raft";
 
         const { member, namespace, provider, networkFiles } = args;
+        this.index = args.index;
         this.storage = args.platform.storage(`${name}-qdata`, { memberName: `qdata_${args.index}`, member, namespace, provider, networkFiles }, { parent: this });
-        const qdataMount = this.storage.qdataMount;
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
@@ -80,6 +96,9 @@ export class QuorumNode extends pulumi.ComponentResource {
             },
             childOpts,
         );
+
+        const { raftJoinId, annotations, join } = this.raftEntry(name, args);
+        this.raftJoin = join;
         this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
@@ -87,15 +106,35 @@ export class QuorumNode extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 identity,
                 labels,
+                annotations,
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
-                ...args.runtime.nodePod({ ...args, qdataMount }),
+                ...args.runtime.nodePod({ ...args, raftJoinId, volumeMounts: this.storage.volumeMounts }),
             },
-            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
+            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : [])] },
         );
         this.registerOutputs({ enode: this.enode, ip: this.ip });
+    }
+
+    /** The Raft id the member starts with (none: a founder's comes from static-nodes.json) and its record on the StatefulSet. */
+    private raftEntry(name: string, args: QuorumNodeArgs): { raftJoinId?: pulumi.Input<number>; annotations?: Record<string, pulumi.Input<string>>; join?: pulumi.Resource } {
+        const entry = args.raft;
+        if (!entry) return {};
+        if (entry.kind === "founder") return { annotations: { [RAFT_ID_ANNOTATION]: String(args.index), [RAFT_JOINED_ANNOTATION]: "false" } };
+        if (entry.kind === "joined") return { raftJoinId: entry.raftId, annotations: { [RAFT_ID_ANNOTATION]: String(entry.raftId), [RAFT_JOINED_ANNOTATION]: "true" } };
+        const join = raftMembershipStep(
+            `${name}-raft-join`,
+            { action: "join", member: `node-${args.index}`, kubeContext: entry.kubeContext, namespace: args.namespace, via: entry.via.map((node) => node.index), enode: this.enode },
+            { parent: this, dependsOn: [...entry.via.map((node) => node.statefulSet), ...(entry.after ? [entry.after] : [])] },
+        );
+        const raftId = join.stdout.apply((stdout) => {
+            const id = Number(stdout.trim());
+            if (!Number.isInteger(id) || id <= 0) throw new Error(`node-${args.index}: the membership step printed no Raft id: ${stdout}`);
+            return id;
+        });
+        return { raftJoinId: raftId, annotations: { [RAFT_ID_ANNOTATION]: raftId.apply(String), [RAFT_JOINED_ANNOTATION]: "true" }, join };
     }
 }
 

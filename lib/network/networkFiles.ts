@@ -2,6 +2,10 @@
 // them; in the cluster each node is reached at its own fixed Service clusterIP instead.
 import { PORTS } from "./ports";
 
+/** Where geth reads its peers, under a member's qdata folder. */
+export const STATIC_NODES = "ethereum/static-nodes.json";
+export const PERMISSIONED_NODES = "ethereum/permissioned-nodes.json";
+
 /** Where each transaction manager reads its config, under a member's qdata folder. */
 export const TRANSACTION_MANAGER_CONFIG_FILES = { constellation: "constellation/tm.conf", tessera: "tessera/tessera-config.json" } as const;
 export type TransactionManagerKind = keyof typeof TRANSACTION_MANAGER_CONFIG_FILES;

@@ -3,7 +3,6 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QdataMember } from "../keys/qdata";
-import { NetworkFiles } from "./networkFiles";
 
 export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";
@@ -26,14 +25,10 @@ export const AWAITED_BY_STATEFULSET = { "pulumi.com/skipAwait": "true" };
 /** The pod template annotation that restarts pods when their seeded files change. */
 export const SEED_ANNOTATION = "kaleido.io/seed-id";
 
-/** Changes whenever anything seeded, or where it is seeded to, changes. */
-export function seedIdOf(member: QdataMember, networkFiles: NetworkFiles | undefined, location: string): string {
-    return crypto
-        .createHash("sha256")
-        .update(member.contentHash)
-        .update("\0")
-        .update(networkFiles ? `${networkFiles.staticNodesJson}\0${networkFiles.transactionManager.config}` : "")
-        .update("\0")
-        .update(location)
-        .digest("hex");
+/**
+ * The member's chain identity where it lives: changes when its copied files (genesis, keys) or its
+ * place change, not with the peer list, which is updated in place without a re-seed.
+ */
+export function seedIdOf(member: QdataMember, location: string): string {
+    return crypto.createHash("sha256").update(member.contentHash).update("\0").update(location).digest("hex");
 }

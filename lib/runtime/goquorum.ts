@@ -3,7 +3,7 @@
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -27,7 +27,7 @@ function gethInitContainer(request: NodePodRequest): Container {
         imagePullPolicy: request.imagePullPolicy,
         command: ["sh", "-c", GETH_INIT],
         resources: request.resources.quorum,
-        volumeMounts: [request.qdataMount],
+        volumeMounts: request.volumeMounts,
     };
 }
 
@@ -36,9 +36,15 @@ function apis(consensus: ConsensusConfig): string {
     return ["admin", "debug", "eth", "miner", "net", "personal", "quorum", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
 }
 
-/** Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block. */
-function consensusFlags(consensus: ConsensusConfig, raftBlockTimeMs: number, validator: boolean): string[] {
-    if (consensus.kind === "raft") return ["--raft", "--raftport", String(PORTS.raft), "--raftblocktime", String(raftBlockTimeMs)];
+/**
+ * Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block.
+ * A Raft member that joined a running network starts with the id raft_addPeer gave it.
+ */
+function consensusFlags(consensus: ConsensusConfig, raftBlockTimeMs: number, validator: boolean, raftJoinId?: number): string[] {
+    if (consensus.kind === "raft") {
+        const join = raftJoinId === undefined ? [] : ["--raftjoinexisting", String(raftJoinId)];
+        return ["--raft", "--raftport", String(PORTS.raft), "--raftblocktime", String(raftBlockTimeMs), ...join];
+    }
     const timing = consensus.kind === "ibft" ? ibftTimingFlags(consensus) : [];
     return [...timing, ...(validator ? ["--mine", "--miner.threads", "1"] : [])];
 }
@@ -47,7 +53,7 @@ function ibftTimingFlags(consensus: BftConsensus): string[] {
     return ["--istanbul.blockperiod", String(consensus.blockPeriod), "--istanbul.requesttimeout", String(consensus.roundChangeTimerMs)];
 }
 
-export function gethArgs(request: NodePodRequest): string[] {
+export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
     const api = apis(request.consensus);
     return [
         "--datadir", DATADIR,
@@ -62,7 +68,7 @@ export function gethArgs(request: NodePodRequest): string[] {
         "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
         "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
         "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
-        ...consensusFlags(request.consensus, request.raftBlockTimeMs, request.validator),
+        ...consensusFlags(request.consensus, request.raftBlockTimeMs, request.validator, raftJoinId),
     ];
 }
 
@@ -73,12 +79,12 @@ function gethContainer(request: NodePodRequest): Container {
         imagePullPolicy: request.imagePullPolicy,
         // $0 is "geth"; the program's flags follow as "$@".
         command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
-        args: gethArgs(request),
+        args: argsWithRaftJoin(request, (raftJoinId) => gethArgs(request, raftJoinId)),
         env: [{ name: "PRIVATE_CONFIG", value: TESSERA_SOCKET }],
         ports: gethPorts(request.consensus),
         ...GETH_PROBES,
         resources: request.resources.quorum,
-        volumeMounts: [request.qdataMount],
+        volumeMounts: request.volumeMounts,
     };
 }
 
@@ -98,6 +104,6 @@ function tesseraContainer(request: NodePodRequest): Container {
         readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
         livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
         resources: request.resources.transactionManager,
-        volumeMounts: [request.qdataMount],
+        volumeMounts: request.volumeMounts,
     };
 }

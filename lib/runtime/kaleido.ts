@@ -2,7 +2,7 @@
 // image's start.sh writes geth's command line; constellation reads tm.conf.
 import { ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
 
 export const kaleidoRuntime: Runtime = {
     transactionManager: "constellation",
@@ -10,9 +10,12 @@ export const kaleidoRuntime: Runtime = {
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
 };
 
-/** As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it. */
-function consensusArgs(consensus: ConsensusConfig): string[] {
-    if (consensus.kind === "raft") return ["--raftInit"];
+/**
+ * As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it.
+ * A Raft founder takes its id from static-nodes.json; a member that joined later its recorded one.
+ */
+function consensusArgs(consensus: ConsensusConfig, raftJoinId?: number): string[] {
+    if (consensus.kind === "raft") return raftJoinId === undefined ? ["--raftInit"] : [`--raftID=${raftJoinId}`];
     return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
 }
 
@@ -22,11 +25,11 @@ function quorumContainer(request: NodePodRequest): Container {
         image: request.images.quorum,
         imagePullPolicy: request.imagePullPolicy,
         // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
-        args: ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus), "--networkid", String(request.networkId)],
+        args: argsWithRaftJoin(request, (raftJoinId) => ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus, raftJoinId), "--networkid", String(request.networkId)]),
         ports: gethPorts(request.consensus),
         ...GETH_PROBES,
         resources: request.resources.quorum,
-        volumeMounts: [request.qdataMount],
+        volumeMounts: request.volumeMounts,
     };
 }
 
@@ -40,7 +43,7 @@ function constellationContainer(request: NodePodRequest): Container {
         readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
         livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
         resources: request.resources.transactionManager,
-        volumeMounts: [request.qdataMount],
+        volumeMounts: request.volumeMounts,
     };
 }
 

@@ -1,6 +1,7 @@
 // What a node runtime (an image family) puts in a node pod, and the transaction manager config it
 // reads. The network asks a Runtime for these and knows neither image family.
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { ConsensusConfig, PullPolicy, ResourceSpec } from "../config/config";
 import { NetworkFiles } from "../network/networkFiles";
 import { PORTS } from "../network/ports";
@@ -20,7 +21,10 @@ export interface NodePodRequest {
     raftBlockTimeMs: number;
     /** IBFT/QBFT: in the genesis validator set (mines). */
     validator: boolean;
-    qdataMount: k8s.types.input.core.v1.VolumeMount;
+    /** Raft: the id raft_addPeer gave a member that joined a running network; unset for founders. */
+    raftJoinId?: pulumi.Input<number>;
+    /** The member's qdata at /qdata, and whatever else of its storage every container mounts. */
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
     imagePullPolicy: PullPolicy;
     images: { quorum: string; transactionManager: string };
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
@@ -38,6 +42,11 @@ export interface Runtime {
     nodePod(request: NodePodRequest): NodePod;
     /** The transaction manager's config for the node at `ownIp`, peering with every node. */
     transactionManagerConfig(ownIp: string, allIps: string[]): NetworkFiles["transactionManager"];
+}
+
+/** A container's arguments, which for a joining Raft member carry the id its membership step returns. */
+export function argsWithRaftJoin(request: NodePodRequest, args: (raftJoinId?: number) => string[]): pulumi.Input<string[]> {
+    return request.raftJoinId === undefined ? args() : pulumi.output(request.raftJoinId).apply(args);
 }
 
 export function tcpProbe(port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {

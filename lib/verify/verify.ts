@@ -1,8 +1,8 @@
 // The checks behind `npm run verify`: from pods to a private transaction, each with a time limit
 // and, on failure, what to look at. Prints no key material: only counts, hashes and addresses.
 import { ConsensusConfig } from "../config/config";
-import { httpRequest, jsonRpc } from "./httpRequest";
-import { Kube, PortForward } from "./kubectl";
+import { httpRequest, jsonRpc } from "../httpRequest";
+import { Kube, PortForward } from "../kubernetes/kubectl";
 import { PORTS } from "../network/ports";
 
 export interface VerifyTarget {

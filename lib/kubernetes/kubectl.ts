@@ -1,4 +1,4 @@
-// The cluster as `npm run verify` sees it: kubectl get / exec / port-forward against one context and namespace.
+// The cluster as our scripts see it (verify, Raft membership): kubectl get / exec / port-forward against one context and namespace.
 import { ChildProcess, spawn } from "child_process";
 
 export interface PodStatus {

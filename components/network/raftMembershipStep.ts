@@ -1,0 +1,33 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RaftMembershipStepArgs {
+    action: "join" | "leave";
+    /** node-N, for messages. */
+    member: string;
+    kubeContext: string;
+    namespace: pulumi.Input<string>;
+    /** Running members that stay: the step reaches the first Ready one. */
+    via: number[];
+    /** join: the new member's enode. */
+    enode?: string;
+    /** leave: the member's Raft id. */
+    raftId?: number;
+}
+
+/**
+ * One change of a running Raft cluster's membership (scripts/raft-membership.ts): raft_addPeer of a
+ * new member, whose Raft id is the step's stdout, or raft_removePeer of a leaving one. Nothing on
+ * delete: a destroy takes the whole network down and changes no membership.
+ */
+export function raftMembershipStep(name: string, args: RaftMembershipStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+    const environment: Record<string, pulumi.Input<string>> = {
+        KUBE_CONTEXT: args.kubeContext,
+        NAMESPACE: args.namespace,
+        MEMBER: args.member,
+        VIA_MEMBERS: args.via.join(","),
+        ...(args.enode ? { ENODE: args.enode } : {}),
+        ...(args.raftId !== undefined ? { RAFT_ID: String(args.raftId) } : {}),
+    };
+    return new command.local.Command(name, { create: `node -r ts-node/register/transpile-only scripts/raft-membership.ts ${args.action}`, environment }, opts);
+}

@@ -1,0 +1,105 @@
+// Raft membership of a running network: who is in it (read from the live StatefulSets' annotations)
+// and the JSON-RPC calls that add or remove a member on a running node (raft_cluster, raft_addPeer,
+// raft_removePeer, as GoQuorum's raft API serves them).
+import { jsonRpc } from "../httpRequest";
+
+/** On each node StatefulSet: the member's Raft id, and "true" when it joined a running network. */
+export const RAFT_ID_ANNOTATION = "kaleido.io/raft-id";
+export const RAFT_JOINED_ANNOTATION = "kaleido.io/raft-joined";
+
+/**
+ * How a node's quorum process starts under Raft: a founder takes its id from its position in
+ * static-nodes.json (the cluster's first configuration); a member that joined a running cluster
+ * starts with the id raft_addPeer gave it.
+ */
+export type RaftStart = { kind: "founder" } | { kind: "joined"; raftId: number };
+
+/** A node StatefulSet as `kubectl get statefulsets -o json` shows it. */
+interface StatefulSetItem {
+    metadata: { name: string; annotations?: Record<string, string> };
+}
+
+/**
+ * The members whose StatefulSets exist, by node index. StatefulSets made before membership was
+ * recorded carry no annotation: those networks were all founded with --raftInit.
+ */
+export function runningMembersFrom(statefulSetsJson: string): Map<number, RaftStart> {
+    const list = JSON.parse(statefulSetsJson) as { items: StatefulSetItem[] };
+    const members = new Map<number, RaftStart>();
+    for (const item of list.items) {
+        const index = /^node-set-(\d+)$/.exec(item.metadata.name)?.[1];
+        if (!index) continue;
+        const annotations = item.metadata.annotations ?? {};
+        const raftId = Number(annotations[RAFT_ID_ANNOTATION]);
+        const joined = annotations[RAFT_JOINED_ANNOTATION] === "true" && Number.isInteger(raftId) && raftId > 0;
+        members.set(Number(index), joined ? { kind: "joined", raftId } : { kind: "founder" });
+    }
+    return members;
+}
+
+/** One entry of raft_cluster. */
+export interface RaftClusterMember {
+    raftId: number;
+    /** The enode's public key, hex. */
+    nodeId: string;
+}
+
+const RPC_TIMEOUT_MS = 10_000;
+
+/** The enode's public key, lower case without 0x: what raft_cluster lists as nodeId. */
+export function enodePublicKey(enode: string): string {
+    const key = /^enode:\/\/([0-9a-fA-F]{128})@/.exec(enode)?.[1];
+    if (!key) throw new Error(`not an enode URL: ${enode}`);
+    return key.toLowerCase();
+}
+
+function sameKey(nodeId: string, key: string): boolean {
+    return nodeId.toLowerCase().replace(/^0x/, "") === key;
+}
+
+export async function raftCluster(rpcUrl: string): Promise<RaftClusterMember[]> {
+    return jsonRpc<RaftClusterMember[]>(rpcUrl, "raft_cluster", [], RPC_TIMEOUT_MS);
+}
+
+/** The member's Raft id, if the enode is in the cluster. */
+export async function findRaftId(rpcUrl: string, enode: string): Promise<number | undefined> {
+    const key = enodePublicKey(enode);
+    return (await raftCluster(rpcUrl)).find((member) => sameKey(member.nodeId, key))?.raftId;
+}
+
+export interface MembershipOptions {
+    /** How long to wait for the cluster to list the change (it commits through the Raft log). */
+    settleMs: number;
+    pollMs: number;
+}
+
+const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 60_000, pollMs: 1_000 };
+
+/**
+ * Adds the enode to the cluster unless it is a member already; either way returns its Raft id once
+ * raft_cluster lists it (a proposal Raft drops would otherwise hand out an id nobody holds).
+ */
+export async function addRaftPeer(rpcUrl: string, enode: string, options = DEFAULT_OPTIONS): Promise<{ raftId: number; added: boolean }> {
+    const existing = await findRaftId(rpcUrl, enode);
+    if (existing !== undefined) return { raftId: existing, added: false };
+    const raftId = await jsonRpc<number>(rpcUrl, "raft_addPeer", [enode], RPC_TIMEOUT_MS);
+    await settle(options, `raft id ${raftId} listed by raft_cluster`, async () => (await findRaftId(rpcUrl, enode)) === raftId);
+    return { raftId, added: true };
+}
+
+/** Removes the member with this Raft id unless it is gone already; returns whether it removed it. */
+export async function removeRaftPeer(rpcUrl: string, raftId: number, options = DEFAULT_OPTIONS): Promise<boolean> {
+    const listed = async () => (await raftCluster(rpcUrl)).some((member) => member.raftId === raftId);
+    if (!(await listed())) return false;
+    await jsonRpc<null>(rpcUrl, "raft_removePeer", [raftId], RPC_TIMEOUT_MS);
+    await settle(options, `raft id ${raftId} gone from raft_cluster`, async () => !(await listed()));
+    return true;
+}
+
+async function settle(options: MembershipOptions, what: string, done: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + options.settleMs;
+    while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${options.settleMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    }
+}
