@@ -66,8 +66,8 @@ async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
     }
     const { dir, password, chainId, gasLimit } = config.qdata;
     const genesis = genesisKindOf(config.consensus);
-    await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, consensus: genesis, onProgress: (line) => pulumi.log.info(line) });
-    const problems: string[] = [];
+    const problems = await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, consensus: genesis, onProgress: (line) => pulumi.log.info(line) });
+    if (problems.length > 0) throw new ConfigError(problems);
     const folder = readQdataFolder(dir, config.nodeCount, problems);
     if (folder) problems.push(...consensusProblems(dir, folder, { kind: genesis.kind, validators: genesis.kind === "raft" ? 0 : genesis.validators }));
     if (!folder || problems.length > 0) throw new ConfigError(problems);

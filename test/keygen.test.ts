@@ -129,16 +129,15 @@ describe("generated networks (no quorum-tools)", function () {
             assert.deepEqual(contents(dir), before);
         });
 
-        it("keeps existing keys when the node count grows", async () => {
+        it("keeps every existing byte, the genesis included, when the node count grows; new members get the same genesis", async () => {
             const before = contents(dir);
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 6, scryptN: TEST_SCRYPT_N });
+            assert.deepEqual(await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 6, scryptN: TEST_SCRYPT_N }), []);
             const after = contents(dir);
-            for (const [file, bytes] of Object.entries(before)) {
-                if (!file.endsWith("genesis.json")) assert.equal(after[file], bytes, `${file} changed`);
-            }
+            for (const [file, bytes] of Object.entries(before)) assert.equal(after[file], bytes, `${file} changed`);
             assert.ok(fs.existsSync(path.join(dir, "qdata_6/ethereum/nodekey")));
-            const genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
-            assert.equal(Object.keys(genesis.alloc).length, 6);
+            const genesis = fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8");
+            assert.equal(fs.readFileSync(path.join(dir, "qdata_6/ethereum/genesis.json"), "utf8"), genesis);
+            assert.equal(Object.keys(JSON.parse(genesis).alloc).length, 4, "the genesis funds the first members' accounts only");
         });
 
         it("re-encrypts the accounts, same keys, when the password changes", async () => {
@@ -170,6 +169,17 @@ describe("generated networks (no quorum-tools)", function () {
             assert.deepEqual(genesis.config.istanbul, { epoch: 30000, policy: 0 });
             assert.equal(genesis.config.isQuorum, true);
             assert.equal(Object.keys(genesis.alloc).length, 3);
+        });
+
+        it("adds a non-validator without touching the genesis, and refuses a new validator set naming the key", async () => {
+            const genesisFile = path.join(dir, "qdata_1/ethereum/genesis.json");
+            const before = fs.readFileSync(genesisFile, "utf8");
+            assert.deepEqual(await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: { kind: "ibft", validators: 2 }, scryptN: TEST_SCRYPT_N }), []);
+            assert.equal(fs.readFileSync(path.join(dir, "qdata_4/ethereum/genesis.json"), "utf8"), before);
+            const problems = await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: { kind: "ibft", validators: 3 }, scryptN: TEST_SCRYPT_N });
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^validators: the network's genesis names 2 validator\(s\), this config 3; .*keep validators at 2 and call istanbul_propose\(<address>, true\|false\) on more than half of the validators/);
+            assert.equal(fs.readFileSync(genesisFile, "utf8"), before, "a refused change wrote the genesis");
         });
 
         it("names the first two node keys' addresses (as ethers derives them) as validators", () => {

@@ -1,12 +1,14 @@
 // Produces a complete qdata folder (quorum-tools layout) without Docker or geth. Idempotent:
 // existing keys are kept, missing members are added, and files are rewritten only when their
 // content would change, so a second run leaves every byte (and the seed hashes) as they were.
+// A network's genesis funds the accounts of its first members only: members added later get the
+// same genesis, so growing or shrinking the network never changes the chain.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "./ethereum";
 import { GENESIS_FORKS } from "./forkOrder";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, qbftExtraData } from "./istanbul";
+import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "./istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
 
@@ -43,7 +45,11 @@ const EPOCH_LENGTH = 30000;
 /** As setup.sh funds each node's account. */
 const FUNDED_BALANCE = "1000000000000000000000000000";
 
-export async function ensureGeneratedQdata(options: GenerateOptions): Promise<void> {
+/**
+ * Makes or completes the folder. Returns problems instead of writing a genesis whose validator set
+ * differs from the one the folder's existing genesis names: that would start another chain.
+ */
+export async function ensureGeneratedQdata(options: GenerateOptions): Promise<string[]> {
     const { dir, nodeCount } = options;
     const progress = options.onProgress ?? (() => undefined);
     makePrivateDir(dir);
@@ -61,8 +67,42 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
     const consensus = options.consensus ?? { kind: "raft" };
     const validators = (count: number) => Array.from({ length: count }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
     const spec: GenesisConsensusSpec = consensus.kind === "raft" ? consensus : { ...consensus, validators: validators(consensus.validators) };
-    const genesis = genesisJson(addresses, options.chainId, options.gasLimit, spec);
+    const existing = readExistingGenesis(dir);
+    const problem = existing && validatorSetChange(dir, existing, spec);
+    if (problem) return [problem];
+    const funded = existing?.funded ?? addresses;
+    const genesis = genesisJson(funded, options.chainId, options.gasLimit, spec);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
+    return [];
+}
+
+interface ExistingGenesis {
+    /** The alloc's accounts, lower-case hex without 0x, in the file's order. */
+    funded: string[];
+    /** IBFT/QBFT: the validators its extraData names. */
+    validators?: string[];
+}
+
+/** The genesis the folder's first member has now, if any. */
+function readExistingGenesis(dir: string): ExistingGenesis | undefined {
+    const file = path.join(memberDir(dir, 1), GENESIS);
+    if (!fs.existsSync(file)) return undefined;
+    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as { alloc?: Record<string, unknown>; extraData?: string; config?: { qbft?: unknown } };
+    const funded = Object.keys(genesis.alloc ?? {}).map((address) => address.toLowerCase().replace(/^0x/, ""));
+    const extraData = genesis.extraData ?? "";
+    const validators = genesis.config?.qbft ? qbftValidators(extraData) : istanbulValidators(extraData);
+    return { funded, validators };
+}
+
+function validatorSetChange(dir: string, existing: ExistingGenesis, spec: GenesisConsensusSpec): string | undefined {
+    if (spec.kind === "raft" || !existing.validators) return undefined;
+    const before = existing.validators;
+    if (before.length === spec.validators.length && before.every((address, i) => address === spec.validators[i])) return undefined;
+    return (
+        `validators: the network's genesis names ${before.length} validator(s), this config ${spec.validators.length}; a running network changes ` +
+        `validators by vote, never by a new genesis: keep validators at ${before.length} and call istanbul_propose(<address>, true|false) on more ` +
+        `than half of the validators (README, "Changing validators"); if this network never ran, delete ${dir} to generate a new one`
+    );
 }
 
 /** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */
