@@ -1,6 +1,6 @@
 // A throw-away "laptop + minikube node": fake minikube/kubectl/docker/crictl on PATH whose state,
 // including the node's filesystem, lives in a temp folder.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,6 +46,19 @@ export class FakeHost {
     sh(commandLine: string, extra: Record<string, string> = {}): RunResult {
         const result = spawnSync("/bin/sh", ["-c", commandLine], { cwd: REPO_ROOT, env: this.env(extra), encoding: "utf8" });
         return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+    }
+
+    /** As sh, without blocking this process: for scripts that talk to servers it runs (the fake Quorum nodes). */
+    shAsync(commandLine: string, extra: Record<string, string> = {}): Promise<RunResult> {
+        return new Promise((resolve, reject) => {
+            const child = spawn("/bin/sh", ["-c", commandLine], { cwd: REPO_ROOT, env: this.env(extra), stdio: ["ignore", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.on("error", reject);
+            child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+        });
     }
 
     /** A path on the fake minikube node. */

@@ -17,6 +17,14 @@ export interface FakeQuorumFaults {
     unlockingFor?: number;
     /** Every eth_sendTransaction is refused with this message. */
     refuseTransactions?: string;
+    /** raft_addPeer is refused with this message. */
+    refuseAddPeer?: string;
+}
+
+/** A Raft member as raft_cluster lists it. */
+export interface RaftMember {
+    raftId: number;
+    nodeId: string;
 }
 
 /** A JSON-RPC error answer, as geth sends for a refused call. */
@@ -44,6 +52,11 @@ export class FakeQuorum {
     private readonly receipts = new Map<string, Receipt>();
     /** Contract address -> node indexes holding its private state. */
     private readonly privateState = new Map<string, Set<number>>();
+    /** Set by useRaftMembers: the cluster raft_cluster lists and raft_addPeer/raft_removePeer change. */
+    private raftMembers?: RaftMember[];
+    private nextRaftId = 0;
+    /** raft_addPeer and raft_removePeer calls, in order, as "add <nodeId>" / "remove <id>". */
+    readonly membershipCalls: string[] = [];
 
     /** With `ibftValidators` > 0 an IBFT network, whose chain grows by a block on every eth_blockNumber. */
     constructor(
@@ -51,6 +64,16 @@ export class FakeQuorum {
         private readonly faults: FakeQuorumFaults = {},
         private readonly ibftValidators = 0,
     ) {}
+
+    /** A Raft cluster of these enode public keys (ids 1..N, as founders get them); Raft never reuses an id. */
+    useRaftMembers(nodeIds: string[]): void {
+        this.raftMembers = nodeIds.map((nodeId, i) => ({ raftId: i + 1, nodeId }));
+        this.nextRaftId = nodeIds.length + 1;
+    }
+
+    get raftCluster(): RaftMember[] {
+        return [...(this.raftMembers ?? [])];
+    }
 
     tmPub(node: number): string {
         return Buffer.alloc(32, node).toString("base64");
@@ -97,12 +120,35 @@ export class FakeQuorum {
         });
     }
 
+    /** As GoQuorum's raft_addPeer: a new id for a new enode, a refusal for a member's. */
+    private addPeer(enode: string): number {
+        const nodeId = /^enode:\/\/([0-9a-f]{128})@[\d.]+:\d+\?discport=0&raftport=\d+$/.exec(enode)?.[1];
+        this.membershipCalls.push(`add ${nodeId ?? enode}`);
+        if (this.faults.refuseAddPeer) throw new RpcError(this.faults.refuseAddPeer);
+        if (!nodeId) throw new RpcError(`invalid enode: ${enode}`);
+        const members = this.raftMembers ?? [];
+        const existing = members.find((member) => member.nodeId === nodeId);
+        if (existing) throw new RpcError(`node with this enode has already been added to the cluster: ${existing.raftId}`);
+        const raftId = this.nextRaftId++;
+        this.raftMembers = [...members, { raftId, nodeId }];
+        return raftId;
+    }
+
     private answer(node: number, method: string, params: unknown[]): unknown {
         switch (method) {
             case "net_peerCount":
                 return hex(this.faults.peers ?? this.nodeCount - 1);
             case "raft_cluster":
-                return Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1 }));
+                return this.raftMembers ? this.raftMembers.map((member) => ({ ...member, role: "verifier", nodeActive: true })) : Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1 }));
+            case "raft_addPeer":
+                return this.addPeer(String(params[0]));
+            case "raft_removePeer": {
+                const raftId = Number(params[0]);
+                this.membershipCalls.push(`remove ${raftId}`);
+                if (!this.raftMembers?.some((member) => member.raftId === raftId)) throw new RpcError(`raft id ${raftId} is not a member`);
+                this.raftMembers = this.raftMembers.filter((member) => member.raftId !== raftId);
+                return null;
+            }
             case "raft_role":
                 return node <= (this.faults.leaders ?? 1) ? "minter" : "verifier";
             case "eth_accounts":
