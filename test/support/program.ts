@@ -81,6 +81,8 @@ export interface RunOptions {
     secrets?: Record<string, string>;
     fake: FakeHost;
     projectDir: string;
+    /** Raft membership steps' stdout (the Raft id raft_addPeer gave), by resource name. */
+    raftIds?: Record<string, number>;
 }
 
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
@@ -88,7 +90,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
             recorded.set(args.name, { type: args.type, name: args.name, inputs: args.inputs });
-            return { id: `${args.name}-id`, state: args.inputs };
+            const raftId = options.raftIds?.[args.name];
+            return { id: `${args.name}-id`, state: raftId === undefined ? args.inputs : { ...args.inputs, stdout: String(raftId) } };
         },
         call(args) {
             if (args.token !== "command:local:run") return {};

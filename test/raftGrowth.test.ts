@@ -1,0 +1,137 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { FakeHost } from "./support/fakeHost";
+import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+
+/** The node StatefulSets the fake cluster runs: index -> annotations (none: made before membership was recorded). */
+function runningNodes(fake: FakeHost, nodes: Record<number, Record<string, string> | undefined>): void {
+    const items = Object.entries(nodes).map(([index, annotations]) => ({ metadata: { name: `node-set-${index}`, annotations } }));
+    fs.mkdirSync(path.join(fake.state, "kube"), { recursive: true });
+    fs.writeFileSync(path.join(fake.state, "kube", "statefulsets.json"), JSON.stringify({ items }));
+}
+
+const founder = (index: number) => ({ "kaleido.io/raft-id": String(index), "kaleido.io/raft-joined": "false" });
+
+function named(run: ProgramRun, name: string): RecordedResource {
+    const found = run.resources.find((resource) => resource.name === name);
+    assert.ok(found, `${name} was not declared`);
+    return found;
+}
+
+function quorumArgs(run: ProgramRun, index: number): string[] {
+    return named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum").args;
+}
+
+describe("Raft: growing and shrinking a running network (dev stack under mocks)", function () {
+    this.timeout(60_000);
+    let fake: FakeHost;
+    let projectDir: string;
+    let fresh: ProgramRun;
+
+    before(async () => {
+        fake = new FakeHost();
+        projectDir = makeProjectDir();
+        fs.cpSync(path.join(__dirname, "..", "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+        await pregenerateKeys(projectDir, "dev", 5);
+        fresh = await runProgram({ stack: "dev", fake, projectDir });
+    });
+    after(() => {
+        fake.dispose();
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+
+    it("a new network: every node a founder (--raftInit), recorded on its StatefulSet; no membership step", () => {
+        for (let index = 1; index <= 5; index++) {
+            assert.ok(quorumArgs(fresh, index).includes("--raftInit"));
+            assert.deepEqual(named(fresh, `quorum-node-${index}-set`).inputs.metadata.annotations, founder(index));
+        }
+        assert.deepEqual(fresh.resources.filter((r) => /raft-(join|leave)$/.test(r.name)).map((r) => r.name), []);
+    });
+
+    describe("5 → 6", () => {
+        let grown: ProgramRun;
+        before(async () => {
+            runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
+            grown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        });
+
+        it("leaves the running members' StatefulSets exactly as they were, seed id included", () => {
+            for (let index = 1; index <= 5; index++) {
+                assert.deepEqual(named(grown, `quorum-node-${index}-set`).inputs, named(fresh, `quorum-node-${index}-set`).inputs, `node-set-${index} changed`);
+                assert.equal(named(grown, `quorum-node-${index}-qdata-seed`).inputs.environment.SEED_ID, named(fresh, `quorum-node-${index}-qdata-seed`).inputs.environment.SEED_ID);
+            }
+        });
+
+        it("gives every member the grown peer list, updated in place by its seed step", () => {
+            for (let index = 1; index <= 6; index++) {
+                const staticNodes = JSON.parse(named(grown, `quorum-node-${index}-qdata-seed`).inputs.environment.STATIC_NODES_JSON) as string[];
+                assert.deepEqual(staticNodes, grown.outputs.nodes.map((node) => node.enode), `node ${index}`);
+            }
+            assert.equal(grown.outputs.nodes.length, 6);
+        });
+
+        it("adds node 6 on the running members, after them, before its pod, and starts it with the id it got", () => {
+            const join = named(grown, "quorum-node-6-raft-join");
+            assert.equal(join.type, "command:local:Command");
+            assert.equal(join.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts join");
+            assert.equal(join.inputs.environment.ENODE, grown.outputs.nodes[5].enode);
+            assert.equal(join.inputs.environment.VIA_MEMBERS, "1,2,3,4,5");
+            assert.equal(join.inputs.delete, undefined, "a destroy must not change membership");
+            assert.deepEqual(join.dependsOn, [1, 2, 3, 4, 5].map((index) => `quorum-node-${index}-set`));
+            assert.ok(named(grown, "quorum-node-6-set").dependsOn.includes("quorum-node-6-raft-join"));
+            const args = quorumArgs(grown, 6);
+            assert.ok(args.includes("--raftID=7") && !args.includes("--raftInit"), args.join(" "));
+            assert.deepEqual(named(grown, "quorum-node-6-set").inputs.metadata.annotations, { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" });
+        });
+
+        it("joins two new members one after the other", async () => {
+            const two = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "7" }, raftIds: { "quorum-node-6-raft-join": 6, "quorum-node-7-raft-join": 7 } });
+            assert.ok(named(two, "quorum-node-7-raft-join").dependsOn.includes("quorum-node-6-raft-join"));
+            assert.ok(!named(two, "quorum-node-6-raft-join").dependsOn.includes("quorum-node-7-raft-join"));
+        });
+    });
+
+    describe("6 → 5 (node 6 joined earlier with Raft id 7)", () => {
+        let shrunk: ProgramRun;
+        before(async () => {
+            runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5), 6: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } });
+            shrunk = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" } });
+        });
+
+        it("removes node 6 by its recorded id on a remaining member; its workload goes after (it is no longer declared)", () => {
+            const leave = named(shrunk, "quorum-node-6-raft-leave");
+            assert.equal(leave.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts leave");
+            assert.equal(leave.inputs.environment.RAFT_ID, "7");
+            assert.equal(leave.inputs.environment.VIA_MEMBERS, "1,2,3,4,5");
+            assert.deepEqual(shrunk.resources.filter((r) => r.name.startsWith("quorum-node-6-")).map((r) => r.name), ["quorum-node-6-raft-leave"], "node 6's workload is still declared");
+        });
+
+        it("keeps the remaining members' StatefulSets as they were; their peer list drops node 6", () => {
+            for (let index = 1; index <= 5; index++) {
+                assert.deepEqual(named(shrunk, `quorum-node-${index}-set`).inputs, named(fresh, `quorum-node-${index}-set`).inputs);
+                assert.equal(JSON.parse(named(shrunk, `quorum-node-${index}-qdata-seed`).inputs.environment.STATIC_NODES_JSON).length, 5);
+            }
+        });
+
+        it("removes founders by their place (5 → 3), highest first, one at a time", async () => {
+            runningNodes(fake, { 1: undefined, 2: undefined, 3: undefined, 4: undefined, 5: undefined });
+            const three = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "3" } });
+            assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
+            assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
+            assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
+            assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.VIA_MEMBERS, "1,2,3");
+            // StatefulSets from before membership was recorded count as founders.
+            for (let index = 1; index <= 3; index++) assert.ok(quorumArgs(three, index).includes("--raftInit"));
+        });
+    });
+
+    it("runtime goquorum: the joining member's geth gets --raftjoinexisting <id>, the founders nothing", async () => {
+        runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
+        const run = await runProgram({ stack: "dev", fake, projectDir, config: { runtime: "goquorum", nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        const joining = quorumArgs(run, 6);
+        assert.deepEqual(joining.slice(joining.indexOf("--raft")), ["--raft", "--raftport", "50400", "--raftblocktime", "50", "--raftjoinexisting", "7"]);
+        assert.ok(!quorumArgs(run, 5).includes("--raftjoinexisting"));
+    });
+});
