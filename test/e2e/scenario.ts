@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
+import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
 import { copyProject, PROJECT, Stack, stackFileValues } from "./stack";
@@ -296,11 +297,90 @@ async function checkNoKeyInState(stack: Stack, keysDir: string): Promise<void> {
     expect(state.includes("ciphertext"), "the exported state holds the Secrets' data as Pulumi secrets");
 }
 
+/** UIDs of the node StatefulSets and claims 1..count: a replaced one gets a new UID. */
+function workloadUids(count: number): Record<string, string | undefined> {
+    const uids: Record<string, string | undefined> = {};
+    const sets = new Map(kubectlList("statefulsets", "-n", NAMESPACE).map((o) => [o.metadata.name, o.metadata.uid]));
+    const claims = new Map(kubectlList("pvc", "-n", NAMESPACE).map((o) => [o.metadata.name, o.metadata.uid]));
+    for (let i = 1; i <= count; i++) Object.assign(uids, { [`node-set-${i}`]: sets.get(`node-set-${i}`), [`qdata-${i}`]: claims.get(`qdata-${i}`) });
+    return uids;
+}
+
+function permissionedNodes(member: number): string[] {
+    return JSON.parse(fs.readFileSync(path.join(hostFolder(member), "ethereum/permissioned-nodes.json"), "utf8")) as string[];
+}
+
+/** The operations a preview plans, by resource name (the URN's last part). */
+async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
+    const text = await stack.cli("preview", "--json");
+    const plan = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { steps?: { op: string; urn: string }[] };
+    return new Map((plan.steps ?? []).map((step) => [step.urn.split("::").pop() ?? step.urn, step.op]));
+}
+
+/**
+ * Issue 15's promise on the harness: growing and shrinking changes no running member's workload,
+ * volume or chain folder; the peer lists change in place; the membership step adds and removes on a
+ * JSON-RPC node (kwok pods run no process, so kubectl port-forward reaches the fake node the
+ * scenario runs) and the new member starts with the id that node gave.
+ */
+async function growAndShrink(dev: Stack): Promise<void> {
+    const outputs = (await dev.outputs()) as { nodes: { enode: string }[] };
+    const raft = new FakeQuorum(5);
+    await raft.start();
+    raft.useRaftMembers(outputs.nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
+    const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
+    const saved = process.env.PATH;
+    Object.assign(process.env, { PATH: `${path.join(__dirname, "bin")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
+    try {
+        const before = workloadUids(5);
+        const marker = path.join(hostFolder(1), "ethereum/geth/chaindata/e2e-marker");
+        fs.mkdirSync(path.dirname(marker), { recursive: true });
+        fs.writeFileSync(marker, "a block of this chain");
+        const seedBefore = seedId(1);
+
+        await dev.setConfig("nodeCount", "6");
+        const planned = await plannedSteps(dev);
+        for (let i = 1; i <= 5; i++) {
+            expect(planned.get(`quorum-node-${i}-set`) === "same", `the preview leaves node-set-${i} as it is`, planned.get(`quorum-node-${i}-set`));
+            expect(planned.get(`quorum-node-${i}-qdata-seed`) === "update", `the preview updates qdata_${i}'s peer list in place`, planned.get(`quorum-node-${i}-qdata-seed`));
+        }
+        const replaced = [...planned].filter(([, op]) => op.includes("replace") || op === "delete");
+        expect(replaced.length === 0, "the preview replaces and deletes nothing", replaced);
+        await dev.up();
+        checkNetwork(6);
+        expect(isDeepStrictEqual(workloadUids(5), before), "node-set-1..5 and qdata-1..5 keep their UIDs", { before, after: workloadUids(5) });
+        expect(fs.readFileSync(marker, "utf8") === "a block of this chain" && seedId(1) === seedBefore, "qdata_1's chain folder and seed are untouched");
+        const sixth = ((await dev.outputs()) as { nodes: { enode: string }[] }).nodes[5].enode;
+        for (let i = 1; i <= 6; i++) expect(permissionedNodes(i).length === 6 && permissionedNodes(i)[5] === sixth, `qdata_${i}/ethereum/permissioned-nodes.json lists node 6`);
+        const joined = raft.raftCluster.find((member) => sixth.includes(member.nodeId));
+        expect(joined?.raftId === 6, "the membership step added node 6 on the JSON-RPC node, which gave it Raft id 6", raft.membershipCalls);
+        const args = JSON.parse(kubectl("get", "statefulset", "node-set-6", "-n", NAMESPACE, "-o", `jsonpath={.spec.template.spec.containers[?(@.name=="quorum")].args}`)) as string[];
+        expect(args.includes("--raftID=6") && !args.includes("--raftInit"), "node 6 starts with the id it got", args);
+        await dev.cli("preview", "--expect-no-changes");
+
+        await dev.setConfig("nodeCount", "5");
+        await dev.up();
+        checkNetwork(5);
+        expect(isDeepStrictEqual(raft.membershipCalls.slice(-1), ["remove 6"]) && raft.raftCluster.length === 5, "node 6 was removed from Raft by its id", raft.membershipCalls);
+        expect(isDeepStrictEqual(workloadUids(5), before), "node-set-1..5 and qdata-1..5 keep their UIDs", workloadUids(5));
+        expect(fs.readFileSync(marker, "utf8") === "a block of this chain" && seedId(1) === seedBefore, "qdata_1's chain folder and seed are untouched");
+        expect(!fs.existsSync(hostFolder(6)), "qdata_6 is wiped (keepChainData false)");
+        for (let i = 1; i <= 5; i++) expect(permissionedNodes(i).length === 5, `qdata_${i}/ethereum/permissioned-nodes.json no longer lists node 6`);
+        // The finished leave step is declared only while node 6 runs: the next up drops it from the state, running nothing.
+        const changes = [...(await plannedSteps(dev))].filter(([, op]) => op !== "same");
+        expect(isDeepStrictEqual(changes, [["quorum-node-6-raft-leave", "delete"]]), "the next preview only forgets the finished leave step", changes);
+        await dev.up();
+        await dev.cli("preview", "--expect-no-changes");
+    } finally {
+        process.env.PATH = saved;
+        raft.close();
+    }
+}
+
 async function main(): Promise<void> {
     copyProject();
     const dev = new Stack("e2e");
     const devConfig = stackFileValues("Pulumi.dev.yaml");
-    let firstSeed = "";
 
     const timings = await runSteps([
         [
@@ -311,21 +391,11 @@ async function main(): Promise<void> {
                 await dev.up();
                 checkNetwork(5);
                 await checkOutputs(dev, 5);
-                firstSeed = seedId(1);
             },
         ],
         ["real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
         ["a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
-        [
-            "nodeCount 5 → 3 re-seeds the chain files",
-            async () => {
-                await dev.setConfig("nodeCount", "3");
-                await dev.up();
-                checkNetwork(3);
-                expect(seedId(1) !== firstSeed, "qdata_1 was re-seeded with the 3-node files");
-                for (const gone of [4, 5]) expect(!fs.existsSync(hostFolder(gone)), `qdata_${gone} is wiped`);
-            },
-        ],
+        ["nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(dev)],
         [
             "drift: a deleted Service and pod come back",
             async () => {
