@@ -1,10 +1,10 @@
 // The membership step of a Raft network that grows or shrinks, run by the program's Command
-// resources: reaches a running member through 'kubectl port-forward' and adds or removes one
-// member there (the same calls as scripts/raft-peer.ts). Prints the Raft id on stdout.
+// resources: reaches the lowest-numbered Ready node other than the member itself through
+// 'kubectl port-forward' and adds or removes the member there (the same calls as
+// scripts/raft-peer.ts). Prints the Raft id on stdout.
 //
 // Usage: raft-membership.ts join|leave
-// Environment: KUBE_CONTEXT, NAMESPACE; VIA_MEMBERS (node indexes to reach, e.g. "1,2,3");
-//   join: ENODE (the new member's), MEMBER (its name, for messages); leave: RAFT_ID, MEMBER.
+// Environment: KUBE_CONTEXT, NAMESPACE, MEMBER (node-N); join: ENODE (the member's); leave: RAFT_ID.
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { PORTS } from "../lib/network/ports";
 import { addRaftPeer, removeRaftPeer } from "../lib/network/raftMembership";
@@ -17,15 +17,16 @@ function env(name: string): string {
     return value;
 }
 
-/** The first Ready pod of the members named in VIA_MEMBERS, waiting for one up to 5 minutes. */
-async function readyMember(kube: Kubectl, via: string[], log: (line: string) => void): Promise<string> {
-    const wanted = new Set(via.map((index) => `node-set-${index}-0`));
+/** The lowest-numbered Ready node pod other than the member's own, waiting for one up to 5 minutes. */
+async function readyMember(kube: Kubectl, member: string, log: (line: string) => void): Promise<string> {
+    const own = `${member.replace(/^node-/, "node-set-")}-0`;
+    const index = (pod: string) => Number(/^node-set-(\d+)-0$/.exec(pod)?.[1] ?? Infinity);
     const deadline = Date.now() + WAIT_FOR_MEMBER_MS;
     for (let attempt = 0; ; attempt++) {
-        const ready = (await kube.pods()).find((pod) => wanted.has(pod.name) && pod.ready);
-        if (ready) return ready.name;
-        if (Date.now() > deadline) throw new Error(`none of ${[...wanted].join(", ")} was Ready within ${WAIT_FOR_MEMBER_MS / 1000} s`);
-        if (attempt % 5 === 0) log(`waiting for a Ready member (${[...wanted].join(", ")})`);
+        const ready = (await kube.pods()).filter((pod) => pod.ready && pod.name !== own && Number.isFinite(index(pod.name)));
+        if (ready.length > 0) return ready.map((pod) => pod.name).sort((a, b) => index(a) - index(b))[0];
+        if (Date.now() > deadline) throw new Error(`no other node was Ready within ${WAIT_FOR_MEMBER_MS / 1000} s`);
+        if (attempt % 5 === 0) log("waiting for another node to be Ready");
         await new Promise((resolve) => setTimeout(resolve, 2000));
     }
 }
@@ -35,7 +36,7 @@ async function main(action: string | undefined): Promise<void> {
     const member = env("MEMBER");
     const log = (line: string) => console.error(`raft-membership[${member}]: ${line}`);
     const kube = new Kubectl(env("KUBE_CONTEXT"), env("NAMESPACE"));
-    const pod = await readyMember(kube, env("VIA_MEMBERS").split(","), log);
+    const pod = await readyMember(kube, member, log);
     const forward = await kube.portForward(`pod/${pod}`, [PORTS.rpc]);
     try {
         const rpcUrl = `http://127.0.0.1:${forward.ports.get(PORTS.rpc)}`;

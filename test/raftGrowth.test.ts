@@ -77,7 +77,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
             assert.equal(join.type, "command:local:Command");
             assert.equal(join.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts join");
             assert.equal(join.inputs.environment.ENODE, grown.outputs.nodes[5].enode);
-            assert.equal(join.inputs.environment.VIA_MEMBERS, "1,2,3,4,5");
+            assert.deepEqual(Object.keys(join.inputs.environment).sort(), ["ENODE", "KUBE_CONTEXT", "MEMBER", "NAMESPACE"]);
             assert.equal(join.inputs.delete, undefined, "a destroy must not change membership");
             assert.deepEqual(join.dependsOn, [1, 2, 3, 4, 5].map((index) => `quorum-node-${index}-set`));
             assert.ok(named(grown, "quorum-node-6-set").dependsOn.includes("quorum-node-6-raft-join"));
@@ -93,6 +93,15 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         });
     });
 
+    it("keeps a joined member's step as it was, so it never runs again, and its recorded id", async () => {
+        runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
+        const grown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5), 6: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } });
+        const again = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        assert.deepEqual(named(again, "quorum-node-6-raft-join").inputs, named(grown, "quorum-node-6-raft-join").inputs);
+        assert.deepEqual(named(again, "quorum-node-6-set").inputs, named(grown, "quorum-node-6-set").inputs);
+    });
+
     describe("6 → 5 (node 6 joined earlier with Raft id 7)", () => {
         let shrunk: ProgramRun;
         before(async () => {
@@ -104,7 +113,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
             const leave = named(shrunk, "quorum-node-6-raft-leave");
             assert.equal(leave.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts leave");
             assert.equal(leave.inputs.environment.RAFT_ID, "7");
-            assert.equal(leave.inputs.environment.VIA_MEMBERS, "1,2,3,4,5");
+            assert.equal(leave.inputs.environment.MEMBER, "node-6");
             assert.deepEqual(shrunk.resources.filter((r) => r.name.startsWith("quorum-node-6-")).map((r) => r.name), ["quorum-node-6-raft-leave"], "node 6's workload is still declared");
         });
 
@@ -121,7 +130,6 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
             assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
             assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
             assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
-            assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.VIA_MEMBERS, "1,2,3");
             // StatefulSets from before membership was recorded count as founders.
             for (let index = 1; index <= 3; index++) assert.ok(quorumArgs(three, index).includes("--raftInit"));
         });

@@ -89,9 +89,9 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
                 fs.writeFileSync(path.join(kube, "forward", `pod_node-set-${i}-0`, "8545"), String(quorum.rpcPorts[0]));
             }
         });
-        const env = { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum", VIA_MEMBERS: "1,2,3,4,5" };
+        const env = { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum" };
 
-        it("join: adds the new member on the first Ready member and prints its Raft id", async () => {
+        it("join: adds the new member on the lowest-numbered Ready node and prints its Raft id", async () => {
             const sixth = nodeId();
             const result = await fake.shAsync(`${TS} scripts/raft-membership.ts join`, { ...env, MEMBER: "node-6", ENODE: enodeOf(sixth, 6) });
             assert.equal(result.status, 0, result.stderr);
@@ -100,11 +100,12 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
             assert.ok(fake.calls().includes("kubectl --context minikube --namespace quorum port-forward pod/node-set-2-0 :8545"), fake.calls().join("\n"));
         });
 
-        it("leave: removes the member's Raft id there", async () => {
-            const result = await fake.shAsync(`${TS} scripts/raft-membership.ts leave`, { ...env, VIA_MEMBERS: "1,2,3,4", MEMBER: "node-5", RAFT_ID: "5" });
+        it("leave: removes the member's Raft id there, never on the member itself", async () => {
+            const result = await fake.shAsync(`${TS} scripts/raft-membership.ts leave`, { ...env, MEMBER: "node-2", RAFT_ID: "2" });
             assert.equal(result.status, 0, result.stderr);
-            assert.equal(result.stdout.trim(), "5");
-            assert.deepEqual(quorum.raftCluster.map((member) => member.raftId), [1, 2, 3, 4]);
+            assert.equal(result.stdout.trim(), "2");
+            assert.deepEqual(quorum.raftCluster.map((member) => member.raftId), [1, 3, 4, 5]);
+            assert.match(result.stderr, /Raft id 2 removed from the cluster on node-set-3-0/);
         });
 
         it("fails naming what is missing", async () => {

@@ -93,15 +93,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const genesis = qdata.genesis;
         const running = args.runningRaftMembers;
         // Members that run now and stay: a new member joins through one of them; a leaving one is removed there.
-        const staying = [...running.keys()].filter((index) => index <= config.nodeCount).sort((a, b) => a - b);
+        const staying = [...running.keys()].filter((index) => index <= config.nodeCount);
         this.nodes = [];
         let previousJoin: pulumi.Resource | undefined;
         const raftEntry = (index: number): RaftEntry => {
-            const recorded = running.get(index);
-            if (recorded) return recorded;
-            if (staying.length === 0) return { kind: "founder" };
-            const via = this.nodes.filter((node) => staying.includes(node.index));
-            return { kind: "joining", kubeContext, via, after: previousJoin };
+            if (running.get(index)?.kind === "founder" || staying.length === 0) return { kind: "founder" };
+            const before = this.nodes.filter((node) => node.index < index && staying.includes(node.index)).map((node) => node.statefulSet);
+            return { kind: "member", kubeContext, after: [...before, ...(previousJoin ? [previousJoin] : [])] };
         };
         for (const [i, member] of qdata.nodes.entries()) {
             const raft = config.consensus.kind === "raft" ? raftEntry(member.index) : undefined;
@@ -137,7 +135,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             this.raftLeaves.push(
                 raftMembershipStep(
                     `${name}-node-${index}-raft-leave`,
-                    { action: "leave", member: `node-${index}`, kubeContext, namespace, via: staying, raftId: start.kind === "joined" ? start.raftId : index },
+                    { action: "leave", member: `node-${index}`, kubeContext, namespace, raftId: start.kind === "joined" ? start.raftId : index },
                     { parent: this, dependsOn: previous ? [previous] : [] },
                 ),
             );

@@ -4,7 +4,7 @@ import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, RaftStart } from "../../lib/network/raftMembership";
+import { RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
@@ -29,13 +29,11 @@ export interface QuorumNodeArgs extends MemberArgs {
 }
 
 /**
- * A founder or a member that joined earlier starts as recorded; a new member of a running network
- * first joins through a membership step on a running member (after those members and after the
- * previous join: Raft takes one membership change at a time).
+ * A founder starts with --raftInit. Any other member of a running network has a membership step
+ * that adds it (after the members before it and after the previous join: Raft takes one membership
+ * change at a time) and whose stdout, kept in the state, is the Raft id it starts with.
  */
-export type RaftEntry =
-    | RaftStart
-    | { kind: "joining"; kubeContext: string; via: QuorumNode[]; after?: pulumi.Resource };
+export type RaftEntry = { kind: "founder" } | { kind: "member"; kubeContext: string; after: pulumi.Resource[] };
 
 export const NODE_NAME = "quorum-node";
 /** On IBFT validators only: "true". */
@@ -60,7 +58,7 @@ export class QuorumNode extends pulumi.ComponentResource {
     readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
-    /** A new member of a running Raft network: the step that added it, whose stdout is its Raft id. */
+    /** A Raft member that joined a running network: the step that added it, whose stdout is its Raft id. */
     readonly raftJoin?: pulumi.Resource;
 
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -123,11 +121,10 @@ export class QuorumNode extends pulumi.ComponentResource {
         const entry = args.raft;
         if (!entry) return {};
         if (entry.kind === "founder") return { annotations: { [RAFT_ID_ANNOTATION]: String(args.index), [RAFT_JOINED_ANNOTATION]: "false" } };
-        if (entry.kind === "joined") return { raftJoinId: entry.raftId, annotations: { [RAFT_ID_ANNOTATION]: String(entry.raftId), [RAFT_JOINED_ANNOTATION]: "true" } };
         const join = raftMembershipStep(
             `${name}-raft-join`,
-            { action: "join", member: `node-${args.index}`, kubeContext: entry.kubeContext, namespace: args.namespace, via: entry.via.map((node) => node.index), enode: this.enode },
-            { parent: this, dependsOn: [...entry.via.map((node) => node.statefulSet), ...(entry.after ? [entry.after] : [])] },
+            { action: "join", member: `node-${args.index}`, kubeContext: entry.kubeContext, namespace: args.namespace, enode: this.enode },
+            { parent: this, dependsOn: entry.after },
         );
         const raftId = join.stdout.apply((stdout) => {
             const id = Number(stdout.trim());

@@ -7,8 +7,6 @@ export interface RaftMembershipStepArgs {
     member: string;
     kubeContext: string;
     namespace: pulumi.Input<string>;
-    /** Running members that stay: the step reaches the first Ready one. */
-    via: number[];
     /** join: the new member's enode. */
     enode?: string;
     /** leave: the member's Raft id. */
@@ -16,16 +14,17 @@ export interface RaftMembershipStepArgs {
 }
 
 /**
- * One change of a running Raft cluster's membership (scripts/raft-membership.ts): raft_addPeer of a
- * new member, whose Raft id is the step's stdout, or raft_removePeer of a leaving one. Nothing on
- * delete: a destroy takes the whole network down and changes no membership.
+ * One change of a running Raft cluster's membership (scripts/raft-membership.ts), made on the
+ * lowest-numbered Ready node other than the member itself: raft_addPeer of a new member, whose Raft
+ * id is the step's stdout, or raft_removePeer of a leaving one. Its inputs never change for a given
+ * member, so it runs once. Nothing on delete: a destroy takes the whole network down and changes
+ * no membership.
  */
 export function raftMembershipStep(name: string, args: RaftMembershipStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     const environment: Record<string, pulumi.Input<string>> = {
         KUBE_CONTEXT: args.kubeContext,
         NAMESPACE: args.namespace,
         MEMBER: args.member,
-        VIA_MEMBERS: args.via.join(","),
         ...(args.enode ? { ENODE: args.enode } : {}),
         ...(args.raftId !== undefined ? { RAFT_ID: String(args.raftId) } : {}),
     };
