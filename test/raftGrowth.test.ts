@@ -12,7 +12,7 @@ function runningNodes(fake: FakeHost, nodes: Record<number, Record<string, strin
     fs.writeFileSync(path.join(fake.state, "kube", "statefulsets.json"), JSON.stringify({ items }));
 }
 
-const founder = (index: number) => ({ "kaleido.io/raft-id": String(index), "kaleido.io/raft-joined": "false" });
+const founder = (index: number, founders = 5) => ({ "kaleido.io/raft-id": String(index), "kaleido.io/raft-joined": "false", "kaleido.io/raft-founders": String(founders) });
 
 function named(run: ProgramRun, name: string): RecordedResource {
     const found = run.resources.find((resource) => resource.name === name);
@@ -124,14 +124,32 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
             }
         });
 
+        it("after a first up cut short (3 of 5 founders made), the other two are still founders, not joiners", async () => {
+            runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3) });
+            const resumed = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" } });
+            for (let index = 1; index <= 5; index++) assert.deepEqual(named(resumed, `quorum-node-${index}-set`).inputs, named(fresh, `quorum-node-${index}-set`).inputs);
+            assert.deepEqual(resumed.resources.filter((r) => /raft-(join|leave)$/.test(r.name)).map((r) => r.name), []);
+        });
+
+        it("removed founders come back by joining (5 → 3 → 5)", async () => {
+            runningNodes(fake, { 1: founder(1, 3), 2: founder(2, 3), 3: founder(3, 3) });
+            const regrown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" }, raftIds: { "quorum-node-4-raft-join": 6, "quorum-node-5-raft-join": 7 } });
+            assert.ok(quorumArgs(regrown, 4).includes("--raftID=6"));
+            assert.ok(quorumArgs(regrown, 5).includes("--raftID=7"));
+            assert.ok(quorumArgs(regrown, 3).includes("--raftInit"));
+        });
+
         it("removes founders by their place (5 → 3), highest first, one at a time", async () => {
             runningNodes(fake, { 1: undefined, 2: undefined, 3: undefined, 4: undefined, 5: undefined });
             const three = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "3" } });
             assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
             assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
             assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
-            // StatefulSets from before membership was recorded count as founders.
-            for (let index = 1; index <= 3; index++) assert.ok(quorumArgs(three, index).includes("--raftInit"));
+            // StatefulSets from before membership was recorded count as founders; the 3 left are the founders now.
+            for (let index = 1; index <= 3; index++) {
+                assert.ok(quorumArgs(three, index).includes("--raftInit"));
+                assert.equal(named(three, `quorum-node-${index}-set`).inputs.metadata.annotations["kaleido.io/raft-founders"], "3");
+            }
         });
     });
 

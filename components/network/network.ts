@@ -7,7 +7,7 @@ import { Runtime } from "../../lib/runtime/runtime";
 import { COMMON_LABELS, workloadLabels } from "../../lib/network/labels";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { RaftStart } from "../../lib/network/raftMembership";
+import { foundingMembers, RaftStart } from "../../lib/network/raftMembership";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { Platform } from "./platform";
@@ -92,12 +92,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const staticNodes = staticNodesJson(addresses, config.consensus.kind);
         const genesis = qdata.genesis;
         const running = args.runningRaftMembers;
-        // Members that run now and stay: a new member joins through one of them; a leaving one is removed there.
+        const founders = foundingMembers(running, config.nodeCount);
+        // Running members that stay: the members before a joining one, whose pods the join waits for.
         const staying = [...running.keys()].filter((index) => index <= config.nodeCount);
         this.nodes = [];
         let previousJoin: pulumi.Resource | undefined;
         const raftEntry = (index: number): RaftEntry => {
-            if (running.get(index)?.kind === "founder" || staying.length === 0) return { kind: "founder" };
+            if (index <= founders && running.get(index)?.kind !== "joined") return { kind: "founder", founders };
             const before = this.nodes.filter((node) => node.index < index && staying.includes(node.index)).map((node) => node.statefulSet);
             return { kind: "member", kubeContext, after: [...before, ...(previousJoin ? [previousJoin] : [])] };
         };

@@ -4,7 +4,7 @@ import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
 import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { PORTS } from "../../lib/network/ports";
-import { RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
+import { RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
@@ -33,7 +33,7 @@ export interface QuorumNodeArgs extends MemberArgs {
  * that adds it (after the members before it and after the previous join: Raft takes one membership
  * change at a time) and whose stdout, kept in the state, is the Raft id it starts with.
  */
-export type RaftEntry = { kind: "founder" } | { kind: "member"; kubeContext: string; after: pulumi.Resource[] };
+export type RaftEntry = { kind: "founder"; founders: number } | { kind: "member"; kubeContext: string; after: pulumi.Resource[] };
 
 export const NODE_NAME = "quorum-node";
 /** On IBFT validators only: "true". */
@@ -120,7 +120,9 @@ export class QuorumNode extends pulumi.ComponentResource {
     private raftEntry(name: string, args: QuorumNodeArgs): { raftJoinId?: pulumi.Input<number>; annotations?: Record<string, pulumi.Input<string>>; join?: pulumi.Resource } {
         const entry = args.raft;
         if (!entry) return {};
-        if (entry.kind === "founder") return { annotations: { [RAFT_ID_ANNOTATION]: String(args.index), [RAFT_JOINED_ANNOTATION]: "false" } };
+        if (entry.kind === "founder") {
+            return { annotations: { [RAFT_ID_ANNOTATION]: String(args.index), [RAFT_JOINED_ANNOTATION]: "false", [RAFT_FOUNDERS_ANNOTATION]: String(entry.founders) } };
+        }
         const join = raftMembershipStep(
             `${name}-raft-join`,
             { action: "join", member: `node-${args.index}`, kubeContext: entry.kubeContext, namespace: args.namespace, enode: this.enode },

@@ -3,16 +3,20 @@
 // raft_removePeer, as GoQuorum's raft API serves them).
 import { jsonRpc } from "../httpRequest";
 
-/** On each node StatefulSet: the member's Raft id, and "true" when it joined a running network. */
+/**
+ * On each node StatefulSet: the member's Raft id, "true" when it joined a running network, and on
+ * founders how many founders the network still has (a first up cut short has not made them all yet).
+ */
 export const RAFT_ID_ANNOTATION = "kaleido.io/raft-id";
 export const RAFT_JOINED_ANNOTATION = "kaleido.io/raft-joined";
+export const RAFT_FOUNDERS_ANNOTATION = "kaleido.io/raft-founders";
 
 /**
  * How a node's quorum process starts under Raft: a founder takes its id from its position in
  * static-nodes.json (the cluster's first configuration); a member that joined a running cluster
  * starts with the id raft_addPeer gave it.
  */
-export type RaftStart = { kind: "founder" } | { kind: "joined"; raftId: number };
+export type RaftStart = { kind: "founder"; founders?: number } | { kind: "joined"; raftId: number };
 
 /** A node StatefulSet as `kubectl get statefulsets -o json` shows it. */
 interface StatefulSetItem {
@@ -32,9 +36,21 @@ export function runningMembersFrom(statefulSetsJson: string): Map<number, RaftSt
         const annotations = item.metadata.annotations ?? {};
         const raftId = Number(annotations[RAFT_ID_ANNOTATION]);
         const joined = annotations[RAFT_JOINED_ANNOTATION] === "true" && Number.isInteger(raftId) && raftId > 0;
-        members.set(Number(index), joined ? { kind: "joined", raftId } : { kind: "founder" });
+        const founders = Number(annotations[RAFT_FOUNDERS_ANNOTATION]);
+        members.set(Number(index), joined ? { kind: "joined", raftId } : { kind: "founder", ...(Number.isInteger(founders) && founders > 0 ? { founders } : {}) });
     }
     return members;
+}
+
+/**
+ * How many of nodes 1..nodeCount are founders: all of them for a new network; else the recorded
+ * count (which a first up cut short had not finished making), less those a shrink removed, who can
+ * only come back by joining. StatefulSets made before the count was recorded were all founders.
+ */
+export function foundingMembers(running: Map<number, RaftStart>, nodeCount: number): number {
+    if (running.size === 0) return nodeCount;
+    const recorded = [...running].map(([index, start]) => (start.kind === "founder" ? (start.founders ?? index) : 0));
+    return Math.min(Math.max(...recorded), nodeCount);
 }
 
 /** One entry of raft_cluster. */

@@ -325,13 +325,7 @@ async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
  */
 async function growAndShrink(dev: Stack): Promise<void> {
     const outputs = (await dev.outputs()) as { nodes: { enode: string }[] };
-    const raft = new FakeQuorum(5);
-    await raft.start();
-    raft.useRaftMembers(outputs.nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
-    const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
-    const saved = process.env.PATH;
-    Object.assign(process.env, { PATH: `${path.join(__dirname, "bin")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
-    try {
+    await withFakeRaftNode(outputs.nodes, async (raft) => {
         const before = workloadUids(5);
         const marker = path.join(hostFolder(1), "ethereum/geth/chaindata/e2e-marker");
         fs.mkdirSync(path.dirname(marker), { recursive: true });
@@ -372,6 +366,23 @@ async function growAndShrink(dev: Stack): Promise<void> {
         expect(isDeepStrictEqual(changes, [["quorum-node-6-raft-leave", "delete"]]), "the next preview only forgets the finished leave step", changes);
         await dev.up();
         await dev.cli("preview", "--expect-no-changes");
+    });
+}
+
+/**
+ * Runs `body` with a fake GoQuorum JSON-RPC node whose Raft cluster is these nodes, reached by every
+ * 'kubectl port-forward' the program's membership steps make (kwok pods run no process): the e2e's
+ * kubectl wrapper (test/e2e/bin) is first on PATH meanwhile.
+ */
+async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
+    const raft = new FakeQuorum(nodes.length);
+    await raft.start();
+    raft.useRaftMembers(nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
+    const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
+    const saved = process.env.PATH;
+    Object.assign(process.env, { PATH: `${path.join(__dirname, "bin")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
+    try {
+        await body(raft);
     } finally {
         process.env.PATH = saved;
         raft.close();
@@ -502,7 +513,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "platform kubernetes: 3 nodes spread over 3 cluster nodes, seeded from Secrets, 3 → 2, then destroy",
+            "platform kubernetes: 3 nodes spread over 3 cluster nodes, seeded from Secrets, 3 → 2 keeping node 1's pod, then destroy",
             async () => {
                 const cluster = new Stack("e2e-cluster");
                 const minikubeCalls = fakeMinikubeCalls();
@@ -514,12 +525,19 @@ async function main(): Promise<void> {
                 checkClusterPlatform(3);
                 await checkNoKeyInState(cluster, path.join(PROJECT, ".keys", cluster.name));
                 await cluster.cli("preview", "--expect-no-changes");
+                const peersBefore = kubectlList("configmaps", "-n", NAMESPACE).find((c) => c.metadata.name === "qdata-1-peers")?.metadata.uid;
+                const setBefore = kubectlList("statefulsets", "-n", NAMESPACE).find((o) => o.metadata.name === "node-set-1");
                 await cluster.setConfig("nodeCount", "2");
-                await cluster.up();
+                await withFakeRaftNode(((await cluster.outputs()) as { nodes: { enode: string }[] }).nodes, async (raft) => {
+                    await cluster.up();
+                    expect(isDeepStrictEqual(raft.membershipCalls, ["remove 3"]), "node 3 was removed from Raft before its workload", raft.membershipCalls);
+                });
                 checkClusterPlatform(2);
-                const files = JSON.parse(kubectl("get", "configmap", "qdata-1-files", "-n", NAMESPACE, "-o", "json")) as { data: Record<string, string> };
-                const staticNodes = JSON.parse(files.data["ethereum_static-nodes.json"]) as string[];
-                expect(staticNodes.length === 2, "node 1's ConfigMap was re-rendered for 2 nodes", staticNodes);
+                const peers = JSON.parse(kubectl("get", "configmap", "qdata-1-peers", "-n", NAMESPACE, "-o", "json")) as KubeObject & { data: Record<string, string> };
+                const staticNodes = JSON.parse(peers.data["ethereum_static-nodes.json"]) as string[];
+                expect(staticNodes.length === 2 && peers.metadata.uid === peersBefore, "node 1's peer list ConfigMap was updated in place for 2 nodes", { staticNodes, uid: peers.metadata.uid, peersBefore });
+                const setAfter = kubectlList("statefulsets", "-n", NAMESPACE).find((o) => o.metadata.name === "node-set-1");
+                expect(setAfter?.metadata.uid === setBefore?.metadata.uid && isDeepStrictEqual(setAfter?.spec?.template, setBefore?.spec?.template), "node-set-1 is the same, its pod template unchanged (no restart)");
                 expect(fakeMinikubeCalls() === minikubeCalls, "platform kubernetes ran no minikube command");
                 await cluster.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(cluster.name, DEV, false);
