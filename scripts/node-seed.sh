@@ -63,11 +63,13 @@ place_peer_files() {
     echo "$replaced"
 }
 
-# True when the folder holds every chain file of the seed, byte for byte.
+# True when the folder holds every chain file of the seed, byte for byte (a folder seeded before
+# kaleido-runtime was recorded is taken to hold this runtime's chain: it is never wiped for that).
 same_chain() {
     (cd "$partial" && find . -type f) | while IFS= read -r file; do
         file="${file#./}"
         is_peer_file "$file" && continue
+        [ "$file" = kaleido-runtime ] && [ ! -e "$target/$file" ] && continue
         cmp -s "$partial/$file" "$target/$file" || { echo different; break; }
     done | grep -q different && return 1
     return 0
@@ -75,6 +77,7 @@ same_chain() {
 
 if [ -f "$marker" ] && { [ "$(cat "$marker")" = "$seed_id" ] || same_chain; }; then
     replaced="$(place_peer_files "$target")"
+    if [ -f "$partial/kaleido-runtime" ] && [ ! -e "$target/kaleido-runtime" ]; then cp -p "$partial/kaleido-runtime" "$target/"; fi
     [ "$(cat "$marker")" = "$seed_id" ] || echo "$seed_id" >"$marker"
     rm -rf "$partial"
     if [ "$replaced" = 0 ]; then

@@ -12,6 +12,7 @@
 #   STATIC_NODES_JSON  optional: written as ethereum/static-nodes.json and permissioned-nodes.json
 #   TM_CONF            optional: written as constellation/tm.conf
 #   TESSERA_CONFIG     optional: written as tessera/tessera-config.json
+#   RUNTIME            optional (nodes): written as kaleido-runtime, a chain file: another runtime re-seeds
 set -euo pipefail
 
 fail() {
@@ -52,6 +53,10 @@ if [ -n "${TM_CONF:-}" ]; then
     printf '%s' "$TM_CONF" >"$root/constellation/tm.conf"
     count=$((count + 1))
 fi
+if [ -n "${RUNTIME:-}" ]; then
+    printf '%s\n' "$RUNTIME" >"$root/kaleido-runtime"
+    count=$((count + 1))
+fi
 if [ -n "${TESSERA_CONFIG:-}" ]; then
     mkdir -p "$root/tessera"
     printf '%s' "$TESSERA_CONFIG" >"$root/tessera/tessera-config.json"
@@ -61,7 +66,7 @@ fi
 # Keys and passwords stay owner-only; what the network may know about itself is world-readable.
 find "$root" -type d -exec chmod 0700 {} +
 find "$root" -type f -exec chmod 0600 {} +
-for public in ethereum/genesis.json ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf constellation/tm.pub tessera/tessera-config.json; do
+for public in kaleido-runtime ethereum/genesis.json ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf constellation/tm.pub tessera/tessera-config.json; do
     if [ -f "$root/$public" ]; then chmod 0644 "$root/$public"; fi
 done
 

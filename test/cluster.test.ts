@@ -57,7 +57,7 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
         assert.equal(keys.ethereum_nodekey, nodekey.toString("base64"));
         assert.ok(Object.keys(keys).some((key) => key.startsWith("ethereum_keystore_UTC--")));
         assert.deepEqual(Object.keys(keys).sort().filter((key) => !key.startsWith("ethereum_keystore_")), ["constellation_tm.key", "ethereum_nodekey", "ethereum_passwords.txt"]);
-        assert.deepEqual(Object.keys(files.data).sort(), ["constellation_tm.pub", "ethereum_genesis.json", "node-seed.sh"]);
+        assert.deepEqual(Object.keys(files.data).sort(), ["constellation_tm.pub", "ethereum_genesis.json", "kaleido-runtime", "node-seed.sh"]);
         const peers = named(run, "quorum-node-1-qdata-peers").inputs;
         assert.deepEqual(Object.keys(peers.data).sort(), ["constellation_tm.conf", "ethereum_permissioned-nodes.json", "ethereum_static-nodes.json"]);
         for (const configMap of [files, peers]) assert.ok(!JSON.stringify(configMap.data).includes(nodekey.toString("utf8")), "a node key in a ConfigMap");

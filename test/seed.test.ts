@@ -152,6 +152,28 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "1".repeat(64));
     });
 
+    it("keeps the chain of a folder seeded before the runtime was recorded in it", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
+        fs.rmSync(path.join(target(2), "kaleido-runtime"));
+        // Its seed id was made without the runtime: another one.
+        const result = runStep(2, "create", { SEED_ID: "3".repeat(64) });
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(fs.existsSync(chaindata), "the chain data went for a missing kaleido-runtime");
+        assert.equal(fs.readFileSync(path.join(target(2), "kaleido-runtime"), "utf8"), "kaleido\n", "the runtime is recorded from now on");
+    });
+
+    it("starts a new chain when the runtime changes (another image family's chain data)", () => {
+        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
+        fs.mkdirSync(path.dirname(chaindata), { recursive: true });
+        fs.writeFileSync(chaindata, "blocks written by the seed's Quorum");
+        const result = runStep(2, "create", { RUNTIME: "goquorum", SEED_ID: "2".repeat(64) });
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /replacing the earlier seed/);
+        assert.ok(!fs.existsSync(chaindata));
+        assert.equal(fs.readFileSync(path.join(target(2), "kaleido-runtime"), "utf8"), "goquorum\n");
+        assert.equal(mode(path.join(target(2), "kaleido-runtime")), "644");
+    });
+
     it("drops chain data of an earlier seed when its chain identity changed", () => {
         const chaindata = path.join(target(2), "ethereum/geth/chaindata");
         const otherChain = fs.mkdtempSync(path.join(fake.nodePath("/"), "other-chain-"));

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
 import { COMMON_LABELS } from "../../lib/network/labels";
 import { NetworkFiles, PERMISSIONED_NODES, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
-import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, RUNTIME_FILE, seedIdOf } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
@@ -65,6 +65,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
             if (file === GENESIS || file === TM_PUB) publicFiles[file] = bytes.toString("utf8");
             else keyFiles[file] = bytes.toString("base64");
         }
+        if (args.runtimeName) publicFiles[RUNTIME_FILE] = args.runtimeName;
         const peerFiles = networkFiles ? peerListFiles(networkFiles) : {};
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
@@ -102,7 +103,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
             );
         }
 
-        this.seedId = seedIdOf(member, `pvc:${claimName}`);
+        this.seedId = seedIdOf(member, `pvc:${claimName}`, args.runtimeName);
         const items = (files: Record<string, string>, mode: number) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode }));
         const peersVolume = this.peers ? [{ name: "peers", configMap: { name: this.peers.metadata.name, items: items(peerFiles, PUBLIC_MODE) } }] : [];
         const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));

@@ -68,7 +68,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
             childOpts,
         );
 
-        this.seedId = seedIdOf(args.member, args.hostPath);
+        this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
         const environment: Record<string, string> = {
             MINIKUBE_PROFILE: args.minikubeProfile,
             SEED_NAME: claimName,
@@ -78,6 +78,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
             SEED_ID: this.seedId,
             KEEP_CHAIN_DATA: String(args.keepChainData),
         };
+        if (args.runtimeName) environment.RUNTIME = args.runtimeName;
         if (args.networkFiles) {
             environment.STATIC_NODES_JSON = args.networkFiles.staticNodesJson;
             const { kind, config } = args.networkFiles.transactionManager;

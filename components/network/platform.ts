@@ -26,6 +26,8 @@ export interface MemberStorageRequest {
     member: QdataMember;
     /** Nodes only: the peer list (files naming cluster addresses), updated in place when it changes. */
     networkFiles?: NetworkFiles;
+    /** Nodes only: the runtime whose chain data the folder holds; seeded as RUNTIME_FILE, so another one starts a new chain. */
+    runtimeName?: string;
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;
 }

@@ -72,7 +72,7 @@ export class QuorumNode extends pulumi.ComponentResource {
 
         const { member, namespace, provider, networkFiles } = args;
         this.index = args.index;
-        this.storage = args.platform.storage(`${name}-qdata`, { memberName: `qdata_${args.index}`, member, namespace, provider, networkFiles }, { parent: this });
+        this.storage = args.platform.storage(`${name}-qdata`, { memberName: `qdata_${args.index}`, member, namespace, provider, networkFiles, runtimeName: args.runtime.name }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {

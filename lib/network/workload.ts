@@ -25,10 +25,13 @@ export const AWAITED_BY_STATEFULSET = { "pulumi.com/skipAwait": "true" };
 /** The pod template annotation that restarts pods when their seeded files change. */
 export const SEED_ANNOTATION = "kaleido.io/seed-id";
 
+/** Seeded into a node's folder: the runtime whose chain data it holds (a chain file, like the genesis). */
+export const RUNTIME_FILE = "kaleido-runtime";
+
 /**
- * The member's chain identity where it lives: changes when its copied files (genesis, keys) or its
- * place change, not with the peer list, which is updated in place without a re-seed.
+ * The member's chain identity where it lives: changes when its copied files (genesis, keys), its
+ * runtime or its place change, not with the peer list, which is updated in place without a re-seed.
  */
-export function seedIdOf(member: QdataMember, location: string): string {
-    return crypto.createHash("sha256").update(member.contentHash).update("\0").update(location).digest("hex");
+export function seedIdOf(member: QdataMember, location: string, runtimeName = ""): string {
+    return crypto.createHash("sha256").update(member.contentHash).update("\0").update(runtimeName).update("\0").update(location).digest("hex");
 }

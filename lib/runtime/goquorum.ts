@@ -7,6 +7,7 @@ import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePod
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
+    name: "goquorum",
     transactionManager: "tessera",
     nodePod: (request) => ({ initContainers: [gethInitContainer(request)], containers: [gethContainer(request), tesseraContainer(request)] }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "tessera", config: tesseraConfig(ownIp, allIps) }),

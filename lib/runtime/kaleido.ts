@@ -5,6 +5,7 @@ import { PORTS } from "../network/ports";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
 
 export const kaleidoRuntime: Runtime = {
+    name: "kaleido",
     transactionManager: "constellation",
     nodePod: (request) => ({ initContainers: [], containers: [quorumContainer(request), constellationContainer(request)] }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),

@@ -37,6 +37,8 @@ export interface NodePod {
 }
 
 export interface Runtime {
+    /** The config value; a node's chain data belongs to the runtime that wrote it. */
+    name: "kaleido" | "goquorum";
     /** The transaction manager container's name and its peer port's name. */
     transactionManager: "constellation" | "tessera";
     nodePod(request: NodePodRequest): NodePod;
