@@ -80,9 +80,11 @@ export function pulumi(projectDir: string, logFile: string, args: string[]): Pro
 }
 
 /**
- * Starts the Pulumi CLI in its own process group and, once `when` holds (polled every 200 ms),
- * sends `signal` to the whole group, as a terminal's Ctrl-C (SIGINT) or a crash or a stopped CI
- * runner (SIGKILL) reaches the CLI, its language host and its providers. Resolves when the CLI ends.
+ * Starts the Pulumi CLI in its own session and process group and, once `when` holds (polled every
+ * 200 ms), sends `signal` as a terminal's Ctrl-C (SIGINT) reaches it: to the CLI's process group.
+ * SIGKILL, a crash or a stopped CI runner, goes to the whole session: the language host and the
+ * providers run in process groups of their own, and a killed CLI would leave them spinning.
+ * Resolves when the CLI ends.
  */
 export function pulumiInterrupted(projectDir: string, logFile: string, args: string[], signal: NodeJS.Signals, when: () => boolean): Promise<CommandResult> {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -93,11 +95,15 @@ export function pulumiInterrupted(projectDir: string, logFile: string, args: str
         const watcher = setInterval(() => {
             if (!when()) return;
             clearInterval(watcher);
-            if (child.pid !== undefined) process.kill(-child.pid, signal);
+            if (child.pid === undefined) return;
+            if (signal === "SIGKILL") spawnSync("pkill", ["-KILL", "-s", String(child.pid)]);
+            else process.kill(-child.pid, signal);
         }, 200);
         child.on("error", reject);
         child.on("close", (code) => {
             clearInterval(watcher);
+            // Nothing of the run may outlive it into the next steps.
+            if (child.pid !== undefined) spawnSync("pkill", ["-KILL", "-s", String(child.pid)]);
             fs.closeSync(log);
             resolve({ status: code ?? 1, output: fs.readFileSync(logFile, "utf8") });
         });
