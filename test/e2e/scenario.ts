@@ -372,7 +372,7 @@ async function growAndShrink(dev: Stack): Promise<void> {
 /**
  * Runs `body` with a fake GoQuorum JSON-RPC node whose Raft cluster is these nodes, reached by every
  * 'kubectl port-forward' the program's membership steps make (kwok pods run no process): the e2e's
- * kubectl wrapper (test/e2e/bin) is first on PATH meanwhile.
+ * kubectl wrapper (test/e2e/shims) is first on PATH meanwhile.
  */
 async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
     const raft = new FakeQuorum(nodes.length);
@@ -380,7 +380,7 @@ async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuo
     raft.useRaftMembers(nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
     const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
     const saved = process.env.PATH;
-    Object.assign(process.env, { PATH: `${path.join(__dirname, "bin")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
+    Object.assign(process.env, { PATH: `${path.join(__dirname, "shims")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
     try {
         await body(raft);
     } finally {
