@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Usage: cluster.sh up|down
 #   up    starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (3 fake
-#         nodes) on 127.0.0.1 in a temp folder, plus a loop that plays the ingress controller, and
-#         prints `export NAME=value` lines for a shell to use it with the fake minikube.
-#   down  stops every process `up` started (by pid) and removes the folder.
+#         nodes) on 127.0.0.1 in a temp folder, one real node (containerd, kubelet, kube-proxy;
+#         needs root; registered cordoned), a loop that plays the ingress controller, and prints
+#         `export NAME=value` lines for a shell to use it with the fake minikube.
+#   down  stops every process `up` started (by pid), removes what the real node made (pods,
+#         mounts, the bridge, kube-proxy's iptables chains, the blackhole route) and the folder.
 # The folder is $KALEIDO_E2E_RUN_DIR (default: under /dev/shm, as etcd fsyncs every write, else
 # /tmp). Nothing outside it is written: not ~/.kube, not ~/.pulumi.
 set -euo pipefail
@@ -38,16 +40,142 @@ wait_for() {
   done
 }
 
-down() {
-  [ -d "$run_dir/pids" ] || { log "nothing to stop in $run_dir"; rm -rf "$run_dir"; return; }
+# One real node beside the kwok ones: containerd (its own root, state and socket in the run folder),
+# the CNI bridge on REAL_POD_CIDR, kubelet and kube-proxy. It registers cordoned; a scenario step
+# uncordons it (and cordons the kwok nodes) to run real containers of the stand-in images.
+REAL_NODE=localhost
+REAL_POD_CIDR=10.245.0.0/24
+REAL_BRIDGE=kq-e2e0
+
+real_node_up() {
+  local bin="$1" node="$run_dir/real-node"
+  for tool in containerd ctr runc iptables ip; do
+    command -v "$tool" >/dev/null || { log "real node: $tool is missing (apt-get install containerd runc containernetworking-plugins iptables)"; return 1; }
+  done
+  [ -x /usr/lib/cni/bridge ] || { log "real node: the CNI plugins are missing (apt-get install containernetworking-plugins)"; return 1; }
+  mkdir -p "$node"/{containerd,state,cni-conf,cni-ipam,kubelet}
+  local socket="$node/containerd.sock"
+  # restrict_oom_score_adj: this sandbox may not raise a process's OOM score (no CAP_SYS_RESOURCE).
+  cat >"$node/containerd.toml" <<TOML
+version = 2
+root = "$node/containerd"
+state = "$node/state"
+[grpc]
+  address = "$socket"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "docker.io/library/e2e-pause:1"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$node/cni-conf"
+TOML
+  cat >"$node/cni-conf/10-e2e.conflist" <<JSON
+{"cniVersion": "0.4.0", "name": "e2e", "plugins": [
+  {"type": "bridge", "bridge": "$REAL_BRIDGE", "isGateway": true, "isDefaultGateway": true, "ipMasq": false, "hairpinMode": true,
+   "ipam": {"type": "host-local", "ranges": [[{"subnet": "$REAL_POD_CIDR"}]], "dataDir": "$node/cni-ipam"}},
+  {"type": "loopback"}]}
+JSON
+  log "real node: containerd"
+  start containerd containerd --config "$node/containerd.toml"
+  wait_for containerd 30 ctr --address "$socket" version
+  for image in "$bin"/../images/*.tar; do ctr --address "$socket" -n k8s.io image import "$image" >/dev/null; done
+
+  # A packet to a clusterIP that no kube-proxy rule translates must never leave the machine.
+  if ip route show type blackhole | grep -q "^blackhole $SERVICE_CIDR"; then
+    log "real node: a blackhole route for $SERVICE_CIDR exists already; leaving it"
+  else
+    ip route add blackhole "$SERVICE_CIDR"
+    touch "$node/blackhole-route"
+  fi
+
+  cat >"$node/kubelet.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+failCgroupV1: false
+cgroupDriver: cgroupfs
+cgroupsPerQOS: false
+enforceNodeAllocatable: []
+failSwapOn: false
+address: 127.0.0.1
+readOnlyPort: 0
+healthzPort: 0
+authentication: {anonymous: {enabled: true}, webhook: {enabled: false}}
+authorization: {mode: AlwaysAllow}
+containerRuntimeEndpoint: unix://$socket
+resolvConf: ""
+podCIDR: $REAL_POD_CIDR
+localStorageCapacityIsolation: false
+evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%"}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+YAML
+  log "real node: kubelet as node $REAL_NODE (the API server reaches a kubelet by its Hostname address first)"
+  start kubelet "$bin/kubelet" --config "$node/kubelet.yaml" --kubeconfig "$KUBECONFIG" --hostname-override "$REAL_NODE" \
+    --root-dir "$node/kubelet" --cert-dir "$node/kubelet/pki" --node-labels kaleido.io/e2e-real-node=true
+  wait_for "node $REAL_NODE Ready" 90 bash -c "kubectl get node $REAL_NODE --no-headers | grep -qw Ready"
+  kubectl cordon "$REAL_NODE" >/dev/null
+
+  cat >"$node/kube-proxy.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clientConnection: {kubeconfig: "$KUBECONFIG"}
+hostnameOverride: $REAL_NODE
+clusterCIDR: $REAL_POD_CIDR
+bindAddress: 127.0.0.1
+healthzBindAddress: ""
+metricsBindAddress: "127.0.0.1:0"
+YAML
+  log "real node: kube-proxy (iptables) for $SERVICE_CIDR, pods on $REAL_POD_CIDR"
+  start kube-proxy "$bin/kube-proxy" --config "$node/kube-proxy.yaml"
+}
+
+# Pods first, through the kubelet (it tears their networks down), then the processes, then what
+# they leave in the kernel: mounts, the bridge, kube-proxy's iptables chains, the blackhole route.
+real_node_down() {
+  local node="$run_dir/real-node" socket="$run_dir/real-node/containerd.sock" bin
+  [ -d "$node" ] || return 0
+  if [ -f "$run_dir/pids/kubelet" ] && kill -0 "$(cat "$run_dir/pids/kubelet")" 2>/dev/null; then
+    kubectl delete pods -A --field-selector "spec.nodeName=$REAL_NODE" --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
+    wait_for "the real node's pods to stop" 60 bash -c "[ -z \"\$(ctr --address '$socket' -n k8s.io tasks ls -q)\" ]" || true
+  fi
+  stop_processes kube-proxy kubelet
+  for task in $(ctr --address "$socket" -n k8s.io tasks ls -q 2>/dev/null); do
+    ctr --address "$socket" -n k8s.io tasks kill -s SIGKILL "$task" >/dev/null 2>&1 || true
+  done
+  stop_processes containerd
+  pkill -KILL -f "containerd-shim-runc-v2 .*-address $socket" 2>/dev/null || true
+  awk -v prefix="$node/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" || true; done
+  ip link delete "$REAL_BRIDGE" 2>/dev/null || true
+  if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
+  # What kube-proxy's cleanup leaves: the kubelet's own chains.
+  for iptables in iptables ip6tables; do
+    for hook in INPUT OUTPUT; do "$iptables" -D "$hook" -j KUBE-FIREWALL 2>/dev/null || true; done
+    "$iptables" -F KUBE-FIREWALL 2>/dev/null || true
+    "$iptables" -X KUBE-FIREWALL 2>/dev/null || true
+    for table in mangle filter nat; do "$iptables" -t "$table" -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
+    "$iptables" -t mangle -X KUBE-IPTABLES-HINT 2>/dev/null || true
+  done
+  if [ -f "$node/blackhole-route" ]; then ip route del blackhole "$SERVICE_CIDR" 2>/dev/null || true; fi
+}
+
+# stop_processes NAME...: each process `start` started, by its pid: SIGTERM, then SIGKILL after 5 s.
+stop_processes() {
   local pid
-  for name in ingress-status provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  for name in "$@"; do
     [ -f "$run_dir/pids/$name" ] || continue
     pid="$(cat "$run_dir/pids/$name")"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   done
+}
+
+down() {
+  [ -d "$run_dir/pids" ] || { log "nothing to stop in $run_dir"; rm -rf "$run_dir"; return; }
+  export KUBECONFIG="$run_dir/kubeconfig"
+  real_node_down
+  stop_processes ingress-status provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd
   rm -rf "$run_dir"
   log "stopped; removed $run_dir"
 }
@@ -208,6 +336,8 @@ up() {
   register_nodes
   wait_for "${#NODES[@]} Ready nodes" 60 bash -c "[ \"\$(kubectl get nodes --no-headers 2>/dev/null | grep -cw Ready)\" = ${#NODES[@]} ]"
   wait_for "the default ServiceAccount" 60 kubectl -n default get serviceaccount default
+
+  real_node_up "$bin"
 
   start ingress-status ingress_status_loop
   storage_class

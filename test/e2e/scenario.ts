@@ -10,7 +10,7 @@ import { Wallet } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
-import { copyProject, PROJECT, Stack, stackFileValues } from "./stack";
+import { copyProject, PROJECT, Stack, stackFileValues, StackValues } from "./stack";
 
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
 const FAKE_STATE = requireEnv("FAKE_STATE");
@@ -30,6 +30,8 @@ interface Shape {
 const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: "data" };
 const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
 const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
+/** The dev stack on the real node: its host folders where the fake minikube and the kubelet both see them. */
+const REAL: Shape = { ...DEV, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-data")) };
 const NAMESPACE = DEV.namespace;
 
 function nodeIp(index: number, shape = DEV): string {
@@ -126,8 +128,8 @@ function seedId(member: number): string {
     return fs.readFileSync(path.join(hostFolder(member), ".kaleido-seed-id"), "utf8").trim();
 }
 
-function podOf(statefulSet: string): KubeObject | undefined {
-    return kubectlList("pods", "-n", NAMESPACE).find((p) => p.metadata.name === `${statefulSet}-0`);
+function podOf(statefulSet: string, shape = DEV): KubeObject | undefined {
+    return kubectlList("pods", "-n", shape.namespace).find((p) => p.metadata.name === `${statefulSet}-0`);
 }
 
 /**
@@ -389,6 +391,91 @@ async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuo
     }
 }
 
+/** The harness's real node (cluster.sh): kubelet and containerd running the stand-in images. */
+const REAL_NODE = "localhost";
+
+/** Cordons the kwok nodes and opens the real node, or the other way round. */
+function scheduleOnRealNode(real: boolean): void {
+    for (const node of names(kubectlList("nodes"))) {
+        const open = (node === REAL_NODE) === real;
+        kubectl(open ? "uncordon" : "cordon", node);
+    }
+}
+
+/** geth's JavaScript console in a node's quorum container, over its own HTTP RPC. */
+function gethConsole(shape: Shape, index: number, script: string): string {
+    return kubectl("exec", "-n", shape.namespace, `node-set-${index}-0`, "-c", "quorum", "--", "geth", "attach", "--exec", script, "http://127.0.0.1:8545").trim();
+}
+
+interface ContainerStatus {
+    name: string;
+    ready: boolean;
+    restartCount: number;
+    state: { running?: unknown };
+}
+
+/**
+ * Issue 16's promise: real containers of the program's StatefulSets (the stand-in images of
+ * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
+ * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
+ */
+async function realPods(stack: Stack, config: StackValues, shape: Shape): Promise<void> {
+    // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
+    const hostRoot = `/${shape.hostRoot}`;
+    fs.mkdirSync(path.join(NODE_FS, hostRoot), { recursive: true });
+    fs.symlinkSync(path.join(NODE_FS, hostRoot), hostRoot);
+    scheduleOnRealNode(true);
+    try {
+        await stack.init({ ...config, hostPathRoot: hostRoot });
+        await stack.up();
+        const pods = kubectlList("pods", "-n", shape.namespace);
+        const statuses = pods.flatMap((pod) => ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).map((c) => ({ pod: pod.metadata.name, ...c })));
+        expect(pods.length === 7 && pods.every((pod) => (pod.spec as { nodeName?: string }).nodeName === REAL_NODE), "7 pods, all on the real node", pods.map((p) => [p.metadata.name, (p.spec as { nodeName?: string }).nodeName]));
+        const unwell = statuses.filter((c) => !c.ready || c.restartCount !== 0 || !c.state.running);
+        expect(statuses.length === 12 && unwell.length === 0, "every container started, passed its probes, never restarted", unwell);
+
+        const enodes = ((await stack.outputs()) as { nodes: { enode: string }[] }).nodes.map((node) => node.enode);
+        const serviceIps = new Set(enodes.map((enode) => /@([\d.]+:\d+)/.exec(enode)?.[1]));
+        for (let i = 1; i <= 5; i++) {
+            const own = JSON.parse(gethConsole(shape, i, "admin.nodeInfo.enode")) as string;
+            expect(own.slice(0, 136) === enodes[i - 1].slice(0, 136), `node ${i}'s geth runs on its seeded nodekey`, own);
+            const account = JSON.parse(gethConsole(shape, i, "eth.accounts[0]")) as string;
+            const keystore = fs.readdirSync(path.join(hostFolder(i, shape), "ethereum/keystore"))[0];
+            expect(keystore.toLowerCase().endsWith(account.slice(2).toLowerCase()), `node ${i}'s geth unlocked its seeded keystore`, { account, keystore });
+        }
+        await waitUntil("every node to reach 4 peers", 90, () => [1, 2, 3, 4, 5].every((i) => gethConsole(shape, i, "net.peerCount") === "4"));
+        for (let i = 1; i <= 5; i++) {
+            const peers = JSON.parse(gethConsole(shape, i, "JSON.stringify(admin.peers.map(function (p) { return [p.enode.slice(0, 136), p.network.inbound, p.network.remoteAddress]; }))")) as string;
+            const list = JSON.parse(peers) as [string, boolean, string][];
+            const others = enodes.filter((_, n) => n !== i - 1).map((enode) => enode.slice(0, 136)).sort();
+            expect(isDeepStrictEqual(list.map(([id]) => id).sort(), others), `node ${i} peers with the 4 others`, list);
+            const dialed = list.filter(([, inbound]) => !inbound);
+            expect(dialed.every(([, , address]) => serviceIps.has(address)), `node ${i} dialled its peers at their Service IPs`, dialed);
+        }
+        const initsBefore = kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "cat", "/qdata/logs/init.log").trim().split("\n");
+        expect(initsBefore.length === 1, "node 1 ran geth init once", initsBefore);
+        const before = podOf("node-set-1", shape);
+        kubectl("delete", "pod", "node-set-1-0", "-n", shape.namespace, "--wait=false");
+        await waitUntil("node-set-1-0 back and Ready", 120, () => {
+            const pod = podOf("node-set-1", shape);
+            return pod !== undefined && pod.metadata.uid !== before?.metadata.uid && isReady(pod);
+        });
+        const initsAfter = kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "cat", "/qdata/logs/init.log").trim().split("\n");
+        expect(initsAfter.length === 1, "a second start of node 1 did not run geth init again", initsAfter);
+
+        const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
+        for (const check of ["every pod Ready", "each transaction manager answers its upcheck", "every node sees the others (4 peers)"]) {
+            expect(verify.stdout.includes(`✔ ${check}`), `npm run verify: ✔ ${check}`, verify.stdout.trim().split("\n").slice(-6).join("\n"));
+        }
+        await stack.cli("destroy", "--yes", "--skip-preview");
+        checkNothingLeft(stack.name, shape);
+        await stack.remove();
+    } finally {
+        scheduleOnRealNode(false);
+        fs.rmSync(hostRoot, { force: true });
+    }
+}
+
 async function main(): Promise<void> {
     copyProject();
     const dev = new Stack("e2e");
@@ -462,6 +549,10 @@ async function main(): Promise<void> {
                 checkNothingLeft(dev.name);
                 await dev.remove();
             },
+        ],
+        [
+            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs",
+            () => realPods(new Stack("e2e-real"), devConfig, REAL),
         ],
         [
             "ibft: 4 validators + 1 up, real go-ethereum on its seeded files, then destroy",

@@ -82,6 +82,11 @@ build_kubernetes_provider() {
 # k8s.io/kubernetes replaces its staging modules with local folders; the wrapper points each at
 # the published module of the same release.
 build_kubernetes() {
+  build_kubernetes_commands kube-apiserver kube-controller-manager kube-scheduler
+}
+
+# build_kubernetes_commands CMD...: k8s.io/kubernetes/cmd/CMD into $bin.
+build_kubernetes_commands() {
   local dir="$work/kubernetes" staging_version="v0${KUBERNETES_VERSION#v1}"
   local kube_go_mod replaces=()
   kube_go_mod="$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')"
@@ -91,10 +96,20 @@ build_kubernetes() {
   wrapper_module "$dir" "${replaces[@]}"
   local minor="${KUBERNETES_VERSION#v1.}"; minor="${minor%%.*}"
   local ldflags="-X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-  (cd "$dir" && go get "k8s.io/kubernetes@$KUBERNETES_VERSION" \
-    && for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
-         go build -o "$bin/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd" || exit 1
-       done)
+  (cd "$dir" && for cmd in "$@"; do
+       go get "k8s.io/kubernetes/cmd/$cmd@$KUBERNETES_VERSION" && go build -o "$bin/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd" || exit 1
+     done)
+}
+
+# The stand-in images the real node runs (standins/images.sh), from upstream geth and bootnode.
+build_standin_images() {
+  bash "$here/standins/images.sh" "$tools_dir/images" "$bin" && ls "$tools_dir/images" >"$bin/standin-images"
+}
+
+# The real node of the e2e (cluster.sh): kubelet and kube-proxy of the same release, in the same
+# wrapper module.
+build_kubernetes_node() {
+  build_kubernetes_commands kubelet kube-proxy
 }
 
 # etcd 3.5.13+ answers watch progress requests; without them (Debian's 3.4.23) the API server
@@ -134,8 +149,10 @@ TOOLS=(
   "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_SDK_VERSION 1min build_language_nodejs"
   "kwok-stages.yaml $KWOK_VERSION 2min build_kwok"
   "kube-scheduler $KUBERNETES_VERSION 10min(three-binaries) build_kubernetes"
+  "kube-proxy $KUBERNETES_VERSION 4min(kubelet-and-kube-proxy) build_kubernetes_node"
   "etcd $ETCD_VERSION 2min build_etcd"
   "ethkey $GO_ETHEREUM_VERSION 3min build_go_ethereum"
+  "standin-images $GO_ETHEREUM_VERSION/$(cat "$here"/standins/images.sh "$here"/standins/*/* | sha256sum | cut -c1-16) 1min build_standin_images"
 )
 if [ "${1:-}" = --check ]; then
   missing=()
