@@ -75,6 +75,8 @@ TOML
    "ipam": {"type": "host-local", "ranges": [[{"subnet": "$REAL_POD_CIDR"}]], "dataDir": "$node/cni-ipam"}},
   {"type": "loopback"}]}
 JSON
+  # containerd names its pods' network namespaces cni-<uuid>: down removes those it made.
+  ip netns list | awk '{ print $1 }' >"$node/netns-before"
   log "real node: containerd"
   start containerd containerd --config "$node/containerd.toml"
   wait_for containerd 30 ctr --address "$socket" version
@@ -124,10 +126,11 @@ hostnameOverride: $REAL_NODE
 clusterCIDR: $REAL_POD_CIDR
 bindAddress: 127.0.0.1
 healthzBindAddress: ""
-metricsBindAddress: "127.0.0.1:0"
+metricsBindAddress: "127.0.0.1:$(free_port)"
 YAML
   log "real node: kube-proxy (iptables) for $SERVICE_CIDR, pods on $REAL_POD_CIDR"
   start kube-proxy "$bin/kube-proxy" --config "$node/kube-proxy.yaml"
+  wait_for "kube-proxy's rules" 60 bash -c "iptables -t nat -S KUBE-SERVICES | grep -q default/kubernetes"
 }
 
 # Pods first, through the kubelet (it tears their networks down), then the processes, then what
@@ -137,7 +140,7 @@ real_node_down() {
   [ -d "$node" ] || return 0
   if [ -f "$run_dir/pids/kubelet" ] && kill -0 "$(cat "$run_dir/pids/kubelet")" 2>/dev/null; then
     kubectl delete pods -A --field-selector "spec.nodeName=$REAL_NODE" --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
-    wait_for "the real node's pods to stop" 60 bash -c "[ -z \"\$(ctr --address '$socket' -n k8s.io tasks ls -q)\" ]" || true
+    wait_for "the real node's containers to stop" 60 bash -c "! ctr --address '$socket' -n k8s.io tasks ls | grep -q RUNNING" || true
   fi
   stop_processes kube-proxy kubelet
   for task in $(ctr --address "$socket" -n k8s.io tasks ls -q 2>/dev/null); do
@@ -146,6 +149,9 @@ real_node_down() {
   stop_processes containerd
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $socket" 2>/dev/null || true
   awk -v prefix="$node/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" || true; done
+  for netns in $(ip netns list | awk '/^cni-/ { print $1 }'); do
+    grep -qx "$netns" "$node/netns-before" 2>/dev/null || ip netns delete "$netns" 2>/dev/null || true
+  done
   ip link delete "$REAL_BRIDGE" 2>/dev/null || true
   if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
   # What kube-proxy's cleanup leaves: the kubelet's own chains.
