@@ -130,7 +130,7 @@ metricsBindAddress: "127.0.0.1:$(free_port)"
 YAML
   log "real node: kube-proxy (iptables) for $SERVICE_CIDR, pods on $REAL_POD_CIDR"
   start kube-proxy "$bin/kube-proxy" --config "$node/kube-proxy.yaml"
-  wait_for "kube-proxy's rules" 60 bash -c "iptables -t nat -S KUBE-SERVICES | grep -q default/kubernetes"
+  wait_for "kube-proxy's rules" 60 bash -c "iptables-save | grep -q default/kubernetes"
 }
 
 # Pods first, through the kubelet (it tears their networks down), then the processes, then what
@@ -276,7 +276,7 @@ spec:
   accessModes: [ReadWriteOnce]
   persistentVolumeReclaimPolicy: Delete
   storageClassName: $STORAGE_CLASS
-  hostPath: {path: /tmp/e2e-volumes/$uid}
+  hostPath: {path: $run_dir/volumes/$uid, type: DirectoryOrCreate}
   claimRef: {namespace: $namespace, name: $name, uid: $uid}
 EOF
       done

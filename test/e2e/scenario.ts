@@ -414,57 +414,72 @@ interface ContainerStatus {
     state: { running?: unknown };
 }
 
+interface RealStack {
+    stack: Stack;
+    config: StackValues;
+    shape: Shape;
+    nodeCount: number;
+    /** minikube: the seeded host folders, where the fake minikube and the kubelet both see them. */
+    hostPath: boolean;
+}
+
 /**
  * Issue 16's promise: real containers of the program's StatefulSets (the stand-in images of
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
-async function realPods(stack: Stack, config: StackValues, shape: Shape): Promise<void> {
+async function realPods({ stack, config, shape, nodeCount, hostPath }: RealStack): Promise<void> {
     // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
     const hostRoot = `/${shape.hostRoot}`;
-    fs.mkdirSync(path.join(NODE_FS, hostRoot), { recursive: true });
-    fs.symlinkSync(path.join(NODE_FS, hostRoot), hostRoot);
+    if (hostPath) {
+        fs.mkdirSync(path.join(NODE_FS, hostRoot), { recursive: true });
+        fs.symlinkSync(path.join(NODE_FS, hostRoot), hostRoot);
+    }
     scheduleOnRealNode(true);
     try {
-        await stack.init({ ...config, hostPathRoot: hostRoot });
+        await stack.init(hostPath ? { ...config, hostPathRoot: hostRoot } : config);
         await stack.up();
         const pods = kubectlList("pods", "-n", shape.namespace);
         const statuses = pods.flatMap((pod) => ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).map((c) => ({ pod: pod.metadata.name, ...c })));
-        expect(pods.length === 7 && pods.every((pod) => (pod.spec as { nodeName?: string }).nodeName === REAL_NODE), "7 pods, all on the real node", pods.map((p) => [p.metadata.name, (p.spec as { nodeName?: string }).nodeName]));
+        expect(pods.length === nodeCount + 2 && pods.every((pod) => (pod.spec as { nodeName?: string }).nodeName === REAL_NODE), `${nodeCount + 2} pods, all on the real node`, pods.map((p) => [p.metadata.name, (p.spec as { nodeName?: string }).nodeName]));
         const unwell = statuses.filter((c) => !c.ready || c.restartCount !== 0 || !c.state.running);
-        expect(statuses.length === 12 && unwell.length === 0, "every container started, passed its probes, never restarted", unwell);
+        expect(statuses.length === 2 * nodeCount + 2 && unwell.length === 0, "every container started, passed its probes, never restarted", unwell);
 
         const enodes = ((await stack.outputs()) as { nodes: { enode: string }[] }).nodes.map((node) => node.enode);
         const serviceIps = new Set(enodes.map((enode) => /@([\d.]+:\d+)/.exec(enode)?.[1]));
-        for (let i = 1; i <= 5; i++) {
+        const nodes = Array.from({ length: nodeCount }, (_, i) => i + 1);
+        for (const i of nodes) {
             const own = JSON.parse(gethConsole(shape, i, "admin.nodeInfo.enode")) as string;
             expect(own.slice(0, 136) === enodes[i - 1].slice(0, 136), `node ${i}'s geth runs on its seeded nodekey`, own);
             const account = JSON.parse(gethConsole(shape, i, "eth.accounts[0]")) as string;
-            const keystore = fs.readdirSync(path.join(hostFolder(i, shape), "ethereum/keystore"))[0];
+            const keystore = kubectl("exec", "-n", shape.namespace, `node-set-${i}-0`, "-c", "quorum", "--", "ls", "/qdata/ethereum/keystore").trim();
             expect(keystore.toLowerCase().endsWith(account.slice(2).toLowerCase()), `node ${i}'s geth unlocked its seeded keystore`, { account, keystore });
         }
-        await waitUntil("every node to reach 4 peers", 90, () => [1, 2, 3, 4, 5].every((i) => gethConsole(shape, i, "net.peerCount") === "4"));
-        for (let i = 1; i <= 5; i++) {
-            const peers = JSON.parse(gethConsole(shape, i, "JSON.stringify(admin.peers.map(function (p) { return [p.enode.slice(0, 136), p.network.inbound, p.network.remoteAddress]; }))")) as string;
-            const list = JSON.parse(peers) as [string, boolean, string][];
-            const others = enodes.filter((_, n) => n !== i - 1).map((enode) => enode.slice(0, 136)).sort();
-            expect(isDeepStrictEqual(list.map(([id]) => id).sort(), others), `node ${i} peers with the 4 others`, list);
+        const others = nodeCount - 1;
+        await waitUntil(`every node to reach ${others} peers`, 90, () => nodes.every((i) => gethConsole(shape, i, "net.peerCount") === String(others)));
+        for (const i of nodes) {
+            const list = JSON.parse(JSON.parse(gethConsole(shape, i, "JSON.stringify(admin.peers.map(function (p) { return [p.enode.slice(0, 136), p.network.inbound, p.network.remoteAddress]; }))")) as string) as [string, boolean, string][];
+            const expected = enodes.filter((_, n) => n !== i - 1).map((enode) => enode.slice(0, 136)).sort();
+            expect(isDeepStrictEqual(list.map(([id]) => id).sort(), expected), `node ${i} peers with the ${others} others`, list);
             const dialed = list.filter(([, inbound]) => !inbound);
             expect(dialed.every(([, , address]) => serviceIps.has(address)), `node ${i} dialled its peers at their Service IPs`, dialed);
         }
-        const initsBefore = kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "cat", "/qdata/logs/init.log").trim().split("\n");
-        expect(initsBefore.length === 1, "node 1 ran geth init once", initsBefore);
+        if (!hostPath) {
+            const link = kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "readlink", "/qdata/ethereum/permissioned-nodes.json").trim();
+            expect(link === "/peers/ethereum/permissioned-nodes.json", "the seeded volume links the peer list to the ConfigMap the kubelet refreshes", link);
+        }
+        const inits = () => kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "cat", "/qdata/logs/init.log").trim().split("\n");
+        expect(inits().length === 1, "node 1 ran geth init once", inits());
         const before = podOf("node-set-1", shape);
         kubectl("delete", "pod", "node-set-1-0", "-n", shape.namespace, "--wait=false");
         await waitUntil("node-set-1-0 back and Ready", 120, () => {
             const pod = podOf("node-set-1", shape);
             return pod !== undefined && pod.metadata.uid !== before?.metadata.uid && isReady(pod);
         });
-        const initsAfter = kubectl("exec", "-n", shape.namespace, "node-set-1-0", "-c", "quorum", "--", "cat", "/qdata/logs/init.log").trim().split("\n");
-        expect(initsAfter.length === 1, "a second start of node 1 did not run geth init again", initsAfter);
+        expect(inits().length === 1, "a second start of node 1 did not run geth init again", inits());
 
         const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
-        for (const check of ["every pod Ready", "each transaction manager answers its upcheck", "every node sees the others (4 peers)"]) {
+        for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
             expect(verify.stdout.includes(`✔ ${check}`), `npm run verify: ✔ ${check}`, verify.stdout.trim().split("\n").slice(-6).join("\n"));
         }
         await stack.cli("destroy", "--yes", "--skip-preview");
@@ -472,7 +487,7 @@ async function realPods(stack: Stack, config: StackValues, shape: Shape): Promis
         await stack.remove();
     } finally {
         scheduleOnRealNode(false);
-        fs.rmSync(hostRoot, { force: true });
+        if (hostPath) fs.rmSync(hostRoot, { force: true });
     }
 }
 
@@ -552,7 +567,27 @@ async function main(): Promise<void> {
         ],
         [
             "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs",
-            () => realPods(new Stack("e2e-real"), devConfig, REAL),
+            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true }),
+        ],
+        [
+            "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers",
+            async () => {
+                const shape: Shape = { namespace: "quorum-real", ipPrefix: "10.96.5", hostRoot: "none" };
+                const config: StackValues = {
+                    ...stackFileValues("Pulumi.cluster.yaml"),
+                    kubeContext: "minikube",
+                    namespace: shape.namespace,
+                    createNamespace: "true",
+                    bootnodeIp: "10.96.5.100",
+                    nodeServiceIp: "10.96.5.99",
+                    quorumImage: "jpmorganchase/quorum",
+                    constellationImage: "jpmorganchase/constellation",
+                    racecourseImage: "test/racecourse",
+                    imagePullSecrets: [],
+                };
+                await realPods({ stack: new Stack("e2e-real-cluster"), config, shape, nodeCount: 3, hostPath: false });
+                await waitUntil("the provisioned volumes to be deleted", 30, () => kubectlList("pv").filter((v) => (v.spec as { storageClassName?: string }).storageClassName === "e2e-standard").length === 0);
+            },
         ],
         [
             "ibft: 4 validators + 1 up, real go-ethereum on its seeded files, then destroy",
