@@ -32,6 +32,7 @@ const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "
 const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
 /** The dev stack on the real node: its host folders where the fake minikube and the kubelet both see them. */
 const REAL: Shape = { ...DEV, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-data")) };
+const REAL_GOQUORUM: Shape = { ...GOQUORUM, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-goquorum")) };
 const NAMESPACE = DEV.namespace;
 
 function nodeIp(index: number, shape = DEV): string {
@@ -617,6 +618,10 @@ async function main(): Promise<void> {
                 checkNothingLeft(goquorum.name, GOQUORUM);
                 await goquorum.remove();
             },
+        ],
+        [
+            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs",
+            () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true }),
         ],
         [
             "interrupted up: Ctrl-C (SIGINT) during a 5-node up, then the README's recovery",

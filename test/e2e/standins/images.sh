@@ -2,7 +2,9 @@
 # Builds the e2e's stand-in images as OCI image layouts (tar), without Docker: one layer of a
 # folder, a config, a manifest and an index naming the image, for `ctr -n k8s.io image import`.
 # From Debian's busybox-static, upstream go-ethereum's geth and bootnode (tools.sh), the stand-in
-# transaction manager (built here from ./transaction-manager) and the start.sh files beside this.
+# transaction manager (built here from ./transaction-manager), the start.sh files and GoQuorum's
+# geth wrapper beside this: the seed's jpmorganchase/quorum and constellation, GoQuorum's
+# quorumengineering/quorum and tessera, and the racecourse.
 # Usage: images.sh OUT_DIR TOOLS_BIN
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -70,6 +72,18 @@ image docker.io/jpmorganchase/quorum:latest "$work/quorum" '"Cmd":["start.sh"]'
 rootfs "$work/constellation"
 cp "$work/transaction-manager" "$here/constellation/start.sh" "$work/constellation/usr/local/bin/"
 image docker.io/jpmorganchase/constellation:latest "$work/constellation" '"Cmd":["start.sh"]'
+
+rootfs "$work/goquorum"
+with_libs "$work/goquorum" "$tools_bin/geth" "$tools_bin/bootnode"
+mkdir -p "$work/goquorum/usr/local/lib/upstream"
+mv "$work/goquorum/usr/local/bin/geth" "$work/goquorum/usr/local/lib/upstream/geth"
+cp "$here/goquorum/geth" "$work/goquorum/usr/local/bin/geth"
+image docker.io/quorumengineering/quorum:24.4.1 "$work/goquorum" '"Entrypoint":["geth"]'
+
+rootfs "$work/tessera"
+mkdir -p "$work/tessera/tessera/bin"
+cp "$work/transaction-manager" "$work/tessera/tessera/bin/tessera"
+image docker.io/quorumengineering/tessera:24.4.2 "$work/tessera" '"Entrypoint":["/tessera/bin/tessera"]'
 
 rootfs "$work/racecourse"
 image docker.io/test/racecourse:latest "$work/racecourse" '"Cmd":["/bin/sh","-c","mkdir -p /www && echo racecourse stand-in >/www/index.html && exec httpd -f -p 3000 -h /www"]'
