@@ -415,6 +415,9 @@ interface ContainerStatus {
     state: { running?: unknown };
 }
 
+/** The real node has this machine's CPUs (2 here): requests small enough for every member on it. */
+const SMALL_REQUESTS: StackValues = { quorumCpu: "50m:1", constellationCpu: "20m:500m", tesseraCpu: "50m:1", racecourseCpu: "20m:500m" };
+
 interface RealStack {
     stack: Stack;
     config: StackValues;
@@ -438,7 +441,9 @@ async function realPods({ stack, config, shape, nodeCount, hostPath }: RealStack
     }
     scheduleOnRealNode(true);
     try {
-        await stack.init(hostPath ? { ...config, hostPathRoot: hostRoot } : config);
+        const runtimeKeys = config.runtime === "goquorum" ? ["constellationCpu"] : ["tesseraCpu"];
+        const requests = Object.fromEntries(Object.entries(SMALL_REQUESTS).filter(([key]) => !runtimeKeys.includes(key)));
+        await stack.init({ ...config, ...requests, ...(hostPath ? { hostPathRoot: hostRoot } : {}) });
         await stack.up();
         const pods = kubectlList("pods", "-n", shape.namespace);
         const statuses = pods.flatMap((pod) => ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).map((c) => ({ pod: pod.metadata.name, ...c })));
