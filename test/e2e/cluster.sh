@@ -113,7 +113,7 @@ imageGCLowThresholdPercent: 99
 YAML
   log "real node: kubelet as node $REAL_NODE (the API server reaches a kubelet by its Hostname address first)"
   start kubelet "$bin/kubelet" --config "$node/kubelet.yaml" --kubeconfig "$KUBECONFIG" --hostname-override "$REAL_NODE" \
-    --root-dir "$node/kubelet" --cert-dir "$node/kubelet/pki" --node-labels kaleido.io/e2e-real-node=true
+    --root-dir "$node/kubelet" --cert-dir "$node/kubelet/pki"
   wait_for "node $REAL_NODE Ready" 90 bash -c "kubectl get node $REAL_NODE --no-headers | grep -qw Ready"
   kubectl cordon "$REAL_NODE" >/dev/null
 

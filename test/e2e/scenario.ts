@@ -578,6 +578,7 @@ async function main(): Promise<void> {
         [
             "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers",
             async () => {
+                // No host folders on a cluster: hostRoot names none.
                 const shape: Shape = { namespace: "quorum-real", ipPrefix: "10.96.5", hostRoot: "none" };
                 const config: StackValues = {
                     ...stackFileValues("Pulumi.cluster.yaml"),
