@@ -3,7 +3,7 @@
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -101,9 +101,7 @@ function tesseraContainer(request: NodePodRequest): Container {
             { name: "tessera", containerPort: PORTS.transactionManager },
             { name: "tessera-3p", containerPort: PORTS.tesseraThirdParty },
         ],
-        startupProbe: httpProbe("/upcheck", PORTS.transactionManager, 5, 60),
-        readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
-        livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
+        ...upcheckProbes(60),
         resources: request.resources.transactionManager,
         volumeMounts: request.volumeMounts,
     };

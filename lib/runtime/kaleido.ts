@@ -2,7 +2,7 @@
 // image's start.sh writes geth's command line; constellation reads tm.conf.
 import { ConsensusConfig } from "../config/config";
 import { PORTS } from "../network/ports";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, httpProbe, NodePodRequest, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
 
 export const kaleidoRuntime: Runtime = {
     name: "kaleido",
@@ -40,9 +40,7 @@ function constellationContainer(request: NodePodRequest): Container {
         image: request.images.transactionManager,
         imagePullPolicy: request.imagePullPolicy,
         ports: [{ name: "constellation", containerPort: PORTS.transactionManager }],
-        startupProbe: httpProbe("/upcheck", PORTS.transactionManager, 5, 36),
-        readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
-        livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
+        ...upcheckProbes(36),
         resources: request.resources.transactionManager,
         volumeMounts: request.volumeMounts,
     };

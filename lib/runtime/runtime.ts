@@ -55,8 +55,17 @@ export function tcpProbe(port: number, periodSeconds: number, failureThreshold: 
     return { tcpSocket: { port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
 
-export function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
     return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
+}
+
+/** A transaction manager is up when its /upcheck answers; `startupChecks` 5 s apart for its first start. */
+export function upcheckProbes(startupChecks: number) {
+    return {
+        startupProbe: httpProbe("/upcheck", PORTS.transactionManager, 5, startupChecks),
+        readinessProbe: httpProbe("/upcheck", PORTS.transactionManager, 10, 3),
+        livenessProbe: httpProbe("/upcheck", PORTS.transactionManager, 20, 3),
+    };
 }
 
 /** The ports every geth container opens: RPC, WS, p2p, and Raft's under Raft. */
