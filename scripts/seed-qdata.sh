@@ -42,26 +42,22 @@ while IFS= read -r file; do
     count=$((count + 1))
 done <<<"$SEED_FILES"
 
+# lay FILE CONTENT: a file the program rendered, at FILE under the seed.
+lay() {
+    mkdir -p "$root/$(dirname "$1")"
+    printf '%s' "$2" >"$root/$1"
+    count=$((count + 1))
+}
 if [ -n "${STATIC_NODES_JSON:-}" ]; then
-    mkdir -p "$root/ethereum"
-    printf '%s' "$STATIC_NODES_JSON" >"$root/ethereum/static-nodes.json"
-    printf '%s' "$STATIC_NODES_JSON" >"$root/ethereum/permissioned-nodes.json"
-    count=$((count + 2))
+    lay ethereum/static-nodes.json "$STATIC_NODES_JSON"
+    lay ethereum/permissioned-nodes.json "$STATIC_NODES_JSON"
 fi
 if [ -n "${TM_CONF:-}" ]; then
     mkdir -p "$root/constellation/storage"
-    printf '%s' "$TM_CONF" >"$root/constellation/tm.conf"
-    count=$((count + 1))
+    lay constellation/tm.conf "$TM_CONF"
 fi
-if [ -n "${RUNTIME:-}" ]; then
-    printf '%s\n' "$RUNTIME" >"$root/kaleido-runtime"
-    count=$((count + 1))
-fi
-if [ -n "${TESSERA_CONFIG:-}" ]; then
-    mkdir -p "$root/tessera"
-    printf '%s' "$TESSERA_CONFIG" >"$root/tessera/tessera-config.json"
-    count=$((count + 1))
-fi
+if [ -n "${RUNTIME:-}" ]; then lay kaleido-runtime "$RUNTIME"$'\n'; fi
+if [ -n "${TESSERA_CONFIG:-}" ]; then lay tessera/tessera-config.json "$TESSERA_CONFIG"; fi
 
 # Keys and passwords stay owner-only; what the network may know about itself is world-readable.
 find "$root" -type d -exec chmod 0700 {} +
