@@ -11,11 +11,14 @@ import { makeProjectDir } from "./support/workspace";
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures");
 const SNAPSHOTS = path.join(REPO_ROOT, "test/snapshots");
 
-const STACKS: { stack: string; fixture: string; config?: Record<string, string> }[] = [
+const STACKS: { stack: string; snapshot?: string; fixture: string; config?: Record<string, string> }[] = [
     { stack: "dev", fixture: "qdata-raft" },
     { stack: "small", fixture: "qdata-raft" },
     { stack: "ibft", fixture: "qdata-ibft" },
     { stack: "cluster", fixture: "qdata-raft", config: { kubeContext: "my-cluster" } },
+    { stack: "goquorum", fixture: "qdata-qbft" },
+    { stack: "goquorum-raft", fixture: "qdata-raft", config: { runtime: "goquorum", namespace: "quorum-goquorum-raft", bootnodeIp: "10.96.4.100", nodeServiceIp: "10.96.4.99" } },
+    { stack: "cluster", snapshot: "cluster-goquorum", fixture: "qdata-raft", config: { kubeContext: "my-cluster", runtime: "goquorum", constellationImage: "jpmorganchase/constellation" } },
 ];
 
 async function render(stack: string, fixture: string, config: Record<string, string> = {}): Promise<string> {
@@ -37,9 +40,9 @@ async function render(stack: string, fixture: string, config: Record<string, str
 
 describe("kaleido stacks render exactly as before runtimes (snapshots)", function () {
     this.timeout(60_000);
-    for (const { stack, fixture, config } of STACKS) {
-        it(`${stack} stack`, async () => {
-            const file = path.join(SNAPSHOTS, `kaleido-${stack}.json`);
+    for (const { stack, snapshot = stack, fixture, config } of STACKS) {
+        it(`${snapshot} stack`, async () => {
+            const file = path.join(SNAPSHOTS, `kaleido-${snapshot}.json`);
             const rendered = await render(stack, fixture, config);
             if (process.env.UPDATE_SNAPSHOTS === "1") fs.writeFileSync(file, rendered);
             assert.ok(fs.existsSync(file), `${file} is missing: run with UPDATE_SNAPSHOTS=1`);
