@@ -6,9 +6,13 @@ import { LocalImage } from "./components/minikube/minikubeSetup";
 import { MinikubePlatform } from "./components/minikube/platform";
 import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
 import { Platform } from "./components/network/platform";
-import { ConfigError, genesisKindOf, locallyBuiltImages, loadConfig, NetworkConfig } from "./lib/config/config";
+import { ConfigError } from "./lib/config/validate";
+import { locallyBuiltImages, NetworkConfig } from "./lib/config/model";
+import { loadConfig } from "./lib/config/load";
+import { validatorCount } from "./lib/config/consensus";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
-import { consensusProblems, forkOrderWarning, QdataFolder, readQdataFolder } from "./lib/keys/qdata";
+import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
+import { QdataFolder } from "./lib/qdata/folder";
 import { clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
@@ -65,11 +69,9 @@ async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
         return config.qdata.folder;
     }
     const { dir, password, chainId, gasLimit } = config.qdata;
-    const genesis = genesisKindOf(config.consensus);
-    const problems = await ensureGeneratedQdata({ dir, nodeCount: config.nodeCount, password, chainId, gasLimit, consensus: genesis, onProgress: (line) => pulumi.log.info(line) });
-    if (problems.length > 0) throw new ConfigError(problems);
-    const folder = readQdataFolder(dir, config.nodeCount, problems);
-    if (folder) problems.push(...consensusProblems(dir, folder, { kind: genesis.kind, validators: genesis.kind === "raft" ? 0 : genesis.validators }));
-    if (!folder || problems.length > 0) throw new ConfigError(problems);
+    const { consensus, nodeCount } = config;
+    const problems = await ensureGeneratedQdata({ dir, nodeCount, password, chainId, gasLimit, consensus, onProgress: (line) => pulumi.log.info(line) });
+    const folder = problems.length === 0 ? checkedQdataFolder(dir, nodeCount, { kind: consensus.kind, validators: validatorCount(consensus) }, problems) : undefined;
+    if (!folder) throw new ConfigError(problems);
     return folder;
 }

@@ -7,9 +7,11 @@
 // npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
 // GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
 import * as path from "path";
-import { CONSENSUS_KINDS, DEFAULTS, genesisKindOf, MAX_NODES } from "../lib/config/config";
-import { ensureGeneratedQdata, GenesisKind } from "../lib/keys/keygen";
-import { repairGenesisFiles } from "../lib/keys/qdata";
+import { Consensus, CONSENSUS_KINDS } from "../lib/config/consensus";
+import { declaredDefault } from "../lib/config/declared";
+import { MAX_NODES } from "../lib/config/model";
+import { ensureGeneratedQdata } from "../lib/keys/keygen";
+import { repairGenesisFiles } from "../lib/qdata/genesis";
 
 const USAGE =
     "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800]\n" +
@@ -19,7 +21,7 @@ const USAGE =
 
 interface Args {
     nodes: number;
-    consensus: GenesisKind;
+    consensus: Consensus;
     out: string;
     chainId: number;
     gasLimit: string;
@@ -39,10 +41,10 @@ function parseArgs(argv: string[]): Args {
     }
     const unknown = [...values.keys()].filter((key) => !["nodes", "out", "consensus", "chain-id", "gas-limit", "block-period", "request-timeout"].includes(key));
     if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}`);
-    const kind = CONSENSUS_KINDS.find((candidate) => candidate === (values.get("consensus") ?? DEFAULTS.consensus));
+    const kind = CONSENSUS_KINDS.find((candidate) => candidate === (values.get("consensus") ?? String(declaredDefault("consensus"))));
     if (!kind) throw new Error(`--consensus must be one of ${CONSENSUS_KINDS.join(", ")}`);
     if (kind !== "qbft" && (values.has("block-period") || values.has("request-timeout"))) throw new Error("--block-period and --request-timeout go into a qbft genesis only");
-    const nodesText = values.get("nodes") ?? String(DEFAULTS.nodeCount);
+    const nodesText = values.get("nodes") ?? String(declaredDefault("nodeCount"));
     const match = /^(\d+)(?:\+(\d+))?$/.exec(nodesText);
     const validators = Number(match?.[1]);
     const nodes = validators + Number(match?.[2] ?? 0);
@@ -51,13 +53,13 @@ function parseArgs(argv: string[]): Args {
     }
     const out = values.get("out");
     if (!out) throw new Error("--out <folder> is required");
-    const chainId = Number(values.get("chain-id") ?? DEFAULTS.chainId);
+    const chainId = Number(values.get("chain-id") ?? declaredDefault("chainId"));
     if (!Number.isSafeInteger(chainId) || chainId < 1) throw new Error("--chain-id must be a positive whole number");
-    const gasLimit = values.get("gas-limit") ?? DEFAULTS.gasLimit;
+    const gasLimit = values.get("gas-limit") ?? String(declaredDefault("gasLimit"));
     if (!/^0x[0-9a-fA-F]{1,16}$/.test(gasLimit)) throw new Error("--gas-limit must be a hex quantity such as 0x2FEFD800");
-    const blockPeriod = seconds(values.get("block-period") ?? String(DEFAULTS.blockPeriod), "--block-period");
+    const blockPeriod = seconds(values.get("block-period") ?? String(declaredDefault("blockPeriod")), "--block-period");
     const requestTimeout = seconds(values.get("request-timeout") ?? String(blockPeriod + 10), "--request-timeout");
-    const consensus = genesisKindOf(kind === "raft" ? { kind } : { kind, validators, blockPeriod, roundChangeTimerMs: requestTimeout * 1000 });
+    const consensus: Consensus = kind === "raft" ? { kind } : { kind, validators, blockPeriod, roundChangeTimerMs: requestTimeout * 1000 };
     return { nodes, consensus, out: path.resolve(out), chainId, gasLimit };
 }
 

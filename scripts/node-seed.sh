@@ -1,61 +1,56 @@
 #!/bin/sh
 # Lays one member's seed into its folder (POSIX sh: the minikube node or the init container may
-# only have busybox). SOURCE is a tar archive copied in by seed-qdata.sh (minikube; removed
-# afterwards, with this script) or a folder (platform kubernetes: the init container's read-only
-# projected volume of the member's Secret and ConfigMap).
+# only have busybox).
 #
 # A seed has two parts. The chain identity (genesis, keys) is laid once: while the folder holds
-# the same chain files, its chain data stays. The peer list (static-nodes.json,
-# permissioned-nodes.json, the transaction manager's config) is rewritten in place on every run,
-# each file replaced whole; with PEERS_DIR the folder links those files into PEERS_DIR instead
-# (a ConfigMap volume that the kubelet keeps up to date).
+# the same seed id, its chain data stays; another seed id replaces the folder, chain data included.
+# The peer list (static-nodes.json, permissioned-nodes.json, the transaction manager's config) is
+# brought up to date on every run, each file replaced whole.
+#
 # Usage: node-seed.sh SOURCE TARGET_DIR SEED_ID [PEERS_DIR]
+#   SOURCE a tar archive with chain/ and peers/ trees, copied in by seed-qdata.sh (minikube;
+#          removed afterwards, with this script): the peer files are copied into the folder;
+#       or a folder of chain files (platform kubernetes: the init container's read-only projected
+#          volume of the member's Secret and ConfigMap), whose peer list is PEERS_DIR, a ConfigMap
+#          volume the kubelet keeps up to date: the folder links each peer file there.
 set -eu
 source="$1"
 target="$2"
 seed_id="$3"
 peers_dir="${4:-}"
 marker="$target/.kaleido-seed-id"
-peer_files="ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf tessera/tessera-config.json"
-if [ -f "$source" ]; then trap 'rm -f "$source" "$0"' EXIT; fi
-
-is_peer_file() {
-    for peer in $peer_files; do [ "$1" = "$peer" ] && return 0; done
-    return 1
-}
-
-# The seed is laid out beside the target and moved into place whole, so a run killed midway leaves
-# either the old folder or the new one, never half of one (a half-written folder would look foreign).
-partial="$target.kaleido-partial"
-rm -rf "$partial"
-mkdir -p "$partial"
-if [ -d "$source" ]; then
-    # A projected volume shows its tree through links into hidden ..data folders: copy what the
-    # links point to (modes included: keys 0600), not the hidden folders.
-    for entry in "$source"/*; do cp -RLp "$entry" "$partial/"; done
-    mkdir -p "$partial/logs"
-    if [ -d "$partial/constellation" ]; then mkdir -p "$partial/constellation/storage"; fi
-    find "$partial" -type d -exec chmod 0700 {} \;
-else
-    tar -xof "$source" -C "$partial"
+link_peers=true
+chain="$source"
+if [ -f "$source" ]; then
+    unpacked="$target.kaleido-unpacked"
+    trap 'rm -rf "$source" "$0" "$unpacked"' EXIT
+    rm -rf "$unpacked"
+    mkdir -p "$unpacked"
+    tar -xof "$source" -C "$unpacked"
+    chain="$unpacked/chain"
+    peers_dir="$unpacked/peers"
+    link_peers=false
 fi
 
-# Each peer file of the seed into folder $1, replacing an out-of-date one in a single rename.
-# Prints how many it replaced.
+# The peer list's paths (no spaces), skipping a ConfigMap volume's hidden ..data folders.
+peer_files() {
+    if [ -n "$peers_dir" ] && [ -d "$peers_dir" ]; then
+        (cd "$peers_dir" && find -L . -type f ! -path './..*' | sed 's|^\./||' | sort)
+    fi
+}
+
+# Each peer file into folder $1, replacing an out-of-date one in a single rename. Prints how many.
 place_peer_files() {
     replaced=0
-    for peer in $peer_files; do
-        if [ -n "$peers_dir" ]; then
-            [ -e "$peers_dir/$peer" ] || continue
+    for peer in $(peer_files); do
+        if [ "$link_peers" = true ]; then
             [ "$(readlink "$1/$peer" 2>/dev/null)" = "$peers_dir/$peer" ] && continue
             mkdir -p "$1/$(dirname "$peer")"
             ln -sfn "$peers_dir/$peer" "$1/$peer.kaleido-new"
         else
-            [ -f "$partial/$peer" ] || continue
-            [ "$1" = "$partial" ] && continue
-            cmp -s "$partial/$peer" "$1/$peer" && continue
+            cmp -s "$peers_dir/$peer" "$1/$peer" && continue
             mkdir -p "$1/$(dirname "$peer")"
-            cp -p "$partial/$peer" "$1/$peer.kaleido-new"
+            cp -p "$peers_dir/$peer" "$1/$peer.kaleido-new"
         fi
         mv -f "$1/$peer.kaleido-new" "$1/$peer"
         replaced=$((replaced + 1))
@@ -63,23 +58,8 @@ place_peer_files() {
     echo "$replaced"
 }
 
-# True when the folder holds every chain file of the seed, byte for byte (a folder seeded before
-# kaleido-runtime was recorded is taken to hold this runtime's chain: it is never wiped for that).
-same_chain() {
-    (cd "$partial" && find . -type f) | while IFS= read -r file; do
-        file="${file#./}"
-        is_peer_file "$file" && continue
-        [ "$file" = kaleido-runtime ] && [ ! -e "$target/$file" ] && continue
-        cmp -s "$partial/$file" "$target/$file" || { echo different; break; }
-    done | grep -q different && return 1
-    return 0
-}
-
-if [ -f "$marker" ] && { [ "$(cat "$marker")" = "$seed_id" ] || same_chain; }; then
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$seed_id" ]; then
     replaced="$(place_peer_files "$target")"
-    if [ -f "$partial/kaleido-runtime" ] && [ ! -e "$target/kaleido-runtime" ]; then cp -p "$partial/kaleido-runtime" "$target/"; fi
-    [ "$(cat "$marker")" = "$seed_id" ] || echo "$seed_id" >"$marker"
-    rm -rf "$partial"
     if [ "$replaced" = 0 ]; then
         echo "unchanged: $target already holds this seed"
     else
@@ -88,6 +68,17 @@ if [ -f "$marker" ] && { [ "$(cat "$marker")" = "$seed_id" ] || same_chain; }; t
     exit 0
 fi
 
+# The seed is laid out beside the target and moved into place whole, so a run killed midway leaves
+# either the old folder or the new one, never half of one (a half-written folder would look foreign).
+partial="$target.kaleido-partial"
+rm -rf "$partial"
+mkdir -p "$partial"
+# A projected volume shows its tree through links into hidden ..data folders: copy what the links
+# point to (modes included: keys 0600), not the hidden folders.
+for entry in "$chain"/*; do cp -RLp "$entry" "$partial/"; done
+mkdir -p "$partial/logs"
+if [ -d "$partial/constellation" ]; then mkdir -p "$partial/constellation/storage"; fi
+find "$partial" -type d -exec chmod 0700 {} \;
 place_peer_files "$partial" >/dev/null
 echo "$seed_id" >"$partial/.kaleido-seed-id"
 if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then

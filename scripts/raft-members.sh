@@ -3,7 +3,6 @@
 # and update so the program knows which members exist and how each was started (their
 # kaleido.io/raft-id and kaleido.io/raft-joined annotations). Read-only.
 #
-# Environment: KUBE_CONTEXT, NAMESPACE
+# Environment: KUBE_CONTEXT, NAMESPACE, SELECTOR (the node StatefulSets' labels)
 set -euo pipefail
-kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE" get statefulsets \
-    -l app.kubernetes.io/name=quorum-node,app.kubernetes.io/part-of=kaleido-quorum -o json
+kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE" get statefulsets -l "$SELECTOR" -o json

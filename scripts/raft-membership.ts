@@ -6,6 +6,7 @@
 // Usage: raft-membership.ts join|leave
 // Environment: KUBE_CONTEXT, NAMESPACE, MEMBER (node-N); join: ENODE (the member's); leave: RAFT_ID.
 import { Kubectl } from "../lib/kubernetes/kubectl";
+import { memberIndexOf, memberName, nodeIndexOf, nodePodName } from "../lib/network/names";
 import { PORTS } from "../lib/network/ports";
 import { addRaftPeer, removeRaftPeer } from "../lib/network/raftMembership";
 
@@ -18,9 +19,9 @@ function env(name: string): string {
 }
 
 /** The lowest-numbered Ready node pod other than the member's own, waiting for one up to 5 minutes. */
-async function readyMember(kube: Kubectl, member: string, log: (line: string) => void): Promise<string> {
-    const own = `${member.replace(/^node-/, "node-set-")}-0`;
-    const index = (pod: string) => Number(/^node-set-(\d+)-0$/.exec(pod)?.[1] ?? Infinity);
+async function readyMember(kube: Kubectl, member: number, log: (line: string) => void): Promise<string> {
+    const own = nodePodName(member);
+    const index = (pod: string) => nodeIndexOf(pod) ?? Infinity;
     const deadline = Date.now() + WAIT_FOR_MEMBER_MS;
     for (let attempt = 0; ; attempt++) {
         const ready = (await kube.pods()).filter((pod) => pod.ready && pod.name !== own && Number.isFinite(index(pod.name)));
@@ -33,8 +34,9 @@ async function readyMember(kube: Kubectl, member: string, log: (line: string) =>
 
 async function main(action: string | undefined): Promise<void> {
     if (action !== "join" && action !== "leave") throw new Error("usage: raft-membership.ts join|leave");
-    const member = env("MEMBER");
-    const log = (line: string) => console.error(`raft-membership[${member}]: ${line}`);
+    const member = memberIndexOf(env("MEMBER"));
+    if (member === undefined) throw new Error(`MEMBER must be node-N, not ${env("MEMBER")}`);
+    const log = (line: string) => console.error(`raft-membership[${memberName(member)}]: ${line}`);
     const kube = new Kubectl(env("KUBE_CONTEXT"), env("NAMESPACE"));
     const pod = await readyMember(kube, member, log);
     const forward = await kube.portForward(`pod/${pod}`, [PORTS.rpc]);

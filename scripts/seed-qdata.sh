@@ -6,13 +6,12 @@
 #   MINIKUBE_PROFILE   minikube profile that owns the node
 #   SEED_NAME          member name for messages and temp files, e.g. node-1
 #   SEED_SOURCE_DIR    local qdata_N folder
-#   SEED_FILES         newline-separated paths under SEED_SOURCE_DIR to copy as they are
+#   SEED_MANIFEST      the member's files as the program's qdata layout gives them, one per line:
+#                      MODE ROLE PATH [VARIABLE]: copied from SEED_SOURCE_DIR/PATH, or the text the
+#                      program rendered into VARIABLE; ROLE peers marks the peer list, updated in
+#                      place (node-seed.sh)
 #   SEED_TARGET_DIR    host folder on the node backing the member's PV
-#   SEED_ID            content hash of everything seeded; the node keeps it to skip identical re-runs
-#   STATIC_NODES_JSON  optional: written as ethereum/static-nodes.json and permissioned-nodes.json
-#   TM_CONF            optional: written as constellation/tm.conf
-#   TESSERA_CONFIG     optional: written as tessera/tessera-config.json
-#   RUNTIME            optional (nodes): written as kaleido-runtime, a chain file: another runtime re-seeds
+#   SEED_ID            the member's chain identity; the node keeps its chain while it is the same
 set -euo pipefail
 
 fail() {
@@ -20,7 +19,7 @@ fail() {
     exit 1
 }
 
-for var in MINIKUBE_PROFILE SEED_NAME SEED_SOURCE_DIR SEED_FILES SEED_TARGET_DIR SEED_ID; do
+for var in MINIKUBE_PROFILE SEED_NAME SEED_SOURCE_DIR SEED_MANIFEST SEED_TARGET_DIR SEED_ID; do
     [ -n "${!var:-}" ] || fail "environment variable $var is not set"
 done
 [ -d "$SEED_SOURCE_DIR" ] || fail "source folder $SEED_SOURCE_DIR does not exist"
@@ -30,44 +29,28 @@ scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 umask 077
-root="$stage/qdata"
-mkdir -p "$root/logs"
+# The chain identity under chain/, the peer list under peers/: node-seed.sh treats them apart.
+mkdir -p "$stage/chain" "$stage/peers"
 
 count=0
-while IFS= read -r file; do
+while read -r mode role file variable; do
     [ -n "$file" ] || continue
-    [ -f "$SEED_SOURCE_DIR/$file" ] || fail "required file $SEED_SOURCE_DIR/$file is missing"
-    mkdir -p "$root/$(dirname "$file")"
-    cp "$SEED_SOURCE_DIR/$file" "$root/$file"
+    if [ "$role" = peers ]; then dest="$stage/peers/$file"; else dest="$stage/chain/$file"; fi
+    mkdir -p "$(dirname "$dest")"
+    if [ -n "$variable" ]; then
+        [ -n "${!variable+set}" ] || fail "environment variable $variable is not set"
+        printf '%s' "${!variable}" >"$dest"
+    else
+        [ -f "$SEED_SOURCE_DIR/$file" ] || fail "required file $SEED_SOURCE_DIR/$file is missing"
+        cp "$SEED_SOURCE_DIR/$file" "$dest"
+    fi
+    chmod "$mode" "$dest"
     count=$((count + 1))
-done <<<"$SEED_FILES"
-
-# lay FILE CONTENT: a file the program rendered, at FILE under the seed.
-lay() {
-    mkdir -p "$root/$(dirname "$1")"
-    printf '%s' "$2" >"$root/$1"
-    count=$((count + 1))
-}
-if [ -n "${STATIC_NODES_JSON:-}" ]; then
-    lay ethereum/static-nodes.json "$STATIC_NODES_JSON"
-    lay ethereum/permissioned-nodes.json "$STATIC_NODES_JSON"
-fi
-if [ -n "${TM_CONF:-}" ]; then
-    mkdir -p "$root/constellation/storage"
-    lay constellation/tm.conf "$TM_CONF"
-fi
-if [ -n "${RUNTIME:-}" ]; then lay kaleido-runtime "$RUNTIME"$'\n'; fi
-if [ -n "${TESSERA_CONFIG:-}" ]; then lay tessera/tessera-config.json "$TESSERA_CONFIG"; fi
-
-# Keys and passwords stay owner-only; what the network may know about itself is world-readable.
-find "$root" -type d -exec chmod 0700 {} +
-find "$root" -type f -exec chmod 0600 {} +
-for public in kaleido-runtime ethereum/genesis.json ethereum/static-nodes.json ethereum/permissioned-nodes.json constellation/tm.conf constellation/tm.pub tessera/tessera-config.json; do
-    if [ -f "$root/$public" ]; then chmod 0644 "$root/$public"; fi
-done
+done <<<"$SEED_MANIFEST"
+find "$stage/chain" "$stage/peers" -type d -exec chmod 0700 {} +
 
 # COPYFILE_DISABLE keeps macOS tar from adding ._ metadata files.
-(cd "$root" && COPYFILE_DISABLE=1 tar -cf "$stage/seed.tar" .)
+(cd "$stage" && COPYFILE_DISABLE=1 tar -cf "$stage/seed.tar" chain peers)
 
 remote="/tmp/kaleido-quorum-seed-$SEED_NAME"
 echo "seed-qdata[$SEED_NAME]: copying $count files to $MINIKUBE_PROFILE:$SEED_TARGET_DIR"

@@ -2,7 +2,7 @@
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
-import { ConsensusConfig } from "../lib/config/config";
+import { Consensus } from "../lib/config/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 
@@ -14,7 +14,7 @@ interface StackOutputs {
     /** Stacks deployed before ingressAddress existed. */
     minikubeIp?: string;
     /** Absent on stacks deployed before IBFT existed: those are Raft. */
-    consensus?: ConsensusConfig;
+    consensus?: Consensus;
     nodes: unknown[];
 }
 

@@ -3,17 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
+import { ProgramRun, runProgram, stackFixture } from "./support/program";
 import { SECRET_SIG_VALUE, SECRET_SIGNATURE } from "./support/schemas";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
-
-function named(run: ProgramRun, name: string): RecordedResource {
-    const found = run.resources.find((resource) => resource.name === name);
-    assert.ok(found, `no resource named ${name}; have ${run.resources.map((r) => r.name).join(", ")}`);
-    return found;
-}
-
-const ofType = (run: ProgramRun, type: string) => run.resources.filter((resource) => resource.type === type);
+import { named, ofType } from "./support/query";
 
 describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
     this.timeout(60_000);

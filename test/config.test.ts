@@ -3,11 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, DEFAULTS, NetworkConfig, RawConfig, validateConfig } from "../lib/config/config";
+import { ConfigError, validateConfig } from "../lib/config/validate";
+import { NetworkConfig } from "../lib/config/model";
+import { RawConfig } from "../lib/config/values";
 import { istanbulExtraData } from "../lib/keys/istanbul";
 import { deployQuorumNetwork } from "../program";
 import { REPO_ROOT } from "./support/fakeHost";
-import { makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
+import { bft, makeProjectDir, makeQuorumToolsFolder } from "./support/workspace";
 
 const CONTEXT = { stack: "test", projectDir: "/home/user/kaleido-quorum" };
 
@@ -42,6 +44,13 @@ describe("config validation", () => {
         assert.equal(config.ingressHost, "race.local");
     });
 
+    it("runs each runtime's own quorum image unless the stack names one, even the other runtime's", () => {
+        assert.equal(validateConfig({}, CONTEXT).images.quorum, "jpmorganchase/quorum");
+        assert.equal(validateConfig({ runtime: "goquorum" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+        assert.equal(validateConfig({ runtime: "goquorum", quorumImage: "jpmorganchase/quorum" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
+        assert.equal(validateConfig({ runtime: "kaleido", quorumImage: "quorumengineering/quorum:24.4.1" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+    });
+
     const cases: [string, RawConfig, RegExp][] = [
         ["node count below 1", { nodeCount: "0" }, /^nodeCount: "0" must be a whole number from 1 to 50$/],
         ["node count not a number", { nodeCount: "five" }, /^nodeCount: "five" must be a whole number from 1 to 50$/],
@@ -51,7 +60,7 @@ describe("config validation", () => {
         ["duplicate IPs", { nodeServiceIp: "10.96.0.101" }, /^nodeIps \(derived from bootnodeIp\) for node 1: 10\.96\.0\.101 is already used by nodeServiceIp/],
         ["a node IP list of the wrong length", { nodeIps: '["10.96.5.1"]' }, /^nodeIps: lists 1 addresses but nodeCount is 5/],
         ["a bad CIDR", { serviceCidr: "10.96.0.0/33" }, /^serviceCidr: "10\.96\.0\.0\/33" must be an IPv4 CIDR/],
-        ["an empty image", { quorumImage: " " }, /^quorumImage: must not be empty$/],
+        ["an empty image", { racecourseImage: " " }, /^racecourseImage: must not be empty$/],
         ["an unknown pull policy", { imagePullPolicy: "Sometimes" }, /^imagePullPolicy: "Sometimes" must be one of Always, IfNotPresent, Never$/],
         ["a relative host path", { hostPathRoot: "data" }, /^hostPathRoot: "data" must be an absolute path/],
         ["the root host path", { hostPathRoot: "/" }, /^hostPathRoot: "\/" must be an absolute path/],
@@ -143,7 +152,7 @@ describe("config validation", () => {
         let dir: string;
         let genesisFile: string;
         before(async () => {
-            dir = await makeQuorumToolsFolder(3, { kind: "ibft", validators: 2 });
+            dir = await makeQuorumToolsFolder(3, bft("ibft", 2));
             genesisFile = path.join(dir, "qdata_1/ethereum/genesis.json");
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -213,14 +222,18 @@ describe("Pulumi.yaml config declarations", () => {
     type Declaration = { type: string; default: unknown; description: string; items?: { type: string } };
     const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> };
 
-    it("declare exactly the keys the program reads, with the program's defaults", () => {
-        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
-        for (const key of CONFIG_KEYS) {
-            const declaration = project.config[key];
+    it("declare exactly the keys the program reads, each default of its declared type", () => {
+        const read = new Set<string>();
+        for (const runtime of ["kaleido", "goquorum"]) {
+            const raw = new Proxy({ runtime } as RawConfig, { get: (target, key: string) => (read.add(key), target[key]) });
+            validateConfig(raw, CONTEXT);
+        }
+        assert.deepEqual([...read].sort(), Object.keys(project.config).sort());
+        for (const [key, declaration] of Object.entries(project.config)) {
             assert.ok(declaration.description.length > 10, `${key} needs a description`);
-            assert.deepEqual(declaration.default, DEFAULTS[key], `${key} default`);
-            const expectedType = Array.isArray(DEFAULTS[key]) ? "array" : typeof DEFAULTS[key] === "number" ? "integer" : typeof DEFAULTS[key];
-            assert.equal(declaration.type, expectedType, `${key} type`);
+            const value = declaration.default;
+            const actualType = Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
+            assert.equal(actualType, declaration.type, `${key}: its default ${JSON.stringify(value)} is not a ${declaration.type}`);
         }
     });
 
@@ -230,8 +243,8 @@ describe("Pulumi.yaml config declarations", () => {
             const raw: RawConfig = {};
             for (const [key, value] of Object.entries(stack.config)) {
                 const short = key.replace(/^kaleido-quorum:/, "");
-                assert.ok((CONFIG_KEYS as string[]).includes(short), `${file}: unknown key ${key}`);
-                raw[short as keyof RawConfig] = typeof value === "string" ? value : JSON.stringify(value);
+                assert.ok(short in project.config, `${file}: unknown key ${key}`);
+                raw[short] = typeof value === "string" ? value : JSON.stringify(value);
             }
             assert.doesNotThrow(() => validateConfig(raw, CONTEXT), file);
         }

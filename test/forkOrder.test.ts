@@ -4,11 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { FORK_ORDER, forkOrderProblem, withMissingForks } from "../lib/keys/forkOrder";
-import { ensureGeneratedQdata, GenesisConsensusSpec, genesisJson, GenesisKind } from "../lib/keys/keygen";
-import { forkOrderWarning, readQdataFolder } from "../lib/keys/qdata";
-import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { runProgram } from "./support/program";
-import { makeProjectDir, makeQuorumToolsFolder, SETUP_SH_RAFT_CONFIG, TEST_SCRYPT_N } from "./support/workspace";
+import { Consensus, GenesisConsensus } from "../lib/config/consensus";
+import { ensureGeneratedQdata, genesisJson } from "../lib/keys/keygen";
+import { forkOrderWarning } from "../lib/qdata/genesis";
+import { readQdataFolder } from "../lib/qdata/folder";
+import { REPO_ROOT } from "./support/fakeHost";
+import { makeWorkspace, runProgram } from "./support/program";
+import { bft, makeQuorumToolsFolder, SETUP_SH_RAFT_CONFIG, TEST_SCRYPT_N } from "./support/workspace";
 
 type ChainConfig = Record<string, unknown>;
 
@@ -28,7 +30,7 @@ function obeysForkOrder(config: ChainConfig): boolean {
 function writtenConfigs(): [string, ChainConfig][] {
     const address = "ab".repeat(20);
     const four = [address, "cd".repeat(20), "ef".repeat(20), "12".repeat(20)];
-    const kinds: [string, GenesisConsensusSpec][] = [
+    const kinds: [string, GenesisConsensus][] = [
         ["raft", { kind: "raft" }],
         ["ibft, one validator", { kind: "ibft", validators: [address] }],
         ["ibft, four validators", { kind: "ibft", validators: four }],
@@ -72,7 +74,7 @@ describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
     }
 
     it("the generated folders on disk obey it (Raft, IBFT 4+1, QBFT 4+1)", async () => {
-        const kinds: GenesisKind[] = [{ kind: "raft" }, { kind: "ibft", validators: 4 }, { kind: "qbft", validators: 4, blockPeriodSeconds: 1, requestTimeoutSeconds: 11 }];
+        const kinds: Consensus[] = [{ kind: "raft" }, bft("ibft", 4), bft("qbft", 4)];
         for (const consensus of kinds) {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-forks-"));
             try {
@@ -116,19 +118,16 @@ describe("a quorum-tools folder with the old fork order", function () {
     });
 
     it("deploys under the program with exactly one warning, its genesis seeded unchanged", async () => {
-        const fake = new FakeHost();
-        const projectDir = makeProjectDir();
+        const { fake, projectDir, dispose } = makeWorkspace();
         const warnings: string[] = [];
         const original = console.warn;
         console.warn = (message: string) => void warnings.push(message);
         try {
-            fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
             const run = await runProgram({ stack: "dev", config: { qdataDir: dir, nodeCount: "2" }, fake, projectDir });
             assert.ok(run.resources.some((resource) => resource.type === "kubernetes:apps/v1:StatefulSet"));
         } finally {
             console.warn = original;
-            fake.dispose();
-            fs.rmSync(projectDir, { recursive: true, force: true });
+            dispose();
         }
         const ours = warnings.filter((message) => message.includes("--repair-genesis"));
         assert.equal(ours.length, 1, warnings.join("\n"));

@@ -1,34 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
-import { makeProjectDir, pregenerateKeys } from "./support/workspace";
-
-interface Container {
-    name: string;
-    image: string;
-    command?: string[];
-    args?: string[];
-    env?: { name: string; value: string }[];
-    ports?: { containerPort: number }[];
-}
-
-function named(run: ProgramRun, name: string): RecordedResource {
-    const found = run.resources.find((resource) => resource.name === name);
-    assert.ok(found, `no resource named ${name}`);
-    return found;
-}
-
-function podSpec(run: ProgramRun, index: number): { containers: Container[]; initContainers: Container[] } {
-    return named(run, `quorum-node-${index}-set`).inputs.spec.template.spec;
-}
-
-function container(run: ProgramRun, index: number, name: string): Container {
-    const found = podSpec(run, index).containers.find((c) => c.name === name);
-    assert.ok(found, `node ${index} has no ${name} container`);
-    return found;
-}
+import { FakeHost } from "./support/fakeHost";
+import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./support/program";
+import { pregenerateKeys } from "./support/workspace";
+import { container, Container, named, podSpec, seededText } from "./support/query";
 
 const API = "admin,debug,eth,miner,net,personal,quorum,txpool,web3";
 
@@ -84,9 +60,8 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
         const tessera = container(run, 2, "tessera");
         assert.equal(tessera.image, "quorumengineering/tessera:24.4.2");
         assert.deepEqual(tessera.args, ["-configfile", "/qdata/tessera/tessera-config.json"]);
-        const seed = named(run, "quorum-node-2-qdata-seed").inputs.environment as Record<string, string>;
-        assert.equal(seed.TM_CONF, undefined, "no constellation config");
-        const config = JSON.parse(seed.TESSERA_CONFIG);
+        assert.equal(seededText(run, 2, "constellation/tm.conf"), undefined, "no constellation config");
+        const config = JSON.parse(seededText(run, 2, "tessera/tessera-config.json")!);
         assert.deepEqual(config.peer, [1, 3, 4, 5].map((i) => ({ url: `http://10.96.3.${100 + i}:9000` })));
         assert.deepEqual(
             config.serverConfigs.map((server: { app: string; serverAddress: string; bindingAddress?: string }) => [server.app, server.serverAddress, server.bindingAddress]),
@@ -123,17 +98,12 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
 
 describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
     this.timeout(60_000);
+    const workspace = workspaceFixture();
     let fake: FakeHost;
     let projectDir: string;
     before(async () => {
-        fake = new FakeHost();
-        projectDir = makeProjectDir();
-        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+        ({ fake, projectDir } = workspace);
         await pregenerateKeys(projectDir, "goquorum", 5);
-    });
-    after(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
     });
 
     it("Raft: --raft with its port and block time, no mining flags, the raft API", async () => {

@@ -4,9 +4,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { runProgram } from "./support/program";
-import { makeProjectDir } from "./support/workspace";
+import { REPO_ROOT } from "./support/fakeHost";
+import { makeWorkspace, runProgram } from "./support/program";
 
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures");
 const SNAPSHOTS = path.join(REPO_ROOT, "test/snapshots");
@@ -22,19 +21,14 @@ const STACKS: { stack: string; snapshot?: string; fixture: string; config?: Reco
 ];
 
 async function render(stack: string, fixture: string, config: Record<string, string> = {}): Promise<string> {
-    const fake = new FakeHost();
-    fake.setContexts(["minikube", "my-cluster"]);
-    fake.setNamespaces(["default", "quorum"]);
-    const projectDir = makeProjectDir();
+    const { fake, projectDir, dispose } = makeWorkspace();
     const qdataDir = path.join(FIXTURES, fixture);
     try {
-        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
         const run = await runProgram({ stack, fake, projectDir, config: { qdataDir, ...config } });
         const resources = [...run.resources].sort((a, b) => a.name.localeCompare(b.name));
         return JSON.stringify(resources, null, 1).split(qdataDir).join("<qdata>").split(projectDir).join("<project>") + "\n";
     } finally {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
+        dispose();
     }
 }
 

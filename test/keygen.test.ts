@@ -6,10 +6,11 @@ import { Wallet } from "ethers";
 import { curve25519PublicKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../lib/keys/ethereum";
 import { ensureGeneratedQdata } from "../lib/keys/keygen";
 import { decryptKeystore, KeystoreV3, STANDARD_SCRYPT_N } from "../lib/keys/keystore";
-import { readQdataFolder } from "../lib/keys/qdata";
+import { readQdataFolder } from "../lib/qdata/folder";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { runProgram } from "./support/program";
-import { makeProjectDir, pregenerateKeys, TEST_SCRYPT_N } from "./support/workspace";
+import { bft, makeProjectDir, pregenerateKeys, TEST_SCRYPT_N } from "./support/workspace";
+import { named, seededText } from "./support/query";
 
 const BASE = { password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" };
 
@@ -158,7 +159,7 @@ describe("generated networks (no quorum-tools)", function () {
         let genesis: { difficulty: string; mixHash: string; extraData: string; config: { istanbul: unknown; isQuorum: boolean }; alloc: Record<string, unknown> };
         before(async () => {
             dir = tempDir();
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 3, consensus: { kind: "ibft", validators: 2 }, scryptN: TEST_SCRYPT_N });
+            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
             genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -174,9 +175,9 @@ describe("generated networks (no quorum-tools)", function () {
         it("adds a non-validator without touching the genesis, and refuses a new validator set naming the key", async () => {
             const genesisFile = path.join(dir, "qdata_1/ethereum/genesis.json");
             const before = fs.readFileSync(genesisFile, "utf8");
-            assert.deepEqual(await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: { kind: "ibft", validators: 2 }, scryptN: TEST_SCRYPT_N }), []);
+            assert.deepEqual(await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N }), []);
             assert.equal(fs.readFileSync(path.join(dir, "qdata_4/ethereum/genesis.json"), "utf8"), before);
-            const problems = await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: { kind: "ibft", validators: 3 }, scryptN: TEST_SCRYPT_N });
+            const problems = await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: bft("ibft", 3), scryptN: TEST_SCRYPT_N });
             assert.equal(problems.length, 1);
             assert.match(problems[0], /^validators: the network's genesis names 2 validator\(s\), this config 3; .*keep validators at 2 and call istanbul_propose\(<address>, true\|false\) on more than half of the validators/);
             assert.equal(fs.readFileSync(genesisFile, "utf8"), before, "a refused change wrote the genesis");
@@ -210,11 +211,11 @@ describe("generated networks (no quorum-tools)", function () {
                     const expectedIds = Array.from({ length: nodeCount }, (_, i) =>
                         enodeIdFromPrivateKey(parsePrivateKeyHex(fs.readFileSync(path.join(keysDir, `qdata_${i + 1}/ethereum/nodekey`), "utf8"))!),
                     );
-                    const seed = run.resources.find((r) => r.name === "quorum-node-1-qdata-seed");
-                    const staticNodes: string[] = JSON.parse(seed!.inputs.environment.STATIC_NODES_JSON);
+                    const seed = named(run, "quorum-node-1-qdata-seed");
+                    const staticNodes: string[] = JSON.parse(seededText(run, 1, "ethereum/static-nodes.json")!);
                     assert.deepEqual(staticNodes.map((enode) => enode.slice(8, 136)), expectedIds);
                     assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
-                    assert.equal(seed!.inputs.environment.SEED_SOURCE_DIR, path.join(keysDir, "qdata_1"));
+                    assert.equal(seed.inputs.environment.SEED_SOURCE_DIR, path.join(keysDir, "qdata_1"));
                 } finally {
                     fake.dispose();
                     fs.rmSync(projectDir, { recursive: true, force: true });

@@ -6,16 +6,7 @@ import program = require("../index");
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
-
-function ofType(run: ProgramRun, type: string): RecordedResource[] {
-    return run.resources.filter((resource) => resource.type === type);
-}
-
-function named(run: ProgramRun, name: string): RecordedResource {
-    const found = run.resources.find((resource) => resource.name === name);
-    assert.ok(found, `no resource named ${name}; have ${run.resources.map((r) => r.name).join(", ")}`);
-    return found;
-}
+import { named, ofType, seededText } from "./support/query";
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const COMMAND = "command:local:Command";
@@ -195,7 +186,7 @@ describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function
     it("opens no Raft port in the node Services and names no raftport in static-nodes.json", () => {
         const ports = named(run, "quorum-node-1-service").inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`).sort();
         assert.deepEqual(ports, ["TCP/30303", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort());
-        const staticNodes: string[] = JSON.parse(named(run, "quorum-node-1-qdata-seed").inputs.environment.STATIC_NODES_JSON);
+        const staticNodes: string[] = JSON.parse(seededText(run, 1, "ethereum/static-nodes.json")!);
         assert.equal(staticNodes.length, 5);
         for (const enode of staticNodes) assert.match(enode, /^enode:\/\/[0-9a-f]{128}@10\.96\.2\.10\d:30303\?discport=0$/);
     });

@@ -2,8 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { ProgramRun, runProgram } from "./support/program";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+import { named, seededText } from "./support/query";
 
 /** The node StatefulSets the fake cluster runs: index -> annotations (none: made before membership was recorded). */
 function runningNodes(fake: FakeHost, nodes: Record<number, Record<string, string> | undefined>): void {
@@ -13,12 +14,6 @@ function runningNodes(fake: FakeHost, nodes: Record<number, Record<string, strin
 }
 
 const founder = (index: number, founders = 5) => ({ "kaleido.io/raft-id": String(index), "kaleido.io/raft-joined": "false", "kaleido.io/raft-founders": String(founders) });
-
-function named(run: ProgramRun, name: string): RecordedResource {
-    const found = run.resources.find((resource) => resource.name === name);
-    assert.ok(found, `${name} was not declared`);
-    return found;
-}
 
 function quorumArgs(run: ProgramRun, index: number): string[] {
     return named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum").args;
@@ -66,7 +61,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
         it("gives every member the grown peer list, updated in place by its seed step", () => {
             for (let index = 1; index <= 6; index++) {
-                const staticNodes = JSON.parse(named(grown, `quorum-node-${index}-qdata-seed`).inputs.environment.STATIC_NODES_JSON) as string[];
+                const staticNodes = JSON.parse(seededText(grown, index, "ethereum/static-nodes.json")!) as string[];
                 assert.deepEqual(staticNodes, grown.outputs.nodes.map((node) => node.enode), `node ${index}`);
             }
             assert.equal(grown.outputs.nodes.length, 6);
@@ -120,7 +115,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         it("keeps the remaining members' StatefulSets as they were; their peer list drops node 6", () => {
             for (let index = 1; index <= 5; index++) {
                 assert.deepEqual(named(shrunk, `quorum-node-${index}-set`).inputs, named(fresh, `quorum-node-${index}-set`).inputs);
-                assert.equal(JSON.parse(named(shrunk, `quorum-node-${index}-qdata-seed`).inputs.environment.STATIC_NODES_JSON).length, 5);
+                assert.equal(JSON.parse(seededText(shrunk, index, "ethereum/static-nodes.json")!).length, 5);
             }
         });
 

@@ -1,10 +1,7 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { runProgram } from "./support/program";
+import { makeWorkspace, runProgram } from "./support/program";
 import { validateObject } from "./support/schemas";
-import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+import { pregenerateKeys } from "./support/workspace";
 
 describe("rendered Kubernetes objects", function () {
     this.timeout(60_000);
@@ -21,12 +18,8 @@ describe("rendered Kubernetes objects", function () {
 
     for (const [stack, nodeCount] of [["dev", 5], ["small", 3], ["ibft", 5], ["cluster", 3]] as const) {
         it(`all validate against the upstream schemas (${stack} stack)`, async () => {
-            const fake = new FakeHost();
-            const projectDir = makeProjectDir();
+            const { fake, projectDir, dispose } = makeWorkspace();
             try {
-                fake.setContexts(["minikube", "my-cluster"]);
-                fake.setNamespaces(["default", "quorum"]);
-                fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
                 await pregenerateKeys(projectDir, stack, nodeCount);
                 const run = await runProgram({ stack, fake, projectDir });
                 const objects = run.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
@@ -35,8 +28,7 @@ describe("rendered Kubernetes objects", function () {
                     assert.doesNotThrow(() => validateObject(object.type, object.inputs), `${object.type} ${object.name}`);
                 }
             } finally {
-                fake.dispose();
-                fs.rmSync(projectDir, { recursive: true, force: true });
+                dispose();
             }
         });
     }

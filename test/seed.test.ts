@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { FakeHost, RunResult } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram } from "./support/program";
+import { seedManifest } from "./support/query";
 import { makeQuorumToolsFolder } from "./support/workspace";
 
 const NODE_COUNT = 3;
@@ -75,8 +76,10 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         for (let member = 0; member <= NODE_COUNT; member++) assert.equal(runStep(member, "create").status, 0);
         assert.equal(fs.readFileSync(path.join(target(0), "nodekey"), "utf8"), fs.readFileSync(path.join(source, "qdata_0/nodekey"), "utf8"));
         for (let member = 1; member <= NODE_COUNT; member++) {
-            for (const file of seedOf(member).inputs.environment.SEED_FILES.split("\n")) {
-                assert.deepEqual(fs.readFileSync(path.join(target(member), file)), fs.readFileSync(path.join(source, `qdata_${member}`, file)), file);
+            for (const [file, { mode: wanted, text }] of Object.entries(seedManifest(seedOf(member)))) {
+                const laid = path.join(target(member), file);
+                assert.deepEqual(fs.readFileSync(laid), text === undefined ? fs.readFileSync(path.join(source, `qdata_${member}`, file)) : Buffer.from(text), file);
+                assert.equal(`0${mode(laid)}`, wanted, `${file}'s mode`);
             }
             assert.ok(fs.statSync(path.join(target(member), "logs")).isDirectory());
         }
@@ -131,7 +134,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.writeFileSync(chaindata, "blocks of this chain");
         const seedBefore = fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8");
         const grown = JSON.stringify(["enode://a@10.96.1.101:30303", "enode://b@10.96.1.104:30303"]);
-        const result = runStep(2, "create", { STATIC_NODES_JSON: grown });
+        const result = runStep(2, "create", { SEED_ETHEREUM_STATIC_NODES_JSON: grown, SEED_ETHEREUM_PERMISSIONED_NODES_JSON: grown });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /kept the chain in \S+; updated 2 peer list file\(s\) in place/);
         assert.equal(fs.readFileSync(chaindata, "utf8"), "blocks of this chain");
@@ -143,30 +146,11 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.includes("kaleido-")), [], "a partial folder was left behind");
     });
 
-    it("keeps the chain of a seed recorded under another seed id when its chain files are the same", () => {
-        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
-        // Seed ids once covered the peer list too: such a seed has the same chain files.
-        const result = runStep(2, "create", { SEED_ID: "1".repeat(64) });
-        assert.equal(result.status, 0, result.stderr);
-        assert.ok(fs.existsSync(chaindata), "the chain data went with a seed id change alone");
-        assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "1".repeat(64));
-    });
-
-    it("keeps the chain of a folder seeded before the runtime was recorded in it", () => {
-        const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
-        fs.rmSync(path.join(target(2), "kaleido-runtime"));
-        // Its seed id was made without the runtime: another one.
-        const result = runStep(2, "create", { SEED_ID: "3".repeat(64) });
-        assert.equal(result.status, 0, result.stderr);
-        assert.ok(fs.existsSync(chaindata), "the chain data went for a missing kaleido-runtime");
-        assert.equal(fs.readFileSync(path.join(target(2), "kaleido-runtime"), "utf8"), "kaleido\n", "the runtime is recorded from now on");
-    });
-
     it("starts a new chain when the runtime changes (another image family's chain data)", () => {
         const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
         fs.mkdirSync(path.dirname(chaindata), { recursive: true });
         fs.writeFileSync(chaindata, "blocks written by the seed's Quorum");
-        const result = runStep(2, "create", { RUNTIME: "goquorum", SEED_ID: "2".repeat(64) });
+        const result = runStep(2, "create", { SEED_KALEIDO_RUNTIME: "goquorum\n", SEED_ID: "2".repeat(64) });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /replacing the earlier seed/);
         assert.ok(!fs.existsSync(chaindata));

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ConsensusConfig } from "../lib/config/config";
+import { Consensus } from "../lib/config/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 import { FakeHost } from "./support/fakeHost";
@@ -36,7 +36,7 @@ function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string
 async function verifyAgainst(
     faults: FakeQuorumFaults,
     unreadyPod?: string,
-    consensus: ConsensusConfig = { kind: "raft" },
+    consensus: Consensus = { kind: "raft" },
     transactionManager = "constellation",
 ): Promise<{ ok: boolean; lines: string[]; quorum: FakeQuorum; fake: FakeHost }> {
     const fake = new FakeHost();
@@ -73,7 +73,7 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
     });
 
     it("works unchanged on a goquorum QBFT network: Tessera's container, the validator checks", async () => {
-        const qbft: ConsensusConfig = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+        const qbft: Consensus = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
         const { ok, lines } = await verifyAgainst({}, undefined, qbft, "tessera");
         assert.ok(ok, lines.join("\n"));
         assert.match(lines.join("\n"), /✔ a private transaction of nodes 1 and 2 is hidden from node 3/);
@@ -81,7 +81,7 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
     });
 
     it("points at the quorum container's own log on a goquorum network when a check fails", async () => {
-        const qbft: ConsensusConfig = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+        const qbft: Consensus = { kind: "qbft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
         const { ok, lines } = await verifyAgainst({ validatorMissingOn: 2 }, undefined, qbft, "tessera");
         assert.ok(!ok);
         assert.match(lines.join("\n"), /kubectl -n quorum logs node-set-1-0 -c quorum/);
@@ -109,7 +109,7 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         ["private state visible to node 3", { leakPrivateTo: 3 }, undefined, /✘ a private transaction .*: node 3 reads the private state/, /tm\.conf/],
         ["a racecourse that does not answer", { racecourseStatus: 503 }, undefined, /✘ the racecourse answers through the ingress: http:\/\/race\.local\/ answered 503/, /minikube tunnel/],
     ];
-    const IBFT: ConsensusConfig = { kind: "ibft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+    const IBFT: Consensus = { kind: "ibft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
 
     it("checks the validator set and the block rhythm instead of Raft on an IBFT network", async () => {
         const { ok, lines } = await verifyAgainst({}, undefined, IBFT);

@@ -2,10 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GENESIS, TM_PUB } from "../../lib/keys/qdata";
-import { COMMON_LABELS } from "../../lib/network/labels";
-import { NetworkFiles, PERMISSIONED_NODES, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES } from "../../lib/network/networkFiles";
-import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, RUNTIME_FILE, seedIdOf } from "../../lib/network/workload";
+import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
+import { renderedFiles } from "../../lib/network/networkFiles";
+import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { FileRole, modeOf, seedFiles } from "../../lib/qdata/layout";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
@@ -30,9 +30,6 @@ const SEED_DIR = "/seed";
 const PEERS_DIR = "/peers";
 const SCRIPT_DIR = "/seed-script";
 const SEED_SCRIPT = "node-seed.sh";
-/** Readable by the network's own processes only. */
-const KEY_MODE = 0o600;
-const PUBLIC_MODE = 0o644;
 
 /**
  * One member's storage on any cluster: a PVC from a StorageClass, its key material in a Secret,
@@ -55,18 +52,16 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         super("kaleido:quorum:SeededClaim", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         const labels = COMMON_LABELS;
-        const claimName = args.memberName.replace("_", "-");
+        const claimName = claimNameOf(args.member.index);
         const { member, networkFiles } = args;
 
-        const publicFiles: Record<string, string> = {};
-        const keyFiles: Record<string, string> = {};
-        for (const file of member.files) {
-            const bytes = fs.readFileSync(path.join(member.sourceDir, file));
-            if (file === GENESIS || file === TM_PUB) publicFiles[file] = bytes.toString("utf8");
-            else keyFiles[file] = bytes.toString("base64");
+        // By role: key material in the Secret, the rest of the chain identity and the peer list in ConfigMaps.
+        const byRole: Record<FileRole, Record<string, string>> = { key: {}, chain: {}, peers: {} };
+        for (const file of seedFiles(member.files, renderedFiles(networkFiles, args.runtimeName))) {
+            const bytes = file.content === undefined ? fs.readFileSync(path.join(member.sourceDir, file.path)) : Buffer.from(file.content);
+            byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
         }
-        if (args.runtimeName) publicFiles[RUNTIME_FILE] = args.runtimeName;
-        const peerFiles = networkFiles ? peerListFiles(networkFiles) : {};
+        const { key: keyFiles, chain: publicFiles, peers: peerFiles } = byRole;
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
@@ -104,8 +99,8 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         }
 
         this.seedId = seedIdOf(member, `pvc:${claimName}`, args.runtimeName);
-        const items = (files: Record<string, string>, mode: number) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode }));
-        const peersVolume = this.peers ? [{ name: "peers", configMap: { name: this.peers.metadata.name, items: items(peerFiles, PUBLIC_MODE) } }] : [];
+        const items = (files: Record<string, string>, role: FileRole) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode: modeOf(role) }));
+        const peersVolume = this.peers ? [{ name: "peers", configMap: { name: this.peers.metadata.name, items: items(peerFiles, "peers") } }] : [];
         const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
         this.volumeMounts = [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount];
         this.volumes = [
@@ -114,8 +109,8 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
                 name: "seed",
                 projected: {
                     sources: [
-                        { secret: { name: this.keys.metadata.name, items: items(keyFiles, KEY_MODE) } },
-                        { configMap: { name: this.files.metadata.name, items: items(publicFiles, PUBLIC_MODE) } },
+                        { secret: { name: this.keys.metadata.name, items: items(keyFiles, "key") } },
+                        { configMap: { name: this.files.metadata.name, items: items(publicFiles, "chain") } },
                     ],
                 },
             },
@@ -141,15 +136,6 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         this.ready = [this.claim, this.keys, this.files, ...(this.peers ? [this.peers] : [])];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
-}
-
-/** The peer list by its path under the member's folder. */
-function peerListFiles(networkFiles: NetworkFiles): Record<string, string> {
-    return {
-        [STATIC_NODES]: networkFiles.staticNodesJson,
-        [PERMISSIONED_NODES]: networkFiles.staticNodesJson,
-        [TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]]: networkFiles.transactionManager.config,
-    };
 }
 
 /** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */

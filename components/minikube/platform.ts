@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { qdataFolderName } from "../../lib/network/names";
 import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
 import { LocalImage, MinikubeSetup } from "./minikubeSetup";
 import { QdataVolume } from "./qdataVolume";
@@ -36,6 +37,6 @@ export class MinikubePlatform implements Platform {
 
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
         const { profile, hostPathRoot, volumeSize, keepChainData } = this.settings;
-        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${request.memberName}`, volumeSize, minikubeProfile: profile, keepChainData }, opts);
+        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${qdataFolderName(request.member.index)}`, volumeSize, minikubeProfile: profile, keepChainData }, opts);
     }
 }

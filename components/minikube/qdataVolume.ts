@@ -1,8 +1,10 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../../lib/network/labels";
+import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
+import { renderedFiles } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
+import { SeedFile, seedFiles } from "../../lib/qdata/layout";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {
@@ -35,8 +37,8 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         const labels = COMMON_LABELS;
         const childOpts = { parent: this, provider: args.provider };
         // PVs are cluster-wide: the namespace keeps two stacks' volumes apart.
-        const volumeName = pulumi.interpolate`${args.namespace}-${args.memberName.replace("_", "-")}`;
-        const claimName = args.memberName.replace("_", "-");
+        const claimName = claimNameOf(args.member.index);
+        const volumeName = pulumi.interpolate`${args.namespace}-${claimName}`;
 
         this.volume = new k8s.core.v1.PersistentVolume(
             `${name}-pv`,
@@ -69,21 +71,17 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         );
 
         this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
+        const files = seedFiles(args.member.files, renderedFiles(args.networkFiles, args.runtimeName));
         const environment: Record<string, string> = {
             MINIKUBE_PROFILE: args.minikubeProfile,
             SEED_NAME: claimName,
             SEED_SOURCE_DIR: args.member.sourceDir,
-            SEED_FILES: args.member.files.join("\n"),
+            SEED_MANIFEST: files.map(manifestLine).join("\n"),
+            ...Object.fromEntries(files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]))),
             SEED_TARGET_DIR: args.hostPath,
             SEED_ID: this.seedId,
             KEEP_CHAIN_DATA: String(args.keepChainData),
         };
-        if (args.runtimeName) environment.RUNTIME = args.runtimeName;
-        if (args.networkFiles) {
-            environment.STATIC_NODES_JSON = args.networkFiles.staticNodesJson;
-            const { kind, config } = args.networkFiles.transactionManager;
-            environment[kind === "constellation" ? "TM_CONF" : "TESSERA_CONFIG"] = config;
-        }
         // Every change runs the seed again, never a replace (whose delete step would wipe the folder):
         // node-seed.sh itself replaces a seed whose chain identity changed and otherwise rewrites only
         // the peer list, in place, keeping the chain data.
@@ -94,12 +92,21 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
                 delete: "bash scripts/wipe-qdata.sh",
                 environment,
             },
-            // Stacks made before the peer list was split off recorded their seed id as a trigger,
-            // whose change would replace (wipe) the seed: keep what they recorded.
-            { parent: this, dependsOn: [this.volume], ignoreChanges: ["triggers"] },
+            { parent: this, dependsOn: [this.volume] },
         );
         this.volumes = [qdataVolume(this.claim.metadata.name)];
         this.ready = [this.seed, this.claim];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
+}
+
+/** MODE ROLE PATH [VARIABLE], as scripts/seed-qdata.sh reads its manifest. */
+function manifestLine(file: SeedFile): string {
+    const fields = [`0${file.mode.toString(8)}`, file.role, file.path];
+    return (file.content === undefined ? fields : [...fields, renderedVariable(file.path)]).join(" ");
+}
+
+/** The environment variable holding a rendered file's text, readable in a preview's diff. */
+function renderedVariable(file: string): string {
+    return `SEED_${file.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceSpec } from "../../lib/config/config";
-import { selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { ResourceSpec } from "../../lib/config/model";
+import { BOOTNODE_IDENTITY, BOOTNODE_SET, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
-import { PORTS } from "../../lib/network/ports";
+import { containerPort, NAMED_PORTS, servicePort } from "../../lib/network/ports";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 
@@ -12,8 +12,6 @@ export interface BootnodeArgs extends MemberArgs {
     image: string;
     resources: ResourceSpec;
 }
-
-const IDENTITY = { name: "quorum-bootnode", instance: "bootnode", component: "bootnode" };
 
 /** The discovery bootnode (qdata_0) behind a fixed clusterIP, as the nodes' --bootnode names it. */
 export class Bootnode extends pulumi.ComponentResource {
@@ -25,21 +23,21 @@ export class Bootnode extends pulumi.ComponentResource {
     constructor(name: string, args: BootnodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Bootnode", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
-        const labels = workloadLabels(IDENTITY);
+        const labels = workloadLabels(BOOTNODE_IDENTITY);
         this.enode = bootnodeEnode(args.member.enodeId, args.clusterIp);
 
         const { member, namespace, provider } = args;
-        this.storage = args.platform.storage(`${name}-qdata`, { memberName: "qdata_0", member, namespace, provider }, { parent: this });
+        this.storage = args.platform.storage(`${name}-qdata`, { member, namespace, provider }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
                 metadata: { name: "quorum-bootnode", namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     clusterIP: args.clusterIp,
-                    selector: selectorLabels(IDENTITY),
+                    selector: selectorLabels(BOOTNODE_IDENTITY),
                     // Nodes must reach discovery while the bootnode is still starting.
                     publishNotReadyAddresses: true,
-                    ports: [{ name: "discovery", protocol: "UDP", port: PORTS.bootnodeDiscovery, targetPort: PORTS.bootnodeDiscovery }],
+                    ports: [servicePort(NAMED_PORTS.discovery)],
                 },
             },
             childOpts,
@@ -47,9 +45,9 @@ export class Bootnode extends pulumi.ComponentResource {
         this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
-                setName: "bootnode-set",
+                setName: BOOTNODE_SET,
                 namespace: args.namespace,
-                identity: IDENTITY,
+                identity: BOOTNODE_IDENTITY,
                 labels,
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
@@ -61,7 +59,7 @@ export class Bootnode extends pulumi.ComponentResource {
                         imagePullPolicy: args.imagePullPolicy,
                         command: ["bootnode", "-nodekey", "/qdata/nodekey"],
                         // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
-                        ports: [{ name: "discovery", containerPort: PORTS.bootnodeDiscovery, protocol: "UDP" }],
+                        ports: [containerPort(NAMED_PORTS.discovery)],
                         resources: args.resources,
                         volumeMounts: this.storage.volumeMounts,
                     },

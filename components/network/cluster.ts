@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../../lib/network/labels";
+import { COMMON_LABELS } from "../../lib/network/names";
 
 export interface KubeClusterArgs {
     kubeContext: string;

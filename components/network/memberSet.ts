@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy } from "../../lib/config/config";
-import { QdataMember } from "../../lib/keys/qdata";
-import { selectorLabels, WorkloadIdentity } from "../../lib/network/labels";
+import { PullPolicy } from "../../lib/config/model";
+import { QdataMember } from "../../lib/qdata/folder";
+import { selectorLabels, WorkloadIdentity } from "../../lib/network/names";
 import { SEED_ANNOTATION } from "../../lib/network/workload";
 import { MemberStorage, Platform } from "./platform";
 

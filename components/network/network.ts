@@ -1,17 +1,18 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, NetworkConfig } from "../../lib/config/config";
-import { QdataFolder } from "../../lib/keys/qdata";
+import { Consensus } from "../../lib/config/consensus";
+import { NetworkConfig } from "../../lib/config/model";
+import { QdataFolder } from "../../lib/qdata/folder";
 import { Runtime } from "../../lib/runtime/runtime";
-import { COMMON_LABELS, workloadLabels } from "../../lib/network/labels";
+import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
-import { PORTS } from "../../lib/network/ports";
+import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
 import { foundingMembers, RaftStart } from "../../lib/network/raftMembership";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { Platform } from "./platform";
-import { ALL_NODES_SELECTOR, NODE_NAME, QuorumNode, RaftEntry, VALIDATOR_LABEL } from "./quorumNode";
+import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 import { raftMembershipStep } from "./raftMembershipStep";
 
@@ -42,7 +43,7 @@ export interface NetworkOutputs {
     rpcEndpoint: string;
     wsEndpoint: string;
     bootnodeEnode: string;
-    consensus: ConsensusConfig;
+    consensus: Consensus;
     nodes: NodeSummary[];
 }
 
@@ -136,7 +137,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             this.raftLeaves.push(
                 raftMembershipStep(
                     `${name}-node-${index}-raft-leave`,
-                    { action: "leave", member: `node-${index}`, kubeContext, namespace, raftId: start.kind === "joined" ? start.raftId : index },
+                    { action: "leave", member: memberName(index), kubeContext, namespace, raftId: start.kind === "joined" ? start.raftId : index },
                     { parent: this, dependsOn: previous ? [previous] : [] },
                 ),
             );
@@ -146,15 +147,12 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         this.nodeService = new k8s.core.v1.Service(
             `${name}-node-service`,
             {
-                metadata: { name: "node-service", namespace, labels: workloadLabels({ name: NODE_NAME, instance: "all-nodes", component: "rpc" }) },
+                metadata: { name: NODE_SERVICE, namespace, labels: workloadLabels(NODE_SERVICE_IDENTITY) },
                 spec: {
                     clusterIP: config.nodeServiceIp,
                     // Every node: the selector leaves out the per-node instance label.
                     selector: ALL_NODES_SELECTOR,
-                    ports: [
-                        { name: "rpc", protocol: "TCP", port: PORTS.rpc, targetPort: PORTS.rpc },
-                        { name: "ws", protocol: "TCP", port: PORTS.ws, targetPort: PORTS.ws },
-                    ],
+                    ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
                 },
             },
             { parent: this, provider },
@@ -206,7 +204,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             wsEndpoint,
             bootnodeEnode: this.bootnode.enode,
             consensus: config.consensus,
-            nodes: this.nodes.map((node, i) => ({ name: `node-${i + 1}`, enode: node.enode, ip: node.ip })),
+            nodes: this.nodes.map((node) => ({ name: memberName(node.index), enode: node.enode, ip: node.ip })),
         };
         this.registerOutputs(this.outputs);
     }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QdataMember } from "../../lib/keys/qdata";
+import { QdataMember } from "../../lib/qdata/folder";
 import { NetworkFiles } from "../../lib/network/networkFiles";
 
 /** One member's qdata storage, as its pods use it. */
@@ -21,8 +21,6 @@ export interface MemberStorage {
 }
 
 export interface MemberStorageRequest {
-    /** qdata_0 for the bootnode, qdata_1..N for nodes. */
-    memberName: string;
     member: QdataMember;
     /** Nodes only: the peer list (files naming cluster addresses), updated in place when it changes. */
     networkFiles?: NetworkFiles;

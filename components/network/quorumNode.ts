@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, ResourceSpec } from "../../lib/config/config";
-import { PART_OF, selectorLabels, workloadLabels } from "../../lib/network/labels";
+import { Consensus } from "../../lib/config/consensus";
+import { ResourceSpec } from "../../lib/config/model";
+import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
-import { PORTS } from "../../lib/network/ports";
+import { NAMED_PORTS, servicePort, transactionManagerPort } from "../../lib/network/ports";
 import { RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { Runtime } from "../../lib/runtime/runtime";
@@ -19,7 +20,7 @@ export interface QuorumNodeArgs extends MemberArgs {
     networkFiles: NetworkFiles;
     bootnodeEnode: string;
     networkId: number;
-    consensus: ConsensusConfig;
+    consensus: Consensus;
     raftBlockTimeMs: number;
     runtime: Runtime;
     images: { quorum: string; transactionManager: string };
@@ -34,17 +35,6 @@ export interface QuorumNodeArgs extends MemberArgs {
  * change at a time) and whose stdout, kept in the state, is the Raft id it starts with.
  */
 export type RaftEntry = { kind: "founder"; founders: number } | { kind: "member"; kubeContext: string; after: pulumi.Resource[] };
-
-export const NODE_NAME = "quorum-node";
-/** On IBFT validators only: "true". */
-export const VALIDATOR_LABEL = "kaleido.io/validator";
-
-export function nodeIdentity(index: number) {
-    return { name: NODE_NAME, instance: `node-${index}`, component: "node" };
-}
-
-/** Every node pod of the stack, and no other pod. */
-export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/part-of": PART_OF };
 
 /**
  * One member of the network: the runtime's quorum and transaction manager containers sharing the
@@ -72,24 +62,18 @@ export class QuorumNode extends pulumi.ComponentResource {
 
         const { member, namespace, provider, networkFiles } = args;
         this.index = args.index;
-        this.storage = args.platform.storage(`${name}-qdata`, { memberName: `qdata_${args.index}`, member, namespace, provider, networkFiles, runtimeName: args.runtime.name }, { parent: this });
+        this.storage = args.platform.storage(`${name}-qdata`, { member, namespace, provider, networkFiles, runtimeName: args.runtime.name }, { parent: this });
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: `quorum-node-${args.index}`, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
+                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),
                     // Consensus and transaction manager peers must connect before the pod reports Ready.
                     publishNotReadyAddresses: true,
-                    ports: [
-                        { name: "p2p", protocol: "TCP", port: PORTS.p2p, targetPort: PORTS.p2p },
-                        { name: "p2p-udp", protocol: "UDP", port: PORTS.p2p, targetPort: PORTS.p2p },
-                        ...(raft ? [{ name: "raft", protocol: "TCP", port: PORTS.raft, targetPort: PORTS.raft }] : []),
-                        { name: args.runtime.transactionManager, protocol: "TCP", port: PORTS.transactionManager, targetPort: PORTS.transactionManager },
-                        { name: "rpc", protocol: "TCP", port: PORTS.rpc, targetPort: PORTS.rpc },
-                        { name: "ws", protocol: "TCP", port: PORTS.ws, targetPort: PORTS.ws },
-                    ],
+                    // The pod's peer, consensus and client ports (not Tessera's third-party port).
+                    ports: [NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(raft ? [NAMED_PORTS.raft] : []), transactionManagerPort(args.runtime.transactionManager), NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
                 },
             },
             childOpts,
@@ -100,7 +84,7 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
-                setName: `node-set-${args.index}`,
+                setName: nodeSetName(args.index),
                 namespace: args.namespace,
                 identity,
                 labels,
@@ -125,12 +109,12 @@ export class QuorumNode extends pulumi.ComponentResource {
         }
         const join = raftMembershipStep(
             `${name}-raft-join`,
-            { action: "join", member: `node-${args.index}`, kubeContext: entry.kubeContext, namespace: args.namespace, enode: this.enode },
+            { action: "join", member: memberName(args.index), kubeContext: entry.kubeContext, namespace: args.namespace, enode: this.enode },
             { parent: this, dependsOn: entry.after },
         );
         const raftId = join.stdout.apply((stdout) => {
             const id = Number(stdout.trim());
-            if (!Number.isInteger(id) || id <= 0) throw new Error(`node-${args.index}: the membership step printed no Raft id: ${stdout}`);
+            if (!Number.isInteger(id) || id <= 0) throw new Error(`${memberName(args.index)}: the membership step printed no Raft id: ${stdout}`);
             return id;
         });
         return { raftJoinId: raftId, annotations: { [RAFT_ID_ANNOTATION]: raftId.apply(String), [RAFT_JOINED_ANNOTATION]: "true" }, join };

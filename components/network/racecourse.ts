@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy, ResourceSpec } from "../../lib/config/config";
-import { selectorLabels, workloadLabels } from "../../lib/network/labels";
-import { PORTS } from "../../lib/network/ports";
+import { PullPolicy, ResourceSpec } from "../../lib/config/model";
+import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, selectorLabels, workloadLabels } from "../../lib/network/names";
+import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
 
 export interface RacecourseArgs {
     image: string;
@@ -25,8 +25,6 @@ export interface RacecourseArgs {
     ingressAfter: pulumi.Resource[];
 }
 
-const IDENTITY = { name: "racecourse", instance: "racecourse", component: "web" };
-
 /** The racecourse web app: Deployment, Service and an nginx Ingress routing / to port 3000. */
 export class Racecourse extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
@@ -37,7 +35,7 @@ export class Racecourse extends pulumi.ComponentResource {
 
     constructor(name: string, args: RacecourseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Racecourse", name, {}, opts);
-        const labels = workloadLabels(IDENTITY);
+        const labels = workloadLabels(RACECOURSE_IDENTITY);
         const childOpts = { parent: this, provider: args.provider };
         const env = Object.entries({ QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, ...args.extraEnv }).map(([name, value]) => ({ name, value }));
         const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
@@ -45,10 +43,10 @@ export class Racecourse extends pulumi.ComponentResource {
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name: "racecourse-deployment", namespace: args.namespace, labels },
+                metadata: { name: RACECOURSE_DEPLOYMENT, namespace: args.namespace, labels },
                 spec: {
                     replicas: 1,
-                    selector: { matchLabels: selectorLabels(IDENTITY) },
+                    selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) },
                     template: {
                         metadata: { labels },
                         spec: {
@@ -58,7 +56,7 @@ export class Racecourse extends pulumi.ComponentResource {
                                     name: "racecourse",
                                     image: args.image,
                                     imagePullPolicy: args.imagePullPolicy,
-                                    ports: [{ name: "http", containerPort: PORTS.racecourse }],
+                                    ports: [containerPort(NAMED_PORTS.http)],
                                     env,
                                     readinessProbe: probe(10),
                                     livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
@@ -76,8 +74,8 @@ export class Racecourse extends pulumi.ComponentResource {
             {
                 metadata: { name: "racecourse-service", namespace: args.namespace, labels },
                 spec: {
-                    selector: selectorLabels(IDENTITY),
-                    ports: [{ name: "http", port: PORTS.racecourse, targetPort: PORTS.racecourse }],
+                    selector: selectorLabels(RACECOURSE_IDENTITY),
+                    ports: [{ name: NAMED_PORTS.http.name, port: NAMED_PORTS.http.port, targetPort: NAMED_PORTS.http.port }],
                 },
             },
             childOpts,

@@ -10,7 +10,9 @@ import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomS
 import { GENESIS_FORKS } from "./forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "./istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
-import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, memberDir, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "./qdata";
+import { Consensus, GenesisConsensus, genesisConsensusOf, validatorCount } from "../config/consensus";
+import { memberDir } from "../qdata/folder";
+import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "../qdata/layout";
 
 export interface GenerateOptions {
     dir: string;
@@ -19,25 +21,10 @@ export interface GenerateOptions {
     chainId: number;
     gasLimit: string;
     /** Raft unless given. */
-    consensus?: GenesisKind;
+    consensus?: Consensus;
     scryptN?: number;
     onProgress?: (line: string) => void;
 }
-
-/**
- * Raft, or a BFT consensus whose validators are the first `validators` nodes, as setup.sh orders
- * them: legacy IBFT (config.istanbul, timing from geth flags) or QBFT (timing in the genesis).
- */
-export type GenesisKind =
-    | { kind: "raft" }
-    | { kind: "ibft"; validators: number }
-    | { kind: "qbft"; validators: number; blockPeriodSeconds: number; requestTimeoutSeconds: number };
-
-/** A genesis's consensus with the validators resolved to node key addresses. */
-export type GenesisConsensusSpec =
-    | { kind: "raft" }
-    | { kind: "ibft"; validators: string[] }
-    | { kind: "qbft"; validators: string[]; blockPeriodSeconds: number; requestTimeoutSeconds: number };
 
 /** Blocks between validator-vote checkpoints, as istanbul-tools and GoQuorum's examples set it. */
 const EPOCH_LENGTH = 30000;
@@ -65,8 +52,8 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<st
         }),
     );
     const consensus = options.consensus ?? { kind: "raft" };
-    const validators = (count: number) => Array.from({ length: count }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
-    const spec: GenesisConsensusSpec = consensus.kind === "raft" ? consensus : { ...consensus, validators: validators(consensus.validators) };
+    const validators = Array.from({ length: validatorCount(consensus) }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
+    const spec = genesisConsensusOf(consensus, validators);
     const existing = readExistingGenesis(dir);
     const problem = existing && validatorSetChange(dir, existing, spec);
     if (problem) return [problem];
@@ -94,7 +81,7 @@ function readExistingGenesis(dir: string): ExistingGenesis | undefined {
     return { funded, validators };
 }
 
-function validatorSetChange(dir: string, existing: ExistingGenesis, spec: GenesisConsensusSpec): string | undefined {
+function validatorSetChange(dir: string, existing: ExistingGenesis, spec: GenesisConsensus): string | undefined {
     if (spec.kind === "raft" || !existing.validators) return undefined;
     const before = existing.validators;
     if (before.length === spec.validators.length && before.every((address, i) => address === spec.validators[i])) return undefined;
@@ -106,7 +93,7 @@ function validatorSetChange(dir: string, existing: ExistingGenesis, spec: Genesi
 }
 
 /** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */
-export function genesisJson(addresses: string[], chainId: number, gasLimit: string, consensus: GenesisConsensusSpec = { kind: "raft" }): string {
+export function genesisJson(addresses: string[], chainId: number, gasLimit: string, consensus: GenesisConsensus = { kind: "raft" }): string {
     const alloc = Object.fromEntries(addresses.map((address) => [`0x${address}`, { balance: FUNDED_BALANCE }]));
     const common = {
         alloc,

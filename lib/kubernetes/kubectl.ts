@@ -1,5 +1,6 @@
 // The cluster as our scripts see it (verify, Raft membership): kubectl get / exec / port-forward against one context and namespace.
 import { ChildProcess, spawn } from "child_process";
+import { PROJECT_SELECTOR, selectorText } from "../network/names";
 
 export interface PodStatus {
     name: string;
@@ -42,7 +43,7 @@ export class Kubectl implements Kube {
     }
 
     async pods(): Promise<PodStatus[]> {
-        const list = JSON.parse(await this.run(["get", "pods", "-l", "app.kubernetes.io/part-of=kaleido-quorum", "-o", "json"])) as {
+        const list = JSON.parse(await this.run(["get", "pods", "-l", selectorText(PROJECT_SELECTOR), "-o", "json"])) as {
             items: { metadata: { name: string }; spec?: { containers?: { name: string }[] }; status?: { conditions?: { type: string; status: string }[] } }[];
         };
         return list.items.map((pod) => ({

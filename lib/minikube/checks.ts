@@ -1,5 +1,5 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
-import { locallyBuiltImages, NetworkConfig } from "../config/config";
+import { locallyBuiltImages, NetworkConfig } from "../config/model";
 import { lastLine, runCheck } from "../localCheck";
 
 /** Fails, saying what to run, unless the profile runs and the context exists; returns the node IP. */

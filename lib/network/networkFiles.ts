@@ -1,14 +1,8 @@
 // The files that name the network's addresses. quorum-tools writes its docker-compose IPs into
 // them; in the cluster each node is reached at its own fixed Service clusterIP instead.
+import { ConsensusKind } from "../config/consensus";
+import { PERMISSIONED_NODES, RUNTIME_FILE, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES, TransactionManagerKind } from "../qdata/layout";
 import { PORTS } from "./ports";
-
-/** Where geth reads its peers, under a member's qdata folder. */
-export const STATIC_NODES = "ethereum/static-nodes.json";
-export const PERMISSIONED_NODES = "ethereum/permissioned-nodes.json";
-
-/** Where each transaction manager reads its config, under a member's qdata folder. */
-export const TRANSACTION_MANAGER_CONFIG_FILES = { constellation: "constellation/tm.conf", tessera: "tessera/tessera-config.json" } as const;
-export type TransactionManagerKind = keyof typeof TRANSACTION_MANAGER_CONFIG_FILES;
 
 /** Files rendered by the program (cluster addresses), laid over a node's copied qdata files. */
 export interface NetworkFiles {
@@ -18,15 +12,13 @@ export interface NetworkFiles {
     transactionManager: { kind: TransactionManagerKind; config: string };
 }
 
-export type ConsensusName = "raft" | "ibft" | "qbft";
-
 export interface NodeAddress {
     enodeId: string;
     ip: string;
 }
 
 /** Raft reads its peers' Raft port from the enode; IBFT has none. */
-export function nodeEnode(node: NodeAddress, consensus: ConsensusName): string {
+export function nodeEnode(node: NodeAddress, consensus: ConsensusKind): string {
     const raftPort = consensus === "raft" ? `&raftport=${PORTS.raft}` : "";
     return `enode://${node.enodeId}@${node.ip}:${PORTS.p2p}?discport=0${raftPort}`;
 }
@@ -36,6 +28,20 @@ export function bootnodeEnode(enodeId: string, ip: string): string {
 }
 
 /** static-nodes.json and permissioned-nodes.json: Raft ids follow this order, so it is the node order 1..N. */
-export function staticNodesJson(nodes: NodeAddress[], consensus: ConsensusName): string {
+export function staticNodesJson(nodes: NodeAddress[], consensus: ConsensusKind): string {
     return JSON.stringify(nodes.map((node) => nodeEnode(node, consensus)), null, 2) + "\n";
+}
+
+/** What the program writes into a member's folder, by path: a node's runtime record and peer list. */
+export function renderedFiles(networkFiles?: NetworkFiles, runtimeName?: string): Record<string, string> {
+    return {
+        ...(runtimeName ? { [RUNTIME_FILE]: `${runtimeName}\n` } : {}),
+        ...(networkFiles
+            ? {
+                  [STATIC_NODES]: networkFiles.staticNodesJson,
+                  [PERMISSIONED_NODES]: networkFiles.staticNodesJson,
+                  [TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]]: networkFiles.transactionManager.config,
+              }
+            : {}),
+    };
 }

@@ -2,6 +2,7 @@
 // and the JSON-RPC calls that add or remove a member on a running node (raft_cluster, raft_addPeer,
 // raft_removePeer, as GoQuorum's raft API serves them).
 import { jsonRpc } from "../httpRequest";
+import { nodeIndexOf } from "./names";
 
 /**
  * On each node StatefulSet: the member's Raft id, "true" when it joined a running network, and on
@@ -31,13 +32,13 @@ export function runningMembersFrom(statefulSetsJson: string): Map<number, RaftSt
     const list = JSON.parse(statefulSetsJson) as { items: StatefulSetItem[] };
     const members = new Map<number, RaftStart>();
     for (const item of list.items) {
-        const index = /^node-set-(\d+)$/.exec(item.metadata.name)?.[1];
-        if (!index) continue;
+        const index = nodeIndexOf(item.metadata.name);
+        if (index === undefined) continue;
         const annotations = item.metadata.annotations ?? {};
         const raftId = Number(annotations[RAFT_ID_ANNOTATION]);
         const joined = annotations[RAFT_JOINED_ANNOTATION] === "true" && Number.isInteger(raftId) && raftId > 0;
         const founders = Number(annotations[RAFT_FOUNDERS_ANNOTATION]);
-        members.set(Number(index), joined ? { kind: "joined", raftId } : { kind: "founder", ...(Number.isInteger(founders) && founders > 0 ? { founders } : {}) });
+        members.set(index, joined ? { kind: "joined", raftId } : { kind: "founder", ...(Number.isInteger(founders) && founders > 0 ? { founders } : {}) });
     }
     return members;
 }

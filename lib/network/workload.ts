@@ -2,7 +2,7 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QdataMember } from "../keys/qdata";
+import { QdataMember } from "../qdata/folder";
 
 export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";
@@ -24,9 +24,6 @@ export const AWAITED_BY_STATEFULSET = { "pulumi.com/skipAwait": "true" };
 
 /** The pod template annotation that restarts pods when their seeded files change. */
 export const SEED_ANNOTATION = "kaleido.io/seed-id";
-
-/** Seeded into a node's folder: the runtime whose chain data it holds (a chain file, like the genesis). */
-export const RUNTIME_FILE = "kaleido-runtime";
 
 /**
  * The member's chain identity where it lives: changes when its copied files (genesis, keys), its

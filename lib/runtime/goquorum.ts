@@ -1,8 +1,8 @@
 // Today's pullable images, quorumengineering/quorum (GoQuorum, entrypoint geth) and
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
-import { BftConsensus, ConsensusConfig } from "../config/config";
-import { PORTS } from "../network/ports";
+import { BftConsensus, Consensus } from "../config/consensus";
+import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
@@ -33,7 +33,7 @@ function gethInitContainer(request: NodePodRequest): Container {
 }
 
 /** The RPC APIs the racecourse app and npm run verify use, plus the consensus's own. */
-function apis(consensus: ConsensusConfig): string {
+function apis(consensus: Consensus): string {
     return ["admin", "debug", "eth", "miner", "net", "personal", "quorum", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
 }
 
@@ -41,7 +41,7 @@ function apis(consensus: ConsensusConfig): string {
  * Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block.
  * A Raft member that joined a running network starts with the id raft_addPeer gave it.
  */
-function consensusFlags(consensus: ConsensusConfig, raftBlockTimeMs: number, validator: boolean, raftJoinId?: number): string[] {
+function consensusFlags(consensus: Consensus, raftBlockTimeMs: number, validator: boolean, raftJoinId?: number): string[] {
     if (consensus.kind === "raft") {
         const join = raftJoinId === undefined ? [] : ["--raftjoinexisting", String(raftJoinId)];
         return ["--raft", "--raftport", String(PORTS.raft), "--raftblocktime", String(raftBlockTimeMs), ...join];
@@ -98,7 +98,7 @@ function tesseraContainer(request: NodePodRequest): Container {
         // The JVM sizes its heap from the container's limit, not the machine's memory.
         env: [{ name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],
         ports: [
-            { name: "tessera", containerPort: PORTS.transactionManager },
+            containerPort(transactionManagerPort("tessera")),
             { name: "tessera-3p", containerPort: PORTS.tesseraThirdParty },
         ],
         ...upcheckProbes(60),

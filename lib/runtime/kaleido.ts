@@ -1,7 +1,7 @@
 // The seed's images (quorum-tools' jpmorganchase/quorum and jpmorganchase/constellation): the
 // image's start.sh writes geth's command line; constellation reads tm.conf.
-import { ConsensusConfig } from "../config/config";
-import { PORTS } from "../network/ports";
+import { Consensus } from "../config/consensus";
+import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
 
 export const kaleidoRuntime: Runtime = {
@@ -15,7 +15,7 @@ export const kaleidoRuntime: Runtime = {
  * As the image's start.sh reads them with yargs: camel case --roundChangeTimer, or yargs drops it.
  * A Raft founder takes its id from static-nodes.json; a member that joined later its recorded one.
  */
-function consensusArgs(consensus: ConsensusConfig, raftJoinId?: number): string[] {
+function consensusArgs(consensus: Consensus, raftJoinId?: number): string[] {
     if (consensus.kind === "raft") return raftJoinId === undefined ? ["--raftInit"] : [`--raftID=${raftJoinId}`];
     return ["--ibft", `--blockperiod=${consensus.blockPeriod}`, `--roundChangeTimer=${consensus.roundChangeTimerMs}`];
 }
@@ -39,7 +39,7 @@ function constellationContainer(request: NodePodRequest): Container {
         name: "constellation",
         image: request.images.transactionManager,
         imagePullPolicy: request.imagePullPolicy,
-        ports: [{ name: "constellation", containerPort: PORTS.transactionManager }],
+        ports: [containerPort(transactionManagerPort("constellation"))],
         ...upcheckProbes(36),
         resources: request.resources.transactionManager,
         volumeMounts: request.volumeMounts,

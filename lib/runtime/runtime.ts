@@ -2,9 +2,10 @@
 // reads. The network asks a Runtime for these and knows neither image family.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConsensusConfig, PullPolicy, ResourceSpec } from "../config/config";
+import { Consensus } from "../config/consensus";
+import { PullPolicy, ResourceSpec } from "../config/model";
 import { NetworkFiles } from "../network/networkFiles";
-import { PORTS } from "../network/ports";
+import { containerPort, NAMED_PORTS, PORTS } from "../network/ports";
 
 export type Container = k8s.types.input.core.v1.Container;
 
@@ -16,7 +17,7 @@ export interface NodePodRequest {
     clusterIp: string;
     bootnodeEnode: string;
     networkId: number;
-    consensus: ConsensusConfig;
+    consensus: Consensus;
     /** GoQuorum's --raftblocktime. */
     raftBlockTimeMs: number;
     /** IBFT/QBFT: in the genesis validator set (mines). */
@@ -69,14 +70,8 @@ export function upcheckProbes(startupChecks: number) {
 }
 
 /** The ports every geth container opens: RPC, WS, p2p, and Raft's under Raft. */
-export function gethPorts(consensus: ConsensusConfig): k8s.types.input.core.v1.ContainerPort[] {
-    return [
-        { name: "rpc", containerPort: PORTS.rpc },
-        { name: "ws", containerPort: PORTS.ws },
-        { name: "p2p", containerPort: PORTS.p2p },
-        { name: "p2p-udp", containerPort: PORTS.p2p, protocol: "UDP" },
-        ...(consensus.kind === "raft" ? [{ name: "raft", containerPort: PORTS.raft }] : []),
-    ];
+export function gethPorts(consensus: Consensus): k8s.types.input.core.v1.ContainerPort[] {
+    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(consensus.kind === "raft" ? [NAMED_PORTS.raft] : [])].map(containerPort);
 }
 
 /** geth is up when its RPC port accepts connections; up to 5 minutes for its transaction manager and genesis first. */

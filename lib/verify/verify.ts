@@ -1,6 +1,6 @@
 // The checks behind `npm run verify`: from pods to a private transaction, each with a time limit
 // and, on failure, what to look at. Prints no key material: only counts, hashes and addresses.
-import { ConsensusConfig } from "../config/config";
+import { Consensus } from "../config/consensus";
 import { httpRequest, jsonRpc } from "../httpRequest";
 import { Kube, PortForward } from "../kubernetes/kubectl";
 import { PORTS } from "../network/ports";
@@ -8,7 +8,7 @@ import { PORTS } from "../network/ports";
 export interface VerifyTarget {
     namespace: string;
     nodeCount: number;
-    consensus: ConsensusConfig;
+    consensus: Consensus;
     racecourseUrl: string;
     /** Where the ingress listens (host[:port]); racecourseUrl's host goes in the Host header. */
     ingressAddress: string;

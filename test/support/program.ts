@@ -51,26 +51,53 @@ export interface StackFixture {
     projectDir: string;
 }
 
+/** A fake host (kube contexts minikube and my-cluster, namespaces default and quorum) and a project folder with the scripts. */
+export interface Workspace {
+    fake: FakeHost;
+    projectDir: string;
+    dispose(): void;
+}
+
+export function makeWorkspace(): Workspace {
+    const fake = new FakeHost();
+    fake.setContexts(["minikube", "my-cluster"]);
+    fake.setNamespaces(["default", "quorum"]);
+    const projectDir = makeProjectDir();
+    fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+    return {
+        fake,
+        projectDir,
+        dispose: () => {
+            fake.dispose();
+            fs.rmSync(projectDir, { recursive: true, force: true });
+        },
+    };
+}
+
+/** Registers mocha hooks that make a fresh workspace before the suite's tests and remove it after; filled in by then. */
+export function workspaceFixture(): Workspace {
+    const fixture = {} as Workspace;
+    before(() => void Object.assign(fixture, makeWorkspace()));
+    after(() => fixture.dispose());
+    return fixture;
+}
+
 /**
- * Registers mocha hooks that run the program once for `stack` before the suite's tests (keys
- * pre-made for `nodeCount` nodes, the scripts beside it, kube contexts minikube and my-cluster
- * and namespace quorum known) and clean up after; the returned object is filled in by then.
+ * Registers mocha hooks that run the program once for `stack` in a fresh workspace before the
+ * suite's tests (keys pre-made for `nodeCount` nodes) and clean up after; the returned object is
+ * filled in by then.
  */
 export function stackFixture(stack: string, nodeCount: number): StackFixture {
     const fixture = {} as StackFixture;
+    let workspace: Workspace;
     before(async () => {
-        fixture.fake = new FakeHost();
-        fixture.fake.setContexts(["minikube", "my-cluster"]);
-        fixture.fake.setNamespaces(["default", "quorum"]);
-        fixture.projectDir = makeProjectDir();
-        fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(fixture.projectDir, "scripts"), { recursive: true });
+        workspace = makeWorkspace();
+        fixture.fake = workspace.fake;
+        fixture.projectDir = workspace.projectDir;
         await pregenerateKeys(fixture.projectDir, stack, nodeCount);
         fixture.run = await runProgram({ stack, fake: fixture.fake, projectDir: fixture.projectDir });
     });
-    after(() => {
-        fixture.fake.dispose();
-        fs.rmSync(fixture.projectDir, { recursive: true, force: true });
-    });
+    after(() => workspace.dispose());
     return fixture;
 }
 

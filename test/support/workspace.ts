@@ -2,9 +2,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureGeneratedQdata, GenesisKind } from "../../lib/keys/keygen";
+import { Consensus } from "../../lib/config/consensus";
+import { ensureGeneratedQdata } from "../../lib/keys/keygen";
 
 export const TEST_SCRYPT_N = 1024;
+
+/** An IBFT or QBFT consensus of `validators` with the default timing. */
+export function bft(kind: "ibft" | "qbft", validators: number): Consensus {
+    return { kind, validators, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+}
 
 export function makeProjectDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "kq-project-"));
@@ -25,7 +31,7 @@ export const SETUP_SH_RAFT_CONFIG = { homesteadBlock: 0, byzantiumBlock: 0, eip1
  * its docker-compose addresses (172.13.0.x), a logs folder, an empty geth folder, and for Raft
  * setup.sh's own genesis config (istanbul-tools writes the IBFT one in go-ethereum's order).
  */
-export async function makeQuorumToolsFolder(nodeCount: number, consensus: GenesisKind = { kind: "raft" }): Promise<string> {
+export async function makeQuorumToolsFolder(nodeCount: number, consensus: Consensus = { kind: "raft" }): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
     await ensureGeneratedQdata({ dir, nodeCount, consensus, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     const composeEnodes = Array.from({ length: nodeCount }, (_, i) => `enode://${"ab".repeat(64)}@172.13.0.${2 * i + 3}:30303?discport=0&raftport=50400`);

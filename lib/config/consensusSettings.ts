@@ -1,0 +1,50 @@
+// The consensus keys: which consensus, and under IBFT/QBFT the validators and timing; under
+// GoQuorum's Raft the block time.
+import { Consensus, CONSENSUS_KINDS, ConsensusKind } from "./consensus";
+import { QdataSource, RuntimeKind } from "./model";
+import { ValueReader } from "./values";
+
+const BFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
+
+/** The keys as the stack sets them, before a qdata folder's genesis has its say. */
+export interface ConsensusSettings {
+    kind: ConsensusKind;
+    /** 0: every node, or as many as a qdata folder's genesis names. */
+    validators: number;
+    blockPeriod: number;
+    roundChangeTimerMs: number;
+    raftBlockTimeMs: number;
+}
+
+export function readConsensusSettings(reader: ValueReader, nodeCount: number, runtime: RuntimeKind): ConsensusSettings {
+    const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
+    if (kind === "raft") {
+        for (const key of BFT_ONLY_KEYS) if (reader.differsFromDefault(key)) reader.problems.push(`${key}: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft`);
+    } else if (runtime === "goquorum" && reader.differsFromDefault("raftBlockTime")) {
+        reader.problems.push("raftBlockTime: only used with consensus raft; remove it or set consensus to raft");
+    }
+    if (kind === "qbft" && runtime === "kaleido") {
+        reader.problems.push('consensus: "qbft" needs runtime goquorum (the seed\'s images run raft and ibft only); set runtime to goquorum or pick raft or ibft');
+    }
+    const blockPeriod = reader.integer("blockPeriod", 1, 60);
+    const roundChangeTimer = reader.integer("roundChangeTimer", 0, 600_000);
+    return {
+        kind,
+        validators: reader.integer("validators", 0, nodeCount),
+        raftBlockTimeMs: reader.integer("raftBlockTime", 1, 10_000),
+        blockPeriod,
+        // setup.sh's default: ten seconds more than a block period.
+        roundChangeTimerMs: roundChangeTimer === 0 ? (blockPeriod + 10) * 1000 : roundChangeTimer,
+    };
+}
+
+/** The validator count comes from the folder's genesis when there is one, else 0 means every node. */
+export function resolveConsensus(settings: ConsensusSettings, qdata: QdataSource, nodeCount: number): Consensus {
+    if (settings.kind === "raft") return { kind: "raft" };
+    const genesis = qdata.kind === "folder" ? qdata.folder.genesis : undefined;
+    const fromGenesis = genesis && genesis.kind !== "raft" ? genesis.validators.length : 0;
+    const validators = fromGenesis || settings.validators || nodeCount;
+    // A QBFT genesis carries its block period; geth reads it from there, not from config.
+    const blockPeriod = genesis?.kind === "qbft" ? genesis.blockPeriodSeconds : settings.blockPeriod;
+    return { kind: settings.kind, validators, blockPeriod, roundChangeTimerMs: settings.roundChangeTimerMs };
+}

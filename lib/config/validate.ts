@@ -1,0 +1,121 @@
+// Validates stack config into the network model. Every problem is collected and reported together,
+// naming the key and what it allows, before any resource is created.
+import * as path from "path";
+import { DEFAULT_QUORUM_IMAGE } from "../runtime/images";
+import { checkedQdataFolder } from "../qdata/genesis";
+import { readAddresses } from "./addresses";
+import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
+import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
+import { UserError } from "../userError";
+import { RawConfig, ValueReader } from "./values";
+
+const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
+const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
+const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime"];
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
+const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export class ConfigError extends UserError {
+    constructor(readonly problems: string[]) {
+        super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+export interface ConfigContext {
+    /** Generated keys are kept per stack. */
+    stack: string;
+    /** Relative qdataDir values are taken from here; generated keys live under it. */
+    projectDir: string;
+}
+
+export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkConfig {
+    const reader = new ValueReader(raw, []);
+    const platform = reader.oneOf("platform", PLATFORMS);
+    if (platform === "kubernetes") reader.onlyFor(MINIKUBE_ONLY_KEYS, "platform", "minikube");
+    else reader.onlyFor(["storageClassName"], "platform", "kubernetes");
+    const runtime = reader.oneOf("runtime", RUNTIMES);
+    if (runtime === "goquorum") reader.onlyFor(KALEIDO_ONLY_KEYS, "runtime", "kaleido");
+    else reader.onlyFor(GOQUORUM_ONLY_KEYS, "runtime", "goquorum");
+
+    const nodeCount = reader.integer("nodeCount", 1, MAX_NODES);
+    const settings = readConsensusSettings(reader, nodeCount, runtime);
+    const addresses = readAddresses(reader, nodeCount);
+    const qdata = readQdataSource(reader, nodeCount, settings, context);
+    const network = {
+        platform,
+        runtime,
+        nodeCount,
+        ...addresses,
+        raftBlockTimeMs: settings.raftBlockTimeMs,
+        networkId: reader.integer("networkId", 1, Number.MAX_SAFE_INTEGER),
+        ...readWorkloads(reader, runtime),
+        ...readPlace(reader),
+        ...readIngress(reader),
+    };
+    if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
+    return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
+}
+
+/** Where the network lives: context, namespace, volumes, and what a destroy keeps. */
+function readPlace(reader: ValueReader) {
+    const storageClassName = reader.matching("storageClassName", DNS_SUBDOMAIN, "a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default", true);
+    const hostPathRoot = reader.matching("hostPathRoot", HOST_PATH, "an absolute path on the minikube node other than /, made of letters, digits, '.', '_' and '-', such as /data");
+    return {
+        kubeContext: reader.nonEmpty("kubeContext"),
+        minikubeProfile: reader.nonEmpty("minikubeProfile"),
+        namespace: reader.matching("namespace", DNS_LABEL, "a DNS label (lower-case letters, digits and '-', at most 63 characters)"),
+        createNamespace: reader.boolean("createNamespace"),
+        hostPathRoot: hostPathRoot.replace(/\/+$/, ""),
+        volumeSize: reader.matching("volumeSize", /^\d+(Ki|Mi|Gi|Ti)$/, "a size such as 512Mi or 1Gi"),
+        storageClassName: storageClassName === "" ? undefined : storageClassName,
+        enableIngressAddon: reader.boolean("enableIngressAddon"),
+        loadImages: reader.boolean("loadImages"),
+        keepChainData: reader.boolean("keepChainData"),
+    };
+}
+
+/** What the pods run: images (the quorum image's default is the runtime's), pulls and resources. */
+function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
+    const goquorum = runtime === "goquorum";
+    const quorumImage = reader.string("quorumImage");
+    const images: Images = {
+        quorum: quorumImage === "" ? DEFAULT_QUORUM_IMAGE[runtime] : quorumImage,
+        transactionManager: reader.nonEmpty(goquorum ? "tesseraImage" : "constellationImage"),
+        racecourse: reader.nonEmpty("racecourseImage"),
+    };
+    const imagePullSecrets = reader.stringList("imagePullSecrets");
+    for (const secret of imagePullSecrets) if (!DNS_SUBDOMAIN.test(secret)) reader.problems.push(`imagePullSecrets: "${secret}" must be a Secret name (lower-case DNS subdomain)`);
+    const resources: RoleResources = {
+        bootnode: reader.resources("bootnode"),
+        quorum: reader.resources("quorum"),
+        transactionManager: reader.resources(goquorum ? "tessera" : "constellation"),
+        racecourse: reader.resources("racecourse"),
+    };
+    return { images, imagePullPolicy: reader.oneOf("imagePullPolicy", PULL_POLICIES), imagePullSecrets, resources, racecourseEnv: reader.envList("racecourseEnv") };
+}
+
+function readIngress(reader: ValueReader) {
+    const ingressHost = reader.matching("ingressHost", DNS_NAME, "a lower-case DNS name such as racecourse.local, or empty for any host", true);
+    const ingressTlsSecret = reader.matching("ingressTlsSecret", DNS_SUBDOMAIN, "a Secret name (lower-case DNS subdomain), or empty for plain HTTP", true);
+    return {
+        ingressHost: ingressHost === "" ? undefined : ingressHost,
+        ingressClassName: reader.nonEmpty("ingressClassName"),
+        ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
+    };
+}
+
+/** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */
+function readQdataSource(reader: ValueReader, nodeCount: number, consensus: ConsensusSettings, context: ConfigContext): QdataSource | undefined {
+    const qdataDir = reader.string("qdataDir");
+    const chainId = reader.integer("chainId", 1, Number.MAX_SAFE_INTEGER);
+    const gasLimit = reader.matching("gasLimit", /^0x[0-9a-fA-F]{1,16}$/, "a hex quantity such as 0x2FEFD800");
+    const password = reader.string("accountPassword");
+    if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), password, chainId, gasLimit };
+    if (password !== "") reader.problems.push("accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them");
+    const dir = path.resolve(context.projectDir, qdataDir);
+    const folder = checkedQdataFolder(dir, nodeCount, consensus, reader.problems);
+    return folder && { kind: "folder", dir, folder };
+}
