@@ -1,5 +1,6 @@
 // The stack program: validate config, check the platform, make or read the qdata keys, then
 // declare the network on that platform. Every check runs before the first resource is declared.
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterPlatform } from "./components/kubernetes/platform";
 import { LocalImage } from "./components/minikube/minikubeSetup";
@@ -26,7 +27,17 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
     // Which Raft members run now decides who founds the network and who joins or leaves it.
     const running = config.consensus.kind === "raft" ? await runningRaftMembers(config) : new Map();
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, runningRaftMembers: running, ...target }, opts);
+    if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;
+}
+
+/** Generated keys live in a local folder: a destroy removes it unless keepChainData. */
+function forgetKeysOnDestroy(network: QuorumNetwork, dir: string, keepChainData: boolean): void {
+    new command.local.Command(
+        "quorum-generated-keys",
+        { delete: "bash scripts/forget-keys.sh", environment: { KEYS_DIR: dir, KEEP_CHAIN_DATA: String(keepChainData) } },
+        { parent: network },
+    );
 }
 
 interface Target {

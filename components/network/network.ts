@@ -1,14 +1,14 @@
-import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Consensus } from "../../lib/config/consensus";
-import { NetworkConfig } from "../../lib/config/model";
+import { NetworkConfig, RuntimeKind } from "../../lib/config/model";
 import { QdataFolder } from "../../lib/qdata/folder";
 import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
-import { foundingMembers, RaftStart } from "../../lib/network/raftMembership";
+import { RaftStart } from "../../lib/network/raftMembership";
+import { planRaft, RaftPlan } from "../../lib/network/raftPlan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { Platform } from "./platform";
@@ -34,10 +34,11 @@ export interface NodeSummary {
     ip: string;
 }
 
-/** The stack's outputs: where to reach the network. Nothing secret. */
+/** The stack's outputs: where to reach the network and what it runs. Nothing secret. */
 export interface NetworkOutputs {
     namespace: pulumi.Output<string>;
     kubeContext: string;
+    runtime: RuntimeKind;
     racecourseUrl: pulumi.Output<string>;
     ingressAddress: pulumi.Output<string>;
     rpcEndpoint: string;
@@ -47,6 +48,15 @@ export interface NetworkOutputs {
     nodes: NodeSummary[];
 }
 
+/** What every workload of the network is declared with. */
+interface Shared {
+    namespace: pulumi.Output<string>;
+    provider: k8s.Provider;
+    platform: Platform;
+    imagePullPolicy: NetworkConfig["imagePullPolicy"];
+    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+}
+
 /**
  * The whole network: bootnode, N nodes, the node Service and the racecourse app, on whatever the
  * platform provides (storage, images, ingress); it knows neither minikube nor any other cluster.
@@ -54,32 +64,32 @@ export interface NetworkOutputs {
 export class QuorumNetwork extends pulumi.ComponentResource {
     readonly cluster: KubeCluster;
     readonly bootnode: Bootnode;
-    readonly nodes: QuorumNode[];
+    readonly nodes: QuorumNode[] = [];
     readonly nodeService: k8s.core.v1.Service;
     readonly racecourse: Racecourse;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
     readonly raftLeaves: pulumi.Resource[] = [];
-    /** Only for generated keys: removes them on destroy unless keepChainData. */
-    readonly generatedKeys?: command.local.Command;
     readonly outputs: NetworkOutputs;
 
     constructor(name: string, args: QuorumNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Network", name, {}, opts);
-        const { config, qdata, platform, runtime } = args;
+        const { config, qdata, platform } = args;
         platform.prepare(name, { parent: this });
-
-        const { kubeContext, namespace: namespaceName, createNamespace } = config;
-        this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext, namespace: namespaceName, createNamespace }, { parent: this });
-        const namespace = this.cluster.namespace;
-        const provider = this.cluster.provider;
-        const imagePullSecrets = config.imagePullSecrets.map((secret) => ({ name: secret }));
-        const common = { imagePullPolicy: config.imagePullPolicy, imagePullSecrets, namespace, provider, platform };
+        const { kubeContext, namespace, createNamespace } = config;
+        this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext, namespace, createNamespace }, { parent: this });
+        const shared: Shared = {
+            namespace: this.cluster.namespace,
+            provider: this.cluster.provider,
+            platform,
+            imagePullPolicy: config.imagePullPolicy,
+            imagePullSecrets: config.imagePullSecrets.map((secret) => ({ name: secret })),
+        };
 
         this.bootnode = new Bootnode(
             `${name}-bootnode`,
             {
-                ...common,
+                ...shared,
                 member: qdata.bootnode,
                 clusterIp: config.bootnodeIp,
                 image: config.images.quorum,
@@ -88,116 +98,30 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-
-        const addresses = qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] }));
-        const staticNodes = staticNodesJson(addresses, config.consensus.kind);
-        const genesis = qdata.genesis;
-        const running = args.runningRaftMembers;
-        const founders = foundingMembers(running, config.nodeCount);
-        // Running members that stay: the members before a joining one, whose pods the join waits for.
-        const staying = [...running.keys()].filter((index) => index <= config.nodeCount);
-        this.nodes = [];
-        let previousJoin: pulumi.Resource | undefined;
-        const raftEntry = (index: number): RaftEntry => {
-            if (index <= founders && running.get(index)?.kind !== "joined") return { kind: "founder", founders };
-            const before = this.nodes.filter((node) => node.index < index && staying.includes(node.index)).map((node) => node.statefulSet);
-            return { kind: "member", kubeContext, after: [...before, ...(previousJoin ? [previousJoin] : [])] };
-        };
-        for (const [i, member] of qdata.nodes.entries()) {
-            const raft = config.consensus.kind === "raft" ? raftEntry(member.index) : undefined;
-            const node = new QuorumNode(
-                `${name}-node-${member.index}`,
-                {
-                    ...common,
-                    index: member.index,
-                    member,
-                    validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
-                    networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
-                    clusterIp: config.nodeIps[i],
-                    bootnodeEnode: this.bootnode.enode,
-                    networkId: config.networkId,
-                    consensus: config.consensus,
-                    raftBlockTimeMs: config.raftBlockTimeMs,
-                    raft,
-                    runtime,
-                    images: config.images,
-                    resources: config.resources,
-                    after: platform.imagesReady([config.images.quorum, config.images.transactionManager]),
-                },
-                { parent: this },
-            );
-            previousJoin = node.raftJoin ?? previousJoin;
-            this.nodes.push(node);
-        }
-
-        // Highest index first, one at a time: Raft takes one membership change at a time.
-        const leaving = [...running.entries()].filter(([index]) => index > config.nodeCount).sort(([a], [b]) => b - a);
-        for (const [index, start] of staying.length > 0 ? leaving : []) {
-            const previous = this.raftLeaves[this.raftLeaves.length - 1];
-            this.raftLeaves.push(
-                raftMembershipStep(
-                    `${name}-node-${index}-raft-leave`,
-                    { action: "leave", member: memberName(index), kubeContext, namespace, raftId: start.kind === "joined" ? start.raftId : index },
-                    { parent: this, dependsOn: previous ? [previous] : [] },
-                ),
-            );
-        }
-        if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, namespace, { parent: this, provider });
+        const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
+        this.declareNodes(name, args, shared, raft);
+        if (raft) this.declareLeaves(name, raft, kubeContext, shared);
+        if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
 
         this.nodeService = new k8s.core.v1.Service(
             `${name}-node-service`,
             {
-                metadata: { name: NODE_SERVICE, namespace, labels: workloadLabels(NODE_SERVICE_IDENTITY) },
-                spec: {
-                    clusterIP: config.nodeServiceIp,
-                    // Every node: the selector leaves out the per-node instance label.
-                    selector: ALL_NODES_SELECTOR,
-                    ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
-                },
+                metadata: { name: NODE_SERVICE, namespace: shared.namespace, labels: workloadLabels(NODE_SERVICE_IDENTITY) },
+                // Every node: the selector leaves out the per-node instance label.
+                spec: { clusterIP: config.nodeServiceIp, selector: ALL_NODES_SELECTOR, ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort) },
             },
-            { parent: this, provider },
+            { parent: this, provider: shared.provider },
         );
-
         const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
         const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
-        this.racecourse = new Racecourse(
-            `${name}-racecourse`,
-            {
-                image: config.images.racecourse,
-                imagePullPolicy: config.imagePullPolicy,
-                imagePullSecrets,
-                resources: config.resources.racecourse,
-                rpcUrl: rpcEndpoint,
-                wsUrl: wsEndpoint,
-                extraEnv: config.racecourseEnv,
-                ingressHost: config.ingressHost,
-                ingressClassName: config.ingressClassName,
-                ingressTlsSecret: config.ingressTlsSecret,
-                namespace,
-                provider,
-                // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
-                deploymentAfter: [...platform.imagesReady([config.images.racecourse]), ...this.nodes.map((node) => node.statefulSet)],
-                ingressAfter: platform.ingressReady(),
-            },
-            { parent: this },
-        );
-
-        if (config.qdata.kind === "generated") {
-            this.generatedKeys = new command.local.Command(
-                `${name}-generated-keys`,
-                {
-                    delete: "bash scripts/forget-keys.sh",
-                    environment: { KEYS_DIR: config.qdata.dir, KEEP_CHAIN_DATA: String(config.keepChainData) },
-                },
-                { parent: this },
-            );
-        }
+        this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
 
         const ingressAddress = args.ingressAddress !== undefined ? pulumi.output(args.ingressAddress) : this.racecourse.address;
         const scheme = config.ingressTlsSecret ? "https" : "http";
         this.outputs = {
-            namespace,
-            kubeContext: config.kubeContext,
+            namespace: shared.namespace,
+            kubeContext,
+            runtime: config.runtime,
             racecourseUrl: config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`,
             ingressAddress,
             rpcEndpoint,
@@ -207,6 +131,88 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             nodes: this.nodes.map((node) => ({ name: memberName(node.index), enode: node.enode, ip: node.ip })),
         };
         this.registerOutputs(this.outputs);
+    }
+
+    private declareNodes(name: string, args: QuorumNetworkArgs, shared: Shared, raft?: RaftPlan): void {
+        const { config, qdata, runtime } = args;
+        const staticNodes = staticNodesJson(
+            qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] })),
+            config.consensus.kind,
+        );
+        const genesis = qdata.genesis;
+        for (const [i, member] of qdata.nodes.entries()) {
+            const node = new QuorumNode(
+                `${name}-node-${member.index}`,
+                {
+                    ...shared,
+                    index: member.index,
+                    member,
+                    validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
+                    networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
+                    clusterIp: config.nodeIps[i],
+                    bootnodeEnode: this.bootnode.enode,
+                    networkId: config.networkId,
+                    consensus: config.consensus,
+                    raftBlockTimeMs: config.raftBlockTimeMs,
+                    raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
+                    runtime,
+                    images: config.images,
+                    resources: config.resources,
+                    after: shared.platform.imagesReady([config.images.quorum, config.images.transactionManager]),
+                },
+                { parent: this },
+            );
+            this.nodes.push(node);
+        }
+    }
+
+    /** A planned entry, with the resources it waits for: nodes declared before it are already here. */
+    private raftEntry(plan: RaftPlan, index: number, kubeContext: string): RaftEntry {
+        const entry = plan.entries.get(index);
+        if (!entry) throw new Error(`node ${index} has no Raft entry`);
+        if (entry.kind === "founder") return entry;
+        const node = (member: number) => this.nodes[member - 1];
+        const previousJoin = entry.afterJoinOf === undefined ? [] : [node(entry.afterJoinOf).raftJoin].filter((join): join is pulumi.Resource => join !== undefined);
+        return { kind: "member", kubeContext, after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin] };
+    }
+
+    /** One membership step per leaving member, in the plan's order, each after the one before it. */
+    private declareLeaves(name: string, plan: RaftPlan, kubeContext: string, shared: Shared): void {
+        for (const { index, raftId } of plan.leaves) {
+            const previous = this.raftLeaves[this.raftLeaves.length - 1];
+            this.raftLeaves.push(
+                raftMembershipStep(
+                    `${name}-node-${index}-raft-leave`,
+                    { action: "leave", member: memberName(index), kubeContext, namespace: shared.namespace, raftId },
+                    { parent: this, dependsOn: previous ? [previous] : [] },
+                ),
+            );
+        }
+    }
+
+    private declareRacecourse(name: string, config: NetworkConfig, shared: Shared, rpcUrl: string, wsUrl: string): Racecourse {
+        const { platform } = shared;
+        return new Racecourse(
+            `${name}-racecourse`,
+            {
+                image: config.images.racecourse,
+                imagePullPolicy: config.imagePullPolicy,
+                imagePullSecrets: shared.imagePullSecrets,
+                resources: config.resources.racecourse,
+                rpcUrl,
+                wsUrl,
+                extraEnv: config.racecourseEnv,
+                ingressHost: config.ingressHost,
+                ingressClassName: config.ingressClassName,
+                ingressTlsSecret: config.ingressTlsSecret,
+                namespace: shared.namespace,
+                provider: shared.provider,
+                // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
+                deploymentAfter: [...platform.imagesReady([config.images.racecourse]), ...this.nodes.map((node) => node.statefulSet)],
+                ingressAfter: platform.ingressReady(),
+            },
+            { parent: this },
+        );
     }
 }
 
