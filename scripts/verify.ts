@@ -2,21 +2,11 @@
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
-import { Consensus } from "../lib/config/consensus";
+import { NetworkOutputs } from "../components/network/network";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 
-interface StackOutputs {
-    namespace: string;
-    kubeContext: string;
-    racecourseUrl: string;
-    ingressAddress?: string;
-    /** Stacks deployed before ingressAddress existed. */
-    minikubeIp?: string;
-    /** Absent on stacks deployed before IBFT existed: those are Raft. */
-    consensus?: Consensus;
-    nodes: unknown[];
-}
+type StackOutputs = Pick<NetworkOutputs, "kubeContext" | "runtime" | "consensus" | "nodes"> & { namespace: string; racecourseUrl: string; ingressAddress: string };
 
 function option(name: string, fallback?: string): string | undefined {
     const index = process.argv.indexOf(`--${name}`);
@@ -38,14 +28,14 @@ async function main(): Promise<number> {
         console.error("verify: could not read the stack outputs; run 'pulumi up' first (or pass --stack <name>)");
         return 2;
     }
-    if (!outputs.namespace || !Array.isArray(outputs.nodes)) {
-        console.error("verify: the stack has no network outputs; run 'pulumi up' first");
+    if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus) {
+        console.error("verify: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'pulumi up' first");
         return 2;
     }
-    const consensus = outputs.consensus ?? { kind: "raft" };
+    const { consensus, runtime } = outputs;
     console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "raft" ? "Raft" : consensus.kind.toUpperCase()} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
     const ok = await verifyNetwork(
-        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, consensus, racecourseUrl: outputs.racecourseUrl, ingressAddress: outputs.ingressAddress ?? outputs.minikubeIp ?? "" },
+        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, runtime, consensus, racecourseUrl: outputs.racecourseUrl, ingressAddress: outputs.ingressAddress },
         new Kubectl(outputs.kubeContext, outputs.namespace),
         { checkTimeoutMs: timeoutSeconds * 1000, pollMs: 2000, log: (line) => console.log(line) },
     );

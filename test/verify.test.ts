@@ -47,7 +47,7 @@ async function verifyAgainst(
     try {
         const ok = await fake.withFakesOnPath(() =>
             verifyNetwork(
-                { namespace: "quorum", nodeCount: NODES, consensus, racecourseUrl: "http://race.local/", ingressAddress: `127.0.0.1:${quorum.racecoursePort}` },
+                { namespace: "quorum", nodeCount: NODES, runtime: transactionManager === "tessera" ? "goquorum" : "kaleido", consensus, racecourseUrl: "http://race.local/", ingressAddress: `127.0.0.1:${quorum.racecoursePort}` },
                 new Kubectl("minikube", "quorum"),
                 { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
             ),
@@ -122,8 +122,14 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
 
     const ibftFaults: [string, FakeQuorumFaults, RegExp][] = [
         ["a node that counts fewer validators", { validatorMissingOn: 2 }, /✘ every node counts the same 2 IBFT validators: node 2 counts 1 validators/],
-        ["blocks far slower than the block period", { blockSeconds: 5 }, /✘ blocks keep coming about every 1 s: a block every 5 s/],
+        ["blocks far slower than the block period", { blockSeconds: 5 }, /✘ blocks keep coming about every 1 s: a block every 5 s \(median of 8\), more than twice the block period; slow: \d+→\d+ 5 s, /],
     ];
+    it("rides out one round change among the blocks it judges, and says so", async () => {
+        const { ok, lines } = await verifyAgainst({ roundChangeAfter: 12 }, undefined, IBFT);
+        assert.ok(ok, lines.join("\n"));
+        assert.match(lines.join("\n"), /✔ blocks keep coming about every 1 s: block \d+, one every 1 s \(rode out 12→13 11 s\)/);
+    });
+
     for (const [what, fault, failure] of ibftFaults) {
         it(`fails on IBFT: ${what}`, async () => {
             const { ok, lines } = await verifyAgainst(fault, undefined, IBFT);

@@ -13,6 +13,8 @@ export interface FakeQuorumFaults {
     validatorMissingOn?: number;
     /** IBFT: seconds between block timestamps (1 unless set). */
     blockSeconds?: number;
+    /** IBFT: a round change after this block: the next one comes 10 s later than its period. */
+    roundChangeAfter?: number;
     /** The first this-many eth_sendTransaction calls are refused as real geth does before --unlock finishes. */
     unlockingFor?: number;
     /** Every eth_sendTransaction is refused with this message. */
@@ -64,6 +66,11 @@ export class FakeQuorum {
         private readonly faults: FakeQuorumFaults = {},
         private readonly ibftValidators = 0,
     ) {}
+
+    private timestampOf(block: number): number {
+        const roundChange = this.faults.roundChangeAfter !== undefined && block > this.faults.roundChangeAfter ? 10 : 0;
+        return block * (this.faults.blockSeconds ?? 1) + roundChange;
+    }
 
     /** A Raft cluster of these enode public keys (ids 1..N, as founders get them); Raft never reuses an id. */
     useRaftMembers(nodeIds: string[]): void {
@@ -157,7 +164,7 @@ export class FakeQuorum {
                 if (this.ibftValidators > 0) this.height++;
                 return hex(this.height);
             case "eth_getBlockByNumber":
-                return { number: params[0], timestamp: hex(Number(params[0]) * (this.faults.blockSeconds ?? 1)) };
+                return { number: params[0], timestamp: hex(this.timestampOf(Number(params[0]))) };
             case "istanbul_getValidators": {
                 const count = this.ibftValidators - (this.faults.validatorMissingOn === node ? 1 : 0);
                 return Array.from({ length: count }, (_, i) => `0x${String(i + 1).repeat(40)}`);
