@@ -1,6 +1,6 @@
-// The kaleido runtime renders every existing stack exactly as it did before runtimes existed: each
-// resource's type, name, inputs, dependencies and parent, against snapshots recorded from that
-// code on fixed keys (test/fixtures). UPDATE_SNAPSHOTS=1 rewrites them after a deliberate change.
+// Every example stack, on both runtimes, renders exactly as these snapshots pin it: each
+// resource's type, name, inputs, dependencies and parent, on fixed keys (test/fixtures).
+// UPDATE_SNAPSHOTS=1 rewrites them after a deliberate change.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -32,7 +32,7 @@ async function render(stack: string, fixture: string, config: Record<string, str
     }
 }
 
-describe("kaleido stacks render exactly as before runtimes (snapshots)", function () {
+describe("example stacks render as their snapshots pin them", function () {
     this.timeout(60_000);
     for (const { stack, snapshot = stack, fixture, config } of STACKS) {
         it(`${snapshot} stack`, async () => {

@@ -6,7 +6,7 @@ import { ProgramRun, runProgram } from "./support/program";
 import { makeProjectDir, pregenerateKeys } from "./support/workspace";
 import { named, seededText } from "./support/query";
 
-/** The node StatefulSets the fake cluster runs: index -> annotations (none: made before membership was recorded). */
+/** The node StatefulSets the fake cluster runs: index -> annotations (none: no Raft member, another consensus ran there). */
 function runningNodes(fake: FakeHost, nodes: Record<number, Record<string, string> | undefined>): void {
     const items = Object.entries(nodes).map(([index, annotations]) => ({ metadata: { name: `node-set-${index}`, annotations } }));
     fs.mkdirSync(path.join(fake.state, "kube"), { recursive: true });
@@ -135,12 +135,12 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         });
 
         it("removes founders by their place (5 → 3), highest first, one at a time", async () => {
-            runningNodes(fake, { 1: undefined, 2: undefined, 3: undefined, 4: undefined, 5: undefined });
+            runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
             const three = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "3" } });
             assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
             assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
             assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
-            // StatefulSets from before membership was recorded count as founders; the 3 left are the founders now.
+            // The 3 left are the founders now.
             for (let index = 1; index <= 3; index++) {
                 assert.ok(quorumArgs(three, index).includes("--raftInit"));
                 assert.equal(named(three, `quorum-node-${index}-set`).inputs.metadata.annotations["kaleido.io/raft-founders"], "3");

@@ -17,7 +17,7 @@ export const RAFT_FOUNDERS_ANNOTATION = "kaleido.io/raft-founders";
  * static-nodes.json (the cluster's first configuration); a member that joined a running cluster
  * starts with the id raft_addPeer gave it.
  */
-export type RaftStart = { kind: "founder"; founders?: number } | { kind: "joined"; raftId: number };
+export type RaftStart = { kind: "founder"; founders: number } | { kind: "joined"; raftId: number };
 
 /** A node StatefulSet as `kubectl get statefulsets -o json` shows it. */
 interface StatefulSetItem {
@@ -25,8 +25,8 @@ interface StatefulSetItem {
 }
 
 /**
- * The members whose StatefulSets exist, by node index. StatefulSets made before membership was
- * recorded carry no annotation: those networks were all founded with --raftInit.
+ * The Raft members whose StatefulSets exist, by node index. A node StatefulSet without a record is
+ * no Raft member: it ran another consensus, whose chain a switch to Raft replaces.
  */
 export function runningMembersFrom(statefulSetsJson: string): Map<number, RaftStart> {
     const list = JSON.parse(statefulSetsJson) as { items: StatefulSetItem[] };
@@ -36,21 +36,24 @@ export function runningMembersFrom(statefulSetsJson: string): Map<number, RaftSt
         if (index === undefined) continue;
         const annotations = item.metadata.annotations ?? {};
         const raftId = Number(annotations[RAFT_ID_ANNOTATION]);
-        const joined = annotations[RAFT_JOINED_ANNOTATION] === "true" && Number.isInteger(raftId) && raftId > 0;
         const founders = Number(annotations[RAFT_FOUNDERS_ANNOTATION]);
-        members.set(index, joined ? { kind: "joined", raftId } : { kind: "founder", ...(Number.isInteger(founders) && founders > 0 ? { founders } : {}) });
+        if (!isCount(raftId)) continue;
+        if (annotations[RAFT_JOINED_ANNOTATION] === "true") members.set(index, { kind: "joined", raftId });
+        else if (isCount(founders)) members.set(index, { kind: "founder", founders });
     }
     return members;
 }
 
+const isCount = (value: number) => Number.isInteger(value) && value > 0;
+
 /**
  * How many of nodes 1..nodeCount are founders: all of them for a new network; else the recorded
  * count (which a first up cut short had not finished making), less those a shrink removed, who can
- * only come back by joining. StatefulSets made before the count was recorded were all founders.
+ * only come back by joining.
  */
 export function foundingMembers(running: Map<number, RaftStart>, nodeCount: number): number {
     if (running.size === 0) return nodeCount;
-    const recorded = [...running].map(([index, start]) => (start.kind === "founder" ? (start.founders ?? index) : 0));
+    const recorded = [...running.values()].map((start) => (start.kind === "founder" ? start.founders : 0));
     return Math.min(Math.max(...recorded), nodeCount);
 }
 

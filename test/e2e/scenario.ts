@@ -321,7 +321,7 @@ async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
 }
 
 /**
- * Issue 15's promise on the harness: growing and shrinking changes no running member's workload,
+ * On the harness: growing and shrinking changes no running member's workload,
  * volume or chain folder; the peer lists change in place; the membership step adds and removes on a
  * JSON-RPC node (kwok pods run no process, so kubectl port-forward reaches the fake node the
  * scenario runs) and the new member starts with the id that node gave.
@@ -428,7 +428,7 @@ interface RealStack {
 }
 
 /**
- * Issue 16's promise: real containers of the program's StatefulSets (the stand-in images of
+ * Real containers of the program's StatefulSets (the stand-in images of
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
