@@ -55,12 +55,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         const claimName = claimNameOf(args.member.index);
         const { member, networkFiles } = args;
 
-        // By role: key material in the Secret, the rest of the chain identity and the peer list in ConfigMaps.
-        const byRole: Record<FileRole, Record<string, string>> = { key: {}, chain: {}, peers: {} };
-        for (const file of seedFiles(member.files, renderedFiles(networkFiles, args.runtimeName))) {
-            const bytes = file.content === undefined ? fs.readFileSync(path.join(member.sourceDir, file.path)) : Buffer.from(file.content);
-            byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
-        }
+        const byRole = filesByRole(args);
         const { key: keyFiles, chain: publicFiles, peers: peerFiles } = byRole;
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
@@ -99,43 +94,67 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         }
 
         this.seedId = seedIdOf(member, `pvc:${claimName}`, args.runtimeName);
-        const items = (files: Record<string, string>, role: FileRole) => Object.keys(files).map((file) => ({ key: keyOf(file), path: file, mode: modeOf(role) }));
-        const peersVolume = this.peers ? [{ name: "peers", configMap: { name: this.peers.metadata.name, items: items(peerFiles, "peers") } }] : [];
-        const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
-        this.volumeMounts = [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount];
-        this.volumes = [
-            { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: this.claim.metadata.name } },
-            {
-                name: "seed",
-                projected: {
-                    sources: [
-                        { secret: { name: this.keys.metadata.name, items: items(keyFiles, "key") } },
-                        { configMap: { name: this.files.metadata.name, items: items(publicFiles, "chain") } },
-                    ],
-                },
-            },
-            { name: "seed-script", configMap: { name: this.files.metadata.name, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
-            ...peersVolume,
-        ];
-        this.initContainers = [
-            {
-                name: "seed",
-                image: args.seedImage,
-                imagePullPolicy: args.imagePullPolicy,
-                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, this.seedId, ...(this.peers ? [PEERS_DIR] : [])],
-                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                volumeMounts: [
-                    { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
-                    { name: "seed", mountPath: SEED_DIR, readOnly: true },
-                    { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
-                    // To see which peer files to link.
-                    ...peersMount,
-                ],
-            },
-        ];
+        const pod = seedingPod(args, byRole, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
+        this.volumeMounts = pod.volumeMounts;
+        this.volumes = pod.volumes;
+        this.initContainers = pod.initContainers;
         this.ready = [this.claim, this.keys, this.files, ...(this.peers ? [this.peers] : [])];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
+}
+
+type FilesByRole = Record<FileRole, Record<string, string>>;
+
+/** By role and path: key material (base64) for the Secret, the rest of the chain identity and the peer list (text) for ConfigMaps. */
+function filesByRole(args: SeededClaimArgs): FilesByRole {
+    const { member } = args;
+    const byRole: FilesByRole = { key: {}, chain: {}, peers: {} };
+    for (const file of seedFiles(member.files, renderedFiles(args.networkFiles, args.runtimeName))) {
+        const bytes = file.content === undefined ? fs.readFileSync(path.join(member.sourceDir, file.path)) : Buffer.from(file.content);
+        byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
+    }
+    return byRole;
+}
+
+/** The objects' names the pod mounts: the claim, the Secret, the ConfigMaps (peers: nodes only). */
+interface ObjectNames {
+    claim: pulumi.Input<string>;
+    keys: pulumi.Input<string>;
+    files: pulumi.Input<string>;
+    peers?: pulumi.Input<string>;
+}
+
+/**
+ * The member pod's side of the seeding: its volumes, what every container mounts (the member's
+ * folder, and on nodes the peer list), and the init container that lays the seed with node-seed.sh.
+ */
+function seedingPod(args: SeededClaimArgs, byRole: FilesByRole, seedId: string, names: ObjectNames) {
+    const items = (role: FileRole) => Object.keys(byRole[role]).map((file) => ({ key: keyOf(file), path: file, mode: modeOf(role) }));
+    const peersVolume = names.peers ? [{ name: "peers", configMap: { name: names.peers, items: items("peers") } }] : [];
+    const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
+    const volumes: k8s.types.input.core.v1.Volume[] = [
+        { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: names.claim } },
+        { name: "seed", projected: { sources: [{ secret: { name: names.keys, items: items("key") } }, { configMap: { name: names.files, items: items("chain") } }] } },
+        { name: "seed-script", configMap: { name: names.files, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
+        ...peersVolume,
+    ];
+    const initContainers: k8s.types.input.core.v1.Container[] = [
+        {
+            name: "seed",
+            image: args.seedImage,
+            imagePullPolicy: args.imagePullPolicy,
+            command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, seedId, ...(names.peers ? [PEERS_DIR] : [])],
+            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+            volumeMounts: [
+                { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
+                { name: "seed", mountPath: SEED_DIR, readOnly: true },
+                { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
+                // To see which peer files to link.
+                ...peersMount,
+            ],
+        },
+    ];
+    return { volumes, initContainers, volumeMounts: [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount] };
 }
 
 /** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */

@@ -71,17 +71,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         );
 
         this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
-        const files = seedFiles(args.member.files, renderedFiles(args.networkFiles, args.runtimeName));
-        const environment: Record<string, string> = {
-            MINIKUBE_PROFILE: args.minikubeProfile,
-            SEED_NAME: claimName,
-            SEED_SOURCE_DIR: args.member.sourceDir,
-            SEED_MANIFEST: files.map(manifestLine).join("\n"),
-            ...Object.fromEntries(files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]))),
-            SEED_TARGET_DIR: args.hostPath,
-            SEED_ID: this.seedId,
-            KEEP_CHAIN_DATA: String(args.keepChainData),
-        };
+        const environment = seedEnvironment(args, claimName, this.seedId);
         // Every change runs the seed again, never a replace (whose delete step would wipe the folder):
         // node-seed.sh itself replaces a seed whose chain identity changed and otherwise rewrites only
         // the peer list, in place, keeping the chain data.
@@ -98,6 +88,22 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         this.ready = [this.seed, this.claim];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
+}
+
+/** What scripts/seed-qdata.sh is told: where from, where to, and the member's files by the layout. */
+function seedEnvironment(args: QdataVolumeArgs, seedName: string, seedId: string): Record<string, string> {
+    const files = seedFiles(args.member.files, renderedFiles(args.networkFiles, args.runtimeName));
+    const rendered = files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]));
+    return {
+        MINIKUBE_PROFILE: args.minikubeProfile,
+        SEED_NAME: seedName,
+        SEED_SOURCE_DIR: args.member.sourceDir,
+        SEED_MANIFEST: files.map(manifestLine).join("\n"),
+        ...Object.fromEntries(rendered),
+        SEED_TARGET_DIR: args.hostPath,
+        SEED_ID: seedId,
+        KEEP_CHAIN_DATA: String(args.keepChainData),
+    };
 }
 
 /** MODE ROLE PATH [VARIABLE], as scripts/seed-qdata.sh reads its manifest. */

@@ -37,35 +37,11 @@ export class Racecourse extends pulumi.ComponentResource {
         super("kaleido:quorum:Racecourse", name, {}, opts);
         const labels = workloadLabels(RACECOURSE_IDENTITY);
         const childOpts = { parent: this, provider: args.provider };
-        const env = Object.entries({ QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, ...args.extraEnv }).map(([name, value]) => ({ name, value }));
-        const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
-
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
                 metadata: { name: RACECOURSE_DEPLOYMENT, namespace: args.namespace, labels },
-                spec: {
-                    replicas: 1,
-                    selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            imagePullSecrets: args.imagePullSecrets,
-                            containers: [
-                                {
-                                    name: "racecourse",
-                                    image: args.image,
-                                    imagePullPolicy: args.imagePullPolicy,
-                                    ports: [containerPort(NAMED_PORTS.http)],
-                                    env,
-                                    readinessProbe: probe(10),
-                                    livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
-                                    resources: args.resources,
-                                },
-                            ],
-                        },
-                    },
-                },
+                spec: { replicas: 1, selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) }, template: { metadata: { labels }, spec: racecoursePod(args) } },
             },
             { ...childOpts, dependsOn: args.deploymentAfter },
         );
@@ -108,4 +84,25 @@ export class Racecourse extends pulumi.ComponentResource {
         this.address = this.ingress.status.loadBalancer.ingress.apply((points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "");
         this.registerOutputs({ address: this.address });
     }
+}
+
+/** The app's one container, told where the network's RPC is. */
+function racecoursePod(args: RacecourseArgs): k8s.types.input.core.v1.PodSpec {
+    const env = Object.entries({ QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, ...args.extraEnv }).map(([name, value]) => ({ name, value }));
+    const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
+    return {
+        imagePullSecrets: args.imagePullSecrets,
+        containers: [
+            {
+                name: "racecourse",
+                image: args.image,
+                imagePullPolicy: args.imagePullPolicy,
+                ports: [containerPort(NAMED_PORTS.http)],
+                env,
+                readinessProbe: probe(10),
+                livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
+                resources: args.resources,
+            },
+        ],
+    };
 }
