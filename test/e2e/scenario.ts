@@ -513,11 +513,11 @@ async function main(): Promise<void> {
                 await checkOutputs(dev, 5);
             },
         ],
-        ["real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
-        ["a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
-        ["nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(dev)],
+        ["dev stack, continued: real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
+        ["dev stack, continued: a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
+        ["dev stack, continued: nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(dev)],
         [
-            "drift: a deleted Service and pod come back",
+            "dev stack, continued: drift: a deleted Service and pod come back",
             async () => {
                 const before = podOf("node-set-2");
                 kubectl("delete", "service", "quorum-node-1", "-n", NAMESPACE, "--wait=true");
@@ -564,7 +564,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "destroy leaves nothing",
+            "dev stack, continued: destroy leaves nothing",
             async () => {
                 await dev.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(dev.name);
@@ -696,7 +696,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "scale: destroy 50 nodes",
+            "scale, continued: destroy 50 nodes",
             async () => {
                 const scale = new Stack("e2e-scale");
                 await scale.cli("destroy", "--yes", "--skip-preview");
