@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
-import { ProgramRun, runProgram, stackFixture } from "./support/program";
+import { makeWorkspace, ProgramRun, runProgram, stackFixture, Workspace } from "./support/program";
 import { SECRET_SIG_VALUE, SECRET_SIGNATURE } from "./support/schemas";
-import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+import { pregenerateKeys } from "./support/workspace";
 import { named, ofType } from "./support/query";
 
 describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
@@ -110,20 +110,16 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
 
 describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
     this.timeout(60_000);
+    let workspace: Workspace;
     let fake: FakeHost;
     let projectDir: string;
     beforeEach(async () => {
-        fake = new FakeHost();
+        workspace = makeWorkspace();
+        ({ fake, projectDir } = workspace);
         fake.setContexts(["my-cluster"]);
-        fake.setNamespaces(["default", "quorum"]);
-        projectDir = makeProjectDir();
-        fs.cpSync(path.join(__dirname, "..", "scripts"), path.join(projectDir, "scripts"), { recursive: true });
         await pregenerateKeys(projectDir, "cluster", 4);
     });
-    afterEach(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
-    });
+    afterEach(() => workspace.dispose());
 
     it("keeps 2F+1 of the IBFT validators up, counting only validators, and serves HTTPS with a TLS Secret", async () => {
         const run = await runProgram({ stack: "cluster", fake, projectDir, config: { nodeCount: "4", consensus: "ibft", validators: "4", ingressTlsSecret: "racecourse-tls" } });

@@ -8,7 +8,7 @@ import { ensureGeneratedQdata } from "../lib/keys/keygen";
 import { decryptKeystore, KeystoreV3, STANDARD_SCRYPT_N } from "../lib/keys/keystore";
 import { readQdataFolder } from "../lib/qdata/folder";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { runProgram } from "./support/program";
+import { runProgram, withWorkspace } from "./support/program";
 import { bft, makeProjectDir, pregenerateKeys, TEST_SCRYPT_N } from "./support/workspace";
 import { named, seededText } from "./support/query";
 
@@ -199,9 +199,7 @@ describe("generated networks (no quorum-tools)", function () {
     describe("deployed by the program under mocks", () => {
         for (const nodeCount of [1, 5, 7]) {
             it(`deploys a generated ${nodeCount}-node network whose network files agree with its keys`, async () => {
-                const fake = new FakeHost();
-                const projectDir = makeProjectDir();
-                try {
+                await withWorkspace(async ({ fake, projectDir }) => {
                     // 1 node: the program generates with geth's real scrypt cost; larger ones are pre-made cheaply.
                     if (nodeCount > 1) await pregenerateKeys(projectDir, "gen", nodeCount);
                     const run = await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: String(nodeCount) } });
@@ -216,17 +214,12 @@ describe("generated networks (no quorum-tools)", function () {
                     assert.deepEqual(staticNodes.map((enode) => enode.slice(8, 136)), expectedIds);
                     assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
                     assert.equal(seed.inputs.environment.SEED_SOURCE_DIR, path.join(keysDir, "qdata_1"));
-                } finally {
-                    fake.dispose();
-                    fs.rmSync(projectDir, { recursive: true, force: true });
-                }
+                });
             });
         }
 
         it("gives byte-identical seeds on a second evaluation, so nothing is re-seeded", async () => {
-            const fake = new FakeHost();
-            const projectDir = makeProjectDir();
-            try {
+            await withWorkspace(async ({ fake, projectDir }) => {
                 await pregenerateKeys(projectDir, "gen", 3);
                 const seedIds = async () =>
                     (await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: "3" } })).resources
@@ -236,10 +229,7 @@ describe("generated networks (no quorum-tools)", function () {
                 const first = await seedIds();
                 assert.equal(first.length, 4);
                 assert.deepEqual(await seedIds(), first);
-            } finally {
-                fake.dispose();
-                fs.rmSync(projectDir, { recursive: true, force: true });
-            }
+            });
         });
 
         it("uses a different key set per stack", async () => {
@@ -283,9 +273,7 @@ describe("account password from a secret config value", function () {
     this.timeout(60_000);
 
     it("encrypts the accounts with it and keeps it out of every resource input and output", async () => {
-        const fake = new FakeHost();
-        const projectDir = makeProjectDir();
-        try {
+        await withWorkspace(async ({ fake, projectDir }) => {
             const keys = await pregenerateKeys(projectDir, "pw", 2);
             const run = await runProgram({ stack: "pw", fake, projectDir, config: { nodeCount: "2" }, secrets: { accountPassword: "correct horse" } });
             const member = path.join(keys, "qdata_1");
@@ -293,9 +281,6 @@ describe("account password from a secret config value", function () {
             await decryptKeystore(keystoreOf(member).keystore, "correct horse");
             assert.ok(!JSON.stringify(run.resources).includes("correct horse"), "the password reached a resource");
             assert.ok(!JSON.stringify(run.outputs).includes("correct horse"), "the password reached an output");
-        } finally {
-            fake.dispose();
-            fs.rmSync(projectDir, { recursive: true, force: true });
-        }
+        });
     });
 });

@@ -4,8 +4,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import program = require("../index");
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
-import { ProgramRun, RecordedResource, runProgram, stackFixture } from "./support/program";
-import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+import { ProgramRun, RecordedResource, runProgram, stackFixture, workspaceFixture } from "./support/program";
+import { pregenerateKeys } from "./support/workspace";
 import { named, ofType, seededText } from "./support/query";
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
@@ -201,16 +201,12 @@ describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function
 
 describe("minikube set-up resources", function () {
     this.timeout(60_000);
+    const workspace = workspaceFixture();
     let fake: FakeHost;
     let projectDir: string;
     before(async () => {
-        fake = new FakeHost();
-        projectDir = makeProjectDir();
+        ({ fake, projectDir } = workspace);
         await pregenerateKeys(projectDir, "small", 3);
-    });
-    after(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
     });
 
     it("loads each image once, keyed on its local id, before the workloads that run it", async () => {

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
-import { ProgramRun, runProgram } from "./support/program";
-import { makeProjectDir, pregenerateKeys } from "./support/workspace";
+import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
+import { pregenerateKeys } from "./support/workspace";
 import { named, seededText } from "./support/query";
 
 /** The node StatefulSets the fake cluster runs: index -> annotations (none: no Raft member, another consensus ran there). */
@@ -21,20 +21,15 @@ function quorumArgs(run: ProgramRun, index: number): string[] {
 
 describe("Raft: growing and shrinking a running network (dev stack under mocks)", function () {
     this.timeout(60_000);
+    const workspace = workspaceFixture();
     let fake: FakeHost;
     let projectDir: string;
     let fresh: ProgramRun;
 
     before(async () => {
-        fake = new FakeHost();
-        projectDir = makeProjectDir();
-        fs.cpSync(path.join(__dirname, "..", "scripts"), path.join(projectDir, "scripts"), { recursive: true });
+        ({ fake, projectDir } = workspace);
         await pregenerateKeys(projectDir, "dev", 5);
         fresh = await runProgram({ stack: "dev", fake, projectDir });
-    });
-    after(() => {
-        fake.dispose();
-        fs.rmSync(projectDir, { recursive: true, force: true });
     });
 
     it("a new network: every node a founder (--raftInit), recorded on its StatefulSet; no membership step", () => {

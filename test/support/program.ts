@@ -82,6 +82,16 @@ export function workspaceFixture(): Workspace {
     return fixture;
 }
 
+/** Runs `body` in a fresh workspace, removed afterwards whatever happens. */
+export async function withWorkspace<T>(body: (workspace: Workspace) => Promise<T>): Promise<T> {
+    const workspace = makeWorkspace();
+    try {
+        return await body(workspace);
+    } finally {
+        workspace.dispose();
+    }
+}
+
 /**
  * Registers mocha hooks that run the program once for `stack` in a fresh workspace before the
  * suite's tests (keys pre-made for `nodeCount` nodes) and clean up after; the returned object is
