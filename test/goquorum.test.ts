@@ -1,12 +1,14 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
 import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./support/program";
 import { pregenerateKeys } from "./support/workspace";
 import { container, Container, named, podSpec, seededText } from "./support/query";
 
-const API = "admin,debug,eth,miner,net,personal,quorum,txpool,web3";
+const API = "admin,debug,eth,miner,net,personal,txpool,web3";
 
 /** Every flag but the consensus ones, for node `index` of a 10.96.3.x network. */
 function commonArgs(run: ProgramRun, index: number, consensusApi: string): string[] {
@@ -43,7 +45,7 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
     it("starts geth only once Tessera's socket and upcheck answer, pointed at the socket by PRIVATE_CONFIG", () => {
         const geth = container(run, 2, "quorum");
         assert.deepEqual(geth.command?.slice(0, 2), ["sh", "-c"]);
-        assert.match(geth.command?.[2] ?? "", /^until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; exec geth "\$@"$/);
+        assert.match(geth.command?.[2] ?? "", /^tries=0; until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; exec geth "\$@"$/);
         assert.equal(geth.command?.[3], "geth", "$0 of the wrapper");
         assert.deepEqual(geth.env, [{ name: "PRIVATE_CONFIG", value: "/qdata/tessera/tm.ipc" }]);
     });
@@ -56,10 +58,26 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
         );
     });
 
+    it("fails geth's container, saying why, when Tessera never answers, instead of waiting forever", () => {
+        const [shell, flag, script, zero] = container(run, 1, "quorum").command!;
+        const fakes = fs.mkdtempSync(path.join(os.tmpdir(), "kq-wait-"));
+        try {
+            for (const tool of ["wget", "sleep"]) fs.writeFileSync(path.join(fakes, tool), tool === "wget" ? "#!/bin/sh\nexit 1\n" : "#!/bin/sh\n", { mode: 0o755 });
+            const result = spawnSync(shell, [flag, script, zero, "--datadir", "/qdata/ethereum"], { env: { PATH: `${fakes}:/usr/bin:/bin` }, encoding: "utf8" });
+            assert.equal(result.status, 1);
+            assert.match(result.stderr, /^tessera did not answer its upcheck within 300 s$/m);
+            assert.equal(result.stdout.split("\n").filter((line) => line === "waiting for tessera").length, 150);
+        } finally {
+            fs.rmSync(fakes, { recursive: true, force: true });
+        }
+    });
+
     it("runs Tessera on its config, peering with every other node's Tessera at its fixed address", () => {
         const tessera = container(run, 2, "tessera");
         assert.equal(tessera.image, "quorumengineering/tessera:24.4.2");
         assert.deepEqual(tessera.args, ["-configfile", "/qdata/tessera/tessera-config.json"]);
+        // A socket a killed Tessera left on the volume would refuse every later start.
+        assert.deepEqual(tessera.command, ["sh", "-c", 'rm -f /qdata/tessera/tm.ipc; exec /tessera/bin/tessera "$@"', "tessera"]);
         assert.equal(seededText(run, 2, "constellation/tm.conf"), undefined, "no constellation config");
         const config = JSON.parse(seededText(run, 2, "tessera/tessera-config.json")!);
         assert.deepEqual(config.peer, [1, 3, 4, 5].map((i) => ({ url: `http://10.96.3.${100 + i}:9000` })));

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { renderedFiles } from "../../lib/network/networkFiles";
+import { hardened } from "../../lib/network/security";
 import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
 import { FileRole, modeOf, seedFiles } from "../../lib/qdata/layout";
 import { MemberStorage, MemberStorageRequest } from "../network/platform";
@@ -139,20 +140,23 @@ function seedingPod(args: SeededClaimArgs, byRole: FilesByRole, seedId: string, 
         ...peersVolume,
     ];
     const initContainers: k8s.types.input.core.v1.Container[] = [
-        {
-            name: "seed",
-            image: args.seedImage,
-            imagePullPolicy: args.imagePullPolicy,
-            command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, seedId, ...(names.peers ? [PEERS_DIR] : [])],
-            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-            volumeMounts: [
-                { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
-                { name: "seed", mountPath: SEED_DIR, readOnly: true },
-                { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
-                // To see which peer files to link.
-                ...peersMount,
-            ],
-        },
+        hardened(
+            {
+                name: "seed",
+                image: args.seedImage,
+                imagePullPolicy: args.imagePullPolicy,
+                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, seedId, ...(names.peers ? [PEERS_DIR] : [])],
+                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                volumeMounts: [
+                    { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
+                    { name: "seed", mountPath: SEED_DIR, readOnly: true },
+                    { name: "seed-script", mountPath: SCRIPT_DIR, readOnly: true },
+                    // To see which peer files to link.
+                    ...peersMount,
+                ],
+            },
+            "read-only",
+        ),
     ];
     return { volumes, initContainers, volumeMounts: [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount] };
 }

@@ -5,6 +5,7 @@ import { BOOTNODE_IDENTITY, BOOTNODE_SET, selectorLabels, workloadLabels } from 
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { containerPort, NAMED_PORTS, servicePort } from "../../lib/network/ports";
+import { hardened } from "../../lib/network/security";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 
@@ -53,16 +54,19 @@ export class Bootnode extends pulumi.ComponentResource {
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
                 containers: [
-                    {
-                        name: "bootnode",
-                        image: args.image,
-                        imagePullPolicy: args.imagePullPolicy,
-                        command: ["bootnode", "-nodekey", "/qdata/nodekey"],
-                        // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
-                        ports: [containerPort(NAMED_PORTS.discovery)],
-                        resources: args.resources,
-                        volumeMounts: this.storage.volumeMounts,
-                    },
+                    hardened(
+                        {
+                            name: "bootnode",
+                            image: args.image,
+                            imagePullPolicy: args.imagePullPolicy,
+                            command: ["bootnode", "-nodekey", "/qdata/nodekey"],
+                            // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
+                            ports: [containerPort(NAMED_PORTS.discovery)],
+                            resources: args.resources,
+                            volumeMounts: this.storage.volumeMounts,
+                        },
+                        "read-only",
+                    ),
                 ],
             },
             { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },

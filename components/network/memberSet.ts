@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullPolicy } from "../../lib/config/model";
 import { QdataMember } from "../../lib/qdata/folder";
 import { selectorLabels, WorkloadIdentity } from "../../lib/network/names";
+import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
 import { SEED_ANNOTATION } from "../../lib/network/workload";
 import { MemberStorage, Platform } from "./platform";
 
@@ -56,9 +57,10 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                     spec: {
                         imagePullSecrets: args.imagePullSecrets,
                         topologySpreadConstraints: args.topologySpreadConstraints,
+                        securityContext: POD_SECURITY_CONTEXT,
                         initContainers: [...storage.initContainers, ...(args.initContainers ?? [])],
                         containers: args.containers,
-                        volumes: storage.volumes,
+                        volumes: [...storage.volumes, SCRATCH_VOLUME],
                     },
                 },
             },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullPolicy, ResourceSpec } from "../../lib/config/model";
 import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
+import { hardened, POD_SECURITY_CONTEXT } from "../../lib/network/security";
 
 export interface RacecourseArgs {
     image: string;
@@ -92,17 +93,21 @@ function racecoursePod(args: RacecourseArgs): k8s.types.input.core.v1.PodSpec {
     const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
     return {
         imagePullSecrets: args.imagePullSecrets,
+        securityContext: POD_SECURITY_CONTEXT,
         containers: [
-            {
-                name: "racecourse",
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
-                ports: [containerPort(NAMED_PORTS.http)],
-                env,
-                readinessProbe: probe(10),
-                livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
-                resources: args.resources,
-            },
+            hardened(
+                {
+                    name: "racecourse",
+                    image: args.image,
+                    imagePullPolicy: args.imagePullPolicy,
+                    ports: [containerPort(NAMED_PORTS.http)],
+                    env,
+                    readinessProbe: probe(10),
+                    livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
+                    resources: args.resources,
+                },
+                "writable",
+            ),
         ],
     };
 }

@@ -3,23 +3,41 @@
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, Consensus } from "../config/consensus";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
+import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
     name: "goquorum",
     transactionManager: "tessera",
-    nodePod: (request) => ({ initContainers: [gethInitContainer(request)], containers: [gethContainer(request), tesseraContainer(request)] }),
+    // geth and Tessera write only under /qdata and /tmp.
+    nodePod: (request) => ({
+        initContainers: [hardened(gethInitContainer(request), "read-only")],
+        containers: [hardened(gethContainer(request), "read-only"), hardened(tesseraContainer(request), "read-only")],
+    }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "tessera", config: tesseraConfig(ownIp, allIps) }),
 };
 
 const DATADIR = "/qdata/ethereum";
+const TESSERA_WAIT_TRIES = 150;
+/**
+ * Tessera's Jetty connector binds its Q2T socket without removing a left-over file and deletes it
+ * only on a clean stop: after a SIGKILL or an OOM kill every later start would fail with "Address
+ * already in use". Nothing else in its container can hold the socket, so a left-over one goes.
+ */
+const START_TESSERA = `rm -f ${TESSERA_SOCKET}; exec /tessera/bin/tessera "$@"`;
 
 /** Writes the genesis block once; a restarted pod keeps its chain. */
 const GETH_INIT = `test -d ${DATADIR}/geth/chaindata || exec geth --datadir ${DATADIR} init ${DATADIR}/genesis.json`;
 
-/** geth must not start before Tessera answers: it connects to the Q2T socket at start. */
-const WAIT_FOR_TESSERA = `until [ -S ${TESSERA_SOCKET} ] && wget -q -O /dev/null http://127.0.0.1:${PORTS.transactionManager}/upcheck; do echo "waiting for tessera"; sleep 2; done; exec geth "$@"`;
+/**
+ * geth must not start before Tessera answers: it connects to the Q2T socket at start. A Tessera
+ * that never answers fails the container after 5 minutes, visibly, instead of a wait forever.
+ */
+const WAIT_FOR_TESSERA =
+    `tries=0; until [ -S ${TESSERA_SOCKET} ] && wget -q -O /dev/null http://127.0.0.1:${PORTS.transactionManager}/upcheck; do ` +
+    `if [ "$tries" -ge ${TESSERA_WAIT_TRIES} ]; then echo "tessera did not answer its upcheck within ${TESSERA_WAIT_TRIES * 2} s" >&2; exit 1; fi; ` +
+    `tries=$((tries + 1)); echo "waiting for tessera"; sleep 2; done; exec geth "$@"`;
 
 function gethInitContainer(request: NodePodRequest): Container {
     return {
@@ -32,9 +50,9 @@ function gethInitContainer(request: NodePodRequest): Container {
     };
 }
 
-/** The RPC APIs the racecourse app and npm run verify use, plus the consensus's own. */
+/** The RPC APIs the racecourse app and npm run verify use, plus the consensus's own (GoQuorum 24.4.1 has no "quorum" namespace). */
 function apis(consensus: Consensus): string {
-    return ["admin", "debug", "eth", "miner", "net", "personal", "quorum", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
+    return ["admin", "debug", "eth", "miner", "net", "personal", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
 }
 
 /**
@@ -94,6 +112,8 @@ function tesseraContainer(request: NodePodRequest): Container {
         name: "tessera",
         image: request.images.transactionManager,
         imagePullPolicy: request.imagePullPolicy,
+        // $0 is "tessera"; its own arguments follow as "$@".
+        command: ["sh", "-c", START_TESSERA, "tessera"],
         args: ["-configfile", TESSERA_CONFIG_PATH],
         // The JVM sizes its heap from the container's limit, not the machine's memory.
         env: [{ name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],

@@ -2,12 +2,16 @@
 // image's start.sh writes geth's command line; constellation reads tm.conf.
 import { Consensus } from "../config/consensus";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
+import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
+
+const CONSTELLATION_SOCKET = "/qdata/constellation/tm.ipc";
 
 export const kaleidoRuntime: Runtime = {
     name: "kaleido",
     transactionManager: "constellation",
-    nodePod: (request) => ({ initContainers: [], containers: [quorumContainer(request), constellationContainer(request)] }),
+    // The images' own start scripts (a Node.js boot script in the quorum image) may write anywhere.
+    nodePod: (request) => ({ initContainers: [], containers: [hardened(quorumContainer(request), "writable"), hardened(constellationContainer(request), "writable")] }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
 };
 
@@ -34,11 +38,18 @@ function quorumContainer(request: NodePodRequest): Container {
     };
 }
 
+/**
+ * The image's start.sh, after removing a socket a killed constellation left on the volume (a
+ * unix-domain bind refuses an existing file; nothing else in the container can hold it).
+ */
+const START_CONSTELLATION = `rm -f ${CONSTELLATION_SOCKET}; exec start.sh`;
+
 function constellationContainer(request: NodePodRequest): Container {
     return {
         name: "constellation",
         image: request.images.transactionManager,
         imagePullPolicy: request.imagePullPolicy,
+        args: ["sh", "-c", START_CONSTELLATION],
         ports: [containerPort(transactionManagerPort("constellation"))],
         ...upcheckProbes(36),
         resources: request.resources.transactionManager,
@@ -53,7 +64,7 @@ export function tmConf(ownIp: string, allIps: string[]): string {
     return [
         `url = ${quote(`http://${ownIp}:${PORTS.transactionManager}/`)}`,
         `port = ${PORTS.transactionManager}`,
-        `socket = "/qdata/constellation/tm.ipc"`,
+        `socket = ${quote(CONSTELLATION_SOCKET)}`,
         `othernodes = [${peers}]`,
         `publickeys = ["/qdata/constellation/tm.pub"]`,
         `privatekeys = ["/qdata/constellation/tm.key"]`,

@@ -76,7 +76,8 @@ func main() {
 		log.Fatalf("%s: %v", args[0], err)
 	}
 	http.HandleFunc("/upcheck", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "I'm up!") })
-	_ = os.Remove(at.socket)
+	// As Tessera's Jetty connector does (and Go's listener too): a left-over socket file is not
+	// removed, so a manager killed by SIGKILL cannot start again unless its container removes it.
 	ipc, err := net.Listen("unix", at.socket)
 	if err != nil {
 		log.Fatal(err)

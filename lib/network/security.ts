@@ -1,0 +1,26 @@
+// What every pod and container of the network is allowed: the container runtime's seccomp filter,
+// no capability and no privilege escalation; a read-only root filesystem where the image writes
+// only under /qdata and /tmp (a scratch emptyDir). README "Security" says what each image allows.
+import * as k8s from "@pulumi/kubernetes";
+
+export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = { seccompProfile: { type: "RuntimeDefault" } };
+
+export const SCRATCH_VOLUME: k8s.types.input.core.v1.Volume = { name: "tmp", emptyDir: {} };
+const SCRATCH_MOUNT: k8s.types.input.core.v1.VolumeMount = { name: "tmp", mountPath: "/tmp" };
+
+/**
+ * read-only: the image writes nothing outside its volumes (geth, bootnode, Tessera, the seed
+ * shell). writable: an image whose writes nobody here could check (the seed's quorum-tools images
+ * run a Node.js boot script; the racecourse app).
+ */
+export type RootFilesystem = "read-only" | "writable";
+
+/** The container with its security context, and on a read-only root the scratch /tmp. */
+export function hardened<T extends k8s.types.input.core.v1.Container>(container: T, root: RootFilesystem): T {
+    const readOnly = root === "read-only";
+    return {
+        ...container,
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: readOnly },
+        ...(readOnly ? { volumeMounts: [...((container.volumeMounts as k8s.types.input.core.v1.VolumeMount[] | undefined) ?? []), SCRATCH_MOUNT] } : {}),
+    };
+}
