@@ -254,7 +254,7 @@ function checkGoQuorum(outputs: Record<string, unknown>): void {
         const tessera = spec.containers.find((c) => c.name === "tessera");
         expect(geth?.image === "quorumengineering/quorum:24.4.1" && tessera?.image === "quorumengineering/tessera:24.4.2", `node-set-${i} runs GoQuorum 24.4.1 and Tessera 24.4.2`, [geth?.image, tessera?.image]);
         const args = geth?.args.join(" ") ?? "";
-        expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api admin,debug,eth,miner,net,personal,quorum,txpool,web3,istanbul"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves the istanbul API`, args);
+        expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api admin,debug,eth,miner,net,personal,txpool,web3,istanbul"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves the istanbul API (and no quorum API, which GoQuorum 24.4.1 lacks)`, args);
         expect(args.includes("--mine") === i <= 4, `node-set-${i} ${i <= 4 ? "mines (a validator)" : "does not mine"}`, args);
         expect(geth?.env?.some((e) => e.name === "PRIVATE_CONFIG" && e.value === "/qdata/tessera/tm.ipc") === true, `node-set-${i}'s geth reaches Tessera on its socket`);
         expect(JSON.stringify(tessera?.args) === JSON.stringify(["-configfile", "/qdata/tessera/tessera-config.json"]), `node-set-${i}'s Tessera runs on the seeded config`, tessera?.args);
@@ -412,7 +412,41 @@ interface ContainerStatus {
     name: string;
     ready: boolean;
     restartCount: number;
+    containerID?: string;
     state: { running?: unknown };
+}
+
+function containerStatus(shape: Shape, index: number, container: string): ContainerStatus | undefined {
+    const pod = podOf(`node-set-${index}`, shape);
+    return ((pod?.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).find((c) => c.name === container);
+}
+
+/**
+ * A crash of a member's transaction manager, as an OOM kill makes it: SIGKILL to its process through
+ * containerd's task API (PID 1 of its container, which signals from inside the container cannot
+ * kill). It leaves its socket on the volume; the container must come back by itself on a fresh one,
+ * once, with geth answering and the chain data where it was.
+ */
+async function crashTransactionManager(shape: Shape, index: number, container: string, socket: string): Promise<void> {
+    const pod = `node-set-${index}-0`;
+    const before = containerStatus(shape, index, container);
+    const id = before?.containerID?.replace(/^containerd:\/\//, "");
+    expect(id !== undefined, `${pod}'s ${container} has a container id`, before);
+    const killedAt = Math.floor(Date.now() / 1000);
+    const ctr = spawnSync("ctr", ["--address", path.join(RUN_DIR, "real-node", "containerd.sock"), "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id!], { encoding: "utf8" });
+    expect(ctr.status === 0, `containerd killed ${pod}'s ${container} with SIGKILL`, ctr.stderr);
+    await waitUntil(`${pod}'s ${container} back by itself and the pod Ready`, 120, () => {
+        const now = containerStatus(shape, index, container);
+        const podNow = podOf(`node-set-${index}`, shape);
+        return now !== undefined && now.restartCount > (before?.restartCount ?? 0) && now.ready && podNow !== undefined && isReady(podNow);
+    });
+    const after = containerStatus(shape, index, container);
+    expect(after?.restartCount === (before?.restartCount ?? 0) + 1, `${container} started again at its first try (the left-over socket did not stop it)`, after);
+    const socketTime = Number(kubectl("exec", "-n", shape.namespace, pod, "-c", "quorum", "--", "stat", "-c", "%Y", socket).trim());
+    expect(socketTime >= killedAt, `${container}'s socket ${socket} is a fresh one`, { socketTime, killedAt });
+    expect(/^\d+$/.test(gethConsole(shape, index, "eth.blockNumber")), `node ${index}'s geth answers after the crash`);
+    const chain = kubectl("exec", "-n", shape.namespace, pod, "-c", "quorum", "--", "ls", "/qdata/ethereum/geth/chaindata").trim();
+    expect(chain.length > 0, `node ${index}'s chain data is still there`, chain);
 }
 
 /** The real node has this machine's CPUs (2 here): requests small enough for every member on it. */
@@ -483,6 +517,8 @@ async function realPods({ stack, config, shape, nodeCount, hostPath }: RealStack
             return pod !== undefined && pod.metadata.uid !== before?.metadata.uid && isReady(pod);
         });
         expect(inits().length === 1, "a second start of node 1 did not run geth init again", inits());
+        const goquorum = config.runtime === "goquorum";
+        await crashTransactionManager(shape, 2, goquorum ? "tessera" : "constellation", goquorum ? "/qdata/tessera/tm.ipc" : "/qdata/constellation/tm.ipc");
 
         const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
         for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
@@ -572,11 +608,11 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs",
+            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself",
             () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true }),
         ],
         [
-            "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers",
+            "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself",
             async () => {
                 // No host folders on a cluster: hostRoot names none.
                 const shape: Shape = { namespace: "quorum-real", ipPrefix: "10.96.5", hostRoot: "none" };
@@ -626,7 +662,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs",
+            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself",
             () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true }),
         ],
         [
