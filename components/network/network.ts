@@ -11,6 +11,7 @@ import { RaftStart } from "../../lib/network/raftMembership";
 import { planRaft, RaftPlan } from "../../lib/network/raftPlan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
+import { NetworkPolicies } from "./networkPolicies";
 import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
@@ -68,6 +69,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly nodeService: k8s.core.v1.Service;
     readonly racecourse: Racecourse;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    readonly networkPolicies?: NetworkPolicies;
     /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
     readonly raftLeaves: pulumi.Resource[] = [];
     readonly outputs: NetworkOutputs;
@@ -101,6 +103,11 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
+        if (config.networkPolicy) {
+            const { namespace, provider } = shared;
+            const policy = { ...config.networkPolicy, namespace, provider, raft: !!raft, transactionManager: args.runtime.transactionManager };
+            this.networkPolicies = new NetworkPolicies(`${name}-policies`, policy, { parent: this });
+        }
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
 
         this.nodeService = new k8s.core.v1.Service(
@@ -116,11 +123,16 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
         this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
 
-        const ingressAddress = args.ingressAddress !== undefined ? pulumi.output(args.ingressAddress) : this.racecourse.address;
+        this.outputs = this.outputsOf(config, shared, args.ingressAddress, rpcEndpoint, wsEndpoint);
+        this.registerOutputs(this.outputs);
+    }
+
+    private outputsOf(config: NetworkConfig, shared: Shared, knownIngress: string | undefined, rpcEndpoint: string, wsEndpoint: string): NetworkOutputs {
+        const ingressAddress = knownIngress !== undefined ? pulumi.output(knownIngress) : this.racecourse.address;
         const scheme = config.ingressTlsSecret ? "https" : "http";
-        this.outputs = {
+        return {
             namespace: shared.namespace,
-            kubeContext,
+            kubeContext: config.kubeContext,
             runtime: config.runtime,
             racecourseUrl: config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`,
             ingressAddress,
@@ -130,7 +142,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             consensus: config.consensus,
             nodes: this.nodes.map((node) => ({ name: memberName(node.index), enode: node.enode, ip: node.ip })),
         };
-        this.registerOutputs(this.outputs);
     }
 
     private declareNodes(name: string, args: QuorumNetworkArgs, shared: Shared, raft?: RaftPlan): void {

@@ -1,6 +1,7 @@
 // The network model: the typed, validated stack config every component and script works from.
 import { QdataFolder } from "../qdata/folder";
 import { Consensus } from "./consensus";
+import { NetworkPolicySettings } from "./networkPolicy";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
@@ -60,6 +61,8 @@ export interface NetworkConfig {
     imagePullSecrets: string[];
     resources: RoleResources;
     racecourseEnv: Record<string, string>;
+    /** Undefined: no NetworkPolicy (networkPolicy false). */
+    networkPolicy?: NetworkPolicySettings;
     ingressHost?: string;
     ingressClassName: string;
     ingressTlsSecret?: string;

@@ -7,6 +7,7 @@ import { readAddresses } from "./addresses";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
 import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
 import { UserError } from "../userError";
+import { NetworkPolicySettings, parsePeerSelector } from "./networkPolicy";
 import { RawConfig, ValueReader } from "./values";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
@@ -54,6 +55,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readWorkloads(reader, runtime),
         ...readPlace(reader),
         ...readIngress(reader),
+        networkPolicy: readNetworkPolicy(reader),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -105,6 +107,18 @@ function readIngress(reader: ValueReader) {
         ingressClassName: reader.nonEmpty("ingressClassName"),
         ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
     };
+}
+
+function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefined {
+    const enabled = reader.boolean("networkPolicy");
+    const ingressNamespace = reader.matching("ingressNamespace", DNS_LABEL, "a namespace name (a DNS label), such as ingress-nginx");
+    const rpcClients = reader.stringList("rpcClients").flatMap((entry) => {
+        const selector = parsePeerSelector(entry);
+        if (!selector) reader.problems.push(`rpcClients: "${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
+        return selector ? [selector] : [];
+    });
+    if (!enabled) reader.onlyFor(["rpcClients", "ingressNamespace"], "networkPolicy", "true");
+    return enabled ? { rpcClients, ingressNamespace } : undefined;
 }
 
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */

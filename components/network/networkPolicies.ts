@@ -1,0 +1,62 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkPolicySettings, PeerSelector } from "../../lib/config/networkPolicy";
+import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
+import { NAMED_PORTS, NamedPort, PORTS, transactionManagerPort } from "../../lib/network/ports";
+
+export interface NetworkPoliciesArgs extends NetworkPolicySettings {
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    /** Raft's port is open between members under Raft only. */
+    raft: boolean;
+    /** The transaction manager's peer port is named after it. */
+    transactionManager: string;
+}
+
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+/** The bootnode and every node: the pods that speak the network's own protocols. */
+const MEMBERS = {
+    matchLabels: PROJECT_SELECTOR,
+    matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [NODE_NAME, BOOTNODE_IDENTITY.name] }],
+};
+
+/**
+ * Ingress only, egress left open: only members reach members (p2p, Raft, discovery, the
+ * transaction managers' peer port); only the racecourse and the rpcClients reach the nodes' RPC;
+ * only the ingress controller reaches the racecourse. Every other port of these pods (Tessera's
+ * third-party API among them) takes no connection from any pod. The kubelet's probes and
+ * `kubectl port-forward` and `exec` do not pass through pod networking, so they still work.
+ */
+export class NetworkPolicies extends pulumi.ComponentResource {
+    readonly policies: k8s.networking.v1.NetworkPolicy[];
+
+    constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kaleido:quorum:NetworkPolicies", name, {}, opts);
+        const peerPorts = [NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(args.raft ? [NAMED_PORTS.raft] : []), transactionManagerPort(args.transactionManager), NAMED_PORTS.discovery];
+        const racecourse = { matchLabels: selectorLabels(RACECOURSE_IDENTITY) };
+        const policy = (suffix: string, podSelector: k8s.types.input.meta.v1.LabelSelector, from: Peer[], ports: NamedPort[]) =>
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-${suffix}`,
+                {
+                    metadata: { name: `quorum-${suffix}`, namespace: args.namespace, labels: COMMON_LABELS },
+                    spec: { podSelector, policyTypes: ["Ingress"], ingress: [{ from, ports: ports.map(({ protocol, port }) => ({ protocol, port })) }] },
+                },
+                { parent: this, provider: args.provider },
+            );
+        this.policies = [
+            policy("members", MEMBERS, [{ podSelector: MEMBERS }], peerPorts),
+            policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], [NAMED_PORTS.rpc, NAMED_PORTS.ws]),
+            policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [{ name: "http", port: PORTS.racecourse, protocol: "TCP" }]),
+        ];
+        this.registerOutputs({});
+    }
+}
+
+/** An rpcClients entry as a NetworkPolicy peer: pods of our namespace, whole namespaces, or those pods of those namespaces. */
+function peerOf(selector: PeerSelector): Peer {
+    return {
+        ...(selector.pods ? { podSelector: { matchLabels: selector.pods } } : {}),
+        ...(selector.namespaces ? { namespaceSelector: { matchLabels: selector.namespaces } } : {}),
+    };
+}
