@@ -19,6 +19,14 @@ export function httpRequest(url: string, options: { method?: string; headers?: R
     });
 }
 
+/** One JSON-RPC call to a node, however it is reached; throws with the node's error message when it returns one. */
+export type RpcCall = <T>(method: string, params?: unknown[]) => Promise<T>;
+
+/** A node's JSON-RPC over HTTP (a port-forward, or any RPC URL the caller can reach). */
+export function httpRpc(url: string, timeoutMs: number): RpcCall {
+    return <T>(method: string, params: unknown[] = []) => jsonRpc<T>(url, method, params, timeoutMs);
+}
+
 /** One JSON-RPC 2.0 call; throws with the node's error message when it returns one. */
 export async function jsonRpc<T>(url: string, method: string, params: unknown[], timeoutMs: number): Promise<T> {
     const response = await httpRequest(url, {

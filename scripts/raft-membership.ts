@@ -1,13 +1,13 @@
 // The membership step of a Raft network that grows or shrinks, run by the program's Command
-// resources: reaches the lowest-numbered Ready node other than the member itself through
-// 'kubectl port-forward' and adds or removes the member there (the same calls as
+// resources: on the lowest-numbered Ready node other than the member itself, through geth's IPC
+// socket ('kubectl exec … geth attach'), adds or removes the member (the same calls as
 // scripts/raft-peer.ts). Prints the Raft id on stdout.
 //
 // Usage: raft-membership.ts join|leave
 // Environment: KUBE_CONTEXT, NAMESPACE, MEMBER (node-N); join: ENODE (the member's); leave: RAFT_ID.
+import { ipcRpc } from "../lib/kubernetes/gethIpc";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { memberIndexOf, memberName, nodeIndexOf, nodePodName } from "../lib/network/names";
-import { PORTS } from "../lib/network/ports";
 import { addRaftPeer, removeRaftPeer } from "../lib/network/raftMembership";
 
 const WAIT_FOR_MEMBER_MS = 300_000;
@@ -39,21 +39,16 @@ async function main(action: string | undefined): Promise<void> {
     const log = (line: string) => console.error(`raft-membership[${memberName(member)}]: ${line}`);
     const kube = new Kubectl(env("KUBE_CONTEXT"), env("NAMESPACE"));
     const pod = await readyMember(kube, member, log);
-    const forward = await kube.portForward(`pod/${pod}`, [PORTS.rpc]);
-    try {
-        const rpcUrl = `http://127.0.0.1:${forward.ports.get(PORTS.rpc)}`;
-        if (action === "join") {
-            const { raftId, added } = await addRaftPeer(rpcUrl, env("ENODE"));
-            log(added ? `added to the Raft cluster on ${pod} as Raft id ${raftId}` : `already a member of the Raft cluster, Raft id ${raftId}`);
-            console.log(raftId);
-        } else {
-            const raftId = Number(env("RAFT_ID"));
-            const removed = await removeRaftPeer(rpcUrl, raftId);
-            log(removed ? `Raft id ${raftId} removed from the cluster on ${pod}` : `Raft id ${raftId} was not a member any more`);
-            console.log(raftId);
-        }
-    } finally {
-        forward.close();
+    const rpc = ipcRpc(kube, pod);
+    if (action === "join") {
+        const { raftId, added } = await addRaftPeer(rpc, env("ENODE"));
+        log(added ? `added to the Raft cluster on ${pod} as Raft id ${raftId}` : `already a member of the Raft cluster, Raft id ${raftId}`);
+        console.log(raftId);
+    } else {
+        const raftId = Number(env("RAFT_ID"));
+        const removed = await removeRaftPeer(rpc, raftId);
+        log(removed ? `Raft id ${raftId} removed from the cluster on ${pod}` : `Raft id ${raftId} was not a member any more`);
+        console.log(raftId);
     }
 }
 

@@ -8,11 +8,11 @@ import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./suppor
 import { pregenerateKeys } from "./support/workspace";
 import { container, Container, named, podSpec, seededText } from "./support/query";
 
-const API = "admin,debug,eth,miner,net,personal,txpool,web3";
+/** What clients may call by default; the program administers the nodes over IPC. */
+const API = "eth,net,web3";
 
 /** Every flag but the consensus ones, for node `index` of a 10.96.3.x network. */
-function commonArgs(run: ProgramRun, index: number, consensusApi: string): string[] {
-    const api = `${API},${consensusApi}`;
+function commonArgs(run: ProgramRun, index: number, api = API): string[] {
     return [
         "--datadir", "/qdata/ethereum",
         "--networkid", "2018",
@@ -37,8 +37,8 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
     it("runs geth with the program's command line: a validator mines, a non-validator does not", () => {
         const validator = container(run, 1, "quorum");
         assert.equal(validator.image, "quorumengineering/quorum:24.4.1");
-        assert.deepEqual(validator.args, [...commonArgs(run, 1, "istanbul"), "--mine", "--miner.threads", "1"]);
-        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5, "istanbul"));
+        assert.deepEqual(validator.args, [...commonArgs(run, 1), "--mine", "--miner.threads", "1"]);
+        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5));
         assert.match(run.outputs.bootnodeEnode, /^enode:\/\/[0-9a-f]{128}@10\.96\.3\.100:30301$/);
     });
 
@@ -124,17 +124,23 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
         await pregenerateKeys(projectDir, "goquorum", 5);
     });
 
+    it("serves the namespaces rpcApis names, and refuses one GoQuorum 24.4.1 does not serve", async () => {
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,net,web3,txpool,istanbul" } });
+        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5, "eth,net,web3,txpool,istanbul"));
+        await assert.rejects(runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,quorum,raft" } }), /rpcApis: "quorum,raft" is not a namespace GoQuorum 24\.4\.1 serves under qbft; choose from admin, debug, eth, miner, net, personal, txpool, web3, istanbul/);
+    });
+
     it("Raft: --raft with its port and block time, no mining flags, the raft API", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "raft", raftBlockTime: "250", validators: "0" } });
-        assert.deepEqual(container(run, 1, "quorum").args, [...commonArgs(run, 1, "raft"), "--raft", "--raftport", "50400", "--raftblocktime", "250"]);
+        assert.deepEqual(container(run, 1, "quorum").args, [...commonArgs(run, 1), "--raft", "--raftport", "50400", "--raftblocktime", "250"]);
         assert.ok(container(run, 1, "quorum").ports?.some((port) => port.containerPort === 50400));
     });
 
     it("IBFT: the timing flags GoQuorum 24 still reads for a config.istanbul genesis, mining on validators only", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "ibft", blockPeriod: "2" } });
         const timing = ["--istanbul.blockperiod", "2", "--istanbul.requesttimeout", "12000"];
-        assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4, "istanbul"), ...timing, "--mine", "--miner.threads", "1"]);
-        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "istanbul"), ...timing]);
+        assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4), ...timing, "--mine", "--miner.threads", "1"]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...timing]);
     });
 
     it("platform kubernetes: Tessera's config in the member's peer list ConfigMap, the geth init after the seeding init container", async () => {

@@ -28,7 +28,17 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
         fake.dispose();
     });
 
-    describe("scripts/raft-peer.ts, for any node's JSON-RPC URL", () => {
+    describe("scripts/raft-peer.ts, for a node pod or a JSON-RPC URL", () => {
+        it("reaches a pod over geth's IPC through kubectl exec, in the context and namespace given", async () => {
+            fs.mkdirSync(path.join(fake.state, "kube", "forward", "pod_node-set-3-0"), { recursive: true });
+            fs.writeFileSync(path.join(fake.state, "kube", "forward", "pod_node-set-3-0", "8545"), String(quorum.rpcPorts[0]));
+            const sixth = nodeId();
+            const result = await fake.shAsync(`${TS} scripts/raft-peer.ts add node-set-3-0 '${enodeOf(sixth, 6)}' --context kind-q --namespace ledger`);
+            assert.equal(result.status, 0, result.stderr);
+            assert.equal(result.stdout.trim(), "6");
+            assert.ok(fake.calls().some((call) => call.startsWith("kubectl --context kind-q --namespace ledger exec node-set-3-0 -c quorum -- geth attach")), fake.calls().join("\n"));
+        });
+
         it("adds a new member and prints the id Raft gave it; adding it again changes nothing", async () => {
             const sixth = nodeId();
             const first = await fake.shAsync(`${TS} scripts/raft-peer.ts add ${rpcUrl()} '${enodeOf(sixth, 6)}'`);
@@ -77,8 +87,8 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
         });
     });
 
-    describe("scripts/raft-membership.ts, the program's step, through kubectl port-forward", () => {
-        /** Pods node-set-1..5 (node-set-1 not Ready), each forwarding 8545 to the fake node. */
+    describe("scripts/raft-membership.ts, the program's step, over geth's IPC through kubectl exec", () => {
+        /** Pods node-set-1..5 (node-set-1 not Ready), each whose geth the fake kubectl reaches is the fake node. */
         beforeEach(() => {
             const kube = path.join(fake.state, "kube");
             const items = [1, 2, 3, 4, 5].map((i) => ({ metadata: { name: `node-set-${i}-0` }, status: { conditions: [{ type: "Ready", status: i === 1 ? "False" : "True" }] } }));
@@ -97,7 +107,9 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
             assert.equal(result.status, 0, result.stderr);
             assert.equal(result.stdout.trim(), "6");
             assert.match(result.stderr, /raft-membership\[node-6\]: added to the Raft cluster on node-set-2-0 as Raft id 6/);
-            assert.ok(fake.calls().includes("kubectl --context minikube --namespace quorum port-forward pod/node-set-2-0 :8545"), fake.calls().join("\n"));
+            const calls = fake.calls().filter((call) => call.includes(" exec "));
+            assert.ok(calls.length > 0 && calls.every((call) => call.startsWith("kubectl --context minikube --namespace quorum exec node-set-2-0 -c quorum -- geth attach --exec ") && call.endsWith(" /qdata/ethereum/geth.ipc")), calls.join("\n"));
+            assert.ok(!fake.calls().some((call) => call.includes("port-forward")), "reached the node over the network");
         });
 
         it("leave: removes the member's Raft id there, never on the member itself", async () => {

@@ -165,6 +165,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     networkId: config.networkId,
                     consensus: config.consensus,
                     raftBlockTimeMs: config.raftBlockTimeMs,
+                    rpcApis: config.rpcApis,
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
                     runtime,
                     images: config.images,

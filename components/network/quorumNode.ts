@@ -22,6 +22,7 @@ export interface QuorumNodeArgs extends MemberArgs {
     networkId: number;
     consensus: Consensus;
     raftBlockTimeMs: number;
+    rpcApis: string[];
     runtime: Runtime;
     images: { quorum: string; transactionManager: string };
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };

@@ -45,6 +45,8 @@ export interface NetworkConfig {
     consensus: Consensus;
     /** GoQuorum's --raftblocktime (runtime goquorum, Raft); the seed's start.sh sets its own. */
     raftBlockTimeMs: number;
+    /** GoQuorum's HTTP and WS namespaces; the seed's start.sh chooses its own. */
+    rpcApis: string[];
     serviceCidr: string;
     bootnodeIp: string;
     nodeServiceIp: string;

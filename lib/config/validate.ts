@@ -4,6 +4,7 @@ import * as path from "path";
 import { DEFAULT_QUORUM_IMAGE } from "../runtime/images";
 import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
+import { ConsensusKind } from "./consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
 import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
 import { UserError } from "../userError";
@@ -12,7 +13,7 @@ import { RawConfig, ValueReader } from "./values";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
 const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
-const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime"];
+const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis"];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
@@ -51,6 +52,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         nodeCount,
         ...addresses,
         raftBlockTimeMs: settings.raftBlockTimeMs,
+        rpcApis: readRpcApis(reader, settings.kind),
         networkId: reader.integer("networkId", 1, Number.MAX_SAFE_INTEGER),
         ...readWorkloads(reader, runtime),
         ...readPlace(reader),
@@ -107,6 +109,17 @@ function readIngress(reader: ValueReader) {
         ingressClassName: reader.nonEmpty("ingressClassName"),
         ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
     };
+}
+
+/** The namespaces GoQuorum 24.4.1 serves (it has no "quorum" one), the consensus's own included. */
+const RPC_NAMESPACES = ["admin", "debug", "eth", "miner", "net", "personal", "txpool", "web3"];
+
+function readRpcApis(reader: ValueReader, consensus: ConsensusKind): string[] {
+    const allowed = [...RPC_NAMESPACES, consensus === "raft" ? "raft" : "istanbul"];
+    const apis = reader.string("rpcApis").split(",").map((api) => api.trim());
+    const unknown = apis.filter((api) => !allowed.includes(api));
+    if (unknown.length > 0) reader.problems.push(`rpcApis: "${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`);
+    return apis;
 }
 
 function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefined {

@@ -1,7 +1,7 @@
 // Raft membership of a running network: who is in it (read from the live StatefulSets' annotations)
 // and the JSON-RPC calls that add or remove a member on a running node (raft_cluster, raft_addPeer,
 // raft_removePeer, as GoQuorum's raft API serves them).
-import { jsonRpc } from "../httpRequest";
+import { RpcCall } from "../httpRequest";
 import { nodeIndexOf } from "./names";
 
 /**
@@ -64,8 +64,6 @@ export interface RaftClusterMember {
     nodeId: string;
 }
 
-const RPC_TIMEOUT_MS = 10_000;
-
 /** The enode's public key, lower case without 0x: what raft_cluster lists as nodeId. */
 export function enodePublicKey(enode: string): string {
     const key = /^enode:\/\/([0-9a-fA-F]{128})@/.exec(enode)?.[1];
@@ -77,14 +75,14 @@ function sameKey(nodeId: string, key: string): boolean {
     return nodeId.toLowerCase().replace(/^0x/, "") === key;
 }
 
-export async function raftCluster(rpcUrl: string): Promise<RaftClusterMember[]> {
-    return jsonRpc<RaftClusterMember[]>(rpcUrl, "raft_cluster", [], RPC_TIMEOUT_MS);
+export async function raftCluster(rpc: RpcCall): Promise<RaftClusterMember[]> {
+    return rpc<RaftClusterMember[]>("raft_cluster");
 }
 
 /** The member's Raft id, if the enode is in the cluster. */
-export async function findRaftId(rpcUrl: string, enode: string): Promise<number | undefined> {
+export async function findRaftId(rpc: RpcCall, enode: string): Promise<number | undefined> {
     const key = enodePublicKey(enode);
-    return (await raftCluster(rpcUrl)).find((member) => sameKey(member.nodeId, key))?.raftId;
+    return (await raftCluster(rpc)).find((member) => sameKey(member.nodeId, key))?.raftId;
 }
 
 export interface MembershipOptions {
@@ -99,19 +97,19 @@ const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 60_000, pollMs: 1_000 };
  * Adds the enode to the cluster unless it is a member already; either way returns its Raft id once
  * raft_cluster lists it (a proposal Raft drops would otherwise hand out an id nobody holds).
  */
-export async function addRaftPeer(rpcUrl: string, enode: string, options = DEFAULT_OPTIONS): Promise<{ raftId: number; added: boolean }> {
-    const existing = await findRaftId(rpcUrl, enode);
+export async function addRaftPeer(rpc: RpcCall, enode: string, options = DEFAULT_OPTIONS): Promise<{ raftId: number; added: boolean }> {
+    const existing = await findRaftId(rpc, enode);
     if (existing !== undefined) return { raftId: existing, added: false };
-    const raftId = await jsonRpc<number>(rpcUrl, "raft_addPeer", [enode], RPC_TIMEOUT_MS);
-    await settle(options, `raft id ${raftId} listed by raft_cluster`, async () => (await findRaftId(rpcUrl, enode)) === raftId);
+    const raftId = await rpc<number>("raft_addPeer", [enode]);
+    await settle(options, `raft id ${raftId} listed by raft_cluster`, async () => (await findRaftId(rpc, enode)) === raftId);
     return { raftId, added: true };
 }
 
 /** Removes the member with this Raft id unless it is gone already; returns whether it removed it. */
-export async function removeRaftPeer(rpcUrl: string, raftId: number, options = DEFAULT_OPTIONS): Promise<boolean> {
-    const listed = async () => (await raftCluster(rpcUrl)).some((member) => member.raftId === raftId);
+export async function removeRaftPeer(rpc: RpcCall, raftId: number, options = DEFAULT_OPTIONS): Promise<boolean> {
+    const listed = async () => (await raftCluster(rpc)).some((member) => member.raftId === raftId);
     if (!(await listed())) return false;
-    await jsonRpc<null>(rpcUrl, "raft_removePeer", [raftId], RPC_TIMEOUT_MS);
+    await rpc<null>("raft_removePeer", [raftId]);
     await settle(options, `raft id ${raftId} gone from raft_cluster`, async () => !(await listed()));
     return true;
 }

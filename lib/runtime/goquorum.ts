@@ -50,11 +50,6 @@ function gethInitContainer(request: NodePodRequest): Container {
     };
 }
 
-/** The RPC APIs the racecourse app and npm run verify use, plus the consensus's own (GoQuorum 24.4.1 has no "quorum" namespace). */
-function apis(consensus: Consensus): string {
-    return ["admin", "debug", "eth", "miner", "net", "personal", "txpool", "web3", consensus.kind === "raft" ? "raft" : "istanbul"].join(",");
-}
-
 /**
  * Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block.
  * A Raft member that joined a running network starts with the id raft_addPeer gave it.
@@ -73,7 +68,8 @@ function ibftTimingFlags(consensus: BftConsensus): string[] {
 }
 
 export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
-    const api = apis(request.consensus);
+    // What clients may call; administration (membership, votes) goes over the IPC socket.
+    const api = request.rpcApis.join(",");
     return [
         "--datadir", DATADIR,
         "--networkid", String(request.networkId),
@@ -83,7 +79,7 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
         "--permissioned",
         "--syncmode", "full",
         "--verbosity", "3",
-        // Open to any Host and origin: the Services are cluster-internal, reached through node-service or a port-forward.
+        // Any Host and origin: the Services are cluster-internal, and NetworkPolicy says who reaches them.
         "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
         "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
         "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,

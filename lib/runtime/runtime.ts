@@ -20,6 +20,8 @@ export interface NodePodRequest {
     consensus: Consensus;
     /** GoQuorum's --raftblocktime. */
     raftBlockTimeMs: number;
+    /** GoQuorum's HTTP and WS namespaces. */
+    rpcApis: string[];
     /** IBFT/QBFT: in the genesis validator set (mines). */
     validator: boolean;
     /** Raft: the id raft_addPeer gave a member that joined a running network; unset for founders. */

@@ -3,6 +3,7 @@
 import { Consensus } from "../config/consensus";
 import { RuntimeKind } from "../config/model";
 import { jsonRpc } from "../httpRequest";
+import { ipcRpc } from "../kubernetes/gethIpc";
 import { Kube, PortForward } from "../kubernetes/kubectl";
 import { nodePodName } from "../network/names";
 
@@ -90,6 +91,11 @@ export class VerifyContext {
         const url = this.rpcUrls.get(node);
         if (!url) throw new Error(`node ${node}'s RPC is not forwarded yet`);
         return url;
+    }
+
+    /** The node's administrative API (raft, istanbul), over its IPC socket: its HTTP RPC may not serve it. */
+    admin<T>(node: number, method: string, params: unknown[] = []): Promise<T> {
+        return ipcRpc(this.kube, nodePodName(node))<T>(method, params);
     }
 
     rpc<T>(node: number, method: string, params: unknown[] = []): Promise<T> {

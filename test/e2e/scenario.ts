@@ -254,7 +254,7 @@ function checkGoQuorum(outputs: Record<string, unknown>): void {
         const tessera = spec.containers.find((c) => c.name === "tessera");
         expect(geth?.image === "quorumengineering/quorum:24.4.1" && tessera?.image === "quorumengineering/tessera:24.4.2", `node-set-${i} runs GoQuorum 24.4.1 and Tessera 24.4.2`, [geth?.image, tessera?.image]);
         const args = geth?.args.join(" ") ?? "";
-        expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api admin,debug,eth,miner,net,personal,txpool,web3,istanbul"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves the istanbul API (and no quorum API, which GoQuorum 24.4.1 lacks)`, args);
+        expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api eth,net,web3") && args.includes("--ws.api eth,net,web3"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves clients eth, net and web3 only`, args);
         expect(args.includes("--mine") === i <= 4, `node-set-${i} ${i <= 4 ? "mines (a validator)" : "does not mine"}`, args);
         expect(geth?.env?.some((e) => e.name === "PRIVATE_CONFIG" && e.value === "/qdata/tessera/tm.ipc") === true, `node-set-${i}'s geth reaches Tessera on its socket`);
         expect(JSON.stringify(tessera?.args) === JSON.stringify(["-configfile", "/qdata/tessera/tessera-config.json"]), `node-set-${i}'s Tessera runs on the seeded config`, tessera?.args);
@@ -323,8 +323,8 @@ async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
 /**
  * On the harness: growing and shrinking changes no running member's workload,
  * volume or chain folder; the peer lists change in place; the membership step adds and removes on a
- * JSON-RPC node (kwok pods run no process, so kubectl port-forward reaches the fake node the
- * scenario runs) and the new member starts with the id that node gave.
+ * JSON-RPC node (kwok pods run no process, so the geth console calls of kubectl exec reach the fake
+ * node the scenario runs) and the new member starts with the id that node gave.
  */
 async function growAndShrink(dev: Stack): Promise<void> {
     const outputs = (await dev.outputs()) as { nodes: { enode: string }[] };
@@ -374,8 +374,8 @@ async function growAndShrink(dev: Stack): Promise<void> {
 
 /**
  * Runs `body` with a fake GoQuorum JSON-RPC node whose Raft cluster is these nodes, reached by every
- * 'kubectl port-forward' the program's membership steps make (kwok pods run no process): the e2e's
- * kubectl wrapper (test/e2e/shims) is first on PATH meanwhile.
+ * geth console call ('kubectl exec … geth attach') the program's membership steps make (kwok pods
+ * run no process): the e2e's kubectl wrapper (test/e2e/shims) is first on PATH meanwhile.
  */
 async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
     const raft = new FakeQuorum(nodes.length);
@@ -403,9 +403,9 @@ function scheduleOnRealNode(real: boolean): void {
     }
 }
 
-/** geth's JavaScript console in a node's quorum container, over its own HTTP RPC. */
+/** geth's JavaScript console in a node's quorum container, over its IPC socket (the HTTP RPC serves clients' namespaces only). */
 function gethConsole(shape: Shape, index: number, script: string): string {
-    return kubectl("exec", "-n", shape.namespace, `node-set-${index}-0`, "-c", "quorum", "--", "geth", "attach", "--exec", script, "http://127.0.0.1:8545").trim();
+    return kubectl("exec", "-n", shape.namespace, `node-set-${index}-0`, "-c", "quorum", "--", "geth", "attach", "--exec", script, "/qdata/ethereum/geth.ipc").trim();
 }
 
 interface ContainerStatus {
