@@ -79,6 +79,7 @@ describe("config validation", () => {
         ["QBFT on the seed's images", { consensus: "qbft" }, /^consensus: "qbft" needs runtime goquorum/],
         ["a Tessera key under the seed's images", { tesseraImage: "my/tessera:1" }, /^tesseraImage: only used with runtime goquorum; remove it or set runtime to goquorum$/],
         ["a constellation key under goquorum", { runtime: "goquorum", constellationImage: "my/constellation" }, /^constellationImage: only used with runtime kaleido; remove it or set runtime to kaleido$/],
+        ["RPC namespaces under the seed's images", { rpcApis: "eth,admin" }, /^rpcApis: only used with runtime goquorum; remove it or set runtime to goquorum$/],
         ["a Raft block time under QBFT", { runtime: "goquorum", consensus: "qbft", raftBlockTime: "100" }, /^raftBlockTime: only used with consensus raft/],
         ["more validators than nodes", { consensus: "ibft", validators: "6" }, /^validators: "6" must be a whole number from 0 to 5$/],
         ["a zero block period", { consensus: "ibft", blockPeriod: "0" }, /^blockPeriod: "0" must be a whole number from 1 to 60$/],

@@ -49,8 +49,8 @@ REAL_BRIDGE=kq-e2e0
 
 real_node_up() {
   local bin="$1" node="$run_dir/real-node"
-  for tool in containerd ctr runc iptables ip; do
-    command -v "$tool" >/dev/null || { log "real node: $tool is missing (apt-get install containerd runc containernetworking-plugins iptables)"; return 1; }
+  for tool in containerd ctr runc iptables ipset ip; do
+    command -v "$tool" >/dev/null || { log "real node: $tool is missing (apt-get install containerd runc containernetworking-plugins iptables ipset)"; return 1; }
   done
   [ -x /usr/lib/cni/bridge ] || { log "real node: the CNI plugins are missing (apt-get install containernetworking-plugins)"; return 1; }
   mkdir -p "$node"/{containerd,state,cni-conf,cni-ipam,kubelet}
@@ -131,6 +131,14 @@ YAML
   log "real node: kube-proxy (iptables) for $SERVICE_CIDR, pods on $REAL_POD_CIDR"
   start kube-proxy "$bin/kube-proxy" --config "$node/kube-proxy.yaml"
   wait_for "kube-proxy's rules" 60 bash -c "iptables-save | grep -q default/kubernetes"
+
+  # NetworkPolicy enforced on the real node: kube-router's policy controller alone (no routing,
+  # no service proxy), serving no port. It filters in FORWARD, which bridged pod traffic passes.
+  log "real node: kube-router enforcing NetworkPolicy (iptables + ipset)"
+  start kube-router "$bin/kube-router" --kubeconfig "$KUBECONFIG" --hostname-override "$REAL_NODE" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --run-loadbalancer=false \
+    --health-port=0 --metrics-port=0 --service-cluster-ip-range "$SERVICE_CIDR"
+  wait_for "kube-router's policy chains" 60 bash -c "iptables-save | grep -q KUBE-ROUTER-FORWARD"
 }
 
 # Pods first, through the kubelet (it tears their networks down), then the processes, then what
@@ -142,7 +150,7 @@ real_node_down() {
     kubectl delete pods -A --field-selector "spec.nodeName=$REAL_NODE" --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
     wait_for "the real node's containers to stop" 60 bash -c "! ctr --address '$socket' -n k8s.io tasks ls | grep -q RUNNING" || true
   fi
-  stop_processes kube-proxy kubelet
+  stop_processes kube-router kube-proxy kubelet
   for task in $(ctr --address "$socket" -n k8s.io tasks ls -q 2>/dev/null); do
     ctr --address "$socket" -n k8s.io tasks kill -s SIGKILL "$task" >/dev/null 2>&1 || true
   done
@@ -153,7 +161,10 @@ real_node_down() {
     grep -qx "$netns" "$node/netns-before" 2>/dev/null || ip netns delete "$netns" 2>/dev/null || true
   done
   ip link delete "$REAL_BRIDGE" 2>/dev/null || true
-  if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
+  if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then
+    "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
+    "$bin/kube-router" --cleanup-config >/dev/null 2>&1 || true
+  fi
   # What kube-proxy's cleanup leaves: the kubelet's own chains.
   for iptables in iptables ip6tables; do
     for hook in INPUT OUTPUT; do "$iptables" -D "$hook" -j KUBE-FIREWALL 2>/dev/null || true; done

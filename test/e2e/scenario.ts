@@ -449,6 +449,49 @@ async function crashTransactionManager(shape: Shape, index: number, container: s
     expect(chain.length > 0, `node ${index}'s chain data is still there`, chain);
 }
 
+/** "ip:port open" or "ip:port closed" for each target, probed at once from a container with busybox nc. */
+function reachable(shape: Shape, pod: string, container: string, targets: string[]): Map<string, boolean> {
+    const probes = targets.map((target) => `(nc -w 3 ${target.replace(":", " ")} </dev/null >/dev/null 2>&1 && echo "${target} open" || echo "${target} closed") &`).join(" ");
+    const printed = kubectl("exec", "-n", shape.namespace, pod, "-c", container, "--", "sh", "-c", `${probes} wait`);
+    return new Map(printed.trim().split("\n").map((line) => line.split(" ") as [string, string]).map(([target, verdict]) => [target, verdict === "open"]));
+}
+
+/**
+ * With kube-router enforcing NetworkPolicy on the real node: members reach members (the peering
+ * checks before this ran under it), the racecourse reaches node-service's RPC, and a probe pod that
+ * is neither member nor client reaches no member's RPC, transaction manager or p2p port, directly
+ * or through its Service, until its labels match rpcClients; then RPC only.
+ */
+async function checkNetworkPolicies(stack: Stack, shape: Shape, nodeCount: number): Promise<void> {
+    const ns = shape.namespace;
+    const racecourse = names(kubectlList("pods", "-n", ns, "-l", "app.kubernetes.io/name=racecourse"))[0];
+    const request = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_version", params: [] });
+    const rpcUrl = `http://${shape.ipPrefix}.99:8545`;
+    const answer = kubectl("exec", "-n", ns, racecourse, "--", "wget", "-q", "-O-", "-T", "10", "--header", "content-type: application/json", "--post-data", request, rpcUrl);
+    expect(answer.includes('"result"'), "the racecourse reaches node-service's RPC through the policies", answer);
+
+    kubectl("run", "probe", "-n", ns, "--image=test/racecourse", "--image-pull-policy=Never", "--labels=app=probe", "--restart=Never", "--command", "--", "sleep", "3600");
+    await waitUntil("the probe pod Ready", 60, () => {
+        const pod = kubectlList("pods", "-n", ns, "-l", "app=probe")[0];
+        return pod !== undefined && isReady(pod);
+    });
+    const podIps = Array.from({ length: nodeCount }, (_, i) => kubectl("get", "pod", "-n", ns, `node-set-${i + 1}-0`, "-o", "jsonpath={.status.podIP}").trim());
+    const targets = (ports: number[]) => podIps.flatMap((ip, i) => ports.flatMap((port) => [`${ip}:${port}`, `${nodeIp(i + 1, shape)}:${port}`]));
+    const control = reachable(shape, "node-set-1-0", "quorum", [`${podIps[1]}:30303`, `${podIps[1]}:9000`]);
+    expect([...control.values()].every(Boolean), "a member reaches another member's p2p and transaction manager ports (the probe itself works)", [...control]);
+
+    const outsider = reachable(shape, "probe", "probe", targets([8545, 9000, 30303]));
+    const open = [...outsider].filter(([, isOpen]) => isOpen).map(([target]) => target);
+    expect(open.length === 0, "a pod that is neither member nor client reaches no member's RPC, transaction manager or p2p port", open);
+
+    await stack.setConfig("rpcClients", '["app=probe"]');
+    await stack.up();
+    await waitUntil("the probe, now an rpcClient, reaching every node's RPC", 60, () => [...reachable(shape, "probe", "probe", targets([8545])).values()].every(Boolean));
+    const still = [...reachable(shape, "probe", "probe", targets([9000, 30303]))].filter(([, isOpen]) => isOpen).map(([target]) => target);
+    expect(still.length === 0, "an rpcClient reaches RPC only, not the members' own ports", still);
+    kubectl("delete", "pod", "probe", "-n", ns, "--grace-period=0", "--force", "--wait=true");
+}
+
 /** The real node has this machine's CPUs (2 here): requests small enough for every member on it. */
 const SMALL_REQUESTS: StackValues = { quorumCpu: "50m:1", constellationCpu: "20m:500m", tesseraCpu: "50m:1", racecourseCpu: "20m:500m" };
 
@@ -459,6 +502,8 @@ interface RealStack {
     nodeCount: number;
     /** minikube: the seeded host folders, where the fake minikube and the kubelet both see them. */
     hostPath: boolean;
+    /** Check the NetworkPolicies under the real node's engine. */
+    policies?: boolean;
 }
 
 /**
@@ -466,7 +511,7 @@ interface RealStack {
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
-async function realPods({ stack, config, shape, nodeCount, hostPath }: RealStack): Promise<void> {
+async function realPods({ stack, config, shape, nodeCount, hostPath, policies }: RealStack): Promise<void> {
     // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
     const hostRoot = `/${shape.hostRoot}`;
     if (hostPath) {
@@ -519,6 +564,7 @@ async function realPods({ stack, config, shape, nodeCount, hostPath }: RealStack
         expect(inits().length === 1, "a second start of node 1 did not run geth init again", inits());
         const goquorum = config.runtime === "goquorum";
         await crashTransactionManager(shape, 2, goquorum ? "tessera" : "constellation", goquorum ? "/qdata/tessera/tm.ipc" : "/qdata/constellation/tm.ipc");
+        if (policies) await checkNetworkPolicies(stack, shape, nodeCount);
 
         const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
         for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
@@ -608,8 +654,8 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself",
-            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true }),
+            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself",
+            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true }),
         ],
         [
             "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself",

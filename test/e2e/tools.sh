@@ -142,6 +142,14 @@ build_go_ethereum() {
        done)
 }
 
+# The real node's NetworkPolicy engine (cluster.sh): kube-router, its policy controller only.
+build_kube_router() {
+  local dir="$work/kube-router"
+  wrapper_module "$dir"
+  (cd "$dir" && go get "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION" \
+    && go build -o "$bin/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router)
+}
+
 # name version hint builder, one line per build; the named file is the last one the builder writes.
 TOOLS=(
   "pulumi-resource-kubernetes $PULUMI_KUBERNETES_PROVIDER_VERSION/sdk-$PULUMI_KUBERNETES_GO_SDK_VERSION/reports-$PULUMI_KUBERNETES_REPORTED_VERSION 15min build_kubernetes_provider"
@@ -152,6 +160,7 @@ TOOLS=(
   "kube-proxy $KUBERNETES_VERSION 4min(kubelet-and-kube-proxy) build_kubernetes_node"
   "etcd $ETCD_VERSION 2min build_etcd"
   "ethkey $GO_ETHEREUM_VERSION 3min build_go_ethereum"
+  "kube-router $KUBE_ROUTER_VERSION 3min build_kube_router"
   "standin-images $GO_ETHEREUM_VERSION/$(cat "$here"/standins/images.sh "$here"/standins/*/* | sha256sum | cut -c1-16) 1min build_standin_images"
 )
 if [ "${1:-}" = --check ]; then
