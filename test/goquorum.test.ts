@@ -47,7 +47,10 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
         assert.deepEqual(geth.command?.slice(0, 2), ["sh", "-c"]);
         assert.match(geth.command?.[2] ?? "", /^tries=0; until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; exec geth "\$@"$/);
         assert.equal(geth.command?.[3], "geth", "$0 of the wrapper");
-        assert.deepEqual(geth.env, [{ name: "PRIVATE_CONFIG", value: "/qdata/tessera/tm.ipc" }]);
+        assert.deepEqual(geth.env, [
+            { name: "PRIVATE_CONFIG", value: "/qdata/tessera/tm.ipc" },
+            { name: "HOME", value: "/tmp" },
+        ]);
     });
 
     it("writes the genesis block once, in an init container of the quorum image", () => {

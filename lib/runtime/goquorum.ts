@@ -95,7 +95,12 @@ function gethContainer(request: NodePodRequest): Container {
         // $0 is "geth"; the program's flags follow as "$@".
         command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
         args: argsWithRaftJoin(request, (raftJoinId) => gethArgs(request, raftJoinId)),
-        env: [{ name: "PRIVATE_CONFIG", value: TESSERA_SOCKET }],
+        // HOME on the scratch /tmp: `geth attach` (the program's administration) makes ~/.ethereum
+        // for its console, which the read-only root would refuse.
+        env: [
+            { name: "PRIVATE_CONFIG", value: TESSERA_SOCKET },
+            { name: "HOME", value: "/tmp" },
+        ],
         ports: gethPorts(request.consensus),
         ...GETH_PROBES,
         resources: request.resources.quorum,
