@@ -483,7 +483,7 @@ async function checkNetworkPolicies(stack: Stack, shape: Shape, nodeCount: numbe
     const open = [...outsider].filter(([, isOpen]) => isOpen).map(([target]) => target);
     expect(open.length === 0, "a pod that is neither member nor client reaches no member's RPC, transaction manager or p2p port", open);
 
-    await stack.setConfig("rpcClients", '["app=probe"]');
+    await stack.setConfig("rpcClients[0]", "app=probe", "--path");
     await stack.up();
     await waitUntil("the probe, now an rpcClient, reaching every node's RPC", 60, () => [...reachable(shape, "probe", "probe", targets([8545])).values()].every(Boolean));
     const still = [...reachable(shape, "probe", "probe", targets([9000, 30303]))].filter(([, isOpen]) => isOpen).map(([target]) => target);
