@@ -161,9 +161,11 @@ real_node_down() {
     grep -qx "$netns" "$node/netns-before" 2>/dev/null || ip netns delete "$netns" 2>/dev/null || true
   done
   ip link delete "$REAL_BRIDGE" 2>/dev/null || true
-  if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then
-    "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
-    "$bin/kube-router" --cleanup-config >/dev/null 2>&1 || true
+  if bin="$(bash "$here/tools.sh" --check 2>/dev/null)"; then "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
+  # kube-router's own --cleanup-config panics without a cluster to read: drop its chains and sets.
+  iptables-save | grep -v -e 'kube-router' -e KUBE-ROUTER -e KUBE-NWPLCY -e KUBE-POD-FW | iptables-restore || true
+  if command -v ipset >/dev/null; then
+    for set in $(ipset list -n 2>/dev/null | grep '^KUBE-'); do ipset destroy "$set" 2>/dev/null || true; done
   fi
   # What kube-proxy's cleanup leaves: the kubelet's own chains.
   for iptables in iptables ip6tables; do
