@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicySettings, PeerSelector } from "../../lib/config/networkPolicy";
 import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
-import { NAMED_PORTS, NamedPort, PORTS, transactionManagerPort } from "../../lib/network/ports";
+import { NAMED_PORTS, NamedPort, transactionManagerPort } from "../../lib/network/ports";
 
 export interface NetworkPoliciesArgs extends NetworkPolicySettings {
     namespace: pulumi.Input<string>;
@@ -47,7 +47,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         this.policies = [
             policy("members", MEMBERS, [{ podSelector: MEMBERS }], peerPorts),
             policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], [NAMED_PORTS.rpc, NAMED_PORTS.ws]),
-            policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [{ name: "http", port: PORTS.racecourse, protocol: "TCP" }]),
+            policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [NAMED_PORTS.http]),
         ];
         this.registerOutputs({});
     }
