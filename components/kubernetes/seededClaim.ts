@@ -3,11 +3,10 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
-import { renderedFiles } from "../../lib/network/networkFiles";
 import { hardened } from "../../lib/network/security";
 import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
-import { FileRole, modeOf, seedFiles } from "../../lib/qdata/layout";
-import { MemberStorage, MemberStorageRequest } from "../network/platform";
+import { FileRole, modeOf } from "../../lib/qdata/layout";
+import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
     /** Undefined: the cluster's default StorageClass. */
@@ -110,7 +109,7 @@ type FilesByRole = Record<FileRole, Record<string, string>>;
 function filesByRole(args: SeededClaimArgs): FilesByRole {
     const { member } = args;
     const byRole: FilesByRole = { key: {}, chain: {}, peers: {} };
-    for (const file of seedFiles(member.files, renderedFiles(args.networkFiles, args.runtimeName))) {
+    for (const file of seedFilesOf(args)) {
         const bytes = file.content === undefined ? fs.readFileSync(path.join(member.sourceDir, file.path)) : Buffer.from(file.content);
         byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
     }

@@ -2,10 +2,9 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
-import { renderedFiles } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
-import { SeedFile, seedFiles } from "../../lib/qdata/layout";
-import { MemberStorage, MemberStorageRequest } from "../network/platform";
+import { SeedFile } from "../../lib/qdata/layout";
+import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {
     /** Host folder on the minikube node backing the PV. */
@@ -92,7 +91,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
 
 /** What scripts/seed-qdata.sh is told: where from, where to, and the member's files by the layout. */
 function seedEnvironment(args: QdataVolumeArgs, seedName: string, seedId: string): Record<string, string> {
-    const files = seedFiles(args.member.files, renderedFiles(args.networkFiles, args.runtimeName));
+    const files = seedFilesOf(args);
     const rendered = files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]));
     return {
         MINIKUBE_PROFILE: args.minikubeProfile,

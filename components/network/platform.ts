@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QdataMember } from "../../lib/qdata/folder";
-import { NetworkFiles } from "../../lib/network/networkFiles";
+import { NetworkFiles, renderedFiles } from "../../lib/network/networkFiles";
+import { SeedFile, seedFiles } from "../../lib/qdata/layout";
 
 /** One member's qdata storage, as its pods use it. */
 export interface MemberStorage {
@@ -28,6 +29,11 @@ export interface MemberStorageRequest {
     runtimeName?: string;
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;
+}
+
+/** Everything a member's storage lays, by the qdata layout: its copied files and the program's rendered ones. */
+export function seedFilesOf(request: MemberStorageRequest): SeedFile[] {
+    return seedFiles(request.member.files, renderedFiles(request.networkFiles, request.runtimeName));
 }
 
 /**
