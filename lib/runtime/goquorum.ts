@@ -4,7 +4,7 @@
 import { BftConsensus, Consensus } from "../config/consensus";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -20,12 +20,8 @@ export const goquorumRuntime: Runtime = {
 
 const DATADIR = "/qdata/ethereum";
 const TESSERA_WAIT_TRIES = 150;
-/**
- * Tessera's Jetty connector binds its Q2T socket without removing a left-over file and deletes it
- * only on a clean stop: after a SIGKILL or an OOM kill every later start would fail with "Address
- * already in use". Nothing else in its container can hold the socket, so a left-over one goes.
- */
-const START_TESSERA = `rm -f ${TESSERA_SOCKET}; exec /tessera/bin/tessera "$@"`;
+/** Tessera's Jetty connector deletes its Q2T socket only on a clean stop. */
+const START_TESSERA = startWithoutLeftOverSocket(TESSERA_SOCKET, '/tessera/bin/tessera "$@"');
 
 /** Writes the genesis block once; a restarted pod keeps its chain. */
 const GETH_INIT = `test -d ${DATADIR}/geth/chaindata || exec geth --datadir ${DATADIR} init ${DATADIR}/genesis.json`;

@@ -3,7 +3,7 @@
 import { Consensus } from "../config/consensus";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, upcheckProbes, Runtime } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 
 const CONSTELLATION_SOCKET = "/qdata/constellation/tm.ipc";
 
@@ -38,11 +38,8 @@ function quorumContainer(request: NodePodRequest): Container {
     };
 }
 
-/**
- * The image's start.sh, after removing a socket a killed constellation left on the volume (a
- * unix-domain bind refuses an existing file; nothing else in the container can hold it).
- */
-const START_CONSTELLATION = `rm -f ${CONSTELLATION_SOCKET}; exec start.sh`;
+/** The image's own start.sh. */
+const START_CONSTELLATION = startWithoutLeftOverSocket(CONSTELLATION_SOCKET, "start.sh");
 
 function constellationContainer(request: NodePodRequest): Container {
     return {

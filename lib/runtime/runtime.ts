@@ -76,6 +76,16 @@ export function gethPorts(consensus: Consensus): k8s.types.input.core.v1.Contain
     return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(consensus.kind === "raft" ? [NAMED_PORTS.raft] : [])].map(containerPort);
 }
 
+/**
+ * A transaction manager's start line: a manager killed by SIGKILL or the OOM killer leaves its unix
+ * socket on the volume, and a unix-domain bind refuses an existing file (Tessera's Jetty connector
+ * and constellation alike), so every later start would fail. Nothing else in the manager's own
+ * container can hold the socket, so a left-over one goes first.
+ */
+export function startWithoutLeftOverSocket(socket: string, start: string): string {
+    return `rm -f ${socket}; exec ${start}`;
+}
+
 /** geth is up when its RPC port accepts connections; up to 5 minutes for its transaction manager and genesis first. */
 export const GETH_PROBES = {
     startupProbe: tcpProbe(PORTS.rpc, 5, 60),
