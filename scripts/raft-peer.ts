@@ -3,6 +3,7 @@
 // <node> is a pod (node-set-1-0; with --context C --namespace N), reached over geth's IPC socket
 // through 'kubectl exec', or the URL of a node's JSON-RPC that serves the raft API.
 // Prints the member's Raft id on stdout; running it again for the same member changes nothing.
+import { option } from "../lib/cliOption";
 import { httpRpc, RpcCall } from "../lib/httpRequest";
 import { ipcRpc } from "../lib/kubernetes/gethIpc";
 import { Kubectl } from "../lib/kubernetes/kubectl";
@@ -10,11 +11,6 @@ import { addRaftPeer, removeRaftPeer } from "../lib/network/raftMembership";
 
 const USAGE = "usage: raft-peer add <pod|rpc-url> <enode> | raft-peer remove <pod|rpc-url> <raft-id>   [--context C] [--namespace N]";
 const RPC_TIMEOUT_MS = 120_000;
-
-function option(argv: string[], name: string): string | undefined {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? argv[index + 1] : undefined;
-}
 
 function rpcTo(node: string, argv: string[]): RpcCall {
     if (/^https?:\/\//.test(node)) return httpRpc(node, RPC_TIMEOUT_MS);

@@ -3,19 +3,15 @@
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
 import { execFileSync } from "child_process";
 import { NetworkOutputs } from "../components/network/network";
+import { option } from "../lib/cliOption";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
 
 type StackOutputs = Pick<NetworkOutputs, "kubeContext" | "runtime" | "consensus" | "nodes"> & { namespace: string; racecourseUrl: string; ingressAddress: string };
 
-function option(name: string, fallback?: string): string | undefined {
-    const index = process.argv.indexOf(`--${name}`);
-    return index >= 0 ? process.argv[index + 1] : fallback;
-}
-
 async function main(): Promise<number> {
-    const stack = option("stack", process.env.STACK);
-    const timeoutSeconds = Number(option("timeout", "120"));
+    const stack = option(process.argv, "stack") ?? process.env.STACK;
+    const timeoutSeconds = Number(option(process.argv, "timeout") ?? "120");
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
         console.error("verify: --timeout must be a number of seconds");
         return 2;
