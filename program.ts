@@ -15,6 +15,7 @@ import { ensureGeneratedQdata } from "./lib/keys/keygen";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
 import { QdataFolder } from "./lib/qdata/folder";
 import { clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
+import { serviceMonitorPreflight } from "./lib/kubernetes/monitoringChecks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
@@ -22,6 +23,7 @@ import { kaleidoRuntime } from "./lib/runtime/kaleido";
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);
     const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
+    if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
     const qdata = await prepareQdata(config);
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
     // Which Raft members run now decides who founds the network and who joins or leaves it.

@@ -29,6 +29,8 @@ export interface MemberSetArgs {
     labels: Record<string, string>;
     /** On the StatefulSet itself, not its pods: changing them restarts nothing. */
     annotations?: Record<string, pulumi.Input<string>>;
+    /** On its pods, beside the seed id (prometheus.io's scrape annotations). */
+    podAnnotations?: Record<string, string>;
     serviceName: pulumi.Input<string>;
     storage: MemberStorage;
     imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
@@ -53,7 +55,7 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                 serviceName: args.serviceName,
                 selector: { matchLabels: selectorLabels(args.identity) },
                 template: {
-                    metadata: { labels: args.labels, annotations: { [SEED_ANNOTATION]: storage.seedId } },
+                    metadata: { labels: args.labels, annotations: { ...args.podAnnotations, [SEED_ANNOTATION]: storage.seedId } },
                     spec: {
                         imagePullSecrets: args.imagePullSecrets,
                         topologySpreadConstraints: args.topologySpreadConstraints,

@@ -4,13 +4,15 @@ import { Consensus } from "../../lib/config/consensus";
 import { NetworkConfig, RuntimeKind } from "../../lib/config/model";
 import { QdataFolder } from "../../lib/qdata/folder";
 import { Runtime } from "../../lib/runtime/runtime";
-import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
 import { RaftStart } from "../../lib/network/raftMembership";
 import { planRaft, RaftPlan } from "../../lib/network/raftPlan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
+import { quorumBudget } from "./disruptionBudget";
+import { Monitoring } from "./monitoring";
 import { NetworkPolicies } from "./networkPolicies";
 import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
@@ -70,6 +72,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly racecourse: Racecourse;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     readonly networkPolicies?: NetworkPolicies;
+    readonly monitoring?: Monitoring;
     /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
     readonly raftLeaves: pulumi.Resource[] = [];
     readonly outputs: NetworkOutputs;
@@ -103,10 +106,16 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
+        const metrics = config.monitoring && args.runtime.metrics;
         if (config.networkPolicy) {
             const { namespace, provider } = shared;
-            const policy = { ...config.networkPolicy, namespace, provider, raft: !!raft, transactionManager: args.runtime.transactionManager };
+            const metricsPorts = metrics ? [metrics.geth.port, metrics.transactionManager.port] : [];
+            const policy = { ...config.networkPolicy, namespace, provider, raft: !!raft, transactionManager: args.runtime.transactionManager, metricsPorts };
             this.networkPolicies = new NetworkPolicies(`${name}-policies`, policy, { parent: this });
+        }
+        if (config.monitoring && metrics) {
+            const monitoring = { settings: config.monitoring, metrics, namespace: shared.namespace, provider: shared.provider, networkName: config.namespace, bft: config.consensus.kind !== "raft" };
+            this.monitoring = new Monitoring(`${name}-monitoring`, monitoring, { parent: this });
         }
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
 
@@ -166,6 +175,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     consensus: config.consensus,
                     raftBlockTimeMs: config.raftBlockTimeMs,
                     rpcApis: config.rpcApis,
+                    monitoring: config.monitoring,
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
                     runtime,
                     images: config.images,
@@ -226,23 +236,4 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             { parent: this },
         );
     }
-}
-
-/**
- * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
- * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)).
- */
-function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
-    const consensus = config.consensus;
-    const bft = consensus.kind !== "raft";
-    const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
-    const minAvailable = bft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
-    return new k8s.policy.v1.PodDisruptionBudget(
-        name,
-        {
-            metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
-            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(bft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
-        },
-        opts,
-    );
 }

@@ -11,6 +11,8 @@ export interface NetworkPoliciesArgs extends NetworkPolicySettings {
     raft: boolean;
     /** The transaction manager's peer port is named after it. */
     transactionManager: string;
+    /** Where the nodes serve metrics to the metricsScrapers; none when they export none. */
+    metricsPorts: NamedPort[];
 }
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -24,6 +26,7 @@ const MEMBERS = {
 /**
  * Ingress only, egress left open: only members reach members (p2p, Raft, discovery, the
  * transaction managers' peer port); only the racecourse and the rpcClients reach the nodes' RPC;
+ * the metricsScrapers reach the metrics ports (geth's, and Tessera's /metrics on its peer port);
  * only the ingress controller reaches the racecourse. Every other port of these pods (Tessera's
  * third-party API among them) takes no connection from any pod. The kubelet's probes and
  * `kubectl port-forward` and `exec` do not pass through pod networking, so they still work.
@@ -47,13 +50,15 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         this.policies = [
             policy("members", MEMBERS, [{ podSelector: MEMBERS }], peerPorts),
             policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], [NAMED_PORTS.rpc, NAMED_PORTS.ws]),
+            // An empty `from` would admit every pod: no scrapers, no rule (the other policies deny the ports).
+            ...(args.metricsPorts.length > 0 && args.metricsScrapers.length > 0 ? [policy("metrics", { matchLabels: ALL_NODES_SELECTOR }, args.metricsScrapers.map(peerOf), args.metricsPorts)] : []),
             policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [NAMED_PORTS.http]),
         ];
         this.registerOutputs({});
     }
 }
 
-/** An rpcClients entry as a NetworkPolicy peer: pods of our namespace, whole namespaces, or those pods of those namespaces. */
+/** An rpcClients or metricsScrapers entry as a NetworkPolicy peer: pods of our namespace, whole namespaces, or those pods of those namespaces. */
 function peerOf(selector: PeerSelector): Peer {
     return {
         ...(selector.pods ? { podSelector: { matchLabels: selector.pods } } : {}),

@@ -2,12 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Consensus } from "../../lib/config/consensus";
 import { ResourceSpec } from "../../lib/config/model";
+import { MonitoringSettings } from "../../lib/config/monitoring";
 import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
+import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NAMED_PORTS, servicePort, transactionManagerPort } from "../../lib/network/ports";
 import { RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
-import { Runtime } from "../../lib/runtime/runtime";
+import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 import { raftMembershipStep } from "./raftMembershipStep";
@@ -23,6 +25,8 @@ export interface QuorumNodeArgs extends MemberArgs {
     consensus: Consensus;
     raftBlockTimeMs: number;
     rpcApis: string[];
+    /** Undefined: geth exports no metrics. */
+    monitoring?: MonitoringSettings;
     runtime: Runtime;
     images: { quorum: string; transactionManager: string };
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
@@ -60,6 +64,8 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
         const raft = args.consensus.kind === "raft";
+        const metrics = args.monitoring && args.runtime.metrics;
+        const scrape = (endpoint: MetricsEndpoint) => (args.monitoring?.discovery === "annotations" ? scrapeAnnotations(endpoint) : {});
 
         const { member, namespace, provider, networkFiles } = args;
         this.index = args.index;
@@ -67,14 +73,23 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
+                // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
+                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels, annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) } },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),
                     // Consensus and transaction manager peers must connect before the pod reports Ready.
                     publishNotReadyAddresses: true,
-                    // The pod's peer, consensus and client ports (not Tessera's third-party port).
-                    ports: [NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(raft ? [NAMED_PORTS.raft] : []), transactionManagerPort(args.runtime.transactionManager), NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
+                    // The pod's peer, consensus, client and metrics ports (not Tessera's third-party port).
+                    ports: [
+                        NAMED_PORTS.p2p,
+                        NAMED_PORTS.p2pUdp,
+                        ...(raft ? [NAMED_PORTS.raft] : []),
+                        transactionManagerPort(args.runtime.transactionManager),
+                        NAMED_PORTS.rpc,
+                        NAMED_PORTS.ws,
+                        ...(metrics ? [metrics.geth.port] : []),
+                    ].map(servicePort),
                 },
             },
             childOpts,
@@ -90,11 +105,12 @@ export class QuorumNode extends pulumi.ComponentResource {
                 identity,
                 labels,
                 annotations,
+                podAnnotations: metrics ? scrape(metrics.geth) : {},
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
-                ...args.runtime.nodePod({ ...args, raftJoinId, volumeMounts: this.storage.volumeMounts }),
+                ...args.runtime.nodePod({ ...args, raftJoinId, exportMetrics: !!metrics, volumeMounts: this.storage.volumeMounts }),
             },
             { ...childOpts, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : [])] },
         );

@@ -1,6 +1,7 @@
 // The network model: the typed, validated stack config every component and script works from.
 import { QdataFolder } from "../qdata/folder";
 import { Consensus } from "./consensus";
+import { MonitoringSettings } from "./monitoring";
 import { NetworkPolicySettings } from "./networkPolicy";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -65,6 +66,8 @@ export interface NetworkConfig {
     racecourseEnv: Record<string, string>;
     /** Undefined: no NetworkPolicy (networkPolicy false). */
     networkPolicy?: NetworkPolicySettings;
+    /** Undefined: no metrics exported (monitoring none, or the seed's images). */
+    monitoring?: MonitoringSettings;
     ingressHost?: string;
     ingressClassName: string;
     ingressTlsSecret?: string;

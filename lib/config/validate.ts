@@ -8,12 +8,14 @@ import { ConsensusKind } from "./consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
 import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
 import { UserError } from "../userError";
-import { NetworkPolicySettings, parsePeerSelector } from "./networkPolicy";
+import { readMonitoring } from "./monitoring";
+import { NetworkPolicySettings, parsePeerSelector, PeerSelector } from "./networkPolicy";
 import { RawConfig, ValueReader } from "./values";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
 const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
-const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis"];
+// The seed's 2018 geth predates go-ethereum's Prometheus exporter: nothing to monitor there.
+const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
@@ -58,6 +60,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readPlace(reader),
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
+        monitoring: readMonitoring(reader, runtime),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -125,13 +128,18 @@ function readRpcApis(reader: ValueReader, consensus: ConsensusKind): string[] {
 function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefined {
     const enabled = reader.boolean("networkPolicy");
     const ingressNamespace = reader.matching("ingressNamespace", DNS_LABEL, "a namespace name (a DNS label), such as ingress-nginx");
-    const rpcClients = reader.stringList("rpcClients").flatMap((entry) => {
+    const rpcClients = readPeerSelectors(reader, "rpcClients");
+    const metricsScrapers = readPeerSelectors(reader, "metricsScrapers");
+    if (!enabled) reader.onlyFor(["rpcClients", "metricsScrapers", "ingressNamespace"], "networkPolicy", "true");
+    return enabled ? { rpcClients, metricsScrapers, ingressNamespace } : undefined;
+}
+
+function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
+    return reader.stringList(key).flatMap((entry) => {
         const selector = parsePeerSelector(entry);
-        if (!selector) reader.problems.push(`rpcClients: "${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
+        if (!selector) reader.problems.push(`${key}: "${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
         return selector ? [selector] : [];
     });
-    if (!enabled) reader.onlyFor(["rpcClients", "ingressNamespace"], "networkPolicy", "true");
-    return enabled ? { rpcClients, ingressNamespace } : undefined;
 }
 
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */

@@ -9,6 +9,8 @@ export const PORTS = {
     tesseraThirdParty: 9080,
     rpc: 8545,
     ws: 8546,
+    /** geth's stand-alone metrics server (runtime goquorum). */
+    metrics: 9545,
     racecourse: 3000,
 } as const;
 
@@ -27,6 +29,7 @@ export const NAMED_PORTS = {
     raft: tcp("raft", PORTS.raft),
     rpc: tcp("rpc", PORTS.rpc),
     ws: tcp("ws", PORTS.ws),
+    metrics: tcp("metrics", PORTS.metrics),
     http: tcp("http", PORTS.racecourse),
 } satisfies Record<string, NamedPort>;
 

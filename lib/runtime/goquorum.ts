@@ -2,7 +2,7 @@
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, Consensus } from "../config/consensus";
-import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
+import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
@@ -10,6 +10,10 @@ import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraCon
 export const goquorumRuntime: Runtime = {
     name: "goquorum",
     transactionManager: "tessera",
+    metrics: {
+        geth: { port: NAMED_PORTS.metrics, path: "/debug/metrics/prometheus" },
+        transactionManager: { port: transactionManagerPort("tessera"), path: "/metrics" },
+    },
     // geth and Tessera write only under /qdata and /tmp.
     nodePod: (request) => ({
         initContainers: [hardened(gethInitContainer(request), "read-only")],
@@ -63,6 +67,12 @@ function ibftTimingFlags(consensus: BftConsensus): string[] {
     return ["--istanbul.blockperiod", String(consensus.blockPeriod), "--istanbul.requesttimeout", String(consensus.roundChangeTimerMs)];
 }
 
+/**
+ * geth's stand-alone metrics server rather than --pprof's: the same /debug/metrics/prometheus, but
+ * not the profiling endpoints that --pprof.addr 0.0.0.0 would open to whoever may scrape.
+ */
+const METRICS_FLAGS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", String(PORTS.metrics)];
+
 export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
     // What clients may call; administration (membership, votes) goes over the IPC socket.
     const api = request.rpcApis.join(",");
@@ -80,6 +90,7 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
         "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
         "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
         ...consensusFlags(request.consensus, request.raftBlockTimeMs, request.validator, raftJoinId),
+        ...(request.exportMetrics ? METRICS_FLAGS : []),
     ];
 }
 
@@ -97,7 +108,7 @@ function gethContainer(request: NodePodRequest): Container {
             { name: "PRIVATE_CONFIG", value: TESSERA_SOCKET },
             { name: "HOME", value: "/tmp" },
         ],
-        ports: gethPorts(request.consensus),
+        ports: gethPorts(request.consensus, request.exportMetrics),
         ...GETH_PROBES,
         resources: request.resources.quorum,
         volumeMounts: request.volumeMounts,

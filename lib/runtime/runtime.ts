@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Consensus } from "../config/consensus";
 import { PullPolicy, ResourceSpec } from "../config/model";
 import { NetworkFiles } from "../network/networkFiles";
-import { containerPort, NAMED_PORTS, PORTS } from "../network/ports";
+import { containerPort, NAMED_PORTS, NamedPort, PORTS } from "../network/ports";
 
 export type Container = k8s.types.input.core.v1.Container;
 
@@ -22,6 +22,8 @@ export interface NodePodRequest {
     raftBlockTimeMs: number;
     /** GoQuorum's HTTP and WS namespaces. */
     rpcApis: string[];
+    /** Whether geth serves its Prometheus metrics (runtimes that have an exporter). */
+    exportMetrics: boolean;
     /** IBFT/QBFT: in the genesis validator set (mines). */
     validator: boolean;
     /** Raft: the id raft_addPeer gave a member that joined a running network; unset for founders. */
@@ -39,11 +41,19 @@ export interface NodePod {
     containers: Container[];
 }
 
+/** Where a container serves Prometheus text. */
+export interface MetricsEndpoint {
+    port: NamedPort;
+    path: string;
+}
+
 export interface Runtime {
     /** The config value; a node's chain data belongs to the runtime that wrote it. */
     name: "kaleido" | "goquorum";
     /** The transaction manager container's name and its peer port's name. */
     transactionManager: "constellation" | "tessera";
+    /** Where a node pod's containers serve metrics; undefined for images without an exporter. */
+    metrics?: { geth: MetricsEndpoint; transactionManager: MetricsEndpoint };
     nodePod(request: NodePodRequest): NodePod;
     /** The transaction manager's config for the node at `ownIp`, peering with every node. */
     transactionManagerConfig(ownIp: string, allIps: string[]): NetworkFiles["transactionManager"];
@@ -71,9 +81,10 @@ export function upcheckProbes(startupChecks: number) {
     };
 }
 
-/** The ports every geth container opens: RPC, WS, p2p, and Raft's under Raft. */
-export function gethPorts(consensus: Consensus): k8s.types.input.core.v1.ContainerPort[] {
-    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(consensus.kind === "raft" ? [NAMED_PORTS.raft] : [])].map(containerPort);
+/** The ports every geth container opens: RPC, WS, p2p, Raft's under Raft, and its metrics when it exports them. */
+export function gethPorts(consensus: Consensus, exportMetrics = false): k8s.types.input.core.v1.ContainerPort[] {
+    const raft = consensus.kind === "raft" ? [NAMED_PORTS.raft] : [];
+    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...raft, ...(exportMetrics ? [NAMED_PORTS.metrics] : [])].map(containerPort);
 }
 
 /**

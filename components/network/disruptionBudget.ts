@@ -1,0 +1,23 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkConfig } from "../../lib/config/model";
+import { ALL_NODES_SELECTOR, COMMON_LABELS, VALIDATOR_LABEL } from "../../lib/network/names";
+
+/**
+ * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
+ * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)).
+ */
+export function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
+    const consensus = config.consensus;
+    const bft = consensus.kind !== "raft";
+    const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
+    const minAvailable = bft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
+    return new k8s.policy.v1.PodDisruptionBudget(
+        name,
+        {
+            metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
+            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(bft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
+        },
+        opts,
+    );
+}

@@ -1,0 +1,32 @@
+// The monitoring keys: how a Prometheus finds the nodes' metrics, and the Grafana dashboard.
+import { parseLabels } from "./labels";
+import { RuntimeKind } from "./model";
+import { ValueReader } from "./values";
+
+export const MONITORING_MODES = ["annotations", "serviceMonitor", "none"] as const;
+export type MonitoringMode = (typeof MONITORING_MODES)[number];
+
+export interface MonitoringSettings {
+    /** prometheus.io/* annotations, or a prometheus-operator ServiceMonitor. */
+    discovery: Exclude<MonitoringMode, "none">;
+    /** serviceMonitor: the labels the user's Prometheus selects ServiceMonitors by. */
+    serviceMonitorLabels: Record<string, string>;
+    /** A ConfigMap with the dashboard, labelled for Grafana's dashboard sidecar. */
+    grafanaDashboard: boolean;
+}
+
+/** Keys that mean something only while the nodes export metrics. */
+const EXPORT_KEYS = ["serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
+
+/** Undefined when nothing is exported: monitoring none, or the seed's images (their geth has no exporter). */
+export function readMonitoring(reader: ValueReader, runtime: RuntimeKind): MonitoringSettings | undefined {
+    const mode = reader.oneOf("monitoring", MONITORING_MODES);
+    const labelsText = reader.string("serviceMonitorLabels");
+    const serviceMonitorLabels = parseLabels(labelsText);
+    if (!serviceMonitorLabels) reader.problems.push(`serviceMonitorLabels: "${labelsText}" must be labels key=value[,key=value]: those your Prometheus's serviceMonitorSelector matches (kube-prometheus-stack: release=<its release name>)`);
+    const grafanaDashboard = reader.boolean("grafanaDashboard");
+    if (mode === "none") reader.onlyFor(EXPORT_KEYS, "monitoring", "annotations or serviceMonitor");
+    else if (mode === "annotations") reader.onlyFor(["serviceMonitorLabels"], "monitoring", "serviceMonitor");
+    if (runtime === "kaleido" || mode === "none") return undefined;
+    return { discovery: mode, serviceMonitorLabels: serviceMonitorLabels ?? {}, grafanaDashboard };
+}
