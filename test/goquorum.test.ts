@@ -11,7 +11,10 @@ import { container, Container, named, podSpec, seededText } from "./support/quer
 /** What clients may call by default; the program administers the nodes over IPC. */
 const API = "eth,net,web3";
 
-/** Every flag but the consensus ones, for node `index` of a 10.96.3.x network. */
+/** geth's metrics server, last on its command line under the default monitoring. */
+const METRICS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", "9545"];
+
+/** Every flag but the consensus and metrics ones, for node `index` of a 10.96.3.x network. */
 function commonArgs(run: ProgramRun, index: number, api = API): string[] {
     return [
         "--datadir", "/qdata/ethereum",
@@ -37,8 +40,8 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
     it("runs geth with the program's command line: a validator mines, a non-validator does not", () => {
         const validator = container(run, 1, "quorum");
         assert.equal(validator.image, "quorumengineering/quorum:24.4.1");
-        assert.deepEqual(validator.args, [...commonArgs(run, 1), "--mine", "--miner.threads", "1"]);
-        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5));
+        assert.deepEqual(validator.args, [...commonArgs(run, 1), "--mine", "--miner.threads", "1", ...METRICS]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...METRICS]);
         assert.match(run.outputs.bootnodeEnode, /^enode:\/\/[0-9a-f]{128}@10\.96\.3\.100:30301$/);
     });
 
@@ -129,21 +132,21 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
 
     it("serves the namespaces rpcApis names, and refuses one GoQuorum 24.4.1 does not serve", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,net,web3,txpool,istanbul" } });
-        assert.deepEqual(container(run, 5, "quorum").args, commonArgs(run, 5, "eth,net,web3,txpool,istanbul"));
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "eth,net,web3,txpool,istanbul"), ...METRICS]);
         await assert.rejects(runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,quorum,raft" } }), /rpcApis: "quorum,raft" is not a namespace GoQuorum 24\.4\.1 serves under qbft; choose from admin, debug, eth, miner, net, personal, txpool, web3, istanbul/);
     });
 
     it("Raft: --raft with its port and block time, no mining flags, the raft API", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "raft", raftBlockTime: "250", validators: "0" } });
-        assert.deepEqual(container(run, 1, "quorum").args, [...commonArgs(run, 1), "--raft", "--raftport", "50400", "--raftblocktime", "250"]);
+        assert.deepEqual(container(run, 1, "quorum").args, [...commonArgs(run, 1), "--raft", "--raftport", "50400", "--raftblocktime", "250", ...METRICS]);
         assert.ok(container(run, 1, "quorum").ports?.some((port) => port.containerPort === 50400));
     });
 
     it("IBFT: the timing flags GoQuorum 24 still reads for a config.istanbul genesis, mining on validators only", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "ibft", blockPeriod: "2" } });
         const timing = ["--istanbul.blockperiod", "2", "--istanbul.requesttimeout", "12000"];
-        assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4), ...timing, "--mine", "--miner.threads", "1"]);
-        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...timing]);
+        assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4), ...timing, "--mine", "--miner.threads", "1", ...METRICS]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...timing, ...METRICS]);
     });
 
     it("platform kubernetes: Tessera's config in the member's peer list ConfigMap, the geth init after the seeding init container", async () => {
