@@ -1,13 +1,10 @@
 // npm run verify [-- --stack dev] [--timeout 120]
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
-import { execFileSync } from "child_process";
-import { NetworkOutputs } from "../components/network/network";
 import { option } from "../lib/cliOption";
+import { readStackOutputs, StackOutputs } from "../lib/stackOutputs";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
-
-type StackOutputs = Pick<NetworkOutputs, "kubeContext" | "runtime" | "consensus" | "nodes"> & { namespace: string; racecourseUrl: string; ingressAddress: string };
 
 async function main(): Promise<number> {
     const stack = option(process.argv, "stack") ?? process.env.STACK;
@@ -18,14 +15,9 @@ async function main(): Promise<number> {
     }
     let outputs: StackOutputs;
     try {
-        const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-        outputs = JSON.parse(text) as StackOutputs;
-    } catch {
-        console.error("verify: could not read the stack outputs; run 'pulumi up' first (or pass --stack <name>)");
-        return 2;
-    }
-    if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus) {
-        console.error("verify: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'pulumi up' first");
+        outputs = readStackOutputs("verify", stack);
+    } catch (error) {
+        console.error((error as Error).message);
         return 2;
     }
     const { consensus, runtime } = outputs;

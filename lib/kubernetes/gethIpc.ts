@@ -7,14 +7,31 @@ import { Kube } from "./kubectl";
 /** geth's IPC endpoint in every node's quorum container (both runtimes: the datadir's default). */
 export const GETH_IPC = "/qdata/ethereum/geth.ipc";
 
+/** A JSON-RPC answer: a result, or the node's refusal. */
+export interface RpcReply {
+    result?: unknown;
+    error?: { message: string };
+}
+
+/** The console's provider takes a whole JSON-RPC request (or batch) and answers the whole response. */
+async function consoleSend(kube: Kube, pod: string, request: unknown): Promise<unknown> {
+    const script = `JSON.stringify(web3.currentProvider.send(${JSON.stringify(request)}))`;
+    const printed = await kube.exec(pod, "quorum", ["geth", "attach", "--exec", script, GETH_IPC]);
+    return JSON.parse(JSON.parse(printed.trim()) as string);
+}
+
 /** The node's own JSON-RPC through its IPC socket, as its console reaches it. */
 export function ipcRpc(kube: Kube, pod: string): RpcCall {
     return async <T>(method: string, params: unknown[] = []): Promise<T> => {
-        // The console's provider takes a whole JSON-RPC request and answers the whole response.
-        const script = `JSON.stringify(web3.currentProvider.send(${JSON.stringify({ jsonrpc: "2.0", id: 1, method, params })}))`;
-        const printed = await kube.exec(pod, "quorum", ["geth", "attach", "--exec", script, GETH_IPC]);
-        const reply = JSON.parse(JSON.parse(printed.trim()) as string) as { result?: T; error?: { message: string } };
+        const reply = (await consoleSend(kube, pod, { jsonrpc: "2.0", id: 1, method, params })) as RpcReply;
         if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
         return reply.result as T;
     };
+}
+
+/** Several calls in one exec (one console, one batch request): each answered or refused on its own, in order. */
+export async function ipcBatch(kube: Kube, pod: string, calls: { method: string; params?: unknown[] }[]): Promise<RpcReply[]> {
+    const request = calls.map(({ method, params = [] }, id) => ({ jsonrpc: "2.0", id, method, params }));
+    const replies = (await consoleSend(kube, pod, request)) as (RpcReply & { id: number })[];
+    return calls.map((_, id) => replies.find((reply) => reply.id === id) ?? { error: { message: "no answer" } });
 }

@@ -6,6 +6,8 @@ export interface PodStatus {
     name: string;
     ready: boolean;
     containers: string[];
+    /** Of all its containers since the pod was made. */
+    restarts: number;
 }
 
 export interface PortForward {
@@ -44,12 +46,17 @@ export class Kubectl implements Kube {
 
     async pods(): Promise<PodStatus[]> {
         const list = JSON.parse(await this.run(["get", "pods", "-l", selectorText(PROJECT_SELECTOR), "-o", "json"])) as {
-            items: { metadata: { name: string }; spec?: { containers?: { name: string }[] }; status?: { conditions?: { type: string; status: string }[] } }[];
+            items: {
+                metadata: { name: string };
+                spec?: { containers?: { name: string }[] };
+                status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
+            }[];
         };
         return list.items.map((pod) => ({
             name: pod.metadata.name,
             containers: (pod.spec?.containers ?? []).map((container) => container.name),
             ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
+            restarts: (pod.status?.containerStatuses ?? []).reduce((sum, container) => sum + (container.restartCount ?? 0), 0),
         }));
     }
 

@@ -2,6 +2,7 @@
 // server, sharing one chain, plus a racecourse server behind a fake ingress. Faults are options.
 import * as http from "http";
 import { AddressInfo } from "net";
+import { keccak256Hex } from "../../lib/keys/ethereum";
 
 export interface FakeQuorumFaults {
     peers?: number;
@@ -21,6 +22,16 @@ export interface FakeQuorumFaults {
     refuseTransactions?: string;
     /** raft_addPeer is refused with this message. */
     refuseAddPeer?: string;
+    /** This node's chain trails the others' by `blocks`. */
+    behind?: { node: number; blocks: number };
+    /** Methods this node does not serve, refused as geth refuses an unknown one (upstream geth has no raft or istanbul API). */
+    missingMethods?: string[];
+    /** Transactions pending in every node's pool. */
+    pending?: number;
+    /** Unix seconds of block 0's timestamp (0 unless set). */
+    chainStart?: number;
+    /** IBFT: the chain stays where it is instead of growing on every eth_blockNumber. */
+    stillChain?: boolean;
 }
 
 /** A Raft member as raft_cluster lists it. */
@@ -32,8 +43,18 @@ export interface RaftMember {
 /** A JSON-RPC error answer, as geth sends for a refused call. */
 class RpcError extends Error {}
 
+/** Node N's enode public key, and the address it signs BFT blocks with. */
+export const fakePublicKey = (node: number) => node.toString(16).padStart(2, "0").repeat(64);
+export const fakeNodeAddress = (node: number) => `0x${keccak256Hex(Buffer.from(fakePublicKey(node), "hex")).slice(-40)}`;
+
 const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
 const hex = (n: number) => `0x${n.toString(16)}`;
+
+interface JsonRpcRequest {
+    id: number;
+    method: string;
+    params?: unknown[];
+}
 
 interface Receipt {
     blockNumber: string;
@@ -69,7 +90,7 @@ export class FakeQuorum {
 
     private timestampOf(block: number): number {
         const roundChange = this.faults.roundChangeAfter !== undefined && block > this.faults.roundChangeAfter ? 10 : 0;
-        return block * (this.faults.blockSeconds ?? 1) + roundChange;
+        return (this.faults.chainStart ?? 0) + block * (this.faults.blockSeconds ?? 1) + roundChange;
     }
 
     /** A Raft cluster of these enode public keys (ids 1..N, as founders get them); Raft never reuses an id. */
@@ -116,15 +137,26 @@ export class FakeQuorum {
         let body = "";
         request.on("data", (chunk: Buffer) => (body += chunk.toString()));
         request.on("end", () => {
-            const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+            const parsed = JSON.parse(body) as JsonRpcRequest | JsonRpcRequest[];
             response.setHeader("content-type", "application/json");
-            try {
-                response.end(JSON.stringify({ jsonrpc: "2.0", id, result: this.answer(node, method, params) }));
-            } catch (error) {
-                if (!(error instanceof RpcError)) throw error;
-                response.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32000, message: error.message } }));
-            }
+            const replies = (Array.isArray(parsed) ? parsed : [parsed]).map((call) => this.reply(node, call));
+            response.end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0]));
         });
+    }
+
+    /** One call of a request or batch, answered or refused as geth does. */
+    private reply(node: number, { id, method, params }: JsonRpcRequest): unknown {
+        if (this.faults.missingMethods?.includes(method)) return { jsonrpc: "2.0", id, error: { code: -32601, message: `the method ${method} does not exist/is not available` } };
+        try {
+            return { jsonrpc: "2.0", id, result: this.answer(node, method, params ?? []) };
+        } catch (error) {
+            if (!(error instanceof RpcError)) throw error;
+            return { jsonrpc: "2.0", id, error: { code: -32000, message: error.message } };
+        }
+    }
+
+    private heightOf(node: number): number {
+        return this.height - (this.faults.behind?.node === node ? this.faults.behind.blocks : 0);
     }
 
     /** As GoQuorum's raft_addPeer: a new id for a new enode, a refusal for a member's. */
@@ -161,14 +193,20 @@ export class FakeQuorum {
             case "eth_accounts":
                 return [`0x${String(node).repeat(40)}`];
             case "eth_blockNumber":
-                if (this.ibftValidators > 0) this.height++;
-                return hex(this.height);
-            case "eth_getBlockByNumber":
-                return { number: params[0], timestamp: hex(this.timestampOf(Number(params[0]))) };
+                if (this.ibftValidators > 0 && !this.faults.stillChain) this.height++;
+                return hex(this.heightOf(node));
+            case "eth_getBlockByNumber": {
+                const number = params[0] === "latest" ? this.heightOf(node) : Number(params[0]);
+                return { number: hex(number), timestamp: hex(this.timestampOf(number)) };
+            }
             case "istanbul_getValidators": {
                 const count = this.ibftValidators - (this.faults.validatorMissingOn === node ? 1 : 0);
-                return Array.from({ length: count }, (_, i) => `0x${String(i + 1).repeat(40)}`);
+                return Array.from({ length: count }, (_, i) => fakeNodeAddress(i + 1));
             }
+            case "admin_nodeInfo":
+                return { enode: `enode://${fakePublicKey(node)}@10.96.0.${100 + node}:30303` };
+            case "txpool_status":
+                return { pending: hex(this.faults.pending ?? 0), queued: "0x0" };
             case "eth_getTransactionReceipt":
                 return this.receipts.get(params[0] as string) ?? null;
             case "eth_sendTransaction": {

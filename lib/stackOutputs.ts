@@ -1,0 +1,32 @@
+// The deployed network as the operations tools see it: the stack's outputs, read with the Pulumi CLI.
+import { execFileSync } from "child_process";
+import { Consensus } from "./config/consensus";
+import { RuntimeKind } from "./config/model";
+
+export interface StackOutputs {
+    namespace: string;
+    kubeContext: string;
+    runtime: RuntimeKind;
+    consensus: Consensus;
+    nodes: { name: string; enode: string; ip: string }[];
+    racecourseUrl: string;
+    ingressAddress: string;
+}
+
+/** A tool's refusal in one line: no stack, or one that describes no network. */
+export class StackOutputsMissing extends Error {}
+
+/** The outputs of `stack` (the selected stack if undefined); StackOutputsMissing in the tool's words when there are none. */
+export function readStackOutputs(tool: string, stack: string | undefined): StackOutputs {
+    let outputs: Partial<StackOutputs>;
+    try {
+        const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        outputs = JSON.parse(text) as Partial<StackOutputs>;
+    } catch {
+        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"}; run 'pulumi up' first (or pass --stack <name>)`);
+    }
+    if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {
+        throw new StackOutputsMissing(`${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'pulumi up' first`);
+    }
+    return outputs as StackOutputs;
+}

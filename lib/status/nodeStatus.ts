@@ -1,0 +1,61 @@
+// One node's state as `npm run status` shows it, read in one geth console call over its IPC socket
+// (a JSON-RPC batch), so the nodes' HTTP RPC namespaces and NetworkPolicies do not matter.
+import { Consensus } from "../config/consensus";
+import { ipcBatch, RpcReply } from "../kubernetes/gethIpc";
+import { Kube } from "../kubernetes/kubectl";
+import { keccak256Hex } from "../keys/ethereum";
+
+export interface NodeReading {
+    height?: number;
+    peers?: number;
+    /** Raft: minter, verifier or learner; IBFT/QBFT: validator or not. */
+    role?: string;
+    pending?: number;
+    queued?: number;
+    /** Unix seconds of the newest block. */
+    lastBlockAt?: number;
+    /** Why the node could not be read, when it could not. */
+    error?: string;
+}
+
+const quantity = (reply: RpcReply) => (typeof reply.result === "string" ? Number(BigInt(reply.result)) : undefined);
+
+/** Raft stamps blocks in nanoseconds, BFT in seconds. */
+function unixSeconds(timestamp: number): number {
+    return timestamp > 1e12 ? Math.floor(timestamp / 1e9) : timestamp;
+}
+
+/** The address a BFT node signs with: the last 20 bytes of keccak256 of its enode's public key. */
+export function nodeAddress(enode: string): string | undefined {
+    const publicKey = /^enode:\/\/([0-9a-f]{128})@/.exec(enode)?.[1];
+    return publicKey ? `0x${keccak256Hex(Buffer.from(publicKey, "hex")).slice(-40)}` : undefined;
+}
+
+function bftRole(validators: RpcReply, nodeInfo: RpcReply): string | undefined {
+    const own = typeof nodeInfo.result === "object" && nodeInfo.result ? nodeAddress(String((nodeInfo.result as { enode?: string }).enode)) : undefined;
+    if (!Array.isArray(validators.result) || !own) return undefined;
+    return (validators.result as string[]).some((address) => address.toLowerCase() === own) ? "validator" : "member";
+}
+
+export async function readNode(kube: Kube, pod: string, consensus: Consensus): Promise<NodeReading> {
+    const raft = consensus.kind === "raft";
+    const consensusCalls = raft ? [{ method: "raft_role" }] : [{ method: "istanbul_getValidators" }, { method: "admin_nodeInfo" }];
+    let replies: RpcReply[];
+    try {
+        replies = await ipcBatch(kube, pod, [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, { method: "eth_getBlockByNumber", params: ["latest", false] }, { method: "txpool_status" }, ...consensusCalls]);
+    } catch (error) {
+        return { error: (error as Error).message.split("\n")[0] };
+    }
+    const [height, peers, latest, pool, ...roles] = replies;
+    if (height.error) return { error: height.error.message };
+    const block = latest.result as { timestamp?: string } | null | undefined;
+    const txpool = pool.result as { pending?: string; queued?: string } | undefined;
+    return {
+        height: quantity(height),
+        peers: quantity(peers),
+        role: raft ? (typeof roles[0].result === "string" ? roles[0].result : undefined) : bftRole(roles[0], roles[1]),
+        pending: txpool?.pending === undefined ? undefined : Number(BigInt(txpool.pending)),
+        queued: txpool?.queued === undefined ? undefined : Number(BigInt(txpool.queued)),
+        lastBlockAt: block?.timestamp === undefined ? undefined : unixSeconds(Number(BigInt(block.timestamp))),
+    };
+}
