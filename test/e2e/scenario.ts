@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
+import { checkDashboardWithPrometheus, checkStatus, runStatus } from "./monitoring";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
 import { copyProject, PROJECT, Stack, stackFileValues, StackValues } from "./stack";
 
@@ -503,6 +504,8 @@ interface RealStack {
     hostPath: boolean;
     /** Check the NetworkPolicies under the real node's engine. */
     policies?: boolean;
+    /** Scrape the pods with a real Prometheus and fill the dashboard's panels (a network of this many validators). */
+    monitoredValidators?: number;
 }
 
 /**
@@ -510,7 +513,7 @@ interface RealStack {
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
-async function realPods({ stack, config, shape, nodeCount, hostPath, policies }: RealStack): Promise<void> {
+async function realPods({ stack, config, shape, nodeCount, hostPath, policies, monitoredValidators }: RealStack): Promise<void> {
     // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
     const hostRoot = `/${shape.hostRoot}`;
     if (hostPath) {
@@ -564,6 +567,11 @@ async function realPods({ stack, config, shape, nodeCount, hostPath, policies }:
         const goquorum = config.runtime === "goquorum";
         await crashTransactionManager(shape, 2, goquorum ? "tessera" : "constellation", goquorum ? "/qdata/tessera/tm.ipc" : "/qdata/constellation/tm.ipc");
         if (policies) await checkNetworkPolicies(stack, shape, nodeCount);
+        if (monitoredValidators !== undefined) {
+            await checkDashboardWithPrometheus(shape.namespace, nodeCount, monitoredValidators);
+            const seconds = checkStatus(stack.name, nodeCount, (i) => Number(gethConsole(shape, i, "eth.blockNumber")), others);
+            process.stdout.write(`e2e: npm run status over ${nodeCount} real pods answered in ${seconds.toFixed(1)} s (whole command)\n`);
+        }
 
         const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
         for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
@@ -707,8 +715,8 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself",
-            () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true }),
+            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node",
+            () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4 }),
         ],
         [
             "interrupted up: Ctrl-C (SIGINT) during a 5-node up, then the README's recovery",
@@ -767,13 +775,19 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "scale: up 50 nodes, upstream geth init accepts their one genesis",
+            "scale: up 50 nodes, upstream geth init accepts their one genesis; npm run status reads all 50",
             async () => {
                 const scale = new Stack("e2e-scale");
                 await scale.init({ ...devConfig, nodeCount: "50" });
                 await scale.up();
                 checkNetwork(50);
                 checkGenesisAccepted(Array.from({ length: 50 }, (_, i) => hostFolder(i + 1)), path.join(RUN_DIR, "go-ethereum"));
+                await withFakeRaftNode(((await scale.outputs()) as { nodes: { enode: string }[] }).nodes, async () => {
+                    const { nodes, seconds } = runStatus(scale.name);
+                    expect(nodes.length === 50 && nodes.every((node) => node.height !== undefined), "npm run status reads all 50 nodes", nodes.filter((node) => node.height === undefined));
+                    process.stdout.write(`e2e: npm run status over 50 nodes answered in ${seconds.toFixed(1)} s (whole command; each exec answered by the fake node through the kubectl shim)\n`);
+                    expect(seconds < 3, `npm run status over 50 nodes answers in under 3 s (${seconds.toFixed(1)} s)`);
+                });
             },
         ],
         [

@@ -1,7 +1,9 @@
 // Stand-in for constellation-node and Tessera in the e2e's real pods: reads the config the program
 // seeded (constellation's tm.conf, or Tessera's JSON with -configfile), answers GET /upcheck with
-// "I'm up!" on the peer port and on the IPC socket, as geth's start waits for. It stores and
-// forwards no private transaction: the README says what that leaves unproven.
+// "I'm up!" on the peer port and on the IPC socket, as geth's start waits for; as Tessera, it also
+// serves Prometheus text at /metrics on the peer port (one gauge of its own: the dashboard reads
+// only whether the scrape succeeds). It stores and forwards no private transaction: the README
+// says what that leaves unproven.
 package main
 
 import (
@@ -67,7 +69,8 @@ func main() {
 		log.Fatal(err)
 	}
 	var at endpoints
-	if strings.HasSuffix(args[0], ".json") {
+	tessera := strings.HasSuffix(args[0], ".json")
+	if tessera {
 		at, err = fromTessera(string(text))
 	} else {
 		at, err = fromTmConf(string(text))
@@ -76,6 +79,12 @@ func main() {
 		log.Fatalf("%s: %v", args[0], err)
 	}
 	http.HandleFunc("/upcheck", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "I'm up!") })
+	if tessera {
+		http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+			fmt.Fprint(w, "# HELP standin_transaction_manager_up The e2e stand-in serving.\n# TYPE standin_transaction_manager_up gauge\nstandin_transaction_manager_up 1\n")
+		})
+	}
 	// As Tessera's Jetty connector does (and Go's listener too): a left-over socket file is not
 	// removed, so a manager killed by SIGKILL cannot start again unless its container removes it.
 	ipc, err := net.Listen("unix", at.socket)
