@@ -13,7 +13,8 @@ const PARALLEL = 25;
 const CLEAR_SCREEN = "\x1b[H\x1b[2J";
 
 function render(status: NetworkStatus, outputs: StackOutputs): string {
-    const width = process.stdout.columns ?? 120;
+    // A terminal's own width; piped, $COLUMNS if set.
+    const width = process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
     return [summaryLine(status, outputs.kubeContext), "", ...renderTable(status.nodes, width)].join("\n") + "\n";
 }
 

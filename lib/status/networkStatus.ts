@@ -48,6 +48,12 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
     return results;
 }
 
+/** 42s, 21m, 3h. */
+export function formatAge(seconds: number): string {
+    if (seconds < 120) return `${seconds}s`;
+    return seconds < 7200 ? `${Math.floor(seconds / 60)}m` : `${Math.floor(seconds / 3600)}h`;
+}
+
 /** BFT seals a block every period, empty or not; Raft only when there are transactions. */
 function staleAfterSeconds(consensus: Consensus): number | undefined {
     return consensus.kind === "raft" ? undefined : Math.max(30, 5 * consensus.blockPeriod);
@@ -58,7 +64,7 @@ function verdictOf(status: Omit<NodeStatus, "verdict" | "healthy">, expectedPeer
     if (!status.ready) return "pod not Ready";
     if (status.peers !== undefined && status.peers < expectedPeers) return status.peers === 0 ? "no peers" : `${status.peers} of ${expectedPeers} peers`;
     if (status.behind !== undefined && status.behind > IN_STEP_BLOCKS) return `${status.behind} blocks behind`;
-    if (staleAfter !== undefined && status.lastBlockAge !== undefined && status.lastBlockAge > staleAfter) return `no block for ${status.lastBlockAge} s`;
+    if (staleAfter !== undefined && status.lastBlockAge !== undefined && status.lastBlockAge > staleAfter) return `no block for ${formatAge(status.lastBlockAge)}`;
     return undefined;
 }
 

@@ -37,16 +37,19 @@ function bftRole(validators: RpcReply, nodeInfo: RpcReply): string | undefined {
     return (validators.result as string[]).some((address) => address.toLowerCase() === own) ? "validator" : "member";
 }
 
+/** A node that cannot be read, or answers what cannot be parsed, is one row's verdict, not the table's end. */
 export async function readNode(kube: Kube, pod: string, consensus: Consensus): Promise<NodeReading> {
     const raft = consensus.kind === "raft";
     const consensusCalls = raft ? [{ method: "raft_role" }] : [{ method: "istanbul_getValidators" }, { method: "admin_nodeInfo" }];
-    let replies: RpcReply[];
     try {
-        replies = await ipcBatch(kube, pod, [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, { method: "eth_getBlockByNumber", params: ["latest", false] }, { method: "txpool_status" }, ...consensusCalls]);
+        const replies = await ipcBatch(kube, pod, [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, { method: "eth_getBlockByNumber", params: ["latest", false] }, { method: "txpool_status" }, ...consensusCalls]);
+        return readingOf(replies, raft);
     } catch (error) {
         return { error: (error as Error).message.split("\n")[0] };
     }
-    const [height, peers, latest, pool, ...roles] = replies;
+}
+
+function readingOf([height, peers, latest, pool, ...roles]: RpcReply[], raft: boolean): NodeReading {
     if (height.error) return { error: height.error.message };
     const block = latest.result as { timestamp?: string } | null | undefined;
     const txpool = pool.result as { pending?: string; queued?: string } | undefined;

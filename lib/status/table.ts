@@ -1,6 +1,6 @@
 // `npm run status`'s table: one row per node, columns dropped (least needed first) until the
 // table fits the terminal, and the verdict cut to the width that is left.
-import { NetworkStatus, NodeStatus } from "./networkStatus";
+import { formatAge, NetworkStatus, NodeStatus } from "./networkStatus";
 
 interface Column {
     title: string;
@@ -12,12 +12,6 @@ interface Column {
 
 const dash = (value: number | string | undefined) => (value === undefined ? "-" : String(value));
 
-function age(seconds: number | undefined): string {
-    if (seconds === undefined) return "-";
-    if (seconds < 120) return `${seconds}s`;
-    return seconds < 7200 ? `${Math.floor(seconds / 60)}m` : `${Math.floor(seconds / 3600)}h`;
-}
-
 const COLUMNS: Column[] = [
     { title: "NODE", cell: (node) => node.node },
     { title: "HEIGHT", keep: 8, cell: (node) => dash(node.height), alignRight: true },
@@ -25,7 +19,7 @@ const COLUMNS: Column[] = [
     { title: "PEERS", keep: 7, cell: (node) => dash(node.peers), alignRight: true },
     { title: "ROLE", keep: 5, cell: (node) => dash(node.role) },
     { title: "PENDING", keep: 2, cell: (node) => dash(node.pending), alignRight: true },
-    { title: "LAST BLOCK", keep: 4, cell: (node) => age(node.lastBlockAge), alignRight: true },
+    { title: "LAST BLOCK", keep: 4, cell: (node) => (node.lastBlockAge === undefined ? "-" : formatAge(node.lastBlockAge)), alignRight: true },
     { title: "RESTARTS", keep: 3, cell: (node) => dash(node.restarts), alignRight: true },
     { title: "VERDICT", cell: (node) => node.verdict },
 ];
