@@ -14,7 +14,7 @@ import { validatorCount } from "./lib/config/consensus";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
 import { QdataFolder } from "./lib/qdata/folder";
-import { clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
+import { checkValidatorChange, clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
 import { serviceMonitorPreflight } from "./lib/kubernetes/monitoringChecks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
@@ -28,6 +28,7 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
     // Which Raft members run now decides who founds the network and who joins or leaves it.
     const running = config.consensus.kind === "raft" ? await runningRaftMembers(config) : new Map();
+    if (config.consensus.kind !== "raft") await checkValidatorChange(config, config.consensus, qdata);
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, runningRaftMembers: running, ...target }, opts);
     if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;
@@ -83,8 +84,9 @@ async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
     }
     const { dir, password, chainId, gasLimit } = config.qdata;
     const { consensus, nodeCount } = config;
-    const problems = await ensureGeneratedQdata({ dir, nodeCount, password, chainId, gasLimit, consensus, onProgress: (line) => pulumi.log.info(line) });
-    const folder = problems.length === 0 ? checkedQdataFolder(dir, nodeCount, { kind: consensus.kind, validators: validatorCount(consensus) }, problems) : undefined;
+    await ensureGeneratedQdata({ dir, nodeCount, password, chainId, gasLimit, consensus, onProgress: (line) => pulumi.log.info(line) });
+    const problems: string[] = [];
+    const folder = checkedQdataFolder(dir, nodeCount, { kind: consensus.kind, validators: validatorCount(consensus) }, problems);
     if (!folder) throw new ConfigError(problems);
     return folder;
 }

@@ -19,7 +19,10 @@ export function httpRequest(url: string, options: { method?: string; headers?: R
     });
 }
 
-/** One JSON-RPC call to a node, however it is reached; throws with the node's error message when it returns one. */
+/** The node answered with a JSON-RPC error: it refused the call (unlike a call that got no answer). */
+export class RpcRefusal extends Error {}
+
+/** One JSON-RPC call to a node, however it is reached; throws an RpcRefusal with the node's error message when it returns one. */
 export type RpcCall = <T>(method: string, params?: unknown[]) => Promise<T>;
 
 /** A node's JSON-RPC over HTTP (a port-forward, or any RPC URL the caller can reach). */
@@ -36,6 +39,6 @@ export async function jsonRpc<T>(url: string, method: string, params: unknown[],
         timeoutMs,
     });
     const reply = JSON.parse(response.body) as { result?: T; error?: { message: string } };
-    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+    if (reply.error) throw new RpcRefusal(`${method}: ${reply.error.message}`);
     return reply.result as T;
 }

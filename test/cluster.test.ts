@@ -125,8 +125,7 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
         const run = await runProgram({ stack: "cluster", fake, projectDir, config: { nodeCount: "4", consensus: "ibft", validators: "4", ingressTlsSecret: "racecourse-tls" } });
         const budget = named(run, "quorum-nodes-budget").inputs.spec;
         assert.equal(budget.minAvailable, 3);
-        assert.equal(budget.selector.matchLabels["kaleido.io/validator"], "true");
-        assert.equal(named(run, "quorum-node-4-set").inputs.spec.template.metadata.labels["kaleido.io/validator"], "true");
+        assert.deepEqual(budget.selector.matchExpressions, [{ key: "app.kubernetes.io/instance", operator: "In", values: ["node-1", "node-2", "node-3", "node-4"] }]);
         assert.deepEqual(named(run, "quorum-racecourse-ingress").inputs.spec.tls, [{ hosts: ["racecourse.example.com"], secretName: "racecourse-tls" }]);
         assert.equal(run.outputs.racecourseUrl, "https://racecourse.example.com/");
     });

@@ -37,11 +37,12 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
     let run: ProgramRun;
     before(() => ({ run } = fixture));
 
-    it("runs geth with the program's command line: a validator mines, a non-validator does not", () => {
+    it("runs geth with the program's command line, every node mining", () => {
         const validator = container(run, 1, "quorum");
         assert.equal(validator.image, "quorumengineering/quorum:24.4.1");
         assert.deepEqual(validator.args, [...commonArgs(run, 1), "--mine", "--miner.threads", "1", ...METRICS]);
-        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...METRICS]);
+        // Every node mines: GoQuorum seals nothing while a node is not a validator, and one voted in seals at once.
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), "--mine", "--miner.threads", "1", ...METRICS]);
         assert.match(run.outputs.bootnodeEnode, /^enode:\/\/[0-9a-f]{128}@10\.96\.3\.100:30301$/);
     });
 
@@ -115,8 +116,8 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
         assert.deepEqual(genesis.config.qbft, { epochLength: 30000, blockPeriodSeconds: 1, requestTimeoutSeconds: 11, policy: 0, ceil2Nby3Block: 0 });
         assert.match(genesis.extraData, /^0xf87aa0/);
         assert.deepEqual(run.outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 });
-        assert.equal(named(run, "quorum-node-4-set").inputs.metadata.labels["kaleido.io/validator"], "true");
-        assert.equal(named(run, "quorum-node-5-set").inputs.metadata.labels["kaleido.io/validator"], undefined);
+        assert.equal(named(run, "quorum-node-4-service").inputs.metadata.labels["kaleido.io/validator"], "true");
+        assert.equal(named(run, "quorum-node-5-service").inputs.metadata.labels["kaleido.io/validator"], undefined);
     });
 });
 
@@ -132,7 +133,7 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
 
     it("serves the namespaces rpcApis names, and refuses one GoQuorum 24.4.1 does not serve", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,net,web3,txpool,istanbul" } });
-        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "eth,net,web3,txpool,istanbul"), ...METRICS]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5, "eth,net,web3,txpool,istanbul"), "--mine", "--miner.threads", "1", ...METRICS]);
         await assert.rejects(runProgram({ stack: "goquorum", fake, projectDir, config: { rpcApis: "eth,quorum,raft" } }), /rpcApis: "quorum,raft" is not a namespace GoQuorum 24\.4\.1 serves under qbft; choose from admin, debug, eth, miner, net, personal, txpool, web3, istanbul/);
     });
 
@@ -142,11 +143,11 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
         assert.ok(container(run, 1, "quorum").ports?.some((port) => port.containerPort === 50400));
     });
 
-    it("IBFT: the timing flags GoQuorum 24 still reads for a config.istanbul genesis, mining on validators only", async () => {
+    it("IBFT: the timing flags GoQuorum 24 still reads for a config.istanbul genesis, every node mining", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { consensus: "ibft", blockPeriod: "2" } });
         const timing = ["--istanbul.blockperiod", "2", "--istanbul.requesttimeout", "12000"];
         assert.deepEqual(container(run, 4, "quorum").args, [...commonArgs(run, 4), ...timing, "--mine", "--miner.threads", "1", ...METRICS]);
-        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...timing, ...METRICS]);
+        assert.deepEqual(container(run, 5, "quorum").args, [...commonArgs(run, 5), ...timing, "--mine", "--miner.threads", "1", ...METRICS]);
     });
 
     it("platform kubernetes: Tessera's config in the member's peer list ConfigMap, the geth init after the seeding init container", async () => {

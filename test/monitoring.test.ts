@@ -103,7 +103,8 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
             assert.equal(monitor.metadata.labels.release, "kube-prometheus-stack");
             assert.deepEqual(monitor.spec.selector, { matchLabels: { "app.kubernetes.io/part-of": "kaleido-quorum", "app.kubernetes.io/name": "quorum-node", "app.kubernetes.io/component": "node" } });
             assert.deepEqual(monitor.spec.endpoints.map((e: { port: string; path: string }) => `${e.port} ${e.path}`), ["metrics /debug/metrics/prometheus", "tessera /metrics"]);
-            assert.deepEqual(monitor.spec.podTargetLabels, ["app.kubernetes.io/name", "app.kubernetes.io/instance", "kaleido.io/validator"]);
+            assert.deepEqual(monitor.spec.podTargetLabels, ["app.kubernetes.io/name", "app.kubernetes.io/instance"]);
+            assert.deepEqual(monitor.spec.targetLabels, ["kaleido.io/validator"]);
             assert.deepEqual(scrapeKeys(podAnnotations(run, 1)), {});
             assert.deepEqual(scrapeKeys(nodeService(run, 1).metadata.annotations), {});
             assert.deepEqual(container(run, 1, "quorum").args?.slice(-METRICS_FLAGS.length), METRICS_FLAGS);
@@ -191,7 +192,7 @@ describe("the dashboard", () => {
             "Tessera up",
         ]);
         for (const expr of exprs(true)) assert.match(expr, /app_kubernetes_io_name="quorum-node", namespace=~"\$namespace"/);
-        for (const name of ["chain_head_block", "p2p_peers", "txpool_pending", "txpool_queued", 'kaleido_io_validator="true"', 'up{', ':9000"']) assert.ok(exprs(true).some((expr) => expr.includes(name)), name);
+        for (const name of ["chain_head_block", "p2p_peers", "txpool_pending", "txpool_queued", 'kaleido_io_validator="true"}', 'up{', ':9000"']) assert.ok(exprs(true).some((expr) => expr.includes(name)), name);
     });
 
     it("under Raft lists the members, whose roles GoQuorum does not export", () => {

@@ -6,7 +6,7 @@ import * as path from "path";
 import { Consensus } from "../lib/config/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { networkStatus, NetworkStatus, NodeStatus } from "../lib/status/networkStatus";
-import { nodeAddress } from "../lib/status/nodeStatus";
+import { nodeAddress } from "../lib/network/nodeAddress";
 import { renderTable } from "../lib/status/table";
 import { FakeHost } from "./support/fakeHost";
 import { fakeNodeAddress, fakePublicKey, FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";

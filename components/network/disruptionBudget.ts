@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../lib/config/model";
-import { ALL_NODES_SELECTOR, COMMON_LABELS, VALIDATOR_LABEL } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network/names";
 
 /**
  * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
- * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)).
+ * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)). The validators are picked by
+ * their instance label, so a vote that changes the set changes this budget, not their pods.
  */
 export function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
     const consensus = config.consensus;
@@ -16,8 +17,13 @@ export function quorumBudget(name: string, config: NetworkConfig, namespace: pul
         name,
         {
             metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
-            spec: { minAvailable, selector: { matchLabels: { ...ALL_NODES_SELECTOR, ...(bft ? { [VALIDATOR_LABEL]: "true" } : {}) } } },
+            spec: { minAvailable, selector: bft ? { matchLabels: ALL_NODES_SELECTOR, matchExpressions: [validatorInstances(members)] } : { matchLabels: ALL_NODES_SELECTOR } },
         },
         opts,
     );
+}
+
+/** node-1..node-V: the validators the stack counts, the first nodes. */
+function validatorInstances(validators: number) {
+    return { key: "app.kubernetes.io/instance", operator: "In", values: Array.from({ length: validators }, (_, i) => memberName(i + 1)) };
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus } from "../../lib/config/consensus";
+import { Consensus, validatorCount } from "../../lib/config/consensus";
 import { NetworkConfig, RuntimeKind } from "../../lib/config/model";
 import { QdataFolder } from "../../lib/qdata/folder";
 import { Runtime } from "../../lib/runtime/runtime";
@@ -18,6 +18,7 @@ import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 import { raftMembershipStep } from "./raftMembershipStep";
+import { validatorStep } from "./validatorStep";
 
 export interface QuorumNetworkArgs {
     config: NetworkConfig;
@@ -73,6 +74,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     readonly networkPolicies?: NetworkPolicies;
     readonly monitoring?: Monitoring;
+    /** IBFT/QBFT: the step that votes the chain's validators to the stack's; its stdout is the set. */
+    readonly validators?: pulumi.Resource;
     /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
     readonly raftLeaves: pulumi.Resource[] = [];
     readonly outputs: NetworkOutputs;
@@ -106,6 +109,10 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
+        else if (config.consensus.kind !== "raft") {
+            const votes = { consensus: config.consensus, qdata, kubeContext, namespace: shared.namespace };
+            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: this.nodes.map((node) => node.statefulSet) });
+        }
         const metrics = config.monitoring && args.runtime.metrics;
         if (config.networkPolicy) {
             const { namespace, provider } = shared;
@@ -159,7 +166,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             qdata.nodes.map((member, i) => ({ enodeId: member.enodeId, ip: config.nodeIps[i] })),
             config.consensus.kind,
         );
-        const genesis = qdata.genesis;
         for (const [i, member] of qdata.nodes.entries()) {
             const node = new QuorumNode(
                 `${name}-node-${member.index}`,
@@ -167,7 +173,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     ...shared,
                     index: member.index,
                     member,
-                    validator: genesis.kind === "raft" || genesis.validators.includes(member.nodeAddress),
+                    validator: member.index <= validatorCount(config.consensus),
                     networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
                     clusterIp: config.nodeIps[i],
                     bootnodeEnode: this.bootnode.enode,

@@ -17,7 +17,7 @@ import { raftMembershipStep } from "./raftMembershipStep";
 export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */
     index: number;
-    /** IBFT/QBFT: whether this node is in the genesis validator set (mines; the disruption budget counts only those). */
+    /** IBFT/QBFT: whether the stack counts this node among its validators (its Service's label says so). */
     validator: boolean;
     networkFiles: NetworkFiles;
     bootnodeEnode: string;
@@ -59,7 +59,9 @@ export class QuorumNode extends pulumi.ComponentResource {
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
         const identity = nodeIdentity(args.index);
-        const labels = { ...workloadLabels(identity), ...(args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
+        const labels = workloadLabels(identity);
+        // On the Service, not the pod: a vote that changes the set must restart no pod.
+        const serviceLabels = { ...labels, ...(args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
         const childOpts = { parent: this, provider: args.provider };
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
@@ -74,7 +76,7 @@ export class QuorumNode extends pulumi.ComponentResource {
             `${name}-service`,
             {
                 // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
-                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels, annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) } },
+                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels: serviceLabels, annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) } },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),

@@ -38,12 +38,15 @@ export function readConsensusSettings(reader: ValueReader, nodeCount: number, ru
     };
 }
 
-/** The validator count comes from the folder's genesis when there is one, else 0 means every node. */
+/**
+ * `validators` when set (a running network votes its way there); unset, the folder's genesis's
+ * count when there is one, else every node.
+ */
 export function resolveConsensus(settings: ConsensusSettings, qdata: QdataSource, nodeCount: number): Consensus {
     if (settings.kind === "raft") return { kind: "raft" };
     const genesis = qdata.kind === "folder" ? qdata.folder.genesis : undefined;
     const fromGenesis = genesis && genesis.kind !== "raft" ? genesis.validators.length : 0;
-    const validators = fromGenesis || settings.validators || nodeCount;
+    const validators = settings.validators || fromGenesis || nodeCount;
     // A QBFT genesis carries its block period; geth reads it from there, not from config.
     const blockPeriod = genesis?.kind === "qbft" ? genesis.blockPeriodSeconds : settings.blockPeriod;
     return { kind: settings.kind, validators, blockPeriod, roundChangeTimerMs: settings.roundChangeTimerMs };

@@ -36,7 +36,7 @@ const FUNDED_BALANCE = "1000000000000000000000000000";
  * Makes or completes the folder. Returns problems instead of writing a genesis whose validator set
  * differs from the one the folder's existing genesis names: that would start another chain.
  */
-export async function ensureGeneratedQdata(options: GenerateOptions): Promise<string[]> {
+export async function ensureGeneratedQdata(options: GenerateOptions): Promise<void> {
     const { dir, nodeCount } = options;
     const progress = options.onProgress ?? (() => undefined);
     makePrivateDir(dir);
@@ -53,14 +53,12 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<st
     );
     const consensus = options.consensus ?? { kind: "raft" };
     const validators = Array.from({ length: validatorCount(consensus) }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
-    const spec = genesisConsensusOf(consensus, validators);
     const existing = readExistingGenesis(dir);
-    const problem = existing && validatorSetChange(dir, existing, spec);
-    if (problem) return [problem];
+    // A genesis, once made, keeps its validators: another count is reached by vote.
+    const spec = genesisConsensusOf(consensus, existing?.validators?.length ? existing.validators : validators);
     const funded = existing?.funded ?? addresses;
     const genesis = genesisJson(funded, options.chainId, options.gasLimit, spec);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
-    return [];
 }
 
 interface ExistingGenesis {
@@ -79,17 +77,6 @@ function readExistingGenesis(dir: string): ExistingGenesis | undefined {
     const extraData = genesis.extraData ?? "";
     const validators = genesis.config?.qbft ? qbftValidators(extraData) : istanbulValidators(extraData);
     return { funded, validators };
-}
-
-function validatorSetChange(dir: string, existing: ExistingGenesis, spec: GenesisConsensus): string | undefined {
-    if (spec.kind === "raft" || !existing.validators) return undefined;
-    const before = existing.validators;
-    if (before.length === spec.validators.length && before.every((address, i) => address === spec.validators[i])) return undefined;
-    return (
-        `validators: the network's genesis names ${before.length} validator(s), this config ${spec.validators.length}; a running network changes ` +
-        `validators by vote, never by a new genesis: keep validators at ${before.length} and call istanbul_propose(<address>, true|false) on more ` +
-        `than half of the validators (README, "Changing validators"); if this network never ran, delete ${dir} to generate a new one`
-    );
 }
 
 /** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */

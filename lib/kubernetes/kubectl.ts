@@ -18,7 +18,8 @@ export interface PortForward {
 
 export interface Kube {
     pods(): Promise<PodStatus[]>;
-    exec(pod: string, container: string, command: string[]): Promise<string>;
+    /** Fails after timeoutMs (the process is killed) when given. */
+    exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string>;
     portForward(resource: string, remotePorts: number[]): Promise<PortForward>;
 }
 
@@ -32,15 +33,23 @@ export class Kubectl implements Kube {
         return ["--context", this.context, "--namespace", this.namespace, ...rest];
     }
 
-    private run(rest: string[]): Promise<string> {
+    private run(rest: string[], timeoutMs?: number): Promise<string> {
         return new Promise((resolve, reject) => {
             const child = spawn("kubectl", this.args(rest), { stdio: ["ignore", "pipe", "pipe"] });
+            const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+                child.kill();
+                reject(new Error(`kubectl ${rest[0]} ${rest[1]}: no answer within ${timeoutMs} ms`));
+            }, timeoutMs);
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
             child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             child.on("error", reject);
-            child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${rest[0]} failed: ${stderr.trim()}`))));
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                if (code === 0) resolve(stdout);
+                else reject(new Error(`kubectl ${rest[0]} failed: ${stderr.trim()}`));
+            });
         });
     }
 
@@ -60,8 +69,8 @@ export class Kubectl implements Kube {
         }));
     }
 
-    exec(pod: string, container: string, command: string[]): Promise<string> {
-        return this.run(["exec", pod, "-c", container, "--", ...command]);
+    exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string> {
+        return this.run(["exec", pod, "-c", container, "--", ...command], timeoutMs);
     }
 
     portForward(resource: string, remotePorts: number[]): Promise<PortForward> {

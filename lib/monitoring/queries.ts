@@ -2,7 +2,7 @@
 // the node pods' labels (the ServiceMonitor's podTargetLabels, or a scrape job's labelmap of pod
 // and Service labels, as the Prometheus Helm chart's jobs do), with Prometheus's sanitised names.
 import { PORTS } from "../network/ports";
-import { NODE_NAME } from "../network/names";
+import { NODE_NAME, VALIDATOR_LABEL } from "../network/names";
 
 /** Prometheus's name for a label: every character outside [a-zA-Z0-9_] becomes "_". */
 export function promLabel(kubernetesLabel: string): string {
@@ -35,9 +35,13 @@ export interface PanelQueries {
     namespaces: string;
 }
 
-/** Raft roles change at run time and GoQuorum exports none: the role panel shows BFT validators only. */
+/**
+ * Raft roles change at run time and GoQuorum exports none: the role panel shows BFT validators
+ * only, by the validator label of each node's Service, which the Tessera target carries.
+ */
 export function panelQueries(bft: boolean): PanelQueries {
     const head = `chain_head_block{${NODES}}`;
+    const tesseraUp = (more = "") => `up{${NODES}, instance=~".+:${PORTS.transactionManager}"${more}}`;
     const panels: PanelQuery[] = [
         { title: "Chain head", description: "The newest block each node has (chain_head_block).", expr: head, legend: perNode },
         { title: "Blocks behind the highest", description: "How far each node trails the node with the newest block.", expr: `scalar(max(${head})) - ${head}`, legend: perNode },
@@ -47,14 +51,14 @@ export function panelQueries(bft: boolean): PanelQueries {
         { title: "Time between blocks", description: "Seconds per block over the last 2 minutes; +Inf when no block came.", expr: `1 / rate(${head}[2m])`, legend: perNode, unit: "s" },
         {
             title: bft ? "Validators" : "Raft members",
-            description: bft ? "1 for each node the stack runs as a validator, by its kaleido.io/validator label." : "Every Raft member; its role (minter, verifier) is in npm run status: GoQuorum exports no Raft metric.",
-            expr: bft ? `count by (${NODE_LABEL}) (chain_head_block{${NODES}, ${promLabel("kaleido.io/validator")}="true"})` : `count by (${NODE_LABEL}) (${head})`,
+            description: bft ? "1 for each node the stack counts as a validator, by its Service's kaleido.io/validator label." : "Every Raft member; its role (minter, verifier) is in npm run status: GoQuorum exports no Raft metric.",
+            expr: bft ? `count by (${NODE_LABEL}) (${tesseraUp(`, ${promLabel(VALIDATOR_LABEL)}="true"`)})` : `count by (${NODE_LABEL}) (${head})`,
             legend: perNode,
         },
         {
             title: "Tessera up",
             description: "1 while Prometheus scrapes each node's Tessera (its /metrics on the P2P port), 0 when it cannot.",
-            expr: `up{${NODES}, instance=~".+:${PORTS.transactionManager}"}`,
+            expr: tesseraUp(),
             legend: perNode,
         },
     ];

@@ -15,8 +15,9 @@ export interface NodeMetrics {
     transactionManager: MetricsEndpoint;
 }
 
-/** Pod labels copied onto every series, so the dashboard can tell the nodes and the validators apart. */
-export const TARGET_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", VALIDATOR_LABEL];
+/** Labels copied onto every series, so the dashboard can tell the nodes (pod labels) and the validators (Service label) apart. */
+const POD_TARGET_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance"];
+const SERVICE_TARGET_LABELS = [VALIDATOR_LABEL];
 
 /** The node Services carry the component label "node"; the all-nodes Service does not. */
 const NODE_SERVICES = { ...PROJECT_SELECTOR, "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/component": nodeIdentity(1).component };
@@ -29,7 +30,8 @@ export function serviceMonitor<Namespace>(name: string, namespace: Namespace, se
         metadata: { name, namespace, labels: { ...COMMON_LABELS, ...settings.serviceMonitorLabels } },
         spec: {
             selector: { matchLabels: NODE_SERVICES },
-            podTargetLabels: TARGET_LABELS,
+            podTargetLabels: POD_TARGET_LABELS,
+            targetLabels: SERVICE_TARGET_LABELS,
             endpoints: [metrics.geth, metrics.transactionManager].map((endpoint) => ({ port: endpoint.port.name, path: endpoint.path, interval: "15s" })),
         },
     };

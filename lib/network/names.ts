@@ -49,7 +49,7 @@ export function nodeIdentity(index: number): WorkloadIdentity {
 export const PROJECT_SELECTOR = { "app.kubernetes.io/part-of": PART_OF };
 /** Every node pod of the stack, and no other pod. */
 export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, ...PROJECT_SELECTOR };
-/** On IBFT validators only: "true". */
+/** On the Services of the nodes the stack counts as IBFT/QBFT validators: "true". */
 export const VALIDATOR_LABEL = "kaleido.io/validator";
 
 export const BOOTNODE_SET = "bootnode-set";

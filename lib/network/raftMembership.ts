@@ -1,7 +1,7 @@
 // Raft membership of a running network: who is in it (read from the live StatefulSets' annotations)
 // and the JSON-RPC calls that add or remove a member on a running node (raft_cluster, raft_addPeer,
 // raft_removePeer, as GoQuorum's raft API serves them).
-import { RpcCall } from "../httpRequest";
+import { RpcCall, RpcRefusal } from "../httpRequest";
 import { nodeIndexOf } from "./names";
 
 /**
@@ -91,7 +91,8 @@ export interface MembershipOptions {
     pollMs: number;
 }
 
-const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 60_000, pollMs: 1_000 };
+/** Long: a change can wait out a block proposal and a leader election (see proposeUntilDone). */
+const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 180_000, pollMs: 1_000 };
 
 /**
  * Adds the enode to the cluster unless it is a member already; either way returns its Raft id once
@@ -100,8 +101,9 @@ const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 60_000, pollMs: 1_000 };
 export async function addRaftPeer(rpc: RpcCall, enode: string, options = DEFAULT_OPTIONS): Promise<{ raftId: number; added: boolean }> {
     const existing = await findRaftId(rpc, enode);
     if (existing !== undefined) return { raftId: existing, added: false };
-    const raftId = await rpc<number>("raft_addPeer", [enode]);
-    await settle(options, `raft id ${raftId} listed by raft_cluster`, async () => (await findRaftId(rpc, enode)) === raftId);
+    const listed = () => findRaftId(rpc, enode);
+    const raftId = await proposeUntilDone(() => rpc<number>("raft_addPeer", [enode]), listed, options);
+    await settle(options, `raft id ${raftId} listed by raft_cluster`, async () => (await listed()) === raftId);
     return { raftId, added: true };
 }
 
@@ -109,9 +111,31 @@ export async function addRaftPeer(rpc: RpcCall, enode: string, options = DEFAULT
 export async function removeRaftPeer(rpc: RpcCall, raftId: number, options = DEFAULT_OPTIONS): Promise<boolean> {
     const listed = async () => (await raftCluster(rpc)).some((member) => member.raftId === raftId);
     if (!(await listed())) return false;
-    await rpc<null>("raft_removePeer", [raftId]);
+    const gone = async () => ((await listed()) ? undefined : true);
+    await proposeUntilDone(() => rpc<null>("raft_removePeer", [raftId]).then(() => true), gone, options);
     await settle(options, `raft id ${raftId} gone from raft_cluster`, async () => !(await listed()));
     return true;
+}
+
+/**
+ * GoQuorum hands raft_addPeer and raft_removePeer to its raft loop over an unbuffered channel, which
+ * blocks while the loop is proposing a block or has no leader, so the call can go unanswered past
+ * any time limit and still take effect. A call without an answer is no refusal: raft_cluster tells
+ * whether the change happened, and only if it has not is it proposed again, until settleMs.
+ */
+async function proposeUntilDone<T>(propose: () => Promise<T>, happened: () => Promise<T | undefined>, options: MembershipOptions): Promise<T> {
+    const deadline = Date.now() + options.settleMs;
+    for (;;) {
+        try {
+            return await propose();
+        } catch (error) {
+            const done = await happened().catch(() => undefined);
+            if (done !== undefined) return done;
+            // The node's own refusal stands, unless a proposal before it has meanwhile gone through.
+            if (error instanceof RpcRefusal || Date.now() > deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    }
 }
 
 async function settle(options: MembershipOptions, what: string, done: () => Promise<boolean>): Promise<void> {

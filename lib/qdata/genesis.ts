@@ -24,7 +24,8 @@ export function checkedQdataFolder(root: string, nodeCount: number, wanted: Want
 
 /**
  * The genesis must be of the configured kind, and an Istanbul genesis may name only the folder's
- * node keys as validators, `validators` of them unless that is 0.
+ * node keys as validators. Another `validators` count is reached by vote, from the genesis's set,
+ * so that set must be the first nodes, as the stack counts validators.
  */
 function consensusProblems(root: string, folder: QdataFolder, wanted: WantedConsensus): string[] {
     const genesisFile = path.join(memberDir(root, 1), GENESIS);
@@ -36,8 +37,9 @@ function consensusProblems(root: string, folder: QdataFolder, wanted: WantedCons
     const named = folder.genesis.validators;
     const nodeAddresses = new Set(folder.nodes.map((node) => node.nodeAddress));
     const problems = named.filter((address) => !nodeAddresses.has(address)).map((address) => `${genesisFile}: validator 0x${address} is not the node key address of any of qdata_1..qdata_${folder.nodes.length}`);
-    if (wanted.validators !== 0 && wanted.validators !== named.length) {
-        problems.push(`validators: ${wanted.validators}, but ${genesisFile} names ${named.length}; set validators to ${named.length} or leave it unset`);
+    const firstNodes = folder.nodes.slice(0, named.length).map((node) => node.nodeAddress);
+    if (wanted.validators !== 0 && wanted.validators !== named.length && !named.every((address) => firstNodes.includes(address))) {
+        problems.push(`validators: ${wanted.validators}, but ${genesisFile} names ${named.length} validators that are not qdata_1..qdata_${named.length}; validators can change by vote only from a genesis set of the first nodes: leave validators unset`);
     }
     return problems;
 }

@@ -54,13 +54,15 @@ function gethInitContainer(request: NodePodRequest): Container {
  * Legacy IBFT reads its timing from flags (config.istanbul has none); QBFT from its genesis block.
  * A Raft member that joined a running network starts with the id raft_addPeer gave it.
  */
-function consensusFlags(consensus: Consensus, raftBlockTimeMs: number, validator: boolean, raftJoinId?: number): string[] {
+function consensusFlags(consensus: Consensus, raftBlockTimeMs: number, raftJoinId?: number): string[] {
     if (consensus.kind === "raft") {
         const join = raftJoinId === undefined ? [] : ["--raftjoinexisting", String(raftJoinId)];
         return ["--raft", "--raftport", String(PORTS.raft), "--raftblocktime", String(raftBlockTimeMs), ...join];
     }
+    // Every node mines: GoQuorum's istanbul Seal refuses while the node is not in the block's
+    // validator set (errUnauthorized, nothing sealed), so a node voted in seals without a restart.
     const timing = consensus.kind === "ibft" ? ibftTimingFlags(consensus) : [];
-    return [...timing, ...(validator ? ["--mine", "--miner.threads", "1"] : [])];
+    return [...timing, "--mine", "--miner.threads", "1"];
 }
 
 function ibftTimingFlags(consensus: BftConsensus): string[] {
@@ -89,7 +91,7 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
         "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
         "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
         "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
-        ...consensusFlags(request.consensus, request.raftBlockTimeMs, request.validator, raftJoinId),
+        ...consensusFlags(request.consensus, request.raftBlockTimeMs, raftJoinId),
         ...(request.exportMetrics ? METRICS_FLAGS : []),
     ];
 }

@@ -24,8 +24,6 @@ export interface NodePodRequest {
     rpcApis: string[];
     /** Whether geth serves its Prometheus metrics (runtimes that have an exporter). */
     exportMetrics: boolean;
-    /** IBFT/QBFT: in the genesis validator set (mines). */
-    validator: boolean;
     /** Raft: the id raft_addPeer gave a member that joined a running network; unset for founders. */
     raftJoinId?: pulumi.Input<number>;
     /** The member's qdata at /qdata, and whatever else of its storage every container mounts. */

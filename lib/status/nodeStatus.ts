@@ -3,7 +3,7 @@
 import { Consensus } from "../config/consensus";
 import { ipcBatch, RpcReply } from "../kubernetes/gethIpc";
 import { Kube } from "../kubernetes/kubectl";
-import { keccak256Hex } from "../keys/ethereum";
+import { nodeAddress } from "../network/nodeAddress";
 
 export interface NodeReading {
     height?: number;
@@ -23,12 +23,6 @@ const quantity = (reply: RpcReply) => (typeof reply.result === "string" ? Number
 /** Raft stamps blocks in nanoseconds, BFT in seconds. */
 function unixSeconds(timestamp: number): number {
     return timestamp > 1e12 ? Math.floor(timestamp / 1e9) : timestamp;
-}
-
-/** The address a BFT node signs with: the last 20 bytes of keccak256 of its enode's public key. */
-export function nodeAddress(enode: string): string | undefined {
-    const publicKey = /^enode:\/\/([0-9a-f]{128})@/.exec(enode)?.[1];
-    return publicKey ? `0x${keccak256Hex(Buffer.from(publicKey, "hex")).slice(-40)}` : undefined;
 }
 
 function bftRole(validators: RpcReply, nodeInfo: RpcReply): string | undefined {

@@ -1,8 +1,8 @@
-// e2e: watching a network as its users do. Debian's Prometheus scrapes the real pods through the
-// program's own prometheus.io annotations (kubernetes_sd against the harness's API server, the
-// relabelling the Prometheus Helm chart's pod and service-endpoints jobs use), and each query of
-// the dashboard the program put in its ConfigMap must return a series for each node; then
-// `npm run status` must show every node as geth itself reports it.
+// e2e: watching a network as its users do. Debian's Prometheus scrapes the real pods at the targets
+// the program's own prometheus.io annotations name (as the Prometheus Helm chart's pod and
+// service-endpoints jobs keep and label them), and each query of the dashboard the program put in
+// its ConfigMap must return a series for each node; then `npm run status` must show every node as
+// geth itself reports it.
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
@@ -21,33 +21,55 @@ function freePort(): Promise<number> {
     });
 }
 
-/** The chart's annotation-driven jobs: keep prometheus.io/scrape=true, take its path and port, copy the object's labels. */
-function annotatedJob(role: "pod" | "endpoints", namespace: string) {
-    const meta = role === "pod" ? "__meta_kubernetes_pod" : "__meta_kubernetes_service";
-    return {
-        job_name: role === "pod" ? "kubernetes-pods" : "kubernetes-service-endpoints",
-        kubernetes_sd_configs: [{ role, kubeconfig_file: requireEnv("KUBECONFIG"), namespaces: { names: [namespace] } }],
-        relabel_configs: [
-            { source_labels: [`${meta}_annotation_prometheus_io_scrape`], action: "keep", regex: "true" },
-            { source_labels: [`${meta}_annotation_prometheus_io_path`], action: "replace", target_label: "__metrics_path__", regex: "(.+)" },
-            { source_labels: ["__address__", `${meta}_annotation_prometheus_io_port`], action: "replace", regex: "([^:]+)(?::\\d+)?;(\\d+)", replacement: "$1:$2", target_label: "__address__" },
-            { action: "labelmap", regex: `${meta}_label_(.+)` },
-            { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-            { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-        ],
-    };
+interface Annotated {
+    metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: { selector?: Record<string, string> };
+    status?: { podIP?: string };
+}
+
+const promLabels = (labels: Record<string, string> = {}) => Object.fromEntries(Object.entries(labels).map(([key, value]) => [key.replace(/[^a-zA-Z0-9_]/g, "_"), value]));
+
+/** A target as the chart's jobs keep it: prometheus.io/scrape true, its port and path, the object's labels. */
+function targetOf(object: Annotated, podIp: string | undefined, pod: string, namespace: string) {
+    const annotations = object.metadata.annotations ?? {};
+    if (annotations["prometheus.io/scrape"] !== "true" || !podIp) return [];
+    const labels = { ...promLabels(object.metadata.labels), __metrics_path__: annotations["prometheus.io/path"] ?? "/metrics", namespace, pod };
+    return [{ targets: [`${podIp}:${annotations["prometheus.io/port"]}`], labels }];
+}
+
+/**
+ * Debian's Prometheus 2.42 is built without kubernetes_sd, so the targets its kubernetes-pods and
+ * kubernetes-service-endpoints jobs would find are written for file_sd, from the program's own
+ * annotations as kubectl shows them: each annotated pod, and each annotated Service's pod.
+ */
+function annotatedTargets(namespace: string) {
+    const list = (kind: string) => (JSON.parse(kubectl("get", kind, "-n", namespace, "-o", "json")) as { items: Annotated[] }).items;
+    const pods = list("pods");
+    const podTargets = pods.flatMap((pod) => targetOf(pod, pod.status?.podIP, pod.metadata.name, namespace));
+    const serviceTargets = list("services").flatMap((service) => {
+        const selector = Object.entries(service.spec?.selector ?? {});
+        const pod = pods.find((candidate) => selector.length > 0 && selector.every(([key, value]) => candidate.metadata.labels?.[key] === value));
+        return pod ? targetOf(service, pod.status?.podIP, pod.metadata.name, namespace) : [];
+    });
+    return [...podTargets, ...serviceTargets];
 }
 
 async function startPrometheus(namespace: string): Promise<{ url: string; process: ChildProcess }> {
     const dir = path.join(RUN_DIR, "prometheus");
     fs.mkdirSync(dir, { recursive: true });
-    const config = { global: { scrape_interval: "5s", evaluation_interval: "5s" }, scrape_configs: [annotatedJob("pod", namespace), annotatedJob("endpoints", namespace)] };
+    const targets = annotatedTargets(namespace);
+    fs.writeFileSync(path.join(dir, "targets.json"), JSON.stringify(targets, null, 2));
+    const config = { global: { scrape_interval: "5s", evaluation_interval: "5s" }, scrape_configs: [{ job_name: "kubernetes-annotated", file_sd_configs: [{ files: [path.join(dir, "targets.json")] }] }] };
     fs.writeFileSync(path.join(dir, "prometheus.json"), JSON.stringify(config, null, 2));
     const port = await freePort();
-    const log = fs.openSync(path.join(RUN_DIR, "logs", "prometheus.log"), "a");
+    const logFile = path.join(RUN_DIR, "logs", "prometheus.log");
+    const log = fs.openSync(logFile, "a");
     const child = spawn("prometheus", [`--config.file=${path.join(dir, "prometheus.json")}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ["ignore", log, log] });
     const url = `http://127.0.0.1:${port}`;
-    await waitUntil("Prometheus ready", 30, () => spawnSync("curl", ["-sf", `${url}/-/ready`]).status === 0);
+    await waitUntil("Prometheus ready", 30, () => spawnSync("curl", ["-sf", `${url}/-/ready`]).status === 0).catch(() => {
+        child.kill();
+        throw new E2eFailure(`Prometheus did not start: ${fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-3).join("\n")}`);
+    });
     return { url, process: child };
 }
 

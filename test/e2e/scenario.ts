@@ -10,6 +10,7 @@ import { Wallet } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { checkDashboardWithPrometheus, checkStatus, runStatus } from "./monitoring";
+import { changeValidatorsByVote } from "./validators";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
 import { copyProject, PROJECT, Stack, stackFileValues, StackValues } from "./stack";
 
@@ -700,7 +701,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "goquorum: QBFT 4+1 on GoQuorum and Tessera up, the program's command lines, real go-ethereum on its seeded files, no-change preview, destroy",
+            "goquorum: QBFT 4+1 on GoQuorum and Tessera up, the program's command lines, real go-ethereum on its seeded files, no-change preview; validators 4 → 5 → 4 by vote through fake nodes, no pod replaced; destroy",
             async () => {
                 const goquorum = new Stack("e2e-goquorum");
                 await goquorum.init(stackFileValues("Pulumi.goquorum.yaml"));
@@ -709,6 +710,8 @@ async function main(): Promise<void> {
                 checkGoQuorum(await goquorum.outputs());
                 await checkSeededWithGoEthereum(5, GOQUORUM);
                 await goquorum.cli("preview", "--expect-no-changes");
+                const podUids = () => kubectlList("pods", "-n", GOQUORUM.namespace, "-l", "app.kubernetes.io/name=quorum-node").map((pod) => `${pod.metadata.name} ${pod.metadata.uid}`).sort();
+                await changeValidatorsByVote(goquorum, plannedSteps, podUids);
                 await goquorum.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(goquorum.name, GOQUORUM);
                 await goquorum.remove();

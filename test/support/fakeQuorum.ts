@@ -32,6 +32,10 @@ export interface FakeQuorumFaults {
     chainStart?: number;
     /** IBFT: the chain stays where it is instead of growing on every eth_blockNumber. */
     stillChain?: boolean;
+    /** raft_addPeer and raft_removePeer take effect at once but answer this many ms late (GoQuorum's raft loop busy proposing). */
+    lateMembershipMs?: number;
+    /** istanbul_propose is taken but no vote ever passes (validators that seal no block). */
+    votesNeverPass?: boolean;
 }
 
 /** A Raft member as raft_cluster lists it. */
@@ -80,13 +84,58 @@ export class FakeQuorum {
     private nextRaftId = 0;
     /** raft_addPeer and raft_removePeer calls, in order, as "add <nodeId>" / "remove <id>". */
     readonly membershipCalls: string[] = [];
+    /** IBFT: the validators' addresses, changed by votes; node N signs as fakeNodeAddress(N). */
+    private validators: string[] = [];
+    /** IBFT: each node's pending proposals (istanbul_propose), by address. */
+    private readonly proposals = new Map<number, Map<string, boolean>>();
+    /** istanbul_propose calls, in order, as "<node> <address> <true|false>". */
+    readonly proposeCalls: string[] = [];
+    /** Set by useNodeKeys: the nodes' real identities. */
+    private nodeKeys?: { publicKey: string; signer: string }[];
 
     /** With `ibftValidators` > 0 an IBFT network, whose chain grows by a block on every eth_blockNumber. */
     constructor(
         readonly nodeCount: number,
         private readonly faults: FakeQuorumFaults = {},
         private readonly ibftValidators = 0,
-    ) {}
+    ) {
+        this.validators = Array.from({ length: ibftValidators }, (_, i) => fakeNodeAddress(i + 1));
+    }
+
+    /** IBFT: the chain's validators are these (0x addresses) rather than fake nodes 1..V. */
+    useValidators(addresses: string[]): void {
+        this.validators = addresses.map((address) => address.toLowerCase());
+    }
+
+    /** Node N is the node of the Nth of these enode public keys (hex): admin_nodeInfo and its votes say so. */
+    useNodeKeys(publicKeys: string[], signers: string[]): void {
+        this.nodeKeys = publicKeys.map((key, i) => ({ publicKey: key.toLowerCase(), signer: signers[i].toLowerCase() }));
+    }
+
+    private publicKeyOf(node: number): string {
+        return this.nodeKeys?.[node - 1]?.publicKey ?? fakePublicKey(node);
+    }
+
+    private signerOf(node: number): string {
+        return this.nodeKeys?.[node - 1]?.signer ?? fakeNodeAddress(node);
+    }
+
+    get validatorSet(): string[] {
+        return [...this.validators];
+    }
+
+    /** As GoQuorum tallies the votes the validators' blocks carry: more than half of them for one change applies it. */
+    private propose(node: number, address: string, authorize: boolean): null {
+        this.proposeCalls.push(`${node} ${address} ${authorize}`);
+        const own = this.proposals.get(node) ?? new Map<string, boolean>();
+        own.set(address, authorize);
+        this.proposals.set(node, own);
+        const inSet = this.validators.includes(address);
+        if (inSet === authorize || this.faults.votesNeverPass) return null;
+        const votes = [...this.proposals].filter(([voter, pending]) => this.validators.includes(this.signerOf(voter)) && pending.get(address) === authorize).length;
+        if (votes > this.validators.length / 2) this.validators = authorize ? [...this.validators, address] : this.validators.filter((validator) => validator !== address);
+        return null;
+    }
 
     private timestampOf(block: number): number {
         const roundChange = this.faults.roundChangeAfter !== undefined && block > this.faults.roundChangeAfter ? 10 : 0;
@@ -139,8 +188,10 @@ export class FakeQuorum {
         request.on("end", () => {
             const parsed = JSON.parse(body) as JsonRpcRequest | JsonRpcRequest[];
             response.setHeader("content-type", "application/json");
-            const replies = (Array.isArray(parsed) ? parsed : [parsed]).map((call) => this.reply(node, call));
-            response.end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0]));
+            const calls = Array.isArray(parsed) ? parsed : [parsed];
+            const replies = calls.map((call) => this.reply(node, call));
+            const late = calls.some((call) => call.method === "raft_addPeer" || call.method === "raft_removePeer") ? (this.faults.lateMembershipMs ?? 0) : 0;
+            setTimeout(() => response.end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0])), late);
         });
     }
 
@@ -199,12 +250,17 @@ export class FakeQuorum {
                 const number = params[0] === "latest" ? this.heightOf(node) : Number(params[0]);
                 return { number: hex(number), timestamp: hex(this.timestampOf(number)) };
             }
-            case "istanbul_getValidators": {
-                const count = this.ibftValidators - (this.faults.validatorMissingOn === node ? 1 : 0);
-                return Array.from({ length: count }, (_, i) => fakeNodeAddress(i + 1));
-            }
+            case "istanbul_getValidators":
+                return this.faults.validatorMissingOn === node ? this.validators.slice(1) : [...this.validators];
+            case "istanbul_propose":
+                return this.propose(node, String(params[0]).toLowerCase(), params[1] === true);
+            case "istanbul_discard":
+                this.proposals.get(node)?.delete(String(params[0]).toLowerCase());
+                return null;
+            case "istanbul_candidates":
+                return Object.fromEntries(this.proposals.get(node) ?? []);
             case "admin_nodeInfo":
-                return { enode: `enode://${fakePublicKey(node)}@10.96.0.${100 + node}:30303` };
+                return { enode: `enode://${this.publicKeyOf(node)}@10.96.0.${100 + node}:30303` };
             case "txpool_status":
                 return { pending: hex(this.faults.pending ?? 0), queued: "0x0" };
             case "eth_getTransactionReceipt":

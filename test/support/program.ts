@@ -130,10 +130,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             const raftId = options.raftIds?.[args.name];
             return { id: `${args.name}-id`, state: raftId === undefined ? args.inputs : { ...args.inputs, stdout: String(raftId) } };
         },
-        call(args) {
+        async call(args) {
             if (args.token !== "command:local:run") return {};
             const inputs = args.inputs as { command: string; environment?: Record<string, string> };
-            const result = options.fake.sh(inputs.command, inputs.environment ?? {});
+            // Not blocking this process: a check may reach fake nodes it serves.
+            const result = await options.fake.shAsync(inputs.command, inputs.environment ?? {});
             if (result.status !== 0) {
                 // The engine reports a failed invoke through the gRPC error's details.
                 const message = `exit ${result.status}: ${result.stderr}`;

@@ -1,0 +1,44 @@
+// Whether a change of `validators` can be voted through on the running network, decided at
+// preview from the chain's set and which validators' pods are Ready.
+import { BftConsensus } from "../config/consensus";
+import { QdataFolder } from "../qdata/folder";
+import { changesBetween, votesNeeded } from "./validatorVotes";
+
+const address = (hex: string) => `0x${hex}`;
+
+/** The validators the stack counts: the first `validators` nodes' signing addresses. */
+export function desiredValidators(consensus: BftConsensus, qdata: QdataFolder): string[] {
+    return qdata.nodes.slice(0, consensus.validators).map((node) => address(node.nodeAddress));
+}
+
+/** The genesis's validators: a new network starts with these. */
+export function genesisValidators(qdata: QdataFolder): string[] {
+    return qdata.genesis.kind === "raft" ? [] : qdata.genesis.validators.map(address);
+}
+
+export interface RunningValidators {
+    /** The chain's set (0x addresses), as a Ready node reports it. */
+    validators: string[];
+    /** The signing addresses of the node pods that are Ready. */
+    readyAddresses: string[];
+}
+
+/** One line naming why the change cannot be made in this up, or undefined when it can. */
+export function validatorChangeProblem(running: RunningValidators, desired: string[]): string | undefined {
+    const changes = changesBetween(running.validators, desired);
+    if (changes.length > 1) {
+        return (
+            `validators: the running chain has ${running.validators.length} validators and the stack asks for ${desired.length}, ${changes.length} changes; ` +
+            `each vote must pass before the next, so change validators (or nodeCount while validators is 0) by one per pulumi up`
+        );
+    }
+    if (changes.length === 0) return undefined;
+    const [change] = changes;
+    const ready = running.validators.filter((address) => running.readyAddresses.includes(address)).length;
+    const needed = votesNeeded(running.validators.length);
+    if (ready >= needed) return undefined;
+    return (
+        `validators: ${change.add ? "adding" : "removing"} ${change.address} needs the votes of ${needed} of the ${running.validators.length} validators, ` +
+        `but only ${ready} of their pods are Ready; bring them back (kubectl get pods) before changing validators`
+    );
+}

@@ -1,0 +1,83 @@
+// Changing an IBFT/QBFT network's validators by vote (GoQuorum's istanbul API): each current
+// validator proposes the change, which goes into the blocks it proposes; the set changes once more
+// than half of them have voted. One change at a time, each confirmed on every node before the next.
+import { RpcCall } from "../httpRequest";
+import { nodeAddress } from "./nodeAddress";
+
+export interface VotingNode {
+    /** The pod or URL, for messages. */
+    name: string;
+    rpc: RpcCall;
+}
+
+export interface VoteOptions {
+    /** How long a change may take to show in every node's set (votes ride on the validators' blocks). */
+    settleMs: number;
+    pollMs: number;
+    log: (line: string) => void;
+}
+
+export interface ValidatorChange {
+    address: string;
+    add: boolean;
+}
+
+const lower = (address: string) => address.toLowerCase();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function validatorSet(node: VotingNode): Promise<string[]> {
+    return (await node.rpc<string[]>("istanbul_getValidators")).map(lower);
+}
+
+/** The address each node signs blocks with, from its enode. */
+async function signingAddress(node: VotingNode): Promise<string | undefined> {
+    return nodeAddress((await node.rpc<{ enode: string }>("admin_nodeInfo")).enode);
+}
+
+/** The changes that take `current` to `desired`: removals first (a smaller set needs fewer votes), then additions, each in order. */
+export function changesBetween(current: string[], desired: string[]): ValidatorChange[] {
+    const has = (set: string[], address: string) => set.map(lower).includes(lower(address));
+    return [...current.filter((address) => !has(desired, address)).map((address) => ({ address: lower(address), add: false })), ...desired.filter((address) => !has(current, address)).map((address) => ({ address: lower(address), add: true }))];
+}
+
+/** More than half of the current validators must vote. */
+export function votesNeeded(validators: number): number {
+    return Math.floor(validators / 2) + 1;
+}
+
+/**
+ * Makes one change unless the set shows it already; returns the set every node agrees on after it.
+ * A change that does not show on every node in time fails with each node's set, after withdrawing
+ * the votes, so nothing half-done lingers; running it again proposes again.
+ */
+export async function changeValidator(nodes: VotingNode[], change: ValidatorChange, options: VoteOptions): Promise<{ changed: boolean; validators: string[] }> {
+    const before = await validatorSet(nodes[0]);
+    if (before.includes(change.address) === change.add) return { changed: false, validators: before };
+    const addresses = await Promise.all(nodes.map(signingAddress));
+    const voters = nodes.filter((_, i) => addresses[i] !== undefined && before.includes(addresses[i]!));
+    const needed = votesNeeded(before.length);
+    if (voters.length < needed) {
+        throw new Error(`${change.add ? "adding" : "removing"} ${change.address} needs the votes of ${needed} of the ${before.length} validators, but only ${voters.length} can be reached (${voters.map((v) => v.name).join(", ") || "none"})`);
+    }
+    for (const voter of voters) await voter.rpc("istanbul_propose", [change.address, change.add]);
+    options.log(`${voters.length} of ${before.length} validators voted to ${change.add ? "add" : "remove"} ${change.address}; waiting for every node's set to show it`);
+    try {
+        return { changed: true, validators: await agreedSet(nodes, change, options) };
+    } finally {
+        await Promise.all(voters.map((voter) => voter.rpc("istanbul_discard", [change.address]).catch(() => undefined)));
+    }
+}
+
+async function agreedSet(nodes: VotingNode[], change: ValidatorChange, options: VoteOptions): Promise<string[]> {
+    const deadline = Date.now() + options.settleMs;
+    for (;;) {
+        const sets = await Promise.all(nodes.map((node) => validatorSet(node).catch(() => undefined)));
+        const shown = sets.every((set) => set !== undefined && set.includes(change.address) === change.add);
+        if (shown) return sets[0]!;
+        if (Date.now() > deadline) {
+            const each = nodes.map((node, i) => `${node.name}: ${sets[i] ? `${sets[i]!.length} validators${sets[i]!.includes(change.address) ? ` with ${change.address}` : ` without ${change.address}`}` : "no answer"}`);
+            throw new Error(`the vote to ${change.add ? "add" : "remove"} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each.join("; ")}); its votes were withdrawn: run the same again (pulumi up) to propose it anew`);
+        }
+        await sleep(options.pollMs);
+    }
+}
