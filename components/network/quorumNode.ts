@@ -75,8 +75,13 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
-                metadata: { name: nodeServiceName(args.index), namespace: args.namespace, labels: serviceLabels, annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) } },
+                metadata: {
+                    name: nodeServiceName(args.index),
+                    namespace: args.namespace,
+                    labels: serviceLabels,
+                    // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
+                    annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) },
+                },
                 spec: {
                     clusterIP: args.clusterIp,
                     selector: selectorLabels(identity),

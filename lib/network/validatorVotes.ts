@@ -37,7 +37,9 @@ async function signingAddress(node: VotingNode): Promise<string | undefined> {
 /** The changes that take `current` to `desired`: removals first (a smaller set needs fewer votes), then additions, each in order. */
 export function changesBetween(current: string[], desired: string[]): ValidatorChange[] {
     const has = (set: string[], address: string) => set.map(lower).includes(lower(address));
-    return [...current.filter((address) => !has(desired, address)).map((address) => ({ address: lower(address), add: false })), ...desired.filter((address) => !has(current, address)).map((address) => ({ address: lower(address), add: true }))];
+    const removals = current.filter((address) => !has(desired, address)).map((address) => ({ address: lower(address), add: false }));
+    const additions = desired.filter((address) => !has(current, address)).map((address) => ({ address: lower(address), add: true }));
+    return [...removals, ...additions];
 }
 
 /** More than half of the current validators must vote. */
@@ -75,7 +77,8 @@ async function agreedSet(nodes: VotingNode[], change: ValidatorChange, options: 
         const shown = sets.every((set) => set !== undefined && set.includes(change.address) === change.add);
         if (shown) return sets[0]!;
         if (Date.now() > deadline) {
-            const each = nodes.map((node, i) => `${node.name}: ${sets[i] ? `${sets[i]!.length} validators${sets[i]!.includes(change.address) ? ` with ${change.address}` : ` without ${change.address}`}` : "no answer"}`);
+            const shownOn = (set: string[] | undefined) => (set ? `${set.length} validators ${set.includes(change.address) ? "with" : "without"} ${change.address}` : "no answer");
+            const each = nodes.map((node, i) => `${node.name}: ${shownOn(sets[i])}`);
             throw new Error(`the vote to ${change.add ? "add" : "remove"} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each.join("; ")}); its votes were withdrawn: run the same again (pulumi up) to propose it anew`);
         }
         await sleep(options.pollMs);
