@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { bftQuorum, majorityOf } from "../../lib/config/consensus";
 import { NetworkConfig } from "../../lib/config/model";
 import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network/names";
 
@@ -12,7 +13,7 @@ export function quorumBudget(name: string, config: NetworkConfig, namespace: pul
     const consensus = config.consensus;
     const bft = consensus.kind !== "raft";
     const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
-    const minAvailable = bft ? members - Math.floor((members - 1) / 3) : Math.floor(members / 2) + 1;
+    const minAvailable = bft ? bftQuorum(members) : majorityOf(members);
     return new k8s.policy.v1.PodDisruptionBudget(
         name,
         {

@@ -39,3 +39,13 @@ export function genesisConsensusOf(consensus: Consensus, validatorAddresses: str
 export function validatorCount(consensus: Consensus): number {
     return consensus.kind === "raft" ? 0 : consensus.validators;
 }
+
+/** More than half: a Raft majority, and the votes a validator change needs. */
+export function majorityOf(members: number): number {
+    return Math.floor(members / 2) + 1;
+}
+
+/** IBFT/QBFT: the 2F+1 of V validators that commit blocks, F = floor((V - 1) / 3). */
+export function bftQuorum(validators: number): number {
+    return validators - Math.floor((validators - 1) / 3);
+}

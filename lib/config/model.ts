@@ -2,6 +2,7 @@
 import { QdataFolder } from "../qdata/folder";
 import { Consensus } from "./consensus";
 import { MonitoringSettings } from "./monitoring";
+import { RestoreSource } from "./restore";
 import { NetworkPolicySettings } from "./networkPolicy";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -68,6 +69,8 @@ export interface NetworkConfig {
     networkPolicy?: NetworkPolicySettings;
     /** Undefined: no metrics exported (monitoring none, or the seed's images). */
     monitoring?: MonitoringSettings;
+    /** restoreFrom: the backup the new volumes start with. */
+    restore?: RestoreSource;
     ingressHost?: string;
     ingressClassName: string;
     ingressTlsSecret?: string;

@@ -9,6 +9,7 @@ import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./co
 import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
+import { RestoreCheck, restoreProblems, RestoreSource, restoreSource } from "./restore";
 import { NetworkPolicySettings, parsePeerSelector, PeerSelector } from "./networkPolicy";
 import { RawConfig, ValueReader } from "./values";
 
@@ -61,6 +62,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
+        restore: readRestore(reader, qdata, { nodeCount, raft: settings.kind === "raft", nodeIps: addresses.nodeIps }, context),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -142,9 +144,20 @@ function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
     });
 }
 
+/** restoreFrom, checked against the stack: its chain (genesis), node count and, under Raft, addresses. */
+function readRestore(reader: ValueReader, qdata: QdataSource | undefined, stack: Omit<RestoreCheck, "dir" | "qdataDir">, context: ConfigContext): RestoreSource | undefined {
+    const restoreFrom = reader.string("restoreFrom");
+    if (restoreFrom === "" || !qdata) return undefined;
+    const dir = path.resolve(context.projectDir, restoreFrom);
+    const problems = restoreProblems({ ...stack, dir, qdataDir: qdata.dir });
+    reader.problems.push(...problems);
+    return problems.length === 0 ? restoreSource(dir) : undefined;
+}
+
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */
 function readQdataSource(reader: ValueReader, nodeCount: number, consensus: ConsensusSettings, context: ConfigContext): QdataSource | undefined {
-    const qdataDir = reader.string("qdataDir");
+    // A backup folder is a qdata folder, chain data included: restoring takes its keys unless qdataDir names another.
+    const qdataDir = reader.string("qdataDir") || reader.string("restoreFrom");
     const chainId = reader.integer("chainId", 1, Number.MAX_SAFE_INTEGER);
     const gasLimit = reader.matching("gasLimit", /^0x[0-9a-fA-F]{1,16}$/, "a hex quantity such as 0x2FEFD800");
     const password = reader.string("accountPassword");

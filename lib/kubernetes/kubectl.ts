@@ -21,6 +21,8 @@ export interface Kube {
     /** Fails after timeoutMs (the process is killed) when given. */
     exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string>;
     portForward(resource: string, remotePorts: number[]): Promise<PortForward>;
+    /** A field of one object, by a kubectl JSONPath expression. */
+    field(resource: string, jsonPath: string): Promise<string>;
 }
 
 export class Kubectl implements Kube {
@@ -67,6 +69,10 @@ export class Kubectl implements Kube {
             ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
             restarts: (pod.status?.containerStatuses ?? []).reduce((sum, container) => sum + (container.restartCount ?? 0), 0),
         }));
+    }
+
+    field(resource: string, jsonPath: string): Promise<string> {
+        return this.run(["get", resource, "-o", `jsonpath=${jsonPath}`]);
     }
 
     exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string> {

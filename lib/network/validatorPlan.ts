@@ -1,8 +1,8 @@
 // Whether a change of `validators` can be voted through on the running network, decided at
 // preview from the chain's set and which validators' pods are Ready.
-import { BftConsensus } from "../config/consensus";
+import { BftConsensus, majorityOf } from "../config/consensus";
 import { QdataFolder } from "../qdata/folder";
-import { changesBetween, votesNeeded } from "./validatorVotes";
+import { changesBetween } from "./validatorVotes";
 
 const address = (hex: string) => `0x${hex}`;
 
@@ -35,7 +35,7 @@ export function validatorChangeProblem(running: RunningValidators, desired: stri
     if (changes.length === 0) return undefined;
     const [change] = changes;
     const ready = running.validators.filter((address) => running.readyAddresses.includes(address)).length;
-    const needed = votesNeeded(running.validators.length);
+    const needed = majorityOf(running.validators.length);
     if (ready >= needed) return undefined;
     return (
         `validators: ${change.add ? "adding" : "removing"} ${change.address} needs the votes of ${needed} of the ${running.validators.length} validators, ` +

@@ -1,6 +1,7 @@
 // Changing an IBFT/QBFT network's validators by vote (GoQuorum's istanbul API): each current
 // validator proposes the change, which goes into the blocks it proposes; the set changes once more
 // than half of them have voted. One change at a time, each confirmed on every node before the next.
+import { majorityOf } from "../config/consensus";
 import { RpcCall } from "../httpRequest";
 import { nodeAddress } from "./nodeAddress";
 
@@ -42,11 +43,6 @@ export function changesBetween(current: string[], desired: string[]): ValidatorC
     return [...removals, ...additions];
 }
 
-/** More than half of the current validators must vote. */
-export function votesNeeded(validators: number): number {
-    return Math.floor(validators / 2) + 1;
-}
-
 /**
  * Makes one change unless the set shows it already; returns the set every node agrees on after it.
  * A change that does not show on every node in time fails with each node's set, after withdrawing
@@ -57,7 +53,7 @@ export async function changeValidator(nodes: VotingNode[], change: ValidatorChan
     if (before.includes(change.address) === change.add) return { changed: false, validators: before };
     const addresses = await Promise.all(nodes.map(signingAddress));
     const voters = nodes.filter((_, i) => addresses[i] !== undefined && before.includes(addresses[i]!));
-    const needed = votesNeeded(before.length);
+    const needed = majorityOf(before.length);
     if (voters.length < needed) {
         throw new Error(`${change.add ? "adding" : "removing"} ${change.address} needs the votes of ${needed} of the ${before.length} validators, but only ${voters.length} can be reached (${voters.map((v) => v.name).join(", ") || "none"})`);
     }

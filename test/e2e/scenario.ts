@@ -257,7 +257,9 @@ function checkGoQuorum(outputs: Record<string, unknown>): void {
         expect(geth?.image === "quorumengineering/quorum:24.4.1" && tessera?.image === "quorumengineering/tessera:24.4.2", `node-set-${i} runs GoQuorum 24.4.1 and Tessera 24.4.2`, [geth?.image, tessera?.image]);
         const args = geth?.args.join(" ") ?? "";
         expect(args.includes(`--nat extip:${nodeIp(i, GOQUORUM)}`) && args.includes("--permissioned") && args.includes("--http.api eth,net,web3") && args.includes("--ws.api eth,net,web3"), `node-set-${i}'s geth advertises its clusterIP, is permissioned and serves clients eth, net and web3 only`, args);
-        expect(args.includes("--mine") === i <= 4, `node-set-${i} ${i <= 4 ? "mines (a validator)" : "does not mine"}`, args);
+        expect(args.includes("--mine"), `node-set-${i} mines (a validator seals; a non-validator seals nothing until voted in)`, args);
+        const validatorLabel = kubectl("get", "service", `quorum-node-${i}`, "-n", ns, "-o", "jsonpath={.metadata.labels.kaleido\\.io/validator}");
+        expect((validatorLabel === "true") === i <= 4, `quorum-node-${i}'s Service ${i <= 4 ? "labels it a validator" : "does not label it a validator"}`, validatorLabel);
         expect(geth?.env?.some((e) => e.name === "PRIVATE_CONFIG" && e.value === "/qdata/tessera/tm.ipc") === true, `node-set-${i}'s geth reaches Tessera on its socket`);
         expect(JSON.stringify(tessera?.args) === JSON.stringify(["-configfile", "/qdata/tessera/tessera-config.json"]), `node-set-${i}'s Tessera runs on the seeded config`, tessera?.args);
         expect(spec.initContainers.map((c) => c.name).join(",") === "geth-init", `node-set-${i} writes its genesis block in an init container`, spec.initContainers);

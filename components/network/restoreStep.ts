@@ -1,0 +1,34 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { RestoreSource } from "../../lib/config/restore";
+import { claimName, qdataFolderName } from "../../lib/network/names";
+import { QDATA_LAYOUT } from "../../lib/qdata/layout";
+
+export interface RestoreStepArgs {
+    restore: RestoreSource;
+    /** 1..N. */
+    index: number;
+    kubeContext: string;
+    namespace: pulumi.Input<string>;
+    /** Has tar and sh: the member's own quorum image. */
+    image: string;
+}
+
+/**
+ * A new member's chain data from the backup (scripts/restore-member.sh), onto its seeded volume
+ * before its StatefulSet first starts: everything of the backed-up folder but what the seed lays
+ * (the layout's files: keys, genesis, peers come from the stack). Runs once, on create; nothing on
+ * delete.
+ */
+export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+    const environment = {
+        KUBE_CONTEXT: args.kubeContext,
+        NAMESPACE: args.namespace,
+        CLAIM: claimName(args.index),
+        IMAGE: args.image,
+        FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
+        BACKUP_ID: args.restore.backupId,
+        KEEP: QDATA_LAYOUT.map((entry) => entry.path).join("\n"),
+    };
+    return new command.local.Command(name, { create: "bash scripts/restore-member.sh", environment }, opts);
+}

@@ -1,0 +1,59 @@
+// The restoreFrom key: a backup folder whose chain data the stack's new volumes start with.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { BackupManifest, readManifest } from "../backup/manifest";
+import { GENESIS, STATIC_NODES } from "../qdata/layout";
+import { qdataFolderName } from "../network/names";
+
+export interface RestoreSource {
+    dir: string;
+    /** Names this backup: a volume it was restored into says so and is not restored again. */
+    backupId: string;
+}
+
+const genesisOf = (root: string) => path.join(root, qdataFolderName(1), GENESIS);
+const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/** The IPs the backup's nodes peered at (Raft members dial these). */
+function backedUpIps(dir: string): string[] {
+    const file = path.join(dir, qdataFolderName(1), STATIC_NODES);
+    if (!fs.existsSync(file)) return [];
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as string[]).map((enode) => /@([\d.]+):/.exec(enode)?.[1] ?? "?");
+}
+
+export interface RestoreCheck {
+    dir: string;
+    /** The qdata folder the stack takes its keys and genesis from. */
+    qdataDir: string;
+    nodeCount: number;
+    raft: boolean;
+    nodeIps: string[];
+}
+
+/** Each reason the backup cannot be restored into this stack, naming the key. */
+export function restoreProblems(check: RestoreCheck): string[] {
+    let manifest: BackupManifest;
+    try {
+        manifest = readManifest(check.dir);
+    } catch (error) {
+        return [`restoreFrom: ${(error as Error).message} (npm run backup -- --out DIR makes one)`];
+    }
+    const problems: string[] = [];
+    const nodes = manifest.members.filter((member) => member.head !== undefined).length;
+    if (nodes !== check.nodeCount) problems.push(`restoreFrom: the backup holds ${nodes} nodes, nodeCount is ${check.nodeCount}; set nodeCount to ${nodes}`);
+    const backedUp = manifest.files.find((file) => file.path === `${qdataFolderName(1)}/${GENESIS}`)?.sha256;
+    const ours = fs.existsSync(genesisOf(check.qdataDir)) ? sha256(genesisOf(check.qdataDir)) : "none";
+    if (backedUp !== ours) {
+        problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours}); leave qdataDir unset to take the backup's keys`);
+    }
+    const ips = backedUpIps(check.dir);
+    if (check.raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
+        problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);
+    }
+    return problems;
+}
+
+export function restoreSource(dir: string): RestoreSource {
+    return { dir, backupId: readManifest(dir).createdAt };
+}

@@ -1,0 +1,87 @@
+// npm run backup's plan (order, the quorum rule) and its manifest (checksums, modes, --verify).
+import { strict as assert } from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
+import { backupOrder, MemberState, stopProblem } from "../lib/backup/plan";
+import { bftQuorum, Consensus, majorityOf } from "../lib/config/consensus";
+
+const RAFT: Consensus = { kind: "raft" };
+const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+const members = (count: number, down: number[] = [], validators = count): MemberState[] => [
+    { index: 0, name: "bootnode", ready: true, validator: false },
+    ...Array.from({ length: count }, (_, i) => ({ index: i + 1, name: `node-${i + 1}`, ready: !down.includes(i + 1), validator: i < validators })),
+];
+
+describe("the backup plan", () => {
+    it("takes the bootnode first, then the nodes in order", () => {
+        const shuffled = [...members(3)].reverse();
+        assert.deepEqual(backupOrder(shuffled).map((member) => member.name), ["bootnode", "node-1", "node-2", "node-3"]);
+    });
+
+    it("counts a Raft majority and a BFT quorum as GoQuorum does", () => {
+        assert.deepEqual([1, 2, 3, 4, 5].map(majorityOf), [1, 2, 2, 3, 3]);
+        assert.deepEqual([1, 4, 5, 7].map(bftQuorum), [1, 3, 4, 5]);
+    });
+
+    it("Raft 5: stops any one member while the other four run; refuses once two others are down", () => {
+        const all = members(5);
+        assert.equal(stopProblem(RAFT, all, all[3]), undefined);
+        const twoDown = members(5, [1, 2]);
+        assert.match(stopProblem(RAFT, twoDown, twoDown[3]) ?? "", /^taking node-3 down would leave 2 of 5 Raft members \(a majority is 3\) running/);
+        assert.equal(stopProblem(RAFT, twoDown, twoDown[0]), undefined, "the bootnode holds no consensus");
+    });
+
+    it("QBFT 4+1: a non-validator always; a validator only while 3 of the 4 stay up", () => {
+        const oneDown = members(5, [1], 4);
+        assert.equal(stopProblem(QBFT, oneDown, oneDown[5]), undefined);
+        assert.match(stopProblem(QBFT, oneDown, oneDown[2]) ?? "", /would leave 2 of 4 validators \(a quorum is 3\) running/);
+        const all = members(5, [], 4);
+        assert.equal(stopProblem(QBFT, all, all[2]), undefined);
+    });
+
+    it("a one-node network cannot keep running with its node down", () => {
+        const single = members(1);
+        assert.match(stopProblem(RAFT, single, single[1]) ?? "", /leave 0 of 1 Raft members/);
+    });
+});
+
+describe("the backup manifest", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-backup-"));
+        fs.mkdirSync(path.join(dir, "qdata_1/ethereum/geth/chaindata"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "qdata_1/ethereum/nodekey"), "ab".repeat(32), { mode: 0o644 });
+        fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "blocks");
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const manifest = (): BackupManifest => ({ format: 1, createdAt: "2026-12-01T00:00:00Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 10, genesisHash: "0x1", members: [{ name: "node-1", folder: "qdata_1", head: { number: 3, hash: "0x2" } }], files: fileEntries(dir) });
+
+    it("checksums every file; makes every folder 0700 and file 0600", () => {
+        makePrivate(dir);
+        const entries = fileEntries(dir);
+        assert.deepEqual(entries.map((entry) => entry.path), ["qdata_1/ethereum/geth/chaindata/000001.ldb", "qdata_1/ethereum/nodekey"]);
+        assert.equal(entries[0].sha256, crypto.createHash("sha256").update("blocks").digest("hex"));
+        assert.equal(fs.statSync(path.join(dir, "qdata_1/ethereum/nodekey")).mode & 0o777, 0o600);
+        assert.equal(fs.statSync(path.join(dir, "qdata_1/ethereum")).mode & 0o777, 0o700);
+        writeManifest(dir, manifest());
+        assert.equal(fs.statSync(path.join(dir, MANIFEST)).mode & 0o777, 0o600);
+    });
+
+    it("--verify: a whole backup has no problem; a changed, missing or extra file is named", () => {
+        writeManifest(dir, manifest());
+        assert.deepEqual(verifyBackup(dir), []);
+        fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "other blocks");
+        fs.rmSync(path.join(dir, "qdata_1/ethereum/nodekey"));
+        fs.writeFileSync(path.join(dir, "qdata_1/extra"), "x");
+        const problems = verifyBackup(dir);
+        assert.match(problems[0], /^qdata_1\/ethereum\/geth\/chaindata\/000001\.ldb: changed \(sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\)$/);
+        assert.deepEqual(problems.slice(1), ["qdata_1/ethereum/nodekey: missing", "qdata_1/extra: not in the manifest"]);
+    });
+
+    it("refuses a folder without a manifest", () => {
+        assert.throws(() => verifyBackup(dir), /has no manifest\.json: not a backup folder/);
+    });
+});
