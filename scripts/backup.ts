@@ -52,8 +52,9 @@ async function backup(outputs: StackOutputs, stack: string, out: string): Promis
         const set = planned.index === 0 ? BOOTNODE_SET : nodeSetName(planned.index);
         const image = await kube.field(`statefulset/${set}`, "{.spec.template.spec.containers[0].image}");
         const head = planned.index === 0 ? undefined : await headOf(kube, planned.index);
+        const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await kube.field(`statefulset/${set}`, `{.metadata.annotations.kaleido\\.io/raft-joined}`)) === "true";
         copyMember(outputs, planned, image, path.join(out, qdataFolderName(planned.index)));
-        copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head });
+        copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(joined ? { raftJoined: true } : {}) });
         log(`${planned.name} copied${head ? ` at block ${head.number}` : ""} and running again (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     makePrivate(out);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# One member's chain data from a backup, before its StatefulSet first starts: through a short-lived
-# pod of the member's image that mounts its claim, everything of the backed-up folder FROM but what
-# the seed lays (KEEP: the layout's paths, one a line) goes onto the volume, which then says which
-# backup it holds. A volume that holds that backup already is left alone; one that holds another
-# chain is refused, so a restore never overwrites a running member's data.
+# One member's folder from a backup, before its StatefulSet first starts: through a short-lived pod
+# of the member's image that mounts its claim, the backed-up folder FROM (keys, genesis, chain data,
+# the transaction manager's store) goes onto the volume, all but the peer list (PEERS: its paths,
+# one a line), which the seed writes for the stack's addresses. The volume is then marked seeded
+# with SEED_ID, so the seed keeps it as its own, and with the backup it holds. A volume that holds
+# that backup already is left alone; one that holds another chain is refused, so a restore never
+# overwrites a member's data.
 #
-# Environment: KUBE_CONTEXT, NAMESPACE, CLAIM (qdata-N), IMAGE, FROM, BACKUP_ID, KEEP
+# Environment: KUBE_CONTEXT, NAMESPACE, CLAIM (qdata-N), IMAGE, FROM, BACKUP_ID, SEED_ID, PEERS
 set -euo pipefail
 kube=(kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE")
 helper="restore-$CLAIM"
@@ -26,7 +28,7 @@ JSON
 )"
 "${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --labels=app.kubernetes.io/part-of=kaleido-quorum-backup --overrides="$overrides" >/dev/null
 "${kube[@]}" wait --for=condition=Ready "pod/$helper" --timeout=180s >/dev/null
-in_pod() { "${kube[@]}" exec -i "$helper" -c copy -- "$@"; }
+in_pod() { "${kube[@]}" exec "$helper" -c copy -- "$@"; }
 
 if [ "$(in_pod sh -c "cat $marker 2>/dev/null || true")" = "$BACKUP_ID" ]; then
     log "holds backup $BACKUP_ID already"
@@ -37,8 +39,8 @@ if in_pod test -e /qdata/ethereum/geth/chaindata; then
     exit 1
 fi
 excludes=()
-while IFS= read -r path; do [ -n "$path" ] && excludes+=("--exclude=./${path%/}"); done <<<"$KEEP"
-log "copying the backed-up chain data from $FROM"
-tar -C "$FROM" "${excludes[@]}" -cf - . | in_pod tar -C /qdata -xf -
-in_pod sh -c "echo '$BACKUP_ID' >$marker"
+while IFS= read -r path; do [ -n "$path" ] && excludes+=("--exclude=./$path"); done <<<"$PEERS"
+log "copying the backed-up folder from $FROM"
+tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude="${marker#/qdata/}" -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C /qdata -xf -
+in_pod sh -c "echo '$SEED_ID' >/qdata/.kaleido-seed-id && echo '$BACKUP_ID' >$marker"
 log "restored backup $BACKUP_ID"

@@ -7,6 +7,9 @@ import * as path from "path";
 import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
 import { backupOrder, MemberState, stopProblem } from "../lib/backup/plan";
 import { bftQuorum, Consensus, majorityOf } from "../lib/config/consensus";
+import { runProgram, workspaceFixture } from "./support/program";
+import { named } from "./support/query";
+import { pregenerateKeys } from "./support/workspace";
 
 const RAFT: Consensus = { kind: "raft" };
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
@@ -83,5 +86,68 @@ describe("the backup manifest", () => {
 
     it("refuses a folder without a manifest", () => {
         assert.throws(() => verifyBackup(dir), /has no manifest\.json: not a backup folder/);
+    });
+});
+
+describe("restoreFrom: a stack brought up from a backup folder", function () {
+    this.timeout(60_000);
+    const workspace = workspaceFixture();
+    let backupDir: string;
+    const enode = (n: number, ip: string) => `enode://${"ab".repeat(64)}@${ip}:30303?discport=0&raftport=50400#${n}`;
+    /** A backup as npm run backup leaves it: the dev stack's members with chain data, and the manifest. */
+    function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number): void {
+        backupDir = path.join(workspace.projectDir, "backup");
+        fs.rmSync(backupDir, { recursive: true, force: true });
+        fs.cpSync(path.join(workspace.projectDir, ".keys", "dev"), backupDir, { recursive: true });
+        for (let i = 1; i <= 5; i++) {
+            fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
+            fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
+            fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/static-nodes.json`), JSON.stringify(ips.map((ip, n) => enode(n, ip))));
+        }
+        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: "0x7" }, ...(i === joined ? { raftJoined: true } : {}) }))];
+        writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
+    }
+    before(async () => {
+        await pregenerateKeys(workspace.projectDir, "dev", 5);
+        await runProgram({ stack: "dev", fake: workspace.fake, projectDir: workspace.projectDir });
+    });
+    const render = (config: Record<string, string>) => runProgram({ stack: "dev", fake: workspace.fake, projectDir: workspace.projectDir, config });
+
+    it("seeds each node's new volume from the backup before its StatefulSet: keys from the backup, the peer list from the stack", async () => {
+        makeBackup();
+        const run = await render({ restoreFrom: "backup" });
+        const step = named(run, "quorum-node-3-restore");
+        const env = step.inputs.environment as Record<string, string>;
+        assert.equal(env.FROM, path.join(backupDir, "qdata_3"));
+        assert.equal(env.CLAIM, "qdata-3");
+        assert.equal(env.BACKUP_ID, "2026-12-01T10:00:00.000Z");
+        assert.deepEqual(env.PEERS.split("\n"), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json"]);
+        assert.match(step.inputs.create, /scripts\/restore-member\.sh$/);
+        assert.ok(step.dependsOn.includes("quorum-node-3-qdata-seed"), `after the seed: ${step.dependsOn}`);
+        assert.ok(named(run, "quorum-node-3-set").dependsOn.includes("quorum-node-3-restore"));
+        assert.ok(!run.resources.some((resource) => resource.name === "quorum-bootnode-restore"), "the bootnode holds no chain");
+    });
+
+    const refusals: [string, () => void, Record<string, string>, RegExp][] = [
+        ["a folder without a manifest", () => fs.rmSync(path.join(backupDir, "manifest.json")), {}, /restoreFrom: .* has no manifest\.json: not a backup folder \(npm run backup -- --out DIR makes one\)/],
+        ["another node count", () => undefined, { nodeCount: "4" }, /restoreFrom: the backup holds 5 nodes, nodeCount is 4; set nodeCount to 5/],
+        ["Raft members at other addresses", () => makeBackup(["10.96.9.101", "10.96.9.102", "10.96.9.103", "10.96.9.104", "10.96.9.105"]), {}, /restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at 10\.96\.9\.101, .* this stack's are at 10\.96\.0\.101/],
+        ["a member that joined later", () => makeBackup(undefined, 5), {}, /restoreFrom: node-5 joined the Raft network after it was founded/],
+    ];
+    for (const [what, damage, config, message] of refusals) {
+        it(`refuses ${what} at preview, naming the key`, async () => {
+            makeBackup();
+            damage();
+            await assert.rejects(render({ restoreFrom: "backup", ...config }), message);
+        });
+    }
+
+    it("refuses a backup of another chain than qdataDir's, naming both genesis hashes", async () => {
+        makeBackup();
+        const genesis = path.join(backupDir, "qdata_1/ethereum/genesis.json");
+        const other = path.join(workspace.projectDir, "other");
+        fs.cpSync(backupDir, other, { recursive: true });
+        for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(other, `qdata_${i}/ethereum/genesis.json`), fs.readFileSync(genesis, "utf8").replace('"gasLimit"', '"extraField": 1, "gasLimit"'));
+        await assert.rejects(render({ restoreFrom: "backup", qdataDir: "other" }), /restoreFrom: the backup's chain \(genesis block 0x9{64}, genesis\.json sha256 [0-9a-f]{64}\) is not this stack's \(.*other: genesis\.json sha256 [0-9a-f]{64}\)/);
     });
 });

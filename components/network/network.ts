@@ -182,6 +182,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     raftBlockTimeMs: config.raftBlockTimeMs,
                     rpcApis: config.rpcApis,
                     monitoring: config.monitoring,
+                    restore: config.restore && { source: config.restore, kubeContext: config.kubeContext },
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
                     runtime,
                     images: config.images,

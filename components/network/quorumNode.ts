@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Consensus } from "../../lib/config/consensus";
 import { ResourceSpec } from "../../lib/config/model";
 import { MonitoringSettings } from "../../lib/config/monitoring";
+import { RestoreSource } from "../../lib/config/restore";
 import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
@@ -13,6 +14,7 @@ import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 import { raftMembershipStep } from "./raftMembershipStep";
+import { restoreStep } from "./restoreStep";
 
 export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */
@@ -32,6 +34,8 @@ export interface QuorumNodeArgs extends MemberArgs {
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
     /** Raft only: how the member enters the cluster. */
     raft?: RaftEntry;
+    /** restoreFrom: the backup its new volume starts with, before its first start. */
+    restore?: { source: RestoreSource; kubeContext: string };
 }
 
 /**
@@ -102,6 +106,7 @@ export class QuorumNode extends pulumi.ComponentResource {
             childOpts,
         );
 
+        const restore = args.restore && this.restoreStep(name, args, args.restore);
         const { raftJoinId, annotations, join } = this.raftEntry(name, args);
         this.raftJoin = join;
         this.statefulSet = memberStatefulSet(
@@ -119,9 +124,14 @@ export class QuorumNode extends pulumi.ComponentResource {
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
                 ...args.runtime.nodePod({ ...args, raftJoinId, exportMetrics: !!metrics, volumeMounts: this.storage.volumeMounts }),
             },
-            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : [])] },
+            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : []), ...(restore ? [restore] : [])] },
         );
         this.registerOutputs({ enode: this.enode, ip: this.ip });
+    }
+
+    private restoreStep(name: string, args: QuorumNodeArgs, restore: { source: RestoreSource; kubeContext: string }): pulumi.Resource {
+        const step = { restore: restore.source, index: args.index, kubeContext: restore.kubeContext, namespace: args.namespace, image: args.images.quorum, seedId: this.storage.seedId };
+        return restoreStep(`${name}-restore`, step, { parent: this, dependsOn: this.storage.ready });
     }
 
     /** The Raft id the member starts with (none: a founder's comes from static-nodes.json) and its record on the StatefulSet. */

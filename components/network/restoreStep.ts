@@ -12,13 +12,14 @@ export interface RestoreStepArgs {
     namespace: pulumi.Input<string>;
     /** Has tar and sh: the member's own quorum image. */
     image: string;
+    /** The storage's seed id: the seed takes the restored folder as its own. */
+    seedId: pulumi.Input<string>;
 }
 
 /**
- * A new member's chain data from the backup (scripts/restore-member.sh), onto its seeded volume
- * before its StatefulSet first starts: everything of the backed-up folder but what the seed lays
- * (the layout's files: keys, genesis, peers come from the stack). Runs once, on create; nothing on
- * delete.
+ * A new member's folder from the backup (scripts/restore-member.sh), onto its volume before its
+ * StatefulSet first starts: keys, genesis and chain data as backed up, the peer list as the stack
+ * seeds it. Runs once, on create; nothing on delete.
  */
 export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     const environment = {
@@ -28,7 +29,8 @@ export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.Cu
         IMAGE: args.image,
         FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
         BACKUP_ID: args.restore.backupId,
-        KEEP: QDATA_LAYOUT.map((entry) => entry.path).join("\n"),
+        SEED_ID: args.seedId,
+        PEERS: QDATA_LAYOUT.filter((entry) => entry.role === "peers").map((entry) => entry.path).join("\n"),
     };
     return new command.local.Command(name, { create: "bash scripts/restore-member.sh", environment }, opts);
 }

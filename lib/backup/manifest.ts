@@ -19,6 +19,8 @@ export interface MemberCopy {
     folder: string;
     /** Nodes: the head when the copy was taken (the bootnode has no chain). */
     head?: { number: number; hash: string };
+    /** Raft: the member joined a running network (its id is not its place in static-nodes.json). */
+    raftJoined?: boolean;
 }
 
 export interface BackupManifest {

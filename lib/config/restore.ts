@@ -47,6 +47,10 @@ export function restoreProblems(check: RestoreCheck): string[] {
     if (backedUp !== ours) {
         problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours}); leave qdataDir unset to take the backup's keys`);
     }
+    const joined = manifest.members.filter((member) => member.raftJoined).map((member) => member.name);
+    if (check.raft && joined.length > 0) {
+        problems.push(`restoreFrom: ${joined.join(", ")} joined the Raft network after it was founded, so its Raft id is not its place in static-nodes.json; restoring such members is not supported yet: restore a backup of founders only`);
+    }
     const ips = backedUpIps(check.dir);
     if (check.raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
         problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
+import { backupAndRestore } from "./backup";
 import { checkDashboardWithPrometheus, checkStatus, runStatus } from "./monitoring";
 import { changeValidatorsByVote } from "./validators";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
@@ -509,6 +510,8 @@ interface RealStack {
     policies?: boolean;
     /** Scrape the pods with a real Prometheus and fill the dashboard's panels (a network of this many validators). */
     monitoredValidators?: number;
+    /** Back the network up, destroy it, and restore it into a new stack. */
+    backupRestore?: boolean;
 }
 
 /**
@@ -516,7 +519,7 @@ interface RealStack {
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
-async function realPods({ stack, config, shape, nodeCount, hostPath, policies, monitoredValidators }: RealStack): Promise<void> {
+async function realPods({ stack, config, shape, nodeCount, hostPath, policies, monitoredValidators, backupRestore }: RealStack): Promise<void> {
     // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
     const hostRoot = `/${shape.hostRoot}`;
     if (hostPath) {
@@ -580,9 +583,13 @@ async function realPods({ stack, config, shape, nodeCount, hostPath, policies, m
         for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
             expect(verify.stdout.includes(`✔ ${check}`), `npm run verify: ✔ ${check}`, verify.stdout.trim().split("\n").slice(-6).join("\n"));
         }
-        await stack.cli("destroy", "--yes", "--skip-preview");
-        checkNothingLeft(stack.name, shape);
-        await stack.remove();
+        const destroy = async (target: Stack) => {
+            await target.cli("destroy", "--yes", "--skip-preview");
+            checkNothingLeft(target.name, shape);
+            await target.remove();
+        };
+        if (backupRestore) await backupAndRestore({ stack, config: { ...config, ...requests, ...(hostPath ? { hostPathRoot: hostRoot } : {}) }, namespace: shape.namespace, nodeCount, console: (i, script) => gethConsole(shape, i, script), destroy });
+        else await destroy(stack);
     } finally {
         scheduleOnRealNode(false);
         if (hostPath) fs.rmSync(hostRoot, { force: true });
@@ -664,11 +671,11 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself",
-            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true }),
+            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself; backed up one member at a time, destroyed, restored into a new stack",
+            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true, backupRestore: true }),
         ],
         [
-            "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself",
+            "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself; backed up, destroyed, restored into a new stack",
             async () => {
                 // No host folders on a cluster: hostRoot names none.
                 const shape: Shape = { namespace: "quorum-real", ipPrefix: "10.96.5", hostRoot: "none" };
@@ -684,7 +691,7 @@ async function main(): Promise<void> {
                     racecourseImage: "test/racecourse",
                     imagePullSecrets: [],
                 };
-                await realPods({ stack: new Stack("e2e-real-cluster"), config, shape, nodeCount: 3, hostPath: false });
+                await realPods({ stack: new Stack("e2e-real-cluster"), config, shape, nodeCount: 3, hostPath: false, backupRestore: true });
                 await waitUntil("the provisioned volumes to be deleted", 30, () => kubectlList("pv").filter((v) => (v.spec as { storageClassName?: string }).storageClassName === "e2e-standard").length === 0);
             },
         ],

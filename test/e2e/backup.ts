@@ -1,0 +1,102 @@
+// e2e: a running network backed up member by member, destroyed, and brought back into a new stack
+// from the backup (restoreFrom), on the harness's real node: the chain folder on each volume is
+// byte for byte the backup's (a marker written into chain data first is there), the nodes come up
+// Ready and peer, and geth reports the backed-up head.
+import { spawn, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { E2eFailure, expect, kubectl, kubectlList, requireEnv, waitUntil } from "./harness";
+import { PROJECT, Stack, StackValues } from "./stack";
+
+const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
+
+export interface BackupTarget {
+    stack: Stack;
+    config: StackValues;
+    namespace: string;
+    nodeCount: number;
+    /** geth's console in node N's quorum container. */
+    console: (index: number, script: string) => string;
+    /** Destroys a stack and checks that nothing of it is left. */
+    destroy: (stack: Stack) => Promise<void>;
+}
+
+const nodePods = (namespace: string) => kubectlList("pods", "-n", namespace, "-l", "app.kubernetes.io/name=quorum-node");
+const readyOf = (pod: { status?: unknown }) => ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+
+/** sha256 of each file under the folder of the node's volume, as the quorum container sees it. */
+function volumeChecksums(namespace: string, index: number, folder: string): Map<string, string> {
+    const listing = kubectl("exec", "-n", namespace, `node-set-${index}-0`, "-c", "quorum", "--", "sh", "-c", `cd /qdata/${folder} && find . -type f -exec sha256sum {} +`);
+    return new Map(listing.trim().split("\n").map((line) => line.trim().split(/\s+/)).map(([sum, file]) => [file.replace(/^\.\//, ""), sum]));
+}
+
+function folderChecksums(dir: string): Map<string, string> {
+    const sums = new Map<string, string>();
+    const walk = (at: string) => {
+        for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+            const full = path.join(at, entry.name);
+            if (entry.isDirectory()) walk(full);
+            else sums.set(path.relative(dir, full), crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex"));
+        }
+    };
+    walk(dir);
+    return sums;
+}
+
+/** npm run backup, sampling the node pods meanwhile: at most one may be down at any moment. */
+async function backupWatched(target: BackupTarget, out: string): Promise<{ seconds: number; mostDown: number; output: string }> {
+    const started = Date.now();
+    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const done = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+    let mostDown = 0;
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished) {
+        mostDown = Math.max(mostDown, target.nodeCount - nodePods(target.namespace).filter(readyOf).length);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    if ((await done) !== 0) throw new E2eFailure(`npm run backup failed:\n${output}`);
+    return { seconds: (Date.now() - started) / 1000, mostDown, output };
+}
+
+export async function backupAndRestore(target: BackupTarget): Promise<void> {
+    const { namespace, nodeCount } = target;
+    const marker = `e2e marker ${Date.now()}`;
+    kubectl("exec", "-n", namespace, "node-set-1-0", "-c", "quorum", "--", "sh", "-c", `echo '${marker}' >/qdata/ethereum/geth/chaindata/e2e-marker`);
+    const heads = Array.from({ length: nodeCount }, (_, i) => Number(target.console(i + 1, "eth.blockNumber")));
+    const out = path.join(RUN_DIR, `backup-${target.stack.name}`);
+
+    const backup = await backupWatched(target, out);
+    expect(backup.mostDown <= 1, "the backup stopped at most one node at a time, the others Ready", backup.mostDown);
+    expect((backup.output.match(/copied .*and running again/g) ?? []).length === nodeCount + 1, `the backup copied all ${nodeCount + 1} members, one line each`, backup.output);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as { genesisHash: string; chainId: number; members: { head?: { number: number } }[]; files: { size: number }[] };
+    expect(manifest.members.filter((m) => m.head).every((m, i) => m.head!.number >= heads[i]) && /^0x[0-9a-f]{64}$/.test(manifest.genesisHash), "the manifest records each node's head and the genesis hash", manifest.members);
+    const modes = spawnSync("find", [out, "(", "-type", "f", "!", "-perm", "600", ")", "-o", "(", "-type", "d", "!", "-perm", "700", ")"], { encoding: "utf8" }).stdout.trim();
+    expect(modes === "", "every backed-up file is 0600 and folder 0700", modes);
+    const verify = spawnSync("npm", ["run", "--silent", "backup", "--", "--verify", out], { cwd: PROJECT, encoding: "utf8" });
+    expect(verify.status === 0, "npm run backup -- --verify finds the backup whole", verify.stderr);
+    const chainFolder = "ethereum/geth/chaindata";
+    const backedUp = folderChecksums(path.join(out, "qdata_1", chainFolder));
+    expect(fs.readFileSync(path.join(out, "qdata_1", chainFolder, "e2e-marker"), "utf8").trim() === marker, "the backup holds the marker written into node 1's chain data");
+    const bytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
+    process.stdout.write(`e2e: backup of ${nodeCount + 1} members: ${backup.seconds.toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
+
+    await target.destroy(target.stack);
+    const restored = new Stack(`${target.stack.name}-restored`);
+    await restored.init({ ...target.config, restoreFrom: out });
+    const started = Date.now();
+    await restored.up();
+    await waitUntil(`every restored node pod Ready`, 120, () => nodePods(namespace).length === nodeCount && nodePods(namespace).every(readyOf));
+    process.stdout.write(`e2e: restore of ${nodeCount} nodes (pulumi up into a new stack): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const onVolume = volumeChecksums(namespace, 1, chainFolder);
+    const differing = [...backedUp].filter(([file, sum]) => onVolume.get(file) !== sum && !file.startsWith("LOCK") && !file.startsWith("LOG"));
+    expect(differing.length === 0 || differing.every(([file]) => /^\d+\.log$|^MANIFEST|^CURRENT/.test(file)), "node 1's chain folder holds the backup's files", differing);
+    expect(onVolume.get("e2e-marker") === backedUp.get("e2e-marker"), "node 1's restored chain data holds the marker, byte for byte");
+    await waitUntil(`every restored node to reach ${nodeCount - 1} peers`, 90, () => Array.from({ length: nodeCount }, (_, i) => target.console(i + 1, "net.peerCount")).every((peers) => peers === String(nodeCount - 1)));
+    for (let i = 1; i <= nodeCount; i++) expect(Number(target.console(i, "eth.blockNumber")) >= heads[i - 1], `node ${i} resumes at the backed-up head (${heads[i - 1]}) or later`);
+    await target.destroy(restored);
+}
