@@ -130,18 +130,26 @@ interface StatusNode {
     verdict: string;
 }
 
-/** `npm run status -- --json` for a stack, and how long it took, whole (ts-node's start included). */
-export function runStatus(stack: string, env: NodeJS.ProcessEnv = process.env): { nodes: StatusNode[]; seconds: number } {
+/**
+ * `npm run status -- --json` for a stack, and how long it took, whole (ts-node's start included).
+ * Not blocking this process: the fake nodes its execs may reach are served here.
+ */
+export async function runStatus(stack: string): Promise<{ nodes: StatusNode[]; seconds: number }> {
     const started = Date.now();
-    const result = spawnSync("npm", ["run", "--silent", "status", "--", "--stack", stack, "--json"], { cwd: PROJECT, encoding: "utf8", env });
+    const child = spawn("npm", ["run", "--silent", "status", "--", "--stack", stack, "--json"], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
     const seconds = (Date.now() - started) / 1000;
-    if (result.status === 2 || !result.stdout.trim().startsWith("{")) throw new E2eFailure(`npm run status failed: ${result.stderr}${result.stdout}`);
-    return { nodes: (JSON.parse(result.stdout) as { nodes: StatusNode[] }).nodes, seconds };
+    if (status === 2 || !stdout.trim().startsWith("{")) throw new E2eFailure(`npm run status failed: ${stderr}${stdout}`);
+    return { nodes: (JSON.parse(stdout) as { nodes: StatusNode[] }).nodes, seconds };
 }
 
 /** Status against real pods: every node, its height within a block of what geth says, its peers. */
-export function checkStatus(stack: string, nodeCount: number, height: (index: number) => number, peers: number): number {
-    const { nodes, seconds } = runStatus(stack);
+export async function checkStatus(stack: string, nodeCount: number, height: (index: number) => number, peers: number): Promise<number> {
+    const { nodes, seconds } = await runStatus(stack);
     expect(nodes.length === nodeCount, `npm run status shows all ${nodeCount} nodes`, nodes);
     for (const [i, node] of nodes.entries()) {
         const actual = height(i + 1);
