@@ -2,7 +2,7 @@
 # One member's copy for npm run backup: stops its StatefulSet (0 replicas), copies its whole volume
 # (claim CLAIM) through a short-lived pod of the member's own image that mounts it read-only, and
 # starts the member again, waiting until it is Ready; it is started again whatever fails. The copy
-# lands in OUT, private (folders 0700, files 0600), without the IPC sockets (a process's, not data).
+# lands in OUT, private (folders 0700, files 0600); tar leaves the IPC sockets out (a process's, not data).
 #
 # Environment: KUBE_CONTEXT, NAMESPACE, SET (node-set-N or bootnode-set), CLAIM (qdata-N), IMAGE, OUT
 set -euo pipefail
@@ -34,7 +34,7 @@ JSON
 mkdir -p "$OUT"
 chmod 700 "$OUT"
 log "copying its volume"
-"${kube[@]}" exec "$helper" -c copy -- tar -C /qdata --exclude "*.ipc" -cf - . | tar -C "$OUT" -xf - --no-same-owner --no-same-permissions
+"${kube[@]}" exec "$helper" -c copy -- tar -C /qdata -cf - . | tar -C "$OUT" -xf - --no-same-owner --no-same-permissions
 find "$OUT" -type d -exec chmod 700 {} + && find "$OUT" -type f -exec chmod 600 {} +
 
 trap - EXIT
