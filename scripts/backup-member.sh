@@ -4,7 +4,8 @@
 # starts the member again, waiting until it is Ready; it is started again whatever fails. The copy
 # lands in OUT, private (folders 0700, files 0600); tar leaves the IPC sockets out (a process's, not data).
 #
-# Environment: KUBE_CONTEXT, NAMESPACE, SET (node-set-N or bootnode-set), CLAIM (qdata-N), IMAGE, OUT
+# Environment: KUBE_CONTEXT, NAMESPACE, SET (node-set-N or bootnode-set), CLAIM (qdata-N), FOLDER (the
+# member's folder in the claim, as its pods mount it: empty on minikube, qdata on clusters), IMAGE, OUT
 set -euo pipefail
 kube=(kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE")
 helper="backup-$CLAIM"
@@ -36,7 +37,7 @@ JSON
 mkdir -p "$OUT"
 chmod 700 "$OUT"
 log "copying its volume"
-"${kube[@]}" exec "$helper" -c copy -- tar -C /qdata -cf - . | tar -C "$OUT" -xf - --no-same-owner --no-same-permissions
+"${kube[@]}" exec "$helper" -c copy -- tar -C "/qdata/${FOLDER:-}" -cf - . | tar -C "$OUT" -xf - --no-same-owner --no-same-permissions
 find "$OUT" -type d -exec chmod 700 {} + && find "$OUT" -type f -exec chmod 600 {} +
 
 trap - EXIT

@@ -29,9 +29,9 @@ async function headOf(kube: Kubectl, index: number): Promise<{ number: number; h
     return { number: Number(BigInt(block.number)), hash: block.hash };
 }
 
-function copyMember(outputs: StackOutputs, member: MemberState, image: string, out: string): void {
+function copyMember(outputs: StackOutputs, member: MemberState, pod: { image: string; folder: string }, out: string): void {
     const set = member.index === 0 ? BOOTNODE_SET : nodeSetName(member.index);
-    const env = { ...process.env, KUBE_CONTEXT: outputs.kubeContext, NAMESPACE: outputs.namespace, SET: set, CLAIM: claimName(member.index), IMAGE: image, OUT: out };
+    const env = { ...process.env, KUBE_CONTEXT: outputs.kubeContext, NAMESPACE: outputs.namespace, SET: set, CLAIM: claimName(member.index), FOLDER: pod.folder, IMAGE: pod.image, OUT: out };
     const result = spawnSync("bash", [path.join(__dirname, "backup-member.sh")], { env, stdio: ["ignore", "inherit", "inherit"] });
     if (result.status !== 0) throw new Error(`copying ${member.name} failed (see above); it was started again`);
 }
@@ -50,11 +50,15 @@ async function backup(outputs: StackOutputs, stack: string, out: string): Promis
         const problem = stopProblem(outputs.consensus, states, states.find((state) => state.index === planned.index)!);
         if (problem) throw new Error(`${problem}; ${copies.length} of ${states.length} members copied, the folder is incomplete`);
         const set = planned.index === 0 ? BOOTNODE_SET : nodeSetName(planned.index);
-        const image = await kube.field(`statefulset/${set}`, "{.spec.template.spec.containers[0].image}");
+        const container = "{.spec.template.spec.containers[0]";
+        const image = await kube.field(`statefulset/${set}`, `${container}.image}`);
+        // The member's folder is the part of the claim its pods mount at /qdata (a subPath on clusters).
+        const folder = await kube.field(`statefulset/${set}`, `${container}.volumeMounts[?(@.mountPath=="/qdata")].subPath}`);
         const head = planned.index === 0 ? undefined : await headOf(kube, planned.index);
         const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await kube.field(`statefulset/${set}`, `{.metadata.annotations.kaleido\\.io/raft-joined}`)) === "true";
-        copyMember(outputs, planned, image, path.join(out, qdataFolderName(planned.index)));
-        copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(joined ? { raftJoined: true } : {}) });
+        copyMember(outputs, planned, { image, folder }, path.join(out, qdataFolderName(planned.index)));
+        const ip = planned.index === 0 ? undefined : outputs.nodes[planned.index - 1].ip;
+        copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) });
         log(`${planned.name} copied${head ? ` at block ${head.number}` : ""} and running again (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     makePrivate(out);

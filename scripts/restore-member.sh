@@ -7,11 +7,13 @@
 # that backup already is left alone; one that holds another chain is refused, so a restore never
 # overwrites a member's data.
 #
-# Environment: KUBE_CONTEXT, NAMESPACE, CLAIM (qdata-N), IMAGE, FROM, BACKUP_ID, SEED_ID, PEERS
+# Environment: KUBE_CONTEXT, NAMESPACE, CLAIM (qdata-N), FOLDER (the member's folder in the claim, as
+# its pods mount it: empty on minikube, qdata on clusters), IMAGE, FROM, BACKUP_ID, SEED_ID, PEERS
 set -euo pipefail
 kube=(kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE")
 helper="restore-$CLAIM"
-marker=/qdata/.kaleido-restored-from
+member="/qdata/${FOLDER:-}"
+marker="$member/.kaleido-restored-from"
 log() { echo "restore[$CLAIM]: $*" >&2; }
 cleanup() { "${kube[@]}" delete pod "$helper" --ignore-not-found --wait=true >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -36,13 +38,14 @@ if [ "$(in_pod sh -c "cat $marker 2>/dev/null || true")" = "$BACKUP_ID" ]; then
     log "holds backup $BACKUP_ID already"
     exit 0
 fi
-if in_pod test -e /qdata/ethereum/geth/chaindata; then
+if in_pod test -e "$member/ethereum/geth/chaindata"; then
     log "holds a chain already: restore only into a new stack (pulumi destroy with keepChainData false first)"
     exit 1
 fi
 excludes=()
 while IFS= read -r path; do [ -n "$path" ] && excludes+=("--exclude=./$path"); done <<<"$PEERS"
 log "copying the backed-up folder from $FROM"
-tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude="${marker#/qdata/}" -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C /qdata -xf -
-in_pod sh -c "echo '$SEED_ID' >/qdata/.kaleido-seed-id && echo '$BACKUP_ID' >$marker"
+in_pod mkdir -p "$member"
+tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude=./.kaleido-restored-from -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C "$member" -xf -
+in_pod sh -c "echo '$SEED_ID' >$member/.kaleido-seed-id && echo '$BACKUP_ID' >$marker"
 log "restored backup $BACKUP_ID"

@@ -93,7 +93,6 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
     this.timeout(60_000);
     const workspace = workspaceFixture();
     let backupDir: string;
-    const enode = (n: number, ip: string) => `enode://${"ab".repeat(64)}@${ip}:30303?discport=0&raftport=50400#${n}`;
     /** A backup as npm run backup leaves it: the dev stack's members with chain data, and the manifest. */
     function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number): void {
         backupDir = path.join(workspace.projectDir, "backup");
@@ -102,9 +101,8 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         for (let i = 1; i <= 5; i++) {
             fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
             fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
-            fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/static-nodes.json`), JSON.stringify(ips.map((ip, n) => enode(n, ip))));
         }
-        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: "0x7" }, ...(i === joined ? { raftJoined: true } : {}) }))];
+        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: "0x7" }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
         writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
     }
     before(async () => {
@@ -120,6 +118,7 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         const env = step.inputs.environment as Record<string, string>;
         assert.equal(env.FROM, path.join(backupDir, "qdata_3"));
         assert.equal(env.CLAIM, "qdata-3");
+        assert.equal(env.FOLDER, "", "minikube mounts the whole claim");
         assert.equal(env.BACKUP_ID, "2026-12-01T10:00:00.000Z");
         assert.deepEqual(env.PEERS.split("\n"), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json"]);
         assert.match(step.inputs.create, /scripts\/restore-member\.sh$/);

@@ -1,7 +1,9 @@
 import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RestoreSource } from "../../lib/config/restore";
 import { claimName, qdataFolderName } from "../../lib/network/names";
+import { QDATA_MOUNT } from "../../lib/network/workload";
 import { QDATA_LAYOUT } from "../../lib/qdata/layout";
 
 export interface RestoreStepArgs {
@@ -14,6 +16,8 @@ export interface RestoreStepArgs {
     image: string;
     /** The storage's seed id: the seed takes the restored folder as its own. */
     seedId: pulumi.Input<string>;
+    /** How the member's containers mount its storage: its folder is the claim's part mounted at /qdata. */
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
 }
 
 /**
@@ -26,6 +30,7 @@ export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.Cu
         KUBE_CONTEXT: args.kubeContext,
         NAMESPACE: args.namespace,
         CLAIM: claimName(args.index),
+        FOLDER: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
         IMAGE: args.image,
         FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
         BACKUP_ID: args.restore.backupId,

@@ -19,6 +19,8 @@ export interface MemberCopy {
     folder: string;
     /** Nodes: the head when the copy was taken (the bootnode has no chain). */
     head?: { number: number; hash: string };
+    /** Nodes: the clusterIP its peers dialled. */
+    ip?: string;
     /** Raft: the member joined a running network (its id is not its place in static-nodes.json). */
     raftJoined?: boolean;
 }
@@ -54,13 +56,13 @@ export function fileEntries(root: string): FileEntry[] {
     return entries;
 }
 
-/** Key material stays as private as in the stack: every folder 0700, every file 0600. */
+/** Key material stays as private as in the stack: every folder 0700, every file 0600 (a link, to a cluster's peer list, has no mode of its own). */
 export function makePrivate(root: string): void {
     fs.chmodSync(root, 0o700);
     for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
         const full = path.join(root, entry.name);
         if (entry.isDirectory()) makePrivate(full);
-        else fs.chmodSync(full, 0o600);
+        else if (entry.isFile()) fs.chmodSync(full, 0o600);
     }
 }
 

@@ -3,7 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { BackupManifest, readManifest } from "../backup/manifest";
-import { GENESIS, STATIC_NODES } from "../qdata/layout";
+import { GENESIS } from "../qdata/layout";
 import { qdataFolderName } from "../network/names";
 
 export interface RestoreSource {
@@ -14,13 +14,6 @@ export interface RestoreSource {
 
 const genesisOf = (root: string) => path.join(root, qdataFolderName(1), GENESIS);
 const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-
-/** The IPs the backup's nodes peered at (Raft members dial these). */
-function backedUpIps(dir: string): string[] {
-    const file = path.join(dir, qdataFolderName(1), STATIC_NODES);
-    if (!fs.existsSync(file)) return [];
-    return (JSON.parse(fs.readFileSync(file, "utf8")) as string[]).map((enode) => /@([\d.]+):/.exec(enode)?.[1] ?? "?");
-}
 
 export interface RestoreCheck {
     dir: string;
@@ -51,7 +44,7 @@ export function restoreProblems(check: RestoreCheck): string[] {
     if (check.raft && joined.length > 0) {
         problems.push(`restoreFrom: ${joined.join(", ")} joined the Raft network after it was founded, so its Raft id is not its place in static-nodes.json; restoring such members is not supported yet: restore a backup of founders only`);
     }
-    const ips = backedUpIps(check.dir);
+    const ips = manifest.members.flatMap((member) => (member.ip ? [member.ip] : []));
     if (check.raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
         problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);
     }
