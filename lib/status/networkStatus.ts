@@ -24,6 +24,8 @@ export interface NetworkStatus {
     takenAt: string;
     nodes: NodeStatus[];
     healthy: boolean;
+    /** How long reading the network took (the pod listing and every node's console call). */
+    readMs: number;
 }
 
 export interface StatusRequest {
@@ -70,6 +72,7 @@ function verdictOf(status: Omit<NodeStatus, "verdict" | "healthy">, expectedPeer
 
 export async function networkStatus(kube: Kube, request: StatusRequest): Promise<NetworkStatus> {
     const now = request.now ?? Date.now;
+    const started = Date.now();
     const indexes = Array.from({ length: request.nodeCount }, (_, i) => i + 1);
     const pods = new Map((await kube.pods()).map((pod): [string, PodStatus] => [pod.name, pod]));
     const readings = await inParallel(indexes, request.parallel, (index) =>
@@ -92,5 +95,5 @@ export async function networkStatus(kube: Kube, request: StatusRequest): Promise
         const problem = verdictOf(partial, request.nodeCount - 1, staleAfter);
         return { ...partial, verdict: problem ?? "ok", healthy: problem === undefined };
     });
-    return { namespace: request.namespace, consensus: request.consensus.kind, takenAt: new Date(now()).toISOString(), nodes, healthy: nodes.every((node) => node.healthy) };
+    return { namespace: request.namespace, consensus: request.consensus.kind, takenAt: new Date(now()).toISOString(), nodes, healthy: nodes.every((node) => node.healthy), readMs: Date.now() - started };
 }

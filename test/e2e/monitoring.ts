@@ -134,7 +134,7 @@ interface StatusNode {
  * `npm run status -- --json` for a stack, and how long it took, whole (ts-node's start included).
  * Not blocking this process: the fake nodes its execs may reach are served here.
  */
-export async function runStatus(stack: string): Promise<{ nodes: StatusNode[]; seconds: number }> {
+export async function runStatus(stack: string): Promise<{ nodes: StatusNode[]; seconds: number; readSeconds: number }> {
     const started = Date.now();
     const child = spawn("npm", ["run", "--silent", "status", "--", "--stack", stack, "--json"], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -144,7 +144,8 @@ export async function runStatus(stack: string): Promise<{ nodes: StatusNode[]; s
     const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
     const seconds = (Date.now() - started) / 1000;
     if (status === 2 || !stdout.trim().startsWith("{")) throw new E2eFailure(`npm run status failed: ${stderr}${stdout}`);
-    return { nodes: (JSON.parse(stdout) as { nodes: StatusNode[] }).nodes, seconds };
+    const printed = JSON.parse(stdout) as { nodes: StatusNode[]; readMs: number };
+    return { nodes: printed.nodes, seconds, readSeconds: printed.readMs / 1000 };
 }
 
 /** Status against real pods: every node, its height within a block of what geth says, its peers. */
