@@ -11,6 +11,7 @@ import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { backupAndRestore } from "./backup";
 import { checkDashboardWithPrometheus, checkStatus, runStatus } from "./monitoring";
+import { withKubectlShim } from "./shim";
 import { changeValidatorsByVote } from "./validators";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
 import { copyProject, PROJECT, Stack, stackFileValues, StackValues } from "./stack";
@@ -386,13 +387,9 @@ async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuo
     const raft = new FakeQuorum(nodes.length);
     await raft.start();
     raft.useRaftMembers(nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
-    const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
-    const saved = process.env.PATH;
-    Object.assign(process.env, { PATH: `${path.join(__dirname, "shims")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) });
     try {
-        await body(raft);
+        await withKubectlShim({ E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) }, () => body(raft));
     } finally {
-        process.env.PATH = saved;
         raft.close();
     }
 }

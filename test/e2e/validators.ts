@@ -2,12 +2,11 @@
 // 4 → 5 → 4. kwok pods run no geth, so the vote step's and the preview check's geth console calls
 // reach fake GoQuorum nodes (test/e2e/shims/kubectl routes each pod to its own) that know the
 // network's real node keys and tally votes with GoQuorum's majority rule.
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { computeAddress } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { expect } from "./harness";
+import { withKubectlShim } from "./shim";
 import { Stack } from "./stack";
 
 /** The address a node signs BFT blocks with, from its enode's public key, by ethers. */
@@ -18,14 +17,9 @@ async function withFakeVotingNodes(enodes: string[], validators: number, body: (
     await quorum.start();
     quorum.useNodeKeys(enodes.map((enode) => enode.slice("enode://".length, "enode://".length + 128)), enodes.map(signer));
     quorum.useValidators(enodes.slice(0, validators).map(signer));
-    const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
-    const saved = process.env.PATH;
-    Object.assign(process.env, { PATH: `${path.join(__dirname, "shims")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, E2E_FAKE_RPC_PORTS: quorum.rpcPorts.join(" ") });
     try {
-        await body(quorum);
+        await withKubectlShim({ E2E_FAKE_RPC_PORTS: quorum.rpcPorts.join(" ") }, () => body(quorum));
     } finally {
-        process.env.PATH = saved;
-        delete process.env.E2E_FAKE_RPC_PORTS;
         quorum.close();
     }
 }
