@@ -97,19 +97,19 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
     function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number): void {
         backupDir = path.join(workspace.projectDir, "backup");
         fs.rmSync(backupDir, { recursive: true, force: true });
-        fs.cpSync(path.join(workspace.projectDir, ".keys", "dev"), backupDir, { recursive: true });
+        fs.cpSync(path.join(workspace.projectDir, ".keys", "kaleido"), backupDir, { recursive: true });
         for (let i = 1; i <= 5; i++) {
             fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
             fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
         }
         const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: "0x7" }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
-        writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
+        writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "kaleido", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
     }
     before(async () => {
-        await pregenerateKeys(workspace.projectDir, "dev", 5);
-        await runProgram({ stack: "dev", fake: workspace.fake, projectDir: workspace.projectDir });
+        await pregenerateKeys(workspace.projectDir, "kaleido", 5);
+        await runProgram({ stack: "kaleido", fake: workspace.fake, projectDir: workspace.projectDir });
     });
-    const render = (config: Record<string, string>) => runProgram({ stack: "dev", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const render = (config: Record<string, string>) => runProgram({ stack: "kaleido", fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     it("seeds each node's new volume from the backup before its StatefulSet: keys from the backup, the peer list from the stack", async () => {
         makeBackup();

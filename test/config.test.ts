@@ -39,14 +39,14 @@ describe("config validation", () => {
             CONTEXT,
         );
         assert.deepEqual(config.nodeIps, ["10.96.5.1", "10.96.5.2", "10.96.5.3"]);
-        assert.deepEqual(config.racecourseEnv, { A: "1", B: "x=y" });
+        assert.deepEqual(config.racecourse?.env, { A: "1", B: "x=y" });
         assert.equal(config.keepChainData, true);
         assert.equal(config.ingressHost, "race.local");
     });
 
     it("runs each runtime's own quorum image unless the stack names one, even the other runtime's", () => {
-        assert.equal(validateConfig({}, CONTEXT).images.quorum, "jpmorganchase/quorum");
-        assert.equal(validateConfig({ runtime: "goquorum" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+        assert.equal(validateConfig({}, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+        assert.equal(validateConfig({ runtime: "kaleido" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
         assert.equal(validateConfig({ runtime: "goquorum", quorumImage: "jpmorganchase/quorum" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
         assert.equal(validateConfig({ runtime: "kaleido", quorumImage: "quorumengineering/quorum:24.4.1" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
     });
@@ -60,7 +60,7 @@ describe("config validation", () => {
         ["duplicate IPs", { nodeServiceIp: "10.96.0.101" }, /^nodeIps \(derived from bootnodeIp\) for node 1: 10\.96\.0\.101 is already used by nodeServiceIp/],
         ["a node IP list of the wrong length", { nodeIps: '["10.96.5.1"]' }, /^nodeIps: lists 1 addresses but nodeCount is 5/],
         ["a bad CIDR", { serviceCidr: "10.96.0.0/33" }, /^serviceCidr: "10\.96\.0\.0\/33" must be an IPv4 CIDR/],
-        ["an empty image", { racecourseImage: " " }, /^racecourseImage: must not be empty$/],
+        ["an empty image", { tesseraImage: " " }, /^tesseraImage: must not be empty$/],
         ["an unknown pull policy", { imagePullPolicy: "Sometimes" }, /^imagePullPolicy: "Sometimes" must be one of Always, IfNotPresent, Never$/],
         ["a relative host path", { hostPathRoot: "data" }, /^hostPathRoot: "data" must be an absolute path/],
         ["the root host path", { hostPathRoot: "/" }, /^hostPathRoot: "\/" must be an absolute path/],
@@ -76,10 +76,10 @@ describe("config validation", () => {
         ["an unknown consensus", { consensus: "pbft" }, /^consensus: "pbft" must be one of raft, ibft, qbft$/],
         ["an IBFT key under Raft", { validators: "3" }, /^validators: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft$/],
         ["an unknown runtime", { runtime: "besu" }, /^runtime: "besu" must be one of kaleido, goquorum$/],
-        ["QBFT on the seed's images", { consensus: "qbft" }, /^consensus: "qbft" needs runtime goquorum/],
-        ["a Tessera key under the seed's images", { tesseraImage: "my/tessera:1" }, /^tesseraImage: only used with runtime goquorum; remove it or set runtime to goquorum$/],
-        ["a constellation key under goquorum", { runtime: "goquorum", constellationImage: "my/constellation" }, /^constellationImage: only used with runtime kaleido; remove it or set runtime to kaleido$/],
-        ["RPC namespaces under the seed's images", { rpcApis: "eth,admin" }, /^rpcApis: only used with runtime goquorum; remove it or set runtime to goquorum$/],
+        ["QBFT on the seed's images", { runtime: "kaleido", consensus: "qbft" }, /^consensus: "qbft" needs runtime goquorum/],
+        ["a Tessera key under the seed's images", { runtime: "kaleido", tesseraImage: "my/tessera:1" }, /^tesseraImage: only used with runtime goquorum; remove it or set runtime to goquorum$/],
+        ["a constellation key under goquorum", { constellationImage: "my/constellation" }, /^constellationImage: only used with runtime kaleido; remove it or set runtime to kaleido$/],
+        ["RPC namespaces under the seed's images", { runtime: "kaleido", rpcApis: "eth,admin" }, /^rpcApis: only used with runtime goquorum; remove it or set runtime to goquorum$/],
         ["a Raft block time under QBFT", { runtime: "goquorum", consensus: "qbft", raftBlockTime: "100" }, /^raftBlockTime: only used with consensus raft/],
         ["more validators than nodes", { consensus: "ibft", validators: "6" }, /^validators: "6" must be a whole number from 0 to 5$/],
         ["a zero block period", { consensus: "ibft", blockPeriod: "0" }, /^blockPeriod: "0" must be a whole number from 1 to 60$/],

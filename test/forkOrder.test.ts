@@ -123,7 +123,7 @@ describe("a quorum-tools folder with the old fork order", function () {
         const original = console.warn;
         console.warn = (message: string) => void warnings.push(message);
         try {
-            const run = await runProgram({ stack: "dev", config: { qdataDir: dir, nodeCount: "2" }, fake, projectDir });
+            const run = await runProgram({ stack: "kaleido", config: { qdataDir: dir, nodeCount: "2" }, fake, projectDir });
             assert.ok(run.resources.some((resource) => resource.type === "kubernetes:apps/v1:StatefulSet"));
         } finally {
             console.warn = original;

@@ -12,6 +12,7 @@ const SNAPSHOTS = path.join(REPO_ROOT, "test/snapshots");
 
 const STACKS: { stack: string; snapshot?: string; fixture: string; config?: Record<string, string> }[] = [
     { stack: "dev", fixture: "qdata-raft" },
+    { stack: "kaleido", fixture: "qdata-raft" },
     { stack: "small", fixture: "qdata-raft" },
     { stack: "ibft", fixture: "qdata-ibft" },
     { stack: "cluster", fixture: "qdata-raft", config: { kubeContext: "my-cluster" } },

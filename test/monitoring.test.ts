@@ -130,7 +130,7 @@ describe("monitoring keys", function () {
     const workspace = workspaceFixture();
     before(async () => {
         await pregenerateKeys(workspace.projectDir, "goquorum", 5);
-        await pregenerateKeys(workspace.projectDir, "dev", 5);
+        await pregenerateKeys(workspace.projectDir, "kaleido", 5);
     });
     const render = (stack: string, config: Record<string, string>) => runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
 
@@ -139,7 +139,7 @@ describe("monitoring keys", function () {
         ["labels that are not labels", "goquorum", { monitoring: "serviceMonitor", serviceMonitorLabels: "release" }, /serviceMonitorLabels: "release" must be labels key=value\[,key=value\]/],
         ["serviceMonitorLabels without a ServiceMonitor", "goquorum", { serviceMonitorLabels: "release=x" }, /serviceMonitorLabels: only used with monitoring serviceMonitor/],
         ["a dashboard with nothing exported", "goquorum", { monitoring: "none", grafanaDashboard: "false" }, /grafanaDashboard: only used with monitoring annotations or serviceMonitor/],
-        ["monitoring the seed's images, which export nothing", "dev", { monitoring: "serviceMonitor" }, /monitoring: only used with runtime goquorum/],
+        ["monitoring the seed's images, which export nothing", "kaleido", { monitoring: "serviceMonitor" }, /monitoring: only used with runtime goquorum/],
         ["a bad scraper", "goquorum", { metricsScrapers: '["prometheus"]' }, /metricsScrapers: "prometheus" must be pod labels key=value/],
     ];
     for (const [what, stack, config, message] of refusals) {
@@ -148,8 +148,8 @@ describe("monitoring keys", function () {
         });
     }
 
-    it("the seed's images (dev stack): no metrics port, annotations, policy or dashboard by default", async () => {
-        const run = await render("dev", {});
+    it("the seed's images (kaleido stack): no metrics port, annotations, policy or dashboard by default", async () => {
+        const run = await render("kaleido", {});
         assert.deepEqual(scrapeKeys(podAnnotations(run, 1)), {});
         assert.ok(!run.resources.some((resource) => resource.name === "quorum-monitoring-dashboard" || resource.name === "quorum-policies-metrics"));
     });

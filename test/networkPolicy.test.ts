@@ -13,9 +13,9 @@ const ports = (spec: Spec) => spec.ingress.flatMap((rule) => rule.ports.map((p) 
 const MEMBERS = { matchLabels: { "app.kubernetes.io/part-of": "kaleido-quorum" }, matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["quorum-node", "quorum-bootnode"] }] };
 const RACECOURSE = { matchLabels: { "app.kubernetes.io/name": "racecourse", "app.kubernetes.io/instance": "racecourse" } };
 
-describe("NetworkPolicies (dev stack, Raft, the seed's images)", function () {
+describe("NetworkPolicies (kaleido stack, Raft, the seed's images)", function () {
     this.timeout(60_000);
-    const fixture = stackFixture("dev", 5);
+    const fixture = stackFixture("kaleido", 5);
 
     it("isolates ingress only (egress stays open), in three policies", () => {
         const policies = ofType(fixture.run, POLICY);

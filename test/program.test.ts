@@ -10,16 +10,18 @@ import { named, ofType, seededText } from "./support/query";
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const COMMAND = "command:local:Command";
+/** The seed's system: its three images, each built by the user. */
+const SEED_IMAGES = { runtime: "kaleido", racecourseImage: "test/racecourse" };
 
 describe("stack program under mocks", function () {
     this.timeout(60_000);
 
-    for (const { stack, nodeCount, namespace, bootnodeIp, nodeServiceIp, hostRoot } of [
-        { stack: "dev", nodeCount: 5, namespace: "quorum", bootnodeIp: "10.96.0.100", nodeServiceIp: "10.96.0.99", hostRoot: "/data" },
-        { stack: "small", nodeCount: 3, namespace: "quorum-small", bootnodeIp: "10.96.1.100", nodeServiceIp: "10.96.1.99", hostRoot: "/data/quorum-small" },
+    for (const { stack, nodeCount, namespace, bootnodeIp, nodeServiceIp, hostRoot, config } of [
+        { stack: "kaleido", nodeCount: 5, namespace: "quorum", bootnodeIp: "10.96.0.100", nodeServiceIp: "10.96.0.99", hostRoot: "/data" },
+        { stack: "small", nodeCount: 3, namespace: "quorum-small", bootnodeIp: "10.96.1.100", nodeServiceIp: "10.96.1.99", hostRoot: "/data/quorum-small", config: SEED_IMAGES },
     ]) {
-        describe(`${stack} stack`, () => {
-            const fixture = stackFixture(stack, nodeCount);
+        describe(`${stack} stack on the seed's images`, () => {
+            const fixture = stackFixture(stack, nodeCount, config);
             let run: ProgramRun;
             let projectDir: string;
             before(() => ({ run, projectDir } = fixture));
@@ -211,7 +213,7 @@ describe("minikube set-up resources", function () {
 
     it("loads each image once, keyed on its local id, before the workloads that run it", async () => {
         fake.setLocalImage("jpmorganchase/quorum", "sha256:" + "a".repeat(64));
-        const run = await runProgram({ stack: "small", fake, projectDir });
+        const run = await runProgram({ stack: "small", fake, projectDir, config: SEED_IMAGES });
         const loads = ofType(run, COMMAND).filter((command) => command.name.includes("-image-"));
         assert.deepEqual(loads.map((load) => load.inputs.environment.IMAGE).sort(), ["jpmorganchase/constellation", "jpmorganchase/quorum", "test/racecourse"]);
         const quorumLoad = loads.find((load) => load.inputs.environment.IMAGE === "jpmorganchase/quorum")!;

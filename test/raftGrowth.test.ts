@@ -19,7 +19,7 @@ function quorumArgs(run: ProgramRun, index: number): string[] {
     return named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum").args;
 }
 
-describe("Raft: growing and shrinking a running network (dev stack under mocks)", function () {
+describe("Raft: growing and shrinking a running network (the seed's stack under mocks)", function () {
     this.timeout(60_000);
     const workspace = workspaceFixture();
     let fake: FakeHost;
@@ -28,8 +28,8 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
     before(async () => {
         ({ fake, projectDir } = workspace);
-        await pregenerateKeys(projectDir, "dev", 5);
-        fresh = await runProgram({ stack: "dev", fake, projectDir });
+        await pregenerateKeys(projectDir, "kaleido", 5);
+        fresh = await runProgram({ stack: "kaleido", fake, projectDir });
     });
 
     it("a new network: every node a founder (--raftInit), recorded on its StatefulSet; no membership step", () => {
@@ -44,7 +44,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         let grown: ProgramRun;
         before(async () => {
             runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
-            grown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+            grown = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
         });
 
         it("leaves the running members' StatefulSets exactly as they were, seed id included", () => {
@@ -77,7 +77,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         });
 
         it("joins two new members one after the other", async () => {
-            const two = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "7" }, raftIds: { "quorum-node-6-raft-join": 6, "quorum-node-7-raft-join": 7 } });
+            const two = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "7" }, raftIds: { "quorum-node-6-raft-join": 6, "quorum-node-7-raft-join": 7 } });
             assert.ok(named(two, "quorum-node-7-raft-join").dependsOn.includes("quorum-node-6-raft-join"));
             assert.ok(!named(two, "quorum-node-6-raft-join").dependsOn.includes("quorum-node-7-raft-join"));
         });
@@ -85,9 +85,9 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
     it("keeps a joined member's step as it was, so it never runs again, and its recorded id", async () => {
         runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
-        const grown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        const grown = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
         runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5), 6: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } });
-        const again = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        const again = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
         assert.deepEqual(named(again, "quorum-node-6-raft-join").inputs, named(grown, "quorum-node-6-raft-join").inputs);
         assert.deepEqual(named(again, "quorum-node-6-set").inputs, named(grown, "quorum-node-6-set").inputs);
     });
@@ -96,7 +96,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
         let shrunk: ProgramRun;
         before(async () => {
             runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5), 6: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } });
-            shrunk = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" } });
+            shrunk = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "5" } });
         });
 
         it("removes node 6 by its recorded id on a remaining member; its workload goes after (it is no longer declared)", () => {
@@ -116,14 +116,14 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
         it("after a first up cut short (3 of 5 founders made), the other two are still founders, not joiners", async () => {
             runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3) });
-            const resumed = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" } });
+            const resumed = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "5" } });
             for (let index = 1; index <= 5; index++) assert.deepEqual(named(resumed, `quorum-node-${index}-set`).inputs, named(fresh, `quorum-node-${index}-set`).inputs);
             assert.deepEqual(resumed.resources.filter((r) => /raft-(join|leave)$/.test(r.name)).map((r) => r.name), []);
         });
 
         it("removed founders come back by joining (5 → 3 → 5)", async () => {
             runningNodes(fake, { 1: founder(1, 3), 2: founder(2, 3), 3: founder(3, 3) });
-            const regrown = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "5" }, raftIds: { "quorum-node-4-raft-join": 6, "quorum-node-5-raft-join": 7 } });
+            const regrown = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "5" }, raftIds: { "quorum-node-4-raft-join": 6, "quorum-node-5-raft-join": 7 } });
             assert.ok(quorumArgs(regrown, 4).includes("--raftID=6"));
             assert.ok(quorumArgs(regrown, 5).includes("--raftID=7"));
             assert.ok(quorumArgs(regrown, 3).includes("--raftInit"));
@@ -131,7 +131,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
         it("removes founders by their place (5 → 3), highest first, one at a time", async () => {
             runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
-            const three = await runProgram({ stack: "dev", fake, projectDir, config: { nodeCount: "3" } });
+            const three = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "3" } });
             assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
             assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
             assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
@@ -145,7 +145,7 @@ describe("Raft: growing and shrinking a running network (dev stack under mocks)"
 
     it("runtime goquorum: the joining member's geth gets --raftjoinexisting <id>, the founders nothing", async () => {
         runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
-        const run = await runProgram({ stack: "dev", fake, projectDir, config: { runtime: "goquorum", nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
+        const run = await runProgram({ stack: "kaleido", fake, projectDir, config: { runtime: "goquorum", nodeCount: "6" }, raftIds: { "quorum-node-6-raft-join": 7 } });
         const joining = quorumArgs(run, 6);
         assert.deepEqual(joining.slice(joining.indexOf("--raft"), joining.indexOf("--metrics")), ["--raft", "--raftport", "50400", "--raftblocktime", "50", "--raftjoinexisting", "7"]);
         assert.ok(!quorumArgs(run, 5).includes("--raftjoinexisting"));

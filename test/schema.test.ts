@@ -16,7 +16,7 @@ describe("rendered Kubernetes objects", function () {
         assert.throws(() => validateObject("kubernetes:apps/v1:StatefulSet", broken), /containerPort/);
     });
 
-    for (const [stack, nodeCount] of [["dev", 5], ["small", 3], ["ibft", 5], ["cluster", 3]] as const) {
+    for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["small", 3], ["ibft", 5], ["cluster", 3]] as const) {
         it(`all validate against the upstream schemas (${stack} stack)`, async () => {
             const { fake, projectDir, dispose } = makeWorkspace();
             try {

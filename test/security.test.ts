@@ -17,12 +17,13 @@ interface PodSpec {
 }
 
 const READ_ONLY: Record<string, string[]> = {
-    dev: ["bootnode"],
-    goquorum: ["bootnode", "geth-init", "quorum", "tessera"],
+    dev: ["bootnode", "geth-init", "quorum", "tessera", "racecourse"],
+    kaleido: ["bootnode"],
+    goquorum: ["bootnode", "geth-init", "quorum", "tessera", "racecourse"],
     cluster: ["bootnode", "seed"],
 };
 
-for (const [stack, nodeCount] of [["dev", 5], ["goquorum", 5], ["cluster", 3]] as const) {
+for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["goquorum", 5], ["cluster", 3]] as const) {
     describe(`security contexts (${stack} stack)`, function () {
         this.timeout(60_000);
         const fixture = stackFixture(stack, nodeCount);

@@ -58,7 +58,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
     before(async () => {
         fake = new FakeHost();
         source = await makeQuorumToolsFolder(NODE_COUNT);
-        run = await runProgram({ stack: "small", fake, projectDir: source, config: { qdataDir: source, hostPathRoot: "/data" } });
+        run = await runProgram({ stack: "small", fake, projectDir: source, config: { runtime: "kaleido", qdataDir: source, hostPathRoot: "/data" } });
     });
     after(() => {
         // No run may print key material: node keys, constellation private keys, keystore ciphertext.

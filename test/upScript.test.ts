@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FakeHost } from "./support/fakeHost";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 
 /** A file backend holding one lock of stack `dev`, as the Pulumi CLI writes it. */
 function backendWithLock(pid: number, hostname = os.hostname()): { url: string; lock: string } {
@@ -28,7 +28,7 @@ describe("npm run up (scripts/up.sh) and a lock left by an interrupted run", () 
     });
     afterEach(() => fake.dispose());
 
-    const up = (backendUrl: string) => fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: backendUrl });
+    const up = (backendUrl: string) => fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: "test" });
     const pulumiCalls = () => fs.readFileSync(path.join(fake.state, "calls.log"), "utf8").split("\n").filter((line) => line.startsWith("pulumi"));
 
     it("says in one line how to recover from a lock whose pulumi no longer runs here, and touches nothing", () => {
@@ -54,5 +54,60 @@ describe("npm run up (scripts/up.sh) and a lock left by an interrupted run", () 
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"));
         assert.equal(up(`file://${root}`).status, 0);
         assert.deepEqual(pulumiCalls(), ["pulumi stack select --create dev", "pulumi up --yes"]);
+    });
+});
+
+describe("npm run up (scripts/up.sh) on a laptop that is not ready", function () {
+    this.timeout(30_000);
+    let fake: FakeHost;
+    beforeEach(() => {
+        fake = new FakeHost();
+    });
+    afterEach(() => fake.dispose());
+
+    const calls = () => fs.readFileSync(path.join(fake.state, "calls.log"), "utf8").trim().split("\n").filter(Boolean);
+    const emptyBackend = () => `file://${fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"))}`;
+
+    it("--help prints its usage and exits 0, running nothing", () => {
+        const result = fake.sh("bash scripts/up.sh --help");
+        assert.equal(result.status, 0);
+        assert.match(result.stdout, /^usage: \[STACK=<stack>\] npm run up/);
+        assert.deepEqual(calls(), []);
+    });
+
+    it("names a missing Pulumi CLI, with where to get it", () => {
+        // A PATH with node and coreutils but no pulumi.
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "kq-bin-"));
+        for (const tool of ["node", "dirname"]) fs.symlinkSync(spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, tool));
+        const result = spawnSync("/bin/bash", ["scripts/up.sh"], { cwd: REPO_ROOT, env: { PATH: bin, PULUMI_CONFIG_PASSPHRASE: "test" }, encoding: "utf8" });
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /^up: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
+    });
+
+    it("explains the passphrase when none is set, before touching anything", () => {
+        const env = fake.env({ STACK: "dev", PULUMI_BACKEND_URL: emptyBackend() });
+        delete env.PULUMI_CONFIG_PASSPHRASE;
+        const result = spawnSync("/bin/bash", ["scripts/up.sh"], { cwd: REPO_ROOT, env, encoding: "utf8" });
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /PULUMI_CONFIG_PASSPHRASE is not set\. The passphrase encrypts the stack's secrets .* nothing can recover it/);
+        assert.deepEqual(calls(), []);
+    });
+
+    it("starts a stopped minikube sized for the stack, with a CNI that enforces NetworkPolicy, saying so", () => {
+        fs.writeFileSync(path.join(fake.state, "host"), "Stopped\n");
+        const result = fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stderr, /up: minikube profile minikube is not running \(Stopped\/Stopped\/Stopped\); starting it with 4 CPUs, 8192 MiB and the calico CNI/);
+        assert.deepEqual(calls().filter((call) => !call.startsWith("minikube -p minikube status")), [
+            "minikube start -p minikube --cpus 4 --memory 8192 --cni calico",
+            "pulumi stack select --create dev",
+            "pulumi up --yes",
+        ]);
+    });
+
+    it("leaves a running minikube as it is", () => {
+        const result = fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(!calls().some((call) => call.startsWith("minikube start")));
     });
 });

@@ -70,7 +70,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly bootnode: Bootnode;
     readonly nodes: QuorumNode[] = [];
     readonly nodeService: k8s.core.v1.Service;
-    readonly racecourse: Racecourse;
+    /** Undefined with racecourse false. */
+    readonly racecourse?: Racecourse;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     readonly networkPolicies?: NetworkPolicies;
     readonly monitoring?: Monitoring;
@@ -144,13 +145,14 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     }
 
     private outputsOf(config: NetworkConfig, shared: Shared, knownIngress: string | undefined, rpcEndpoint: string, wsEndpoint: string): NetworkOutputs {
-        const ingressAddress = knownIngress !== undefined ? pulumi.output(knownIngress) : this.racecourse.address;
+        const ingressAddress = knownIngress !== undefined ? pulumi.output(knownIngress) : (this.racecourse?.address ?? pulumi.output(""));
         const scheme = config.ingressTlsSecret ? "https" : "http";
+        const racecourseUrl = !this.racecourse ? pulumi.output("") : config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`;
         return {
             namespace: shared.namespace,
             kubeContext: config.kubeContext,
             runtime: config.runtime,
-            racecourseUrl: config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`,
+            racecourseUrl,
             ingressAddress,
             rpcEndpoint,
             wsEndpoint,
@@ -219,25 +221,26 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         }
     }
 
-    private declareRacecourse(name: string, config: NetworkConfig, shared: Shared, rpcUrl: string, wsUrl: string): Racecourse {
+    private declareRacecourse(name: string, config: NetworkConfig, shared: Shared, rpcUrl: string, wsUrl: string): Racecourse | undefined {
         const { platform } = shared;
+        const settings = config.racecourse;
+        if (!settings) return undefined;
         return new Racecourse(
             `${name}-racecourse`,
             {
-                image: config.images.racecourse,
+                settings,
                 imagePullPolicy: config.imagePullPolicy,
                 imagePullSecrets: shared.imagePullSecrets,
-                resources: config.resources.racecourse,
                 rpcUrl,
                 wsUrl,
-                extraEnv: config.racecourseEnv,
+                nodeRpcUrls: config.nodeIps.map((ip) => `http://${ip}:${PORTS.rpc}`),
                 ingressHost: config.ingressHost,
                 ingressClassName: config.ingressClassName,
                 ingressTlsSecret: config.ingressTlsSecret,
                 namespace: shared.namespace,
                 provider: shared.provider,
                 // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
-                deploymentAfter: [...platform.imagesReady([config.images.racecourse]), ...this.nodes.map((node) => node.statefulSet)],
+                deploymentAfter: [...platform.imagesReady([settings.image]), ...this.nodes.map((node) => node.statefulSet)],
                 ingressAfter: platform.ingressReady(),
             },
             { parent: this },

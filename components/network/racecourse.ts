@@ -1,19 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy, ResourceSpec } from "../../lib/config/model";
+import { PullPolicy, RacecourseSettings } from "../../lib/config/model";
 import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
-import { hardened, POD_SECURITY_CONTEXT } from "../../lib/network/security";
+import { RACECOURSE_APP_COMMAND, RACECOURSE_APP_MOUNT, racecourseAppChecksum, racecourseAppFiles } from "../../lib/network/racecourseApp";
+import { hardened, nonRootPod, POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
+import { RACECOURSE_NODE_UID } from "../../lib/runtime/images";
 
 export interface RacecourseArgs {
-    image: string;
+    settings: RacecourseSettings;
     imagePullPolicy: PullPolicy;
     imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
-    resources: ResourceSpec;
     /** http://<node Service IP>:8545 */
     rpcUrl: string;
     wsUrl: string;
-    extraEnv: Record<string, string>;
+    /** Each node's own RPC, node 1 first (the project's app reads heights and receipts per node). */
+    nodeRpcUrls: string[];
     ingressHost?: string;
     ingressClassName: string;
     /** A kubernetes.io/tls Secret for ingressHost: the Ingress then serves HTTPS. */
@@ -26,8 +28,12 @@ export interface RacecourseArgs {
     ingressAfter: pulumi.Resource[];
 }
 
-/** The racecourse web app: Deployment, Service and an nginx Ingress routing / to port 3000. */
+/**
+ * The racecourse web app: Deployment, Service and an nginx Ingress routing / to port 3000; the
+ * project's app comes in a ConfigMap mounted into the stock Node.js image.
+ */
 export class Racecourse extends pulumi.ComponentResource {
+    readonly app?: k8s.core.v1.ConfigMap;
     readonly deployment: k8s.apps.v1.Deployment;
     readonly service: k8s.core.v1.Service;
     readonly ingress: k8s.networking.v1.Ingress;
@@ -38,13 +44,17 @@ export class Racecourse extends pulumi.ComponentResource {
         super("kaleido:quorum:Racecourse", name, {}, opts);
         const labels = workloadLabels(RACECOURSE_IDENTITY);
         const childOpts = { parent: this, provider: args.provider };
+        const files = args.settings.shippedApp ? racecourseAppFiles() : undefined;
+        if (files) this.app = new k8s.core.v1.ConfigMap(`${name}-app`, { metadata: { name: APP_CONFIG_MAP, namespace: args.namespace, labels }, data: files }, childOpts);
+        // A new app rolls the pod: the ConfigMap's files are read at the app's start only.
+        const annotations = files ? { "kaleido.io/racecourse-app": racecourseAppChecksum(files) } : undefined;
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
                 metadata: { name: RACECOURSE_DEPLOYMENT, namespace: args.namespace, labels },
-                spec: { replicas: 1, selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) }, template: { metadata: { labels }, spec: racecoursePod(args) } },
+                spec: { replicas: 1, selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) }, template: { metadata: { labels, annotations }, spec: racecoursePod(args) } },
             },
-            { ...childOpts, dependsOn: args.deploymentAfter },
+            { ...childOpts, dependsOn: [...args.deploymentAfter, ...(this.app ? [this.app] : [])] },
         );
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
@@ -87,27 +97,35 @@ export class Racecourse extends pulumi.ComponentResource {
     }
 }
 
-/** The app's one container, told where the network's RPC is. */
+const APP_CONFIG_MAP = "racecourse-app";
+const APP_VOLUME = "app";
+
+/**
+ * The app's one container, told where the network's RPC is. The project's app runs as the Node.js
+ * image's own non-root user on a read-only root; a user's image runs as the seed ran it.
+ */
 function racecoursePod(args: RacecourseArgs): k8s.types.input.core.v1.PodSpec {
-    const env = Object.entries({ QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, ...args.extraEnv }).map(([name, value]) => ({ name, value }));
+    const { settings } = args;
+    const environment = { QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, QUORUM_NODE_RPC_URLS: args.nodeRpcUrls.join(","), ...settings.env };
+    const env = Object.entries(environment).map(([name, value]) => ({ name, value }));
     const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
+    const container = {
+        name: "racecourse",
+        image: settings.image,
+        imagePullPolicy: args.imagePullPolicy,
+        ports: [containerPort(NAMED_PORTS.http)],
+        env,
+        readinessProbe: probe(10),
+        livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
+        resources: settings.resources,
+    };
+    const pod = { imagePullSecrets: args.imagePullSecrets, automountServiceAccountToken: false };
+    if (!settings.shippedApp) return { ...pod, securityContext: POD_SECURITY_CONTEXT, containers: [hardened(container, "writable")] };
+    const app = { ...container, command: RACECOURSE_APP_COMMAND, volumeMounts: [{ name: APP_VOLUME, mountPath: RACECOURSE_APP_MOUNT, readOnly: true }] };
     return {
-        imagePullSecrets: args.imagePullSecrets,
-        securityContext: POD_SECURITY_CONTEXT,
-        containers: [
-            hardened(
-                {
-                    name: "racecourse",
-                    image: args.image,
-                    imagePullPolicy: args.imagePullPolicy,
-                    ports: [containerPort(NAMED_PORTS.http)],
-                    env,
-                    readinessProbe: probe(10),
-                    livenessProbe: { ...probe(20), initialDelaySeconds: 20 },
-                    resources: args.resources,
-                },
-                "writable",
-            ),
-        ],
+        ...pod,
+        securityContext: nonRootPod(RACECOURSE_NODE_UID),
+        containers: [hardened(app, "read-only")],
+        volumes: [{ name: APP_VOLUME, configMap: { name: APP_CONFIG_MAP } }, SCRATCH_VOLUME],
     };
 }

@@ -23,13 +23,20 @@ export interface RoleResources {
     bootnode: ResourceSpec;
     quorum: ResourceSpec;
     transactionManager: ResourceSpec;
-    racecourse: ResourceSpec;
 }
 
 export interface Images {
     quorum: string;
     transactionManager: string;
-    racecourse: string;
+}
+
+/** The racecourse web app: the project's own (apps/racecourse) on the stock Node.js image, or the user's image. */
+export interface RacecourseSettings {
+    image: string;
+    /** The project's app, mounted from a ConfigMap into `image` (a stock Node.js image). */
+    shippedApp: boolean;
+    resources: ResourceSpec;
+    env: Record<string, string>;
 }
 
 export type QdataSource =
@@ -64,7 +71,8 @@ export interface NetworkConfig {
     imagePullPolicy: PullPolicy;
     imagePullSecrets: string[];
     resources: RoleResources;
-    racecourseEnv: Record<string, string>;
+    /** Undefined: no racecourse (racecourse false). */
+    racecourse?: RacecourseSettings;
     /** Undefined: no NetworkPolicy (networkPolicy false). */
     networkPolicy?: NetworkPolicySettings;
     /** Undefined: no metrics exported (monitoring none, or the seed's images). */
@@ -80,11 +88,12 @@ export interface NetworkConfig {
 }
 
 /**
- * The images minikube gets from the local Docker daemon, each once (two roles may share one): all
- * of the seed's (the user builds them), only the racecourse app's under goquorum, whose GoQuorum
- * and Tessera images the cluster pulls.
+ * The images minikube gets from the local Docker daemon, each once (two roles may share one): the
+ * seed's (the user builds them) and a racecourse image of the user's own. The cluster pulls
+ * GoQuorum, Tessera and the stock Node.js image the project's racecourse runs on.
  */
 export function locallyBuiltImages(config: NetworkConfig): string[] {
-    const images = config.runtime === "goquorum" ? [config.images.racecourse] : Object.values(config.images);
-    return [...new Set(images)];
+    const seeds = config.runtime === "kaleido" ? Object.values(config.images) : [];
+    const racecourse = config.racecourse && !config.racecourse.shippedApp ? [config.racecourse.image] : [];
+    return [...new Set([...seeds, ...racecourse])];
 }

@@ -1,12 +1,12 @@
 // Validates stack config into the network model. Every problem is collected and reported together,
 // naming the key and what it allows, before any resource is created.
 import * as path from "path";
-import { DEFAULT_QUORUM_IMAGE } from "../runtime/images";
+import { DEFAULT_QUORUM_IMAGE, RACECOURSE_NODE_IMAGE } from "../runtime/images";
 import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
 import { ConsensusKind } from "./consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
-import { Images, MAX_NODES, NetworkConfig, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
+import { Images, MAX_NODES, NetworkConfig, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "./model";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
 import { RestoreCheck, restoreProblems, RestoreSource, restoreSource } from "./restore";
@@ -93,7 +93,6 @@ function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
     const images: Images = {
         quorum: quorumImage === "" ? DEFAULT_QUORUM_IMAGE[runtime] : quorumImage,
         transactionManager: reader.nonEmpty(goquorum ? "tesseraImage" : "constellationImage"),
-        racecourse: reader.nonEmpty("racecourseImage"),
     };
     const imagePullSecrets = reader.stringList("imagePullSecrets");
     for (const secret of imagePullSecrets) if (!DNS_SUBDOMAIN.test(secret)) reader.problems.push(`imagePullSecrets: "${secret}" must be a Secret name (lower-case DNS subdomain)`);
@@ -101,9 +100,20 @@ function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
         bootnode: reader.resources("bootnode"),
         quorum: reader.resources("quorum"),
         transactionManager: reader.resources(goquorum ? "tessera" : "constellation"),
-        racecourse: reader.resources("racecourse"),
     };
-    return { images, imagePullPolicy: reader.oneOf("imagePullPolicy", PULL_POLICIES), imagePullSecrets, resources, racecourseEnv: reader.envList("racecourseEnv") };
+    return { images, imagePullPolicy: reader.oneOf("imagePullPolicy", PULL_POLICIES), imagePullSecrets, resources, racecourse: readRacecourse(reader) };
+}
+
+const RACECOURSE_KEYS = ["racecourseImage", "racecourseCpu", "racecourseMemory", "racecourseEnv", "ingressHost", "ingressClassName", "ingressTlsSecret"];
+
+/** The project's app unless racecourseImage names the user's own; none with racecourse false. */
+function readRacecourse(reader: ValueReader): RacecourseSettings | undefined {
+    if (!reader.boolean("racecourse")) {
+        reader.onlyFor(RACECOURSE_KEYS, "racecourse", "true");
+        return undefined;
+    }
+    const image = reader.string("racecourseImage");
+    return { image: image || RACECOURSE_NODE_IMAGE, shippedApp: image === "", resources: reader.resources("racecourse"), env: reader.envList("racecourseEnv") };
 }
 
 function readIngress(reader: ValueReader) {

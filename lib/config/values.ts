@@ -9,11 +9,11 @@ const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(Ki|Mi|Gi)$/;
 const MEMORY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
 
-function cpuMillis(quantity: string): number {
+export function cpuMillis(quantity: string): number {
     return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
 
-function memoryBytes(quantity: string): number {
+export function memoryBytes(quantity: string): number {
     return Number(quantity.slice(0, -2)) * MEMORY_UNITS[quantity.slice(-2)];
 }
 

@@ -1,10 +1,20 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
+import * as pulumi from "@pulumi/pulumi";
 import { locallyBuiltImages, NetworkConfig } from "../config/model";
+import { stackRequests } from "../config/sizing";
 import { lastLine, runCheck } from "../localCheck";
+import { checkCapacity, parseNodeCapacity, policyEngineWarning } from "./capacity";
 
-/** Fails, saying what to run, unless the profile runs and the context exists; returns the node IP. */
+/**
+ * Fails, saying what to run, unless the profile runs, the context exists and the node can hold
+ * the stack's pods; warns when policies would guard nothing. Returns the node IP.
+ */
 export async function preflight(config: NetworkConfig): Promise<string> {
     const result = await runCheck("bash scripts/preflight.sh", { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext });
+    const capacity = parseNodeCapacity((await runCheck("bash scripts/node-capacity.sh", { KUBE_CONTEXT: config.kubeContext })).stdout);
+    checkCapacity(stackRequests(config), capacity.allocatable, config.minikubeProfile);
+    const warning = config.networkPolicy && policyEngineWarning(capacity, config.minikubeProfile);
+    if (warning) await pulumi.log.warn(warning);
     return lastLine(result.stdout);
 }
 

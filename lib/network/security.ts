@@ -5,13 +5,18 @@ import * as k8s from "@pulumi/kubernetes";
 
 export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = { seccompProfile: { type: "RuntimeDefault" } };
 
+/** A pod whose image runs as `uid` (its own user): never root, the volumes writable to its group. */
+export function nonRootPod(uid: number): k8s.types.input.core.v1.PodSecurityContext {
+    return { ...POD_SECURITY_CONTEXT, runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+}
+
 export const SCRATCH_VOLUME: k8s.types.input.core.v1.Volume = { name: "tmp", emptyDir: {} };
 const SCRATCH_MOUNT: k8s.types.input.core.v1.VolumeMount = { name: "tmp", mountPath: "/tmp" };
 
 /**
  * read-only: the image writes nothing outside its volumes (geth, bootnode, Tessera, the seed
- * shell). writable: an image whose writes nobody here could check (the seed's quorum-tools images
- * run a Node.js boot script; the racecourse app).
+ * shell, the project's racecourse app). writable: an image whose writes nobody here could check
+ * (the seed's quorum-tools images run a Node.js boot script; a racecourse image of the user's).
  */
 export type RootFilesystem = "read-only" | "writable";
 

@@ -7,3 +7,10 @@ export const DEFAULT_QUORUM_IMAGE: Record<RuntimeKind, string> = {
     // The last GoQuorum release (go-ethereum 1.10.3 inside).
     goquorum: "quorumengineering/quorum:24.4.1",
 };
+
+/**
+ * The stock image the project's racecourse app (apps/racecourse) runs on: Node.js 22 LTS, whose
+ * built-in fetch the app uses; its user `node` (uid 1000) runs it.
+ */
+export const RACECOURSE_NODE_IMAGE = "node:22.12.0-alpine";
+export const RACECOURSE_NODE_UID = 1000;

@@ -17,7 +17,9 @@ export { VerifyOptions, VerifyTarget } from "./context";
 /** In order: each check relies on the ones before it (the RPC forwards, the peers). */
 export function checksFor(target: VerifyTarget): Check[] {
     const consensus = target.consensus.kind === "raft" ? [raftCheck(target.nodeCount)] : [validatorsCheck(target.consensus.validators), blockRhythmCheck(target.consensus.blockPeriod)];
-    return [podsCheck, upcheckCheck, peersCheck(target.nodeCount), ...consensus, transactionCheck, privateTransactionCheck, racecourseCheck];
+    // racecourse false: no app, no URL.
+    const app = target.racecourseUrl ? [racecourseCheck] : [];
+    return [podsCheck, upcheckCheck, peersCheck(target.nodeCount), ...consensus, transactionCheck, privateTransactionCheck, ...app];
 }
 
 /** Runs the checks in order and stops at the first failure; true when all passed. */

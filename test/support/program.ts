@@ -97,7 +97,7 @@ export async function withWorkspace<T>(body: (workspace: Workspace) => Promise<T
  * suite's tests (keys pre-made for `nodeCount` nodes) and clean up after; the returned object is
  * filled in by then.
  */
-export function stackFixture(stack: string, nodeCount: number): StackFixture {
+export function stackFixture(stack: string, nodeCount: number, config?: Record<string, string>): StackFixture {
     const fixture = {} as StackFixture;
     let workspace: Workspace;
     before(async () => {
@@ -105,7 +105,7 @@ export function stackFixture(stack: string, nodeCount: number): StackFixture {
         fixture.fake = workspace.fake;
         fixture.projectDir = workspace.projectDir;
         await pregenerateKeys(fixture.projectDir, stack, nodeCount);
-        fixture.run = await runProgram({ stack, fake: fixture.fake, projectDir: fixture.projectDir });
+        fixture.run = await runProgram({ stack, fake: fixture.fake, projectDir: fixture.projectDir, config });
     });
     after(() => workspace.dispose());
     return fixture;
