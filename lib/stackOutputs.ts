@@ -22,7 +22,10 @@ export function readStackOutputs(tool: string, stack: string | undefined): Stack
     try {
         const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
         outputs = JSON.parse(text) as Partial<StackOutputs>;
-    } catch {
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+            throw new StackOutputsMissing(`${tool}: the Pulumi CLI is not installed (no pulumi on PATH): install it from https://www.pulumi.com/docs/install/`);
+        }
         throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"}; run 'pulumi up' first (or pass --stack <name>)`);
     }
     if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {

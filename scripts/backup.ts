@@ -7,7 +7,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { MemberState, backupOrder, stopProblem } from "../lib/backup/plan";
 import { BackupManifest, fileEntries, makePrivate, MemberCopy, verifyBackup, writeManifest } from "../lib/backup/manifest";
 import { ipcRpc } from "../lib/kubernetes/gethIpc";
@@ -96,6 +96,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+const USAGE =
+    "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest";
+
+exitOnHelp(process.argv, USAGE);
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: Error) => {

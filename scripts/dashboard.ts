@@ -2,9 +2,12 @@
 // Writes the deployed network's Grafana dashboard (the JSON the grafanaDashboard ConfigMap holds)
 // to a file, for a Grafana outside the cluster: Dashboards → New → Import.
 import * as fs from "fs";
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { quorumDashboard } from "../lib/monitoring/dashboard";
 import { readStackOutputs, StackOutputsMissing } from "../lib/stackOutputs";
+
+const USAGE =
+    "usage: npm run dashboard -- --out FILE [--stack NAME] [--force]\nwrites the network's Grafana dashboard JSON to FILE (--force replaces an existing file)";
 
 function main(): number {
     const out = option(process.argv, "out");
@@ -33,4 +36,5 @@ function main(): number {
     }
 }
 
+exitOnHelp(process.argv, USAGE);
 process.exit(main());

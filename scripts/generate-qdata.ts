@@ -2,24 +2,31 @@
 //   [--block-period S] [--request-timeout S]
 // Writes a complete qdata folder (quorum-tools layout) without Docker or geth. As setup.sh,
 // `--consensus ibft --nodes 4+1` makes 4 validators and 1 non-validator; qbft (runtime goquorum)
-// likewise, with its block period and request timeout in the genesis. Existing keys in the
-// folder are kept; the account password comes from QDATA_PASSWORD (empty by default).
+// likewise, with its block period and request timeout in the genesis. A folder made with the same
+// options is completed, its keys kept; one made with others is refused, naming them, unless
+// --force replaces it. The account password comes from QDATA_PASSWORD (empty by default).
 // npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
 // GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
+import { exitOnHelp } from "../lib/cli";
+import * as fs from "fs";
 import * as path from "path";
-import { Consensus, CONSENSUS_KINDS } from "../lib/config/consensus";
+import { Consensus, CONSENSUS_KINDS, validatorCount } from "../lib/config/consensus";
 import { declaredDefault } from "../lib/config/declared";
 import { MAX_NODES } from "../lib/config/model";
 import { ensureGeneratedQdata } from "../lib/keys/keygen";
 import { repairGenesisFiles } from "../lib/qdata/genesis";
+import { differingOptions, qdataOptionsOf } from "../lib/qdata/madeWith";
 
 const USAGE =
-    "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800]\n" +
+    "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800] [--force]\n" +
+    "  a folder made with other options is refused; --force replaces it, its keys lost\n" +
     "  with ibft or qbft, --nodes V+N makes V validators and N non-validators;\n" +
     "  qbft also takes --block-period S (default 1) and --request-timeout S (default block period + 10)\n" +
     "   or: npm run qdata -- --repair-genesis ./qdata";
 
 interface Args {
+    /** Replace a folder made with other options. */
+    force: boolean;
     nodes: number;
     consensus: Consensus;
     out: string;
@@ -33,7 +40,9 @@ function seconds(text: string, option: string): number {
     return value;
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(args: string[]): Args {
+    const force = args.includes("--force");
+    const argv = args.filter((arg) => arg !== "--force");
     const values = new Map<string, string>();
     for (let i = 0; i < argv.length; i += 2) {
         if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`unexpected argument ${argv[i]}`);
@@ -60,7 +69,7 @@ function parseArgs(argv: string[]): Args {
     const blockPeriod = seconds(values.get("block-period") ?? String(declaredDefault("blockPeriod")), "--block-period");
     const requestTimeout = seconds(values.get("request-timeout") ?? String(blockPeriod + 10), "--request-timeout");
     const consensus: Consensus = kind === "raft" ? { kind } : { kind, validators, blockPeriod, roundChangeTimerMs: requestTimeout * 1000 };
-    return { nodes, consensus, out: path.resolve(out), chainId, gasLimit };
+    return { force, nodes, consensus, out: path.resolve(out), chainId, gasLimit };
 }
 
 function repairGenesis(dir: string): void {
@@ -71,6 +80,18 @@ function repairGenesis(dir: string): void {
         console.log(`qdata: ${repair.file}: ${change}`);
         if (repair.remaining) throw new Error(`${repair.file}: ${repair.remaining}; fix those blocks by hand`);
     }
+}
+
+/** A folder made with other options would become a mix of two networks: refused, or replaced with --force. */
+function refuseAnotherNetwork(args: Args): void {
+    const existing = qdataOptionsOf(args.out);
+    if (!existing) return;
+    const wanted = { nodes: args.nodes, consensus: args.consensus.kind, validators: validatorCount(args.consensus) || undefined, chainId: args.chainId, gasLimit: args.gasLimit };
+    const differences = differingOptions(existing, wanted);
+    if (differences.length === 0) return;
+    if (!args.force) throw new Error(`${args.out} holds a network made with other options: ${differences.join(", ")}. Use another --out, or --force to replace it (its keys are lost)`);
+    for (const entry of fs.readdirSync(args.out).filter((name) => /^qdata_\d+$/.test(name))) fs.rmSync(path.join(args.out, entry), { recursive: true });
+    console.log(`qdata: --force: removed the network in ${args.out} (${differences.join(", ")})`);
 }
 
 async function main(): Promise<void> {
@@ -86,6 +107,7 @@ async function main(): Promise<void> {
         console.error(`qdata: ${(error as Error).message}\n${USAGE}`);
         process.exit(2);
     }
+    refuseAnotherNetwork(args);
     const started = Date.now();
     await ensureGeneratedQdata({
         dir: args.out,
@@ -100,6 +122,7 @@ async function main(): Promise<void> {
     console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); set qdataDir to use it`);
 }
 
+exitOnHelp(process.argv, USAGE);
 main().catch((error: Error) => {
     console.error(`qdata: ${error.message}`);
     process.exit(1);

@@ -5,6 +5,7 @@
 //
 // Usage: raft-membership.ts join|leave
 // Environment: KUBE_CONTEXT, NAMESPACE, MEMBER (node-N); join: ENODE (the member's); leave: RAFT_ID.
+import { exitOnHelp } from "../lib/cli";
 import { ipcRpc } from "../lib/kubernetes/gethIpc";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { memberIndexOf, memberName, nodeIndexOf, nodePodName } from "../lib/network/names";
@@ -32,6 +33,9 @@ async function readyMember(kube: Kubectl, member: number, log: (line: string) =>
     }
 }
 
+const USAGE =
+    "usage: raft-membership.ts join|leave   (run by pulumi up as a Command; its environment names the member, see the file's head)";
+
 async function main(action: string | undefined): Promise<void> {
     if (action !== "join" && action !== "leave") throw new Error("usage: raft-membership.ts join|leave");
     const member = memberIndexOf(env("MEMBER"));
@@ -52,6 +56,7 @@ async function main(action: string | undefined): Promise<void> {
     }
 }
 
+exitOnHelp(process.argv, USAGE);
 main(process.argv[2]).catch((error: Error) => {
     console.error(`raft-membership: ${error.message}`);
     process.exit(1);

@@ -3,7 +3,7 @@
 // <node> is a pod (node-set-1-0; with --context C --namespace N), reached over geth's IPC socket
 // through 'kubectl exec', or the URL of a node's JSON-RPC that serves the raft API.
 // Prints the member's Raft id on stdout; running it again for the same member changes nothing.
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { httpRpc, RpcCall } from "../lib/httpRequest";
 import { ipcRpc } from "../lib/kubernetes/gethIpc";
 import { Kubectl } from "../lib/kubernetes/kubectl";
@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
 }
 
+exitOnHelp(process.argv, USAGE);
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: Error) => {

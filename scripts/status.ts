@@ -2,7 +2,7 @@
 // One table of the deployed network, any runtime and platform: per node its height, how far it
 // trails the highest, peers, role, pending transactions, the age of its newest block, restarts and
 // a verdict. Each refresh costs the cluster one pod listing and one exec per node.
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { readStackOutputs, StackOutputs, StackOutputsMissing } from "../lib/stackOutputs";
 import { networkStatus, NetworkStatus } from "../lib/status/networkStatus";
@@ -31,6 +31,9 @@ async function watch(outputs: StackOutputs, kube: Kubectl, intervalSeconds: numb
     }
 }
 
+const USAGE =
+    "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node is not, 2 the network could not be read";
+
 async function main(): Promise<number> {
     const intervalSeconds = Number(option(process.argv, "interval") ?? "5");
     if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1) {
@@ -58,4 +61,5 @@ async function main(): Promise<number> {
     }
 }
 
+exitOnHelp(process.argv, USAGE);
 main().then((code) => process.exit(code));

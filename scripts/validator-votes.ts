@@ -5,6 +5,7 @@
 // Usage: validator-votes.ts create|update
 // Environment: KUBE_CONTEXT, NAMESPACE, VALIDATORS and GENESIS_VALIDATORS (JSON arrays of 0x
 // addresses), BLOCK_PERIOD (seconds); VOTE_TIMEOUT (seconds a vote may take) overrides the default.
+import { exitOnHelp } from "../lib/cli";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { readyNodePods } from "../lib/kubernetes/votingNodes";
 import { changesBetween, changeValidator, validatorSet } from "../lib/network/validatorVotes";
@@ -26,6 +27,9 @@ function voteTimeoutMs(validators: number): number {
     return Math.max(120, (3 * validators + 20) * Number(env("BLOCK_PERIOD"))) * 1000;
 }
 
+const USAGE =
+    "usage: validator-votes.ts PHASE   (run by pulumi up as a Command; its environment names the validators, see the file's head)";
+
 async function main(phase: string | undefined): Promise<void> {
     if (phase !== "create" && phase !== "update") throw new Error("usage: validator-votes.ts create|update");
     const desired = addresses("VALIDATORS");
@@ -46,6 +50,7 @@ async function main(phase: string | undefined): Promise<void> {
     console.log(JSON.stringify(validators));
 }
 
+exitOnHelp(process.argv, USAGE);
 main(process.argv[2]).catch((error: Error) => {
     console.error(`validators: ${error.message}`);
     process.exit(1);

@@ -3,7 +3,7 @@
 // every Ready node pod of the namespace, reached over geth's IPC socket through 'kubectl exec';
 // RPC URLs (that serve the istanbul and admin APIs) are the voting nodes themselves. Prints the
 // set every node agrees on; an address already in (or out of) the set changes nothing.
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { httpRpc } from "../lib/httpRequest";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { readyNodePods } from "../lib/kubernetes/votingNodes";
@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+exitOnHelp(process.argv, USAGE);
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: Error) => {

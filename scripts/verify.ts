@@ -1,10 +1,13 @@
 // npm run verify [-- --stack dev] [--timeout 120]
 // Proves a deployed stack works: reads its outputs with the Pulumi CLI, then checks the network
 // through kubectl (port-forward, exec). Exits non-zero at the first failed check.
-import { option } from "../lib/cliOption";
+import { exitOnHelp, option } from "../lib/cli";
 import { readStackOutputs, StackOutputs } from "../lib/stackOutputs";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../lib/verify/verify";
+
+const USAGE =
+    "usage: npm run verify [-- --stack NAME] [--timeout SECONDS]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure";
 
 async function main(): Promise<number> {
     const stack = option(process.argv, "stack") ?? process.env.STACK;
@@ -31,4 +34,5 @@ async function main(): Promise<number> {
     return ok ? 0 : 1;
 }
 
+exitOnHelp(process.argv, USAGE);
 main().then((code) => process.exit(code));

@@ -100,7 +100,7 @@ function checkContent(dir: string, file: string, errors: string[]): void {
 }
 
 /** `genesis` is the parsed `file`, already checked to be a Quorum genesis. */
-function readGenesisConsensus(file: string, genesis: Record<string, unknown>, errors: string[]): GenesisConsensus | undefined {
+export function readGenesisConsensus(file: string, genesis: Record<string, unknown>, errors: string[]): GenesisConsensus | undefined {
     const config = genesis.config as Record<string, unknown>;
     const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
     if (isRecord(config.qbft)) {

@@ -1,0 +1,92 @@
+// npm run connect [-- --stack NAME] [--rpc-port 8545] [--ws-port 8546] [--app-port 3000]
+// Reaches the network from this machine: keeps `kubectl port-forward`s to node-service's JSON-RPC
+// and WebSocket and to the racecourse open on 127.0.0.1, and prints the URLs and the chain id for
+// a wallet, Hardhat or ethers. Ctrl-C closes them; it ends, naming it, when one of them ends.
+import { ChildProcess, spawn } from "child_process";
+import { exitOnHelp, option } from "../lib/cli";
+import { httpRpc } from "../lib/httpRequest";
+import { NODE_SERVICE } from "../lib/network/names";
+import { NAMED_PORTS } from "../lib/network/ports";
+import { readStackOutputs, StackOutputs, StackOutputsMissing } from "../lib/stackOutputs";
+
+const USAGE =
+    "usage: npm run connect [-- --stack NAME] [--rpc-port 8545] [--ws-port 8546] [--app-port 3000]\n" +
+    "keeps port-forwards to the network's JSON-RPC, WebSocket and racecourse open on 127.0.0.1 and prints their URLs and the chain id; Ctrl-C to stop";
+const RACECOURSE_SERVICE = "racecourse-service";
+const FORWARD_TIMEOUT_MS = 30_000;
+
+interface Forward {
+    process: ChildProcess;
+    /** Resolves once kubectl says it forwards; rejects with its last words if it ends first. */
+    ready: Promise<void>;
+}
+
+function localPort(name: string, fallback: number): number {
+    const text = option(process.argv, name) ?? String(fallback);
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new StackOutputsMissing(`connect: --${name} must be a port from 1 to 65535`);
+    return port;
+}
+
+function portForward(outputs: StackOutputs, service: string, pairs: string[]): Forward {
+    const child = spawn("kubectl", ["--context", outputs.kubeContext, "--namespace", outputs.namespace, "port-forward", "--address", "127.0.0.1", `service/${service}`, ...pairs], { stdio: ["ignore", "pipe", "pipe"] });
+    let said = "";
+    const ready = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`kubectl port-forward to ${service} did not start within ${FORWARD_TIMEOUT_MS / 1000} s`)), FORWARD_TIMEOUT_MS);
+        child.stdout.on("data", (chunk: Buffer) => {
+            if (chunk.toString().includes("Forwarding from")) {
+                clearTimeout(timer);
+                resolve();
+            }
+        });
+        child.stderr.on("data", (chunk: Buffer) => (said += chunk.toString()));
+        child.on("error", (error) => reject(error));
+        child.on("exit", () => reject(new Error(`kubectl port-forward to ${service} ended: ${said.trim().split("\n").pop() ?? ""}`)));
+    });
+    return { process: child, ready };
+}
+
+async function main(): Promise<number> {
+    let outputs: StackOutputs;
+    let ports: { rpc: number; ws: number; app: number };
+    try {
+        ports = { rpc: localPort("rpc-port", NAMED_PORTS.rpc.port), ws: localPort("ws-port", NAMED_PORTS.ws.port), app: localPort("app-port", NAMED_PORTS.http.port) };
+        outputs = readStackOutputs("connect", option(process.argv, "stack") ?? process.env.STACK);
+    } catch (error) {
+        if (!(error instanceof StackOutputsMissing)) throw error;
+        console.error(error.message);
+        return 2;
+    }
+    const forwards = [portForward(outputs, NODE_SERVICE, [`${ports.rpc}:${NAMED_PORTS.rpc.port}`, `${ports.ws}:${NAMED_PORTS.ws.port}`])];
+    if (outputs.racecourseUrl) forwards.push(portForward(outputs, RACECOURSE_SERVICE, [`${ports.app}:${NAMED_PORTS.http.port}`]));
+    const stop = () => forwards.forEach((forward) => forward.process.kill());
+    process.on("SIGINT", () => (stop(), process.exit(0)));
+    process.on("SIGTERM", () => (stop(), process.exit(0)));
+    try {
+        await Promise.all(forwards.map((forward) => forward.ready));
+        const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
+        const chainId = Number.parseInt(await httpRpc(rpcUrl, 10_000)<string>("eth_chainId"), 16);
+        console.log(
+            [
+                `connect: stack ${option(process.argv, "stack") ?? process.env.STACK ?? "(selected)"}, namespace ${outputs.namespace}, context ${outputs.kubeContext}; Ctrl-C to stop`,
+                `  JSON-RPC    ${rpcUrl}`,
+                `  WebSocket   ws://127.0.0.1:${ports.ws}`,
+                `  chain id    ${chainId}`,
+                ...(outputs.racecourseUrl ? [`  racecourse  http://127.0.0.1:${ports.app}/`] : []),
+                `  wallet: add a network with that RPC URL and chain id; Hardhat: networks: { quorum: { url: "${rpcUrl}", chainId: ${chainId} } }; ethers: new JsonRpcProvider("${rpcUrl}")`,
+            ].join("\n"),
+        );
+        // Open until Ctrl-C, or until a forward ends (its pod replaced, the cluster stopped).
+        await Promise.race(forwards.map((forward) => new Promise((resolve) => forward.process.on("exit", resolve))));
+        console.error("connect: a port-forward ended (its pod was replaced or the cluster stopped); run npm run connect again");
+        return 1;
+    } catch (error) {
+        console.error(`connect: ${(error as Error).message}`);
+        return 1;
+    } finally {
+        stop();
+    }
+}
+
+exitOnHelp(process.argv, USAGE);
+main().then((code) => process.exit(code));

@@ -1,0 +1,63 @@
+// Every npm run tool: --help prints its usage and exits 0; without the Pulumi CLI, the tools that
+// read the stack's outputs say that it is missing, not that the stack has none.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "./support/fakeHost";
+
+const TOOLS = ["status", "verify", "backup", "dashboard", "connect", "raft-peer", "validators", "generate-qdata", "bench", "raft-membership", "validator-votes", "minikube-size"];
+const STACK_READERS: [string, string[]][] = [["status", []], ["verify", []], ["backup", ["--out", "x"]], ["dashboard", ["--out", "x"]], ["connect", []]];
+
+function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", path.join("scripts", `${tool}.ts`), ...args], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000 });
+}
+
+describe("every tool's --help", function () {
+    this.timeout(120_000);
+    for (const tool of TOOLS) {
+        it(`${tool} prints its usage and exits 0`, () => {
+            const result = runTool(tool, ["--help"]);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /^usage: /);
+        });
+    }
+});
+
+describe("the tools without the Pulumi CLI", function () {
+    this.timeout(120_000);
+    const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-"));
+    after(() => fs.rmSync(emptyPath, { recursive: true, force: true }));
+
+    for (const [tool, args] of STACK_READERS) {
+        it(`${tool} names the missing CLI and where to get it`, () => {
+            const result = runTool(tool, args, { ...process.env, PATH: emptyPath });
+            assert.equal(result.status, 2, result.stderr);
+            assert.match(result.stderr.trim(), new RegExp(`^${tool}: the Pulumi CLI is not installed \\(no pulumi on PATH\\): install it from https://www\\.pulumi\\.com/docs/install/$`));
+        });
+    }
+});
+
+describe("npm run qdata on an existing folder", function () {
+    this.timeout(120_000);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+    const qdata = (...args: string[]) => runTool("generate-qdata", ["--out", out, ...args]);
+
+    it("completes one made with the same options, refuses one made with others naming both, and --force replaces it", () => {
+        assert.equal(qdata("--nodes", "2").status, 0);
+        const key = fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8");
+        assert.equal(qdata("--nodes", "2").status, 0);
+        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key, "the same options keep the keys");
+
+        const refused = qdata("--nodes", "2+1", "--consensus", "ibft");
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /holds a network made with other options: --nodes 2 \(asked 2\+1\), --consensus raft \(asked ibft\)\. Use another --out, or --force/);
+        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key, "a refusal writes nothing");
+
+        assert.equal(qdata("--nodes", "1", "--force").status, 0);
+        assert.deepEqual(fs.readdirSync(out).sort(), ["qdata_0", "qdata_1"]);
+        assert.notEqual(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key);
+    });
+});
