@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const qdataDir = path.join(RUN_DIR, "bench-qdata");
     const [, keySeconds] = await timed(() => spawnSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--nodes", String(nodeCount), "--out", qdataDir], { cwd: PROJECT, stdio: "ignore" }));
     const stack = new Stack("bench");
-    await stack.init({ ...stackFileValues("Pulumi.dev.yaml"), nodeCount: String(nodeCount), qdataDir });
+    await stack.init({ ...stackFileValues("Pulumi.kaleido.yaml"), nodeCount: String(nodeCount), qdataDir });
     const eventLog = path.join(RUN_DIR, "logs", "bench-up-events.jsonl");
     const [, upSeconds] = await timed(() => stack.cli("up", "--yes", "--skip-preview", "--event-log", eventLog));
     const [, previewSeconds] = await timed(() => stack.cli("preview", "--expect-no-changes"));

@@ -11,6 +11,7 @@ import { FakeQuorum } from "../support/fakeQuorum";
 import { checkGenesisAccepted, checkWithGoEthereum } from "./goEthereum";
 import { backupAndRestore } from "./backup";
 import { checkDashboardWithPrometheus, checkStatus, runStatus } from "./monitoring";
+import { checkRacecourseInBrowser } from "./racecourse";
 import { withKubectlShim } from "./shim";
 import { changeValidatorsByVote } from "./validators";
 import { E2eFailure, expect, kubectl, kubectlList, KubeObject, pulumiInterrupted, requireEnv, runSteps, waitUntil } from "./harness";
@@ -34,7 +35,7 @@ interface Shape {
 const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: "data" };
 const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
 const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
-/** The dev stack on the real node: its host folders where the fake minikube and the kubelet both see them. */
+/** The seed's stack on the real node: its host folders where the fake minikube and the kubelet both see them. */
 const REAL: Shape = { ...DEV, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-data")) };
 const REAL_GOQUORUM: Shape = { ...GOQUORUM, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-goquorum")) };
 const NAMESPACE = DEV.namespace;
@@ -332,8 +333,8 @@ async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
  * JSON-RPC node (kwok pods run no process, so the geth console calls of kubectl exec reach the fake
  * node the scenario runs) and the new member starts with the id that node gave.
  */
-async function growAndShrink(dev: Stack): Promise<void> {
-    const outputs = (await dev.outputs()) as { nodes: { enode: string }[] };
+async function growAndShrink(seed: Stack): Promise<void> {
+    const outputs = (await seed.outputs()) as { nodes: { enode: string }[] };
     await withFakeRaftNode(outputs.nodes, async (raft) => {
         const before = workloadUids(5);
         const marker = path.join(hostFolder(1), "ethereum/geth/chaindata/e2e-marker");
@@ -341,8 +342,8 @@ async function growAndShrink(dev: Stack): Promise<void> {
         fs.writeFileSync(marker, "a block of this chain");
         const seedBefore = seedId(1);
 
-        await dev.setConfig("nodeCount", "6");
-        const planned = await plannedSteps(dev);
+        await seed.setConfig("nodeCount", "6");
+        const planned = await plannedSteps(seed);
         expect(planned.get("quorum-node-6-raft-join") === "create" && planned.get("quorum-node-6-set") === "create", "the preview creates node 6 and its membership step", [...planned]);
         for (let i = 1; i <= 5; i++) {
             expect((planned.get(`quorum-node-${i}-set`) ?? "same") === "same", `the preview leaves node-set-${i} as it is`, planned.get(`quorum-node-${i}-set`));
@@ -350,20 +351,20 @@ async function growAndShrink(dev: Stack): Promise<void> {
         }
         const replaced = [...planned].filter(([, op]) => op.includes("replace") || op === "delete");
         expect(replaced.length === 0, "the preview replaces and deletes nothing", replaced);
-        await dev.up();
+        await seed.up();
         checkNetwork(6);
         expect(isDeepStrictEqual(workloadUids(5), before), "node-set-1..5 and qdata-1..5 keep their UIDs", { before, after: workloadUids(5) });
         expect(fs.readFileSync(marker, "utf8") === "a block of this chain" && seedId(1) === seedBefore, "qdata_1's chain folder and seed are untouched");
-        const sixth = ((await dev.outputs()) as { nodes: { enode: string }[] }).nodes[5].enode;
+        const sixth = ((await seed.outputs()) as { nodes: { enode: string }[] }).nodes[5].enode;
         for (let i = 1; i <= 6; i++) expect(permissionedNodes(i).length === 6 && permissionedNodes(i)[5] === sixth, `qdata_${i}/ethereum/permissioned-nodes.json lists node 6`);
         const joined = raft.raftCluster.find((member) => sixth.includes(member.nodeId));
         expect(joined?.raftId === 6, "the membership step added node 6 on the JSON-RPC node, which gave it Raft id 6", raft.membershipCalls);
         const args = JSON.parse(kubectl("get", "statefulset", "node-set-6", "-n", NAMESPACE, "-o", `jsonpath={.spec.template.spec.containers[?(@.name=="quorum")].args}`)) as string[];
         expect(args.includes("--raftID=6") && !args.includes("--raftInit"), "node 6 starts with the id it got", args);
-        await dev.cli("preview", "--expect-no-changes");
+        await seed.cli("preview", "--expect-no-changes");
 
-        await dev.setConfig("nodeCount", "5");
-        await dev.up();
+        await seed.setConfig("nodeCount", "5");
+        await seed.up();
         checkNetwork(5);
         expect(isDeepStrictEqual(raft.membershipCalls.slice(-1), ["remove 6"]) && raft.raftCluster.length === 5, "node 6 was removed from Raft by its id", raft.membershipCalls);
         expect(isDeepStrictEqual(workloadUids(5), before), "node-set-1..5 and qdata-1..5 keep their UIDs", workloadUids(5));
@@ -371,10 +372,10 @@ async function growAndShrink(dev: Stack): Promise<void> {
         expect(!fs.existsSync(hostFolder(6)), "qdata_6 is wiped (keepChainData false)");
         for (let i = 1; i <= 5; i++) expect(permissionedNodes(i).length === 5, `qdata_${i}/ethereum/permissioned-nodes.json no longer lists node 6`);
         // The finished leave step is declared only while node 6 runs: the next up drops it from the state, running nothing.
-        const changes = [...(await plannedSteps(dev))].filter(([, op]) => op !== "same");
+        const changes = [...(await plannedSteps(seed))].filter(([, op]) => op !== "same");
         expect(isDeepStrictEqual(changes, [["quorum-node-6-raft-leave", "delete"]]), "the next preview only forgets the finished leave step", changes);
-        await dev.up();
-        await dev.cli("preview", "--expect-no-changes");
+        await seed.up();
+        await seed.cli("preview", "--expect-no-changes");
     });
 }
 
@@ -509,6 +510,8 @@ interface RealStack {
     monitoredValidators?: number;
     /** Back the network up, destroy it, and restore it into a new stack. */
     backupRestore?: boolean;
+    /** Open the racecourse page in a real browser and send a transaction from it. */
+    browser?: boolean;
 }
 
 /**
@@ -516,7 +519,7 @@ interface RealStack {
  * test/e2e/standins, upstream geth inside) start from their seeded volumes on the harness's real
  * node, pass their probes, run geth init once, and peer over the fixed Service IPs.
  */
-async function realPods({ stack, config, shape, nodeCount, hostPath, policies, monitoredValidators, backupRestore }: RealStack): Promise<void> {
+async function realPods({ stack, config, shape, nodeCount, hostPath, policies, monitoredValidators, backupRestore, browser }: RealStack): Promise<void> {
     // The fake minikube writes its node's /X under NODE_FS/X; the real node reads /X: link the two.
     const hostRoot = `/${shape.hostRoot}`;
     if (hostPath) {
@@ -575,6 +578,7 @@ async function realPods({ stack, config, shape, nodeCount, hostPath, policies, m
             const seconds = await checkStatus(stack.name, nodeCount, (i) => Number(gethConsole(shape, i, "eth.blockNumber")), others);
             process.stdout.write(`e2e: npm run status over ${nodeCount} real pods answered in ${seconds.toFixed(1)} s (whole command)\n`);
         }
+        if (browser) process.stdout.write(`e2e: the racecourse page in Chromium: screenshot ${await checkRacecourseInBrowser(stack.name, nodeCount)}\n`);
 
         const verify = spawnSync("npm", ["run", "verify", "--", "--stack", stack.name, "--timeout", "90"], { cwd: PROJECT, encoding: "utf8" });
         for (const check of ["every pod Ready", "each transaction manager answers its upcheck", `every node sees the others (${others} peers)`]) {
@@ -595,25 +599,25 @@ async function realPods({ stack, config, shape, nodeCount, hostPath, policies, m
 
 async function main(): Promise<void> {
     copyProject();
-    const dev = new Stack("e2e");
-    const devConfig = stackFileValues("Pulumi.dev.yaml");
+    const seed = new Stack("e2e");
+    const seedConfig = stackFileValues("Pulumi.kaleido.yaml");
 
     const timings = await runSteps([
         [
             "preview and up: the seed's network, 5 nodes",
             async () => {
-                await dev.init(devConfig);
-                await dev.cli("preview");
-                await dev.up();
+                await seed.init(seedConfig);
+                await seed.cli("preview");
+                await seed.up();
                 checkNetwork(5);
-                await checkOutputs(dev, 5);
+                await checkOutputs(seed, 5);
             },
         ],
-        ["dev stack, continued: real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
-        ["dev stack, continued: a second preview shows no changes", async () => void (await dev.cli("preview", "--expect-no-changes"))],
-        ["dev stack, continued: nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(dev)],
+        ["the seed's stack, continued: real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
+        ["the seed's stack, continued: a second preview shows no changes", async () => void (await seed.cli("preview", "--expect-no-changes"))],
+        ["the seed's stack, continued: nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(seed)],
         [
-            "dev stack, continued: drift: a deleted Service and pod come back",
+            "the seed's stack, continued: drift: a deleted Service and pod come back",
             async () => {
                 const before = podOf("node-set-2");
                 kubectl("delete", "service", "quorum-node-1", "-n", NAMESPACE, "--wait=true");
@@ -623,8 +627,8 @@ async function main(): Promise<void> {
                     const pod = podOf("node-set-2");
                     return pod !== undefined && pod.metadata.uid !== before?.metadata.uid;
                 });
-                await dev.cli("refresh", "--yes", "--skip-preview");
-                await dev.up();
+                await seed.cli("refresh", "--yes", "--skip-preview");
+                await seed.up();
                 const ip = kubectl("get", "service", "quorum-node-1", "-n", NAMESPACE, "-o", "jsonpath={.spec.clusterIP}");
                 expect(ip === nodeIp(1), "Service quorum-node-1 is back at its clusterIP", ip);
                 await waitUntil("pod node-set-2-0 Running and Ready again", 60, () => {
@@ -634,6 +638,17 @@ async function main(): Promise<void> {
                 const after = podOf("node-set-2");
                 const claim = ((after?.spec as { volumes: { persistentVolumeClaim?: { claimName: string } }[] }).volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
                 expect(after?.metadata.uid !== before?.metadata.uid && claim === "qdata-2", "a new pod mounts the same PVC", claim);
+            },
+        ],
+        [
+            "the dev stack a newcomer runs (GoQuorum, Tessera, the project's racecourse): previewed under the real engine, preflight and sizing included",
+            async () => {
+                const dev = new Stack("e2e-dev");
+                await dev.init({ ...stackFileValues("Pulumi.dev.yaml"), namespace: "quorum-dev", bootnodeIp: "10.96.6.100", nodeServiceIp: "10.96.6.99", hostPathRoot: "/data/quorum-dev" });
+                const preview = await dev.cli("preview");
+                for (const name of ["quorum-racecourse-app", "quorum-racecourse-deployment", "quorum-node-5-set"]) expect(preview.includes(name), `the dev stack's preview plans ${name}`, preview.split("\n").slice(-30).join("\n"));
+                expect((await dev.resourceCount()) === 0, "a preview creates nothing in the state");
+                await dev.remove();
             },
         ],
         [
@@ -660,16 +675,16 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "dev stack, continued: destroy leaves nothing",
+            "the seed's stack, continued: destroy leaves nothing",
             async () => {
-                await dev.cli("destroy", "--yes", "--skip-preview");
-                checkNothingLeft(dev.name);
-                await dev.remove();
+                await seed.cli("destroy", "--yes", "--skip-preview");
+                checkNothingLeft(seed.name);
+                await seed.remove();
             },
         ],
         [
-            "real pods: the dev stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself; backed up one member at a time, destroyed, restored into a new stack",
-            () => realPods({ stack: new Stack("e2e-real"), config: devConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true, backupRestore: true }),
+            "real pods: the seed's stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself; backed up one member at a time, destroyed, restored into a new stack",
+            () => realPods({ stack: new Stack("e2e-real"), config: seedConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true, backupRestore: true }),
         ],
         [
             "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself; backed up, destroyed, restored into a new stack",
@@ -724,14 +739,14 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node",
-            () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4 }),
+            "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node",
+            () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4, browser: true }),
         ],
         [
             "interrupted up: Ctrl-C (SIGINT) during a 5-node up, then the README's recovery",
             async () => {
                 const stack = new Stack("e2e-interrupted");
-                await stack.init(devConfig);
+                await stack.init(seedConfig);
                 await interruptAndRecover(stack, "SIGINT");
                 await stack.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(stack.name);
@@ -787,7 +802,7 @@ async function main(): Promise<void> {
             "scale: up 50 nodes, upstream geth init accepts their one genesis; npm run status reads all 50",
             async () => {
                 const scale = new Stack("e2e-scale");
-                await scale.init({ ...devConfig, nodeCount: "50" });
+                await scale.init({ ...seedConfig, nodeCount: "50" });
                 await scale.up();
                 checkNetwork(50);
                 checkGenesisAccepted(Array.from({ length: 50 }, (_, i) => hostFolder(i + 1)), path.join(RUN_DIR, "go-ethereum"));

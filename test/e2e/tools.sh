@@ -161,7 +161,7 @@ TOOLS=(
   "etcd $ETCD_VERSION 2min build_etcd"
   "ethkey $GO_ETHEREUM_VERSION 3min build_go_ethereum"
   "kube-router $KUBE_ROUTER_VERSION 3min build_kube_router"
-  "standin-images $GO_ETHEREUM_VERSION/$(cat "$here"/standins/images.sh "$here"/standins/*/* | sha256sum | cut -c1-16) 1min build_standin_images"
+  "standin-images $GO_ETHEREUM_VERSION/$(cat "$here"/standins/images.sh "$here"/standins/*/* "$here"/../../lib/runtime/images.ts "$(command -v node)" | sha256sum | cut -c1-16) 1min build_standin_images"
 )
 if [ "${1:-}" = --check ]; then
   missing=()

@@ -4,7 +4,9 @@
 # From Debian's busybox-static, upstream go-ethereum's geth and bootnode (tools.sh), the stand-in
 # transaction manager (built here from ./transaction-manager), the start.sh files and GoQuorum's
 # geth wrapper beside this: the seed's jpmorganchase/quorum and constellation, GoQuorum's
-# quorumengineering/quorum and tessera, and the racecourse.
+# quorumengineering/quorum and tessera, the seed's racecourse, and the stock Node.js image the
+# project's racecourse runs on (this machine's node binary and the libraries it loads: glibc, not
+# the real image's musl).
 # Usage: images.sh OUT_DIR TOOLS_BIN
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -84,6 +86,13 @@ rootfs "$work/tessera"
 mkdir -p "$work/tessera/tessera/bin"
 cp "$work/transaction-manager" "$work/tessera/tessera/bin/tessera"
 image docker.io/quorumengineering/tessera:24.4.2 "$work/tessera" '"Entrypoint":["/tessera/bin/tessera"]'
+
+# The name the program runs the project's racecourse on, as lib/runtime/images.ts states it.
+node_image="$(sed -n 's/^export const RACECOURSE_NODE_IMAGE = "\(.*\)";$/\1/p' "$here/../../../lib/runtime/images.ts")"
+[ -n "$node_image" ] || { echo "images.sh: RACECOURSE_NODE_IMAGE not found in lib/runtime/images.ts" >&2; exit 1; }
+rootfs "$work/node"
+with_libs "$work/node" "$(command -v node)"
+image "docker.io/library/$node_image" "$work/node" '"Entrypoint":["node"],"User":"1000:1000"'
 
 rootfs "$work/racecourse"
 image docker.io/test/racecourse:latest "$work/racecourse" '"Cmd":["/bin/sh","-c","mkdir -p /www && echo racecourse stand-in >/www/index.html && exec httpd -f -p 3000 -h /www"]'
