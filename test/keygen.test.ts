@@ -253,7 +253,7 @@ describe("generated networks (no quorum-tools)", function () {
             const bad = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`);
             assert.equal(bad.status, 2);
             assert.match(bad.stderr, /--nodes must be a whole number from 1 to 50/);
-            const ibft = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out}`);
+            const ibft = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out} --force`);
             assert.equal(ibft.status, 0, ibft.stderr);
             assert.match(ibft.stdout, /qdata: 3 nodes \(IBFT, 2 validators\)/);
             assert.equal(readQdataFolder(out, 3, [])?.genesis.kind, "ibft");
@@ -262,8 +262,9 @@ describe("generated networks (no quorum-tools)", function () {
         }
     });
 
-    it("keeps generated keys out of git", () => {
+    it("keeps generated keys and the README's qdata folder out of git", () => {
         assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\.keys\/$/m);
+        assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^qdata\/$/m);
     });
 });
 
