@@ -16,7 +16,7 @@ fail() {
 command -v kubectl >/dev/null || fail "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/)"
 
 contexts="$(kubectl config get-contexts -o name)"
-if ! grep -qx -- "$KUBE_CONTEXT" <<<"$contexts"; then
+if ! grep -qxF -- "$KUBE_CONTEXT" <<<"$contexts"; then
     fail "kube context $KUBE_CONTEXT is not in your kubeconfig${KUBECONFIG:+ ($KUBECONFIG)}: set kubeContext to one of: $(paste -sd, - <<<"$contexts" | sed 's/,/, /g')"
 fi
 kube=(kubectl --context "$KUBE_CONTEXT")
@@ -35,7 +35,7 @@ if ! classes="$("${kube[@]}" get storageclass -o jsonpath='{range .items[*]}{.me
     echo "preflight: cannot list StorageClasses in kube context $KUBE_CONTEXT (no permission?); not checking storageClassName" >&2
     class="${STORAGE_CLASS:-the default class}"
 elif [ -n "${STORAGE_CLASS:-}" ]; then
-    cut -d' ' -f1 <<<"$classes" | grep -qx -- "$STORAGE_CLASS" ||
+    cut -d' ' -f1 <<<"$classes" | grep -qxF -- "$STORAGE_CLASS" ||
         fail "StorageClass $STORAGE_CLASS does not exist in kube context $KUBE_CONTEXT: set storageClassName to one of: $(class_names)"
     class="$STORAGE_CLASS"
 else

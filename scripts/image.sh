@@ -7,6 +7,8 @@
 #
 # Environment: IMAGE; for load, MINIKUBE_PROFILE.
 set -euo pipefail
+# shellcheck source=remote-shell.sh
+source "$(dirname "${BASH_SOURCE[0]}")/remote-shell.sh"
 
 say() { echo "image[$IMAGE]: $*" >&2; }
 
@@ -18,7 +20,7 @@ local_id() {
 
 # crictl works for every minikube container runtime (docker, containerd, cri-o).
 node_image() {
-    minikube -p "$MINIKUBE_PROFILE" ssh -- sudo crictl inspecti "$IMAGE" 2>/dev/null || true
+    minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo crictl inspecti "$IMAGE")" 2>/dev/null || true
 }
 
 case "${1:-}" in

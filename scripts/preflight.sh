@@ -18,7 +18,7 @@ if [ "$state" != "Running/Running/Running" ]; then
     fail "minikube profile $MINIKUBE_PROFILE is not running (host/kubelet/apiserver: ${state:-unknown}): run 'minikube start -p $MINIKUBE_PROFILE'"
 fi
 
-if ! kubectl config get-contexts -o name | grep -qx -- "$KUBE_CONTEXT"; then
+if ! kubectl config get-contexts -o name | grep -qxF -- "$KUBE_CONTEXT"; then
     fail "kube context $KUBE_CONTEXT is not in your kubeconfig: run 'minikube -p $MINIKUBE_PROFILE update-context', or set kubeContext"
 fi
 

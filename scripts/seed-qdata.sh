@@ -26,6 +26,8 @@ done
 command -v minikube >/dev/null || fail "minikube is not on PATH"
 
 scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=remote-shell.sh
+source "$scripts_dir/remote-shell.sh"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 umask 077
@@ -56,5 +58,5 @@ remote="/tmp/kaleido-quorum-seed-$SEED_NAME"
 echo "seed-qdata[$SEED_NAME]: copying $count files to $MINIKUBE_PROFILE:$SEED_TARGET_DIR"
 minikube -p "$MINIKUBE_PROFILE" cp "$stage/seed.tar" "$remote.tar" >/dev/null
 minikube -p "$MINIKUBE_PROFILE" cp "$scripts_dir/node-seed.sh" "$remote.sh" >/dev/null
-minikube -p "$MINIKUBE_PROFILE" ssh -- sudo sh "$remote.sh" "$remote.tar" "$SEED_TARGET_DIR" "$SEED_ID" |
+minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo sh "$remote.sh" "$remote.tar" "$SEED_TARGET_DIR" "$SEED_ID")" |
     sed "s/^/seed-qdata[$SEED_NAME]: /"

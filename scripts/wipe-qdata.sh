@@ -4,6 +4,8 @@
 #
 # Environment: MINIKUBE_PROFILE, SEED_NAME, SEED_TARGET_DIR, KEEP_CHAIN_DATA (true|false)
 set -euo pipefail
+# shellcheck source=remote-shell.sh
+source "$(dirname "${BASH_SOURCE[0]}")/remote-shell.sh"
 
 say() { echo "wipe-qdata[${SEED_NAME:-?}]: $*"; }
 
@@ -26,5 +28,5 @@ Running) ;;
     ;;
 esac
 
-minikube -p "$MINIKUBE_PROFILE" ssh -- sudo rm -rf "$SEED_TARGET_DIR" "$SEED_TARGET_DIR.kaleido-partial"
+minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo rm -rf "$SEED_TARGET_DIR" "$SEED_TARGET_DIR.kaleido-partial")"
 say "removed $MINIKUBE_PROFILE:$SEED_TARGET_DIR"

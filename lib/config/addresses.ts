@@ -45,6 +45,11 @@ function checkServiceIps(named: [string, string][], cidr: ReturnType<typeof pars
             problems.push(`${key}: "${ip}" must be an IPv4 address`);
             continue;
         }
+        // 010.96.0.101 and 10.96.0.101 are one address: only the plain form compares as one.
+        if (formatIpv4(value) !== ip) {
+            problems.push(`${key}: "${ip}" must be written as ${formatIpv4(value)}, without leading zeros`);
+            continue;
+        }
         if (cidr && !isAssignableServiceIp(value, cidr)) {
             problems.push(`${key}: ${ip} must lie inside serviceCidr ${cidrText}, excluding its network, first and last addresses`);
         }

@@ -1,5 +1,6 @@
 // Validates stack config into the network model. Every problem is collected and reported together,
 // naming the key and what it allows, before any resource is created.
+import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_QUORUM_IMAGE, RACECOURSE_NODE_IMAGE } from "../runtime/images";
 import { checkedQdataFolder } from "../qdata/genesis";
@@ -20,6 +21,8 @@ const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raft
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
+/** Kubernetes' own namespaces: a network there would sit beside the control plane's pods. */
+const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export class ConfigError extends UserError {
@@ -72,10 +75,13 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 function readPlace(reader: ValueReader) {
     const storageClassName = reader.matching("storageClassName", DNS_SUBDOMAIN, "a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default", true);
     const hostPathRoot = reader.matching("hostPathRoot", HOST_PATH, "an absolute path on the minikube node other than /, made of letters, digits, '.', '_' and '-', such as /data");
+    if (hostPathRoot.split("/").some((part) => part === "." || part === "..")) reader.problems.push(`hostPathRoot: "${hostPathRoot}" must not contain . or .. (the folder must be the one it names)`);
+    const namespace = reader.matching("namespace", DNS_LABEL, "a DNS label (lower-case letters, digits and '-', at most 63 characters)");
+    if (RESERVED_NAMESPACES.includes(namespace)) reader.problems.push(`namespace: "${namespace}" is Kubernetes' own; choose a namespace of the network's own, such as quorum`);
     return {
         kubeContext: reader.nonEmpty("kubeContext"),
         minikubeProfile: reader.nonEmpty("minikubeProfile"),
-        namespace: reader.matching("namespace", DNS_LABEL, "a DNS label (lower-case letters, digits and '-', at most 63 characters)"),
+        namespace,
         createNamespace: reader.boolean("createNamespace"),
         hostPathRoot: hostPathRoot.replace(/\/+$/, ""),
         volumeSize: reader.matching("volumeSize", /^\d+(Ki|Mi|Gi|Ti)$/, "a size such as 512Mi or 1Gi"),
@@ -89,10 +95,10 @@ function readPlace(reader: ValueReader) {
 /** What the pods run: images (the quorum image's default is the runtime's), pulls and resources. */
 function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
     const goquorum = runtime === "goquorum";
-    const quorumImage = reader.string("quorumImage");
+    const quorumImage = reader.image("quorumImage", true);
     const images: Images = {
         quorum: quorumImage === "" ? DEFAULT_QUORUM_IMAGE[runtime] : quorumImage,
-        transactionManager: reader.nonEmpty(goquorum ? "tesseraImage" : "constellationImage"),
+        transactionManager: reader.image(goquorum ? "tesseraImage" : "constellationImage"),
     };
     const imagePullSecrets = reader.stringList("imagePullSecrets");
     for (const secret of imagePullSecrets) if (!DNS_SUBDOMAIN.test(secret)) reader.problems.push(`imagePullSecrets: "${secret}" must be a Secret name (lower-case DNS subdomain)`);
@@ -112,7 +118,7 @@ function readRacecourse(reader: ValueReader): RacecourseSettings | undefined {
         reader.onlyFor(RACECOURSE_KEYS, "racecourse", "true");
         return undefined;
     }
-    const image = reader.string("racecourseImage");
+    const image = reader.image("racecourseImage", true);
     return { image: image || RACECOURSE_NODE_IMAGE, shippedApp: image === "", resources: reader.resources("racecourse"), env: reader.envList("racecourseEnv") };
 }
 
@@ -167,13 +173,18 @@ function readRestore(reader: ValueReader, qdata: QdataSource | undefined, stack:
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */
 function readQdataSource(reader: ValueReader, nodeCount: number, consensus: ConsensusSettings, context: ConfigContext): QdataSource | undefined {
     // A backup folder is a qdata folder, chain data included: restoring takes its keys unless qdataDir names another.
-    const qdataDir = reader.string("qdataDir") || reader.string("restoreFrom");
+    const keysFrom = reader.string("qdataDir") === "" && reader.string("restoreFrom") !== "" ? "restoreFrom" : "qdataDir";
+    const qdataDir = reader.string(keysFrom);
     const chainId = reader.integer("chainId", 1, Number.MAX_SAFE_INTEGER);
     const gasLimit = reader.matching("gasLimit", /^0x[0-9a-fA-F]{1,16}$/, "a hex quantity such as 0x2FEFD800");
     const password = reader.string("accountPassword");
     if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), password, chainId, gasLimit };
     if (password !== "") reader.problems.push("accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them");
     const dir = path.resolve(context.projectDir, qdataDir);
+    if (keysFrom === "restoreFrom" && !fs.existsSync(dir)) {
+        reader.problems.push(`restoreFrom: folder ${dir} does not exist (npm run backup -- --out DIR makes one)`);
+        return undefined;
+    }
     const folder = checkedQdataFolder(dir, nodeCount, consensus, reader.problems);
     return folder && { kind: "folder", dir, folder };
 }

@@ -1,6 +1,7 @@
 // Reading one config value of a known shape, recording a problem (not an exception) for a bad one.
 import { ResourceSpec } from "./model";
 import { declaredDefault } from "./declared";
+import { IMAGE_REFERENCE_HELP, isImageReference } from "./imageReference";
 
 /** Config as the user wrote it: strings, or JSON values for arrays. Absent keys take Pulumi.yaml's defaults. */
 export type RawConfig = Partial<Record<string, unknown>>;
@@ -65,6 +66,15 @@ export class ValueReader {
     matching(key: string, pattern: RegExp, expected: string, emptyAllowed = false): string {
         const value = this.string(key);
         if (!(emptyAllowed && value === "") && !pattern.test(value)) this.problems.push(`${key}: "${value}" must be ${expected}`);
+        return value;
+    }
+
+    /** An image reference, or "" when `emptyAllowed` (the key's own default applies then). */
+    image(key: string, emptyAllowed = false): string {
+        const value = this.string(key);
+        if (value === "" && emptyAllowed) return value;
+        if (value === "") this.problems.push(`${key}: must not be empty`);
+        else if (!isImageReference(value)) this.problems.push(`${key}: "${value}" must be ${IMAGE_REFERENCE_HELP}`);
         return value;
     }
 
