@@ -20,6 +20,11 @@ trap restart EXIT
 log "stopping $SET"
 "${kube[@]}" scale statefulset "$SET" --replicas=0 >/dev/null
 "${kube[@]}" wait --for=delete "pod/$SET-0" --timeout=180s >/dev/null 2>&1 || true
+# A copy of a running member is no backup: go on only once its pod is gone.
+if [ -n "$("${kube[@]}" get pod "$SET-0" --ignore-not-found -o name)" ]; then
+    log "pod $SET-0 still runs 180 s after $SET was scaled to 0: not copying a running member; starting it again"
+    exit 1
+fi
 
 # The helper only sleeps while tar reads or writes: nothing of it to wait 30 s for on delete.
 overrides="$(cat <<JSON

@@ -33,8 +33,10 @@ JSON
 "${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --labels=app.kubernetes.io/part-of=kaleido-quorum-backup --overrides="$overrides" >/dev/null
 "${kube[@]}" wait --for=condition=Ready "pod/$helper" --timeout=180s >/dev/null
 in_pod() { "${kube[@]}" exec "$helper" -c copy -- "$@"; }
+# write_in_pod FILE VALUE: VALUE reaches the pod as data on stdin, never inside a command line.
+write_in_pod() { printf '%s\n' "$2" | "${kube[@]}" exec -i "$helper" -c copy -- sh -c 'cat >"$1"' write "$1"; }
 
-if [ "$(in_pod sh -c "cat $marker 2>/dev/null || true")" = "$BACKUP_ID" ]; then
+if [ "$(in_pod sh -c 'cat "$1" 2>/dev/null || true' read "$marker")" = "$BACKUP_ID" ]; then
     log "holds backup $BACKUP_ID already"
     exit 0
 fi
@@ -47,5 +49,6 @@ while IFS= read -r path; do [ -n "$path" ] && excludes+=("--exclude=./$path"); d
 log "copying the backed-up folder from $FROM"
 in_pod mkdir -p "$member"
 tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude=./.kaleido-restored-from -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C "$member" -xf -
-in_pod sh -c "echo '$SEED_ID' >$member/.kaleido-seed-id && echo '$BACKUP_ID' >$marker"
+write_in_pod "$member/.kaleido-seed-id" "$SEED_ID"
+write_in_pod "$marker" "$BACKUP_ID"
 log "restored backup $BACKUP_ID"

@@ -60,7 +60,7 @@ describe("the backup manifest", () => {
         fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "blocks");
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const manifest = (): BackupManifest => ({ format: 1, createdAt: "2026-12-01T00:00:00Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 10, genesisHash: "0x1", members: [{ name: "node-1", folder: "qdata_1", head: { number: 3, hash: "0x2" } }], files: fileEntries(dir) });
+    const manifest = (): BackupManifest => ({ format: 1, createdAt: "2026-12-01T00:00:00Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 10, genesisHash: `0x${"1".repeat(64)}`, members: [{ name: "node-1", folder: "qdata_1", head: { number: 3, hash: `0x${"2".repeat(64)}` } }], files: fileEntries(dir) });
 
     it("checksums every file; makes every folder 0700 and file 0600", () => {
         makePrivate(dir);
@@ -80,8 +80,14 @@ describe("the backup manifest", () => {
         fs.rmSync(path.join(dir, "qdata_1/ethereum/nodekey"));
         fs.writeFileSync(path.join(dir, "qdata_1/extra"), "x");
         const problems = verifyBackup(dir);
-        assert.match(problems[0], /^qdata_1\/ethereum\/geth\/chaindata\/000001\.ldb: changed \(sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\)$/);
+        assert.equal(problems[0], "qdata_1/ethereum/geth/chaindata/000001.ldb: changed (12 bytes, the manifest says 6)");
         assert.deepEqual(problems.slice(1), ["qdata_1/ethereum/nodekey: missing", "qdata_1/extra: not in the manifest"]);
+    });
+
+    it("--verify: a file changed in place, its size kept, is named by its checksum", () => {
+        writeManifest(dir, manifest());
+        fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "BLOCKS");
+        assert.match(verifyBackup(dir)[0], /^qdata_1\/ethereum\/geth\/chaindata\/000001\.ldb: changed \(sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\)$/);
     });
 
     it("refuses a folder without a manifest", () => {
@@ -102,7 +108,7 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
             fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
             fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
         }
-        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: "0x7" }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
+        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: `0x${"7".repeat(64)}` }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
         writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "kaleido", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
     }
     before(async () => {
@@ -132,7 +138,27 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         ["another node count", () => undefined, { nodeCount: "4" }, /restoreFrom: the backup holds 5 nodes, nodeCount is 4; set nodeCount to 5/],
         ["Raft members at other addresses", () => makeBackup(["10.96.9.101", "10.96.9.102", "10.96.9.103", "10.96.9.104", "10.96.9.105"]), {}, /restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at 10\.96\.9\.101, .* this stack's are at 10\.96\.0\.101/],
         ["a member that joined later", () => makeBackup(undefined, 5), {}, /restoreFrom: node-5 joined the Raft network after it was founded/],
+        ["a changed node key", () => fs.writeFileSync(path.join(backupDir, "qdata_2/ethereum/nodekey"), "cd".repeat(32)), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed \(sha256/],
+        ["a node's chain data deleted", () => fs.rmSync(path.join(backupDir, "qdata_4/ethereum/geth"), { recursive: true }), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_4\/ethereum\/geth\/chaindata\/000001\.ldb: missing\)/],
+        ["an empty manifest", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{}"), {}, /restoreFrom: .*manifest\.json: format must be 1; createdAt must be a UTC time/],
+        ["a manifest that is not JSON", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{"), {}, /restoreFrom: .*manifest\.json is not JSON/],
+        [
+            "shell syntax in the manifest",
+            () => rewriteManifest((manifest) => ({ ...manifest, createdAt: "x'; touch /qdata/PWNED; echo '" })),
+            {},
+            /restoreFrom: .*createdAt must be a UTC time/,
+        ],
+        [
+            "a file path that leaves the backup",
+            () => rewriteManifest((manifest) => ({ ...manifest, files: [...manifest.files, { path: "../../etc/passwd", size: 1, sha256: "0".repeat(64) }] })),
+            {},
+            /restoreFrom: .*files\[\d+\]\.path must be a relative path inside the backup/,
+        ],
     ];
+    function rewriteManifest(change: (manifest: BackupManifest) => unknown): void {
+        const file = path.join(backupDir, "manifest.json");
+        fs.writeFileSync(file, JSON.stringify(change(JSON.parse(fs.readFileSync(file, "utf8")) as BackupManifest)));
+    }
     for (const [what, damage, config, message] of refusals) {
         it(`refuses ${what} at preview, naming the key`, async () => {
             makeBackup();

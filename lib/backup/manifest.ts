@@ -3,6 +3,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { manifestProblems } from "./manifestFields";
 
 export const MANIFEST = "manifest.json";
 
@@ -70,10 +71,19 @@ export function writeManifest(root: string, manifest: BackupManifest): void {
     fs.writeFileSync(path.join(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** The manifest, every field checked: a restore writes what it names onto new volumes. */
 export function readManifest(root: string): BackupManifest {
     const file = path.join(root, MANIFEST);
     if (!fs.existsSync(file)) throw new Error(`${root} has no ${MANIFEST}: not a backup folder`);
-    return JSON.parse(fs.readFileSync(file, "utf8")) as BackupManifest;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+    }
+    const problems = manifestProblems(parsed);
+    if (problems.length > 0) throw new Error(`${file}: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`);
+    return parsed as BackupManifest;
 }
 
 /** Each file that is missing, changed or not in the manifest, in one line each; none when the backup is whole. */
@@ -84,6 +94,7 @@ export function verifyBackup(root: string): string[] {
         const now = found.get(entry.path);
         found.delete(entry.path);
         if (!now) return [`${entry.path}: missing`];
+        if (now.size !== entry.size) return [`${entry.path}: changed (${now.size} bytes, the manifest says ${entry.size})`];
         return now.sha256 === entry.sha256 ? [] : [`${entry.path}: changed (sha256 ${now.sha256}, the manifest says ${entry.sha256})`];
     });
     return [...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`)];

@@ -2,7 +2,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { BackupManifest, readManifest } from "../backup/manifest";
+import { BackupManifest, readManifest, verifyBackup } from "../backup/manifest";
 import { GENESIS } from "../qdata/layout";
 import { qdataFolderName } from "../network/names";
 
@@ -31,6 +31,11 @@ export function restoreProblems(check: RestoreCheck): string[] {
         manifest = readManifest(check.dir);
     } catch (error) {
         return [`restoreFrom: ${(error as Error).message} (npm run backup -- --out DIR makes one)`];
+    }
+    // Every byte is checked before a volume is written: a changed key or chain is refused here.
+    const tampered = verifyBackup(check.dir);
+    if (tampered.length > 0) {
+        return [`restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${check.dir} lists them all`];
     }
     const problems: string[] = [];
     const nodes = manifest.members.filter((member) => member.head !== undefined).length;

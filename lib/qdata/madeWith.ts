@@ -1,0 +1,44 @@
+// What an existing qdata folder was made with (nodes, consensus, validators, chain id, gas limit),
+// read from its folders and genesis, so `npm run qdata` never turns it into another network.
+import * as fs from "fs";
+import * as path from "path";
+import { Consensus } from "../config/consensus";
+import { memberDir, readGenesisConsensus } from "./folder";
+import { GENESIS } from "./layout";
+
+export interface QdataOptions {
+    nodes: number;
+    consensus: Consensus["kind"];
+    /** IBFT/QBFT: how many the genesis names. */
+    validators?: number;
+    chainId: number;
+    gasLimit: string;
+}
+
+/** The options the folder's member folders and first genesis show; undefined when it holds no network. */
+export function qdataOptionsOf(dir: string): QdataOptions | undefined {
+    const genesisFile = path.join(memberDir(dir, 1), GENESIS);
+    if (!fs.existsSync(genesisFile)) return undefined;
+    const genesis = JSON.parse(fs.readFileSync(genesisFile, "utf8")) as Record<string, unknown> & { config?: { chainId?: number }; gasLimit?: string };
+    const consensus = readGenesisConsensus(genesisFile, genesis, []);
+    const nodes = fs.readdirSync(dir).filter((entry) => /^qdata_[1-9]\d*$/.test(entry)).length;
+    return {
+        nodes,
+        consensus: consensus?.kind ?? "raft",
+        validators: consensus && consensus.kind !== "raft" ? consensus.validators.length : undefined,
+        chainId: Number(genesis.config?.chainId),
+        gasLimit: String(genesis.gasLimit ?? ""),
+    };
+}
+
+/** Each option the folder was made with that differs from the one asked for, as "--nodes 3 (asked 5)". */
+export function differingOptions(existing: QdataOptions, wanted: QdataOptions): string[] {
+    const shown = (options: QdataOptions) => ({
+        "--nodes": options.validators !== undefined && options.validators !== options.nodes ? `${options.validators}+${options.nodes - options.validators}` : String(options.nodes),
+        "--consensus": options.consensus,
+        "--chain-id": String(options.chainId),
+        "--gas-limit": options.gasLimit.toLowerCase(),
+    });
+    const [had, asked] = [shown(existing), shown(wanted)];
+    return (Object.keys(had) as (keyof typeof had)[]).filter((key) => had[key] !== asked[key]).map((key) => `${key} ${had[key]} (asked ${asked[key]})`);
+}
