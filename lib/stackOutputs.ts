@@ -20,13 +20,15 @@ export class StackOutputsMissing extends Error {}
 export function readStackOutputs(tool: string, stack: string | undefined): StackOutputs {
     let outputs: Partial<StackOutputs>;
     try {
-        const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        const text = execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
         outputs = JSON.parse(text) as Partial<StackOutputs>;
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
             throw new StackOutputsMissing(`${tool}: the Pulumi CLI is not installed (no pulumi on PATH): install it from https://www.pulumi.com/docs/install/`);
         }
-        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"}; run 'pulumi up' first (or pass --stack <name>)`);
+        // Pulumi's own last words say why: no such stack, no passphrase, no backend.
+        const said = String((error as { stderr?: string }).stderr ?? "").trim().split("\n").pop() ?? "";
+        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"} (pulumi: ${said || "no answer"}); run 'pulumi up' first, or pass --stack <name>`);
     }
     if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {
         throw new StackOutputsMissing(`${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'pulumi up' first`);

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
         onProgress: (line) => console.log(line),
     });
     const kind = args.consensus.kind === "raft" ? "Raft" : `${args.consensus.kind.toUpperCase()}, ${args.consensus.validators} validators`;
-    console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); set qdataDir to use it`);
+    console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${args.out}`);
 }
 
 exitOnHelp(process.argv, USAGE);

@@ -54,7 +54,7 @@ esac
 read -r platform profile cpus memory < <(node --require ts-node/register/transpile-only scripts/minikube-size.ts "$stack") || exit 1
 if [ "$platform" = minikube ]; then
     command -v minikube >/dev/null || fail "minikube is not installed: install it from https://minikube.sigs.k8s.io/docs/start/"
-    command -v kubectl >/dev/null || fail "kubectl is not installed: install it from https://kubernetes.io/docs/tasks/tools/ (or alias kubectl='minikube kubectl --')"
+    command -v kubectl >/dev/null || fail "kubectl is not installed: install it from https://kubernetes.io/docs/tasks/tools/"
     state="$(minikube -p "$profile" status --format '{{.Host}}/{{.Kubelet}}/{{.APIServer}}' 2>/dev/null || true)"
     if [ "$state" != "Running/Running/Running" ]; then
         echo "up: minikube profile $profile is not running (${state:-not created}); starting it with $cpus CPUs, $memory MiB and the calico CNI, which enforces NetworkPolicy (a few minutes the first time)" >&2
@@ -62,5 +62,7 @@ if [ "$platform" = minikube ]; then
     fi
 fi
 
+# A mistyped STACK would silently become a new network on the defaults: say so.
+[ -f "Pulumi.$stack.yaml" ] || echo "up: there is no Pulumi.$stack.yaml: stack $stack takes every default (its own new network); the stack files here: $(ls Pulumi.*.yaml | sed 's/^Pulumi\.\(.*\)\.yaml$/\1/' | paste -sd, - | sed 's/,/, /g')" >&2
 pulumi stack select --create "$stack"
 exec pulumi up "$@"

@@ -25,6 +25,18 @@ describe("every tool's --help", function () {
     }
 });
 
+describe("npm run destroy (scripts/destroy.sh)", () => {
+    it("prints its usage for --help, and names a missing Pulumi CLI", () => {
+        const help = spawnSync("bash", ["scripts/destroy.sh", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
+        assert.equal(help.status, 0);
+        assert.match(help.stdout, /^usage: \[STACK=<stack>\] npm run destroy/);
+        const bash = spawnSync("sh", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
+        const missing = spawnSync(bash, ["scripts/destroy.sh"], { cwd: REPO_ROOT, env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-")) }, encoding: "utf8" });
+        assert.equal(missing.status, 1);
+        assert.match(missing.stderr, /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
+    });
+});
+
 describe("the tools without the Pulumi CLI", function () {
     this.timeout(120_000);
     const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-"));

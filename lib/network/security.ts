@@ -1,6 +1,6 @@
 // What every pod and container of the network is allowed: the container runtime's seccomp filter,
 // no capability and no privilege escalation; a read-only root filesystem where the image writes
-// only under /qdata and /tmp (a scratch emptyDir). README "Security" says what each image allows.
+// only under /qdata and /tmp (a scratch emptyDir). docs/REFERENCE.md "Security" says what each image allows.
 import * as k8s from "@pulumi/kubernetes";
 
 export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = { seccompProfile: { type: "RuntimeDefault" } };

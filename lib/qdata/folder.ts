@@ -1,4 +1,4 @@
-// Reads and checks a qdata folder in the quorum-tools layout (see README "qdata layout").
+// Reads and checks a qdata folder in the quorum-tools layout (see docs/REFERENCE.md, "How seeding works").
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
