@@ -10,6 +10,7 @@ import { Platform } from "./components/network/platform";
 import { ConfigError } from "./lib/config/validate";
 import { locallyBuiltImages, NetworkConfig } from "./lib/config/model";
 import { loadConfig } from "./lib/config/load";
+import { configWarnings } from "./lib/config/warnings";
 import { validatorCount } from "./lib/config/consensus";
 import { ensureGeneratedQdata } from "./lib/keys/keygen";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
@@ -22,6 +23,7 @@ import { kaleidoRuntime } from "./lib/runtime/kaleido";
 
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);
+    for (const warning of configWarnings(config)) await pulumi.log.warn(warning);
     const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
     if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
     const qdata = await prepareQdata(config);

@@ -3,6 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { validateConfig } from "../lib/config/validate";
+import { configWarnings } from "../lib/config/warnings";
 import { FakeHost } from "./support/fakeHost";
 import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./support/program";
 import { pregenerateKeys } from "./support/workspace";
@@ -13,6 +15,12 @@ const API = "eth,net,web3";
 
 /** geth's metrics server, last on its command line under the default monitoring. */
 const METRICS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", "9545"];
+
+/** The Host names node `index` of namespace quorum-goquorum answers RPC to (besides any IP). */
+function vhosts(index: number): string {
+    const names = (service: string) => [service, `${service}.quorum-goquorum`, `${service}.quorum-goquorum.svc`, `${service}.quorum-goquorum.svc.cluster.local`];
+    return ["localhost", ...names("node-service"), ...names(`quorum-node-${index}`)].join(",");
+}
 
 /** Every flag but the consensus and metrics ones, for node `index` of a 10.96.3.x network. */
 function commonArgs(run: ProgramRun, index: number, api = API): string[] {
@@ -25,8 +33,8 @@ function commonArgs(run: ProgramRun, index: number, api = API): string[] {
         "--permissioned",
         "--syncmode", "full",
         "--verbosity", "3",
-        "--http", "--http.addr", "0.0.0.0", "--http.port", "8545", "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
-        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", "8546", "--ws.api", api, "--ws.origins", "*",
+        "--http", "--http.addr", "0.0.0.0", "--http.port", "8545", "--http.api", api, "--http.vhosts", vhosts(index),
+        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", "8546", "--ws.api", api,
         "--unlock", "0", "--allow-insecure-unlock", "--password", "/qdata/ethereum/passwords.txt",
     ];
 }
@@ -129,6 +137,23 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
     before(async () => {
         ({ fake, projectDir } = workspace);
         await pregenerateKeys(projectDir, "goquorum", 5);
+    });
+
+    it("lets the pages of rpcBrowserOrigins call RPC from a browser, and no other page", async () => {
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { rpcBrowserOrigins: '["http://localhost:5173","https://dapp.example.com"]' } });
+        const args = container(run, 2, "quorum").args ?? [];
+        const origins = "http://localhost:5173,https://dapp.example.com";
+        assert.equal(args[args.indexOf("--http.corsdomain") + 1], origins);
+        assert.equal(args[args.indexOf("--ws.origins") + 1], origins);
+        assert.equal(args[args.indexOf("--http.vhosts") + 1], vhosts(2), "Host names stay the in-cluster ones");
+        await assert.rejects(runProgram({ stack: "goquorum", fake, projectDir, config: { rpcBrowserOrigins: '["*"]' } }), /rpcBrowserOrigins: "\*" must be an origin such as http:\/\/localhost:5173/);
+    });
+
+    it("warns at preview when rpcApis opens admin, debug, personal or miner to RPC's clients", () => {
+        const base = validateConfig({ runtime: "goquorum" }, { stack: "test", projectDir: "/tmp" });
+        assert.deepEqual(configWarnings(base), []);
+        const [warning] = configWarnings({ ...base, rpcApis: ["eth", "admin", "personal"] });
+        assert.match(warning, /^rpcApis: admin, personal on HTTP and WS let every pod that reaches RPC .*admin adds and removes peers.*personal unlocks accounts/);
     });
 
     it("serves the namespaces rpcApis names, and refuses one GoQuorum 24.4.1 does not serve", async () => {

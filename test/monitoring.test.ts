@@ -54,10 +54,10 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
             assert.equal(ofType(run, SERVICE_MONITOR).length, 0);
         });
 
-        it("lets the metricsScrapers (Prometheus pods of the monitoring namespace by default) reach the metrics ports only", () => {
+        it("lets the metricsScrapers (Prometheus pods of the monitoring namespace by default) reach geth's metrics port only, not Tessera's P2P port", () => {
             const spec = named(run, "quorum-policies-metrics").inputs.spec;
             assert.deepEqual(spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "quorum-node", "app.kubernetes.io/part-of": "kaleido-quorum" } });
-            assert.deepEqual(spec.ingress, [{ from: [PROMETHEUS_PODS], ports: [{ protocol: "TCP", port: 9545 }, { protocol: "TCP", port: 9000 }] }]);
+            assert.deepEqual(spec.ingress, [{ from: [PROMETHEUS_PODS], ports: [{ protocol: "TCP", port: 9545 }] }]);
         });
 
         it("writes the dashboard into a ConfigMap Grafana's sidecar loads (label grafana_dashboard=1)", () => {

@@ -117,7 +117,9 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const metrics = config.monitoring && args.runtime.metrics;
         if (config.networkPolicy) {
             const { namespace, provider } = shared;
-            const metricsPorts = metrics ? [metrics.geth.port, metrics.transactionManager.port] : [];
+            // geth's metrics only: Tessera serves its /metrics on its P2P port, beside /push and
+            // /resend, and has no port for metrics alone, so no scraper gets a path to it.
+            const metricsPorts = metrics ? [metrics.geth.port] : [];
             const policy = { ...config.networkPolicy, namespace, provider, raft: !!raft, transactionManager: args.runtime.transactionManager, metricsPorts };
             this.networkPolicies = new NetworkPolicies(`${name}-policies`, policy, { parent: this });
         }
@@ -183,6 +185,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     consensus: config.consensus,
                     raftBlockTimeMs: config.raftBlockTimeMs,
                     rpcApis: config.rpcApis,
+                    rpcBrowserOrigins: config.rpcBrowserOrigins,
+                    networkNamespace: config.namespace,
                     monitoring: config.monitoring,
                     restore: config.restore && { source: config.restore, kubeContext: config.kubeContext },
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),

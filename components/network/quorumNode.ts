@@ -27,6 +27,9 @@ export interface QuorumNodeArgs extends MemberArgs {
     consensus: Consensus;
     raftBlockTimeMs: number;
     rpcApis: string[];
+    rpcBrowserOrigins: string[];
+    /** The network's namespace, as the config names it (its Services' DNS names). */
+    networkNamespace: string;
     /** Undefined: geth exports no metrics. */
     monitoring?: MonitoringSettings;
     runtime: Runtime;

@@ -56,6 +56,8 @@ export interface NetworkConfig {
     raftBlockTimeMs: number;
     /** GoQuorum's HTTP and WS namespaces; the seed's start.sh chooses its own. */
     rpcApis: string[];
+    /** Origins whose pages may call RPC from a browser (CORS, WS origins); empty: none. */
+    rpcBrowserOrigins: string[];
     serviceCidr: string;
     bootnodeIp: string;
     nodeServiceIp: string;

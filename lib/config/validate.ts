@@ -17,7 +17,7 @@ import { RawConfig, ValueReader } from "./values";
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
 const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
 // The seed's 2018 geth predates go-ethereum's Prometheus exporter: nothing to monitor there.
-const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
+const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "rpcBrowserOrigins", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
@@ -59,6 +59,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...addresses,
         raftBlockTimeMs: settings.raftBlockTimeMs,
         rpcApis: readRpcApis(reader, settings.kind),
+        rpcBrowserOrigins: readOrigins(reader),
         networkId: reader.integer("networkId", 1, Number.MAX_SAFE_INTEGER),
         ...readWorkloads(reader, runtime),
         ...readPlace(reader),
@@ -141,6 +142,15 @@ function readRpcApis(reader: ValueReader, consensus: ConsensusKind): string[] {
     const unknown = apis.filter((api) => !allowed.includes(api));
     if (unknown.length > 0) reader.problems.push(`rpcApis: "${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`);
     return apis;
+}
+
+/** A page's origin as a browser sends it: scheme, host and an optional port, nothing else. */
+const ORIGIN = /^https?:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/;
+
+function readOrigins(reader: ValueReader): string[] {
+    const origins = reader.stringList("rpcBrowserOrigins");
+    for (const origin of origins) if (!ORIGIN.test(origin)) reader.problems.push(`rpcBrowserOrigins: "${origin}" must be an origin such as http://localhost:5173 (scheme, host, port; no path, no *)`);
+    return origins;
 }
 
 function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefined {

@@ -90,6 +90,11 @@ export function nodeServiceName(index: number): string {
     return `${NODE_NAME}-${index}`;
 }
 
+/** The names a Service answers to inside the cluster, short to fully qualified. */
+export function serviceHostNames(service: string, namespace: string): string[] {
+    return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+}
+
 /** qdata_0 for the bootnode, qdata_N for node N: the member's folder, locally and on a minikube node. */
 export function qdataFolderName(index: number): string {
     return `qdata_${index}`;

@@ -2,6 +2,7 @@
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, Consensus } from "../config/consensus";
+import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
 import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
@@ -75,9 +76,23 @@ function ibftTimingFlags(consensus: BftConsensus): string[] {
  */
 const METRICS_FLAGS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", String(PORTS.metrics)];
 
-export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
-    // What clients may call; administration (membership, votes) goes over the IPC socket.
+/**
+ * HTTP and WS RPC on every address, for the Services, but no door for a web page: geth answers
+ * requests by IP and by the Services' in-cluster names only (a page elsewhere cannot rebind a name
+ * of its own onto a port-forward), and lets only rpcBrowserOrigins' pages call it (geth's own
+ * default for WS: http://localhost).
+ */
+function rpcFlags(request: NodePodRequest): string[] {
     const api = request.rpcApis.join(",");
+    const hosts = ["localhost", ...[NODE_SERVICE, nodeServiceName(request.index)].flatMap((service) => serviceHostNames(service, request.networkNamespace))];
+    const origins = request.rpcBrowserOrigins.join(",");
+    return [
+        "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", hosts.join(","), ...(origins ? ["--http.corsdomain", origins] : []),
+        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, ...(origins ? ["--ws.origins", origins] : []),
+    ];
+}
+
+export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
     return [
         "--datadir", DATADIR,
         "--networkid", String(request.networkId),
@@ -87,9 +102,7 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
         "--permissioned",
         "--syncmode", "full",
         "--verbosity", "3",
-        // Any Host and origin: the Services are cluster-internal, and NetworkPolicy says who reaches them.
-        "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", "*", "--http.corsdomain", "*",
-        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, "--ws.origins", "*",
+        ...rpcFlags(request),
         "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
         ...consensusFlags(request.consensus, request.raftBlockTimeMs, raftJoinId),
         ...(request.exportMetrics ? METRICS_FLAGS : []),

@@ -22,6 +22,10 @@ export interface NodePodRequest {
     raftBlockTimeMs: number;
     /** GoQuorum's HTTP and WS namespaces. */
     rpcApis: string[];
+    /** Origins whose pages may call RPC from a browser; empty: none. */
+    rpcBrowserOrigins: string[];
+    /** The network's namespace: the in-cluster names RPC answers to are its Services'. */
+    networkNamespace: string;
     /** Whether geth serves its Prometheus metrics (runtimes that have an exporter). */
     exportMetrics: boolean;
     /** Raft: the id raft_addPeer gave a member that joined a running network; unset for founders. */
