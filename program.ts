@@ -61,6 +61,7 @@ async function minikube(config: NetworkConfig): Promise<Target> {
         hostPathRoot: config.hostPathRoot,
         volumeSize: config.volumeSize,
         keepChainData: config.keepChainData,
+        owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
     });
     return { platform, ingressAddress: minikubeIp };
 }

@@ -7,7 +7,10 @@
 # The peer list (static-nodes.json, permissioned-nodes.json, the transaction manager's config) is
 # brought up to date on every run, each file replaced whole.
 #
-# Usage: node-seed.sh SOURCE TARGET_DIR SEED_ID [PEERS_DIR]
+# A folder records its owner (SEED_OWNER, project/stack; minikube, where host folders of several
+# stacks share one node): a folder another owner seeded is refused, never replaced.
+#
+# Usage: [SEED_OWNER=project/stack] node-seed.sh SOURCE TARGET_DIR SEED_ID [PEERS_DIR]
 #   SOURCE a tar archive with chain/ and peers/ trees, copied in by seed-qdata.sh (minikube;
 #          removed afterwards, with this script): the peer files are copied into the folder;
 #       or a folder of chain files (platform kubernetes: the init container's read-only projected
@@ -19,6 +22,13 @@ target="$2"
 seed_id="$3"
 peers_dir="${4:-}"
 marker="$target/.kaleido-seed-id"
+owner_file="$target/.kaleido-owner"
+owner="${SEED_OWNER:-}"
+if [ -n "$owner" ] && [ -f "$owner_file" ] && [ "$(cat "$owner_file")" != "$owner" ]; then
+    echo "refused: $target holds the chain of $(cat "$owner_file"), not of $owner; give this stack a hostPathRoot of its own" >&2
+    rm -f "$source" "$0"
+    exit 1
+fi
 link_peers=true
 chain="$source"
 if [ -f "$source" ]; then
@@ -59,6 +69,7 @@ place_peer_files() {
 }
 
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$seed_id" ]; then
+    if [ -n "$owner" ] && [ ! -f "$owner_file" ]; then printf '%s\n' "$owner" >"$owner_file"; fi
     replaced="$(place_peer_files "$target")"
     if [ "$replaced" = 0 ]; then
         echo "unchanged: $target already holds this seed"
@@ -81,6 +92,7 @@ if [ -d "$partial/constellation" ]; then mkdir -p "$partial/constellation/storag
 find "$partial" -type d -exec chmod 0700 {} \;
 place_peer_files "$partial" >/dev/null
 echo "$seed_id" >"$partial/.kaleido-seed-id"
+if [ -n "$owner" ]; then printf '%s\n' "$owner" >"$partial/.kaleido-owner"; fi
 if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then
     if [ -f "$marker" ]; then
         # An earlier seed of ours: its chain data belongs to other keys or another genesis.

@@ -12,6 +12,7 @@
 #                      place (node-seed.sh)
 #   SEED_TARGET_DIR    host folder on the node backing the member's PV
 #   SEED_ID            the member's chain identity; the node keeps its chain while it is the same
+#   SEED_OWNER         project/stack the host folder belongs to; a folder of another is refused
 set -euo pipefail
 
 fail() {
@@ -19,7 +20,7 @@ fail() {
     exit 1
 }
 
-for var in MINIKUBE_PROFILE SEED_NAME SEED_SOURCE_DIR SEED_MANIFEST SEED_TARGET_DIR SEED_ID; do
+for var in MINIKUBE_PROFILE SEED_NAME SEED_SOURCE_DIR SEED_MANIFEST SEED_TARGET_DIR SEED_ID SEED_OWNER; do
     [ -n "${!var:-}" ] || fail "environment variable $var is not set"
 done
 [ -d "$SEED_SOURCE_DIR" ] || fail "source folder $SEED_SOURCE_DIR does not exist"
@@ -29,7 +30,6 @@ scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=remote-shell.sh
 source "$scripts_dir/remote-shell.sh"
 stage="$(mktemp -d)"
-trap 'rm -rf "$stage"' EXIT
 umask 077
 # The chain identity under chain/, the peer list under peers/: node-seed.sh treats them apart.
 mkdir -p "$stage/chain" "$stage/peers"
@@ -54,9 +54,12 @@ find "$stage/chain" "$stage/peers" -type d -exec chmod 0700 {} +
 # COPYFILE_DISABLE keeps macOS tar from adding ._ metadata files.
 (cd "$stage" && COPYFILE_DISABLE=1 tar -cf "$stage/seed.tar" chain peers)
 
-remote="/tmp/kaleido-quorum-seed-$SEED_NAME"
+# Names of this run alone on the node (two stacks' ups may seed at once), removed on every path.
+# node-seed.sh removes them when it runs; this removes them when it never got to.
+remote="/tmp/$(basename "$(mktemp -u kaleido-quorum-seed-XXXXXXXXXX)")"
+trap 'status=$?; rm -rf "$stage"; [ "$status" = 0 ] || minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo rm -f "$remote.tar" "$remote.sh")" >/dev/null 2>&1 || true' EXIT
 echo "seed-qdata[$SEED_NAME]: copying $count files to $MINIKUBE_PROFILE:$SEED_TARGET_DIR"
 minikube -p "$MINIKUBE_PROFILE" cp "$stage/seed.tar" "$remote.tar" >/dev/null
 minikube -p "$MINIKUBE_PROFILE" cp "$scripts_dir/node-seed.sh" "$remote.sh" >/dev/null
-minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo sh "$remote.sh" "$remote.tar" "$SEED_TARGET_DIR" "$SEED_ID")" |
+minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo env "SEED_OWNER=$SEED_OWNER" sh "$remote.sh" "$remote.tar" "$SEED_TARGET_DIR" "$SEED_ID")" |
     sed "s/^/seed-qdata[$SEED_NAME]: /"

@@ -2,7 +2,9 @@
 # Delete step of the seeding Command: removes the member's host folder on the minikube node,
 # unless keepChainData is set. Only the node's copy is touched, never the local source folder.
 #
-# Environment: MINIKUBE_PROFILE, SEED_NAME, SEED_TARGET_DIR, KEEP_CHAIN_DATA (true|false)
+# A folder that records another owner (another stack seeded it) is left alone.
+#
+# Environment: MINIKUBE_PROFILE, SEED_NAME, SEED_TARGET_DIR, SEED_OWNER, KEEP_CHAIN_DATA (true|false)
 set -euo pipefail
 # shellcheck source=remote-shell.sh
 source "$(dirname "${BASH_SOURCE[0]}")/remote-shell.sh"
@@ -28,5 +30,14 @@ Running) ;;
     ;;
 esac
 
-minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo rm -rf "$SEED_TARGET_DIR" "$SEED_TARGET_DIR.kaleido-partial")"
+# On the node: the folder and its owner are data ($1, $2) of a fixed script.
+# shellcheck disable=SC2016
+wipe='owner="$(cat "$1/.kaleido-owner" 2>/dev/null || true)"
+if [ -n "$owner" ] && [ "$owner" != "$2" ]; then echo "$owner"; exit 0; fi
+rm -rf "$1" "$1.kaleido-partial"'
+other="$(minikube -p "$MINIKUBE_PROFILE" ssh -- "$(remote_command sudo sh -c "$wipe" wipe "$SEED_TARGET_DIR" "${SEED_OWNER:-}")" | tr -d '\r')"
+if [ -n "$other" ]; then
+    say "left $MINIKUBE_PROFILE:$SEED_TARGET_DIR alone: it holds the chain of $other"
+    exit 0
+fi
 say "removed $MINIKUBE_PROFILE:$SEED_TARGET_DIR"

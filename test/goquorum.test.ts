@@ -177,7 +177,7 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
 
     it("platform kubernetes: Tessera's config in the member's peer list ConfigMap, the geth init after the seeding init container", async () => {
         fake.setContexts(["my-cluster"]);
-        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { platform: "kubernetes", kubeContext: "my-cluster", hostPathRoot: "/data", enableIngressAddon: "true", loadImages: "true" } });
+        const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { platform: "kubernetes", kubeContext: "my-cluster", hostPathRoot: "", enableIngressAddon: "true", loadImages: "true" } });
         const files = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata.name === "qdata-1-peers");
         assert.ok(files && JSON.parse(files.inputs.data["tessera_tessera-config.json"]).peer.length === 4);
         assert.deepEqual(podSpec(run, 1).initContainers.map((c) => c.name), ["seed", "geth-init"]);

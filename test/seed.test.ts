@@ -217,6 +217,30 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.match(result.stderr, /source folder .*qdata_9 does not exist/);
     });
 
+    describe("a host folder another stack seeded", () => {
+        const other = { SEED_OWNER: "kaleido-quorum/other" };
+
+        it("is recorded as the stack's own when seeded", () => {
+            assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-owner"), "utf8"), "kaleido-quorum/small\n");
+        });
+
+        it("is refused by another stack's seed, naming the owner, and left as it was", () => {
+            const before = snapshot(target(2));
+            const result = runStep(2, "create", other);
+            assert.notEqual(result.status, 0);
+            assert.match(result.stderr, /refused: .*qdata_2 holds the chain of kaleido-quorum\/small, not of kaleido-quorum\/other; give this stack a hostPathRoot of its own/);
+            assert.deepEqual(snapshot(target(2)), before);
+            assert.deepEqual(fs.readdirSync(fake.nodePath("/tmp")).filter((name) => name.startsWith("kaleido-quorum-seed")), [], "the run's files are gone from the node");
+        });
+
+        it("is left alone by another stack's destroy", () => {
+            const result = runStep(2, "delete", other);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /left minikube:\/data\/qdata_2 alone: it holds the chain of kaleido-quorum\/small/);
+            assert.ok(fs.existsSync(path.join(target(2), "ethereum/nodekey")));
+        });
+    });
+
     describe("delete step (scripts/wipe-qdata.sh)", () => {
         it("keeps the host folder when keepChainData is true", () => {
             const result = runStep(1, "delete", { KEEP_CHAIN_DATA: "true" });

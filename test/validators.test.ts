@@ -62,7 +62,7 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
     });
 
     it("5 → 4 on a cluster: the disruption budget follows, picking the validators by instance", async () => {
-        const budget = async (config: Record<string, string>) => named(await render({ platform: "kubernetes", hostPathRoot: "/data", ...config }), "quorum-nodes-budget").inputs.spec;
+        const budget = async (config: Record<string, string>) => named(await render({ platform: "kubernetes", hostPathRoot: "", ...config }), "quorum-nodes-budget").inputs.spec;
         const five = await budget({ validators: "5" });
         assert.equal(five.minAvailable, 4);
         assert.deepEqual(five.selector.matchExpressions, [{ key: "app.kubernetes.io/instance", operator: "In", values: ["node-1", "node-2", "node-3", "node-4", "node-5"] }]);

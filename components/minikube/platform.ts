@@ -13,6 +13,8 @@ export interface MinikubeSettings {
     hostPathRoot: string;
     volumeSize: string;
     keepChainData: boolean;
+    /** Who the host folders belong to (project/stack): a folder another owner seeded is refused. */
+    owner: string;
 }
 
 /** minikube: the ingress addon and image loads first, then hostPath PVs seeded by Commands over minikube cp/ssh. */
@@ -36,7 +38,7 @@ export class MinikubePlatform implements Platform {
     }
 
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
-        const { profile, hostPathRoot, volumeSize, keepChainData } = this.settings;
-        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${qdataFolderName(request.member.index)}`, volumeSize, minikubeProfile: profile, keepChainData }, opts);
+        const { profile, hostPathRoot, volumeSize, keepChainData, owner } = this.settings;
+        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${qdataFolderName(request.member.index)}`, volumeSize, minikubeProfile: profile, keepChainData, owner }, opts);
     }
 }

@@ -12,6 +12,8 @@ export interface QdataVolumeArgs extends MemberStorageRequest {
     volumeSize: string;
     minikubeProfile: string;
     keepChainData: boolean;
+    /** Who the host folder belongs to (project/stack): seeding and wiping refuse another's. */
+    owner: string;
 }
 
 /** No StorageClass object: the name only pairs each PVC with its pre-made PV. */
@@ -101,6 +103,7 @@ function seedEnvironment(args: QdataVolumeArgs, seedName: string, seedId: string
         ...Object.fromEntries(rendered),
         SEED_TARGET_DIR: args.hostPath,
         SEED_ID: seedId,
+        SEED_OWNER: args.owner,
         KEEP_CHAIN_DATA: String(args.keepChainData),
     };
 }

@@ -21,6 +21,8 @@ const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raft
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
+/** Where a stack's host folders go unless hostPathRoot says otherwise: /data/<stack>. */
+const DEFAULT_HOST_PATH_PARENT = "/data";
 /** Kubernetes' own namespaces: a network there would sit beside the control plane's pods. */
 const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -62,7 +64,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         rpcBrowserOrigins: readOrigins(reader),
         networkId: reader.integer("networkId", 1, Number.MAX_SAFE_INTEGER),
         ...readWorkloads(reader, runtime),
-        ...readPlace(reader),
+        ...readPlace(reader, context.stack),
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
@@ -73,9 +75,10 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 }
 
 /** Where the network lives: context, namespace, volumes, and what a destroy keeps. */
-function readPlace(reader: ValueReader) {
+function readPlace(reader: ValueReader, stack: string) {
     const storageClassName = reader.matching("storageClassName", DNS_SUBDOMAIN, "a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default", true);
-    const hostPathRoot = reader.matching("hostPathRoot", HOST_PATH, "an absolute path on the minikube node other than /, made of letters, digits, '.', '_' and '-', such as /data");
+    // Each stack its own folder by default: two stacks never seed, nor wipe, each other's chain.
+    const hostPathRoot = reader.matching("hostPathRoot", HOST_PATH, "an absolute path on the minikube node other than /, made of letters, digits, '.', '_' and '-', such as /data/dev", true) || `${DEFAULT_HOST_PATH_PARENT}/${stack}`;
     if (hostPathRoot.split("/").some((part) => part === "." || part === "..")) reader.problems.push(`hostPathRoot: "${hostPathRoot}" must not contain . or .. (the folder must be the one it names)`);
     const namespace = reader.matching("namespace", DNS_LABEL, "a DNS label (lower-case letters, digits and '-', at most 63 characters)");
     if (RESERVED_NAMESPACES.includes(namespace)) reader.problems.push(`namespace: "${namespace}" is Kubernetes' own; choose a namespace of the network's own, such as quorum`);
