@@ -30,6 +30,10 @@ for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["goquorum", 5], [
         const pods = (): [string, PodSpec][] =>
             [...ofType(fixture.run, "kubernetes:apps/v1:StatefulSet"), ...ofType(fixture.run, "kubernetes:apps/v1:Deployment")].map((workload) => [workload.name, workload.inputs.spec.template.spec as PodSpec]);
 
+        it("mounts no service-account token into any pod: none calls the Kubernetes API", () => {
+            for (const [name, pod] of pods()) assert.equal((pod as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false, name);
+        });
+
         it("runs every pod under the container runtime's default seccomp profile", () => {
             for (const [name, pod] of pods()) assert.deepEqual(pod.securityContext?.seccompProfile, { type: "RuntimeDefault" }, name);
         });
@@ -56,3 +60,16 @@ for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["goquorum", 5], [
         });
     });
 }
+
+describe("Pod Security Admission on the namespace the stack creates", function () {
+    this.timeout(60_000);
+    const fixture = stackFixture("dev", 5);
+
+    it("enforces baseline, which every pod meets, and warns and audits at restricted", () => {
+        const namespace = ofType(fixture.run, "kubernetes:core/v1:Namespace")[0];
+        const labels = namespace.inputs.metadata.labels;
+        assert.equal(labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+        assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+    });
+});

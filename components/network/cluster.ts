@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMMON_LABELS } from "../../lib/network/names";
+import { POD_SECURITY_LABELS } from "../../lib/network/security";
 
 export interface KubeClusterArgs {
     kubeContext: string;
@@ -30,7 +31,7 @@ export class KubeCluster extends pulumi.ComponentResource {
                 : new k8s.core.v1.Namespace(
                       `${name}-namespace`,
                       {
-                          metadata: { name: args.namespace, labels: COMMON_LABELS },
+                          metadata: { name: args.namespace, labels: { ...COMMON_LABELS, ...POD_SECURITY_LABELS } },
                       },
                       { parent: this, provider: this.provider },
                   ).metadata.name;

@@ -60,6 +60,8 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                         imagePullSecrets: args.imagePullSecrets,
                         topologySpreadConstraints: args.topologySpreadConstraints,
                         securityContext: POD_SECURITY_CONTEXT,
+                        // geth, Tessera and the seeding never call the Kubernetes API.
+                        automountServiceAccountToken: false,
                         initContainers: [...storage.initContainers, ...(args.initContainers ?? [])],
                         containers: args.containers,
                         volumes: [...storage.volumes, SCRATCH_VOLUME],

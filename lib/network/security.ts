@@ -10,6 +10,17 @@ export function nonRootPod(uid: number): k8s.types.input.core.v1.PodSecurityCont
     return { ...POD_SECURITY_CONTEXT, runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid };
 }
 
+/**
+ * Pod Security Admission on the namespace the stack creates: the API server refuses any pod below
+ * "baseline" (which every pod here meets: no host namespaces, privilege or added capability), and
+ * warns and audits below "restricted", which asks a non-root user the images do not set.
+ */
+export const POD_SECURITY_LABELS: Record<string, string> = {
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+};
+
 export const SCRATCH_VOLUME: k8s.types.input.core.v1.Volume = { name: "tmp", emptyDir: {} };
 const SCRATCH_MOUNT: k8s.types.input.core.v1.VolumeMount = { name: "tmp", mountPath: "/tmp" };
 
