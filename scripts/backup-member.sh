@@ -5,7 +5,8 @@
 # lands in OUT, private (folders 0700, files 0600); tar leaves the IPC sockets out (a process's, not data).
 #
 # Environment: KUBE_CONTEXT, NAMESPACE, SET (node-set-N or bootnode-set), CLAIM (qdata-N), FOLDER (the
-# member's folder in the claim, as its pods mount it: empty on minikube, qdata on clusters), IMAGE, OUT
+# member's folder in the claim, as its pods mount it: empty on minikube, qdata on clusters), IMAGE, OUT,
+# HELPER_OVERRIDES (the copying pod, lib/backup/helperPod.ts)
 set -euo pipefail
 kube=(kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE")
 helper="backup-$CLAIM"
@@ -26,18 +27,7 @@ if [ -n "$("${kube[@]}" get pod "$SET-0" --ignore-not-found -o name)" ]; then
     exit 1
 fi
 
-# The helper only sleeps while tar reads or writes: nothing of it to wait 30 s for on delete.
-overrides="$(cat <<JSON
-{"apiVersion": "v1", "spec": {
-  "terminationGracePeriodSeconds": 1,
-  "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
-  "volumes": [{"name": "qdata", "persistentVolumeClaim": {"claimName": "$CLAIM", "readOnly": true}}],
-  "containers": [{"name": "copy", "image": "$IMAGE", "imagePullPolicy": "IfNotPresent", "command": ["sleep", "3600"],
-    "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}},
-    "volumeMounts": [{"name": "qdata", "mountPath": "/qdata", "readOnly": true}]}]}}
-JSON
-)"
-"${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --labels=app.kubernetes.io/part-of=kaleido-quorum-backup --overrides="$overrides" >/dev/null
+"${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --overrides="$HELPER_OVERRIDES" >/dev/null
 "${kube[@]}" wait --for=condition=Ready "pod/$helper" --timeout=180s >/dev/null
 mkdir -p "$OUT"
 chmod 700 "$OUT"

@@ -4,6 +4,7 @@
 // fewer than a Raft majority or a BFT quorum running; each member is stopped while its volume is
 // copied (scripts/backup-member.sh) and started again. DIR gets qdata_0..qdata_N (a qdata folder,
 // chain data included) and manifest.json: chain id, genesis hash, each node's head, a checksum a file.
+import { helperPodOverrides } from "../lib/backup/helperPod";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -29,9 +30,31 @@ async function headOf(kube: Kubectl, index: number): Promise<{ number: number; h
     return { number: Number(BigInt(block.number)), hash: block.hash };
 }
 
-function copyMember(outputs: StackOutputs, member: MemberState, pod: { image: string; folder: string }, out: string): void {
+/** How the member's own pods run: its image, pulled as they pull it, and its folder in the claim. */
+interface MemberPod {
+    image: string;
+    imagePullPolicy: string;
+    imagePullSecrets: string[];
+    folder: string;
+}
+
+async function memberPod(kube: Kubectl, set: string): Promise<MemberPod> {
+    const pod = "{.spec.template.spec";
+    const container = `${pod}.containers[0]`;
+    return {
+        image: await kube.field(`statefulset/${set}`, `${container}.image}`),
+        imagePullPolicy: (await kube.field(`statefulset/${set}`, `${container}.imagePullPolicy}`)) || "IfNotPresent",
+        imagePullSecrets: (await kube.field(`statefulset/${set}`, `${pod}.imagePullSecrets[*].name}`)).split(/\s+/).filter(Boolean),
+        // The member's folder is the part of the claim its pods mount at /qdata (a subPath on clusters).
+        folder: await kube.field(`statefulset/${set}`, `${container}.volumeMounts[?(@.mountPath=="/qdata")].subPath}`),
+    };
+}
+
+function copyMember(outputs: StackOutputs, member: MemberState, pod: MemberPod, out: string): void {
     const set = member.index === 0 ? BOOTNODE_SET : nodeSetName(member.index);
-    const env = { ...process.env, KUBE_CONTEXT: outputs.kubeContext, NAMESPACE: outputs.namespace, SET: set, CLAIM: claimName(member.index), FOLDER: pod.folder, IMAGE: pod.image, OUT: out };
+    const claim = claimName(member.index);
+    const overrides = helperPodOverrides({ claim, image: pod.image, imagePullPolicy: pod.imagePullPolicy, imagePullSecrets: pod.imagePullSecrets, readOnly: true });
+    const env = { ...process.env, KUBE_CONTEXT: outputs.kubeContext, NAMESPACE: outputs.namespace, SET: set, CLAIM: claim, FOLDER: pod.folder, IMAGE: pod.image, OUT: out, HELPER_OVERRIDES: overrides };
     const result = spawnSync("bash", [path.join(__dirname, "backup-member.sh")], { env, stdio: ["ignore", "inherit", "inherit"] });
     if (result.status !== 0) throw new Error(`copying ${member.name} failed (see above); it was started again`);
 }
@@ -50,13 +73,10 @@ async function backup(outputs: StackOutputs, stack: string, out: string): Promis
         const problem = stopProblem(outputs.consensus, states, states.find((state) => state.index === planned.index)!);
         if (problem) throw new Error(`${problem}; ${copies.length} of ${states.length} members copied, the folder is incomplete`);
         const set = planned.index === 0 ? BOOTNODE_SET : nodeSetName(planned.index);
-        const container = "{.spec.template.spec.containers[0]";
-        const image = await kube.field(`statefulset/${set}`, `${container}.image}`);
-        // The member's folder is the part of the claim its pods mount at /qdata (a subPath on clusters).
-        const folder = await kube.field(`statefulset/${set}`, `${container}.volumeMounts[?(@.mountPath=="/qdata")].subPath}`);
+        const pod = await memberPod(kube, set);
         const head = planned.index === 0 ? undefined : await headOf(kube, planned.index);
         const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await kube.field(`statefulset/${set}`, `{.metadata.annotations.kaleido\\.io/raft-joined}`)) === "true";
-        copyMember(outputs, planned, { image, folder }, path.join(out, qdataFolderName(planned.index)));
+        copyMember(outputs, planned, pod, path.join(out, qdataFolderName(planned.index)));
         const ip = planned.index === 0 ? undefined : outputs.nodes[planned.index - 1].ip;
         copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) });
         log(`${planned.name} copied${head ? ` at block ${head.number}` : ""} and running again (${((Date.now() - started) / 1000).toFixed(1)} s)`);

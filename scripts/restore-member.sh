@@ -8,7 +8,8 @@
 # overwrites a member's data.
 #
 # Environment: KUBE_CONTEXT, NAMESPACE, CLAIM (qdata-N), FOLDER (the member's folder in the claim, as
-# its pods mount it: empty on minikube, qdata on clusters), IMAGE, FROM, BACKUP_ID, SEED_ID, PEERS
+# its pods mount it: empty on minikube, qdata on clusters), IMAGE, FROM, BACKUP_ID, SEED_ID, PEERS,
+# HELPER_OVERRIDES (the copying pod, lib/backup/helperPod.ts)
 set -euo pipefail
 kube=(kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE")
 helper="restore-$CLAIM"
@@ -19,18 +20,7 @@ cleanup() { "${kube[@]}" delete pod "$helper" --ignore-not-found --wait=true >/d
 trap cleanup EXIT
 
 [ -d "$FROM" ] || { log "$FROM is not a folder of the backup"; exit 1; }
-# The helper only sleeps while tar reads or writes: nothing of it to wait 30 s for on delete.
-overrides="$(cat <<JSON
-{"apiVersion": "v1", "spec": {
-  "terminationGracePeriodSeconds": 1,
-  "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
-  "volumes": [{"name": "qdata", "persistentVolumeClaim": {"claimName": "$CLAIM"}}],
-  "containers": [{"name": "copy", "image": "$IMAGE", "imagePullPolicy": "IfNotPresent", "command": ["sleep", "3600"],
-    "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}},
-    "volumeMounts": [{"name": "qdata", "mountPath": "/qdata"}]}]}}
-JSON
-)"
-"${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --labels=app.kubernetes.io/part-of=kaleido-quorum-backup --overrides="$overrides" >/dev/null
+"${kube[@]}" run "$helper" --image="$IMAGE" --restart=Never --overrides="$HELPER_OVERRIDES" >/dev/null
 "${kube[@]}" wait --for=condition=Ready "pod/$helper" --timeout=180s >/dev/null
 in_pod() { "${kube[@]}" exec "$helper" -c copy -- "$@"; }
 # write_in_pod FILE VALUE: VALUE reaches the pod as data on stdin, never inside a command line.

@@ -1,4 +1,5 @@
 // NetworkPolicies as the program renders them, and the rpcClients key.
+import { HELPER_LABELS, helperPodOverrides } from "../lib/backup/helperPod";
 import { strict as assert } from "assert";
 import { parsePeerSelector } from "../lib/config/networkPolicy";
 import { ConfigError, validateConfig } from "../lib/config/validate";
@@ -17,10 +18,23 @@ describe("NetworkPolicies (kaleido stack, Raft, the seed's images)", function ()
     this.timeout(60_000);
     const fixture = stackFixture("kaleido", 5);
 
-    it("isolates ingress only (egress stays open), in three policies", () => {
-        const policies = ofType(fixture.run, POLICY);
+    it("isolates the network's pods' ingress only (egress stays open), in three policies", () => {
+        const policies = ofType(fixture.run, POLICY).filter((p) => p.inputs.metadata.name !== "quorum-helpers");
         assert.deepEqual(policies.map((p) => p.inputs.metadata.name).sort(), ["quorum-members", "quorum-racecourse", "quorum-rpc"]);
         for (const policy of policies) assert.deepEqual(policy.inputs.spec.policyTypes, ["Ingress"]);
+    });
+
+    it("cuts the volume-copying helpers of backup and restore off the network, both ways", () => {
+        const spec = specOf(fixture.run, "helpers");
+        assert.deepEqual(spec.podSelector, { matchLabels: HELPER_LABELS });
+        assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual([spec.ingress, (spec as { egress?: unknown[] }).egress], [[], []]);
+        const overrides = JSON.parse(helperPodOverrides({ claim: "qdata-1", image: "registry.example.com/q:1", imagePullPolicy: "Always", imagePullSecrets: ["registry-credentials"], readOnly: true }));
+        assert.deepEqual(overrides.metadata.labels, HELPER_LABELS);
+        assert.deepEqual(overrides.spec.imagePullSecrets, [{ name: "registry-credentials" }]);
+        assert.equal(overrides.spec.containers[0].imagePullPolicy, "Always");
+        assert.deepEqual(overrides.spec.containers[0].resources.requests, { cpu: "50m", memory: "64Mi" });
+        assert.equal(overrides.spec.automountServiceAccountToken, false);
     });
 
     it("lets only members reach members, on p2p, Raft, discovery and constellation's port", () => {

@@ -16,7 +16,8 @@ export interface MemberArgs {
     /** The member's own Service address: its peers find it there. */
     clusterIp: string;
     imagePullPolicy: PullPolicy;
-    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+    /** By name, as the config lists them (the volume-copy helpers take the same). */
+    imagePullSecrets: { name: string }[];
     /** Started only once these exist (the platform's image loads). */
     after: pulumi.Resource[];
 }

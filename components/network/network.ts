@@ -58,7 +58,7 @@ interface Shared {
     provider: k8s.Provider;
     platform: Platform;
     imagePullPolicy: NetworkConfig["imagePullPolicy"];
-    imagePullSecrets: k8s.types.input.core.v1.LocalObjectReference[];
+    imagePullSecrets: { name: string }[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { HELPER_LABELS } from "../../lib/backup/helperPod";
 import { NetworkPolicySettings, PeerSelector } from "../../lib/config/networkPolicy";
 import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
 import { NAMED_PORTS, NamedPort, transactionManagerPort } from "../../lib/network/ports";
@@ -26,9 +27,10 @@ const MEMBERS = {
 /**
  * Ingress only, egress left open: only members reach members (p2p, Raft, discovery, the
  * transaction managers' peer port); only the racecourse and the rpcClients reach the nodes' RPC;
- * the metricsScrapers reach the metrics ports (geth's, and Tessera's /metrics on its peer port);
- * only the ingress controller reaches the racecourse. Every other port of these pods (Tessera's
- * third-party API among them) takes no connection from any pod. The kubelet's probes and
+ * the metricsScrapers reach geth's metrics port; only the ingress controller reaches the
+ * racecourse. Every other port of these pods (Tessera's third-party API among them) takes no
+ * connection from any pod, and the volume-copying helpers of backup and restore none at all, in or
+ * out (their data flows through `kubectl exec`). The kubelet's probes and
  * `kubectl port-forward` and `exec` do not pass through pod networking, so they still work.
  */
 export class NetworkPolicies extends pulumi.ComponentResource {
@@ -53,6 +55,14 @@ export class NetworkPolicies extends pulumi.ComponentResource {
             // An empty `from` would admit every pod: no scrapers, no rule (the other policies deny the ports).
             ...(args.metricsPorts.length > 0 && args.metricsScrapers.length > 0 ? [policy("metrics", { matchLabels: ALL_NODES_SELECTOR }, args.metricsScrapers.map(peerOf), args.metricsPorts)] : []),
             policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [NAMED_PORTS.http]),
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-helpers`,
+                {
+                    metadata: { name: "quorum-helpers", namespace: args.namespace, labels: COMMON_LABELS },
+                    spec: { podSelector: { matchLabels: HELPER_LABELS }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] },
+                },
+                { parent: this, provider: args.provider },
+            ),
         ];
         this.registerOutputs({});
     }

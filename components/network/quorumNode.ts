@@ -133,7 +133,9 @@ export class QuorumNode extends pulumi.ComponentResource {
     }
 
     private restoreStep(name: string, args: QuorumNodeArgs, restore: { source: RestoreSource; kubeContext: string }): pulumi.Resource {
-        const step = { restore: restore.source, index: args.index, kubeContext: restore.kubeContext, namespace: args.namespace, image: args.images.quorum, seedId: this.storage.seedId, volumeMounts: this.storage.volumeMounts };
+        const imagePullSecrets = args.imagePullSecrets.map((secret) => secret.name);
+        const image = { image: args.images.quorum, imagePullPolicy: args.imagePullPolicy, imagePullSecrets };
+        const step = { restore: restore.source, index: args.index, kubeContext: restore.kubeContext, namespace: args.namespace, ...image, seedId: this.storage.seedId, volumeMounts: this.storage.volumeMounts };
         return restoreStep(`${name}-restore`, step, { parent: this, dependsOn: this.storage.ready });
     }
 

@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helperPodOverrides } from "../../lib/backup/helperPod";
 import { RestoreSource } from "../../lib/config/restore";
 import { claimName, qdataFolderName } from "../../lib/network/names";
 import { QDATA_MOUNT } from "../../lib/network/workload";
@@ -12,8 +13,10 @@ export interface RestoreStepArgs {
     index: number;
     kubeContext: string;
     namespace: pulumi.Input<string>;
-    /** Has tar and sh: the member's own quorum image. */
+    /** Has tar and sh: the member's own quorum image, pulled as its pods pull it. */
     image: string;
+    imagePullPolicy: string;
+    imagePullSecrets: string[];
     /** The storage's seed id: the seed takes the restored folder as its own. */
     seedId: pulumi.Input<string>;
     /** How the member's containers mount its storage: its folder is the claim's part mounted at /qdata. */
@@ -32,6 +35,7 @@ export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.Cu
         CLAIM: claimName(args.index),
         FOLDER: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
         IMAGE: args.image,
+        HELPER_OVERRIDES: helperPodOverrides({ claim: claimName(args.index), image: args.image, imagePullPolicy: args.imagePullPolicy, imagePullSecrets: args.imagePullSecrets, readOnly: false }),
         FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
         BACKUP_ID: args.restore.backupId,
         SEED_ID: args.seedId,
