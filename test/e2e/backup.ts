@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { E2eFailure, expect, kubectl, kubectlList, requireEnv, waitUntil } from "./harness";
+import { E2eFailure, expect, kubectl, kubectlList, pulumiInterrupted, requireEnv, waitUntil } from "./harness";
 import { PROJECT, Stack, StackValues } from "./stack";
 
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
@@ -63,6 +63,40 @@ async function backupWatched(target: BackupTarget, out: string): Promise<{ secon
     return { seconds: (Date.now() - started) / 1000, mostDown, output };
 }
 
+/** A tampered backup (a node key changed) and a partial one (a node's chain data gone): each refused at preview, nothing created. */
+async function refusedAtPreview(target: BackupTarget, out: string): Promise<void> {
+    const damages: [string, (dir: string) => void, RegExp][] = [
+        ["a changed node key", (dir) => fs.writeFileSync(path.join(dir, "qdata_2/ethereum/nodekey"), "ab".repeat(32)), /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed/],
+        ["a node's chain data deleted", (dir) => fs.rmSync(path.join(dir, "qdata_1/ethereum/geth"), { recursive: true }), /restoreFrom: the backup's files differ from its manifest \(qdata_1\/ethereum\/geth\/.*: missing/],
+    ];
+    for (const [what, damage, refusal] of damages) {
+        const copy = path.join(RUN_DIR, `backup-damaged-${damages.findIndex(([name]) => name === what)}`);
+        fs.cpSync(out, copy, { recursive: true });
+        damage(copy);
+        const stack = new Stack(`${target.stack.name}-damaged`);
+        await stack.init({ ...target.config, restoreFrom: copy });
+        const output = await stack.cliFailing("preview");
+        expect(refusal.test(output), `a backup with ${what} is refused at preview, naming restoreFrom`, output.split("\n").slice(-8).join("\n"));
+        expect((await stack.resourceCount()) === 0, `the refused preview (${what}) created nothing`);
+        expect(kubectlList("namespaces").every((ns) => ns.metadata.name !== target.namespace), `the refused preview (${what}) created no namespace`);
+        await stack.remove();
+    }
+}
+
+/**
+ * The restore's `pulumi up` killed (SIGKILL) while node 1's volume is being copied, then the
+ * README's recovery: the restore runs again and finishes, its helper pod's leftover replaced.
+ */
+async function interruptedRestoreResumed(restored: Stack, namespace: string): Promise<void> {
+    const copying = () => kubectlList("pods", "-n", namespace).some((pod) => pod.metadata.name === "restore-qdata-1");
+    const log = path.join(RUN_DIR, "logs", `pulumi-${restored.name}.log`);
+    const killed = await pulumiInterrupted(PROJECT, log, ["up", "--yes", "--skip-preview", "--stack", restored.name], "SIGKILL", copying);
+    expect(killed.status !== 0, "the restore's pulumi up was killed while it copied", killed.status);
+    await restored.cli("cancel", "--yes");
+    await restored.cli("refresh", "--clear-pending-creates", "--yes", "--skip-preview");
+    await restored.up();
+}
+
 export async function backupAndRestore(target: BackupTarget): Promise<void> {
     const { namespace, nodeCount } = target;
     const marker = `e2e marker ${Date.now()}`;
@@ -86,10 +120,11 @@ export async function backupAndRestore(target: BackupTarget): Promise<void> {
     process.stdout.write(`e2e: backup of ${nodeCount + 1} members: ${backup.seconds.toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
 
     await target.destroy(target.stack);
+    await refusedAtPreview(target, out);
     const restored = new Stack(`${target.stack.name}-restored`);
     await restored.init({ ...target.config, restoreFrom: out });
     const started = Date.now();
-    await restored.up();
+    await interruptedRestoreResumed(restored, namespace);
     await waitUntil(`every restored node pod Ready`, 120, () => nodePods(namespace).length === nodeCount && nodePods(namespace).every(readyOf));
     process.stdout.write(`e2e: restore of ${nodeCount} nodes (pulumi up into a new stack): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const onVolume = volumeChecksums(namespace, 1, chainFolder);
