@@ -65,6 +65,7 @@ rootfs "$work/pause"
 image docker.io/library/e2e-pause:1 "$work/pause" '"Entrypoint":["/bin/sleep","2147483647"]'
 
 (cd "$here/transaction-manager" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$work/transaction-manager" .)
+(cd "$here/clique-genesis" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$work/clique-genesis" .)
 
 rootfs "$work/quorum"
 with_libs "$work/quorum" "$tools_bin/geth" "$tools_bin/bootnode"
@@ -79,7 +80,7 @@ rootfs "$work/goquorum"
 with_libs "$work/goquorum" "$tools_bin/geth" "$tools_bin/bootnode"
 mkdir -p "$work/goquorum/usr/local/lib/upstream"
 mv "$work/goquorum/usr/local/bin/geth" "$work/goquorum/usr/local/lib/upstream/geth"
-cp "$here/goquorum/geth" "$work/goquorum/usr/local/bin/geth"
+cp "$here/goquorum/geth" "$work/clique-genesis" "$work/goquorum/usr/local/bin/"
 image docker.io/quorumengineering/quorum:24.4.1 "$work/goquorum" '"Entrypoint":["geth"]'
 
 rootfs "$work/tessera"

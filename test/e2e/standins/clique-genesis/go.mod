@@ -1,0 +1,3 @@
+module kaleido-quorum/e2e/standins/clique-genesis
+
+go 1.26
