@@ -597,6 +597,17 @@ async function realPods({ stack, config, shape, nodeCount, hostPath, policies, m
     }
 }
 
+/** The policy pack under the real CLI: the stack passes it; with admin on RPC, the preview fails naming the rule. */
+async function checkPolicyPack(stack: Stack): Promise<void> {
+    const analyzer = path.join(__dirname, "policy-analyzer");
+    const passing = await stack.cli("preview", "--policy-pack", analyzer);
+    expect(!passing.includes("mandatory"), "the goquorum stack passes the policy pack", passing.split("\n").slice(-12).join("\n"));
+    await stack.setConfig("rpcApis", "eth,net,web3,admin");
+    const failing = await stack.cliFailing("preview", "--policy-pack", analyzer);
+    expect(failing.includes("rpc-no-admin-apis") && failing.includes("--http.api serves admin"), "with admin on RPC the policy pack fails the preview, naming its rule", failing.split("\n").slice(-20).join("\n"));
+    await stack.cli("config", "rm", "kaleido-quorum:rpcApis");
+}
+
 async function main(): Promise<void> {
     copyProject();
     const seed = new Stack("e2e");
@@ -722,7 +733,7 @@ async function main(): Promise<void> {
             },
         ],
         [
-            "goquorum: QBFT 4+1 on GoQuorum and Tessera up, the program's command lines, real go-ethereum on its seeded files, no-change preview; validators 4 → 5 → 4 by vote through fake nodes, no pod replaced; destroy",
+            "goquorum: QBFT 4+1 on GoQuorum and Tessera up, the program's command lines, real go-ethereum on its seeded files, no-change preview; the policy pack passes it and fails it with admin on RPC; validators 4 → 5 → 4 by vote through fake nodes, no pod replaced; destroy",
             async () => {
                 const goquorum = new Stack("e2e-goquorum");
                 await goquorum.init(stackFileValues("Pulumi.goquorum.yaml"));
@@ -732,6 +743,7 @@ async function main(): Promise<void> {
                 await checkSeededWithGoEthereum(5, GOQUORUM);
                 await goquorum.cli("preview", "--expect-no-changes");
                 const podUids = () => kubectlList("pods", "-n", GOQUORUM.namespace, "-l", "app.kubernetes.io/name=quorum-node").map((pod) => `${pod.metadata.name} ${pod.metadata.uid}`).sort();
+                await checkPolicyPack(goquorum);
                 await changeValidatorsByVote(goquorum, plannedSteps, podUids);
                 await goquorum.cli("destroy", "--yes", "--skip-preview");
                 checkNothingLeft(goquorum.name, GOQUORUM);
