@@ -37,6 +37,8 @@ if [ -f "$source" ]; then
     rm -rf "$unpacked"
     mkdir -p "$unpacked"
     tar -xof "$source" -C "$unpacked"
+    # minikube cp wrote the archive 0644: gone as soon as its files (0600 keys) are unpacked.
+    rm -f "$source"
     chain="$unpacked/chain"
     peers_dir="$unpacked/peers"
     link_peers=false
