@@ -50,7 +50,7 @@ else
     log "copying the backed-up folder from $FROM"
     in_pod rm -rf "$staging"
     in_pod mkdir -p "$staging"
-    tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude=./.kaleido-restored-from -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C "$staging" -xf -
+    tar -C "$FROM" "${excludes[@]}" --exclude=./.kaleido-seed-id --exclude=./.kaleido-owner --exclude=./.kaleido-restored-from -cf - . | "${kube[@]}" exec -i "$helper" -c copy -- tar -C "$staging" -xf -
     in_pod touch "$whole"
 fi
 # Laid over the folder, keeping the seed's peer list; from the whole staging, so it can run again.
