@@ -70,7 +70,8 @@ async function refusedAtPreview(target: BackupTarget, out: string): Promise<void
         ["a node's chain data deleted", (dir) => fs.rmSync(path.join(dir, "qdata_1/ethereum/geth"), { recursive: true }), /restoreFrom: the backup's files differ from its manifest \(qdata_1\/ethereum\/geth\/.*: missing/],
     ];
     for (const [what, damage, refusal] of damages) {
-        const copy = path.join(RUN_DIR, `backup-damaged-${damages.findIndex(([name]) => name === what)}`);
+        const copy = path.join(RUN_DIR, `backup-${target.stack.name}-damaged-${damages.findIndex(([name]) => name === what)}`);
+        fs.rmSync(copy, { recursive: true, force: true });
         fs.cpSync(out, copy, { recursive: true });
         damage(copy);
         const stack = new Stack(`${target.stack.name}-damaged`);
