@@ -2,15 +2,15 @@
 // allocatable CPU and memory, refused with both numbers before any pod is created; and whether a
 // NetworkPolicy engine runs where the stack declares policies.
 import { describeCpu, describeMemory, minikubeSize, Requests } from "../config/sizing";
+import { cpuMillis } from "../config/values";
 import { UserError } from "../userError";
 
 const MEMORY_SUFFIXES: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
-/** A Kubernetes CPU quantity ("4", "3900m", "1.5") in millicores. */
+/** A Kubernetes CPU quantity ("4", "3900m", "1.5") in millicores, as the config's own are read. */
 export function parseCpu(quantity: string): number {
-    const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
-    if (!match) throw new Error(`not a CPU quantity: ${quantity}`);
-    return match[2] === "m" ? Number(match[1]) : Number(match[1]) * 1000;
+    if (!/^\d+(\.\d+)?m?$/.test(quantity.trim())) throw new Error(`not a CPU quantity: ${quantity}`);
+    return cpuMillis(quantity.trim());
 }
 
 /** A Kubernetes memory quantity ("8030196Ki", "8Gi", "8222920704") in bytes. */
