@@ -1,7 +1,7 @@
 // The deployed network as the operations tools see it: the stack's outputs, read with the Pulumi CLI.
 import { execFileSync } from "child_process";
-import { Consensus } from "./config/consensus";
-import { RuntimeKind } from "./config/model";
+import { Consensus } from "./model/consensus";
+import { RuntimeKind } from "./model/network";
 
 export interface StackOutputs {
     namespace: string;

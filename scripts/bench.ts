@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { exitOnHelp } from "../lib/cli";
-import { ensureGeneratedQdata } from "../lib/keys/keygen";
+import { ensureGeneratedQdata } from "../lib/qdata/generate";
 import { deployQuorumNetwork } from "../program";
 
 const PROJECT = "kaleido-quorum";

@@ -10,10 +10,10 @@
 import { exitOnHelp } from "../lib/cli";
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus, CONSENSUS_KINDS, validatorCount } from "../lib/config/consensus";
+import { Consensus, CONSENSUS_KINDS, validatorCount } from "../lib/model/consensus";
 import { declaredDefault } from "../lib/config/declared";
-import { MAX_NODES } from "../lib/config/model";
-import { ensureGeneratedQdata } from "../lib/keys/keygen";
+import { MAX_NODES } from "../lib/model/network";
+import { ensureGeneratedQdata } from "../lib/qdata/generate";
 import { repairGenesisFiles } from "../lib/qdata/genesis";
 import { differingOptions, qdataOptionsOf } from "../lib/qdata/madeWith";
 

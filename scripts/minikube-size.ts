@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { minikubeSize, stackRequests } from "../lib/config/sizing";
+import { minikubeSize, stackRequests } from "../lib/minikube/sizing";
 import { validateConfig } from "../lib/config/validate";
 import { RawConfig } from "../lib/config/values";
 

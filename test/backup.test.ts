@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
 import { backupOrder, MemberState, stopProblem } from "../lib/backup/plan";
-import { bftQuorum, Consensus, majorityOf } from "../lib/config/consensus";
+import { bftQuorum, Consensus, majorityOf } from "../lib/model/consensus";
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
 import { pregenerateKeys } from "./support/workspace";

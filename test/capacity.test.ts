@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { validateConfig } from "../lib/config/validate";
-import { minikubeSize, stackRequests } from "../lib/config/sizing";
+import { minikubeSize, stackRequests } from "../lib/minikube/sizing";
 import { checkCapacity, parseCpu, parseMemory, parseNodeCapacity, policyEngineWarning } from "../lib/minikube/capacity";
 import { runProgram, workspaceFixture } from "./support/program";
 import { pregenerateKeys } from "./support/workspace";

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, validateConfig } from "../lib/config/validate";
-import { NetworkConfig } from "../lib/config/model";
+import { NetworkConfig } from "../lib/model/network";
 import { RawConfig } from "../lib/config/values";
 import { istanbulExtraData } from "../lib/keys/istanbul";
 import { deployQuorumNetwork } from "../program";

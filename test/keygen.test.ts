@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Wallet } from "ethers";
 import { curve25519PublicKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../lib/keys/ethereum";
-import { ensureGeneratedQdata } from "../lib/keys/keygen";
+import { ensureGeneratedQdata } from "../lib/qdata/generate";
 import { decryptKeystore, KeystoreV3, STANDARD_SCRYPT_N } from "../lib/keys/keystore";
 import { readQdataFolder } from "../lib/qdata/folder";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FileRole, LayoutEntry, QDATA_LAYOUT } from "../lib/qdata/layout";
+import { FileRole, LayoutEntry, QDATA_LAYOUT } from "../lib/model/layout";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { named, seedManifest } from "./support/query";
 import { makeQuorumToolsFolder } from "./support/workspace";

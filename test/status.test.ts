@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus } from "../lib/config/consensus";
+import { Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { networkStatus, NetworkStatus, NodeStatus } from "../lib/status/networkStatus";
 import { nodeAddress } from "../lib/network/nodeAddress";

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { hardened } from "../../lib/network/security";
 import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
-import { FileRole, modeOf } from "../../lib/qdata/layout";
+import { FileRole, modeOf } from "../../lib/model/layout";
 import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
-import { SeedFile } from "../../lib/qdata/layout";
+import { SeedFile } from "../../lib/model/layout";
 import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {

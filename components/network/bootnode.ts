@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceSpec } from "../../lib/config/model";
+import { ResourceSpec } from "../../lib/model/network";
 import { BOOTNODE_IDENTITY, BOOTNODE_SET, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";

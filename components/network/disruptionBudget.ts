@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bftQuorum, majorityOf } from "../../lib/config/consensus";
-import { NetworkConfig } from "../../lib/config/model";
+import { bftQuorum, majorityOf } from "../../lib/model/consensus";
+import { NetworkConfig } from "../../lib/model/network";
 import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network/names";
 
 /**

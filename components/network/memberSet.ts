@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy } from "../../lib/config/model";
-import { QdataMember } from "../../lib/qdata/folder";
+import { PullPolicy } from "../../lib/model/network";
+import { QdataMember } from "../../lib/model/qdata";
 import { selectorLabels, WorkloadIdentity } from "../../lib/network/names";
 import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
 import { SEED_ANNOTATION } from "../../lib/network/workload";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringSettings } from "../../lib/config/monitoring";
+import { MonitoringSettings } from "../../lib/model/monitoring";
 import { quorumDashboard } from "../../lib/monitoring/dashboard";
 import { NodeMetrics, serviceMonitor } from "../../lib/monitoring/scrape";
 import { COMMON_LABELS } from "../../lib/network/names";

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus, validatorCount } from "../../lib/config/consensus";
-import { NetworkConfig, RuntimeKind } from "../../lib/config/model";
-import { QdataFolder } from "../../lib/qdata/folder";
+import { Consensus, validatorCount } from "../../lib/model/consensus";
+import { NetworkConfig, RuntimeKind } from "../../lib/model/network";
+import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";

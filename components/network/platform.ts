@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QdataMember } from "../../lib/qdata/folder";
+import { QdataMember } from "../../lib/model/qdata";
 import { NetworkFiles, renderedFiles } from "../../lib/network/networkFiles";
-import { SeedFile, seedFiles } from "../../lib/qdata/layout";
+import { SeedFile, seedFiles } from "../../lib/model/layout";
 
 /** One member's qdata storage, as its pods use it. */
 export interface MemberStorage {

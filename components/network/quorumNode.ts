@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus } from "../../lib/config/consensus";
-import { ResourceSpec } from "../../lib/config/model";
-import { MonitoringSettings } from "../../lib/config/monitoring";
-import { RestoreSource } from "../../lib/config/restore";
+import { Consensus } from "../../lib/model/consensus";
+import { ResourceSpec } from "../../lib/model/network";
+import { MonitoringSettings } from "../../lib/model/monitoring";
+import { RestoreSource } from "../../lib/model/restore";
 import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PullPolicy, RacecourseSettings } from "../../lib/config/model";
+import { PullPolicy, RacecourseSettings } from "../../lib/model/network";
 import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
 import { RACECOURSE_APP_COMMAND, RACECOURSE_APP_MOUNT, racecourseAppChecksum, racecourseAppFiles } from "../../lib/network/racecourseApp";

@@ -2,10 +2,10 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helperPodOverrides } from "../../lib/backup/helperPod";
-import { RestoreSource } from "../../lib/config/restore";
+import { RestoreSource } from "../../lib/model/restore";
 import { claimName, qdataFolderName } from "../../lib/network/names";
 import { QDATA_MOUNT } from "../../lib/network/workload";
-import { QDATA_LAYOUT } from "../../lib/qdata/layout";
+import { QDATA_LAYOUT } from "../../lib/model/layout";
 
 export interface RestoreStepArgs {
     restore: RestoreSource;

@@ -1,8 +1,8 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { BftConsensus } from "../../lib/config/consensus";
+import { BftConsensus } from "../../lib/model/consensus";
 import { desiredValidators, genesisValidators } from "../../lib/network/validatorPlan";
-import { QdataFolder } from "../../lib/qdata/folder";
+import { QdataFolder } from "../../lib/model/qdata";
 
 export interface ValidatorStepArgs {
     consensus: BftConsensus;

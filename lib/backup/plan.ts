@@ -1,6 +1,6 @@
 // The order a backup takes the members in, one at a time, and whether taking one down now would
 // break the network: Raft needs a majority of its members, IBFT/QBFT a quorum of its validators.
-import { bftQuorum, Consensus, majorityOf } from "../config/consensus";
+import { bftQuorum, Consensus, majorityOf } from "../model/consensus";
 
 export interface MemberState {
     /** 0 for the bootnode, N for node N. */

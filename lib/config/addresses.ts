@@ -1,14 +1,8 @@
 // The fixed clusterIPs: every one an IPv4 address inside the Service CIDR, and all distinct.
 import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4";
 import { ValueReader } from "./values";
+import { Addresses } from "../model/addresses";
 
-export interface Addresses {
-    serviceCidr: string;
-    bootnodeIp: string;
-    nodeServiceIp: string;
-    /** nodeIps[i] is the fixed clusterIP of node i+1. */
-    nodeIps: string[];
-}
 
 export function readAddresses(reader: ValueReader, nodeCount: number): Addresses {
     const { problems } = reader;

@@ -1,7 +1,7 @@
 // The consensus keys: which consensus, and under IBFT/QBFT the validators and timing; under
 // GoQuorum's Raft the block time.
-import { Consensus, CONSENSUS_KINDS, ConsensusKind } from "./consensus";
-import { QdataSource, RuntimeKind } from "./model";
+import { Consensus, CONSENSUS_KINDS, ConsensusKind } from "../model/consensus";
+import { QdataSource, RuntimeKind } from "../model/network";
 import { ValueReader } from "./values";
 
 const BFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;

@@ -2,7 +2,7 @@
 // key, defaults included), then validates it.
 import * as pulumi from "@pulumi/pulumi";
 import { declaredKeys } from "./declared";
-import { NetworkConfig } from "./model";
+import { NetworkConfig } from "../model/network";
 import { validateConfig } from "./validate";
 import { RawConfig } from "./values";
 

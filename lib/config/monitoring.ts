@@ -1,19 +1,10 @@
 // The monitoring keys: how a Prometheus finds the nodes' metrics, and the Grafana dashboard.
 import { parseLabels } from "./labels";
-import { RuntimeKind } from "./model";
+import { RuntimeKind } from "../model/network";
 import { ValueReader } from "./values";
+import { MONITORING_MODES, MonitoringSettings } from "../model/monitoring";
 
-export const MONITORING_MODES = ["annotations", "serviceMonitor", "none"] as const;
-export type MonitoringMode = (typeof MONITORING_MODES)[number];
 
-export interface MonitoringSettings {
-    /** prometheus.io/* annotations, or a prometheus-operator ServiceMonitor. */
-    discovery: Exclude<MonitoringMode, "none">;
-    /** serviceMonitor: the labels the user's Prometheus selects ServiceMonitors by. */
-    serviceMonitorLabels: Record<string, string>;
-    /** A ConfigMap with the dashboard, labelled for Grafana's dashboard sidecar. */
-    grafanaDashboard: boolean;
-}
 
 /** Keys that mean something only while the nodes export metrics. */
 const EXPORT_KEYS = ["serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];

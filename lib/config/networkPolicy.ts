@@ -1,20 +1,8 @@
 // The networkPolicy keys: whether the network isolates its pods, and who else may reach RPC and metrics.
 import { parseLabels } from "./labels";
+import { PeerSelector } from "../model/networkPolicy";
 
-/** Pods by their labels, in the stack's namespace unless namespaces are named by theirs. */
-export interface PeerSelector {
-    pods?: Record<string, string>;
-    namespaces?: Record<string, string>;
-}
 
-export interface NetworkPolicySettings {
-    /** Besides the racecourse: who may reach the nodes' RPC. */
-    rpcClients: PeerSelector[];
-    /** Under monitoring: who may reach the metrics of geth and Tessera. */
-    metricsScrapers: PeerSelector[];
-    /** Where the ingress controller's pods run. */
-    ingressNamespace: string;
-}
 
 /** One rpcClients or metricsScrapers entry: "k=v[,...]", "namespace:k=v[,...]", or both separated by a space. */
 export function parsePeerSelector(entry: string): PeerSelector | undefined {

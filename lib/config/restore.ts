@@ -3,14 +3,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { BackupManifest, readManifest, verifyBackup } from "../backup/manifest";
-import { GENESIS } from "../qdata/layout";
+import { GENESIS } from "../model/layout";
 import { qdataFolderName } from "../network/names";
+import { RestoreSource } from "../model/restore";
 
-export interface RestoreSource {
-    dir: string;
-    /** Names this backup: a volume it was restored into says so and is not restored again. */
-    backupId: string;
-}
 
 const genesisOf = (root: string) => path.join(root, qdataFolderName(1), GENESIS);
 const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");

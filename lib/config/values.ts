@@ -1,22 +1,14 @@
 // Reading one config value of a known shape, recording a problem (not an exception) for a bad one.
-import { ResourceSpec } from "./model";
+import { ResourceSpec } from "../model/network";
 import { declaredDefault } from "./declared";
 import { IMAGE_REFERENCE_HELP, isImageReference } from "./imageReference";
+import { CPU_QUANTITY, cpuMillis, MEMORY_QUANTITY, memoryBytes } from "../model/quantities";
 
 /** Config as the user wrote it: strings, or JSON values for arrays. Absent keys take Pulumi.yaml's defaults. */
 export type RawConfig = Partial<Record<string, unknown>>;
 
-const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
-const MEMORY_QUANTITY = /^\d+(Ki|Mi|Gi)$/;
-const MEMORY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
 
-export function cpuMillis(quantity: string): number {
-    return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
-}
 
-export function memoryBytes(quantity: string): number {
-    return Number(quantity.slice(0, -2)) * MEMORY_UNITS[quantity.slice(-2)];
-}
 
 const asText = (value: unknown) => (typeof value === "string" ? value.trim() : JSON.stringify(value));
 

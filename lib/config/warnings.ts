@@ -1,5 +1,5 @@
 // Settings that are valid but widen what reaches the nodes: said at every preview, not refused.
-import { NetworkConfig } from "./model";
+import { NetworkConfig } from "../model/network";
 
 /** RPC namespaces that administer a node, unlock its accounts or steer its mining. */
 const POWERFUL_APIS: Record<string, string> = {

@@ -1,6 +1,7 @@
 // The fork-order rule go-ethereum 1.9 and later (so GoQuorum 2.6 onwards) apply at `geth init`
 // (params/config.go CheckConfigForkOrder): each mandatory fork that is set needs every earlier
 // mandatory fork set, at a block no later. Older Quorum (2.5 and before) does not check it.
+import { ForkOrderProblem } from "../model/qdata";
 
 /** go-ethereum 1.10.3's list (GoQuorum 24.4.1 is built on it), in order; optional forks may be skipped. */
 export const FORK_ORDER: readonly { name: string; optional: boolean }[] = [
@@ -20,8 +21,6 @@ export const FORK_ORDER: readonly { name: string; optional: boolean }[] = [
 /** The forks every genesis we write enables at block 0: the seed's (Byzantium) rules, in an order every Quorum accepts. */
 export const GENESIS_FORKS = ["homesteadBlock", "eip150Block", "eip155Block", "eip158Block", "byzantiumBlock"] as const;
 
-/** Why a chain config breaks the rule, worded as geth words its refusal. */
-export type ForkOrderProblem = { kind: "missing"; missing: string; enabled: string; at: number } | { kind: "later"; earlier: string; earlierAt: number; enabled: string; at: number };
 
 /** The first break of the rule in a genesis `config` object, or undefined if every Quorum accepts it. */
 export function forkOrderProblem(config: Record<string, unknown>): ForkOrderProblem | undefined {

@@ -1,12 +1,12 @@
 // platform kubernetes: read-only checks of the kube context, run on every preview and update.
 import * as pulumi from "@pulumi/pulumi";
-import { BftConsensus } from "../config/consensus";
-import { NetworkConfig } from "../config/model";
+import { BftConsensus } from "../model/consensus";
+import { NetworkConfig } from "../model/network";
 import { runCheck } from "../localCheck";
 import { ALL_NODES_SELECTOR, nodeIndexOf, selectorText } from "../network/names";
 import { RaftStart, runningMembersFrom } from "../network/raftMembership";
 import { desiredValidators, validatorChangeProblem } from "../network/validatorPlan";
-import { QdataFolder } from "../qdata/folder";
+import { QdataFolder } from "../model/qdata";
 import { UserError } from "../userError";
 
 /** Fails in one line unless the context exists and answers, the PVCs have a StorageClass, and a namespace to use exists. */

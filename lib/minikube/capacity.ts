@@ -1,8 +1,8 @@
 // Whether the minikube node can hold the stack: its pods' summed requests against the node's
 // allocatable CPU and memory, refused with both numbers before any pod is created; and whether a
 // NetworkPolicy engine runs where the stack declares policies.
-import { describeCpu, describeMemory, minikubeSize, Requests } from "../config/sizing";
-import { cpuMillis } from "../config/values";
+import { describeCpu, describeMemory, minikubeSize, Requests } from "./sizing";
+import { cpuMillis } from "../model/quantities";
 import { UserError } from "../userError";
 
 const MEMORY_SUFFIXES: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };

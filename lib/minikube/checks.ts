@@ -1,7 +1,7 @@
 // Read-only checks of the local machine, run on every preview and update (Command invokes).
 import * as pulumi from "@pulumi/pulumi";
-import { locallyBuiltImages, NetworkConfig } from "../config/model";
-import { stackRequests } from "../config/sizing";
+import { locallyBuiltImages, NetworkConfig } from "../model/network";
+import { stackRequests } from "./sizing";
 import { lastLine, runCheck } from "../localCheck";
 import { checkCapacity, parseNodeCapacity, policyEngineWarning } from "./capacity";
 

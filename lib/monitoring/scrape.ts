@@ -1,7 +1,7 @@
 // How a Prometheus finds a node's metrics: the prometheus.io annotations its kubernetes_sd jobs
 // read (pods for geth, Services for the transaction manager: one port each), or a
 // prometheus-operator ServiceMonitor over every node's Service.
-import { MonitoringSettings } from "../config/monitoring";
+import { MonitoringSettings } from "../model/monitoring";
 import { COMMON_LABELS, NODE_NAME, nodeIdentity, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../network/names";
 import { MetricsEndpoint } from "../runtime/runtime";
 

@@ -1,7 +1,7 @@
 // The files that name the network's addresses. quorum-tools writes its docker-compose IPs into
 // them; in the cluster each node is reached at its own fixed Service clusterIP instead.
-import { ConsensusKind } from "../config/consensus";
-import { PERMISSIONED_NODES, RUNTIME_FILE, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES, TransactionManagerKind } from "../qdata/layout";
+import { ConsensusKind } from "../model/consensus";
+import { PERMISSIONED_NODES, RUNTIME_FILE, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES, TransactionManagerKind } from "../model/layout";
 import { PORTS } from "./ports";
 
 /** Files rendered by the program (cluster addresses), laid over a node's copied qdata files. */

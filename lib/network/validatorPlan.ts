@@ -1,7 +1,7 @@
 // Whether a change of `validators` can be voted through on the running network, decided at
 // preview from the chain's set and which validators' pods are Ready.
-import { BftConsensus, majorityOf } from "../config/consensus";
-import { QdataFolder } from "../qdata/folder";
+import { BftConsensus, majorityOf } from "../model/consensus";
+import { QdataFolder } from "../model/qdata";
 import { changesBetween } from "./validatorVotes";
 
 const address = (hex: string) => `0x${hex}`;

@@ -1,7 +1,7 @@
 // Changing an IBFT/QBFT network's validators by vote (GoQuorum's istanbul API): each current
 // validator proposes the change, which goes into the blocks it proposes; the set changes once more
 // than half of them have voted. One change at a time, each confirmed on every node before the next.
-import { majorityOf } from "../config/consensus";
+import { majorityOf } from "../model/consensus";
 import { RpcCall } from "../httpRequest";
 import { nodeAddress } from "./nodeAddress";
 

@@ -2,7 +2,7 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QdataMember } from "../qdata/folder";
+import { QdataMember } from "../model/qdata";
 
 export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";

@@ -2,33 +2,14 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { GenesisConsensus } from "../config/consensus";
+import { GenesisConsensus } from "../model/consensus";
 import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../keys/ethereum";
-import { ForkOrderProblem, forkOrderProblem } from "../keys/forkOrder";
+import { forkOrderProblem } from "../keys/forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulValidators, qbftValidators } from "../keys/istanbul";
-import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, LayoutEntry, NODE_KEY, QDATA_LAYOUT, TM_KEY, TM_PUB } from "./layout";
+import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, LayoutEntry, NODE_KEY, QDATA_LAYOUT, TM_KEY, TM_PUB } from "../model/layout";
+import { QdataFolder, QdataMember } from "../model/qdata";
 
-/** One member's files in the local qdata folder. */
-export interface QdataMember {
-    /** Bootnode = 0, nodes = 1..N. */
-    index: number;
-    sourceDir: string;
-    /** Paths relative to sourceDir, in the layout's order. */
-    files: string[];
-    enodeId: string;
-    /** Address of the node key: what an Istanbul genesis names as a validator. */
-    nodeAddress: string;
-    /** sha256 over the files' paths and bytes: changes whenever anything copied changes. */
-    contentHash: string;
-}
 
-export interface QdataFolder {
-    bootnode: QdataMember;
-    nodes: QdataMember[];
-    genesis: GenesisConsensus;
-    /** Set when the genesis breaks go-ethereum's fork order (quorum-tools' setup.sh Raft genesis does). */
-    forkOrder?: ForkOrderProblem;
-}
 
 export function memberDir(root: string, index: number): string {
     return path.join(root, `qdata_${index}`);

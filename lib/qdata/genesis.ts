@@ -2,10 +2,11 @@
 // matches it, and go-ethereum's fork order (warned about, and repaired on request).
 import * as fs from "fs";
 import * as path from "path";
-import { ConsensusKind } from "../config/consensus";
+import { ConsensusKind } from "../model/consensus";
 import { describeForkOrderProblem, forkOrderProblem, withMissingForks } from "../keys/forkOrder";
-import { memberDir, QdataFolder, readQdataFolder } from "./folder";
-import { GENESIS } from "./layout";
+import { memberDir, readQdataFolder } from "./folder";
+import { QdataFolder } from "../model/qdata";
+import { GENESIS } from "../model/layout";
 
 /** What the stack asks of a folder's genesis; validators 0 takes the genesis's count. */
 export interface WantedConsensus {

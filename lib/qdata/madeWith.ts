@@ -2,9 +2,9 @@
 // read from its folders and genesis, so `npm run qdata` never turns it into another network.
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus } from "../config/consensus";
+import { Consensus } from "../model/consensus";
 import { memberDir, readGenesisConsensus } from "./folder";
-import { GENESIS } from "./layout";
+import { GENESIS } from "../model/layout";
 
 export interface QdataOptions {
     nodes: number;

@@ -1,7 +1,7 @@
 // Today's pullable images, quorumengineering/quorum (GoQuorum, entrypoint geth) and
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
-import { BftConsensus, Consensus } from "../config/consensus";
+import { BftConsensus, Consensus } from "../model/consensus";
 import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
 import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";

@@ -1,5 +1,5 @@
 // The quorum image each runtime runs when the stack names none (Pulumi.yaml's quorumImage is empty).
-import { RuntimeKind } from "../config/model";
+import { RuntimeKind } from "../model/network";
 
 export const DEFAULT_QUORUM_IMAGE: Record<RuntimeKind, string> = {
     // The seed's image, built from quorum-tools.

@@ -1,6 +1,6 @@
 // The seed's images (quorum-tools' jpmorganchase/quorum and jpmorganchase/constellation): the
 // image's start.sh writes geth's command line; constellation reads tm.conf.
-import { Consensus } from "../config/consensus";
+import { Consensus } from "../model/consensus";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";

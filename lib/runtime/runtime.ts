@@ -2,8 +2,8 @@
 // reads. The network asks a Runtime for these and knows neither image family.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus } from "../config/consensus";
-import { PullPolicy, ResourceSpec } from "../config/model";
+import { Consensus } from "../model/consensus";
+import { PullPolicy, ResourceSpec } from "../model/network";
 import { NetworkFiles } from "../network/networkFiles";
 import { containerPort, NAMED_PORTS, NamedPort, PORTS } from "../network/ports";
 

@@ -1,7 +1,7 @@
 // Tessera's JSON config for one node: its constellation-format key pair (the same NaCl files),
 // every other node's Tessera as a peer at its fixed address, Q2T for geth on a unix socket in the
 // shared volume, and an H2 file database under the volume.
-import { TRANSACTION_MANAGER_CONFIG_FILES } from "../qdata/layout";
+import { TRANSACTION_MANAGER_CONFIG_FILES } from "../model/layout";
 import { PORTS } from "../network/ports";
 
 export const TESSERA_CONFIG_PATH = `/qdata/${TRANSACTION_MANAGER_CONFIG_FILES.tessera}`;

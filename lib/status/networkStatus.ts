@@ -1,6 +1,6 @@
 // The whole network's state for `npm run status`: one pod listing and one console call per node,
 // the nodes read in parallel, then each node judged against the others.
-import { Consensus } from "../config/consensus";
+import { Consensus } from "../model/consensus";
 import { Kube, PodStatus } from "../kubernetes/kubectl";
 import { memberName, nodePodName } from "../network/names";
 import { NodeReading, readNode } from "./nodeStatus";

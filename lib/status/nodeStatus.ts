@@ -1,6 +1,6 @@
 // One node's state as `npm run status` shows it, read in one geth console call over its IPC socket
 // (a JSON-RPC batch), so the nodes' HTTP RPC namespaces and NetworkPolicies do not matter.
-import { Consensus } from "../config/consensus";
+import { Consensus } from "../model/consensus";
 import { ipcBatch, RpcReply } from "../kubernetes/gethIpc";
 import { Kube } from "../kubernetes/kubectl";
 import { nodeAddress } from "../network/nodeAddress";

@@ -1,7 +1,7 @@
 // What every check of npm run verify works with: the target network, kubectl, each node's
 // forwarded RPC, and retrying within the check's time limit.
-import { Consensus } from "../config/consensus";
-import { RuntimeKind } from "../config/model";
+import { Consensus } from "../model/consensus";
+import { RuntimeKind } from "../model/network";
 import { jsonRpc } from "../httpRequest";
 import { ipcRpc } from "../kubernetes/gethIpc";
 import { Kube, PortForward } from "../kubernetes/kubectl";

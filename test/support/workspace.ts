@@ -2,8 +2,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Consensus } from "../../lib/config/consensus";
-import { ensureGeneratedQdata } from "../../lib/keys/keygen";
+import { Consensus } from "../../lib/model/consensus";
+import { ensureGeneratedQdata } from "../../lib/qdata/generate";
 
 export const TEST_SCRYPT_N = 1024;
 

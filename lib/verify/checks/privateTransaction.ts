@@ -1,5 +1,5 @@
 import { nodePodName } from "../../network/names";
-import { TM_PUB } from "../../qdata/layout";
+import { TM_PUB } from "../../model/layout";
 import { Check, CheckFailed } from "../context";
 
 /**

@@ -6,13 +6,13 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "./ethereum";
-import { GENESIS_FORKS } from "./forkOrder";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "./istanbul";
-import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "./keystore";
-import { Consensus, GenesisConsensus, genesisConsensusOf, validatorCount } from "../config/consensus";
-import { memberDir } from "../qdata/folder";
-import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "../qdata/layout";
+import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "../keys/ethereum";
+import { GENESIS_FORKS } from "../keys/forkOrder";
+import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "../keys/istanbul";
+import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "../keys/keystore";
+import { Consensus, GenesisConsensus, genesisConsensusOf, validatorCount } from "../model/consensus";
+import { memberDir } from "./folder";
+import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "../model/layout";
 
 export interface GenerateOptions {
     dir: string;

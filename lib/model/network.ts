@@ -1,5 +1,5 @@
 // The network model: the typed, validated stack config every component and script works from.
-import { QdataFolder } from "../qdata/folder";
+import { QdataFolder } from "./qdata";
 import { Consensus } from "./consensus";
 import { MonitoringSettings } from "./monitoring";
 import { RestoreSource } from "./restore";

@@ -1,7 +1,7 @@
 // What a stack asks of its cluster: the summed requests of its pods, and the minikube size that
 // holds them beside Kubernetes' own pods, the CNI and the ingress controller.
-import { NetworkConfig, ResourceSpec } from "./model";
-import { cpuMillis, memoryBytes } from "./values";
+import { NetworkConfig, ResourceSpec } from "../model/network";
+import { cpuMillis, memoryBytes } from "../model/quantities";
 
 export interface Requests {
     cpuMillis: number;
