@@ -15,22 +15,31 @@ import { validatorCount } from "./lib/model/consensus";
 import { ensureGeneratedQdata } from "./lib/qdata/generate";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
 import { QdataFolder } from "./lib/model/qdata";
-import { checkValidatorChange, clusterPreflight, runningRaftMembers } from "./lib/kubernetes/checks";
+import { clusterPreflight } from "./lib/kubernetes/preflight";
+import { Kube, Kubectl } from "./lib/kubernetes/kubectl";
 import { serviceMonitorPreflight } from "./lib/kubernetes/monitoringChecks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
+import { runningMembers } from "./operations/raft-membership/observe";
+import { checkValidatorChange } from "./operations/validator-votes/step";
 
-export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions): Promise<NetworkOutputs> {
+/** How the program reads the running network at preview: kubectl in the stack's context and namespace. */
+export type ClusterReader = (kubeContext: string, namespace: string) => Kube;
+const kubectlReader: ClusterReader = (kubeContext, namespace) => new Kubectl(kubeContext, namespace);
+
+export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions, readCluster = kubectlReader): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);
     for (const warning of configWarnings(config)) await pulumi.log.warn(warning);
     const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
     if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
     const qdata = await prepareQdata(config);
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
-    // Which Raft members run now decides who founds the network and who joins or leaves it.
-    const running = config.consensus.kind === "raft" ? await runningRaftMembers(config) : new Map();
-    if (config.consensus.kind !== "raft") await checkValidatorChange(config, config.consensus, qdata);
+    // Read in-process, as the operations' own CLIs read it. Which Raft members run now decides who
+    // founds the network and who joins or leaves it; a change of validators must be one vote.
+    const kube = readCluster(config.kubeContext, config.namespace);
+    const running = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
+    if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, runningRaftMembers: running, ...target }, opts);
     if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;

@@ -1,14 +1,99 @@
-// What every npm run tool shares: --help, and its `--name value` options.
+// What every command-line tool shares: --help, its `--name value` options, the stack it works on,
+// one-line refusals and exit codes (0 done, 1 failed, 2 could not start: bad arguments, no stack).
+import { readStackOutputs, StackOutputs, StackOutputsMissing } from "./stackOutputs";
 
-/** With --help or -h: prints the tool's usage and exits 0, before the tool does anything. */
-export function exitOnHelp(argv: string[], usage: string): void {
-    if (!argv.includes("--help") && !argv.includes("-h")) return;
-    process.stdout.write(`${usage}\n`);
-    process.exit(0);
+/** Arguments the tool cannot work with: named in one line, followed by its usage. */
+export class UsageError extends Error {}
+
+export interface Tool {
+    /** How its messages start: "backup: ...". */
+    name: string;
+    usage: string;
+    run(args: ToolArgs): Promise<number>;
 }
 
-/** The value after --name, if given. */
-export function option(argv: string[], name: string): string | undefined {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? argv[index + 1] : undefined;
+/** The kube context and namespace a tool works in. */
+export interface KubeTarget {
+    kubeContext: string;
+    namespace: string;
+}
+
+export class ToolArgs {
+    constructor(
+        readonly tool: string,
+        private readonly argv: string[],
+    ) {}
+
+    /** The value after --name, if given. */
+    option(name: string): string | undefined {
+        const index = this.argv.indexOf(`--${name}`);
+        if (index < 0) return undefined;
+        const value = this.argv[index + 1];
+        if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+        return value;
+    }
+
+    flag(name: string): boolean {
+        return this.argv.includes(`--${name}`);
+    }
+
+    /** The arguments that are neither options nor their values. */
+    positional(): string[] {
+        return this.argv.filter((arg, i) => !arg.startsWith("--") && !(this.argv[i - 1]?.startsWith("--") && !FLAGS.has(this.argv[i - 1])));
+    }
+
+    /** A whole number of --name (or its default) from min up. */
+    count(name: string, fallback: number, min = 1): number {
+        const text = this.option(name) ?? String(fallback);
+        if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a whole number from ${min}, not "${text}"`);
+        return Number(text);
+    }
+
+    /** A Pulumi step's input: the environment carries values that no shell may read as code. */
+    env(name: string): string {
+        const value = process.env[name];
+        if (!value) throw new UsageError(`environment variable ${name} is not set (this phase is run by pulumi up)`);
+        return value;
+    }
+
+    /** --stack NAME, else $STACK, else Pulumi's selected stack. */
+    stackName(): string | undefined {
+        return this.option("stack") ?? process.env.STACK;
+    }
+
+    /** The outputs of that stack: the network the tool works on. */
+    stack(): StackOutputs {
+        return readStackOutputs(this.tool, this.stackName());
+    }
+
+    /** --context and --namespace when both are given, else the stack's. */
+    kubeTarget(): KubeTarget {
+        const [kubeContext, namespace] = [this.option("context"), this.option("namespace")];
+        if (kubeContext && namespace) return { kubeContext, namespace };
+        if (kubeContext || namespace) throw new UsageError("give --context and --namespace together, or neither (the stack's are used)");
+        return this.stack();
+    }
+}
+
+/** Options that take no value, so the word after one is an argument. */
+const FLAGS = new Set(["--force", "--json", "--watch", "--help"]);
+
+/** Prints the usage and exits 0 with --help or -h; otherwise runs the tool and exits with its code. */
+export function runTool(tool: Tool, argv: string[] = process.argv.slice(2)): void {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(`${tool.usage}\n`);
+        process.exit(0);
+    }
+    const refuse = (line: string, code: number) => {
+        console.error(line);
+        process.exit(code);
+    };
+    tool.run(new ToolArgs(tool.name, argv)).then(
+        (code) => process.exit(code),
+        (error: Error) => {
+            if (error instanceof UsageError) refuse(`${tool.name}: ${error.message}\n${tool.usage}`, 2);
+            else if (error instanceof StackOutputsMissing) refuse(error.message, 2);
+            else refuse(`${tool.name}: ${error.message}`, 1);
+        },
+    );
 }

@@ -3,11 +3,11 @@
 // and WebSocket and to the racecourse open on 127.0.0.1, and prints the URLs and the chain id for
 // a wallet, Hardhat or ethers. Ctrl-C closes them; it ends, naming it, when one of them ends.
 import { ChildProcess, spawn } from "child_process";
-import { exitOnHelp, option } from "../lib/cli";
+import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { httpRpc } from "../lib/httpRequest";
 import { NODE_SERVICE } from "../lib/network/names";
 import { NAMED_PORTS } from "../lib/network/ports";
-import { readStackOutputs, StackOutputs, StackOutputsMissing } from "../lib/stackOutputs";
+import { StackOutputs } from "../lib/stackOutputs";
 
 const USAGE =
     "usage: npm run connect [-- --stack NAME] [--rpc-port 8545] [--ws-port 8546] [--app-port 3000]\n" +
@@ -21,10 +21,9 @@ interface Forward {
     ready: Promise<void>;
 }
 
-function localPort(name: string, fallback: number): number {
-    const text = option(process.argv, name) ?? String(fallback);
-    const port = Number(text);
-    if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new StackOutputsMissing(`connect: --${name} must be a port from 1 to 65535`);
+function localPort(args: ToolArgs, name: string, fallback: number): number {
+    const port = args.count(name, fallback);
+    if (port > 65535) throw new UsageError(`--${name} must be a port from 1 to 65535, not ${port}`);
     return port;
 }
 
@@ -46,17 +45,9 @@ function portForward(outputs: StackOutputs, service: string, pairs: string[]): F
     return { process: child, ready };
 }
 
-async function main(): Promise<number> {
-    let outputs: StackOutputs;
-    let ports: { rpc: number; ws: number; app: number };
-    try {
-        ports = { rpc: localPort("rpc-port", NAMED_PORTS.rpc.port), ws: localPort("ws-port", NAMED_PORTS.ws.port), app: localPort("app-port", NAMED_PORTS.http.port) };
-        outputs = readStackOutputs("connect", option(process.argv, "stack") ?? process.env.STACK);
-    } catch (error) {
-        if (!(error instanceof StackOutputsMissing)) throw error;
-        console.error(error.message);
-        return 2;
-    }
+async function run(args: ToolArgs): Promise<number> {
+    const ports = { rpc: localPort(args, "rpc-port", NAMED_PORTS.rpc.port), ws: localPort(args, "ws-port", NAMED_PORTS.ws.port), app: localPort(args, "app-port", NAMED_PORTS.http.port) };
+    const outputs = args.stack();
     const forwards = [portForward(outputs, NODE_SERVICE, [`${ports.rpc}:${NAMED_PORTS.rpc.port}`, `${ports.ws}:${NAMED_PORTS.ws.port}`])];
     if (outputs.racecourseUrl) forwards.push(portForward(outputs, RACECOURSE_SERVICE, [`${ports.app}:${NAMED_PORTS.http.port}`]));
     const stop = () => forwards.forEach((forward) => forward.process.kill());
@@ -68,7 +59,7 @@ async function main(): Promise<number> {
         const chainId = Number.parseInt(await httpRpc(rpcUrl, 10_000)<string>("eth_chainId"), 16);
         console.log(
             [
-                `connect: stack ${option(process.argv, "stack") ?? process.env.STACK ?? "(selected)"}, namespace ${outputs.namespace}, context ${outputs.kubeContext}; Ctrl-C to stop`,
+                `connect: stack ${args.stackName() ?? "(selected)"}, namespace ${outputs.namespace}, context ${outputs.kubeContext}; Ctrl-C to stop`,
                 `  JSON-RPC    ${rpcUrl}`,
                 `  WebSocket   ws://127.0.0.1:${ports.ws}`,
                 `  chain id    ${chainId}`,
@@ -88,5 +79,4 @@ async function main(): Promise<number> {
     }
 }
 
-exitOnHelp(process.argv, USAGE);
-main().then((code) => process.exit(code));
+runTool({ name: "connect", usage: USAGE, run });

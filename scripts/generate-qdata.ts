@@ -7,12 +7,14 @@
 // --force replaces it. The account password comes from QDATA_PASSWORD (empty by default).
 // npm run qdata -- --repair-genesis ./qdata enables the forks a quorum-tools genesis skips, so
 // GoQuorum 2.6 and later accept it; each original is kept as genesis.json.orig.
-import { exitOnHelp } from "../lib/cli";
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus, CONSENSUS_KINDS, validatorCount } from "../lib/model/consensus";
+import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { declaredDefault } from "../lib/config/declared";
-import { MAX_NODES } from "../lib/model/network";
+import { ConfigError, validateConfig } from "../lib/config/validate";
+import { RawConfig } from "../lib/config/values";
+import { Consensus, validatorCount } from "../lib/model/consensus";
+import { NetworkConfig } from "../lib/model/network";
 import { ensureGeneratedQdata } from "../lib/qdata/generate";
 import { repairGenesisFiles } from "../lib/qdata/genesis";
 import { differingOptions, qdataOptionsOf } from "../lib/qdata/madeWith";
@@ -21,7 +23,7 @@ const USAGE =
     "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800] [--force]\n" +
     "  a folder made with other options is refused; --force replaces it, its keys lost\n" +
     "  with ibft or qbft, --nodes V+N makes V validators and N non-validators;\n" +
-    "  qbft also takes --block-period S (default 1) and --request-timeout S (default block period + 10)\n" +
+    "  qbft also takes --block-period S and --request-timeout S (defaults: the stack keys blockPeriod and roundChangeTimer)\n" +
     "   or: npm run qdata -- --repair-genesis ./qdata";
 
 interface Args {
@@ -34,42 +36,47 @@ interface Args {
     gasLimit: string;
 }
 
-function seconds(text: string, option: string): number {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < 1 || value > 600) throw new Error(`${option} must be a whole number of seconds from 1 to 600`);
-    return value;
+const PROJECT_DIR = path.join(__dirname, "..");
+
+/** Each option is the stack key of the same meaning, and is checked by the program's own rules. */
+const OPTION_KEYS: Record<string, string> = { nodes: "nodeCount", consensus: "consensus", "chain-id": "chainId", "gas-limit": "gasLimit", "block-period": "blockPeriod", "request-timeout": "roundChangeTimer" };
+
+/** The options as stack config: --nodes V+N is V validators of V+N nodes; --request-timeout is in seconds, roundChangeTimer in ms. */
+function asStackConfig(args: ToolArgs): RawConfig {
+    const raw: RawConfig = {};
+    for (const [option, key] of Object.entries(OPTION_KEYS)) {
+        const value = args.option(option);
+        if (value !== undefined) raw[key] = value;
+    }
+    const split = /^(\d+)\+(\d+)$/.exec(args.option("nodes") ?? "");
+    if (split) Object.assign(raw, { nodeCount: String(Number(split[1]) + Number(split[2])), validators: split[1] });
+    const timeout = args.option("request-timeout");
+    if (timeout !== undefined) raw.roundChangeTimer = /^\d+$/.test(timeout) ? String(Number(timeout) * 1000) : timeout;
+    return raw;
 }
 
-function parseArgs(args: string[]): Args {
-    const force = args.includes("--force");
-    const argv = args.filter((arg) => arg !== "--force");
-    const values = new Map<string, string>();
-    for (let i = 0; i < argv.length; i += 2) {
-        if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`unexpected argument ${argv[i]}`);
-        values.set(argv[i].slice(2), argv[i + 1]);
+/** A stack key in a problem, named as the option the user typed. */
+function inOptionWords(problem: string): string {
+    const [option] = Object.entries(OPTION_KEYS).find(([, key]) => problem.startsWith(`${key}:`)) ?? [];
+    if (problem.startsWith("validators:")) return `--nodes V+N: ${problem}`;
+    return option ? `--${option} (the stack key ${problem.split(":")[0]}):${problem.slice(problem.indexOf(":") + 1)}` : problem;
+}
+
+function parseArgs(args: ToolArgs): Args {
+    const out = args.option("out");
+    if (!out) throw new UsageError("--out <folder> is required");
+    const unknown = args.positional();
+    if (unknown.length > 0) throw new UsageError(`unexpected argument ${unknown[0]}`);
+    const given = asStackConfig(args);
+    let config: NetworkConfig;
+    try {
+        config = validateConfig(given, { stack: "qdata", projectDir: PROJECT_DIR });
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new UsageError(error.problems.map(inOptionWords).join("; "));
     }
-    const unknown = [...values.keys()].filter((key) => !["nodes", "out", "consensus", "chain-id", "gas-limit", "block-period", "request-timeout"].includes(key));
-    if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}`);
-    const kind = CONSENSUS_KINDS.find((candidate) => candidate === (values.get("consensus") ?? String(declaredDefault("consensus"))));
-    if (!kind) throw new Error(`--consensus must be one of ${CONSENSUS_KINDS.join(", ")}`);
-    if (kind !== "qbft" && (values.has("block-period") || values.has("request-timeout"))) throw new Error("--block-period and --request-timeout go into a qbft genesis only");
-    const nodesText = values.get("nodes") ?? String(declaredDefault("nodeCount"));
-    const match = /^(\d+)(?:\+(\d+))?$/.exec(nodesText);
-    const validators = Number(match?.[1]);
-    const nodes = validators + Number(match?.[2] ?? 0);
-    if (!match || validators < 1 || nodes > MAX_NODES || (kind === "raft" && match[2] !== undefined)) {
-        throw new Error(`--nodes must be a whole number from 1 to ${MAX_NODES}${kind !== "raft" ? ", or V+N validators and non-validators" : ""}`);
-    }
-    const out = values.get("out");
-    if (!out) throw new Error("--out <folder> is required");
-    const chainId = Number(values.get("chain-id") ?? declaredDefault("chainId"));
-    if (!Number.isSafeInteger(chainId) || chainId < 1) throw new Error("--chain-id must be a positive whole number");
-    const gasLimit = values.get("gas-limit") ?? String(declaredDefault("gasLimit"));
-    if (!/^0x[0-9a-fA-F]{1,16}$/.test(gasLimit)) throw new Error("--gas-limit must be a hex quantity such as 0x2FEFD800");
-    const blockPeriod = seconds(values.get("block-period") ?? String(declaredDefault("blockPeriod")), "--block-period");
-    const requestTimeout = seconds(values.get("request-timeout") ?? String(blockPeriod + 10), "--request-timeout");
-    const consensus: Consensus = kind === "raft" ? { kind } : { kind, validators, blockPeriod, roundChangeTimerMs: requestTimeout * 1000 };
-    return { force, nodes, consensus, out: path.resolve(out), chainId, gasLimit };
+    if (config.consensus.kind !== "qbft" && (given.blockPeriod || given.roundChangeTimer)) throw new UsageError("--block-period and --request-timeout go into a qbft genesis only");
+    return { force: args.flag("force"), nodes: config.nodeCount, consensus: config.consensus, out: path.resolve(out), chainId: Number(given.chainId ?? declaredDefault("chainId")), gasLimit: String(given.gasLimit ?? declaredDefault("gasLimit")) };
 }
 
 function repairGenesis(dir: string): void {
@@ -94,36 +101,27 @@ function refuseAnotherNetwork(args: Args): void {
     console.log(`qdata: --force: removed the network in ${args.out} (${differences.join(", ")})`);
 }
 
-async function main(): Promise<void> {
-    const argv = process.argv.slice(2);
-    if (argv[0] === "--repair-genesis") {
-        if (argv.length !== 2) throw new Error(`--repair-genesis takes one folder\n${USAGE}`);
-        return repairGenesis(argv[1]);
+async function run(args: ToolArgs): Promise<number> {
+    const repair = args.option("repair-genesis");
+    if (repair !== undefined) {
+        repairGenesis(repair);
+        return 0;
     }
-    let args: Args;
-    try {
-        args = parseArgs(argv);
-    } catch (error) {
-        console.error(`qdata: ${(error as Error).message}\n${USAGE}`);
-        process.exit(2);
-    }
-    refuseAnotherNetwork(args);
+    const options = parseArgs(args);
+    refuseAnotherNetwork(options);
     const started = Date.now();
     await ensureGeneratedQdata({
-        dir: args.out,
-        nodeCount: args.nodes,
-        consensus: args.consensus,
+        dir: options.out,
+        nodeCount: options.nodes,
+        consensus: options.consensus,
         password: process.env.QDATA_PASSWORD ?? "",
-        chainId: args.chainId,
-        gasLimit: args.gasLimit,
+        chainId: options.chainId,
+        gasLimit: options.gasLimit,
         onProgress: (line) => console.log(line),
     });
-    const kind = args.consensus.kind === "raft" ? "Raft" : `${args.consensus.kind.toUpperCase()}, ${args.consensus.validators} validators`;
-    console.log(`qdata: ${args.nodes} nodes (${kind}) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${args.out}`);
+    const kind = options.consensus.kind === "raft" ? "Raft" : `${options.consensus.kind.toUpperCase()}, ${options.consensus.validators} validators`;
+    console.log(`qdata: ${options.nodes} nodes (${kind}) in ${options.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${options.out}`);
+    return 0;
 }
 
-exitOnHelp(process.argv, USAGE);
-main().catch((error: Error) => {
-    console.error(`qdata: ${error.message}`);
-    process.exit(1);
-});
+runTool({ name: "qdata", usage: USAGE, run });

@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
-import { backupOrder, MemberState, stopProblem } from "../lib/backup/plan";
+import { backupOrder, MemberState, stopProblem } from "../operations/backup/plan";
+import { notRestored, restoreAction } from "../operations/restore/plan";
 import { bftQuorum, Consensus, majorityOf } from "../lib/model/consensus";
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
@@ -95,6 +96,22 @@ describe("the backup manifest", () => {
     });
 });
 
+describe("the restore plan", () => {
+    const id = "2026-12-01T10:00:00.000Z";
+    it("leaves a volume that holds this backup, lays a whole staging again, copies into an empty one, refuses another chain", () => {
+        assert.equal(restoreAction({ holds: id, copiedWhole: false, hasChain: true }, id), "done");
+        assert.equal(restoreAction({ holds: id, copiedWhole: true, hasChain: true }, id), "done");
+        assert.equal(restoreAction({ copiedWhole: true, hasChain: true }, id), "lay", "its own half-laid chain is no other chain");
+        assert.equal(restoreAction({ copiedWhole: false, hasChain: false }, id), "copy");
+        assert.equal(restoreAction({ copiedWhole: false, hasChain: true }, id), "refuse");
+        assert.equal(restoreAction({ holds: "2026-11-01T10:00:00.000Z", copiedWhole: false, hasChain: true }, id), "refuse");
+    });
+
+    it("leaves out the peer list (the stack seeds its own) and the backed-up stack's markers", () => {
+        assert.deepEqual(notRestored(), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json", ".kaleido-seed-id", ".kaleido-owner", ".kaleido-restored-from"]);
+    });
+});
+
 describe("restoreFrom: a stack brought up from a backup folder", function () {
     this.timeout(60_000);
     const workspace = workspaceFixture();
@@ -123,11 +140,10 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         const step = named(run, "quorum-node-3-restore");
         const env = step.inputs.environment as Record<string, string>;
         assert.equal(env.FROM, path.join(backupDir, "qdata_3"));
-        assert.equal(env.CLAIM, "qdata-3");
+        assert.equal(JSON.parse(env.HELPER_POD).claim, "qdata-3");
         assert.equal(env.FOLDER, "", "minikube mounts the whole claim");
         assert.equal(env.BACKUP_ID, "2026-12-01T10:00:00.000Z");
-        assert.deepEqual(env.PEERS.split("\n"), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json"]);
-        assert.match(step.inputs.create, /scripts\/restore-member\.sh$/);
+        assert.match(step.inputs.create, /operations\/run\.ts restore member$/);
         assert.ok(step.dependsOn.includes("quorum-node-3-qdata-seed"), `after the seed: ${step.dependsOn}`);
         assert.ok(named(run, "quorum-node-3-set").dependsOn.includes("quorum-node-3-restore"));
         assert.ok(!run.resources.some((resource) => resource.name === "quorum-bootnode-restore"), "the bootnode holds no chain");

@@ -252,7 +252,7 @@ describe("generated networks (no quorum-tools)", function () {
             assert.deepEqual(readQdataFolder(out, 2, []) !== undefined, true);
             const bad = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`);
             assert.equal(bad.status, 2);
-            assert.match(bad.stderr, /--nodes must be a whole number from 1 to 50/);
+            assert.match(bad.stderr, /^qdata: --nodes \(the stack key nodeCount\): "0" must be a whole number from 1 to 50\n/);
             const ibft = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out} --force`);
             assert.equal(ibft.status, 0, ibft.stderr);
             assert.match(ibft.stdout, /qdata: 3 nodes \(IBFT, 2 validators\)/);

@@ -1,5 +1,5 @@
 // NetworkPolicies as the program renders them, and the rpcClients key.
-import { HELPER_LABELS, helperPodOverrides } from "../lib/backup/helperPod";
+import { HELPER_LABELS, helperPodOverrides } from "../lib/kubernetes/helperPod";
 import { strict as assert } from "assert";
 import { parsePeerSelector } from "../lib/config/networkPolicy";
 import { ConfigError, validateConfig } from "../lib/config/validate";

@@ -241,7 +241,8 @@ describe("index.ts, as Pulumi runs it", function () {
     after(() => fs.rmSync(keys, { recursive: true, force: true }));
 
     it("exports an async program that generates keys beside it and returns the network outputs", async () => {
-        // The mock runs invokes through the fake host, which puts its fakes on their PATH.
+        // The mock runs invokes through the fake host, which puts its fakes on their PATH; the
+        // program's own kubectl reads find them there too.
         const fake = new FakeHost();
         try {
             await pulumi.runtime.setMocks(
@@ -257,7 +258,7 @@ describe("index.ts, as Pulumi runs it", function () {
                 false,
             );
             pulumi.runtime.setAllConfig({ "kaleido-quorum:nodeCount": "1" }, []);
-            const outputs = await program();
+            const outputs = await fake.withFakesOnPath(() => program());
             assert.equal(outputs.nodes.length, 1);
             assert.equal(outputs.rpcEndpoint, "http://10.96.0.99:8545");
             assert.ok(fs.existsSync(path.join(keys, "qdata_1/ethereum/nodekey")));

@@ -65,7 +65,7 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
         it("adds node 6 on the running members, after them, before its pod, and starts it with the id it got", () => {
             const join = named(grown, "quorum-node-6-raft-join");
             assert.equal(join.type, "command:local:Command");
-            assert.equal(join.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts join");
+            assert.equal(join.inputs.create, "node -r ts-node/register/transpile-only operations/run.ts raft-membership join");
             assert.equal(join.inputs.environment.ENODE, grown.outputs.nodes[5].enode);
             assert.deepEqual(Object.keys(join.inputs.environment).sort(), ["ENODE", "KUBE_CONTEXT", "MEMBER", "NAMESPACE"]);
             assert.equal(join.inputs.delete, undefined, "a destroy must not change membership");
@@ -101,7 +101,7 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
 
         it("removes node 6 by its recorded id on a remaining member; its workload goes after (it is no longer declared)", () => {
             const leave = named(shrunk, "quorum-node-6-raft-leave");
-            assert.equal(leave.inputs.create, "node -r ts-node/register/transpile-only scripts/raft-membership.ts leave");
+            assert.equal(leave.inputs.create, "node -r ts-node/register/transpile-only operations/run.ts raft-membership leave");
             assert.equal(leave.inputs.environment.RAFT_ID, "7");
             assert.equal(leave.inputs.environment.MEMBER, "node-6");
             assert.deepEqual(shrunk.resources.filter((r) => r.name.startsWith("quorum-node-6-")).map((r) => r.name), ["quorum-node-6-raft-leave"], "node 6's workload is still declared");

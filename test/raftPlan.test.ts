@@ -1,7 +1,6 @@
 // Raft planning on its own: founders, joiners and leavers from the members running now.
 import { strict as assert } from "assert";
-import { RaftStart, runningMembersFrom } from "../lib/network/raftMembership";
-import { planRaft } from "../lib/network/raftPlan";
+import { membersFrom, planRaft, RaftStart } from "../operations/raft-membership/plan";
 
 const founder = (founders = 5): RaftStart => ({ kind: "founder", founders });
 const joined = (raftId: number): RaftStart => ({ kind: "joined", raftId });
@@ -50,10 +49,10 @@ describe("Raft plan (lib/network/raftPlan.ts)", () => {
 
     it("reads a node StatefulSet without a Raft record as no member (another consensus ran there): a switch to Raft founds anew", () => {
         const items = [1, 2, 3].map((index) => ({ metadata: { name: `node-set-${index}`, annotations: { "kaleido.io/seed-id": "x" } } }));
-        const members = runningMembersFrom(JSON.stringify({ items: [...items, { metadata: { name: "bootnode-set" } }] }));
+        const members = membersFrom([...items, { metadata: { name: "bootnode-set" } }]);
         assert.equal(members.size, 0);
         assert.deepEqual(planRaft(members, 2).leaves, []);
-        const recorded = runningMembersFrom(JSON.stringify({ items: [{ metadata: { name: "node-set-2", annotations: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } } }] }));
+        const recorded = membersFrom([{ metadata: { name: "node-set-2", annotations: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } } }]);
         assert.deepEqual([...recorded], [[2, { kind: "joined", raftId: 7 }]]);
     });
 });

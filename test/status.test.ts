@@ -5,9 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
-import { networkStatus, NetworkStatus, NodeStatus } from "../lib/status/networkStatus";
+import { readNetwork } from "../operations/status/observe";
+import { judgeNetwork, NetworkStatus, NodeStatus } from "../operations/status/plan";
 import { nodeAddress } from "../lib/network/nodeAddress";
-import { renderTable } from "../lib/status/table";
+import { renderTable } from "../operations/status/table";
 import { FakeHost } from "./support/fakeHost";
 import { fakeNodeAddress, fakePublicKey, FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 
@@ -38,7 +39,7 @@ describe("npm run status against fake nodes", function () {
         }
     }
     const status = (consensus: Consensus, nodeCount: number) =>
-        fake.withFakesOnPath(() => networkStatus(new Kubectl("minikube", "quorum"), { namespace: "quorum", consensus, nodeCount, parallel: 4, now: () => NOW * 1000 }));
+        fake.withFakesOnPath(async () => judgeNetwork(await readNetwork(new Kubectl("minikube", "quorum"), consensus, nodeCount, 4), { namespace: "quorum", consensus, nodeCount }, NOW * 1000));
     const byNode = (result: NetworkStatus) => Object.fromEntries(result.nodes.map((node) => [node.node, node]));
 
     beforeEach(() => (fake = new FakeHost()));
@@ -115,7 +116,7 @@ describe("npm run status against fake nodes", function () {
         it("--json prints the status for scripts, exit 0 when every node is ok", async () => {
             await network(3, { chainStart: Math.floor(Date.now() / 1000) - 20 }, 3);
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
-            const result = await fake.shAsync(`${TS} scripts/status.ts --json`);
+            const result = await fake.shAsync(`${TS} operations/run.ts status --json`);
             assert.equal(result.status, 0, result.stderr + result.stdout);
             const printed = JSON.parse(result.stdout) as NetworkStatus;
             assert.deepEqual(printed.nodes.map((node) => node.node), ["node-1", "node-2", "node-3"]);
@@ -124,7 +125,7 @@ describe("npm run status against fake nodes", function () {
         it("piped, prints the table once even with --watch, and exits 1 when a node needs a look", async () => {
             await network(3, { behind: { node: 3, blocks: 9 } }, 3);
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
-            const result = await fake.shAsync(`${TS} scripts/status.ts --watch --interval 1`);
+            const result = await fake.shAsync(`${TS} operations/run.ts status --watch --interval 1`);
             assert.equal(result.status, 1, result.stderr);
             const lines = result.stdout.trim().split("\n");
             assert.match(lines[0], /^3 QBFT nodes in namespace quorum \(context minikube\) at \d\d:\d\d:\d\d UTC: \d of 3 need a look$/);
@@ -133,13 +134,13 @@ describe("npm run status against fake nodes", function () {
         });
 
         it("says in one line when there is no stack, or no cluster to read", async () => {
-            const noStack = await fake.shAsync(`${TS} scripts/status.ts`);
+            const noStack = await fake.shAsync(`${TS} operations/run.ts status`);
             assert.equal(noStack.status, 2);
             assert.match(noStack.stderr, /status: could not read the outputs of the selected stack \(pulumi: error: no stack named 'dev' found\); run 'pulumi up' first, or pass --stack <name>/);
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
             fs.mkdirSync(kube(), { recursive: true });
             fs.writeFileSync(path.join(kube(), "unreachable"), "");
-            const noCluster = await fake.shAsync(`${TS} scripts/status.ts`);
+            const noCluster = await fake.shAsync(`${TS} operations/run.ts status`);
             assert.equal(noCluster.status, 2);
             assert.match(noCluster.stderr, /^status: cannot read the network in namespace quorum of kube context minikube: kubectl get failed: Unable to connect to the server/m);
             assert.ok(!noCluster.stderr.includes("    at "), "no stack trace");

@@ -7,22 +7,58 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./support/fakeHost";
 
-const TOOLS = ["status", "verify", "backup", "dashboard", "connect", "raft-peer", "validators", "generate-qdata", "bench", "raft-membership", "validator-votes", "minikube-size"];
-const STACK_READERS: [string, string[]][] = [["status", []], ["verify", []], ["backup", ["--out", "x"]], ["dashboard", ["--out", "x"]], ["connect", []]];
+/** By the name its messages start with: the script, or the operation the one entry runs. */
+const TOOLS: Record<string, string[]> = {
+    status: ["operations/run.ts", "status"],
+    verify: ["operations/run.ts", "verify"],
+    backup: ["operations/run.ts", "backup"],
+    "raft-peer": ["operations/run.ts", "raft-membership"],
+    validators: ["operations/run.ts", "validator-votes"],
+    restore: ["operations/run.ts", "restore"],
+    run: ["operations/run.ts"],
+    dashboard: ["scripts/dashboard.ts"],
+    connect: ["scripts/connect.ts"],
+    qdata: ["scripts/generate-qdata.ts"],
+    bench: ["scripts/bench.ts"],
+    up: ["scripts/minikube-size.ts"],
+};
+const STACK_READERS: [string, string[]][] = [
+    ["status", []],
+    ["verify", []],
+    ["backup", ["--out", "x"]],
+    ["dashboard", ["--out", "x"]],
+    ["connect", []],
+    ["raft-peer", ["remove", "node-set-1-0", "2"]],
+    ["validators", ["add", "node-set-1-0", `0x${"ab".repeat(20)}`]],
+];
 
 function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", path.join("scripts", `${tool}.ts`), ...args], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000 });
+    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", ...TOOLS[tool], ...args], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000 });
 }
 
 describe("every tool's --help", function () {
     this.timeout(120_000);
-    for (const tool of TOOLS) {
+    for (const tool of Object.keys(TOOLS)) {
         it(`${tool} prints its usage and exits 0`, () => {
             const result = runTool(tool, ["--help"]);
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /^usage: /);
         });
     }
+});
+
+describe("the operations' one entry", () => {
+    it("names an unknown operation, lists the known ones and exits 2", () => {
+        const result = runTool("run", ["rollback"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^run: no operation "rollback"\n.*operations: backup, raft-membership, restore, status, validator-votes, verify/s);
+    });
+
+    it("passes a bad argument's refusal on in one line with the usage, exit 2", () => {
+        const result = runTool("status", ["--interval", "0"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^status: --interval must be a whole number from 1, not "0"\nusage: npm run status/);
+    });
 });
 
 describe("npm run destroy (scripts/destroy.sh)", () => {
@@ -55,7 +91,7 @@ describe("npm run qdata on an existing folder", function () {
     this.timeout(120_000);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
     after(() => fs.rmSync(out, { recursive: true, force: true }));
-    const qdata = (...args: string[]) => runTool("generate-qdata", ["--out", out, ...args]);
+    const qdata = (...args: string[]) => runTool("qdata", ["--out", out, ...args]);
 
     it("completes one made with the same options, refuses one made with others naming both, and --force replaces it", () => {
         assert.equal(qdata("--nodes", "2").status, 0);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Wallet } from "ethers";
 import { httpRpc } from "../lib/httpRequest";
-import { addRaftPeer, removeRaftPeer } from "../lib/network/raftMembership";
+import { addRaftPeer, removeRaftPeer } from "../operations/raft-membership/act";
 import { FakeHost } from "./support/fakeHost";
 import { fakeNodeAddress, FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
@@ -45,8 +45,8 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
         assert.deepEqual(JSON.parse(env.VALIDATORS), [1, 2, 3, 4].map(address));
         assert.deepEqual(JSON.parse(env.GENESIS_VALIDATORS), [1, 2, 3, 4].map(address));
         assert.equal(env.BLOCK_PERIOD, "1");
-        assert.match(named(run, STEP).inputs.create, /scripts\/validator-votes\.ts create$/);
-        assert.match(named(run, STEP).inputs.update, /scripts\/validator-votes\.ts update$/);
+        assert.match(named(run, STEP).inputs.create, /operations\/run\.ts validator-votes create$/);
+        assert.match(named(run, STEP).inputs.update, /operations\/run\.ts validator-votes update$/);
         assert.equal(named(run, STEP).inputs.delete, undefined, "a destroy votes nothing");
     });
 
@@ -111,7 +111,7 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
     };
     const addresses = (...nodes: number[]) => nodes.map(fakeNodeAddress);
     const step = (phase: string, validators: string[], extra: Record<string, string> = {}) =>
-        fake.shAsync(`${TS} scripts/validator-votes.ts ${phase}`, { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum", VALIDATORS: JSON.stringify(validators), GENESIS_VALIDATORS: JSON.stringify(addresses(1, 2, 3, 4)), BLOCK_PERIOD: "1", ...extra });
+        fake.shAsync(`${TS} operations/run.ts validator-votes ${phase}`, { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum", VALIDATORS: JSON.stringify(validators), GENESIS_VALIDATORS: JSON.stringify(addresses(1, 2, 3, 4)), BLOCK_PERIOD: "1", ...extra });
     beforeEach(() => (fake = new FakeHost()));
     afterEach(() => {
         quorum.close();
@@ -164,12 +164,15 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
 
     it("npm run validators: add through a pod (every Ready node pod votes), then again: nothing to do; bad arguments: usage", async () => {
         await start();
-        const tool = (args: string) => fake.shAsync(`${TS} scripts/validators.ts ${args}`);
+        const tool = (args: string) => fake.shAsync(`${TS} operations/run.ts validator-votes ${args}`);
         const added = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube --namespace quorum`);
         assert.equal(added.status, 0, added.stderr);
         assert.equal(JSON.parse(added.stdout).length, 5);
-        const again = await tool(`add node-set-1-0 ${fakeNodeAddress(5)}`);
+        const again = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube --namespace quorum`);
         assert.match(again.stderr, /is a validator already; nothing to do/);
+        const half = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube`);
+        assert.equal(half.status, 2);
+        assert.match(half.stderr, /^validators: give --context and --namespace together, or neither \(the stack's are used\)/);
         const urls = quorum.rpcPorts.map((port) => `http://127.0.0.1:${port}`).join(" ");
         const removed = await tool(`remove ${urls} ${fakeNodeAddress(5)}`);
         assert.equal(removed.status, 0, removed.stderr);

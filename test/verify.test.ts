@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
-import { verifyNetwork } from "../lib/verify/verify";
+import { verifyNetwork } from "../operations/verify/act";
 import { FakeHost } from "./support/fakeHost";
 import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 

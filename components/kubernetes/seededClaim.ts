@@ -4,9 +4,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { hardened } from "../../lib/network/security";
-import { AWAITED_BY_STATEFULSET, QDATA_MOUNT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
-import { FileRole, modeOf } from "../../lib/model/layout";
-import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
+import { AWAITED_BY_STATEFULSET, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { QDATA_MOUNT } from "../../lib/model/paths";
+import { FileRole, LayoutEntry, modeOf, QDATA_LAYOUT } from "../../lib/model/layout";
+import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
     /** Undefined: the cluster's default StorageClass. */
@@ -55,8 +56,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         const claimName = claimNameOf(args.member.index);
         const { member, networkFiles } = args;
 
-        const byRole = filesByRole(args);
-        const { key: keyFiles, chain: publicFiles, peers: peerFiles } = byRole;
+        const seed = memberSeed(args);
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
@@ -72,7 +72,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
                 metadata: { name: `${claimName}-keys`, namespace: args.namespace, labels },
                 type: "Opaque",
                 // A Pulumi secret from the start: the state holds it encrypted only.
-                data: pulumi.secret(Object.fromEntries(Object.entries(keyFiles).map(([file, base64]) => [keyOf(file), base64]))),
+                data: pulumi.secret(seed.key.data),
             },
             childOpts,
         );
@@ -80,7 +80,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
             `${name}-files`,
             {
                 metadata: { name: `${claimName}-files`, namespace: args.namespace, labels },
-                data: { ...Object.fromEntries(Object.entries(publicFiles).map(([file, text]) => [keyOf(file), text])), [SEED_SCRIPT]: args.seedScript },
+                data: { ...seed.chain.data, [SEED_SCRIPT]: args.seedScript },
             },
             childOpts,
         );
@@ -88,13 +88,13 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         if (networkFiles) {
             this.peers = new k8s.core.v1.ConfigMap(
                 `${name}-peers`,
-                { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels }, data: Object.fromEntries(Object.entries(peerFiles).map(([file, text]) => [keyOf(file), text])) },
+                { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels }, data: seed.peers.data },
                 childOpts,
             );
         }
 
         this.seedId = seedIdOf(member, `pvc:${claimName}`, args.runtimeName);
-        const pod = seedingPod(args, byRole, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
+        const pod = seedingPod(args, seed, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
         this.volumeMounts = pod.volumeMounts;
         this.volumes = pod.volumes;
         this.initContainers = pod.initContainers;
@@ -103,14 +103,32 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
     }
 }
 
-type FilesByRole = Record<FileRole, Record<string, string>>;
+/** The files of one role as the Secret or ConfigMap holding them has them, and as the pod's volume gives them back. */
+interface SeedObject {
+    /** Each file under its object key: key material base64, the rest text. */
+    data: Record<string, string>;
+    /** Each object key projected back to its file's path, with the role's mode. */
+    items: { key: string; path: string; mode: number }[];
+}
 
-/** By role and path: key material (base64) for the Secret, the rest of the chain identity and the peer list (text) for ConfigMaps. */
-function filesByRole(args: SeededClaimArgs): FilesByRole {
-    const { member } = args;
-    const byRole: FilesByRole = { key: {}, chain: {}, peers: {} };
-    for (const file of seedFilesOf(args)) {
-        const bytes = file.content === undefined ? fs.readFileSync(path.join(member.sourceDir, file.path)) : Buffer.from(file.content);
+/** By role: key material for the Secret, the rest of the chain identity and the peer list for ConfigMaps. */
+type MemberSeed = Record<FileRole, SeedObject>;
+
+/** The member's files by the layout, as its Secret and ConfigMaps hold them and its pod projects them. */
+export function memberSeed(request: MemberFiles, layout: readonly LayoutEntry[] = QDATA_LAYOUT): MemberSeed {
+    const byRole = filesByRole(request, layout);
+    const object = (role: FileRole): SeedObject => ({
+        data: Object.fromEntries(Object.entries(byRole[role]).map(([file, content]) => [keyOf(file), content])),
+        items: Object.keys(byRole[role]).map((file) => ({ key: keyOf(file), path: file, mode: modeOf(role) })),
+    });
+    return { key: object("key"), chain: object("chain"), peers: object("peers") };
+}
+
+/** By role and path: key material (base64), the rest of the chain identity and the peer list (text). */
+function filesByRole(request: MemberFiles, layout: readonly LayoutEntry[]): Record<FileRole, Record<string, string>> {
+    const byRole: Record<FileRole, Record<string, string>> = { key: {}, chain: {}, peers: {} };
+    for (const file of seedFilesOf(request, layout)) {
+        const bytes = file.content === undefined ? fs.readFileSync(path.join(request.member.sourceDir, file.path)) : Buffer.from(file.content);
         byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
     }
     return byRole;
@@ -128,13 +146,12 @@ interface ObjectNames {
  * The member pod's side of the seeding: its volumes, what every container mounts (the member's
  * folder, and on nodes the peer list), and the init container that lays the seed with node-seed.sh.
  */
-function seedingPod(args: SeededClaimArgs, byRole: FilesByRole, seedId: string, names: ObjectNames) {
-    const items = (role: FileRole) => Object.keys(byRole[role]).map((file) => ({ key: keyOf(file), path: file, mode: modeOf(role) }));
-    const peersVolume = names.peers ? [{ name: "peers", configMap: { name: names.peers, items: items("peers") } }] : [];
+function seedingPod(args: SeededClaimArgs, seed: MemberSeed, seedId: string, names: ObjectNames) {
+    const peersVolume = names.peers ? [{ name: "peers", configMap: { name: names.peers, items: seed.peers.items } }] : [];
     const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: names.claim } },
-        { name: "seed", projected: { sources: [{ secret: { name: names.keys, items: items("key") } }, { configMap: { name: names.files, items: items("chain") } }] } },
+        { name: "seed", projected: { sources: [{ secret: { name: names.keys, items: seed.key.items } }, { configMap: { name: names.files, items: seed.chain.items } }] } },
         { name: "seed-script", configMap: { name: names.files, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
         ...peersVolume,
     ];
@@ -161,6 +178,6 @@ function seedingPod(args: SeededClaimArgs, byRole: FilesByRole, seedId: string, 
 }
 
 /** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */
-function keyOf(file: string): string {
+export function keyOf(file: string): string {
     return file.replace(/[^-._a-zA-Z0-9]/g, "_");
 }

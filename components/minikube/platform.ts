@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { qdataFolderName } from "../../lib/network/names";
+import { qdataFolderName } from "../../lib/model/paths";
 import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
 import { LocalImage, MinikubeSetup } from "./minikubeSetup";
 import { QdataVolume } from "./qdataVolume";

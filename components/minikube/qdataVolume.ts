@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
-import { SeedFile } from "../../lib/model/layout";
-import { MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
+import { LayoutEntry, QDATA_LAYOUT, SeedFile } from "../../lib/model/layout";
+import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {
     /** Host folder on the minikube node backing the PV. */
@@ -91,9 +91,12 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
     }
 }
 
+/** What of a QdataVolume's arguments its seed Command is told. */
+type SeedArgs = MemberFiles & Pick<QdataVolumeArgs, "hostPath" | "minikubeProfile" | "keepChainData" | "owner">;
+
 /** What scripts/seed-qdata.sh is told: where from, where to, and the member's files by the layout. */
-function seedEnvironment(args: QdataVolumeArgs, seedName: string, seedId: string): Record<string, string> {
-    const files = seedFilesOf(args);
+export function seedEnvironment(args: SeedArgs, seedName: string, seedId: string, layout: readonly LayoutEntry[] = QDATA_LAYOUT): Record<string, string> {
+    const files = seedFilesOf(args, layout);
     const rendered = files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]));
     return {
         MINIKUBE_PROFILE: args.minikubeProfile,

@@ -7,8 +7,8 @@ import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
-import { RaftStart } from "../../lib/network/raftMembership";
-import { planRaft, RaftPlan } from "../../lib/network/raftPlan";
+import { RaftStart } from "../../operations/raft-membership/plan";
+import { planRaft, RaftPlan } from "../../operations/raft-membership/plan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { quorumBudget } from "./disruptionBudget";
@@ -17,8 +17,8 @@ import { NetworkPolicies } from "./networkPolicies";
 import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
-import { raftMembershipStep } from "./raftMembershipStep";
-import { validatorStep } from "./validatorStep";
+import { raftMembershipStep } from "../../operations/raft-membership/step";
+import { validatorStep } from "../../operations/validator-votes/step";
 
 export interface QuorumNetworkArgs {
     config: NetworkConfig;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HELPER_LABELS } from "../../lib/backup/helperPod";
+import { HELPER_LABELS } from "../../lib/kubernetes/helperPod";
 import { NetworkPolicySettings, PeerSelector } from "../../lib/model/networkPolicy";
 import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
 import { NAMED_PORTS, NamedPort, transactionManagerPort } from "../../lib/network/ports";

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QdataMember } from "../../lib/model/qdata";
 import { NetworkFiles, renderedFiles } from "../../lib/network/networkFiles";
-import { SeedFile, seedFiles } from "../../lib/model/layout";
+import { LayoutEntry, QDATA_LAYOUT, SeedFile, seedFiles } from "../../lib/model/layout";
 
 /** One member's qdata storage, as its pods use it. */
 export interface MemberStorage {
@@ -31,9 +31,12 @@ export interface MemberStorageRequest {
     provider: k8s.Provider;
 }
 
-/** Everything a member's storage lays, by the qdata layout: its copied files and the program's rendered ones. */
-export function seedFilesOf(request: MemberStorageRequest): SeedFile[] {
-    return seedFiles(request.member.files, renderedFiles(request.networkFiles, request.runtimeName));
+/** What of a storage request decides the files a member's storage lays. */
+export type MemberFiles = Pick<MemberStorageRequest, "member" | "networkFiles" | "runtimeName">;
+
+/** Everything a member's storage lays, by the layout: its copied files and the program's rendered ones. */
+export function seedFilesOf(request: MemberFiles, layout: readonly LayoutEntry[] = QDATA_LAYOUT): SeedFile[] {
+    return seedFiles(request.member.files, renderedFiles(request.networkFiles, request.runtimeName), layout);
 }
 
 /**

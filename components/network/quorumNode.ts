@@ -4,17 +4,16 @@ import { Consensus } from "../../lib/model/consensus";
 import { ResourceSpec } from "../../lib/model/network";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
-import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NAMED_PORTS, servicePort, transactionManagerPort } from "../../lib/network/ports";
-import { RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/raftMembership";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
-import { raftMembershipStep } from "./raftMembershipStep";
-import { restoreStep } from "./restoreStep";
+import { raftMembershipStep } from "../../operations/raft-membership/step";
+import { restoreStep } from "../../operations/restore/step";
 
 export interface QuorumNodeArgs extends MemberArgs {
     /** 1..N: qdata_<index>, node-<index>. */

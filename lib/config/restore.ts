@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BackupManifest, readManifest, verifyBackup } from "../backup/manifest";
 import { GENESIS } from "../model/layout";
-import { qdataFolderName } from "../network/names";
+import { qdataFolderName } from "../model/paths";
 import { RestoreSource } from "../model/restore";
 
 

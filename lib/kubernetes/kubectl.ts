@@ -16,13 +16,25 @@ export interface PortForward {
     close(): void;
 }
 
+/** An object as `kubectl get -o json` lists it: what every reader needs of it. */
+export interface KubeObject {
+    metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+}
+
 export interface Kube {
     pods(): Promise<PodStatus[]>;
+    /** The objects of a kind whose labels match `selector`. */
+    list<T extends KubeObject>(kind: string, selector: Record<string, string>): Promise<T[]>;
     /** Fails after timeoutMs (the process is killed) when given. */
     exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string>;
     portForward(resource: string, remotePorts: number[]): Promise<PortForward>;
     /** A field of one object, by a kubectl JSONPath expression. */
     field(resource: string, jsonPath: string): Promise<string>;
+}
+
+interface PodObject extends KubeObject {
+    spec?: { containers?: { name: string }[] };
+    status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
 }
 
 export class Kubectl implements Kube {
@@ -31,21 +43,24 @@ export class Kubectl implements Kube {
         private readonly namespace: string,
     ) {}
 
-    private args(rest: string[]): string[] {
+    /** kubectl's arguments for `rest` in this context and namespace. */
+    args(rest: string[]): string[] {
         return ["--context", this.context, "--namespace", this.namespace, ...rest];
     }
 
-    private run(rest: string[], timeoutMs?: number): Promise<string> {
+    /** Any kubectl command here, its stdout; `input` is its stdin (data, never a command line). */
+    run(rest: string[], timeoutMs?: number, input?: string): Promise<string> {
         return new Promise((resolve, reject) => {
-            const child = spawn("kubectl", this.args(rest), { stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("kubectl", this.args(rest), { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+            child.stdin?.end(input);
             const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
                 child.kill();
                 reject(new Error(`kubectl ${rest[0]} ${rest[1]}: no answer within ${timeoutMs} ms`));
             }, timeoutMs);
             let stdout = "";
             let stderr = "";
-            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             child.on("error", reject);
             child.on("close", (code) => {
                 clearTimeout(timer);
@@ -55,15 +70,13 @@ export class Kubectl implements Kube {
         });
     }
 
+    async list<T extends KubeObject>(kind: string, selector: Record<string, string>): Promise<T[]> {
+        return (JSON.parse(await this.run(["get", kind, "-l", selectorText(selector), "-o", "json"])) as { items: T[] }).items;
+    }
+
     async pods(): Promise<PodStatus[]> {
-        const list = JSON.parse(await this.run(["get", "pods", "-l", selectorText(PROJECT_SELECTOR), "-o", "json"])) as {
-            items: {
-                metadata: { name: string };
-                spec?: { containers?: { name: string }[] };
-                status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
-            }[];
-        };
-        return list.items.map((pod) => ({
+        const items = await this.list<PodObject>("pods", PROJECT_SELECTOR);
+        return items.map((pod) => ({
             name: pod.metadata.name,
             containers: (pod.spec?.containers ?? []).map((container) => container.name),
             ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),

@@ -38,8 +38,11 @@ export const PERMISSIONED_NODES = "ethereum/permissioned-nodes.json";
 export const TRANSACTION_MANAGER_CONFIG_FILES = { constellation: "constellation/tm.conf", tessera: "tessera/tessera-config.json" } as const;
 export type TransactionManagerKind = keyof typeof TRANSACTION_MANAGER_CONFIG_FILES;
 
-/** In this order: a member's seed id hashes its folder files in it. */
-export const QDATA_LAYOUT: LayoutEntry[] = [
+/**
+ * In this order: a member's seed id hashes its folder files in it. The functions that follow a
+ * layout take this one unless handed another (a test's, with entries of its own).
+ */
+export const QDATA_LAYOUT: readonly LayoutEntry[] = [
     entry(BOOTNODE_KEY, "key", "folder", "bootnode"),
     entry(NODE_KEY, "key", "folder"),
     entry(PASSWORDS, "key", "folder"),
@@ -55,8 +58,8 @@ export const QDATA_LAYOUT: LayoutEntry[] = [
 ];
 
 /** The layout entry a file of a member's folder falls under. */
-export function layoutEntryOf(file: string): LayoutEntry {
-    const found = QDATA_LAYOUT.find((candidate) => (candidate.path.endsWith("/") ? file.startsWith(candidate.path) : file === candidate.path));
+export function layoutEntryOf(file: string, layout: readonly LayoutEntry[] = QDATA_LAYOUT): LayoutEntry {
+    const found = layout.find((candidate) => (candidate.path.endsWith("/") ? file.startsWith(candidate.path) : file === candidate.path));
     if (!found) throw new Error(`${file} is not in the qdata layout`);
     return found;
 }
@@ -76,9 +79,9 @@ export interface SeedFile {
 }
 
 /** The member's copied files and the program's rendered ones, each with its role and mode. */
-export function seedFiles(copied: string[], rendered: Record<string, string>): SeedFile[] {
+export function seedFiles(copied: string[], rendered: Record<string, string>, layout: readonly LayoutEntry[] = QDATA_LAYOUT): SeedFile[] {
     const describe = (path: string, content?: string): SeedFile => {
-        const { role } = layoutEntryOf(path);
+        const { role } = layoutEntryOf(path, layout);
         return { path, role, mode: modeOf(role), ...(content === undefined ? {} : { content }) };
     };
     return [...copied.map((path) => describe(path)), ...Object.entries(rendered).map(([path, content]) => describe(path, content))];

@@ -52,6 +52,15 @@ export const ALL_NODES_SELECTOR = { "app.kubernetes.io/name": NODE_NAME, ...PROJ
 /** On the Services of the nodes the stack counts as IBFT/QBFT validators: "true". */
 export const VALIDATOR_LABEL = "kaleido.io/validator";
 
+/**
+ * On each node StatefulSet under Raft: the member's Raft id, "true" when it joined a running
+ * network, and on founders how many founders the network still has (a first up cut short has not
+ * made them all yet).
+ */
+export const RAFT_ID_ANNOTATION = "kaleido.io/raft-id";
+export const RAFT_JOINED_ANNOTATION = "kaleido.io/raft-joined";
+export const RAFT_FOUNDERS_ANNOTATION = "kaleido.io/raft-founders";
+
 export const BOOTNODE_SET = "bootnode-set";
 export const NODE_SERVICE = "node-service";
 export const RACECOURSE_DEPLOYMENT = "racecourse-deployment";
@@ -93,11 +102,6 @@ export function nodeServiceName(index: number): string {
 /** The names a Service answers to inside the cluster, short to fully qualified. */
 export function serviceHostNames(service: string, namespace: string): string[] {
     return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
-}
-
-/** qdata_0 for the bootnode, qdata_N for node N: the member's folder, locally and on a minikube node. */
-export function qdataFolderName(index: number): string {
-    return `qdata_${index}`;
 }
 
 /** The member's claim (and, on clusters, the prefix of its Secret and ConfigMaps): qdata-N. */

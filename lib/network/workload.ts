@@ -2,9 +2,9 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { QDATA_MOUNT } from "../model/paths";
 import { QdataMember } from "../model/qdata";
 
-export const QDATA_MOUNT = "/qdata";
 export const QDATA_VOLUME = "qdata";
 
 export function qdataVolume(claimName: pulumi.Input<string>): k8s.types.input.core.v1.Volume {

@@ -7,25 +7,29 @@ import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from
 import { forkOrderProblem } from "../keys/forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulValidators, qbftValidators } from "../keys/istanbul";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, LayoutEntry, NODE_KEY, QDATA_LAYOUT, TM_KEY, TM_PUB } from "../model/layout";
+import { qdataFolderName } from "../model/paths";
 import { QdataFolder, QdataMember } from "../model/qdata";
 
 
 
 export function memberDir(root: string, index: number): string {
-    return path.join(root, `qdata_${index}`);
+    return path.join(root, qdataFolderName(index));
 }
 
-/** Reads qdata_0..qdata_nodeCount under root; every problem found is added to errors, named by its path. */
-export function readQdataFolder(root: string, nodeCount: number, errors: string[]): QdataFolder | undefined {
+/**
+ * Reads qdata_0..qdata_nodeCount under root, each member's files as the layout declares them;
+ * every problem found is added to errors, named by its path.
+ */
+export function readQdataFolder(root: string, nodeCount: number, errors: string[], layout: readonly LayoutEntry[] = QDATA_LAYOUT): QdataFolder | undefined {
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
         errors.push(`qdataDir: folder ${root} does not exist (run quorum-tools examples/setup.sh, or leave qdataDir unset to generate keys)`);
         return undefined;
     }
     const before = errors.length;
-    const bootnode = readMember(root, 0, errors);
+    const bootnode = readMember(root, 0, errors, layout);
     const nodes: QdataMember[] = [];
     for (let index = 1; index <= nodeCount; index++) {
-        const node = readMember(root, index, errors);
+        const node = readMember(root, index, errors, layout);
         if (node) nodes.push(node);
     }
     checkSameGenesis(root, nodeCount, errors);
@@ -47,11 +51,11 @@ const CONTENT_CHECKS: Record<string, [check: (text: string) => boolean, expected
     [TM_PUB]: [(text) => isBase64Key(text.trim()), "a base64 Curve25519 public key (32 bytes)"],
 };
 
-function readMember(root: string, index: number, errors: string[]): QdataMember | undefined {
+function readMember(root: string, index: number, errors: string[], layout: readonly LayoutEntry[]): QdataMember | undefined {
     const dir = memberDir(root, index);
     const before = errors.length;
     const kind = index === 0 ? "bootnode" : "node";
-    const files = QDATA_LAYOUT.filter((entry) => entry.from === "folder" && entry.member === kind).flatMap((entry) => filesOf(dir, entry, errors));
+    const files = layout.filter((entry) => entry.from === "folder" && entry.member === kind).flatMap((entry) => filesOf(dir, entry, errors));
     for (const file of files) checkContent(dir, file, errors);
     if (errors.length > before) return undefined;
     const key = parsePrivateKeyHex(fs.readFileSync(path.join(dir, index === 0 ? BOOTNODE_KEY : NODE_KEY), "utf8"));

@@ -120,6 +120,9 @@ export async function waitUntil(what: string, seconds: number, probe: () => bool
     }
 }
 
+/** A step of the scenario: its name, which E2E_ONLY matches, and what it runs. */
+export type Step = [string, () => Promise<void>];
+
 export interface StepTiming {
     name: string;
     seconds: number;
@@ -130,7 +133,7 @@ export interface StepTiming {
  * working on one part, E2E_ONLY (a regular expression) runs only the steps whose names match: steps
  * that continue a stack need the ones before them.
  */
-export async function runSteps(steps: [string, () => Promise<void>][]): Promise<StepTiming[]> {
+export async function runSteps(steps: Step[]): Promise<StepTiming[]> {
     const timings: StepTiming[] = [];
     const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : undefined;
     for (const [index, [name, body]] of steps.entries()) {

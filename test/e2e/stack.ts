@@ -77,3 +77,9 @@ export function stackFileValues(file: string): StackValues {
     return Object.fromEntries(Object.entries(parsed.config).map(([key, value]) => [key.replace(/^kaleido-quorum:/, ""), Array.isArray(value) ? value.map(String) : String(value)]));
 }
 
+/** The operations a preview plans, by resource name (the URN's last part); a resource left as it is may be absent. */
+export async function plannedSteps(stack: Stack): Promise<Map<string, string>> {
+    const text = await stack.cli("preview", "--json");
+    const plan = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { steps?: { op: string; urn: string }[] };
+    return new Map((plan.steps ?? []).map((step) => [step.urn.split("::").pop() ?? step.urn, step.op]));
+}

@@ -158,7 +158,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         options_.set(args.name, { dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[], parent: args.opts.parent });
         return undefined;
     };
-    const outputs = await deployQuorumNetwork(options.projectDir, { transformations: [record] });
+    // The program reads the running network with kubectl at preview: the fake host's.
+    const outputs = await options.fake.withFakesOnPath(() => deployQuorumNetwork(options.projectDir, { transformations: [record] }));
     await Promise.all(all.map((resource) => promiseOf(resource.urn)));
     const [namespace, racecourseUrl, ingressAddress] = await Promise.all([promiseOf(outputs.namespace), promiseOf(outputs.racecourseUrl), promiseOf(outputs.ingressAddress)]);
 

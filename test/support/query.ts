@@ -40,7 +40,11 @@ export interface ManifestFile {
 
 /** The files a minikube seed Command lays, by path. */
 export function seedManifest(seed: RecordedResource): Record<string, ManifestFile> {
-    const environment = seed.inputs.environment as Record<string, string>;
+    return manifestOf(seed.inputs.environment as Record<string, string>);
+}
+
+/** The files a minikube seed's environment (scripts/seed-qdata.sh's) names, by path. */
+export function manifestOf(environment: Record<string, string>): Record<string, ManifestFile> {
     const files: Record<string, ManifestFile> = {};
     for (const line of environment.SEED_MANIFEST.split("\n")) {
         const [mode, role, file, variable] = line.split(" ");

@@ -1,0 +1,49 @@
+// What Raft membership reads of the running network: the node StatefulSets' membership records,
+// the cluster as a node's raft API lists it, and a node that can take a membership change.
+import { RpcCall } from "../../lib/httpRequest";
+import { Kube, KubeObject } from "../../lib/kubernetes/kubectl";
+import { ALL_NODES_SELECTOR, nodeIndexOf, nodePodName } from "../../lib/network/names";
+import { pollUntil } from "../../lib/poll";
+import { membersFrom, RaftStart } from "./plan";
+
+/** Raft: the members whose node StatefulSets exist now, by index, and how each was started. */
+export async function runningMembers(kube: Kube): Promise<Map<number, RaftStart>> {
+    return membersFrom(await kube.list<KubeObject>("statefulsets", ALL_NODES_SELECTOR));
+}
+
+/** One entry of raft_cluster. */
+export interface RaftClusterMember {
+    raftId: number;
+    /** The enode's public key, hex. */
+    nodeId: string;
+}
+
+/** The enode's public key, lower case without 0x: what raft_cluster lists as nodeId. */
+export function enodePublicKey(enode: string): string {
+    const key = /^enode:\/\/([0-9a-fA-F]{128})@/.exec(enode)?.[1];
+    if (!key) throw new Error(`not an enode URL: ${enode}`);
+    return key.toLowerCase();
+}
+
+export async function raftCluster(rpc: RpcCall): Promise<RaftClusterMember[]> {
+    return rpc<RaftClusterMember[]>("raft_cluster");
+}
+
+/** The member's Raft id, if the enode is in the cluster. */
+export async function findRaftId(rpc: RpcCall, enode: string): Promise<number | undefined> {
+    const key = enodePublicKey(enode);
+    return (await raftCluster(rpc)).find((member) => member.nodeId.toLowerCase().replace(/^0x/, "") === key)?.raftId;
+}
+
+const WAIT_FOR_PEER_MS = 300_000;
+
+/** The lowest-numbered Ready node pod other than the member's own, waiting for one up to 5 minutes. */
+export async function readyPeerPod(kube: Kube, member: number, log: (line: string) => void): Promise<string> {
+    const own = nodePodName(member);
+    const index = (pod: string) => nodeIndexOf(pod) ?? Infinity;
+    const lowestReady = async () => {
+        const ready = (await kube.pods()).filter((pod) => pod.ready && pod.name !== own && Number.isFinite(index(pod.name)));
+        return ready.map((pod) => pod.name).sort((a, b) => index(a) - index(b))[0];
+    };
+    return pollUntil("another node Ready", lowestReady, { timeoutMs: WAIT_FOR_PEER_MS, intervalMs: 2000, onWait: (attempt) => attempt % 5 === 1 && log("waiting for another node to be Ready") });
+}

@@ -1,0 +1,59 @@
+// One member's folder from a backup, before its StatefulSet first starts: through a helper pod of
+// the member's image that mounts its claim, the backed-up folder (keys, genesis, chain data, the
+// transaction manager's store) goes onto the volume, all but what notRestored() names. The volume
+// is then marked seeded with the seed id, so the seed keeps it as its own, and with the backup it
+// holds. The copy lands in a staging folder on the volume first and is laid over the member's
+// folder only once whole.
+import * as fs from "fs";
+import { HelperPod, HelperPodRequest, withHelperPod } from "../../lib/kubernetes/helperPod";
+import { Kubectl } from "../../lib/kubernetes/kubectl";
+import { inQdata, RESTORE_STAGING, RESTORE_WHOLE, RESTORED_MARKER, SEED_MARKER } from "../../lib/model/paths";
+import { volumeState } from "./observe";
+import { notRestored, restoreAction } from "./plan";
+
+export interface RestoreRequest {
+    helper: HelperPodRequest;
+    /** The member's folder in the claim, as its pods mount it: empty on minikube, qdata on clusters. */
+    folder: string;
+    /** The backup's folder of this member. */
+    from: string;
+    backupId: string;
+    seedId: string;
+}
+
+export async function restoreMember(kube: Kubectl, request: RestoreRequest, log: (line: string) => void): Promise<void> {
+    if (!fs.existsSync(request.from) || !fs.statSync(request.from).isDirectory()) throw new Error(`${request.from} is not a folder of the backup`);
+    await withHelperPod(kube, `restore-${request.helper.claim}`, request.helper, async (pod) => {
+        const member = inQdata(request.folder);
+        const action = restoreAction(await volumeState(pod, member), request.backupId);
+        if (action === "refuse") throw new Error("holds a chain already: restore only into a new stack (pulumi destroy with keepChainData false first)");
+        if (action === "done") {
+            await pod.exec(["rm", "-rf", `${member}/${RESTORE_STAGING}`, `${member}/${RESTORE_WHOLE}`]);
+            log(`holds backup ${request.backupId} already`);
+            return;
+        }
+        if (action === "copy") await copyToStaging(pod, request.from, member, log);
+        else log("an earlier run of this restore copied the backup whole; laying it again");
+        await layStaging(pod, member, request);
+        log(`restored backup ${request.backupId}`);
+    });
+}
+
+async function copyToStaging(pod: HelperPod, from: string, member: string, log: (line: string) => void): Promise<void> {
+    const staging = `${member}/${RESTORE_STAGING}`;
+    log(`copying the backed-up folder from ${from}`);
+    await pod.exec(["rm", "-rf", staging]);
+    await pod.exec(["mkdir", "-p", staging]);
+    await pod.copyIn(from, staging, notRestored());
+    await pod.exec(["touch", `${member}/${RESTORE_WHOLE}`]);
+}
+
+/** Laid over the folder, keeping the seed's peer list; from the whole staging, so it can run again. */
+async function layStaging(pod: HelperPod, member: string, request: RestoreRequest): Promise<void> {
+    const write = (file: string, value: string) => pod.exec(["sh", "-c", 'cat >"$1"', "write", `${member}/${file}`], `${value}\n`);
+    await pod.exec(["sh", "-c", 'cd "$1" && tar -cf - . | tar -C "$2" -xf -', "lay", `${member}/${RESTORE_STAGING}`, member]);
+    await write(SEED_MARKER, request.seedId);
+    await write(RESTORED_MARKER, request.backupId);
+    // Last: until the markers say which backup the volume holds, the whole staging must stay.
+    await pod.exec(["rm", "-rf", `${member}/${RESTORE_STAGING}`, `${member}/${RESTORE_WHOLE}`]);
+}

@@ -1,0 +1,42 @@
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { RestoreSource } from "../../lib/model/restore";
+import { claimName } from "../../lib/network/names";
+import { qdataFolderName } from "../../lib/model/paths";
+import { QDATA_MOUNT } from "../../lib/model/paths";
+import { operationCommand } from "../../lib/stepCommand";
+
+export interface RestoreStepArgs {
+    restore: RestoreSource;
+    /** 1..N. */
+    index: number;
+    kubeContext: string;
+    namespace: pulumi.Input<string>;
+    /** Has tar and sh: the member's own quorum image, pulled as its pods pull it. */
+    image: string;
+    imagePullPolicy: string;
+    imagePullSecrets: string[];
+    /** The storage's seed id: the seed takes the restored folder as its own. */
+    seedId: pulumi.Input<string>;
+    /** How the member's containers mount its storage: its folder is the claim's part mounted at /qdata. */
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+}
+
+/**
+ * A new member's folder from the backup (act.ts), onto its volume before its
+ * StatefulSet first starts: keys, genesis and chain data as backed up, the peer list as the stack
+ * seeds it. Runs once, on create; nothing on delete.
+ */
+export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+    const environment = {
+        KUBE_CONTEXT: args.kubeContext,
+        NAMESPACE: args.namespace,
+        FOLDER: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
+        HELPER_POD: JSON.stringify({ claim: claimName(args.index), image: args.image, imagePullPolicy: args.imagePullPolicy, imagePullSecrets: args.imagePullSecrets }),
+        FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
+        BACKUP_ID: args.restore.backupId,
+        SEED_ID: args.seedId,
+    };
+    return new command.local.Command(name, { create: operationCommand("restore", "member"), environment }, opts);
+}

@@ -1,0 +1,59 @@
+// npm run status [-- --stack dev] [--watch] [--interval 5] [--json]
+// One table of the deployed network, any runtime and platform: per node its height, how far it
+// trails the highest, peers, role, pending transactions, the age of its newest block, restarts and
+// a verdict. Each refresh costs the cluster one pod listing and one exec per node.
+import { Tool, ToolArgs } from "../../lib/cli";
+import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
+import { sleep } from "../../lib/poll";
+import { StackOutputs } from "../../lib/stackOutputs";
+import { readNetwork } from "./observe";
+import { judgeNetwork, NetworkStatus } from "./plan";
+import { renderTable, summaryLine } from "./table";
+
+/** Console calls at once: enough for 50 nodes in a few rounds, few enough for a laptop's kubectl. */
+const PARALLEL = 25;
+const CLEAR_SCREEN = "\x1b[H\x1b[2J";
+
+/** The network read and judged now. */
+export async function networkStatus(kube: Kube, outputs: Pick<StackOutputs, "namespace" | "consensus" | "nodes">, now = Date.now): Promise<NetworkStatus> {
+    const request = { namespace: outputs.namespace, consensus: outputs.consensus, nodeCount: outputs.nodes.length };
+    return judgeNetwork(await readNetwork(kube, outputs.consensus, outputs.nodes.length, PARALLEL), request, now());
+}
+
+function render(status: NetworkStatus, outputs: StackOutputs): string {
+    // A terminal's own width; piped, $COLUMNS if set.
+    const width = process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
+    return [summaryLine(status, outputs.kubeContext), "", ...renderTable(status.nodes, width)].join("\n") + "\n";
+}
+
+async function watch(outputs: StackOutputs, kube: Kube, intervalSeconds: number): Promise<never> {
+    for (;;) {
+        const started = Date.now();
+        const text = render(await networkStatus(kube, outputs), outputs);
+        process.stdout.write(`${CLEAR_SCREEN}${text}\nrefreshed in ${((Date.now() - started) / 1000).toFixed(1)} s, every ${intervalSeconds} s; Ctrl-C to stop\n`);
+        await sleep(Math.max(0, intervalSeconds * 1000 - (Date.now() - started)));
+    }
+}
+
+async function run(args: ToolArgs): Promise<number> {
+    const intervalSeconds = args.count("interval", 5);
+    const outputs = args.stack();
+    const kube = new Kubectl(outputs.kubeContext, outputs.namespace);
+    try {
+        // Redrawn in place on a terminal only: piped, it prints once.
+        if (args.flag("watch") && process.stdout.isTTY && !args.flag("json")) await watch(outputs, kube, intervalSeconds);
+        const status = await networkStatus(kube, outputs);
+        process.stdout.write(args.flag("json") ? `${JSON.stringify(status, null, 2)}\n` : render(status, outputs));
+        return status.healthy ? 0 : 1;
+    } catch (error) {
+        console.error(`status: cannot read the network in namespace ${outputs.namespace} of kube context ${outputs.kubeContext}: ${(error as Error).message.split("\n")[0]}`);
+        return 2;
+    }
+}
+
+export const statusTool: Tool = {
+    name: "status",
+    usage:
+        "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node is not, 2 the network could not be read",
+    run,
+};

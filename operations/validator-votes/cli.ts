@@ -1,0 +1,83 @@
+// npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N]
+// One validator change of a running IBFT/QBFT network, by vote: a pod (node-set-1-0) stands for
+// every Ready node pod of the stack's namespace, reached over geth's IPC socket through 'kubectl
+// exec'; RPC URLs (that serve the istanbul and admin APIs) are the voting nodes themselves. Prints
+// the set every node agrees on; an address already in (or out of) the set changes nothing.
+// create and update are the Pulumi step's phases (step.ts): they take the chain's set to the
+// stack's, one vote at a time, from the environment: KUBE_CONTEXT, NAMESPACE, VALIDATORS and
+// GENESIS_VALIDATORS (JSON arrays of 0x addresses), BLOCK_PERIOD (seconds); VOTE_TIMEOUT (seconds
+// a vote may take) overrides the default.
+import { Tool, ToolArgs, UsageError } from "../../lib/cli";
+import { httpRpc } from "../../lib/httpRequest";
+import { Kubectl } from "../../lib/kubernetes/kubectl";
+import { changeValidator } from "./act";
+import { readyNodePods, validatorSet, VotingNode } from "./observe";
+import { changesBetween, ValidatorChange } from "./plan";
+
+const RPC_TIMEOUT_MS = 60_000;
+const log = (line: string) => console.error(`validators: ${line}`);
+
+async function votingNodes(targets: string[], args: ToolArgs): Promise<VotingNode[]> {
+    const urls = targets.filter((target) => /^https?:\/\//.test(target));
+    if (urls.length === targets.length) return urls.map((url) => ({ name: url, rpc: httpRpc(url, RPC_TIMEOUT_MS) }));
+    if (urls.length > 0) throw new UsageError("give either node pods or RPC URLs, not both");
+    const { kubeContext, namespace } = args.kubeTarget();
+    return readyNodePods(new Kubectl(kubeContext, namespace));
+}
+
+/** By hand: one change, on the nodes given. */
+async function vote(args: ToolArgs, add: boolean, targets: string[], address: string | undefined): Promise<number> {
+    if (targets.length === 0 || !address || !/^0x[0-9a-fA-F]{40}$/.test(address)) throw new UsageError("give the nodes and a 0x address of 40 hex digits");
+    const settleMs = args.count("timeout", 300) * 1000;
+    const nodes = await votingNodes(targets, args);
+    if (nodes.length === 0) throw new Error("no node pod is Ready");
+    const { changed, validators } = await changeValidator(nodes, { address: address.toLowerCase(), add }, { settleMs, pollMs: 1000, log });
+    if (!changed) log(`${address} is ${add ? "a validator already" : "no validator"}; nothing to do`);
+    console.log(JSON.stringify(validators));
+    return 0;
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((address) => b.includes(address));
+
+/** Votes ride on the validators' own blocks, a few rounds of them; a round change costs its timer. */
+function voteTimeoutMs(args: ToolArgs, validators: number): number {
+    const override = Number(process.env.VOTE_TIMEOUT);
+    if (override > 0) return override * 1000;
+    return Math.max(120, (3 * validators + 20) * Number(args.env("BLOCK_PERIOD"))) * 1000;
+}
+
+/** The step's phases: the chain's set to the stack's. */
+async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<number> {
+    const addresses = (name: string) => (JSON.parse(args.env(name)) as string[]).map((address) => address.toLowerCase());
+    const desired = addresses("VALIDATORS");
+    // A network the step is made with starts from its genesis: nothing to vote on unless the set differs.
+    if (phase === "create" && sameSet(desired, addresses("GENESIS_VALIDATORS"))) {
+        console.log(JSON.stringify(desired));
+        return 0;
+    }
+    const nodes = await readyNodePods(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")));
+    if (nodes.length === 0) throw new Error("no node pod is Ready to vote");
+    const changes: ValidatorChange[] = changesBetween(await validatorSet(nodes[0]), desired);
+    if (changes.length === 0) log(`the chain's ${desired.length} validators are the stack's already`);
+    let validators = desired;
+    for (const change of changes) {
+        ({ validators } = await changeValidator(nodes, change, { settleMs: voteTimeoutMs(args, validators.length), pollMs: 1000, log }));
+        log(`${change.add ? "added" : "removed"} ${change.address}: ${validators.length} validators on every node`);
+    }
+    console.log(JSON.stringify(validators));
+    return 0;
+}
+
+async function run(args: ToolArgs): Promise<number> {
+    const [action, ...rest] = args.positional();
+    if (action === "create" || action === "update") return stepPhase(action, args);
+    if (action !== "add" && action !== "remove") throw new UsageError(`no action "${action ?? ""}": add or remove`);
+    const address = rest.pop();
+    return vote(args, action === "add", rest, address);
+}
+
+export const validatorVotesTool: Tool = {
+    name: "validators",
+    usage: "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]",
+    run,
+};
