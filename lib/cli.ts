@@ -1,6 +1,7 @@
 // What every command-line tool shares: --help, its `--name value` options, the stack it works on,
 // one-line refusals and exit codes (0 done, 1 failed, 2 could not start: bad arguments, no stack).
-import { readStackOutputs, StackOutputs, StackOutputsMissing } from "./stackOutputs";
+import { StackOutputs } from "./model/outputs";
+import { readStackOutputs, StackOutputsMissing } from "./stackOutputs";
 
 /** Arguments the tool cannot work with: named in one line, followed by its usage. */
 export class UsageError extends Error {}

@@ -1,17 +1,6 @@
 // The deployed network as the operations tools see it: the stack's outputs, read with the Pulumi CLI.
 import { execFileSync } from "child_process";
-import { Consensus } from "./model/consensus";
-import { RuntimeKind } from "./model/network";
-
-export interface StackOutputs {
-    namespace: string;
-    kubeContext: string;
-    runtime: RuntimeKind;
-    consensus: Consensus;
-    nodes: { name: string; enode: string; ip: string }[];
-    racecourseUrl: string;
-    ingressAddress: string;
-}
+import { StackOutputs } from "./model/outputs";
 
 /** A tool's refusal in one line: no stack, or one that describes no network. */
 export class StackOutputsMissing extends Error {}

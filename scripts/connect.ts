@@ -7,7 +7,7 @@ import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { httpRpc } from "../lib/httpRequest";
 import { NODE_SERVICE } from "../lib/network/names";
 import { NAMED_PORTS } from "../lib/network/ports";
-import { StackOutputs } from "../lib/stackOutputs";
+import { StackOutputs } from "../lib/model/outputs";
 
 const USAGE =
     "usage: npm run connect [-- --stack NAME] [--rpc-port 8545] [--ws-port 8546] [--app-port 3000]\n" +

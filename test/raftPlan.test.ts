@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { membersFrom, planRaft, RaftStart } from "../operations/raft-membership/plan";
 
 const founder = (founders = 5): RaftStart => ({ kind: "founder", founders });
-const joined = (raftId: number): RaftStart => ({ kind: "joined", raftId });
+const joined = (raftId: number): RaftStart => ({ kind: "joiner", raftId });
 const running = (entries: [number, RaftStart][]) => new Map(entries);
 
 describe("Raft plan (lib/network/raftPlan.ts)", () => {
@@ -53,6 +53,6 @@ describe("Raft plan (lib/network/raftPlan.ts)", () => {
         assert.equal(members.size, 0);
         assert.deepEqual(planRaft(members, 2).leaves, []);
         const recorded = membersFrom([{ metadata: { name: "node-set-2", annotations: { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" } } }]);
-        assert.deepEqual([...recorded], [[2, { kind: "joined", raftId: 7 }]]);
+        assert.deepEqual([...recorded], [[2, { kind: "joiner", raftId: 7 }]]);
     });
 });

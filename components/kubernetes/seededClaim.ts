@@ -51,55 +51,68 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
 
     constructor(name: string, args: SeededClaimArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:SeededClaim", name, {}, opts);
-        const childOpts = { parent: this, provider: args.provider };
-        const labels = COMMON_LABELS;
         const claimName = claimNameOf(args.member.index);
-        const { member, networkFiles } = args;
-
         const seed = memberSeed(args);
 
-        this.claim = new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-pvc`,
-            {
-                metadata: { name: claimName, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
-                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
-            },
-            childOpts,
-        );
-        this.keys = new k8s.core.v1.Secret(
-            `${name}-keys`,
-            {
-                metadata: { name: `${claimName}-keys`, namespace: args.namespace, labels },
-                type: "Opaque",
-                // A Pulumi secret from the start: the state holds it encrypted only.
-                data: pulumi.secret(seed.key.data),
-            },
-            childOpts,
-        );
-        this.files = new k8s.core.v1.ConfigMap(
-            `${name}-files`,
-            {
-                metadata: { name: `${claimName}-files`, namespace: args.namespace, labels },
-                data: { ...seed.chain.data, [SEED_SCRIPT]: args.seedScript },
-            },
-            childOpts,
-        );
+        this.claim = this.declareClaim(name, args, claimName);
+        this.keys = this.declareKeys(name, args, claimName, seed.key.data);
+        this.files = this.declareFiles(name, args, claimName, seed.chain.data);
+        if (args.networkFiles) this.peers = this.declarePeers(name, args, claimName, seed.peers.data);
 
-        if (networkFiles) {
-            this.peers = new k8s.core.v1.ConfigMap(
-                `${name}-peers`,
-                { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels }, data: seed.peers.data },
-                childOpts,
-            );
-        }
-
-        this.seedId = seedIdOf(member, `pvc:${claimName}`, args.runtimeName);
+        this.seedId = seedIdOf(args.member, `pvc:${claimName}`, args.runtimeName);
         const pod = seedingPod(args, seed, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
         this.volumeMounts = pod.volumeMounts;
         this.volumes = pod.volumes;
         this.initContainers = pod.initContainers;
         this.ready = [this.claim, this.keys, this.files, ...(this.peers ? [this.peers] : [])];
         this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
+    }
+
+    /** The member's volume: a PVC from the StorageClass, left to the StatefulSet's rollout to await. */
+    private declareClaim(name: string, args: SeededClaimArgs, claimName: string): k8s.core.v1.PersistentVolumeClaim {
+        return new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-pvc`,
+            {
+                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_STATEFULSET },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
+            },
+            { parent: this, provider: args.provider },
+        );
+    }
+
+    /** The Secret holding the member's key material, base64 under each file's object key. */
+    private declareKeys(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.Secret {
+        return new k8s.core.v1.Secret(
+            `${name}-keys`,
+            {
+                metadata: { name: `${claimName}-keys`, namespace: args.namespace, labels: COMMON_LABELS },
+                type: "Opaque",
+                // A Pulumi secret from the start: the state holds it encrypted only.
+                data: pulumi.secret(data),
+            },
+            { parent: this, provider: args.provider },
+        );
+    }
+
+    /** The ConfigMap holding the rest of the member's chain identity, and node-seed.sh to lay the seed with. */
+    private declareFiles(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.ConfigMap {
+        return new k8s.core.v1.ConfigMap(
+            `${name}-files`,
+            {
+                metadata: { name: `${claimName}-files`, namespace: args.namespace, labels: COMMON_LABELS },
+                data: { ...data, [SEED_SCRIPT]: args.seedScript },
+            },
+            { parent: this, provider: args.provider },
+        );
+    }
+
+    /** The ConfigMap holding a node's peer list, mounted at PEERS_DIR. */
+    private declarePeers(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.ConfigMap {
+        return new k8s.core.v1.ConfigMap(
+            `${name}-peers`,
+            { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels: COMMON_LABELS }, data },
+            { parent: this, provider: args.provider },
+        );
     }
 }
 

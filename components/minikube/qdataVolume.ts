@@ -35,16 +35,24 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
 
     constructor(name: string, args: QdataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:QdataVolume", name, {}, opts);
-        const labels = COMMON_LABELS;
-        const childOpts = { parent: this, provider: args.provider };
-        // PVs are cluster-wide: the namespace keeps two stacks' volumes apart.
         const claimName = claimNameOf(args.member.index);
-        const volumeName = pulumi.interpolate`${args.namespace}-${claimName}`;
+        this.volume = this.declareVolume(name, args, claimName);
+        this.claim = this.declareClaim(name, args, claimName);
+        this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
+        this.seed = this.declareSeed(name, args, claimName);
+        this.volumes = [qdataVolume(this.claim.metadata.name)];
+        this.ready = [this.seed, this.claim];
+        this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
+    }
 
-        this.volume = new k8s.core.v1.PersistentVolume(
+    /** The hostPath PV on the minikube node, reserved for the member's claim. */
+    private declareVolume(name: string, args: QdataVolumeArgs, claimName: string): k8s.core.v1.PersistentVolume {
+        // PVs are cluster-wide: the namespace keeps two stacks' volumes apart.
+        const volumeName = pulumi.interpolate`${args.namespace}-${claimName}`;
+        return new k8s.core.v1.PersistentVolume(
             `${name}-pv`,
             {
-                metadata: { name: volumeName, labels },
+                metadata: { name: volumeName, labels: COMMON_LABELS },
                 spec: {
                     capacity: { storage: args.volumeSize },
                     accessModes: ["ReadWriteOnce"],
@@ -55,12 +63,16 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
                     claimRef: { namespace: args.namespace, name: claimName },
                 },
             },
-            childOpts,
+            { parent: this, provider: args.provider },
         );
-        this.claim = new k8s.core.v1.PersistentVolumeClaim(
+    }
+
+    /** The member's PVC, bound to its own PV alone. */
+    private declareClaim(name: string, args: QdataVolumeArgs, claimName: string): k8s.core.v1.PersistentVolumeClaim {
+        return new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
+                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_STATEFULSET },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: QDATA_STORAGE_CLASS,
@@ -68,15 +80,17 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
                     resources: { requests: { storage: args.volumeSize } },
                 },
             },
-            childOpts,
+            { parent: this, provider: args.provider },
         );
+    }
 
-        this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
+    /** The Command that seeds the member's qdata files into the host folder, and wipes it on delete. */
+    private declareSeed(name: string, args: QdataVolumeArgs, claimName: string): command.local.Command {
         const environment = seedEnvironment(args, claimName, this.seedId);
         // Every change runs the seed again, never a replace (whose delete step would wipe the folder):
         // node-seed.sh itself replaces a seed whose chain identity changed and otherwise rewrites only
         // the peer list, in place, keeping the chain data.
-        this.seed = new command.local.Command(
+        return new command.local.Command(
             `${name}-seed`,
             {
                 create: "bash scripts/seed-qdata.sh",
@@ -85,9 +99,6 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
             },
             { parent: this, dependsOn: [this.volume] },
         );
-        this.volumes = [qdataVolume(this.claim.metadata.name)];
-        this.ready = [this.seed, this.claim];
-        this.registerOutputs({ claimName: this.claim.metadata.name, seedId: this.seedId });
     }
 }
 

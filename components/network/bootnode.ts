@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceSpec } from "../../lib/model/network";
-import { BOOTNODE_IDENTITY, BOOTNODE_SET, selectorLabels, workloadLabels } from "../../lib/network/names";
+import { BOOTNODE_IDENTITY, BOOTNODE_SET, workloadLabels } from "../../lib/network/names";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
-import { containerPort, NAMED_PORTS, servicePort } from "../../lib/network/ports";
+import { BOOTNODE_NODE_KEY, inQdata } from "../../lib/model/paths";
+import { containerPort, NAMED_PORTS, NamedPort } from "../../lib/network/ports";
 import { hardened } from "../../lib/network/security";
-import { MemberArgs, memberStatefulSet } from "./memberSet";
+import { MemberArgs, memberService, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 
 export interface BootnodeArgs extends MemberArgs {
@@ -20,57 +21,59 @@ export class Bootnode extends pulumi.ComponentResource {
     readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /** Its pod's one port: discovery, for the members. */
+    readonly ports: NamedPort[] = [NAMED_PORTS.discovery];
 
     constructor(name: string, args: BootnodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Bootnode", name, {}, opts);
-        const childOpts = { parent: this, provider: args.provider };
-        const labels = workloadLabels(BOOTNODE_IDENTITY);
         this.enode = bootnodeEnode(args.member.enodeId, args.clusterIp);
 
         const { member, namespace, provider } = args;
         this.storage = args.platform.storage(`${name}-qdata`, { member, namespace, provider }, { parent: this });
-        this.service = new k8s.core.v1.Service(
-            `${name}-service`,
-            {
-                metadata: { name: "quorum-bootnode", namespace: args.namespace, labels, annotations: AWAITED_BY_STATEFULSET },
-                spec: {
-                    clusterIP: args.clusterIp,
-                    selector: selectorLabels(BOOTNODE_IDENTITY),
-                    // Nodes must reach discovery while the bootnode is still starting.
-                    publishNotReadyAddresses: true,
-                    ports: [servicePort(NAMED_PORTS.discovery)],
-                },
-            },
-            childOpts,
-        );
-        this.statefulSet = memberStatefulSet(
+        this.service = this.declareService(name, args);
+        this.statefulSet = this.declareStatefulSet(name, args);
+        this.registerOutputs({ enode: this.enode });
+    }
+
+    /** The Service on the fixed clusterIP the nodes' --bootnode names. */
+    private declareService(name: string, args: BootnodeArgs): k8s.core.v1.Service {
+        const labels = workloadLabels(BOOTNODE_IDENTITY);
+        const service = { serviceName: "quorum-bootnode", namespace: args.namespace, identity: BOOTNODE_IDENTITY, labels, annotations: AWAITED_BY_STATEFULSET, clusterIp: args.clusterIp, ports: this.ports };
+        return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
+    }
+
+    /** The bootnode's StatefulSet on its storage, started once the storage is ready and the images are loaded. */
+    private declareStatefulSet(name: string, args: BootnodeArgs): k8s.apps.v1.StatefulSet {
+        return memberStatefulSet(
             `${name}-set`,
             {
                 setName: BOOTNODE_SET,
                 namespace: args.namespace,
                 identity: BOOTNODE_IDENTITY,
-                labels,
+                labels: workloadLabels(BOOTNODE_IDENTITY),
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
-                containers: [
-                    hardened(
-                        {
-                            name: "bootnode",
-                            image: args.image,
-                            imagePullPolicy: args.imagePullPolicy,
-                            command: ["bootnode", "-nodekey", "/qdata/nodekey"],
-                            // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
-                            ports: [containerPort(NAMED_PORTS.discovery)],
-                            resources: args.resources,
-                            volumeMounts: this.storage.volumeMounts,
-                        },
-                        "read-only",
-                    ),
-                ],
+                containers: [bootnodeContainer(args, this.ports, this.storage)],
             },
-            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after] },
+            { parent: this, provider: args.provider, dependsOn: [...this.storage.ready, ...args.after] },
         );
-        this.registerOutputs({ enode: this.enode });
     }
+}
+
+/** The bootnode container: bootnode on the member's node key, on a read-only root. */
+function bootnodeContainer(args: BootnodeArgs, ports: NamedPort[], storage: MemberStorage): k8s.types.input.core.v1.Container {
+    return hardened(
+        {
+            name: "bootnode",
+            image: args.image,
+            imagePullPolicy: args.imagePullPolicy,
+            command: ["bootnode", "-nodekey", inQdata(BOOTNODE_NODE_KEY)],
+            // No probes: the bootnode speaks only UDP discovery, which Kubernetes probes cannot check.
+            ports: ports.map(containerPort),
+            resources: args.resources,
+            volumeMounts: storage.volumeMounts,
+        },
+        "read-only",
+    );
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullPolicy } from "../../lib/model/network";
 import { QdataMember } from "../../lib/model/qdata";
 import { selectorLabels, WorkloadIdentity } from "../../lib/network/names";
+import { NamedPort, publishedPorts, servicePort } from "../../lib/network/ports";
 import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
 import { SEED_ANNOTATION } from "../../lib/network/workload";
 import { MemberStorage, Platform } from "./platform";
@@ -69,6 +70,33 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                     },
                 },
             },
+        },
+        opts,
+    );
+}
+
+export interface MemberServiceArgs {
+    serviceName: string;
+    namespace: pulumi.Input<string>;
+    identity: WorkloadIdentity;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    clusterIp: string;
+    /** Its pod's ports: the Service publishes those somebody connects to. */
+    ports: NamedPort[];
+}
+
+/**
+ * A member's own Service on its fixed clusterIP, the address its peers are given. It publishes the
+ * pod before it is Ready: peers (discovery, consensus, the transaction managers) must connect
+ * while it starts.
+ */
+export function memberService(name: string, args: MemberServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(
+        name,
+        {
+            metadata: { name: args.serviceName, namespace: args.namespace, labels: args.labels, annotations: args.annotations },
+            spec: { clusterIP: args.clusterIp, selector: selectorLabels(args.identity), publishNotReadyAddresses: true, ports: publishedPorts(args.ports).map(servicePort) },
         },
         opts,
     );

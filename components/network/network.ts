@@ -1,14 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus, validatorCount } from "../../lib/model/consensus";
-import { NetworkConfig, RuntimeKind } from "../../lib/model/network";
+import { validatorCount } from "../../lib/model/consensus";
+import { NetworkConfig } from "../../lib/model/network";
+import { DeployedOutput, StackOutputs } from "../../lib/model/outputs";
 import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
-import { RaftStart } from "../../operations/raft-membership/plan";
-import { planRaft, RaftPlan } from "../../operations/raft-membership/plan";
+import { planRaft, RaftPlan, RaftStart } from "../../operations/raft-membership/plan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { quorumBudget } from "./disruptionBudget";
@@ -32,25 +32,8 @@ export interface QuorumNetworkArgs {
     runningRaftMembers: Map<number, RaftStart>;
 }
 
-export interface NodeSummary {
-    name: string;
-    enode: string;
-    ip: string;
-}
-
-/** The stack's outputs: where to reach the network and what it runs. Nothing secret. */
-export interface NetworkOutputs {
-    namespace: pulumi.Output<string>;
-    kubeContext: string;
-    runtime: RuntimeKind;
-    racecourseUrl: pulumi.Output<string>;
-    ingressAddress: pulumi.Output<string>;
-    rpcEndpoint: string;
-    wsEndpoint: string;
-    bootnodeEnode: string;
-    consensus: Consensus;
-    nodes: NodeSummary[];
-}
+/** The stack's outputs as declared: those the cluster decides are Outputs. */
+export type NetworkOutputs = Omit<StackOutputs, DeployedOutput> & { [K in DeployedOutput]: pulumi.Output<string> };
 
 /** What every workload of the network is declared with. */
 interface Shared {
@@ -83,7 +66,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: QuorumNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Network", name, {}, opts);
-        const { config, qdata, platform } = args;
+        const { config, platform } = args;
         platform.prepare(name, { parent: this });
         const { kubeContext, namespace, createNamespace } = config;
         this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext, namespace, createNamespace }, { parent: this });
@@ -94,42 +77,48 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             imagePullPolicy: config.imagePullPolicy,
             imagePullSecrets: config.imagePullSecrets.map((secret) => ({ name: secret })),
         };
-
-        this.bootnode = new Bootnode(
-            `${name}-bootnode`,
-            {
-                ...shared,
-                member: qdata.bootnode,
-                clusterIp: config.bootnodeIp,
-                image: config.images.quorum,
-                resources: config.resources.bootnode,
-                after: platform.imagesReady([config.images.quorum]),
-            },
-            { parent: this },
-        );
+        this.bootnode = this.declareBootnode(name, config, args.qdata, shared);
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
         else if (config.consensus.kind !== "raft") {
-            const votes = { consensus: config.consensus, qdata, kubeContext, namespace: shared.namespace };
+            const votes = { consensus: config.consensus, qdata: args.qdata, kubeContext, namespace: shared.namespace };
             this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: this.nodes.map((node) => node.statefulSet) });
         }
-        const metrics = config.monitoring && args.runtime.metrics;
-        if (config.networkPolicy) {
-            const { namespace, provider } = shared;
-            // geth's metrics only: Tessera serves its /metrics on its P2P port, beside /push and
-            // /resend, and has no port for metrics alone, so no scraper gets a path to it.
-            const metricsPorts = metrics ? [metrics.geth.port] : [];
-            const policy = { ...config.networkPolicy, namespace, provider, raft: !!raft, transactionManager: args.runtime.transactionManager, metricsPorts };
-            this.networkPolicies = new NetworkPolicies(`${name}-policies`, policy, { parent: this });
-        }
-        if (config.monitoring && metrics) {
-            const monitoring = { settings: config.monitoring, metrics, namespace: shared.namespace, provider: shared.provider, networkName: config.namespace, bft: config.consensus.kind !== "raft" };
-            this.monitoring = new Monitoring(`${name}-monitoring`, monitoring, { parent: this });
-        }
+        ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(name, args, shared));
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
+        this.nodeService = this.declareNodeService(name, config, shared);
+        const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
+        const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
+        this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
+        this.outputs = this.outputsOf(config, shared, args.ingressAddress, rpcEndpoint, wsEndpoint);
+        this.registerOutputs(this.outputs);
+    }
 
-        this.nodeService = new k8s.core.v1.Service(
+    private declareBootnode(name: string, config: NetworkConfig, qdata: QdataFolder, shared: Shared): Bootnode {
+        const { images, bootnodeIp, resources } = config;
+        const bootnode = { ...shared, member: qdata.bootnode, clusterIp: bootnodeIp, image: images.quorum, resources: resources.bootnode, after: shared.platform.imagesReady([images.quorum]) };
+        return new Bootnode(`${name}-bootnode`, bootnode, { parent: this });
+    }
+
+    /** Who may reach what (networkPolicy), and how a Prometheus finds the metrics (monitoring). */
+    private declareObservability(name: string, args: QuorumNetworkArgs, shared: Shared): { networkPolicies?: NetworkPolicies; monitoring?: Monitoring } {
+        const { config, runtime } = args;
+        const { namespace, provider } = shared;
+        const metrics = config.monitoring && runtime.metrics;
+        // Scrapers reach geth's metrics port only: Tessera serves its /metrics on its P2P port,
+        // beside /push and /resend, and has no port for metrics alone.
+        const podPorts = [...this.nodes.flatMap((node) => node.ports), ...this.bootnode.ports];
+        const policy = config.networkPolicy && { ...config.networkPolicy, namespace, provider, podPorts };
+        const monitoring = config.monitoring && metrics && { settings: config.monitoring, metrics, namespace, provider, networkName: config.namespace, bft: config.consensus.kind !== "raft" };
+        return {
+            networkPolicies: policy && new NetworkPolicies(`${name}-policies`, policy, { parent: this }),
+            monitoring: monitoring && new Monitoring(`${name}-monitoring`, monitoring, { parent: this }),
+        };
+    }
+
+    private declareNodeService(name: string, config: NetworkConfig, shared: Shared): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
             `${name}-node-service`,
             {
                 metadata: { name: NODE_SERVICE, namespace: shared.namespace, labels: workloadLabels(NODE_SERVICE_IDENTITY) },
@@ -138,12 +127,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             },
             { parent: this, provider: shared.provider },
         );
-        const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
-        const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
-        this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
-
-        this.outputs = this.outputsOf(config, shared, args.ingressAddress, rpcEndpoint, wsEndpoint);
-        this.registerOutputs(this.outputs);
     }
 
     private outputsOf(config: NetworkConfig, shared: Shared, knownIngress: string | undefined, rpcEndpoint: string, wsEndpoint: string): NetworkOutputs {
@@ -208,7 +191,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         if (entry.kind === "founder") return entry;
         const node = (member: number) => this.nodes[member - 1];
         const previousJoin = entry.afterJoinOf === undefined ? [] : [node(entry.afterJoinOf).raftJoin].filter((join): join is pulumi.Resource => join !== undefined);
-        return { kind: "member", kubeContext, after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin] };
+        return { kind: "joiner", kubeContext, after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin] };
     }
 
     /** One membership step per leaving member, in the plan's order, each after the one before it. */

@@ -3,17 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { HELPER_LABELS } from "../../lib/kubernetes/helperPod";
 import { NetworkPolicySettings, PeerSelector } from "../../lib/model/networkPolicy";
 import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
-import { NAMED_PORTS, NamedPort, transactionManagerPort } from "../../lib/network/ports";
+import { NAMED_PORTS, NamedPort, portsFor } from "../../lib/network/ports";
 
 export interface NetworkPoliciesArgs extends NetworkPolicySettings {
     namespace: pulumi.Input<string>;
     provider: k8s.Provider;
-    /** Raft's port is open between members under Raft only. */
-    raft: boolean;
-    /** The transaction manager's peer port is named after it. */
-    transactionManager: string;
-    /** Where the nodes serve metrics to the metricsScrapers; none when they export none. */
-    metricsPorts: NamedPort[];
+    /** Every port the bootnode's and the nodes' pods open, each admitting its audience only. */
+    podPorts: NamedPort[];
 }
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -38,7 +34,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:NetworkPolicies", name, {}, opts);
-        const peerPorts = [NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...(args.raft ? [NAMED_PORTS.raft] : []), transactionManagerPort(args.transactionManager), NAMED_PORTS.discovery];
+        const metricsPorts = portsFor(args.podPorts, "scrapers");
         const racecourse = { matchLabels: selectorLabels(RACECOURSE_IDENTITY) };
         const policy = (suffix: string, podSelector: k8s.types.input.meta.v1.LabelSelector, from: Peer[], ports: NamedPort[]) =>
             new k8s.networking.v1.NetworkPolicy(
@@ -50,10 +46,10 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                 { parent: this, provider: args.provider },
             );
         this.policies = [
-            policy("members", MEMBERS, [{ podSelector: MEMBERS }], peerPorts),
-            policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], [NAMED_PORTS.rpc, NAMED_PORTS.ws]),
+            policy("members", MEMBERS, [{ podSelector: MEMBERS }], portsFor(args.podPorts, "members")),
+            policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], portsFor(args.podPorts, "clients")),
             // An empty `from` would admit every pod: no scrapers, no rule (the other policies deny the ports).
-            ...(args.metricsPorts.length > 0 && args.metricsScrapers.length > 0 ? [policy("metrics", { matchLabels: ALL_NODES_SELECTOR }, args.metricsScrapers.map(peerOf), args.metricsPorts)] : []),
+            ...(metricsPorts.length > 0 && args.metricsScrapers.length > 0 ? [policy("metrics", { matchLabels: ALL_NODES_SELECTOR }, args.metricsScrapers.map(peerOf), metricsPorts)] : []),
             policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [NAMED_PORTS.http]),
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-helpers`,

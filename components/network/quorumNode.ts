@@ -4,13 +4,13 @@ import { Consensus } from "../../lib/model/consensus";
 import { ResourceSpec } from "../../lib/model/network";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
-import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, selectorLabels, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
-import { NAMED_PORTS, servicePort, transactionManagerPort } from "../../lib/network/ports";
+import { NamedPort } from "../../lib/network/ports";
 import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
 import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
-import { MemberArgs, memberStatefulSet } from "./memberSet";
+import { MemberArgs, memberService, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 import { raftMembershipStep } from "../../operations/raft-membership/step";
 import { restoreStep } from "../../operations/restore/step";
@@ -45,7 +45,7 @@ export interface QuorumNodeArgs extends MemberArgs {
  * that adds it (after the members before it and after the previous join: Raft takes one membership
  * change at a time) and whose stdout, kept in the state, is the Raft id it starts with.
  */
-export type RaftEntry = { kind: "founder"; founders: number } | { kind: "member"; kubeContext: string; after: pulumi.Resource[] };
+export type RaftEntry = { kind: "founder"; founders: number } | { kind: "joiner"; kubeContext: string; after: pulumi.Resource[] };
 
 /**
  * One member of the network: the runtime's quorum and transaction manager containers sharing the
@@ -59,76 +59,54 @@ export class QuorumNode extends pulumi.ComponentResource {
     readonly storage: MemberStorage;
     readonly service: k8s.core.v1.Service;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /** Every port its pod opens: the Service and the NetworkPolicies admit by them. */
+    readonly ports: NamedPort[];
     /** A Raft member that joined a running network: the step that added it, whose stdout is its Raft id. */
     readonly raftJoin?: pulumi.Resource;
 
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
-        const identity = nodeIdentity(args.index);
-        const labels = workloadLabels(identity);
-        // On the Service, not the pod: a vote that changes the set must restart no pod.
-        const serviceLabels = { ...labels, ...(args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {}) };
-        const childOpts = { parent: this, provider: args.provider };
-        this.ip = args.clusterIp;
-        this.enode = nodeEnode({ enodeId: args.member.enodeId, ip: args.clusterIp }, args.consensus.kind);
-        const raft = args.consensus.kind === "raft";
-        const metrics = args.monitoring && args.runtime.metrics;
-        const scrape = (endpoint: MetricsEndpoint) => (args.monitoring?.discovery === "annotations" ? scrapeAnnotations(endpoint) : {});
-
         const { member, namespace, provider, networkFiles } = args;
         this.index = args.index;
+        this.ip = args.clusterIp;
+        this.enode = nodeEnode({ enodeId: member.enodeId, ip: args.clusterIp }, args.consensus.kind);
         this.storage = args.platform.storage(`${name}-qdata`, { member, namespace, provider, networkFiles, runtimeName: args.runtime.name }, { parent: this });
-        this.service = new k8s.core.v1.Service(
-            `${name}-service`,
-            {
-                metadata: {
-                    name: nodeServiceName(args.index),
-                    namespace: args.namespace,
-                    labels: serviceLabels,
-                    // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
-                    annotations: { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrape(metrics.transactionManager) : {}) },
-                },
-                spec: {
-                    clusterIP: args.clusterIp,
-                    selector: selectorLabels(identity),
-                    // Consensus and transaction manager peers must connect before the pod reports Ready.
-                    publishNotReadyAddresses: true,
-                    // The pod's peer, consensus, client and metrics ports (not Tessera's third-party port).
-                    ports: [
-                        NAMED_PORTS.p2p,
-                        NAMED_PORTS.p2pUdp,
-                        ...(raft ? [NAMED_PORTS.raft] : []),
-                        transactionManagerPort(args.runtime.transactionManager),
-                        NAMED_PORTS.rpc,
-                        NAMED_PORTS.ws,
-                        ...(metrics ? [metrics.geth.port] : []),
-                    ].map(servicePort),
-                },
-            },
-            childOpts,
-        );
-
         const restore = args.restore && this.restoreStep(name, args, args.restore);
-        const { raftJoinId, annotations, join } = this.raftEntry(name, args);
+        const { raftJoinId, annotations, join } = this.raftStart(name, args);
         this.raftJoin = join;
+        const metrics = args.monitoring && args.runtime.metrics;
+        const { ports, ...pod } = args.runtime.nodePod({ ...args, raftJoinId, exportMetrics: !!metrics, volumeMounts: this.storage.volumeMounts });
+        this.ports = ports;
+        this.service = this.declareService(name, args, metrics);
         this.statefulSet = memberStatefulSet(
             `${name}-set`,
             {
                 setName: nodeSetName(args.index),
                 namespace: args.namespace,
-                identity,
-                labels,
+                identity: nodeIdentity(args.index),
+                labels: workloadLabels(nodeIdentity(args.index)),
                 annotations,
-                podAnnotations: metrics ? scrape(metrics.geth) : {},
+                podAnnotations: metrics ? scrapedBy(args.monitoring, metrics.geth) : {},
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
                 imagePullSecrets: args.imagePullSecrets,
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
-                ...args.runtime.nodePod({ ...args, raftJoinId, exportMetrics: !!metrics, volumeMounts: this.storage.volumeMounts }),
+                ...pod,
             },
-            { ...childOpts, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : []), ...(restore ? [restore] : [])] },
+            { parent: this, provider: args.provider, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : []), ...(restore ? [restore] : [])] },
         );
         this.registerOutputs({ enode: this.enode, ip: this.ip });
+    }
+
+    /** The member's own Service, the address its peers find in static-nodes.json and the transaction managers' config. */
+    private declareService(name: string, args: QuorumNodeArgs, metrics: Runtime["metrics"]): k8s.core.v1.Service {
+        const identity = nodeIdentity(args.index);
+        // On the Service, not the pod: a vote that changes the set must restart no pod.
+        const validator: Record<string, string> = args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {};
+        // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
+        const annotations = { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrapedBy(args.monitoring, metrics.transactionManager) : {}) };
+        const service = { serviceName: nodeServiceName(args.index), namespace: args.namespace, identity, labels: { ...workloadLabels(identity), ...validator }, annotations, clusterIp: args.clusterIp, ports: this.ports };
+        return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
     }
 
     private restoreStep(name: string, args: QuorumNodeArgs, restore: { source: RestoreSource; kubeContext: string }): pulumi.Resource {
@@ -139,7 +117,7 @@ export class QuorumNode extends pulumi.ComponentResource {
     }
 
     /** The Raft id the member starts with (none: a founder's comes from static-nodes.json) and its record on the StatefulSet. */
-    private raftEntry(name: string, args: QuorumNodeArgs): { raftJoinId?: pulumi.Input<number>; annotations?: Record<string, pulumi.Input<string>>; join?: pulumi.Resource } {
+    private raftStart(name: string, args: QuorumNodeArgs): { raftJoinId?: pulumi.Input<number>; annotations?: Record<string, pulumi.Input<string>>; join?: pulumi.Resource } {
         const entry = args.raft;
         if (!entry) return {};
         if (entry.kind === "founder") {
@@ -157,6 +135,11 @@ export class QuorumNode extends pulumi.ComponentResource {
         });
         return { raftJoinId: raftId, annotations: { [RAFT_ID_ANNOTATION]: raftId.apply(String), [RAFT_JOINED_ANNOTATION]: "true" }, join };
     }
+}
+
+/** prometheus.io's annotations when a Prometheus finds the metrics by them (discovery annotations). */
+function scrapedBy(monitoring: MonitoringSettings | undefined, endpoint: MetricsEndpoint): Record<string, string> {
+    return monitoring?.discovery === "annotations" ? scrapeAnnotations(endpoint) : {};
 }
 
 /**

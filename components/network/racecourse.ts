@@ -46,31 +46,49 @@ export class Racecourse extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.provider };
         const files = args.settings.shippedApp ? racecourseAppFiles() : undefined;
         if (files) this.app = new k8s.core.v1.ConfigMap(`${name}-app`, { metadata: { name: APP_CONFIG_MAP, namespace: args.namespace, labels }, data: files }, childOpts);
+        this.deployment = this.declareDeployment(name, args, files);
+        this.service = this.declareService(name, args);
+        this.ingress = this.declareIngress(name, args);
+        this.address = this.ingress.status.loadBalancer.ingress.apply((points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "");
+        this.registerOutputs({ address: this.address });
+    }
+
+    /** The app's one-replica Deployment, started after the image load, the nodes and the app's ConfigMap. */
+    private declareDeployment(name: string, args: RacecourseArgs, files: Record<string, string> | undefined): k8s.apps.v1.Deployment {
+        const labels = workloadLabels(RACECOURSE_IDENTITY);
         // A new app rolls the pod: the ConfigMap's files are read at the app's start only.
         const annotations = files ? { "kaleido.io/racecourse-app": racecourseAppChecksum(files) } : undefined;
-        this.deployment = new k8s.apps.v1.Deployment(
+        return new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
                 metadata: { name: RACECOURSE_DEPLOYMENT, namespace: args.namespace, labels },
                 spec: { replicas: 1, selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) }, template: { metadata: { labels, annotations }, spec: racecoursePod(args) } },
             },
-            { ...childOpts, dependsOn: [...args.deploymentAfter, ...(this.app ? [this.app] : [])] },
+            { parent: this, provider: args.provider, dependsOn: [...args.deploymentAfter, ...(this.app ? [this.app] : [])] },
         );
-        this.service = new k8s.core.v1.Service(
+    }
+
+    /** The Service in front of the app's HTTP port. */
+    private declareService(name: string, args: RacecourseArgs): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: "racecourse-service", namespace: args.namespace, labels },
+                metadata: { name: "racecourse-service", namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
                 spec: {
                     selector: selectorLabels(RACECOURSE_IDENTITY),
                     ports: [{ name: NAMED_PORTS.http.name, port: NAMED_PORTS.http.port, targetPort: NAMED_PORTS.http.port }],
                 },
             },
-            childOpts,
+            { parent: this, provider: args.provider },
         );
-        this.ingress = new k8s.networking.v1.Ingress(
+    }
+
+    /** The Ingress routing / to the Service, over HTTPS when given a TLS Secret; it waits for the ingress addon. */
+    private declareIngress(name: string, args: RacecourseArgs): k8s.networking.v1.Ingress {
+        return new k8s.networking.v1.Ingress(
             `${name}-ingress`,
             {
-                metadata: { name: "racecourse-ingress", namespace: args.namespace, labels },
+                metadata: { name: "racecourse-ingress", namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
                 spec: {
                     ingressClassName: args.ingressClassName,
                     tls: args.ingressTlsSecret ? [{ hosts: args.ingressHost ? [args.ingressHost] : undefined, secretName: args.ingressTlsSecret }] : undefined,
@@ -90,10 +108,8 @@ export class Racecourse extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { ...childOpts, dependsOn: args.ingressAfter },
+            { parent: this, provider: args.provider, dependsOn: args.ingressAfter },
         );
-        this.address = this.ingress.status.loadBalancer.ingress.apply((points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "");
-        this.registerOutputs({ address: this.address });
     }
 }
 

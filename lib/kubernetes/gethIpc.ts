@@ -3,9 +3,10 @@
 // network path to the node.
 import { RpcCall, RpcRefusal } from "../httpRequest";
 import { Kube } from "./kubectl";
+import { GETH_IPC, inQdata } from "../model/paths";
 
 /** geth's IPC endpoint in every node's quorum container (both runtimes: the datadir's default). */
-export const GETH_IPC = "/qdata/ethereum/geth.ipc";
+const IPC_ENDPOINT = inQdata(GETH_IPC);
 
 /** A JSON-RPC answer: a result, or the node's refusal. */
 export interface RpcReply {
@@ -19,7 +20,7 @@ export const IPC_TIMEOUT_MS = 60_000;
 /** The console's provider takes a whole JSON-RPC request (or batch) and answers the whole response. */
 async function consoleSend(kube: Kube, pod: string, request: unknown, timeoutMs: number): Promise<unknown> {
     const script = `JSON.stringify(web3.currentProvider.send(${JSON.stringify(request)}))`;
-    const printed = await kube.exec(pod, "quorum", ["geth", "attach", "--exec", script, GETH_IPC], timeoutMs);
+    const printed = await kube.exec(pod, "quorum", ["geth", "attach", "--exec", script, IPC_ENDPOINT], timeoutMs);
     return JSON.parse(JSON.parse(printed.trim()) as string);
 }
 

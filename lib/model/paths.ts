@@ -20,6 +20,14 @@ export const GETH_IPC = `${GETH_DIR}/geth.ipc`;
 export const CHAIN_DATA = `${GETH_DIR}/geth/chaindata`;
 /** The bootnode's key, relative to its folder. */
 export const BOOTNODE_NODE_KEY = "nodekey";
+/** Where the seed's start.sh writes geth's log (GoQuorum's geth logs to the container instead). */
+export const SEED_GETH_LOG = "logs/geth.log";
+
+/** The transaction managers' sockets, for geth, and their stores. */
+export const CONSTELLATION_SOCKET = "constellation/tm.ipc";
+export const CONSTELLATION_STORAGE = "constellation/storage";
+export const TESSERA_SOCKET = "tessera/tm.ipc";
+export const TESSERA_DB = "tessera/db";
 
 /** What the seed leaves in a member's folder: the seed id it laid, and the stack that owns the folder. */
 export const SEED_MARKER = ".kaleido-seed-id";

@@ -1,5 +1,6 @@
-// Ports fixed by the images (see shared reference: quorum-images.md), each named once: a
-// container's port and the Service port in front of it are both made from these.
+// Ports fixed by the images (see shared reference: quorum-images.md), each named once with who
+// connects to it: a container's port, the Service port in front of it and the NetworkPolicy rule
+// that admits its clients are all made from these.
 export const PORTS = {
     bootnodeDiscovery: 30301,
     p2p: 30303,
@@ -14,28 +15,50 @@ export const PORTS = {
     racecourse: 3000,
 } as const;
 
+/**
+ * Who connects to a port: the network's own members (peer protocols), clients (RPC), metrics
+ * scrapers, the ingress controller, or nobody (a port the image opens that the network does not
+ * use). A member's Service publishes its pod's ports by it, and the NetworkPolicies admit by it.
+ */
+export const AUDIENCES = ["members", "clients", "scrapers", "ingress", "nobody"] as const;
+export type PortAudience = (typeof AUDIENCES)[number];
+
 export interface NamedPort {
     name: string;
     port: number;
     protocol: "TCP" | "UDP";
+    audience: PortAudience;
 }
 
-const tcp = (name: string, port: number): NamedPort => ({ name, port, protocol: "TCP" });
+const tcp = (name: string, port: number, audience: PortAudience): NamedPort => ({ name, port, protocol: "TCP", audience });
+const udp = (name: string, port: number, audience: PortAudience): NamedPort => ({ name, port, protocol: "UDP", audience });
 
 export const NAMED_PORTS = {
-    discovery: { name: "discovery", port: PORTS.bootnodeDiscovery, protocol: "UDP" },
-    p2p: tcp("p2p", PORTS.p2p),
-    p2pUdp: { name: "p2p-udp", port: PORTS.p2p, protocol: "UDP" },
-    raft: tcp("raft", PORTS.raft),
-    rpc: tcp("rpc", PORTS.rpc),
-    ws: tcp("ws", PORTS.ws),
-    metrics: tcp("metrics", PORTS.metrics),
-    http: tcp("http", PORTS.racecourse),
+    discovery: udp("discovery", PORTS.bootnodeDiscovery, "members"),
+    p2p: tcp("p2p", PORTS.p2p, "members"),
+    p2pUdp: udp("p2p-udp", PORTS.p2p, "members"),
+    raft: tcp("raft", PORTS.raft, "members"),
+    rpc: tcp("rpc", PORTS.rpc, "clients"),
+    ws: tcp("ws", PORTS.ws, "clients"),
+    metrics: tcp("metrics", PORTS.metrics, "scrapers"),
+    http: tcp("http", PORTS.racecourse, "ingress"),
+    /** Tessera's API for third parties: nothing of the network calls it. */
+    tesseraThirdParty: tcp("tessera-3p", PORTS.tesseraThirdParty, "nobody"),
 } satisfies Record<string, NamedPort>;
 
 /** The transaction manager's peer port, named after the manager (constellation or tessera). */
 export function transactionManagerPort(manager: string): NamedPort {
-    return tcp(manager, PORTS.transactionManager);
+    return tcp(manager, PORTS.transactionManager, "members");
+}
+
+/** The pod's ports that `audience` connects to, in the pod's order, each name once. */
+export function portsFor(podPorts: NamedPort[], audience: PortAudience): NamedPort[] {
+    return podPorts.filter((port, i) => port.audience === audience && podPorts.findIndex((other) => other.name === port.name) === i);
+}
+
+/** What a member's Service publishes of its pod: every port somebody connects to, peers' first, then clients', then scrapers'. */
+export function publishedPorts(podPorts: NamedPort[]): NamedPort[] {
+    return AUDIENCES.filter((audience) => audience !== "nobody").flatMap((audience) => portsFor(podPorts, audience));
 }
 
 /** As a container declares it (TCP is the default and left out). */

@@ -2,10 +2,12 @@
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, Consensus } from "../model/consensus";
+import { GENESIS, PASSWORDS } from "../model/layout";
+import { CHAIN_DATA, GETH_DIR, inQdata } from "../model/paths";
 import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
 import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -19,17 +21,18 @@ export const goquorumRuntime: Runtime = {
     nodePod: (request) => ({
         initContainers: [hardened(gethInitContainer(request), "read-only")],
         containers: [hardened(gethContainer(request), "read-only"), hardened(tesseraContainer(request), "read-only")],
+        ports: [...gethPorts(request.consensus, request.exportMetrics), ...TESSERA_PORTS],
     }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "tessera", config: tesseraConfig(ownIp, allIps) }),
 };
 
-const DATADIR = "/qdata/ethereum";
+const DATADIR = inQdata(GETH_DIR);
 const TESSERA_WAIT_TRIES = 150;
 /** Tessera's Jetty connector deletes its Q2T socket only on a clean stop. */
 const START_TESSERA = startWithoutLeftOverSocket(TESSERA_SOCKET, '/tessera/bin/tessera "$@"');
 
 /** Writes the genesis block once; a restarted pod keeps its chain. */
-const GETH_INIT = `test -d ${DATADIR}/geth/chaindata || exec geth --datadir ${DATADIR} init ${DATADIR}/genesis.json`;
+const GETH_INIT = `test -d ${inQdata(CHAIN_DATA)} || exec geth --datadir ${DATADIR} init ${inQdata(GENESIS)}`;
 
 /**
  * geth must not start before Tessera answers: it connects to the Q2T socket at start. A Tessera
@@ -41,14 +44,9 @@ const WAIT_FOR_TESSERA =
     `tries=$((tries + 1)); echo "waiting for tessera"; sleep 2; done; exec geth "$@"`;
 
 function gethInitContainer(request: NodePodRequest): Container {
-    return {
-        name: "geth-init",
-        image: request.images.quorum,
-        imagePullPolicy: request.imagePullPolicy,
+    return nodeContainer(request, "quorum", "geth-init", {
         command: ["sh", "-c", GETH_INIT],
-        resources: request.resources.quorum,
-        volumeMounts: request.volumeMounts,
-    };
+    });
 }
 
 /**
@@ -103,17 +101,14 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
         "--syncmode", "full",
         "--verbosity", "3",
         ...rpcFlags(request),
-        "--unlock", "0", "--allow-insecure-unlock", "--password", `${DATADIR}/passwords.txt`,
+        "--unlock", "0", "--allow-insecure-unlock", "--password", inQdata(PASSWORDS),
         ...consensusFlags(request.consensus, request.raftBlockTimeMs, raftJoinId),
         ...(request.exportMetrics ? METRICS_FLAGS : []),
     ];
 }
 
 function gethContainer(request: NodePodRequest): Container {
-    return {
-        name: "quorum",
-        image: request.images.quorum,
-        imagePullPolicy: request.imagePullPolicy,
+    return nodeContainer(request, "quorum", "quorum", {
         // $0 is "geth"; the program's flags follow as "$@".
         command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
         args: argsWithRaftJoin(request, (raftJoinId) => gethArgs(request, raftJoinId)),
@@ -123,29 +118,21 @@ function gethContainer(request: NodePodRequest): Container {
             { name: "PRIVATE_CONFIG", value: TESSERA_SOCKET },
             { name: "HOME", value: "/tmp" },
         ],
-        ports: gethPorts(request.consensus, request.exportMetrics),
+        ports: gethPorts(request.consensus, request.exportMetrics).map(containerPort),
         ...GETH_PROBES,
-        resources: request.resources.quorum,
-        volumeMounts: request.volumeMounts,
-    };
+    });
 }
 
+const TESSERA_PORTS = [transactionManagerPort("tessera"), NAMED_PORTS.tesseraThirdParty];
+
 function tesseraContainer(request: NodePodRequest): Container {
-    return {
-        name: "tessera",
-        image: request.images.transactionManager,
-        imagePullPolicy: request.imagePullPolicy,
+    return nodeContainer(request, "transactionManager", "tessera", {
         // $0 is "tessera"; its own arguments follow as "$@".
         command: ["sh", "-c", START_TESSERA, "tessera"],
         args: ["-configfile", TESSERA_CONFIG_PATH],
         // The JVM sizes its heap from the container's limit, not the machine's memory.
         env: [{ name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],
-        ports: [
-            containerPort(transactionManagerPort("tessera")),
-            { name: "tessera-3p", containerPort: PORTS.tesseraThirdParty },
-        ],
+        ports: TESSERA_PORTS.map(containerPort),
         ...upcheckProbes(60),
-        resources: request.resources.transactionManager,
-        volumeMounts: request.volumeMounts,
-    };
+    });
 }

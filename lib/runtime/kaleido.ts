@@ -1,17 +1,23 @@
 // The seed's images (quorum-tools' jpmorganchase/quorum and jpmorganchase/constellation): the
 // image's start.sh writes geth's command line; constellation reads tm.conf.
 import { Consensus } from "../model/consensus";
+import { TM_KEY, TM_PUB } from "../model/layout";
+import { CONSTELLATION_SOCKET, CONSTELLATION_STORAGE, inQdata } from "../model/paths";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
+import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 
-const CONSTELLATION_SOCKET = "/qdata/constellation/tm.ipc";
+const SOCKET = inQdata(CONSTELLATION_SOCKET);
 
 export const kaleidoRuntime: Runtime = {
     name: "kaleido",
     transactionManager: "constellation",
     // The images' own start scripts (a Node.js boot script in the quorum image) may write anywhere.
-    nodePod: (request) => ({ initContainers: [], containers: [hardened(quorumContainer(request), "writable"), hardened(constellationContainer(request), "writable")] }),
+    nodePod: (request) => ({
+        initContainers: [],
+        containers: [hardened(quorumContainer(request), "writable"), hardened(constellationContainer(request), "writable")],
+        ports: [...gethPorts(request.consensus), ...CONSTELLATION_PORTS],
+    }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
 };
 
@@ -25,33 +31,25 @@ function consensusArgs(consensus: Consensus, raftJoinId?: number): string[] {
 }
 
 function quorumContainer(request: NodePodRequest): Container {
-    return {
-        name: "quorum",
-        image: request.images.quorum,
-        imagePullPolicy: request.imagePullPolicy,
+    return nodeContainer(request, "quorum", "quorum", {
         // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
         args: argsWithRaftJoin(request, (raftJoinId) => ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus, raftJoinId), "--networkid", String(request.networkId)]),
-        ports: gethPorts(request.consensus),
+        ports: gethPorts(request.consensus).map(containerPort),
         ...GETH_PROBES,
-        resources: request.resources.quorum,
-        volumeMounts: request.volumeMounts,
-    };
+    });
 }
 
+const CONSTELLATION_PORTS = [transactionManagerPort("constellation")];
+
 /** The image's own start.sh. */
-const START_CONSTELLATION = startWithoutLeftOverSocket(CONSTELLATION_SOCKET, "start.sh");
+const START_CONSTELLATION = startWithoutLeftOverSocket(SOCKET, "start.sh");
 
 function constellationContainer(request: NodePodRequest): Container {
-    return {
-        name: "constellation",
-        image: request.images.transactionManager,
-        imagePullPolicy: request.imagePullPolicy,
+    return nodeContainer(request, "transactionManager", "constellation", {
         args: ["sh", "-c", START_CONSTELLATION],
-        ports: [containerPort(transactionManagerPort("constellation"))],
+        ports: CONSTELLATION_PORTS.map(containerPort),
         ...upcheckProbes(36),
-        resources: request.resources.transactionManager,
-        volumeMounts: request.volumeMounts,
-    };
+    });
 }
 
 /** Constellation's tm.conf for the node at `ownIp`, peering with every node's constellation. */
@@ -61,11 +59,11 @@ export function tmConf(ownIp: string, allIps: string[]): string {
     return [
         `url = ${quote(`http://${ownIp}:${PORTS.transactionManager}/`)}`,
         `port = ${PORTS.transactionManager}`,
-        `socket = ${quote(CONSTELLATION_SOCKET)}`,
+        `socket = ${quote(SOCKET)}`,
         `othernodes = [${peers}]`,
-        `publickeys = ["/qdata/constellation/tm.pub"]`,
-        `privatekeys = ["/qdata/constellation/tm.key"]`,
-        `storage = "dir:/qdata/constellation/storage"`,
+        `publickeys = [${quote(inQdata(TM_PUB))}]`,
+        `privatekeys = [${quote(inQdata(TM_KEY))}]`,
+        `storage = ${quote(`dir:${inQdata(CONSTELLATION_STORAGE)}`)}`,
         `verbosity = 2`,
         "",
     ].join("\n");

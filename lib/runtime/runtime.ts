@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Consensus } from "../model/consensus";
 import { PullPolicy, ResourceSpec } from "../model/network";
 import { NetworkFiles } from "../network/networkFiles";
-import { containerPort, NAMED_PORTS, NamedPort, PORTS } from "../network/ports";
+import { NAMED_PORTS, NamedPort, PORTS } from "../network/ports";
 
 export type Container = k8s.types.input.core.v1.Container;
 
@@ -41,6 +41,8 @@ export interface NodePod {
     /** Run after the platform's own (seeding) init containers. */
     initContainers: Container[];
     containers: Container[];
+    /** Every port its containers open, in their order: what the member's Service and the policies are made from. */
+    ports: NamedPort[];
 }
 
 /** Where a container serves Prometheus text. */
@@ -59,6 +61,14 @@ export interface Runtime {
     nodePod(request: NodePodRequest): NodePod;
     /** The transaction manager's config for the node at `ownIp`, peering with every node. */
     transactionManagerConfig(ownIp: string, allIps: string[]): NetworkFiles["transactionManager"];
+}
+
+/** What a node container says of itself; the rest comes from the request by its role. */
+export type ContainerBody = Omit<Container, "name" | "image" | "imagePullPolicy" | "resources" | "volumeMounts">;
+
+/** A container of the node pod on the member's volume: its image and resources by role, pulled as the stack says. */
+export function nodeContainer(request: NodePodRequest, role: "quorum" | "transactionManager", name: string, body: ContainerBody): Container {
+    return { name, image: request.images[role], imagePullPolicy: request.imagePullPolicy, ...body, resources: request.resources[role], volumeMounts: request.volumeMounts };
 }
 
 /** A container's arguments, which for a joining Raft member carry the id its membership step returns. */
@@ -84,9 +94,9 @@ export function upcheckProbes(startupChecks: number) {
 }
 
 /** The ports every geth container opens: RPC, WS, p2p, Raft's under Raft, and its metrics when it exports them. */
-export function gethPorts(consensus: Consensus, exportMetrics = false): k8s.types.input.core.v1.ContainerPort[] {
+export function gethPorts(consensus: Consensus, exportMetrics = false): NamedPort[] {
     const raft = consensus.kind === "raft" ? [NAMED_PORTS.raft] : [];
-    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...raft, ...(exportMetrics ? [NAMED_PORTS.metrics] : [])].map(containerPort);
+    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...raft, ...(exportMetrics ? [NAMED_PORTS.metrics] : [])];
 }
 
 /**

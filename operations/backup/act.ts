@@ -10,7 +10,7 @@ import { Kubectl } from "../../lib/kubernetes/kubectl";
 import { waitPodGone, waitPodReady } from "../../lib/kubernetes/podWaits";
 import { inQdata, qdataFolderName } from "../../lib/model/paths";
 import { BOOTNODE_SET, claimName, nodeSetName, podOf } from "../../lib/network/names";
-import { StackOutputs } from "../../lib/stackOutputs";
+import { StackOutputs } from "../../lib/model/outputs";
 import { chainIdentity, headOf, joinedRaft, memberPod, memberStates } from "./observe";
 import { backupOrder, MemberState, stopProblem } from "./plan";
 

@@ -5,7 +5,7 @@ import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
 import { QDATA_MOUNT } from "../../lib/model/paths";
 import { BOOTNODE_SET, memberName, nodePodName, podOf, RAFT_JOINED_ANNOTATION } from "../../lib/network/names";
-import { StackOutputs } from "../../lib/stackOutputs";
+import { StackOutputs } from "../../lib/model/outputs";
 import { MemberState } from "./plan";
 
 export async function memberStates(kube: Kube, outputs: StackOutputs): Promise<MemberState[]> {

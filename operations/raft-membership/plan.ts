@@ -8,7 +8,7 @@ import { nodeIndexOf, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_
  * static-nodes.json (the cluster's first configuration); a member that joined a running cluster
  * starts with the id raft_addPeer gave it.
  */
-export type RaftStart = { kind: "founder"; founders: number } | { kind: "joined"; raftId: number };
+export type RaftStart = { kind: "founder"; founders: number } | { kind: "joiner"; raftId: number };
 
 const isCount = (value: number) => Number.isInteger(value) && value > 0;
 
@@ -25,7 +25,7 @@ export function membersFrom(statefulSets: KubeObject[]): Map<number, RaftStart> 
         const raftId = Number(annotations[RAFT_ID_ANNOTATION]);
         const founders = Number(annotations[RAFT_FOUNDERS_ANNOTATION]);
         if (!isCount(raftId)) continue;
-        if (annotations[RAFT_JOINED_ANNOTATION] === "true") members.set(index, { kind: "joined", raftId });
+        if (annotations[RAFT_JOINED_ANNOTATION] === "true") members.set(index, { kind: "joiner", raftId });
         else if (isCount(founders)) members.set(index, { kind: "founder", founders });
     }
     return members;
@@ -68,7 +68,7 @@ export function planRaft(running: Map<number, RaftStart>, nodeCount: number): Ra
     const entries = new Map<number, RaftEntryPlan>();
     let previousJoiner: number | undefined;
     for (let index = 1; index <= nodeCount; index++) {
-        if (index <= founders && running.get(index)?.kind !== "joined") {
+        if (index <= founders && running.get(index)?.kind !== "joiner") {
             entries.set(index, { kind: "founder", founders });
             continue;
         }
@@ -77,6 +77,6 @@ export function planRaft(running: Map<number, RaftStart>, nodeCount: number): Ra
     }
     // With no member staying, the whole network goes (a destroy): no membership changes.
     const leaving = staying.length === 0 ? [] : [...running.entries()].filter(([index]) => index > nodeCount).sort(([a], [b]) => b - a);
-    const leaves = leaving.map(([index, start]) => ({ index, raftId: start.kind === "joined" ? start.raftId : index }));
+    const leaves = leaving.map(([index, start]) => ({ index, raftId: start.kind === "joiner" ? start.raftId : index }));
     return { entries, leaves };
 }

@@ -5,7 +5,7 @@
 import { Tool, ToolArgs } from "../../lib/cli";
 import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
 import { sleep } from "../../lib/poll";
-import { StackOutputs } from "../../lib/stackOutputs";
+import { StackOutputs } from "../../lib/model/outputs";
 import { readNetwork } from "./observe";
 import { judgeNetwork, NetworkStatus } from "./plan";
 import { renderTable, summaryLine } from "./table";

@@ -1,6 +1,6 @@
 // What validator votes read of the running network: the Ready node pods (each reached over geth's
 // IPC socket), the chain's validator set, and each node's signing address.
-import { RpcCall } from "../../lib/httpRequest";
+import { RpcCall, RpcRefusal } from "../../lib/httpRequest";
 import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { nodeIndexOf } from "../../lib/network/names";
@@ -46,6 +46,8 @@ export async function seenValidators(kube: Kube): Promise<SeenValidators> {
             return { ready, validators: await validatorSet(node) };
         } catch (error) {
             failure = `${node.name}: ${(error as Error).message.trim().split("\n").pop()}`;
+            // The node answered, refusing the call (images without the istanbul API): so would the others.
+            if (error instanceof RpcRefusal) break;
         }
     }
     return { ready, failure };

@@ -7,6 +7,7 @@ import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube, PortForward } from "../../lib/kubernetes/kubectl";
 import { nodePodName } from "../../lib/network/names";
 import { pollUntil, PollTimeout } from "../../lib/poll";
+import { inQdata, SEED_GETH_LOG } from "../../lib/model/paths";
 
 export interface VerifyTarget {
     namespace: string;
@@ -114,7 +115,7 @@ export class VerifyContext {
     /** Where geth logs: the seed's start.sh writes a file; GoQuorum's geth (next to Tessera) logs to the container. */
     gethLog(node = 1): string {
         const pod = nodePodName(node);
-        return this.target.runtime === "goquorum" ? `kubectl ${this.ns} logs ${pod} -c quorum` : `kubectl ${this.ns} exec ${pod} -c quorum -- tail /qdata/logs/geth.log`;
+        return this.target.runtime === "goquorum" ? `kubectl ${this.ns} logs ${pod} -c quorum` : `kubectl ${this.ns} exec ${pod} -c quorum -- tail ${inQdata(SEED_GETH_LOG)}`;
     }
 
     close(): void {

@@ -1,5 +1,6 @@
 import { nodePodName } from "../../lib/network/names";
 import { TM_PUB } from "../../lib/model/layout";
+import { inQdata } from "../../lib/model/paths";
 import { Check, CheckFailed } from "./observe";
 
 /**
@@ -16,7 +17,7 @@ export const privateTransactionCheck: Check = {
         if (context.nodes.length < 3) return "skipped: needs 3 nodes";
         const manager = context.transactionManager;
         const lookAt = `kubectl ${context.ns} logs ${nodePodName(1)} -c ${manager}; the peers in its config`;
-        const partyKey = (await context.kube.exec(nodePodName(2), manager, ["cat", `/qdata/${TM_PUB}`])).trim();
+        const partyKey = (await context.kube.exec(nodePodName(2), manager, ["cat", inQdata(TM_PUB)])).trim();
         const [from] = await context.rpc<string[]>(1, "eth_accounts");
         const hash = await context.sendTransaction(context.rpcUrl(1), { from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }, lookAt);
         const address = await context.poll(async () => (await context.rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))?.contractAddress, lookAt);
