@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterPlatform } from "./components/kubernetes/platform";
 import { LocalImage } from "./components/minikube/minikubeSetup";
 import { MinikubePlatform } from "./components/minikube/platform";
-import { NetworkOutputs, QuorumNetwork } from "./components/network/network";
+import { NetworkOutputs, QuorumNetwork, RunningNetwork } from "./components/network/network";
 import { Platform } from "./components/network/platform";
 import { ConfigError } from "./lib/config/validate";
 import { locallyBuiltImages, NetworkConfig } from "./lib/model/network";
@@ -20,8 +20,10 @@ import { Kube, Kubectl } from "./lib/kubernetes/kubectl";
 import { serviceMonitorPreflight } from "./lib/kubernetes/monitoringChecks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
+import { Runtime } from "./lib/runtime/runtime";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
 import { runningMembers } from "./operations/raft-membership/observe";
+import { checkVersionChange, unfinishedRollout } from "./operations/rollout/step";
 import { checkValidatorChange } from "./operations/validator-votes/step";
 
 /** How the program reads the running network at preview: kubectl in the stack's context and namespace. */
@@ -35,14 +37,24 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
     if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
     const qdata = await prepareQdata(config);
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
-    // Read in-process, as the operations' own CLIs read it. Which Raft members run now decides who
-    // founds the network and who joins or leaves it; a change of validators must be one vote.
-    const kube = readCluster(config.kubeContext, config.namespace);
-    const running = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
-    if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
-    const network = new QuorumNetwork("quorum", { config, qdata, runtime, runningRaftMembers: running, ...target }, opts);
+    const running = await readRunningNetwork(config, qdata, runtime, readCluster(config.kubeContext, config.namespace));
+    const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...running, ...target }, opts);
     if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;
+}
+
+/**
+ * What runs now, read in-process as the operations' own CLIs read it: which Raft members run (who
+ * founds the network and who joins or leaves it), whether a change of validators is one vote,
+ * whether a rollout was left unfinished, and whether the images' versions change.
+ */
+async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, kube: Kube): Promise<RunningNetwork> {
+    const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
+    if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
+    const unfinished = await unfinishedRollout(kube);
+    if (unfinished.length > 0) await pulumi.log.warn(`rollout: ${unfinished.join(", ")} run an older spec than their StatefulSet's (a rollout left unfinished): this up replaces them one at a time`);
+    const chainVersions = await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);
+    return { runningRaftMembers, unfinishedRollout: unfinished, chainVersions };
 }
 
 /** Generated keys live in a local folder: a destroy removes it unless keepChainData. */

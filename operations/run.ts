@@ -1,5 +1,5 @@
 // The one entry of every operation on a running network, for people (npm run backup, status,
-// verify, validators, raft-peer) and for the Pulumi steps' Commands alike:
+// verify, validators, raft-peer, rollout) and for the Pulumi steps' Commands alike:
 //   run.ts <operation> [arguments]      run.ts <operation> --help
 // Each operation's folder has the same parts: observe.ts reads the running network, plan.ts
 // decides (pure), act.ts changes it, step.ts is its Pulumi resource, cli.ts its arguments.
@@ -10,6 +10,7 @@ const OPERATIONS: Record<string, () => Promise<Tool>> = {
     backup: async () => (await import("./backup/cli")).backupTool,
     "raft-membership": async () => (await import("./raft-membership/cli")).raftMembershipTool,
     restore: async () => (await import("./restore/cli")).restoreTool,
+    rollout: async () => (await import("./rollout/cli")).rolloutTool,
     status: async () => (await import("./status/cli")).statusTool,
     "validator-votes": async () => (await import("./validator-votes/cli")).validatorVotesTool,
     verify: async () => (await import("./verify/cli")).verifyTool,

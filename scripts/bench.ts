@@ -27,6 +27,8 @@ const NEW_CLUSTER: Kube = {
     exec: () => Promise.reject(new Error("bench: no pod to exec in")),
     portForward: () => Promise.reject(new Error("bench: no pod to forward to")),
     field: () => Promise.reject(new Error("bench: no object to read")),
+    deletePod: () => Promise.reject(new Error("bench: no pod to delete")),
+    logs: () => Promise.reject(new Error("bench: no pod to read")),
 };
 
 /** A check's canned answer; a check without one is a bench that no longer matches the program. */

@@ -6,6 +6,7 @@ import * as path from "path";
 import { Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { readNetwork } from "../operations/status/observe";
+import { judgeChain, NodeView } from "../operations/status/chain";
 import { judgeNetwork, NetworkStatus, NodeStatus } from "../operations/status/plan";
 import { nodeAddress } from "../lib/network/nodeAddress";
 import { renderTable } from "../operations/status/table";
@@ -166,5 +167,40 @@ describe("the status table", () => {
         }
         assert.ok(!renderTable([row(1)], 60)[0].includes("PENDING"));
         assert.ok(renderTable([row(1)], 60)[0].includes("BEHIND"));
+    });
+});
+
+describe("a stalled chain, named and explained", () => {
+    const QBFT4: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+    const node = (n: number, view: Partial<NodeView> = {}): NodeView => ({ node: `node-${n}`, ready: true, height: 50, peers: 4, behind: 0, lastBlockAge: 1, ...view });
+
+    it("a BFT chain with blocks is sealing, whatever one node says", () => {
+        const verdict = judgeChain([node(1, { ready: false, height: undefined, lastBlockAge: undefined }), node(2), node(3), node(4), node(5)], QBFT4, "quorum");
+        assert.deepEqual(verdict, { state: "sealing", why: [], quorum: { needed: 3, of: 4, up: 3 } });
+    });
+
+    it("two of four validators down: stalled, naming them, the quorum it needs and how to bring it back", () => {
+        const stale = { lastBlockAge: 120 };
+        const verdict = judgeChain([node(1, { ready: false, height: undefined, lastBlockAge: undefined }), node(2, { ...stale, peers: 0 }), node(3, stale), node(4, stale), node(5, stale)], QBFT4, "quorum");
+        assert.equal(verdict.state, "stalled");
+        assert.deepEqual(verdict.why, ["no block for 120 s (more than 33 s, several rounds)", "2 of 4 validators up and peered; sealing needs 3", "node-1: pod not Ready", "node-2: no peers"]);
+        assert.match(verdict.recovery ?? "", /^too few validators: bring back node-1, node-2 \(kubectl -n quorum get pods;/);
+    });
+
+    it("enough validators up but no block: points at a key the chain does not count", () => {
+        const verdict = judgeChain([1, 2, 3, 4, 5].map((n) => node(n, { lastBlockAge: 300 })), QBFT4, "quorum");
+        assert.equal(verdict.state, "stalled");
+        assert.match(verdict.recovery ?? "", /^enough validators are up, yet no block comes/);
+    });
+
+    it("Raft: stalled with no leader, a quiet chain with one is not", () => {
+        const RAFT5: Consensus = { kind: "raft" };
+        const quiet = [1, 2, 3].map((n) => node(n, { lastBlockAge: 9000, role: n === 2 ? "minter" : "verifier" }));
+        assert.equal(judgeChain(quiet, RAFT5, "quorum").state, "sealing");
+        const leaderless = [node(1, { role: "verifier" }), node(2, { ready: false, height: undefined }), node(3, { ready: false, height: undefined })];
+        const verdict = judgeChain(leaderless, RAFT5, "quorum");
+        assert.equal(verdict.state, "stalled");
+        assert.deepEqual(verdict.quorum, { needed: 2, of: 3, up: 1 });
+        assert.match(verdict.recovery ?? "", /^too few members for a majority: bring back node-2, node-3/);
     });
 });

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { hardened } from "../../lib/network/security";
-import { AWAITED_BY_STATEFULSET, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
 import { QDATA_MOUNT } from "../../lib/model/paths";
 import { FileRole, LayoutEntry, modeOf, QDATA_LAYOUT } from "../../lib/model/layout";
 import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
@@ -73,7 +73,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         return new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_STATEFULSET },
+                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_ROLLOUT },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
             },
             { parent: this, provider: args.provider },

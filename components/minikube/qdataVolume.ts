@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
-import { AWAITED_BY_STATEFULSET, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
 import { LayoutEntry, QDATA_LAYOUT, SeedFile } from "../../lib/model/layout";
 import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
@@ -72,7 +72,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         return new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_STATEFULSET },
+                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_ROLLOUT },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: QDATA_STORAGE_CLASS,

@@ -5,7 +5,7 @@ import { QdataMember } from "../../lib/model/qdata";
 import { selectorLabels, WorkloadIdentity } from "../../lib/network/names";
 import { NamedPort, publishedPorts, servicePort } from "../../lib/network/ports";
 import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
-import { SEED_ANNOTATION } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT, SEED_ANNOTATION } from "../../lib/network/workload";
 import { MemberStorage, Platform } from "./platform";
 
 /** What the bootnode and every node are given alike. */
@@ -51,10 +51,12 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
     return new k8s.apps.v1.StatefulSet(
         name,
         {
-            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels, annotations: args.annotations },
+            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels, annotations: { ...args.annotations, ...AWAITED_BY_ROLLOUT } },
             spec: {
                 replicas: 1,
                 serviceName: args.serviceName,
+                // A new spec replaces no pod by itself: the rollout step replaces the members one at a time.
+                updateStrategy: { type: "OnDelete" },
                 selector: { matchLabels: selectorLabels(args.identity) },
                 template: {
                     metadata: { labels: args.labels, annotations: { ...args.podAnnotations, [SEED_ANNOTATION]: storage.seedId } },

@@ -18,9 +18,20 @@ import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 import { raftMembershipStep } from "../../operations/raft-membership/step";
+import { rolloutStep } from "../../operations/rollout/step";
 import { validatorStep } from "../../operations/validator-votes/step";
 
-export interface QuorumNetworkArgs {
+/** What the preview read of the network running now (nothing on a new network). */
+export interface RunningNetwork {
+    /** Raft: the members whose StatefulSets run now, by node index. */
+    runningRaftMembers: Map<number, RaftStart>;
+    /** Members whose pods ran an older spec than their StatefulSet's: a rollout left unfinished. */
+    unfinishedRollout: string[];
+    /** The highest quorum and transaction manager versions that will have run the chain. */
+    chainVersions: string;
+}
+
+export interface QuorumNetworkArgs extends RunningNetwork {
     config: NetworkConfig;
     qdata: QdataFolder;
     platform: Platform;
@@ -28,8 +39,6 @@ export interface QuorumNetworkArgs {
     runtime: Runtime;
     /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
     ingressAddress?: string;
-    /** Raft: the members whose StatefulSets run now, by node index (none: a new network). */
-    runningRaftMembers: Map<number, RaftStart>;
 }
 
 /** The stack's outputs as declared: those the cluster decides are Outputs. */
@@ -58,6 +67,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     readonly networkPolicies?: NetworkPolicies;
     readonly monitoring?: Monitoring;
+    /** Replaces the members' pods one at a time when their spec changes; waits for them all on a new network. */
+    readonly rollout: pulumi.Resource;
     /** IBFT/QBFT: the step that votes the chain's validators to the stack's; its stdout is the set. */
     readonly validators?: pulumi.Resource;
     /** Raft members leaving the network: each removed from the cluster before its workload is deleted. */
@@ -80,10 +91,11 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         this.bootnode = this.declareBootnode(name, config, args.qdata, shared);
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
+        this.rollout = this.declareRollout(name, args, shared);
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
         else if (config.consensus.kind !== "raft") {
             const votes = { consensus: config.consensus, qdata: args.qdata, kubeContext, namespace: shared.namespace };
-            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: this.nodes.map((node) => node.statefulSet) });
+            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: [this.rollout] });
         }
         ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(name, args, shared));
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
@@ -93,6 +105,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
         this.outputs = this.outputsOf(config, shared, args.ingressAddress, rpcEndpoint, wsEndpoint);
         this.registerOutputs(this.outputs);
+    }
+
+    private declareRollout(name: string, args: QuorumNetworkArgs, shared: Shared): pulumi.Resource {
+        const { config } = args;
+        const statefulSets = [this.bootnode.statefulSet, ...this.nodes.map((node) => node.statefulSet)];
+        const rollout = { kubeContext: config.kubeContext, namespace: shared.namespace, consensus: config.consensus, nodeCount: config.nodeCount, memberTimeoutSeconds: config.rolloutTimeoutSeconds, statefulSets, unfinished: args.unfinishedRollout };
+        return rolloutStep(`${name}-rollout`, rollout, { parent: this });
     }
 
     private declareBootnode(name: string, config: NetworkConfig, qdata: QdataFolder, shared: Shared): Bootnode {
@@ -173,6 +192,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     monitoring: config.monitoring,
                     restore: config.restore && { source: config.restore, kubeContext: config.kubeContext },
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
+                    chainVersions: args.chainVersions,
                     runtime,
                     images: config.images,
                     resources: config.resources,
@@ -227,7 +247,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 namespace: shared.namespace,
                 provider: shared.provider,
                 // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
-                deploymentAfter: [...platform.imagesReady([settings.image]), ...this.nodes.map((node) => node.statefulSet)],
+                deploymentAfter: [...platform.imagesReady([settings.image]), this.rollout],
                 ingressAfter: platform.ingressReady(),
             },
             { parent: this },

@@ -4,11 +4,11 @@ import { Consensus } from "../../lib/model/consensus";
 import { ResourceSpec } from "../../lib/model/network";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
-import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, CHAIN_VERSIONS_ANNOTATION, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NamedPort } from "../../lib/network/ports";
-import { AWAITED_BY_STATEFULSET } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT } from "../../lib/network/workload";
 import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberService, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
@@ -36,6 +36,8 @@ export interface QuorumNodeArgs extends MemberArgs {
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
     /** Raft only: how the member enters the cluster. */
     raft?: RaftEntry;
+    /** Recorded on its StatefulSet: the highest versions that have run the chain. */
+    chainVersions: string;
     /** restoreFrom: the backup its new volume starts with, before its first start. */
     restore?: { source: RestoreSource; kubeContext: string };
 }
@@ -85,7 +87,7 @@ export class QuorumNode extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 identity: nodeIdentity(args.index),
                 labels: workloadLabels(nodeIdentity(args.index)),
-                annotations,
+                annotations: { ...annotations, [CHAIN_VERSIONS_ANNOTATION]: args.chainVersions },
                 podAnnotations: metrics ? scrapedBy(args.monitoring, metrics.geth) : {},
                 serviceName: this.service.metadata.name,
                 storage: this.storage,
@@ -104,7 +106,7 @@ export class QuorumNode extends pulumi.ComponentResource {
         // On the Service, not the pod: a vote that changes the set must restart no pod.
         const validator: Record<string, string> = args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {};
         // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
-        const annotations = { ...AWAITED_BY_STATEFULSET, ...(metrics ? scrapedBy(args.monitoring, metrics.transactionManager) : {}) };
+        const annotations = { ...AWAITED_BY_ROLLOUT, ...(metrics ? scrapedBy(args.monitoring, metrics.transactionManager) : {}) };
         const service = { serviceName: nodeServiceName(args.index), namespace: args.namespace, identity, labels: { ...workloadLabels(identity), ...validator }, annotations, clusterIp: args.clusterIp, ports: this.ports };
         return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
     }

@@ -113,7 +113,15 @@ function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
         quorum: reader.resources("quorum"),
         transactionManager: reader.resources(goquorum ? "tessera" : "constellation"),
     };
-    return { images, imagePullPolicy: reader.oneOf("imagePullPolicy", PULL_POLICIES), imagePullSecrets, resources, racecourse: readRacecourse(reader) };
+    return {
+        images,
+        imagePullPolicy: reader.oneOf("imagePullPolicy", PULL_POLICIES),
+        imagePullSecrets,
+        resources,
+        racecourse: readRacecourse(reader),
+        rolloutTimeoutSeconds: reader.integer("rolloutTimeout", 30, 3600),
+        allowImageDowngrade: reader.boolean("allowImageDowngrade"),
+    };
 }
 
 const RACECOURSE_KEYS = ["racecourseImage", "racecourseCpu", "racecourseMemory", "racecourseEnv", "ingressHost", "ingressClassName", "ingressTlsSecret"];

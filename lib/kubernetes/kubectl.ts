@@ -1,13 +1,20 @@
-// The cluster as our scripts see it (verify, Raft membership): kubectl get / exec / port-forward against one context and namespace.
+// The cluster as the program and the operations see it: kubectl get / exec / logs / delete /
+// port-forward against one context and namespace.
 import { ChildProcess, spawn } from "child_process";
 import { PROJECT_SELECTOR, selectorText } from "../network/names";
 
 export interface PodStatus {
     name: string;
+    /** Changes when the pod is replaced. */
+    uid: string;
     ready: boolean;
     containers: string[];
     /** Of all its containers since the pod was made. */
     restarts: number;
+    /** The StatefulSet revision the pod was made from (its controller-revision-hash label). */
+    revision?: string;
+    /** Why a container is not running, when one waits (ErrImagePull: ..., CrashLoopBackOff: ...). */
+    waiting?: string;
 }
 
 export interface PortForward {
@@ -30,11 +37,27 @@ export interface Kube {
     portForward(resource: string, remotePorts: number[]): Promise<PortForward>;
     /** A field of one object, by a kubectl JSONPath expression. */
     field(resource: string, jsonPath: string): Promise<string>;
+    /** Deletes the pod without waiting: its controller makes it anew. */
+    deletePod(pod: string): Promise<void>;
+    /** The container's last `lines` log lines (of its previous run when it restarted). */
+    logs(pod: string, container: string, lines: number): Promise<string>;
+}
+
+interface ContainerStatus {
+    restartCount?: number;
+    state?: { waiting?: { reason?: string; message?: string } };
 }
 
 interface PodObject extends KubeObject {
+    metadata: KubeObject["metadata"] & { uid: string };
     spec?: { containers?: { name: string }[] };
-    status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
+    status?: { conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+}
+
+function waitingOf(pod: PodObject): string | undefined {
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const waiting = statuses.map((status) => status.state?.waiting).find((state) => state?.reason && state.reason !== "PodInitializing");
+    return waiting && `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
 }
 
 export class Kubectl implements Kube {
@@ -78,14 +101,26 @@ export class Kubectl implements Kube {
         const items = await this.list<PodObject>("pods", PROJECT_SELECTOR);
         return items.map((pod) => ({
             name: pod.metadata.name,
+            uid: pod.metadata.uid,
             containers: (pod.spec?.containers ?? []).map((container) => container.name),
             ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
             restarts: (pod.status?.containerStatuses ?? []).reduce((sum, container) => sum + (container.restartCount ?? 0), 0),
+            revision: pod.metadata.labels?.["controller-revision-hash"],
+            waiting: waitingOf(pod),
         }));
     }
 
     field(resource: string, jsonPath: string): Promise<string> {
         return this.run(["get", resource, "-o", `jsonpath=${jsonPath}`]);
+    }
+
+    async deletePod(pod: string): Promise<void> {
+        await this.run(["delete", "pod", pod, "--wait=false"]);
+    }
+
+    async logs(pod: string, container: string, lines: number): Promise<string> {
+        const tail = (previous: boolean) => this.run(["logs", pod, "-c", container, `--tail=${lines}`, ...(previous ? ["--previous"] : [])]);
+        return tail(true).catch(() => tail(false));
     }
 
     exec(pod: string, container: string, command: string[], timeoutMs?: number): Promise<string> {

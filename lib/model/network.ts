@@ -87,6 +87,10 @@ export interface NetworkConfig {
     enableIngressAddon: boolean;
     loadImages: boolean;
     keepChainData: boolean;
+    /** How long a member restarted by a change may take to be back, in step and peered. */
+    rolloutTimeoutSeconds: number;
+    /** The user accepts running the chain on an older GoQuorum or Tessera than has run it. */
+    allowImageDowngrade: boolean;
 }
 
 /**

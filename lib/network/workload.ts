@@ -14,13 +14,15 @@ export function qdataVolume(claimName: pulumi.Input<string>): k8s.types.input.co
 export const qdataMount: k8s.types.input.core.v1.VolumeMount = { name: QDATA_VOLUME, mountPath: QDATA_MOUNT };
 
 /**
- * On a member's Service and claim, whose readiness its StatefulSet's rollout already waits for.
- * The provider's own waits (endpoints, Bound) would each hold one of the engine's few parallel
- * slots (4 per CPU) until the member's pod exists, which made a large up serial. Nothing else waits
- * on them: peers dial fixed IPs, publishNotReadyAddresses publishes pods before they are Ready, and
- * no pod is scheduled before its claim is bound.
+ * On a member's StatefulSet, Service and claim: the rollout step waits for the members instead of
+ * the provider. The provider's own waits (endpoints, Bound, replicas Ready) would each hold one of
+ * the engine's few parallel slots (4 per CPU) until the member's pod exists, which made a large up
+ * serial; and with updateStrategy OnDelete it would wait, on an update, for a pod the update does
+ * not replace, so a member left down by a bad spec (an image that does not exist) could not be set
+ * back. Peers dial fixed IPs, publishNotReadyAddresses publishes pods before they are Ready, and no
+ * pod is scheduled before its claim is bound.
  */
-export const AWAITED_BY_STATEFULSET = { "pulumi.com/skipAwait": "true" };
+export const AWAITED_BY_ROLLOUT = { "pulumi.com/skipAwait": "true" };
 
 /** The pod template annotation that restarts pods when their seeded files change. */
 export const SEED_ANNOTATION = "kaleido.io/seed-id";

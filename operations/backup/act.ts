@@ -11,8 +11,10 @@ import { waitPodGone, waitPodReady } from "../../lib/kubernetes/podWaits";
 import { inQdata, qdataFolderName } from "../../lib/model/paths";
 import { BOOTNODE_SET, claimName, nodeSetName, podOf } from "../../lib/network/names";
 import { StackOutputs } from "../../lib/model/outputs";
-import { chainIdentity, headOf, joinedRaft, memberPod, memberStates } from "./observe";
-import { backupOrder, MemberState, stopProblem } from "./plan";
+import { chainIdentity, headOf, joinedRaft, memberPod } from "./observe";
+import { memberStates } from "../../lib/kubernetes/memberStates";
+import { MemberState, stopProblem } from "../../lib/model/quorumRule";
+import { backupOrder } from "./plan";
 
 const STOP_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 300_000;
@@ -54,11 +56,11 @@ export async function backupNetwork(outputs: StackOutputs, stack: string, out: s
     const { genesisHash, chainId } = await chainIdentity(kube);
     fs.mkdirSync(out, { recursive: true, mode: 0o700 });
     const copies: MemberCopy[] = [];
-    for (const planned of backupOrder(await memberStates(kube, outputs))) {
+    for (const planned of backupOrder(await memberStates(kube, outputs.consensus, outputs.nodes.length))) {
         const started = Date.now();
-        const states = await memberStates(kube, outputs);
+        const states = await memberStates(kube, outputs.consensus, outputs.nodes.length);
         const problem = stopProblem(outputs.consensus, states, states.find((state) => state.index === planned.index)!);
-        if (problem) throw new Error(`${problem}; ${copies.length} of ${states.length} members copied, the folder is incomplete`);
+        if (problem) throw new Error(`${problem}: bring the others back (kubectl get pods), or back up a stopped network; ${copies.length} of ${states.length} members copied, the folder is incomplete`);
         const head = planned.index === 0 ? undefined : await headOf(kube, planned.index);
         const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await joinedRaft(kube, nodeSetName(planned.index)));
         const memberLog = (line: string) => log(`[${claimName(planned.index)}] ${line}`);

@@ -1,19 +1,10 @@
-// What a backup reads of the running network: each member's state (Ready, validator), a node's
-// head and the chain's identity, how a member's pods run (image, pull settings, folder in the
-// claim) and whether a Raft member joined after the founding.
+// What a backup reads of the running network: a node's head and the chain's identity, how a
+// member's pods run (image, pull settings, folder in the claim) and whether a Raft member joined
+// after the founding.
 import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
 import { QDATA_MOUNT } from "../../lib/model/paths";
-import { BOOTNODE_SET, memberName, nodePodName, podOf, RAFT_JOINED_ANNOTATION } from "../../lib/network/names";
-import { StackOutputs } from "../../lib/model/outputs";
-import { MemberState } from "./plan";
-
-export async function memberStates(kube: Kube, outputs: StackOutputs): Promise<MemberState[]> {
-    const ready = new Set((await kube.pods()).filter((pod) => pod.ready).map((pod) => pod.name));
-    const validators = outputs.consensus.kind === "raft" ? 0 : outputs.consensus.validators;
-    const nodes = outputs.nodes.map((_, i) => ({ index: i + 1, name: memberName(i + 1), ready: ready.has(nodePodName(i + 1)), validator: i < validators }));
-    return [{ index: 0, name: "bootnode", ready: ready.has(podOf(BOOTNODE_SET)), validator: false }, ...nodes];
-}
+import { nodePodName, RAFT_JOINED_ANNOTATION } from "../../lib/network/names";
 
 export interface Head {
     number: number;

@@ -1,30 +1,7 @@
-// The order a backup takes the members in, one at a time, and whether taking one down now would
-// break the network: Raft needs a majority of its members, IBFT/QBFT a quorum of its validators.
-import { bftQuorum, Consensus, majorityOf } from "../../lib/model/consensus";
-
-export interface MemberState {
-    /** 0 for the bootnode, N for node N. */
-    index: number;
-    name: string;
-    ready: boolean;
-    /** IBFT/QBFT: in the set the stack counts. */
-    validator: boolean;
-}
+// The order a backup takes the members in, one at a time.
+import { MemberState } from "../../lib/model/quorumRule";
 
 /** The bootnode first (no consensus depends on it), then the nodes in order. */
 export function backupOrder(members: MemberState[]): MemberState[] {
     return [...members].sort((a, b) => a.index - b.index);
-}
-
-/** Why `member` may not be stopped now (the others as they are), or undefined when it may. */
-export function stopProblem(consensus: Consensus, members: MemberState[], member: MemberState): string | undefined {
-    if (member.index === 0) return undefined;
-    const nodes = members.filter((other) => other.index > 0);
-    const counted = consensus.kind === "raft" ? nodes : nodes.filter((node) => node.validator);
-    if (consensus.kind !== "raft" && !member.validator) return undefined;
-    const needed = consensus.kind === "raft" ? majorityOf(counted.length) : bftQuorum(counted.length);
-    const left = counted.filter((other) => other.ready && other.index !== member.index).length;
-    if (left >= needed) return undefined;
-    const what = consensus.kind === "raft" ? `Raft members (a majority is ${needed})` : `validators (a quorum is ${needed})`;
-    return `taking ${member.name} down would leave ${left} of ${counted.length} ${what} running: bring the others back (kubectl get pods), or back up a stopped network`;
 }

@@ -8,7 +8,7 @@ import { sleep } from "../../lib/poll";
 import { StackOutputs } from "../../lib/model/outputs";
 import { readNetwork } from "./observe";
 import { judgeNetwork, NetworkStatus } from "./plan";
-import { renderTable, summaryLine } from "./table";
+import { renderTable, summary } from "./table";
 
 /** Console calls at once: enough for 50 nodes in a few rounds, few enough for a laptop's kubectl. */
 const PARALLEL = 25;
@@ -23,7 +23,7 @@ export async function networkStatus(kube: Kube, outputs: Pick<StackOutputs, "nam
 function render(status: NetworkStatus, outputs: StackOutputs): string {
     // A terminal's own width; piped, $COLUMNS if set.
     const width = process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
-    return [summaryLine(status, outputs.kubeContext), "", ...renderTable(status.nodes, width)].join("\n") + "\n";
+    return [summary(status, outputs.kubeContext), "", ...renderTable(status.nodes, width)].join("\n") + "\n";
 }
 
 async function watch(outputs: StackOutputs, kube: Kube, intervalSeconds: number): Promise<never> {

@@ -2,6 +2,7 @@
 // against the others. Pure: the same reading and clock give the same verdicts.
 import { Consensus } from "../../lib/model/consensus";
 import { memberName, nodePodName } from "../../lib/network/names";
+import { ChainVerdict, judgeChain } from "./chain";
 import { NetworkReading, NodeReading } from "./observe";
 
 export interface NodeStatus extends NodeReading {
@@ -22,6 +23,8 @@ export interface NetworkStatus {
     consensus: Consensus["kind"];
     takenAt: string;
     nodes: NodeStatus[];
+    /** Whether the chain goes on, and if not why and what to do. */
+    chain: ChainVerdict;
     healthy: boolean;
     /** How long reading the network took (the pod listing and every node's console call). */
     readMs: number;
@@ -76,5 +79,7 @@ export function judgeNetwork(reading: NetworkReading, request: StatusRequest, no
         const problem = verdictOf(partial, request.nodeCount - 1, staleAfter);
         return { ...partial, verdict: problem ?? "ok", healthy: problem === undefined };
     });
-    return { namespace: request.namespace, consensus: request.consensus.kind, takenAt: new Date(nowMs).toISOString(), nodes, healthy: nodes.every((node) => node.healthy), readMs: reading.readMs };
+    const chain = judgeChain(nodes, request.consensus, request.namespace);
+    const healthy = chain.state === "sealing" && nodes.every((node) => node.healthy);
+    return { namespace: request.namespace, consensus: request.consensus.kind, takenAt: new Date(nowMs).toISOString(), nodes, chain, healthy, readMs: reading.readMs };
 }

@@ -1,0 +1,113 @@
+// Replacing the members' pods one at a time, each waited for until it is back (Ready, in step
+// with the chain, peered, the chain going on) before the next; stopping at the first that is not,
+// which leaves every later member on the spec it runs.
+import { Kube } from "../../lib/kubernetes/kubectl";
+import { Consensus } from "../../lib/model/consensus";
+import { pollUntil, PollTimeout } from "../../lib/poll";
+import { memberPods, nodeHealth } from "./observe";
+import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, takeDownProblem } from "./plan";
+
+export interface RolloutRequest {
+    consensus: Consensus;
+    nodeCount: number;
+    /** How long one member may take to be back. */
+    memberTimeoutMs: number;
+    /** Every member, not only those whose pod runs an older spec than its StatefulSet's (a restart by hand). */
+    everyMember: boolean;
+    /** A new network: wait for every member to be Ready (its StatefulSets are not awaited). */
+    awaitEveryMember: boolean;
+    pollMs: number;
+}
+
+/** The rollout stopped: the member, why, and what to do; the members after it were not touched. */
+export class RolloutStopped extends Error {}
+
+const LOG_LINES = 12;
+
+export async function rollout(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<void> {
+    const members = await memberPods(kube);
+    const leader = request.consensus.kind === "raft" ? raftLeader(await nodeHealth(kube, request.consensus, request.nodeCount)) : undefined;
+    const planned = rolloutOrder(members.filter((member) => request.everyMember || isOutdated(member)), request.consensus, leader);
+    const refused = planned.map((member) => takeDownProblem(members, request.consensus, member)).find((problem) => problem !== undefined);
+    if (refused) throw new RolloutStopped(`${refused}: bring the others back (npm run status shows them) before a change restarts members; nothing was restarted`);
+    if (planned.length > 0) log(`replacing ${planned.length} members one at a time: ${planned.map((member) => memberLabel(member.index)).join(", ")}`);
+    const started = Date.now();
+    for (const [done, member] of planned.entries()) {
+        const left = planned.slice(done + 1).map((later) => memberLabel(later.index));
+        await replaceWhenNeeded(kube, member.index, request, left, log);
+    }
+    if (planned.length > 0) log(`all ${planned.length} members replaced in ${seconds(Date.now() - started)} s`);
+    if (request.awaitEveryMember) await waitEveryMemberReady(kube, request);
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** Observed again right before: an interrupted rollout skips what an earlier run replaced. */
+async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequest, left: string[], log: (line: string) => void): Promise<void> {
+    const members = await memberPods(kube);
+    const member = members.find((candidate) => candidate.index === index);
+    if (!member || (!request.everyMember && !isOutdated(member))) return;
+    const problem = takeDownProblem(members, request.consensus, member);
+    if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left);
+    const started = Date.now();
+    const deadline = started + request.memberTimeoutMs;
+    if (member.running) await kube.deletePod(member.pod);
+    await waitForNewPod(kube, member, deadline, request, left);
+    const readyAfter = Date.now() - started;
+    if (index === 0) return log(`bootnode: Ready after ${seconds(readyAfter)} s`);
+    await waitUntilBack(kube, member, deadline, request, left);
+    log(`${memberLabel(index)}: Ready after ${seconds(readyAfter)} s, back in step after ${seconds(Date.now() - started)} s`);
+}
+
+/** The StatefulSet's new pod, of its current revision, Ready. */
+async function waitForNewPod(kube: Kube, old: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
+    let seen: MemberPod | undefined;
+    const replaced = async () => {
+        seen = (await memberPods(kube)).find((member) => member.index === old.index);
+        const fresh = seen?.running && seen.running.uid !== old.running?.uid && !isOutdated(seen);
+        return fresh && seen?.running?.ready ? true : undefined;
+    };
+    await pollUntil(`${memberLabel(old.index)} Ready`, replaced, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
+        if (!(error instanceof PollTimeout)) throw error;
+        throw await stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left);
+    });
+}
+
+async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
+    const headWhenBack = Math.max(0, ...(await nodeHealth(kube, request.consensus, request.nodeCount)).map((node) => node.height ?? 0));
+    let reason: string | undefined;
+    const back = async () => {
+        reason = notBackYet(member.index, await nodeHealth(kube, request.consensus, request.nodeCount), request.consensus, headWhenBack);
+        return reason === undefined ? true : undefined;
+    };
+    await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
+        if (!(error instanceof PollTimeout)) throw error;
+        throw await stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? error.message}`, left);
+    });
+}
+
+/** A new network, or one the rollout did not touch: every member Ready before up goes on. */
+async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promise<void> {
+    let waiting: string[] = [];
+    const allReady = async () => {
+        const members = await memberPods(kube);
+        waiting = members.filter((member) => !member.running?.ready).map((member) => `${memberLabel(member.index)}${member.running?.waiting ? ` (${member.running.waiting})` : ""}`);
+        return members.length === request.nodeCount + 1 && waiting.length === 0 ? true : undefined;
+    };
+    await pollUntil("every member Ready", allReady, { timeoutMs: request.memberTimeoutMs, intervalMs: request.pollMs }).catch((error: Error) => {
+        if (!(error instanceof PollTimeout)) throw error;
+        throw new RolloutStopped(`not every member is Ready within ${seconds(request.memberTimeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
+    });
+}
+
+/** The stop, in words a person acts on: who, why, its last log lines, what was left alone and how to go back. */
+async function stopped(kube: Kube, member: MemberPod, why: string, left: string[]): Promise<RolloutStopped> {
+    const container = member.index === 0 ? "bootnode" : "quorum";
+    const lines = await kube.logs(member.pod, container, LOG_LINES).catch(() => "");
+    const logs = lines.trim() ? `\nlast log lines of ${member.pod} (${container}):\n${lines.trim().split("\n").map((line) => `  ${line}`).join("\n")}` : "";
+    const untouched = left.length > 0 ? `\n${left.join(", ")} still run their previous spec.` : "";
+    return new RolloutStopped(
+        `rollout stopped at ${memberLabel(member.index)}: ${why}.${logs}${untouched}\n` +
+            "To go back: set the value you changed back (e.g. quorumImage) and run pulumi up again: the same rollout then replaces the members that run the new spec, one at a time.",
+    );
+}

@@ -1,0 +1,41 @@
+// npm run rollout [-- --stack NAME] [--timeout SECONDS]
+// Restarts every member of the running network one at a time (after a node's OS patch, say):
+// the bootnode, the non-validators, then the validators (under Raft the leader last), each
+// waited for until it is Ready, in step with the chain and peered again before the next; refused
+// when taking one down would break the quorum rule.
+// create and update are the Pulumi step's phases (step.ts): they replace only the members whose
+// pods run an older spec than their StatefulSet's, from the environment: KUBE_CONTEXT, NAMESPACE,
+// CONSENSUS (JSON), NODE_COUNT, MEMBER_TIMEOUT (seconds).
+import { Tool, ToolArgs, UsageError } from "../../lib/cli";
+import { declaredDefault } from "../../lib/config/declared";
+import { Kubectl } from "../../lib/kubernetes/kubectl";
+import { Consensus } from "../../lib/model/consensus";
+import { rollout } from "./act";
+
+const log = (line: string) => console.error(`rollout: ${line}`);
+const POLL_MS = 2000;
+
+async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<number> {
+    const consensus = JSON.parse(args.env("CONSENSUS")) as Consensus;
+    const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, awaitEveryMember: phase === "create", pollMs: POLL_MS };
+    await rollout(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")), request, log);
+    return 0;
+}
+
+async function run(args: ToolArgs): Promise<number> {
+    const [phase] = args.positional();
+    if (phase === "create" || phase === "update") return stepPhase(phase, args);
+    if (phase !== undefined) throw new UsageError(`unexpected argument ${phase}`);
+    const memberTimeoutMs = args.count("timeout", Number(declaredDefault("rolloutTimeout"))) * 1000;
+    const outputs = args.stack();
+    const request = { consensus: outputs.consensus, nodeCount: outputs.nodes.length, memberTimeoutMs, everyMember: true, awaitEveryMember: false, pollMs: POLL_MS };
+    await rollout(new Kubectl(outputs.kubeContext, outputs.namespace), request, log);
+    log("every member restarted and back");
+    return 0;
+}
+
+export const rolloutTool: Tool = {
+    name: "rollout",
+    usage: "usage: npm run rollout [-- --stack NAME] [--timeout SECONDS]\nrestarts every member of the network one at a time, each back in step before the next",
+    run,
+};

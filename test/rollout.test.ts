@@ -1,0 +1,281 @@
+// The rollout: its plan (order, the quorum rule, when a member is back) on its own, and its act
+// against an in-memory cluster whose StatefulSet controller makes a deleted pod anew from the
+// set's revision and whose nodes answer the console's JSON-RPC batch.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Kube, KubeObject, PodStatus, PortForward } from "../lib/kubernetes/kubectl";
+import { Consensus } from "../lib/model/consensus";
+import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/act";
+import { runProgram, workspaceFixture } from "./support/program";
+import { named } from "./support/query";
+import { pregenerateKeys } from "./support/workspace";
+import { chainVersionsText, isOutdated, MemberPod, notBackYet, NodeHealth, parseChainVersions, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
+
+const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+const RAFT: Consensus = { kind: "raft" };
+
+const member = (index: number, ready = true, revision = "old", wanted = "new"): MemberPod => ({
+    index,
+    set: index === 0 ? "bootnode-set" : `node-set-${index}`,
+    pod: index === 0 ? "bootnode-set-0" : `node-set-${index}-0`,
+    wanted,
+    running: { uid: `uid-${index}`, revision, ready },
+});
+const labels = (members: MemberPod[]) => members.map((m) => (m.index === 0 ? "bootnode" : `node-${m.index}`));
+
+describe("the rollout plan", () => {
+    it("replaces a pod whose revision is not its StatefulSet's, or that is missing", () => {
+        assert.equal(isOutdated(member(1)), true);
+        assert.equal(isOutdated(member(1, true, "new")), false);
+        assert.equal(isOutdated({ ...member(1), running: undefined }), true);
+    });
+
+    it("orders the members down first, then the bootnode, the non-validators, the validators", () => {
+        const members = [member(1), member(2), member(3, false), member(4), member(5), member(0)];
+        assert.deepEqual(labels(rolloutOrder(members, QBFT)), ["node-3", "bootnode", "node-5", "node-1", "node-2", "node-4"]);
+    });
+
+    it("takes the Raft leader last", () => {
+        const members = [member(0), member(1), member(2), member(3)];
+        assert.deepEqual(labels(rolloutOrder(members, RAFT, 2)), ["bootnode", "node-1", "node-3", "node-2"]);
+    });
+
+    it("refuses a validator when a quorum of the others would not stay; a non-validator or the bootnode never", () => {
+        const members = [member(0), member(1), member(2, false), member(3), member(4), member(5)];
+        assert.match(takeDownProblem(members, QBFT, members[1]) ?? "", /^taking node-1 down would leave 2 of 4 validators \(a quorum is 3\) running/);
+        assert.equal(takeDownProblem(members, QBFT, members[5]), undefined);
+        assert.equal(takeDownProblem(members, QBFT, members[0]), undefined);
+        assert.equal(takeDownProblem(members, QBFT, members[2]), undefined, "a member already down takes nothing more down");
+    });
+
+    it("counts a node back when Ready, answering, in step, peered and the chain going on", () => {
+        const nodes = (own: Partial<NodeHealth>, highest = 10): NodeHealth[] => [
+            { index: 1, ready: true, height: 10, peers: 2, ...own },
+            { index: 2, ready: true, height: highest, peers: 2 },
+            { index: 3, ready: true, height: highest, peers: 2 },
+        ];
+        assert.equal(notBackYet(1, nodes({ ready: false }), QBFT, 5), "not Ready");
+        assert.equal(notBackYet(1, nodes({ height: undefined }), QBFT, 5), "geth does not answer over its IPC socket");
+        assert.equal(notBackYet(1, nodes({ height: 3 }), QBFT, 5), "7 blocks behind the highest head (10)");
+        assert.equal(notBackYet(1, nodes({ peers: 1 }), QBFT, 5), "1 of 2 peers");
+        assert.equal(notBackYet(1, nodes({}), QBFT, 10), "no block sealed since it came back (head 10)");
+        assert.equal(notBackYet(1, nodes({}), QBFT, 9), undefined);
+        assert.equal(notBackYet(1, nodes({ role: "verifier" }).map((node) => ({ ...node, role: "verifier" })), RAFT, 10), "no Raft leader");
+        assert.equal(notBackYet(1, nodes({}).map((node) => ({ ...node, role: node.index === 2 ? "minter" : "verifier" })), RAFT, 10), undefined);
+    });
+});
+
+describe("a version change on a running network", () => {
+    const images = (quorum: string, tessera = "24.4.2") => ({ quorum: `quorumengineering/quorum:${quorum}`, transactionManager: `quorumengineering/tessera:${tessera}` });
+    const none = { quorum: "", transactionManager: "" };
+
+    it("on a new network says nothing and records what will run", () => {
+        assert.deepEqual(versionVerdict(undefined, images("24.4.1"), none, false), { notes: [], highest: { quorum: "24.4.1", transactionManager: "24.4.2" } });
+    });
+
+    it("names an upgrade, with a backup first, and records the new version", () => {
+        const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), parseChainVersions("quorum=24.4.1,transactionManager=24.4.2"), false);
+        assert.deepEqual(verdict.notes, ["the quorum image: quorumengineering/quorum:24.4.1 → quorumengineering/quorum:24.4.2 on a running network: its members restart one at a time; take a backup first (npm run backup)"]);
+        assert.equal(chainVersionsText(verdict.highest), "quorum=24.4.2,transactionManager=24.4.2");
+    });
+
+    it("refuses going below a version that has run the chain, even when the running image is already lower, unless allowed", () => {
+        const recorded = parseChainVersions("quorum=24.4.2,transactionManager=24.4.2");
+        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), recorded, false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
+        const allowed = versionVerdict(images("24.4.1"), images("23.4.0"), recorded, true);
+        assert.equal(allowed.refusal, undefined);
+        assert.equal(allowed.highest.quorum, "24.4.2", "the record keeps the highest");
+    });
+
+    it("cannot compare a tag without a version: names the change, refuses nothing", () => {
+        const verdict = versionVerdict(images("24.4.1"), images("latest"), parseChainVersions("quorum=24.4.1,transactionManager=24.4.2"), false);
+        assert.equal(verdict.refusal, undefined);
+        assert.equal(verdict.notes.length, 1);
+    });
+});
+
+interface FakeMember {
+    set: string;
+    pod: string;
+    revision: string;
+    wanted: string;
+    uid: number;
+    ready: boolean;
+    /** Polls until a new pod is Ready; Infinity: never (its image does not exist). */
+    startsAfter: number;
+    startingPolls: number;
+    waiting?: string;
+}
+
+/** An in-memory StatefulSet controller and BFT chain: a block a pod listing, a deleted pod back after some polls. */
+class FakeCluster implements Kube {
+    readonly members: FakeMember[];
+    readonly deleted: string[] = [];
+    height = 100;
+    /** The most members not Ready at once, as any reader saw it. */
+    mostDown = 0;
+    private uids = 100;
+
+    constructor(nodeCount: number, wanted = "new") {
+        const names = [["bootnode-set", "bootnode-set-0"], ...Array.from({ length: nodeCount }, (_, i) => [`node-set-${i + 1}`, `node-set-${i + 1}-0`])];
+        this.members = names.map(([set, pod]) => ({ set, pod, revision: "old", wanted, uid: this.uids++, ready: true, startsAfter: 1, startingPolls: 0 }));
+    }
+
+    private tick(): void {
+        this.mostDown = Math.max(this.mostDown, this.members.filter((candidate) => !candidate.ready).length);
+        this.height++;
+        for (const member of this.members.filter((candidate) => !candidate.ready && candidate.revision === candidate.wanted)) {
+            if (++member.startingPolls >= member.startsAfter) member.ready = true;
+        }
+    }
+
+    async pods(): Promise<PodStatus[]> {
+        this.tick();
+        return this.members.map((m) => ({ name: m.pod, uid: `uid-${m.uid}`, ready: m.ready, containers: ["quorum"], restarts: 0, revision: m.revision, waiting: m.ready ? undefined : m.waiting }));
+    }
+
+    async list<T extends KubeObject>(kind: string): Promise<T[]> {
+        assert.equal(kind, "statefulsets");
+        return this.members.map((m) => ({ metadata: { name: m.set }, status: { updateRevision: m.wanted } }) as unknown as T);
+    }
+
+    async deletePod(pod: string): Promise<void> {
+        const found = this.members.find((m) => m.pod === pod)!;
+        this.deleted.push(pod);
+        Object.assign(found, { uid: this.uids++, revision: found.wanted, ready: false, startingPolls: 0 });
+    }
+
+    async logs(pod: string): Promise<string> {
+        return `${pod}: Fatal: image pull failed\n`;
+    }
+
+    /** The console's batch: every node at the head, peered with the others, the first four validators. */
+    async exec(pod: string, _container: string, command: string[]): Promise<string> {
+        const found = this.members.find((m) => m.pod === pod);
+        if (!found?.ready) throw new Error(`kubectl exec failed: pod ${pod} is not running`);
+        const script = command[3];
+        const request = JSON.parse(script.slice(script.indexOf("send(") + 5, script.lastIndexOf("))"))) as { id: number; method: string }[];
+        const hex = (value: number) => `0x${value.toString(16)}`;
+        const results: Record<string, unknown> = {
+            eth_blockNumber: hex(this.height),
+            net_peerCount: hex(this.members.filter((m) => m.ready && m.pod !== pod && m.set !== "bootnode-set").length),
+            eth_getBlockByNumber: { timestamp: hex(Math.floor(Date.now() / 1000)) },
+            txpool_status: { pending: "0x0", queued: "0x0" },
+            istanbul_getValidators: [],
+            admin_nodeInfo: { enode: "enode://00@10.0.0.1:30303" },
+        };
+        return JSON.stringify(JSON.stringify(request.map(({ id, method }) => ({ jsonrpc: "2.0", id, result: results[method] }))));
+    }
+
+    field(): Promise<string> {
+        return Promise.reject(new Error("not read by a rollout"));
+    }
+
+    portForward(): Promise<PortForward> {
+        return Promise.reject(new Error("not used by a rollout"));
+    }
+}
+
+describe("the rollout against a cluster", () => {
+    const request = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({ consensus: QBFT, nodeCount: 5, memberTimeoutMs: 2000, everyMember: false, awaitEveryMember: false, pollMs: 1, ...overrides });
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    beforeEach(() => lines.splice(0));
+
+    it("replaces every member on the old spec, one at a time, in the plan's order, each back before the next", async () => {
+        const cluster = new FakeCluster(5);
+        await rollout(cluster, request(), log);
+        assert.deepEqual(cluster.deleted, ["bootnode-set-0", "node-set-5-0", "node-set-1-0", "node-set-2-0", "node-set-3-0", "node-set-4-0"]);
+        assert.equal(cluster.mostDown, 1, "never two members down at once");
+        assert.ok(cluster.members.every((m) => m.revision === "new" && m.ready));
+        assert.equal(lines.filter((line) => / back in step after /.test(line)).length, 5, lines.join("\n"));
+    });
+
+    it("does nothing when every pod runs its StatefulSet's spec: a second run, or an up without change", async () => {
+        const cluster = new FakeCluster(5, "old");
+        await rollout(cluster, request(), log);
+        assert.deepEqual(cluster.deleted, []);
+    });
+
+    it("stops at the first member that does not come back, naming it, its waiting reason and log lines; the rest keep the old spec", async () => {
+        const cluster = new FakeCluster(5);
+        Object.assign(cluster.members[5], { startsAfter: Infinity, waiting: "ErrImageNeverPull: image quorumengineering/quorum:missing is not present" });
+        await assert.rejects(rollout(cluster, request(), log), (error: Error) => {
+            assert.ok(error instanceof RolloutStopped);
+            assert.match(error.message, /^rollout stopped at node-5: not Ready within 2\.0 s \(ErrImageNeverPull: image quorumengineering\/quorum:missing is not present\)\./);
+            assert.match(error.message, /node-set-5-0: Fatal: image pull failed/);
+            assert.match(error.message, /node-1, node-2, node-3, node-4 still run their previous spec/);
+            assert.match(error.message, /set the value you changed back/);
+            return true;
+        });
+        assert.deepEqual(cluster.deleted, ["bootnode-set-0", "node-set-5-0"]);
+        assert.ok(cluster.members.slice(1, 5).every((m) => m.revision === "old" && m.ready), "the validators were not touched");
+    });
+
+    it("set back, replaces the member the stopped rollout left down, first", async () => {
+        const cluster = new FakeCluster(5, "old");
+        Object.assign(cluster.members[5], { revision: "broken", ready: false });
+        await rollout(cluster, request(), log);
+        assert.deepEqual(cluster.deleted, ["node-set-5-0"]);
+        assert.ok(cluster.members.every((m) => m.ready));
+    });
+
+    it("refuses before restarting anything when a validator is down and others would follow", async () => {
+        const cluster = new FakeCluster(5);
+        Object.assign(cluster.members[2], { ready: false, revision: "new", startsAfter: Infinity });
+        await assert.rejects(rollout(cluster, request(), log), /taking node-1 down would leave 2 of 4 validators \(a quorum is 3\) running: bring the others back .*; nothing was restarted/);
+        assert.deepEqual(cluster.deleted, []);
+    });
+
+    it("by hand, restarts every member, the current spec too", async () => {
+        const cluster = new FakeCluster(5, "old");
+        await rollout(cluster, request({ everyMember: true }), log);
+        assert.equal(cluster.deleted.length, 6);
+        assert.equal(cluster.mostDown, 1);
+    });
+});
+
+describe("the rollout step in the program (goquorum stack, 5 nodes)", function () {
+    this.timeout(60_000);
+    const workspace = workspaceFixture();
+    before(() => pregenerateKeys(workspace.projectDir, "goquorum", 5));
+    afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
+    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const running = (sets: object[], pods: object[] = []) => {
+        const kube = path.join(workspace.fake.state, "kube");
+        fs.mkdirSync(kube, { recursive: true });
+        fs.writeFileSync(path.join(kube, "statefulsets.json"), JSON.stringify({ items: sets }));
+        fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items: pods }));
+    };
+    const nodeSet = (index: number, image: string, versions: string) => ({
+        metadata: { name: `node-set-${index}`, annotations: { "kaleido.io/chain-versions": versions } },
+        spec: { template: { spec: { containers: [{ name: "quorum", image }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] } } },
+        status: { updateRevision: "node-set-rev-b" },
+    });
+
+    it("replaces no pod by itself: every member's StatefulSet is OnDelete and the step, after them all, rolls out", async () => {
+        const run = await render();
+        const sets = run.resources.filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet");
+        assert.equal(sets.length, 6);
+        for (const set of sets) assert.deepEqual(set.inputs.spec.updateStrategy, { type: "OnDelete" }, set.name);
+        const step = named(run, "quorum-rollout");
+        assert.deepEqual([...step.dependsOn].sort(), sets.map((set) => set.name).sort());
+        assert.match(step.inputs.update, /operations\/run\.ts rollout update$/);
+        assert.equal(step.inputs.environment.UNFINISHED, "");
+        assert.ok(named(run, "quorum-validators").dependsOn.includes("quorum-rollout"), "votes after every member is back");
+    });
+
+    it("refuses, at preview, a quorum image older than one that has run the chain", async () => {
+        running([nodeSet(1, "quorumengineering/quorum:24.4.2", "quorum=24.4.2,transactionManager=24.4.2")]);
+        await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
+        const allowed = await render({ allowImageDowngrade: "true" });
+        assert.equal(named(allowed, "quorum-node-1-set").inputs.metadata.annotations["kaleido.io/chain-versions"], "quorum=24.4.2,transactionManager=24.4.2");
+    });
+
+    it("names a rollout left unfinished, so the next up runs the step again", async () => {
+        const pod = (name: string, revision: string) => ({ metadata: { name, uid: name, labels: { "controller-revision-hash": revision } }, status: { conditions: [{ type: "Ready", status: "True" }] } });
+        running([nodeSet(1, "quorumengineering/quorum:24.4.1", "quorum=24.4.1,transactionManager=24.4.2"), nodeSet(2, "quorumengineering/quorum:24.4.1", "")], [pod("node-set-1-0", "node-set-rev-b"), pod("node-set-2-0", "node-set-rev-a")]);
+        assert.equal(named(await render(), "quorum-rollout").inputs.environment.UNFINISHED, "node-2");
+    });
+});
