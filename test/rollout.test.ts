@@ -10,7 +10,7 @@ import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/a
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
 import { pregenerateKeys } from "./support/workspace";
-import { chainVersionsText, isOutdated, MemberPod, notBackYet, NodeHealth, parseChainVersions, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
+import { chainVersionsText, isOutdated, MemberPod, notBackYet, parseChainVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
 
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
 const RAFT: Consensus = { kind: "raft" };
@@ -49,20 +49,17 @@ describe("the rollout plan", () => {
         assert.equal(takeDownProblem(members, QBFT, members[2]), undefined, "a member already down takes nothing more down");
     });
 
-    it("counts a node back when Ready, answering, in step, peered and the chain going on", () => {
-        const nodes = (own: Partial<NodeHealth>, highest = 10): NodeHealth[] => [
-            { index: 1, ready: true, height: 10, peers: 2, ...own },
-            { index: 2, ready: true, height: highest, peers: 2 },
-            { index: 3, ready: true, height: highest, peers: 2 },
-        ];
-        assert.equal(notBackYet(1, nodes({ ready: false }), QBFT, 5), "not Ready");
-        assert.equal(notBackYet(1, nodes({ height: undefined }), QBFT, 5), "geth does not answer over its IPC socket");
-        assert.equal(notBackYet(1, nodes({ height: 3 }), QBFT, 5), "7 blocks behind the highest head (10)");
-        assert.equal(notBackYet(1, nodes({ peers: 1 }), QBFT, 5), "1 of 2 peers");
-        assert.equal(notBackYet(1, nodes({}), QBFT, 10), "no block sealed since it came back (head 10)");
-        assert.equal(notBackYet(1, nodes({}), QBFT, 9), undefined);
-        assert.equal(notBackYet(1, nodes({ role: "verifier" }).map((node) => ({ ...node, role: "verifier" })), RAFT, 10), "no Raft leader");
-        assert.equal(notBackYet(1, nodes({}).map((node) => ({ ...node, role: node.index === 2 ? "minter" : "verifier" })), RAFT, 10), undefined);
+    it("counts a node back when Ready, answering, in step with another node, peered and the chain going on", () => {
+        const node = (own: Partial<RestartedNode> = {}): RestartedNode => ({ ready: true, height: 10, peers: 2, readyOthers: 2, referenceHeight: 10, ...own });
+        assert.equal(notBackYet(node({ ready: false }), QBFT, 5), "not Ready");
+        assert.equal(notBackYet(node({ height: undefined }), QBFT, 5), "geth does not answer over its IPC socket");
+        assert.equal(notBackYet(node({ height: 3 }), QBFT, 5), "7 blocks behind the head (10)");
+        assert.equal(notBackYet(node({ peers: 1 }), QBFT, 5), "1 of 2 peers");
+        assert.equal(notBackYet(node(), QBFT, 10), "no block sealed since it came back (head 10)");
+        assert.equal(notBackYet(node(), QBFT, 9), undefined);
+        assert.equal(notBackYet(node({ raftLeader: false }), RAFT, 10), "no Raft leader");
+        assert.equal(notBackYet(node({ raftLeader: true }), RAFT, 10), undefined, "a quiet Raft chain makes no block, and is back");
+        assert.equal(notBackYet(node(), RAFT, 10), undefined, "a node without the raft API is judged by the rest");
     });
 });
 
@@ -178,7 +175,7 @@ class FakeCluster implements Kube {
 }
 
 describe("the rollout against a cluster", () => {
-    const request = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({ consensus: QBFT, nodeCount: 5, memberTimeoutMs: 2000, everyMember: false, awaitEveryMember: false, pollMs: 1, ...overrides });
+    const request = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({ consensus: QBFT, nodeCount: 5, memberTimeoutMs: 2000, everyMember: false, pollMs: 1, ...overrides });
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
     beforeEach(() => lines.splice(0));

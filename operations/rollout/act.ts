@@ -4,7 +4,7 @@
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { pollUntil, PollTimeout } from "../../lib/poll";
-import { memberPods, nodeHealth } from "./observe";
+import { memberPods, nodeRoles, restartedNode } from "./observe";
 import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, takeDownProblem } from "./plan";
 
 export interface RolloutRequest {
@@ -14,8 +14,6 @@ export interface RolloutRequest {
     memberTimeoutMs: number;
     /** Every member, not only those whose pod runs an older spec than its StatefulSet's (a restart by hand). */
     everyMember: boolean;
-    /** A new network: wait for every member to be Ready (its StatefulSets are not awaited). */
-    awaitEveryMember: boolean;
     pollMs: number;
 }
 
@@ -26,7 +24,7 @@ const LOG_LINES = 12;
 
 export async function rollout(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<void> {
     const members = await memberPods(kube);
-    const leader = request.consensus.kind === "raft" ? raftLeader(await nodeHealth(kube, request.consensus, request.nodeCount)) : undefined;
+    const leader = request.consensus.kind === "raft" ? raftLeader(await nodeRoles(kube, request.consensus, request.nodeCount)) : undefined;
     const planned = rolloutOrder(members.filter((member) => request.everyMember || isOutdated(member)), request.consensus, leader);
     const refused = planned.map((member) => takeDownProblem(members, request.consensus, member)).find((problem) => problem !== undefined);
     if (refused) throw new RolloutStopped(`${refused}: bring the others back (npm run status shows them) before a change restarts members; nothing was restarted`);
@@ -37,7 +35,7 @@ export async function rollout(kube: Kube, request: RolloutRequest, log: (line: s
         await replaceWhenNeeded(kube, member.index, request, left, log);
     }
     if (planned.length > 0) log(`all ${planned.length} members replaced in ${seconds(Date.now() - started)} s`);
-    if (request.awaitEveryMember) await waitEveryMemberReady(kube, request);
+    await waitEveryMemberReady(kube, request);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -74,10 +72,11 @@ async function waitForNewPod(kube: Kube, old: MemberPod, deadline: number, reque
 }
 
 async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
-    const headWhenBack = Math.max(0, ...(await nodeHealth(kube, request.consensus, request.nodeCount)).map((node) => node.height ?? 0));
+    const first = await restartedNode(kube, member.index, request.consensus);
+    const headWhenBack = Math.max(first.height ?? 0, first.referenceHeight ?? 0);
     let reason: string | undefined;
     const back = async () => {
-        reason = notBackYet(member.index, await nodeHealth(kube, request.consensus, request.nodeCount), request.consensus, headWhenBack);
+        reason = notBackYet(await restartedNode(kube, member.index, request.consensus), request.consensus, headWhenBack);
         return reason === undefined ? true : undefined;
     };
     await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
@@ -86,7 +85,7 @@ async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, re
     });
 }
 
-/** A new network, or one the rollout did not touch: every member Ready before up goes on. */
+/** New members and untouched ones too: up ends with every member Ready, as the provider's own wait did. */
 async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promise<void> {
     let waiting: string[] = [];
     const allReady = async () => {

@@ -15,20 +15,20 @@ import { rollout } from "./act";
 const log = (line: string) => console.error(`rollout: ${line}`);
 const POLL_MS = 2000;
 
-async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<number> {
+async function stepPhase(args: ToolArgs): Promise<number> {
     const consensus = JSON.parse(args.env("CONSENSUS")) as Consensus;
-    const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, awaitEveryMember: phase === "create", pollMs: POLL_MS };
+    const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, pollMs: POLL_MS };
     await rollout(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")), request, log);
     return 0;
 }
 
 async function run(args: ToolArgs): Promise<number> {
     const [phase] = args.positional();
-    if (phase === "create" || phase === "update") return stepPhase(phase, args);
+    if (phase === "create" || phase === "update") return stepPhase(args);
     if (phase !== undefined) throw new UsageError(`unexpected argument ${phase}`);
     const memberTimeoutMs = args.count("timeout", Number(declaredDefault("rolloutTimeout"))) * 1000;
     const outputs = args.stack();
-    const request = { consensus: outputs.consensus, nodeCount: outputs.nodes.length, memberTimeoutMs, everyMember: true, awaitEveryMember: false, pollMs: POLL_MS };
+    const request = { consensus: outputs.consensus, nodeCount: outputs.nodes.length, memberTimeoutMs, everyMember: true, pollMs: POLL_MS };
     await rollout(new Kubectl(outputs.kubeContext, outputs.namespace), request, log);
     log("every member restarted and back");
     return 0;

@@ -1,16 +1,17 @@
 // What a rollout reads of the running network: each member's StatefulSet revision against its
 // pod's, whether the pod is Ready, and, for nodes, how far the chain has come on each.
+import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { ALL_NODES_SELECTOR, BOOTNODE_SET, CHAIN_VERSIONS_ANNOTATION, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR } from "../../lib/network/names";
 import { readNetwork } from "../status/observe";
-import { ByRole, MemberPod, NodeHealth, parseChainVersions } from "./plan";
+import { ByRole, MemberPod, parseChainVersions, RestartedNode } from "./plan";
 
 interface StatefulSetObject extends KubeObject {
     status?: { updateRevision?: string };
 }
 
-/** Console calls at once while judging a restarted member. */
+/** Console calls at once while reading every node's role. */
 const PARALLEL = 25;
 
 /** Every member (the bootnode and node 1..N) with its StatefulSet's revision and its pod as it is now. */
@@ -25,10 +26,28 @@ export async function memberPods(kube: Kube): Promise<MemberPod[]> {
     });
 }
 
-/** Each node's height, peers and role, read over its IPC socket; a node that cannot be read has none. */
-export async function nodeHealth(kube: Kube, consensus: Consensus, nodeCount: number): Promise<NodeHealth[]> {
-    const { pods, readings } = await readNetwork(kube, consensus, nodeCount, PARALLEL);
-    return readings.map((reading, i) => ({ index: i + 1, ready: pods.get(nodePodName(i + 1))?.ready ?? false, height: reading.height, peers: reading.peers, role: reading.role }));
+/** Each node's height, peers and role, read over its IPC socket: once, for the Raft leader before a rollout. */
+export async function nodeRoles(kube: Kube, consensus: Consensus, nodeCount: number): Promise<{ index: number; role?: string }[]> {
+    const { readings } = await readNetwork(kube, consensus, nodeCount, PARALLEL);
+    return readings.map((reading, i) => ({ index: i + 1, role: reading.role }));
+}
+
+const NO_SUCH_METHOD = /does not exist|not available|method not found/i;
+
+/**
+ * A restarted node against one other Ready node (the lowest-numbered): two console calls a look,
+ * whatever the network's size. Raft: whether the node knows a leader (raft_leader), when its API answers.
+ */
+export async function restartedNode(kube: Kube, index: number, consensus: Consensus): Promise<RestartedNode> {
+    const pods = await kube.pods();
+    const others = pods.filter((pod) => pod.ready && (nodeIndexOf(pod.name) ?? index) !== index).sort((a, b) => nodeIndexOf(a.name)! - nodeIndexOf(b.name)!);
+    const own = pods.find((pod) => pod.name === nodePodName(index));
+    const calls = [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, ...(consensus.kind === "raft" ? [{ method: "raft_leader" }] : [])];
+    const [height, peers, leader] = own?.ready ? await ipcBatch(kube, own.name, calls).catch(() => []) : [];
+    const reference = others[0] && (await ipcBatch(kube, others[0].name, [{ method: "eth_blockNumber" }]).catch(() => []))[0];
+    const quantity = (reply?: RpcReply) => (typeof reply?.result === "string" ? Number(BigInt(reply.result)) : undefined);
+    const leaderKnown = leader === undefined || (leader.error && NO_SUCH_METHOD.test(leader.error.message)) ? undefined : !leader.error;
+    return { ready: own?.ready ?? false, height: quantity(height), peers: quantity(peers), readyOthers: others.length, referenceHeight: quantity(reference), ...(leaderKnown === undefined ? {} : { raftLeader: leaderKnown }) };
 }
 
 interface NodeSetObject extends KubeObject {

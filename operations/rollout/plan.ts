@@ -16,12 +16,16 @@ export interface MemberPod {
     running?: { uid: string; revision?: string; ready: boolean; waiting?: string };
 }
 
-export interface NodeHealth {
-    index: number;
+/** A restarted node, and the head of another Ready node to compare it with. */
+export interface RestartedNode {
     ready: boolean;
     height?: number;
     peers?: number;
-    role?: string;
+    /** Other node pods Ready: the peers it should have. */
+    readyOthers: number;
+    referenceHeight?: number;
+    /** Raft: whether it knows a leader; undefined when its node serves no raft API. */
+    raftLeader?: boolean;
 }
 
 /** The bootnode, or node-N. */
@@ -65,25 +69,22 @@ const IN_STEP_BLOCKS = 2;
 
 /**
  * Why a restarted node is not back yet, or undefined when it is: Ready, answering, within a few
- * blocks of the highest head, peered with every other Ready node, and the chain going on (BFT: a
- * block newer than the head when it came back; Raft: a leader).
+ * blocks of another node's head, peered with every other Ready node, and the chain going on (BFT:
+ * a block newer than the head when it came back; Raft: a leader).
  */
-export function notBackYet(index: number, nodes: NodeHealth[], consensus: Consensus, headWhenBack: number): string | undefined {
-    const own = nodes.find((node) => node.index === index);
-    if (!own?.ready) return "not Ready";
-    if (own.height === undefined) return "geth does not answer over its IPC socket";
-    const highest = Math.max(...nodes.map((node) => node.height ?? 0));
-    if (highest - own.height > IN_STEP_BLOCKS) return `${highest - own.height} blocks behind the highest head (${highest})`;
-    const readyOthers = nodes.filter((node) => node.index !== index && node.ready).length;
-    if ((own.peers ?? 0) < readyOthers) return `${own.peers ?? 0} of ${readyOthers} peers`;
-    if (consensus.kind !== "raft" && highest <= headWhenBack) return `no block sealed since it came back (head ${highest})`;
-    const roles = nodes.map((node) => node.role).filter((role) => role !== undefined);
-    if (consensus.kind === "raft" && roles.length > 0 && !roles.includes("minter")) return "no Raft leader";
+export function notBackYet(node: RestartedNode, consensus: Consensus, headWhenBack: number): string | undefined {
+    if (!node.ready) return "not Ready";
+    if (node.height === undefined) return "geth does not answer over its IPC socket";
+    const head = Math.max(node.height, node.referenceHeight ?? 0);
+    if (head - node.height > IN_STEP_BLOCKS) return `${head - node.height} blocks behind the head (${head})`;
+    if ((node.peers ?? 0) < node.readyOthers) return `${node.peers ?? 0} of ${node.readyOthers} peers`;
+    if (consensus.kind !== "raft" && head <= headWhenBack) return `no block sealed since it came back (head ${head})`;
+    if (consensus.kind === "raft" && node.raftLeader === false) return "no Raft leader";
     return undefined;
 }
 
 /** The Raft leader's index, when a node says it mints. */
-export function raftLeader(nodes: NodeHealth[]): number | undefined {
+export function raftLeader(nodes: { index: number; role?: string }[]): number | undefined {
     return nodes.find((node) => node.role === "minter")?.index;
 }
 

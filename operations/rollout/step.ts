@@ -31,8 +31,8 @@ function specsFingerprint(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Outpu
 
 /**
  * Runs when a member's pod template changed, or when a rollout was left unfinished (an up that
- * stopped at a member, then a value set back): a no-change up runs nothing. Its create (a new
- * network, or the first up of a stack made before rollouts) waits for every member to be Ready.
+ * stopped at a member, then a value set back): a no-change up runs nothing. Either way it ends
+ * once every member is Ready (a new network, a new member), as the provider's own wait did.
  * Nothing on delete.
  */
 export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {

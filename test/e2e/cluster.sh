@@ -81,6 +81,8 @@ JSON
   start containerd containerd --config "$node/containerd.toml"
   wait_for containerd 30 ctr --address "$socket" version
   for image in "$bin"/../images/*.tar; do ctr --address "$socket" -n k8s.io image import "$image" >/dev/null; done
+  # A second GoQuorum tag of the same stand-in: the version a rollout upgrades the network to.
+  ctr --address "$socket" -n k8s.io image tag docker.io/quorumengineering/quorum:24.4.1 docker.io/quorumengineering/quorum:24.4.2 >/dev/null
 
   # A packet to a clusterIP that no kube-proxy rule translates must never leave the machine.
   if ip route show type blackhole | grep -q "^blackhole $SERVICE_CIDR"; then

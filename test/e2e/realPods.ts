@@ -11,6 +11,7 @@ import { expect, kubectl, kubectlList, requireEnv, Step, waitUntil } from "./har
 import { checkDashboardWithPrometheus, checkStatus } from "./monitoring";
 import { destroyLeavingNothing, isReady, names, NODE_FS, nodeIp, podOf, REAL, REAL_GOQUORUM, Shape, waitForProvisionedVolumesDeleted } from "./network";
 import { checkRacecourseInBrowser } from "./racecourse";
+import { checkRollouts } from "./rollout";
 import { PROJECT, Stack, stackFileValues, StackValues } from "./stack";
 
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
@@ -30,8 +31,12 @@ export function realPodsSteps(seedConfig: StackValues): Step[] {
 
 export function realGoQuorumPodsStep(): Step {
     return [
-        "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node",
-        () => realPods({ stack: new Stack("e2e-real-goquorum"), config: stackFileValues("Pulumi.goquorum.yaml"), shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4, browser: true }),
+        "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node; a new GoQuorum image rolled out one member at a time while the chain seals, a missing one stopped at its first member and set back, two validators stopped named by npm run status as a stalled chain",
+        () => {
+            // Never pulled: the images are on the node, and a tag that does not exist must not send the harness to a registry.
+            const config = { ...stackFileValues("Pulumi.goquorum.yaml"), imagePullPolicy: "Never" };
+            return realPods({ stack: new Stack("e2e-real-goquorum"), config, shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4, browser: true, rolloutBlockPeriod: 1 });
+        },
     ];
 }
 
@@ -171,6 +176,8 @@ interface RealStack {
     backupRestore?: boolean;
     /** Open the racecourse page in a real browser and send a transaction from it. */
     browser?: boolean;
+    /** Roll a new image out, a missing one back, and stop two validators (BFT stacks; their block period). */
+    rolloutBlockPeriod?: number;
 }
 
 /**
@@ -204,6 +211,10 @@ async function realPods(real: RealStack): Promise<void> {
         await crashTransactionManager(shape, 2, goquorum ? "tessera" : "constellation", goquorum ? "/qdata/tessera/tm.ipc" : "/qdata/constellation/tm.ipc");
         await runOptionalChecks(real);
         checkNpmRunVerify(stack, nodeCount);
+        if (real.rolloutBlockPeriod !== undefined) {
+            const gethAt = (i: number, script: string) => gethConsole(shape, i, script);
+            await checkRollouts({ stack, shape, nodeCount, blockPeriod: real.rolloutBlockPeriod, gethAt, verify: () => checkNpmRunVerify(stack, nodeCount) });
+        }
         const destroy = (target: Stack) => destroyLeavingNothing(target, shape);
         if (backupRestore) await backupAndRestore({ stack, config: values, namespace: shape.namespace, nodeCount, console: (i, script) => gethConsole(shape, i, script), destroy });
         else await destroy(stack);
