@@ -15,6 +15,7 @@ const TOOLS: Record<string, string[]> = {
     "raft-peer": ["operations/run.ts", "raft-membership"],
     validators: ["operations/run.ts", "validator-votes"],
     restore: ["operations/run.ts", "restore"],
+    rollout: ["operations/run.ts", "rollout"],
     run: ["operations/run.ts"],
     dashboard: ["scripts/dashboard.ts"],
     connect: ["scripts/connect.ts"],
@@ -28,6 +29,7 @@ const STACK_READERS: [string, string[]][] = [
     ["backup", ["--out", "x"]],
     ["dashboard", ["--out", "x"]],
     ["connect", []],
+    ["rollout", []],
     ["raft-peer", ["remove", "node-set-1-0", "2"]],
     ["validators", ["add", "node-set-1-0", `0x${"ab".repeat(20)}`]],
 ];
@@ -51,7 +53,7 @@ describe("the operations' one entry", () => {
     it("names an unknown operation, lists the known ones and exits 2", () => {
         const result = runTool("run", ["rollback"]);
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /^run: no operation "rollback"\n.*operations: backup, raft-membership, restore, status, validator-votes, verify/s);
+        assert.match(result.stderr, /^run: no operation "rollback"\n.*operations: backup, raft-membership, restore, rollout, status, validator-votes, verify/s);
     });
 
     it("passes a bad argument's refusal on in one line with the usage, exit 2", () => {
