@@ -5,7 +5,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { Wallet } from "ethers";
 import { expect, kubectl, kubectlList, Step } from "./harness";
-import { checkNetwork, checkSeededWithGoEthereum, destroyLeavingNothing, GOQUORUM, hostFolder, IBFT, nodeIp } from "./network";
+import { checkNetwork, checkSeededWithGoEthereum, destroyLeavingNothing, GOQUORUM, hostFolder, IBFT, nodeIp, Shape } from "./network";
 import { plannedSteps, Stack, stackFileValues } from "./stack";
 import { changeValidatorsByVote } from "./validators";
 
@@ -19,23 +19,24 @@ export function bftSteps(): Step[] {
     ];
 }
 
+/** A 5-node stack from its stack file, up, checked as the cluster, its outputs and upstream geth see it. */
+async function upAndChecked(name: string, file: string, shape: Shape, check: (outputs: Record<string, unknown>) => void): Promise<Stack> {
+    const stack = new Stack(name);
+    await stack.init(stackFileValues(file));
+    await stack.up();
+    checkNetwork(5, shape);
+    check(await stack.outputs());
+    await checkSeededWithGoEthereum(5, shape);
+    return stack;
+}
+
 async function runIbftStack(): Promise<void> {
-    const ibft = new Stack("e2e-ibft");
-    await ibft.init(stackFileValues("Pulumi.ibft.yaml"));
-    await ibft.up();
-    checkNetwork(5, IBFT);
-    checkIbft(await ibft.outputs());
-    await checkSeededWithGoEthereum(5, IBFT);
+    const ibft = await upAndChecked("e2e-ibft", "Pulumi.ibft.yaml", IBFT, checkIbft);
     await destroyLeavingNothing(ibft, IBFT);
 }
 
 async function runGoQuorumStack(): Promise<void> {
-    const goquorum = new Stack("e2e-goquorum");
-    await goquorum.init(stackFileValues("Pulumi.goquorum.yaml"));
-    await goquorum.up();
-    checkNetwork(5, GOQUORUM);
-    checkGoQuorum(await goquorum.outputs());
-    await checkSeededWithGoEthereum(5, GOQUORUM);
+    const goquorum = await upAndChecked("e2e-goquorum", "Pulumi.goquorum.yaml", GOQUORUM, checkGoQuorum);
     await goquorum.cli("preview", "--expect-no-changes");
     const podUids = () => kubectlList("pods", "-n", GOQUORUM.namespace, "-l", "app.kubernetes.io/name=quorum-node").map((pod) => `${pod.metadata.name} ${pod.metadata.uid}`).sort();
     await checkPolicyPack(goquorum);
