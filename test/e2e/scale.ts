@@ -1,18 +1,19 @@
 // e2e: the seed's config at 50 nodes: up, one genesis every upstream geth init accepts, npm run
-// status over all of them, destroy.
+// status over all of them, every member restarted by npm run rollout, destroy.
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { checkGenesisAccepted } from "./goEthereum";
-import { expect, requireEnv, Step } from "./harness";
+import { expect, kubectlList, requireEnv, Step } from "./harness";
 import { runStatus } from "./monitoring";
-import { checkNetwork, destroyLeavingNothing, hostFolder } from "./network";
+import { checkNetwork, destroyLeavingNothing, hostFolder, NAMESPACE } from "./network";
 import { withFakeRaftNode } from "./shim";
-import { Stack, StackValues } from "./stack";
+import { PROJECT, Stack, StackValues } from "./stack";
 
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
 
 export function scaleSteps(seedConfig: StackValues): Step[] {
     return [
-        ["scale: up 50 nodes, upstream geth init accepts their one genesis; npm run status reads all 50", () => upFiftyNodes(seedConfig)],
+        ["scale: up 50 nodes, upstream geth init accepts their one genesis; npm run status reads all 50; npm run rollout restarts all 51 members one at a time", () => upFiftyNodes(seedConfig)],
         ["scale, continued: destroy 50 nodes", () => destroyLeavingNothing(new Stack("e2e-scale"))],
     ];
 }
@@ -29,5 +30,20 @@ async function upFiftyNodes(seedConfig: StackValues): Promise<void> {
         process.stdout.write(`e2e: npm run status over 50 nodes: read in ${readSeconds.toFixed(1)} s, whole command ${seconds.toFixed(1)} s (each exec answered by the fake node through the kubectl shim)\n`);
         // The read is what grows with the network; npm, ts-node and pulumi stack output add a fixed second or two.
         expect(readSeconds < 3, `npm run status reads 50 nodes in under 3 s (${readSeconds.toFixed(1)} s; ${seconds.toFixed(1)} s whole)`);
+        await restartEveryMember(scale.name);
     });
+}
+
+/** npm run rollout over the 51 kwok members: each pod replaced and judged back (its console calls answered by the fake node) before the next. */
+async function restartEveryMember(stack: string): Promise<void> {
+    const uids = () => new Map(kubectlList("pods", "-n", NAMESPACE).map((pod) => [pod.metadata.name, pod.metadata.uid]));
+    const before = uids();
+    const started = Date.now();
+    const result = spawnSync("npm", ["run", "--silent", "rollout", "--", "--stack", stack, "--timeout", "120"], { cwd: PROJECT, encoding: "utf8" });
+    const seconds = (Date.now() - started) / 1000;
+    const members = result.stderr.split("\n").filter((line) => /rollout: (bootnode|node-\d+): Ready after/.test(line));
+    expect(result.status === 0 && members.length === 51, "npm run rollout restarted all 51 members, one at a time", result.stderr.split("\n").slice(-12).join("\n"));
+    const after = uids();
+    expect([...before].filter(([name]) => /^(bootnode|node)-set-/.test(name)).every(([name, uid]) => after.get(name) !== uid), "every member's pod was replaced");
+    process.stdout.write(`e2e: npm run rollout over 50 kwok nodes and the bootnode: ${seconds.toFixed(1)} s, ${(seconds / 51).toFixed(1)} s a member\n`);
 }

@@ -241,6 +241,10 @@ export class FakeQuorum {
             }
             case "raft_role":
                 return node <= (this.faults.leaders ?? 1) ? "minter" : "verifier";
+            case "raft_leader":
+                // GoQuorum answers the leader's node id, or refuses while none is elected.
+                if ((this.faults.leaders ?? 1) === 0) throw new RpcError("no leader is currently elected");
+                return this.publicKeyOf(1);
             case "eth_accounts":
                 return [`0x${String(node).repeat(40)}`];
             case "eth_blockNumber":
