@@ -24,7 +24,7 @@ describe("platform kubernetes under mocks (Pulumi.cluster.yaml)", function () {
 
     it("runs no minikube at all: no preflight of it, image load, addon, PV or seeding Command", () => {
         assert.ok(!fake.calls().some((call) => call.startsWith("minikube") || call.startsWith("docker")), fake.calls().join("\n"));
-        assert.deepEqual(ofType(run, "command:local:Command").map((r) => r.name), ["quorum-generated-keys"]);
+        assert.deepEqual(ofType(run, "command:local:Command").map((r) => r.name), ["quorum-generated-keys", "quorum-rollout"]);
         assert.equal(ofType(run, "kubernetes:core/v1:PersistentVolume").length, 0);
         assert.ok(fake.calls().includes("kubectl --context my-cluster get --raw /readyz"), "the preflight checked the kube context");
     });

@@ -59,13 +59,15 @@ describe("stack program under mocks", function () {
                 }
             });
 
-            it("leaves member Services' and claims' readiness to the StatefulSet's rollout, which it still awaits", () => {
+            it("leaves every member's readiness to the rollout step, after all their StatefulSets, which the racecourse waits for", () => {
                 const skips = (resource: RecordedResource) => resource.inputs.metadata.annotations?.["pulumi.com/skipAwait"] === "true";
                 const memberServices = ofType(run, "kubernetes:core/v1:Service").filter((s) => /^quorum-(node-\d+|bootnode)$/.test(s.inputs.metadata.name));
                 assert.equal(memberServices.length, nodeCount + 1);
-                for (const resource of [...memberServices, ...ofType(run, "kubernetes:core/v1:PersistentVolumeClaim")]) assert.ok(skips(resource), resource.name);
-                const awaited = [...ofType(run, STATEFUL_SET), ...ofType(run, "kubernetes:apps/v1:Deployment"), named(run, "quorum-node-service")];
-                for (const resource of awaited) assert.ok(!skips(resource), `${resource.name} must be awaited`);
+                const sets = ofType(run, STATEFUL_SET);
+                for (const resource of [...memberServices, ...sets, ...ofType(run, "kubernetes:core/v1:PersistentVolumeClaim")]) assert.ok(skips(resource), resource.name);
+                for (const resource of [...ofType(run, "kubernetes:apps/v1:Deployment"), named(run, "quorum-node-service")]) assert.ok(!skips(resource), `${resource.name} must be awaited`);
+                assert.deepEqual([...named(run, "quorum-rollout").dependsOn].sort(), sets.map((set) => set.name).sort());
+                assert.ok(named(run, "quorum-racecourse-deployment").dependsOn.includes("quorum-rollout"));
             });
 
             it("gives the bootnode its fixed clusterIP on UDP 30301 and runs bootnode on its key", () => {
@@ -224,13 +226,13 @@ describe("minikube set-up resources", function () {
         assert.ok(nodeDeps.includes(quorumLoad.name) && nodeDeps.some((dep) => dep.endsWith("jpmorganchase-constellation")), nodeDeps.join());
         const racecourseDeps = named(run, "quorum-racecourse-deployment").dependsOn;
         assert.ok(racecourseDeps.some((dep) => dep.endsWith("test-racecourse")));
-        assert.deepEqual(racecourseDeps.filter((dep) => dep.startsWith("quorum-node-")).sort(), ["quorum-node-1-set", "quorum-node-2-set", "quorum-node-3-set"]);
+        assert.ok(racecourseDeps.includes("quorum-rollout"), "started once every node is back");
         assert.ok(run.resources.some((resource) => resource.name === "quorum-generated-keys"));
     });
 
     it("declares no image loads or addon when config turns them off", async () => {
         const run = await runProgram({ stack: "small", fake, projectDir, config: { loadImages: "false", enableIngressAddon: "false" } });
-        assert.deepEqual(ofType(run, COMMAND).filter((command) => !command.name.endsWith("-seed")).map((command) => command.name), ["quorum-generated-keys"]);
+        assert.deepEqual(ofType(run, COMMAND).filter((command) => !command.name.endsWith("-seed")).map((command) => command.name), ["quorum-generated-keys", "quorum-rollout"]);
         assert.deepEqual(named(run, "quorum-racecourse-ingress").dependsOn, []);
     });
 });
