@@ -65,6 +65,12 @@ function watchRollout(shape: Shape, nodeCount: number): { stop(): Promise<WatchR
     };
 }
 
+/** What the rollout step printed in its last run, as the state keeps it (the Command's stderr). */
+async function rolloutStepOutput(stack: Stack): Promise<string> {
+    const state = JSON.parse(await stack.cli("stack", "export")) as { deployment: { resources: { urn: string; outputs?: { stderr?: string } }[] } };
+    return state.deployment.resources.find((resource) => resource.urn.endsWith("::quorum-rollout"))?.outputs?.stderr ?? "";
+}
+
 const memberImages = (shape: Shape) =>
     kubectlList("pods", "-n", shape.namespace).filter((pod) => /^(bootnode|node)-set-/.test(pod.metadata.name)).map((pod) => ((pod.spec as { containers: { name: string; image: string }[] }).containers.find((c) => c.name === "quorum" || c.name === "bootnode")?.image ?? ""));
 
@@ -78,9 +84,10 @@ async function upgradeOneAtATime({ stack, shape, nodeCount, blockPeriod, verify 
     await stack.setConfig("quorumImage", UPGRADED);
     const watch = watchRollout(shape, nodeCount);
     const started = Date.now();
-    const output = await stack.cli("up", "--yes", "--skip-preview");
+    await stack.up();
     const seconds = (Date.now() - started) / 1000;
     const report = await watch.stop();
+    const output = await rolloutStepOutput(stack);
     const perMember = output.split("\n").filter((line) => /rollout: (bootnode|node-\d+): Ready after/.test(line));
     process.stdout.write(`e2e: rollout of ${nodeCount + 1} members (pulumi up): ${seconds.toFixed(1)} s; ${report.samples} samples, at most ${report.mostDown} down, longest gap between blocks ${report.longestGap.toFixed(1)} s\n${perMember.map((line) => `    ${line.trim()}`).join("\n")}\n`);
     expect(report.samples > 10 && report.mostDown === 1, "the rollout took the members down one at a time, never two at once", report);
