@@ -51,10 +51,10 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
 async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, kube: Kube): Promise<RunningNetwork> {
     const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
     if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
-    const unfinished = await unfinishedRollout(kube);
-    if (unfinished.length > 0) await pulumi.log.warn(`rollout: ${unfinished.join(", ")} run an older spec than their StatefulSet's (a rollout left unfinished): this up replaces them one at a time`);
-    const chainVersions = await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);
-    return { runningRaftMembers, unfinishedRollout: unfinished, chainVersions };
+    const unfinished = await unfinishedRollout(kube, config.nodeCount);
+    if (unfinished.length > 0) await pulumi.log.warn(`rollout: ${unfinished.join(", ")} run an older spec than their StatefulSet's or are down: this up replaces and waits for them, one at a time`);
+    await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);
+    return { runningRaftMembers, unfinishedRollout: unfinished };
 }
 
 /** Generated keys live in a local folder: a destroy removes it unless keepChainData. */

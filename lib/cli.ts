@@ -10,6 +10,10 @@ export interface Tool {
     /** How its messages start: "backup: ...". */
     name: string;
     usage: string;
+    /** The `--name value` options it takes (also written `--name=value`). */
+    options?: string[];
+    /** The `--name` switches it takes. */
+    flags?: string[];
     run(args: ToolArgs): Promise<number>;
 }
 
@@ -20,10 +24,26 @@ export interface KubeTarget {
 }
 
 export class ToolArgs {
+    private readonly argv: string[];
+    private readonly flags: Set<string>;
+
+    /** Refuses an option the tool does not take: a typo must not fall back to a default stack. */
     constructor(
         readonly tool: string,
-        private readonly argv: string[],
-    ) {}
+        argv: string[],
+        options: string[] = [],
+        flags: string[] = [],
+    ) {
+        this.flags = new Set(flags.map((flag) => `--${flag}`));
+        this.argv = argv.flatMap((arg) => (/^--[^=]+=/.test(arg) ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
+        const known = [...options.map((option) => `--${option}`), ...this.flags];
+        const unknown = this.argv.filter((arg, i) => arg.startsWith("--") && !known.includes(arg) && !this.takesValue(i - 1, options));
+        if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}${known.length > 0 ? ` (it takes ${known.join(", ")})` : ""}`);
+    }
+
+    private takesValue(index: number, options: string[]): boolean {
+        return index >= 0 && options.includes(this.argv[index].replace(/^--/, ""));
+    }
 
     /** The value after --name, if given. */
     option(name: string): string | undefined {
@@ -40,7 +60,7 @@ export class ToolArgs {
 
     /** The arguments that are neither options nor their values. */
     positional(): string[] {
-        return this.argv.filter((arg, i) => !arg.startsWith("--") && !(this.argv[i - 1]?.startsWith("--") && !FLAGS.has(this.argv[i - 1])));
+        return this.argv.filter((arg, i) => !arg.startsWith("--") && !(this.argv[i - 1]?.startsWith("--") && !this.flags.has(this.argv[i - 1])));
     }
 
     /** A whole number of --name (or its default) from min up. */
@@ -76,9 +96,6 @@ export class ToolArgs {
     }
 }
 
-/** Options that take no value, so the word after one is an argument. */
-const FLAGS = new Set(["--force", "--json", "--watch", "--help"]);
-
 /** Prints the usage and exits 0 with --help or -h; otherwise runs the tool and exits with its code. */
 export function runTool(tool: Tool, argv: string[] = process.argv.slice(2)): void {
     if (argv.includes("--help") || argv.includes("-h")) {
@@ -89,7 +106,8 @@ export function runTool(tool: Tool, argv: string[] = process.argv.slice(2)): voi
         console.error(line);
         process.exit(code);
     };
-    tool.run(new ToolArgs(tool.name, argv)).then(
+    const run = async () => tool.run(new ToolArgs(tool.name, argv, tool.options, tool.flags));
+    run().then(
         (code) => process.exit(code),
         (error: Error) => {
             if (error instanceof UsageError) refuse(`${tool.name}: ${error.message}\n${tool.usage}`, 2);

@@ -79,4 +79,4 @@ async function run(args: ToolArgs): Promise<number> {
     }
 }
 
-runTool({ name: "connect", usage: USAGE, run });
+runTool({ name: "connect", usage: USAGE, options: ["stack", "rpc-port", "ws-port", "app-port"], run });

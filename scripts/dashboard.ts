@@ -22,4 +22,4 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-runTool({ name: "dashboard", usage: USAGE, run });
+runTool({ name: "dashboard", usage: USAGE, options: ["out", "stack"], flags: ["force"], run });

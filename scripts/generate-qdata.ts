@@ -124,4 +124,4 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-runTool({ name: "qdata", usage: USAGE, run });
+runTool({ name: "qdata", usage: USAGE, options: [...Object.keys(OPTION_KEYS), "out", "repair-genesis"], flags: ["force"], run });

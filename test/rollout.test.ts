@@ -10,7 +10,7 @@ import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/a
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
 import { pregenerateKeys } from "./support/workspace";
-import { chainVersionsText, isOutdated, MemberPod, notBackYet, parseChainVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
+import { isOutdated, MemberPod, notBackYet, ranVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
 
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
 const RAFT: Consensus = { kind: "raft" };
@@ -19,6 +19,7 @@ const member = (index: number, ready = true, revision = "old", wanted = "new"): 
     index,
     set: index === 0 ? "bootnode-set" : `node-set-${index}`,
     pod: index === 0 ? "bootnode-set-0" : `node-set-${index}-0`,
+    settled: true,
     wanted,
     running: { uid: `uid-${index}`, revision, ready },
 });
@@ -29,6 +30,7 @@ describe("the rollout plan", () => {
         assert.equal(isOutdated(member(1)), true);
         assert.equal(isOutdated(member(1, true, "new")), false);
         assert.equal(isOutdated({ ...member(1), running: undefined }), true);
+        assert.equal(isOutdated({ ...member(1), wanted: undefined }), false, "a revision not known yet is no change");
     });
 
     it("orders the members down first, then the bootnode, the non-validators, the validators", () => {
@@ -65,28 +67,32 @@ describe("the rollout plan", () => {
 
 describe("a version change on a running network", () => {
     const images = (quorum: string, tessera = "24.4.2") => ({ quorum: `quorumengineering/quorum:${quorum}`, transactionManager: `quorumengineering/tessera:${tessera}` });
-    const none = { quorum: "", transactionManager: "" };
+    const ran = (quorum: string) => ({ quorum, transactionManager: "24.4.2" });
 
-    it("on a new network says nothing and records what will run", () => {
-        assert.deepEqual(versionVerdict(undefined, images("24.4.1"), none, false), { notes: [], highest: { quorum: "24.4.1", transactionManager: "24.4.2" } });
+    it("on a new network says nothing", () => {
+        assert.deepEqual(versionVerdict(undefined, images("24.4.1"), { quorum: "", transactionManager: "" }, false), { notes: [] });
     });
 
-    it("names an upgrade, with a backup first, and records the new version", () => {
-        const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), parseChainVersions("quorum=24.4.1,transactionManager=24.4.2"), false);
+    it("names an upgrade, with a backup first", () => {
+        const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), ran("24.4.1"), false);
         assert.deepEqual(verdict.notes, ["the quorum image: quorumengineering/quorum:24.4.1 → quorumengineering/quorum:24.4.2 on a running network: its members restart one at a time; take a backup first (npm run backup)"]);
-        assert.equal(chainVersionsText(verdict.highest), "quorum=24.4.2,transactionManager=24.4.2");
     });
 
-    it("refuses going below a version that has run the chain, even when the running image is already lower, unless allowed", () => {
-        const recorded = parseChainVersions("quorum=24.4.2,transactionManager=24.4.2");
-        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), recorded, false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
-        const allowed = versionVerdict(images("24.4.1"), images("23.4.0"), recorded, true);
-        assert.equal(allowed.refusal, undefined);
-        assert.equal(allowed.highest.quorum, "24.4.2", "the record keeps the highest");
+    it("refuses going below a version that has run the chain, even when the spec is already lower, unless allowed", () => {
+        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), ran("24.4.2"), false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
+        assert.equal(versionVerdict(images("24.4.1"), images("23.4.0"), ran("24.4.2"), true).refusal, undefined);
+    });
+
+    it("counts as run what Ready pods run, never a tag only asked for: a failed upgrade may be set back", () => {
+        assert.deepEqual(ranVersions([images("24.4.2"), images("24.4.1")]), { quorum: "24.4.2", transactionManager: "24.4.2" });
+        // 24.4.3 was asked for but never became Ready: going back to 24.4.2 is no downgrade.
+        assert.equal(versionVerdict(images("24.4.3"), images("24.4.2"), ranVersions([images("24.4.2")]), false).refusal, undefined);
+        // A member that did start on 24.4.3 has opened the chain with it.
+        assert.match(versionVerdict(images("24.4.3"), images("24.4.2"), ranVersions([images("24.4.3"), images("24.4.2")]), false).refusal ?? "", /goes below 24\.4\.3/);
     });
 
     it("cannot compare a tag without a version: names the change, refuses nothing", () => {
-        const verdict = versionVerdict(images("24.4.1"), images("latest"), parseChainVersions("quorum=24.4.1,transactionManager=24.4.2"), false);
+        const verdict = versionVerdict(images("24.4.1"), images("latest"), ran("24.4.1"), false);
         assert.equal(verdict.refusal, undefined);
         assert.equal(verdict.notes.length, 1);
     });
@@ -129,7 +135,7 @@ class FakeCluster implements Kube {
 
     async pods(): Promise<PodStatus[]> {
         this.tick();
-        return this.members.map((m) => ({ name: m.pod, uid: `uid-${m.uid}`, ready: m.ready, containers: ["quorum"], restarts: 0, revision: m.revision, waiting: m.ready ? undefined : m.waiting }));
+        return this.members.map((m) => ({ name: m.pod, uid: `uid-${m.uid}`, ready: m.ready, containers: ["quorum"], restarts: 0, revision: m.revision, waiting: m.ready ? undefined : m.waiting, images: {} }));
     }
 
     async list<T extends KubeObject>(kind: string): Promise<T[]> {
@@ -225,6 +231,30 @@ describe("the rollout against a cluster", () => {
         assert.deepEqual(cluster.deleted, []);
     });
 
+    it("set back after a stop at a validator, brings that one back first and then the rest, the rule counting it as back", async () => {
+        const cluster = new FakeCluster(5, "old");
+        for (const index of [0, 1]) cluster.members[index].revision = "new";
+        Object.assign(cluster.members[2], { revision: "new", ready: false });
+        await rollout(cluster, request(), log);
+        assert.deepEqual(cluster.deleted, ["node-set-2-0", "bootnode-set-0", "node-set-1-0"]);
+    });
+
+    it("a network that needs every validator refuses and says how to restart anyway; --allow-downtime restarts", async () => {
+        const three: Consensus = { ...QBFT, validators: 3 };
+        const cluster = new FakeCluster(3);
+        await assert.rejects(rollout(cluster, request({ consensus: three, nodeCount: 3 }), log), /a network of 3 validators needs every one of them to go on, .* npm run rollout -- --allow-downtime; nothing was restarted/);
+        assert.deepEqual(cluster.deleted, []);
+        await rollout(cluster, request({ consensus: three, nodeCount: 3, allowDowntime: true }), log);
+        assert.equal(cluster.deleted.length, 4);
+    });
+
+    it("leaves a shrink's leaving members to their removal", async () => {
+        const cluster = new FakeCluster(5, "old");
+        Object.assign(cluster.members[5], { revision: "new", ready: false, startsAfter: Infinity });
+        await rollout(cluster, request({ nodeCount: 4 }), log);
+        assert.deepEqual(cluster.deleted, []);
+    });
+
     it("by hand, restarts every member, the current spec too", async () => {
         const cluster = new FakeCluster(5, "old");
         await rollout(cluster, request({ everyMember: true }), log);
@@ -245,8 +275,8 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         fs.writeFileSync(path.join(kube, "statefulsets.json"), JSON.stringify({ items: sets }));
         fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items: pods }));
     };
-    const nodeSet = (index: number, image: string, versions: string) => ({
-        metadata: { name: `node-set-${index}`, annotations: { "kaleido.io/chain-versions": versions } },
+    const nodeSet = (index: number, image: string) => ({
+        metadata: { name: `node-set-${index}` },
         spec: { template: { spec: { containers: [{ name: "quorum", image }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] } } },
         status: { updateRevision: "node-set-rev-b" },
     });
@@ -263,16 +293,16 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         assert.ok(named(run, "quorum-validators").dependsOn.includes("quorum-rollout"), "votes after every member is back");
     });
 
-    it("refuses, at preview, a quorum image older than one that has run the chain", async () => {
-        running([nodeSet(1, "quorumengineering/quorum:24.4.2", "quorum=24.4.2,transactionManager=24.4.2")]);
+    it("refuses, at preview, a quorum image older than the one its Ready nodes run, unless allowed", async () => {
+        const pod = { metadata: { name: "node-set-1-0", uid: "a" }, spec: { containers: [{ name: "quorum", image: "quorumengineering/quorum:24.4.2" }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] }, status: { conditions: [{ type: "Ready", status: "True" }] } };
+        running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);
         await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
-        const allowed = await render({ allowImageDowngrade: "true" });
-        assert.equal(named(allowed, "quorum-node-1-set").inputs.metadata.annotations["kaleido.io/chain-versions"], "quorum=24.4.2,transactionManager=24.4.2");
+        await render({ allowImageDowngrade: "true" });
     });
 
     it("names a rollout left unfinished, so the next up runs the step again", async () => {
         const pod = (name: string, revision: string) => ({ metadata: { name, uid: name, labels: { "controller-revision-hash": revision } }, status: { conditions: [{ type: "Ready", status: "True" }] } });
-        running([nodeSet(1, "quorumengineering/quorum:24.4.1", "quorum=24.4.1,transactionManager=24.4.2"), nodeSet(2, "quorumengineering/quorum:24.4.1", "")], [pod("node-set-1-0", "node-set-rev-b"), pod("node-set-2-0", "node-set-rev-a")]);
+        running([nodeSet(1, "quorumengineering/quorum:24.4.1"), nodeSet(2, "quorumengineering/quorum:24.4.1")], [pod("node-set-1-0", "node-set-rev-b"), pod("node-set-2-0", "node-set-rev-a")]);
         assert.equal(named(await render(), "quorum-rollout").inputs.environment.UNFINISHED, "node-2");
     });
 });

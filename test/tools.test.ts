@@ -63,6 +63,20 @@ describe("the operations' one entry", () => {
     });
 });
 
+describe("a tool's options", () => {
+    it("refuses one it does not take, naming those it does, before reading any stack", () => {
+        const result = runTool("rollout", ["--stak", "prod"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^rollout: unknown option --stak \(it takes --stack, --timeout, --allow-downtime\)\n/);
+    });
+
+    it("takes --name=value as --name value", () => {
+        const result = runTool("status", ["--interval=0"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^status: --interval must be a whole number from 1, not "0"/);
+    });
+});
+
 describe("npm run destroy (scripts/destroy.sh)", () => {
     it("prints its usage for --help, and names a missing Pulumi CLI", () => {
         const help = spawnSync("bash", ["scripts/destroy.sh", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });

@@ -27,8 +27,6 @@ export interface RunningNetwork {
     runningRaftMembers: Map<number, RaftStart>;
     /** Members whose pods ran an older spec than their StatefulSet's: a rollout left unfinished. */
     unfinishedRollout: string[];
-    /** The highest quorum and transaction manager versions that will have run the chain. */
-    chainVersions: string;
 }
 
 export interface QuorumNetworkArgs extends RunningNetwork {
@@ -192,7 +190,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     monitoring: config.monitoring,
                     restore: config.restore && { source: config.restore, kubeContext: config.kubeContext },
                     raft: raft && this.raftEntry(raft, member.index, config.kubeContext),
-                    chainVersions: args.chainVersions,
                     runtime,
                     images: config.images,
                     resources: config.resources,

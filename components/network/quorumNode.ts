@@ -4,7 +4,7 @@ import { Consensus } from "../../lib/model/consensus";
 import { ResourceSpec } from "../../lib/model/network";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
-import { ALL_NODES_SELECTOR, CHAIN_VERSIONS_ANNOTATION, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NamedPort } from "../../lib/network/ports";
@@ -36,8 +36,6 @@ export interface QuorumNodeArgs extends MemberArgs {
     resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
     /** Raft only: how the member enters the cluster. */
     raft?: RaftEntry;
-    /** Recorded on its StatefulSet: the highest versions that have run the chain. */
-    chainVersions: string;
     /** restoreFrom: the backup its new volume starts with, before its first start. */
     restore?: { source: RestoreSource; kubeContext: string };
 }
@@ -87,7 +85,7 @@ export class QuorumNode extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 identity: nodeIdentity(args.index),
                 labels: workloadLabels(nodeIdentity(args.index)),
-                annotations: { ...annotations, [CHAIN_VERSIONS_ANNOTATION]: args.chainVersions },
+                annotations,
                 podAnnotations: metrics ? scrapedBy(args.monitoring, metrics.geth) : {},
                 serviceName: this.service.metadata.name,
                 storage: this.storage,

@@ -2,6 +2,7 @@
 // stack's own pods are, started with `kubectl run --overrides`, and the tar streams through
 // `kubectl exec` between it and a local folder.
 import { spawn } from "child_process";
+import { pipeline } from "stream";
 import { QDATA_MOUNT } from "../model/paths";
 import { POD_SECURITY_CONTEXT } from "../network/security";
 import { Kubectl } from "./kubectl";
@@ -96,7 +97,8 @@ function pipe(from: Program, to: Program): Promise<void> {
     const run = ([command, args]: Program, stdio: ("pipe" | "ignore")[]) => spawn(command, args, { stdio: stdio as ["pipe", "pipe", "pipe"] });
     const producer = run(from, ["ignore", "pipe", "pipe"]);
     const consumer = run(to, ["pipe", "ignore", "pipe"]);
-    producer.stdout.pipe(consumer.stdin);
+    // A side that ends early breaks the pipe: its exit code says so, not an uncaught EPIPE.
+    pipeline(producer.stdout, consumer.stdin, () => undefined);
     const finished = (child: ReturnType<typeof run>, side: string) =>
         new Promise<void>((resolve, reject) => {
             let stderr = "";

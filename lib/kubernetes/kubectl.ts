@@ -15,6 +15,8 @@ export interface PodStatus {
     revision?: string;
     /** Why a container is not running, when one waits (ErrImagePull: ..., CrashLoopBackOff: ...). */
     waiting?: string;
+    /** Each container's image, by container name. */
+    images: Record<string, string>;
 }
 
 export interface PortForward {
@@ -50,7 +52,7 @@ interface ContainerStatus {
 
 interface PodObject extends KubeObject {
     metadata: KubeObject["metadata"] & { uid: string };
-    spec?: { containers?: { name: string }[] };
+    spec?: { containers?: { name: string; image?: string }[] };
     status?: { conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
 }
 
@@ -107,6 +109,7 @@ export class Kubectl implements Kube {
             restarts: (pod.status?.containerStatuses ?? []).reduce((sum, container) => sum + (container.restartCount ?? 0), 0),
             revision: pod.metadata.labels?.["controller-revision-hash"],
             waiting: waitingOf(pod),
+            images: Object.fromEntries((pod.spec?.containers ?? []).map((container) => [container.name, container.image ?? ""])),
         }));
     }
 

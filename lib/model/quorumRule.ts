@@ -14,7 +14,8 @@ export interface MemberState {
 
 /** Why `member` may not be stopped now (the others as they are), or undefined when it may. */
 export function stopProblem(consensus: Consensus, members: MemberState[], member: MemberState): string | undefined {
-    if (member.index === 0) return undefined;
+    // The bootnode holds no consensus; a member already down takes nothing more down.
+    if (member.index === 0 || !member.ready) return undefined;
     const nodes = members.filter((other) => other.index > 0);
     const counted = consensus.kind === "raft" ? nodes : nodes.filter((node) => node.validator);
     if (consensus.kind !== "raft" && !member.validator) return undefined;
@@ -23,4 +24,11 @@ export function stopProblem(consensus: Consensus, members: MemberState[], member
     if (left >= needed) return undefined;
     const what = consensus.kind === "raft" ? `Raft members (a majority is ${needed})` : `validators (a quorum is ${needed})`;
     return `taking ${member.name} down would leave ${left} of ${counted.length} ${what} running`;
+}
+
+/** Whether the network keeps its majority or quorum with any one counted member down: 1-3 BFT validators or 1-2 Raft members do not. */
+export function toleratesOneDown(consensus: Consensus, nodeCount: number): boolean {
+    const counted = consensus.kind === "raft" ? nodeCount : consensus.validators;
+    const needed = consensus.kind === "raft" ? majorityOf(counted) : bftQuorum(counted);
+    return counted - 1 >= needed;
 }

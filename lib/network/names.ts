@@ -61,9 +61,6 @@ export const RAFT_ID_ANNOTATION = "kaleido.io/raft-id";
 export const RAFT_JOINED_ANNOTATION = "kaleido.io/raft-joined";
 export const RAFT_FOUNDERS_ANNOTATION = "kaleido.io/raft-founders";
 
-/** On each node StatefulSet: the highest quorum and transaction manager versions that have run the chain ("quorum=24.4.1,transactionManager=24.4.2"). */
-export const CHAIN_VERSIONS_ANNOTATION = "kaleido.io/chain-versions";
-
 export const BOOTNODE_SET = "bootnode-set";
 export const NODE_SERVICE = "node-service";
 export const RACECOURSE_DEPLOYMENT = "racecourse-deployment";

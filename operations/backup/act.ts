@@ -23,17 +23,25 @@ const START_TIMEOUT_MS = 300_000;
 async function whileStopped(kube: Kubectl, set: string, log: (line: string) => void, work: () => Promise<void>): Promise<void> {
     log(`stopping ${set}`);
     await kube.run(["scale", "statefulset", set, "--replicas=0"]);
-    try {
-        // A copy of a running member is no backup: go on only once its pod is gone.
-        await waitPodGone(kube, podOf(set), STOP_TIMEOUT_MS).catch(() => {
-            throw new Error(`pod ${podOf(set)} still runs ${STOP_TIMEOUT_MS / 1000} s after ${set} was scaled to 0: not copying a running member; starting it again`);
-        });
-        await work();
-    } finally {
-        await kube.run(["scale", "statefulset", set, "--replicas=1"]);
-    }
+    const failed = await stoppedWork(kube, set, work).then(
+        () => undefined,
+        (error: Error) => error,
+    );
+    const start = ["scale", "statefulset", set, "--replicas=1"];
+    await kube.run(start).catch((error: Error) => {
+        throw new Error(`${failed ? `${failed.message}; then ` : ""}${set} could not be started again (${error.message}): kubectl ${kube.args(start).join(" ")}`);
+    });
+    if (failed) throw new Error(`${failed.message}; ${set} was started again`);
     log(`starting ${set} again`);
     await waitPodReady(kube, podOf(set), START_TIMEOUT_MS);
+}
+
+/** A copy of a running member is no backup: the work goes on only once its pod is gone. */
+async function stoppedWork(kube: Kubectl, set: string, work: () => Promise<void>): Promise<void> {
+    await waitPodGone(kube, podOf(set), STOP_TIMEOUT_MS).catch(() => {
+        throw new Error(`pod ${podOf(set)} still runs ${STOP_TIMEOUT_MS / 1000} s after ${set} was scaled to 0: not copying a running member`);
+    });
+    await work();
 }
 
 async function copyMember(kube: Kubectl, member: MemberState, out: string, log: (line: string) => void): Promise<void> {
@@ -65,7 +73,7 @@ export async function backupNetwork(outputs: StackOutputs, stack: string, out: s
         const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await joinedRaft(kube, nodeSetName(planned.index)));
         const memberLog = (line: string) => log(`[${claimName(planned.index)}] ${line}`);
         await copyMember(kube, planned, path.join(out, qdataFolderName(planned.index)), memberLog).catch((error: Error) => {
-            throw new Error(`copying ${planned.name} failed: ${error.message}; it was started again`);
+            throw new Error(`copying ${planned.name} failed: ${error.message}`);
         });
         const ip = planned.index === 0 ? undefined : outputs.nodes[planned.index - 1].ip;
         copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) });

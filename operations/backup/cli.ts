@@ -32,6 +32,7 @@ async function run(args: ToolArgs): Promise<number> {
 
 export const backupTool: Tool = {
     name: "backup",
+    options: ["out", "stack", "verify"],
     usage: "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest",
     run,
 };

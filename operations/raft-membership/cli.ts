@@ -68,6 +68,7 @@ async function run(args: ToolArgs): Promise<number> {
 
 export const raftMembershipTool: Tool = {
     name: "raft-peer",
+    options: ["stack", "context", "namespace"],
     usage: "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]",
     run,
 };

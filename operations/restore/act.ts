@@ -51,7 +51,7 @@ async function copyToStaging(pod: HelperPod, from: string, member: string, log: 
 /** Laid over the folder, keeping the seed's peer list; from the whole staging, so it can run again. */
 async function layStaging(pod: HelperPod, member: string, request: RestoreRequest): Promise<void> {
     const write = (file: string, value: string) => pod.exec(["sh", "-c", 'cat >"$1"', "write", `${member}/${file}`], `${value}\n`);
-    await pod.exec(["sh", "-c", 'cd "$1" && tar -cf - . | tar -C "$2" -xf -', "lay", `${member}/${RESTORE_STAGING}`, member]);
+    await pod.exec(["cp", "-a", `${member}/${RESTORE_STAGING}/.`, `${member}/`]);
     await write(SEED_MARKER, request.seedId);
     await write(RESTORED_MARKER, request.backupId);
     // Last: until the markers say which backup the volume holds, the whole staging must stay.

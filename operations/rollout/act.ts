@@ -5,7 +5,8 @@ import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { pollUntil, PollTimeout } from "../../lib/poll";
 import { memberPods, nodeRoles, restartedNode } from "./observe";
-import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, takeDownProblem } from "./plan";
+import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, startRefusal, takeDownProblem } from "./plan";
+import { toleratesOneDown } from "../../lib/model/quorumRule";
 
 export interface RolloutRequest {
     consensus: Consensus;
@@ -14,6 +15,8 @@ export interface RolloutRequest {
     memberTimeoutMs: number;
     /** Every member, not only those whose pod runs an older spec than its StatefulSet's (a restart by hand). */
     everyMember: boolean;
+    /** Restart members even when the rest cannot keep the quorum: the chain stops meanwhile (by hand only). */
+    allowDowntime?: boolean;
     pollMs: number;
 }
 
@@ -23,11 +26,11 @@ export class RolloutStopped extends Error {}
 const LOG_LINES = 12;
 
 export async function rollout(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<void> {
-    const members = await memberPods(kube);
+    const members = await settledMembers(kube, request);
     const leader = request.consensus.kind === "raft" ? raftLeader(await nodeRoles(kube, request.consensus, request.nodeCount)) : undefined;
     const planned = rolloutOrder(members.filter((member) => request.everyMember || isOutdated(member)), request.consensus, leader);
-    const refused = planned.map((member) => takeDownProblem(members, request.consensus, member)).find((problem) => problem !== undefined);
-    if (refused) throw new RolloutStopped(`${refused}: bring the others back (npm run status shows them) before a change restarts members; nothing was restarted`);
+    const refused = request.allowDowntime ? undefined : startRefusal(members, request.consensus, planned);
+    if (refused) throw new RolloutStopped(`${refused}: ${refusalAdvice(request)}; nothing was restarted`);
     if (planned.length > 0) log(`replacing ${planned.length} members one at a time: ${planned.map((member) => memberLabel(member.index)).join(", ")}`);
     const started = Date.now();
     for (const [done, member] of planned.entries()) {
@@ -39,13 +42,35 @@ export async function rollout(kube: Kube, request: RolloutRequest, log: (line: s
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const SETTLE_MS = 30_000;
+/** A new network's first start pulls its images: as long as the provider's own wait gave it. */
+const FIRST_START_MS = 600_000;
+
+/**
+ * The members the stack keeps (a shrink's leaving members go after this step), once the
+ * StatefulSet controller has seen every spec just applied: until then a revision is the old one.
+ */
+async function settledMembers(kube: Kube, request: RolloutRequest): Promise<MemberPod[]> {
+    let members: MemberPod[] = [];
+    const settled = async () => {
+        members = (await memberPods(kube)).filter((member) => member.index <= request.nodeCount);
+        return members.every((member) => member.settled) ? members : undefined;
+    };
+    return pollUntil("every StatefulSet's new spec seen by its controller", settled, { timeoutMs: SETTLE_MS, intervalMs: request.pollMs });
+}
+
+function refusalAdvice(request: RolloutRequest): string {
+    if (toleratesOneDown(request.consensus, request.nodeCount)) return "bring the others back (npm run status shows them) before a change restarts members";
+    const members = request.consensus.kind === "raft" ? `${request.nodeCount} Raft members` : `${request.consensus.validators} validators`;
+    return `a network of ${members} needs every one of them to go on, so no member can restart without stopping the chain. The members keep the spec they run; to restart them anyway, the chain stopping during each restart: npm run rollout -- --allow-downtime`;
+}
 
 /** Observed again right before: an interrupted rollout skips what an earlier run replaced. */
 async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequest, left: string[], log: (line: string) => void): Promise<void> {
-    const members = await memberPods(kube);
+    const members = (await memberPods(kube)).filter((candidate) => candidate.index <= request.nodeCount);
     const member = members.find((candidate) => candidate.index === index);
     if (!member || (!request.everyMember && !isOutdated(member))) return;
-    const problem = takeDownProblem(members, request.consensus, member);
+    const problem = request.allowDowntime ? undefined : takeDownProblem(members, request.consensus, member);
     if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left);
     const started = Date.now();
     const deadline = started + request.memberTimeoutMs;
@@ -89,13 +114,14 @@ async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, re
 async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promise<void> {
     let waiting: string[] = [];
     const allReady = async () => {
-        const members = await memberPods(kube);
+        const members = (await memberPods(kube)).filter((member) => member.index <= request.nodeCount);
         waiting = members.filter((member) => !member.running?.ready).map((member) => `${memberLabel(member.index)}${member.running?.waiting ? ` (${member.running.waiting})` : ""}`);
         return members.length === request.nodeCount + 1 && waiting.length === 0 ? true : undefined;
     };
-    await pollUntil("every member Ready", allReady, { timeoutMs: request.memberTimeoutMs, intervalMs: request.pollMs }).catch((error: Error) => {
+    const timeoutMs = Math.max(request.memberTimeoutMs, FIRST_START_MS);
+    await pollUntil("every member Ready", allReady, { timeoutMs, intervalMs: request.pollMs }).catch((error: Error) => {
         if (!(error instanceof PollTimeout)) throw error;
-        throw new RolloutStopped(`not every member is Ready within ${seconds(request.memberTimeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
+        throw new RolloutStopped(`not every member is Ready within ${seconds(timeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
     });
 }
 

@@ -2,7 +2,7 @@
 // Restarts every member of the running network one at a time (after a node's OS patch, say):
 // the bootnode, the non-validators, then the validators (under Raft the leader last), each
 // waited for until it is Ready, in step with the chain and peered again before the next; refused
-// when taking one down would break the quorum rule.
+// when taking one down would break the quorum rule, unless --allow-downtime.
 // create and update are the Pulumi step's phases (step.ts): they replace only the members whose
 // pods run an older spec than their StatefulSet's, from the environment: KUBE_CONTEXT, NAMESPACE,
 // CONSENSUS (JSON), NODE_COUNT, MEMBER_TIMEOUT (seconds).
@@ -28,7 +28,7 @@ async function run(args: ToolArgs): Promise<number> {
     if (phase !== undefined) throw new UsageError(`unexpected argument ${phase}`);
     const memberTimeoutMs = args.count("timeout", Number(declaredDefault("rolloutTimeout"))) * 1000;
     const outputs = args.stack();
-    const request = { consensus: outputs.consensus, nodeCount: outputs.nodes.length, memberTimeoutMs, everyMember: true, pollMs: POLL_MS };
+    const request = { consensus: outputs.consensus, nodeCount: outputs.nodes.length, memberTimeoutMs, everyMember: true, allowDowntime: args.flag("allow-downtime"), pollMs: POLL_MS };
     await rollout(new Kubectl(outputs.kubeContext, outputs.namespace), request, log);
     log("every member restarted and back");
     return 0;
@@ -36,6 +36,8 @@ async function run(args: ToolArgs): Promise<number> {
 
 export const rolloutTool: Tool = {
     name: "rollout",
-    usage: "usage: npm run rollout [-- --stack NAME] [--timeout SECONDS]\nrestarts every member of the network one at a time, each back in step before the next",
+    options: ["stack", "timeout"],
+    flags: ["allow-downtime"],
+    usage: "usage: npm run rollout [-- --stack NAME] [--timeout SECONDS] [--allow-downtime]\nrestarts every member of the network one at a time, each back in step before the next;\n--allow-downtime restarts them even when the rest cannot keep the quorum (1-3 validators, 1-2 Raft members): the chain stops meanwhile",
     run,
 };

@@ -3,12 +3,13 @@
 import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
-import { ALL_NODES_SELECTOR, BOOTNODE_SET, CHAIN_VERSIONS_ANNOTATION, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR } from "../../lib/network/names";
 import { readNetwork } from "../status/observe";
-import { ByRole, MemberPod, parseChainVersions, RestartedNode } from "./plan";
+import { ByRole, MemberPod, ranVersions, RestartedNode } from "./plan";
 
 interface StatefulSetObject extends KubeObject {
-    status?: { updateRevision?: string };
+    metadata: KubeObject["metadata"] & { generation?: number };
+    status?: { updateRevision?: string; observedGeneration?: number };
 }
 
 /** Console calls at once while reading every node's role. */
@@ -22,7 +23,9 @@ export async function memberPods(kube: Kube): Promise<MemberPod[]> {
         const index = set.metadata.name === BOOTNODE_SET ? 0 : nodeIndexOf(set.metadata.name);
         if (index === undefined) return [];
         const pod = byName.get(podOf(set.metadata.name));
-        return [{ index, set: set.metadata.name, pod: podOf(set.metadata.name), wanted: set.status?.updateRevision, running: pod && { uid: pod.uid, revision: pod.revision, ready: pod.ready, waiting: pod.waiting } }];
+        // The revision is the spec's only once the controller has seen the spec's generation.
+        const settled = (set.status?.observedGeneration ?? 0) >= (set.metadata.generation ?? 0);
+        return [{ index, set: set.metadata.name, pod: podOf(set.metadata.name), settled, wanted: set.status?.updateRevision, running: pod && { uid: pod.uid, revision: pod.revision, ready: pod.ready, waiting: pod.waiting } }];
     });
 }
 
@@ -54,13 +57,18 @@ interface NodeSetObject extends KubeObject {
     spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } };
 }
 
-/** What the running nodes run (node 1's StatefulSet speaks for all: they share one spec), and the versions recorded as having run the chain. */
-export async function runningVersions(kube: Kube, transactionManager: string): Promise<{ running?: ByRole<string>; recorded: ByRole<string> }> {
-    const sets = await kube.list<NodeSetObject>("statefulsets", ALL_NODES_SELECTOR);
+/**
+ * What the nodes' spec runs (node 1's StatefulSet speaks for all: they share one), and what has run
+ * the chain: the highest versions the Ready node pods run now. A tag that never started counts for
+ * nothing, so setting a typo back is no downgrade.
+ */
+export async function chainVersions(kube: Kube, transactionManager: string): Promise<{ running?: ByRole<string>; ran: ByRole<string> }> {
+    const [sets, pods] = await Promise.all([kube.list<NodeSetObject>("statefulsets", ALL_NODES_SELECTOR), kube.pods()]);
     const first = sets.find((set) => nodeIndexOf(set.metadata.name) !== undefined);
-    const recorded = parseChainVersions(first?.metadata.annotations?.[CHAIN_VERSIONS_ANNOTATION]);
     const containers = first?.spec?.template?.spec?.containers ?? [];
     const image = (name: string) => containers.find((container) => container.name === name)?.image;
     const [quorum, manager] = [image("quorum"), image(transactionManager)];
-    return { recorded, ...(quorum && manager ? { running: { quorum, transactionManager: manager } } : {}) };
+    const ready = pods.filter((pod) => pod.ready && nodeIndexOf(pod.name) !== undefined);
+    const ran = ranVersions(ready.map((pod) => ({ quorum: pod.images.quorum ?? "", transactionManager: pod.images[transactionManager] ?? "" })));
+    return { ran, ...(quorum && manager ? { running: { quorum, transactionManager: manager } } : {}) };
 }

@@ -11,6 +11,8 @@ export interface MemberPod {
     index: number;
     set: string;
     pod: string;
+    /** The controller has seen the StatefulSet's latest spec, so `wanted` is its revision. */
+    settled: boolean;
     /** The revision the StatefulSet's spec makes pods from. */
     wanted?: string;
     running?: { uid: string; revision?: string; ready: boolean; waiting?: string };
@@ -33,9 +35,15 @@ export function memberLabel(index: number): string {
     return index === 0 ? "bootnode" : memberName(index);
 }
 
-/** The pod runs another spec than its StatefulSet's (or is missing). */
+/** The pod runs another spec than its StatefulSet's (or is missing); a revision not known yet is no change. */
 export function isOutdated(member: MemberPod): boolean {
-    return member.running === undefined || member.wanted === undefined || member.running.revision !== member.wanted;
+    if (member.wanted === undefined) return false;
+    return member.running === undefined || member.running.revision !== member.wanted;
+}
+
+/** What a rollout has yet to do: members whose pods run an older spec, are missing or are not Ready. */
+export function isUnfinished(member: MemberPod): boolean {
+    return isOutdated(member) || !member.running?.ready;
 }
 
 /**
@@ -58,10 +66,16 @@ export function memberStatesOf(members: MemberPod[], consensus: Consensus): Memb
     return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorCount(consensus) }));
 }
 
-/** Why the rollout may not take `member` down now, or undefined. */
-export function takeDownProblem(members: MemberPod[], consensus: Consensus, member: MemberPod): string | undefined {
-    const states = memberStatesOf(members, consensus);
+/** Why the rollout may not take `member` down now, or undefined. `returning`: members down now that it replaces before. */
+export function takeDownProblem(members: MemberPod[], consensus: Consensus, member: MemberPod, returning: number[] = []): string | undefined {
+    const states = memberStatesOf(members, consensus).map((state) => (returning.includes(state.index) ? { ...state, ready: true } : state));
     return stopProblem(consensus, states, states.find((state) => state.index === member.index)!);
+}
+
+/** Before anything: the first planned member the rule refuses, counting the down members planned before it as back. */
+export function startRefusal(members: MemberPod[], consensus: Consensus, planned: MemberPod[]): string | undefined {
+    const downFirst = planned.filter((member) => !member.running?.ready).map((member) => member.index);
+    return planned.map((member) => takeDownProblem(members, consensus, member, downFirst)).find((problem) => problem !== undefined);
 }
 
 /** Blocks a restarted node may trail the highest by and count as in step (a block in flight). */
@@ -96,47 +110,38 @@ export interface VersionVerdict {
     notes: string[];
     /** A downgrade below what has run the chain, unless the stack allows it. */
     refusal?: string;
-    /** The highest version that will have run the chain after this up, per role ("" when unknown). */
-    highest: ByRole<string>;
 }
 
 const ROLE_NAMES: ByRole<string> = { quorum: "the quorum image", transactionManager: "the transaction manager's image" };
 
-/** The highest of what has run the chain (the record, the running image) and what will. */
+/** The highest of some versions, or undefined when none is known. */
 function highestOf(versions: (Version | undefined)[]): Version | undefined {
     return versions.filter((version): version is Version => version !== undefined).sort(compareVersions).pop();
 }
 
+/** The highest version per role the Ready node pods run ("" when none names one). */
+export function ranVersions(readyPods: ByRole<string>[]): ByRole<string> {
+    const highest = (role: keyof ByRole<string>) => highestOf(readyPods.map((images) => versionOf(images[role])));
+    const text = (version: Version | undefined) => (version ? formatVersion(version) : "");
+    return { quorum: text(highest("quorum")), transactionManager: text(highest("transactionManager")) };
+}
+
 /**
  * A running network's images against the stack's: a new version is named with the advice to back
- * up first; one below the highest that has run the chain is refused unless allowed (its database
- * is not guaranteed to open in an older version). A new network has nothing running.
+ * up first; one below the highest that has run the chain (`ran`) is refused unless allowed (its
+ * database is not guaranteed to open in an older version). A new network has nothing running.
  */
-export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRole<string>, recorded: ByRole<string>, allowDowngrade: boolean): VersionVerdict {
+export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRole<string>, ran: ByRole<string>, allowDowngrade: boolean): VersionVerdict {
     const notes: string[] = [];
     const refusals: string[] = [];
-    const highest = { ...recorded };
     for (const role of ["quorum", "transactionManager"] as const) {
         const [from, to] = [running?.[role], wanted[role]];
-        const ran = highestOf([parseVersion(recorded[role]), from ? versionOf(from) : undefined]);
-        const target = versionOf(to);
-        const top = highestOf([ran, target]);
-        if (top) highest[role] = formatVersion(top);
         if (!from || from === to) continue;
+        const [top, target] = [parseVersion(ran[role]), versionOf(to)];
         const change = `${ROLE_NAMES[role]}: ${from} → ${to} on a running network`;
-        if (!target || !ran || compareVersions(target, ran) >= 0) notes.push(`${change}: its members restart one at a time; take a backup first (npm run backup)`);
-        else if (allowDowngrade) notes.push(`${change} goes below ${formatVersion(ran)}, which has run this chain (allowImageDowngrade is true): take a backup first (npm run backup)`);
-        else refusals.push(`${change} goes below ${formatVersion(ran)}, which has run this chain; its database is not guaranteed to open in an older version: restore a backup taken before the upgrade, or set allowImageDowngrade to true to try`);
+        if (!target || !top || compareVersions(target, top) >= 0) notes.push(`${change}: its members restart one at a time; take a backup first (npm run backup)`);
+        else if (allowDowngrade) notes.push(`${change} goes below ${formatVersion(top)}, which has run this chain (allowImageDowngrade is true): take a backup first (npm run backup)`);
+        else refusals.push(`${change} goes below ${formatVersion(top)}, which has run this chain; its database is not guaranteed to open in an older version: restore a backup taken before the upgrade, or set allowImageDowngrade to true to try`);
     }
-    return { notes, highest, ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
-}
-
-/** The chain-versions annotation as written by chainVersionsText; missing roles are "". */
-export function parseChainVersions(text: string | undefined): ByRole<string> {
-    const pairs = new Map((text ?? "").split(",").map((pair) => pair.split("=") as [string, string]));
-    return { quorum: pairs.get("quorum") ?? "", transactionManager: pairs.get("transactionManager") ?? "" };
-}
-
-export function chainVersionsText(versions: ByRole<string>): string {
-    return `quorum=${versions.quorum},transactionManager=${versions.transactionManager}`;
+    return { notes, ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
 }

@@ -9,8 +9,8 @@ import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { operationCommand } from "../../lib/stepCommand";
 import { UserError } from "../../lib/userError";
-import { memberPods, runningVersions } from "./observe";
-import { ByRole, chainVersionsText, isOutdated, memberLabel, versionVerdict } from "./plan";
+import { chainVersions, memberPods } from "./observe";
+import { ByRole, isUnfinished, memberLabel, versionVerdict } from "./plan";
 
 export interface RolloutStepArgs {
     kubeContext: string;
@@ -20,7 +20,7 @@ export interface RolloutStepArgs {
     memberTimeoutSeconds: number;
     /** Every member's StatefulSet: their pod templates are the specs rolled out. */
     statefulSets: k8s.apps.v1.StatefulSet[];
-    /** Members whose pods ran an older spec than their StatefulSet's when the preview looked. */
+    /** Members whose pods ran an older spec than their StatefulSet's, or were down, when the preview looked. */
     unfinished: string[];
 }
 
@@ -48,20 +48,22 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
     return new command.local.Command(name, { create: operationCommand("rollout", "create"), update: operationCommand("rollout", "update"), environment }, { ...opts, dependsOn: args.statefulSets });
 }
 
-/** At preview: the members a rollout has yet to replace (none on a new network). */
-export async function unfinishedRollout(kube: Kube): Promise<string[]> {
-    return (await memberPods(kube)).filter((member) => member.running && isOutdated(member)).map((member) => memberLabel(member.index));
+/**
+ * At preview: the members a rollout has yet to see through (an older spec, no pod, not Ready),
+ * among those the stack keeps; none on a new network. Set back after a rollout stopped at a member,
+ * the specs equal those of the last run, and only this tells the step to run again.
+ */
+export async function unfinishedRollout(kube: Kube, nodeCount: number): Promise<string[]> {
+    return (await memberPods(kube)).filter((member) => member.index <= nodeCount && isUnfinished(member)).map((member) => memberLabel(member.index));
 }
 
 /**
  * At preview: names a change of the quorum or transaction manager version on a running network
- * and refuses a downgrade below what has run its chain (unless allowed). Returns what to record as
- * the highest versions that will have run it.
+ * and refuses a downgrade below the version its Ready nodes run (unless allowed).
  */
-export async function checkVersionChange(kube: Kube, wanted: ByRole<string>, transactionManager: string, allowDowngrade: boolean): Promise<string> {
-    const { running, recorded } = await runningVersions(kube, transactionManager);
-    const verdict = versionVerdict(running, wanted, recorded, allowDowngrade);
+export async function checkVersionChange(kube: Kube, wanted: ByRole<string>, transactionManager: string, allowDowngrade: boolean): Promise<void> {
+    const { running, ran } = await chainVersions(kube, transactionManager);
+    const verdict = versionVerdict(running, wanted, ran, allowDowngrade);
     if (verdict.refusal) throw new UserError(verdict.refusal);
     for (const note of verdict.notes) await pulumi.log.warn(note);
-    return chainVersionsText(verdict.highest);
 }

@@ -78,6 +78,7 @@ async function run(args: ToolArgs): Promise<number> {
 
 export const validatorVotesTool: Tool = {
     name: "validators",
+    options: ["stack", "context", "namespace", "timeout"],
     usage: "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]",
     run,
 };

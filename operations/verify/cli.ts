@@ -21,6 +21,7 @@ async function run(args: ToolArgs): Promise<number> {
 
 export const verifyTool: Tool = {
     name: "verify",
+    options: ["stack", "timeout"],
     usage: "usage: npm run verify [-- --stack NAME] [--timeout SECONDS]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure",
     run,
 };

@@ -10,7 +10,8 @@ import { PROJECT, Stack } from "./stack";
 
 const run = promisify(execFile);
 const UPGRADED = "quorumengineering/quorum:24.4.2";
-const MISSING = "quorumengineering/quorum:0.0.0-missing";
+/** A newer tag that is on no node: its failed start must not count as a version that ran the chain. */
+const MISSING = "quorumengineering/quorum:24.4.3";
 
 export interface RolloutTarget {
     stack: Stack;
