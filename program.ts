@@ -23,7 +23,7 @@ import { goquorumRuntime } from "./lib/runtime/goquorum";
 import { Runtime } from "./lib/runtime/runtime";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
 import { runningMembers } from "./operations/raft-membership/observe";
-import { checkVersionChange, unfinishedRollout } from "./operations/rollout/step";
+import { checkVersionChange } from "./operations/rollout/step";
 import { checkValidatorChange } from "./operations/validator-votes/step";
 
 /** How the program reads the running network at preview: kubectl in the stack's context and namespace. */
@@ -45,16 +45,14 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
 
 /**
  * What runs now, read in-process as the operations' own CLIs read it: which Raft members run (who
- * founds the network and who joins or leaves it), whether a change of validators is one vote,
- * whether a rollout was left unfinished, and whether the images' versions change.
+ * founds the network and who joins or leaves it), whether a change of validators is one vote, and
+ * whether the images' versions change.
  */
 async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, kube: Kube): Promise<RunningNetwork> {
     const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
     if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
-    const unfinished = await unfinishedRollout(kube, config.nodeCount);
-    if (unfinished.length > 0) await pulumi.log.warn(`rollout: ${unfinished.join(", ")} run an older spec than their StatefulSet's or are down: this up replaces and waits for them, one at a time`);
     await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);
-    return { runningRaftMembers, unfinishedRollout: unfinished };
+    return { runningRaftMembers };
 }
 
 /** Generated keys live in a local folder: a destroy removes it unless keepChainData. */

@@ -289,7 +289,6 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         const step = named(run, "quorum-rollout");
         assert.deepEqual([...step.dependsOn].sort(), sets.map((set) => set.name).sort());
         assert.match(step.inputs.update, /operations\/run\.ts rollout update$/);
-        assert.equal(step.inputs.environment.UNFINISHED, "");
         assert.ok(named(run, "quorum-validators").dependsOn.includes("quorum-rollout"), "votes after every member is back");
     });
 
@@ -298,11 +297,5 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);
         await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
         await render({ allowImageDowngrade: "true" });
-    });
-
-    it("names a rollout left unfinished, so the next up runs the step again", async () => {
-        const pod = (name: string, revision: string) => ({ metadata: { name, uid: name, labels: { "controller-revision-hash": revision } }, status: { conditions: [{ type: "Ready", status: "True" }] } });
-        running([nodeSet(1, "quorumengineering/quorum:24.4.1"), nodeSet(2, "quorumengineering/quorum:24.4.1")], [pod("node-set-1-0", "node-set-rev-b"), pod("node-set-2-0", "node-set-rev-a")]);
-        assert.equal(named(await render(), "quorum-rollout").inputs.environment.UNFINISHED, "node-2");
     });
 });

@@ -25,8 +25,6 @@ import { validatorStep } from "../../operations/validator-votes/step";
 export interface RunningNetwork {
     /** Raft: the members whose StatefulSets run now, by node index. */
     runningRaftMembers: Map<number, RaftStart>;
-    /** Members whose pods ran an older spec than their StatefulSet's: a rollout left unfinished. */
-    unfinishedRollout: string[];
 }
 
 export interface QuorumNetworkArgs extends RunningNetwork {
@@ -108,7 +106,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     private declareRollout(name: string, args: QuorumNetworkArgs, shared: Shared): pulumi.Resource {
         const { config } = args;
         const statefulSets = [this.bootnode.statefulSet, ...this.nodes.map((node) => node.statefulSet)];
-        const rollout = { kubeContext: config.kubeContext, namespace: shared.namespace, consensus: config.consensus, nodeCount: config.nodeCount, memberTimeoutSeconds: config.rolloutTimeoutSeconds, statefulSets, unfinished: args.unfinishedRollout };
+        const rollout = { kubeContext: config.kubeContext, namespace: shared.namespace, consensus: config.consensus, nodeCount: config.nodeCount, memberTimeoutSeconds: config.rolloutTimeoutSeconds, statefulSets };
         return rolloutStep(`${name}-rollout`, rollout, { parent: this });
     }
 

@@ -41,10 +41,6 @@ export function isOutdated(member: MemberPod): boolean {
     return member.running === undefined || member.running.revision !== member.wanted;
 }
 
-/** What a rollout has yet to do: members whose pods run an older spec, are missing or are not Ready. */
-export function isUnfinished(member: MemberPod): boolean {
-    return isOutdated(member) || !member.running?.ready;
-}
 
 /**
  * Members already down first (replacing them costs the chain nothing), then the bootnode, the

@@ -1,7 +1,6 @@
 // The Pulumi side of a rollout: the step that replaces member pods one at a time after their
-// StatefulSets took a new spec (updateStrategy OnDelete replaces none by itself), and what the
-// preview observes to know whether an earlier rollout was left unfinished.
-import * as crypto from "crypto";
+// StatefulSets took a new spec (updateStrategy OnDelete replaces none by itself), and the
+// preview's check of a version change.
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,8 +8,8 @@ import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { operationCommand } from "../../lib/stepCommand";
 import { UserError } from "../../lib/userError";
-import { chainVersions, memberPods } from "./observe";
-import { ByRole, isUnfinished, memberLabel, versionVerdict } from "./plan";
+import { chainVersions } from "./observe";
+import { ByRole, versionVerdict } from "./plan";
 
 export interface RolloutStepArgs {
     kubeContext: string;
@@ -20,20 +19,21 @@ export interface RolloutStepArgs {
     memberTimeoutSeconds: number;
     /** Every member's StatefulSet: their pod templates are the specs rolled out. */
     statefulSets: k8s.apps.v1.StatefulSet[];
-    /** Members whose pods ran an older spec than their StatefulSet's, or were down, when the preview looked. */
-    unfinished: string[];
-}
-
-/** Changes whenever any member's pod template does. */
-function specsFingerprint(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output<string> {
-    return pulumi.all(statefulSets.map((set) => set.spec.template)).apply((templates) => crypto.createHash("sha256").update(JSON.stringify(templates)).digest("hex"));
 }
 
 /**
- * Runs when a member's pod template changed, or when a rollout was left unfinished (an up that
- * stopped at a member, then a value set back): a no-change up runs nothing. Either way it ends
- * once every member is Ready (a new network, a new member), as the provider's own wait did.
- * Nothing on delete.
+ * Each member StatefulSet's generation, which grows with every change of its spec. Set back after
+ * a rollout stopped at a member, the specs equal those of the step's last successful run, but the
+ * generations do not: the step runs again and rolls the members back.
+ */
+function specGenerations(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output<string> {
+    return pulumi.all(statefulSets.map((set) => pulumi.all([set.metadata.name, set.metadata.generation]))).apply((pairs) => JSON.stringify(pairs));
+}
+
+/**
+ * Runs when a member's spec changed (an up that stopped at a member and the value set back
+ * included): a no-change up runs nothing. It ends once every member is Ready (a new network, a
+ * new member), as the provider's own wait did. Nothing on delete.
  */
 export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     const environment = {
@@ -42,19 +42,9 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
         CONSENSUS: JSON.stringify(args.consensus),
         NODE_COUNT: String(args.nodeCount),
         MEMBER_TIMEOUT: String(args.memberTimeoutSeconds),
-        SPECS: specsFingerprint(args.statefulSets),
-        UNFINISHED: args.unfinished.join(","),
+        SPECS: specGenerations(args.statefulSets),
     };
     return new command.local.Command(name, { create: operationCommand("rollout", "create"), update: operationCommand("rollout", "update"), environment }, { ...opts, dependsOn: args.statefulSets });
-}
-
-/**
- * At preview: the members a rollout has yet to see through (an older spec, no pod, not Ready),
- * among those the stack keeps; none on a new network. Set back after a rollout stopped at a member,
- * the specs equal those of the last run, and only this tells the step to run again.
- */
-export async function unfinishedRollout(kube: Kube, nodeCount: number): Promise<string[]> {
-    return (await memberPods(kube)).filter((member) => member.index <= nodeCount && isUnfinished(member)).map((member) => memberLabel(member.index));
 }
 
 /**
