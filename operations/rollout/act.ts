@@ -3,10 +3,10 @@
 // which leaves every later member on the spec it runs.
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
+import { toleratesOneDown } from "../../lib/model/quorumRule";
 import { pollUntil, PollTimeout } from "../../lib/poll";
 import { memberPods, nodeRoles, restartedNode } from "./observe";
 import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, startRefusal, takeDownProblem } from "./plan";
-import { toleratesOneDown } from "../../lib/model/quorumRule";
 
 export interface RolloutRequest {
     consensus: Consensus;
