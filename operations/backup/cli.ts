@@ -30,9 +30,6 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-export const backupTool: Tool = {
-    name: "backup",
-    options: ["out", "stack", "verify"],
-    usage: "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest",
-    run,
-};
+const USAGE = "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest";
+
+export const backupTool: Tool = { name: "backup", usage: USAGE, options: ["out", "stack", "verify"], run };

@@ -66,9 +66,6 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-export const raftMembershipTool: Tool = {
-    name: "raft-peer",
-    options: ["stack", "context", "namespace"],
-    usage: "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]",
-    run,
-};
+const USAGE = "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]";
+
+export const raftMembershipTool: Tool = { name: "raft-peer", usage: USAGE, options: ["stack", "context", "namespace"], run };

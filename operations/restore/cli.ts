@@ -26,8 +26,6 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-export const restoreTool: Tool = {
-    name: "restore",
-    usage: "usage: run.ts restore member   (run by pulumi up for each member of a stack with restoreFrom; its environment names the member)",
-    run,
-};
+const USAGE = "usage: run.ts restore member   (run by pulumi up for each member of a stack with restoreFrom; its environment names the member)";
+
+export const restoreTool: Tool = { name: "restore", usage: USAGE, run };

@@ -51,11 +51,6 @@ async function run(args: ToolArgs): Promise<number> {
     }
 }
 
-export const statusTool: Tool = {
-    name: "status",
-    options: ["stack", "interval"],
-    flags: ["watch", "json"],
-    usage:
-        "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node is not, 2 the network could not be read",
-    run,
-};
+const USAGE = "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node is not, 2 the network could not be read";
+
+export const statusTool: Tool = { name: "status", usage: USAGE, options: ["stack", "interval"], flags: ["watch", "json"], run };

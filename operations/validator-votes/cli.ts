@@ -76,9 +76,6 @@ async function run(args: ToolArgs): Promise<number> {
     return vote(args, action === "add", rest, address);
 }
 
-export const validatorVotesTool: Tool = {
-    name: "validators",
-    options: ["stack", "context", "namespace", "timeout"],
-    usage: "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]",
-    run,
-};
+const USAGE = "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]";
+
+export const validatorVotesTool: Tool = { name: "validators", usage: USAGE, options: ["stack", "context", "namespace", "timeout"], run };
