@@ -292,6 +292,11 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         assert.ok(named(run, "quorum-validators").dependsOn.includes("quorum-rollout"), "votes after every member is back");
     });
 
+    it("is not run by a vote: a change of validators leaves its inputs as they were", async () => {
+        const [four, five] = [await render(), await render({ validators: "5" })];
+        assert.deepEqual(named(five, "quorum-rollout").inputs, named(four, "quorum-rollout").inputs);
+    });
+
     it("refuses, at preview, a quorum image older than the one its Ready nodes run, unless allowed", async () => {
         const pod = { metadata: { name: "node-set-1-0", uid: "a" }, spec: { containers: [{ name: "quorum", image: "quorumengineering/quorum:24.4.2" }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] }, status: { conditions: [{ type: "Ready", status: "True" }] } };
         running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);

@@ -1,7 +1,10 @@
 // Whether taking one member down now would break the network: Raft needs a majority of its
 // members, IBFT/QBFT a quorum of its validators. A backup and a rollout stop members one at a time
 // by this rule.
-import { bftQuorum, Consensus, majorityOf } from "./consensus";
+import { bftQuorum, majorityOf } from "./consensus";
+
+/** What the rule needs of a consensus: Raft counts every member, IBFT/QBFT its validators. */
+export type QuorumRule = { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number };
 
 export interface MemberState {
     /** 0 for the bootnode, N for node N. */
@@ -13,7 +16,7 @@ export interface MemberState {
 }
 
 /** Why `member` may not be stopped now (the others as they are), or undefined when it may. */
-export function stopProblem(consensus: Consensus, members: MemberState[], member: MemberState): string | undefined {
+export function stopProblem(consensus: QuorumRule, members: MemberState[], member: MemberState): string | undefined {
     // The bootnode holds no consensus; a member already down takes nothing more down.
     if (member.index === 0 || !member.ready) return undefined;
     const nodes = members.filter((other) => other.index > 0);
@@ -27,7 +30,7 @@ export function stopProblem(consensus: Consensus, members: MemberState[], member
 }
 
 /** Whether the network keeps its majority or quorum with any one counted member down: 1-3 BFT validators or 1-2 Raft members do not. */
-export function toleratesOneDown(consensus: Consensus, nodeCount: number): boolean {
+export function toleratesOneDown(consensus: QuorumRule, nodeCount: number): boolean {
     const counted = consensus.kind === "raft" ? nodeCount : consensus.validators;
     const needed = consensus.kind === "raft" ? majorityOf(counted) : bftQuorum(counted);
     return counted - 1 >= needed;

@@ -2,14 +2,13 @@
 // with the chain, peered, the chain going on) before the next; stopping at the first that is not,
 // which leaves every later member on the spec it runs.
 import { Kube } from "../../lib/kubernetes/kubectl";
-import { Consensus } from "../../lib/model/consensus";
-import { toleratesOneDown } from "../../lib/model/quorumRule";
+import { QuorumRule, toleratesOneDown } from "../../lib/model/quorumRule";
 import { pollUntil, PollTimeout } from "../../lib/poll";
 import { memberPods, nodeRoles, restartedNode } from "./observe";
 import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, startRefusal, takeDownProblem } from "./plan";
 
 export interface RolloutRequest {
-    consensus: Consensus;
+    consensus: QuorumRule;
     nodeCount: number;
     /** How long one member may take to be back. */
     memberTimeoutMs: number;

@@ -5,20 +5,26 @@
 // when taking one down would break the quorum rule, unless --allow-downtime.
 // create and update are the Pulumi step's phases (step.ts): they replace only the members whose
 // pods run an older spec than their StatefulSet's, from the environment: KUBE_CONTEXT, NAMESPACE,
-// CONSENSUS (JSON), NODE_COUNT, MEMBER_TIMEOUT (seconds).
+// CONSENSUS_KIND, NODE_COUNT, MEMBER_TIMEOUT (seconds).
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
 import { declaredDefault } from "../../lib/config/declared";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { Consensus } from "../../lib/model/consensus";
+import { CONSENSUS_KINDS } from "../../lib/model/consensus";
+import { QuorumRule } from "../../lib/model/quorumRule";
 import { rollout } from "./act";
+import { labelledValidators } from "./observe";
 
 const log = (line: string) => console.error(`rollout: ${line}`);
 const POLL_MS = 2000;
 
 async function stepPhase(args: ToolArgs): Promise<number> {
-    const consensus = JSON.parse(args.env("CONSENSUS")) as Consensus;
+    const kind = args.env("CONSENSUS_KIND");
+    if (!CONSENSUS_KINDS.some((known) => known === kind)) throw new UsageError(`CONSENSUS_KIND must be one of ${CONSENSUS_KINDS.join(", ")}, not ${kind}`);
+    const kube = new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE"));
+    // The validators are read from their Services' label: a vote that changes them restarts nothing and reruns no rollout.
+    const consensus: QuorumRule = kind === "raft" ? { kind } : { kind: kind as "ibft" | "qbft", validators: await labelledValidators(kube) };
     const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, pollMs: POLL_MS };
-    await rollout(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")), request, log);
+    await rollout(kube, request, log);
     return 0;
 }
 

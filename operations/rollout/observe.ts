@@ -2,8 +2,8 @@
 // pod's, whether the pod is Ready, and, for nodes, how far the chain has come on each.
 import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
-import { Consensus } from "../../lib/model/consensus";
-import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR } from "../../lib/network/names";
+import { QuorumRule } from "../../lib/model/quorumRule";
+import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../../lib/network/names";
 import { readNetwork } from "../status/observe";
 import { ByRole, MemberPod, ranVersions, RestartedNode } from "./plan";
 
@@ -29,8 +29,14 @@ export async function memberPods(kube: Kube): Promise<MemberPod[]> {
     });
 }
 
+/** How many nodes the stack counts as validators: their Services carry the validator label. */
+export async function labelledValidators(kube: Kube): Promise<number> {
+    const services = await kube.list<KubeObject>("services", ALL_NODES_SELECTOR);
+    return services.filter((service) => service.metadata.labels?.[VALIDATOR_LABEL] === "true").length;
+}
+
 /** Each node's height, peers and role, read over its IPC socket: once, for the Raft leader before a rollout. */
-export async function nodeRoles(kube: Kube, consensus: Consensus, nodeCount: number): Promise<{ index: number; role?: string }[]> {
+export async function nodeRoles(kube: Kube, consensus: QuorumRule, nodeCount: number): Promise<{ index: number; role?: string }[]> {
     const { readings } = await readNetwork(kube, consensus, nodeCount, PARALLEL);
     return readings.map((reading, i) => ({ index: i + 1, role: reading.role }));
 }
@@ -41,7 +47,7 @@ const NO_SUCH_METHOD = /does not exist|not available|method not found/i;
  * A restarted node against one other Ready node (the lowest-numbered): two console calls a look,
  * whatever the network's size. Raft: whether the node knows a leader (raft_leader), when its API answers.
  */
-export async function restartedNode(kube: Kube, index: number, consensus: Consensus): Promise<RestartedNode> {
+export async function restartedNode(kube: Kube, index: number, consensus: QuorumRule): Promise<RestartedNode> {
     const pods = await kube.pods();
     const others = pods.filter((pod) => pod.ready && (nodeIndexOf(pod.name) ?? index) !== index).sort((a, b) => nodeIndexOf(a.name)! - nodeIndexOf(b.name)!);
     const own = pods.find((pod) => pod.name === nodePodName(index));

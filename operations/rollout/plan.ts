@@ -1,8 +1,7 @@
 // Which members a rollout replaces and in what order, whether it may start, and when a replaced
 // member is back: pure, from what observe.ts read.
-import { Consensus, validatorCount } from "../../lib/model/consensus";
 import { compareVersions, formatVersion, parseVersion, Version, versionOf } from "../../lib/model/imageVersion";
-import { MemberState, stopProblem } from "../../lib/model/quorumRule";
+import { MemberState, QuorumRule, stopProblem } from "../../lib/model/quorumRule";
 import { memberName } from "../../lib/network/names";
 
 /** A member's StatefulSet and its pod (none while the controller makes it anew). */
@@ -30,6 +29,9 @@ export interface RestartedNode {
     raftLeader?: boolean;
 }
 
+/** How many of the first nodes validate: none under Raft. */
+const validatorsOf = (rule: QuorumRule) => (rule.kind === "raft" ? 0 : rule.validators);
+
 /** The bootnode, or node-N. */
 export function memberLabel(index: number): string {
     return index === 0 ? "bootnode" : memberName(index);
@@ -46,8 +48,8 @@ export function isOutdated(member: MemberPod): boolean {
  * Members already down first (replacing them costs the chain nothing), then the bootnode, the
  * non-validators, the validators; under Raft the leader last, so the cluster elects once.
  */
-export function rolloutOrder(members: MemberPod[], consensus: Consensus, raftLeader?: number): MemberPod[] {
-    const validators = validatorCount(consensus);
+export function rolloutOrder(members: MemberPod[], consensus: QuorumRule, raftLeader?: number): MemberPod[] {
+    const validators = validatorsOf(consensus);
     const rank = (member: MemberPod) => {
         if (!member.running?.ready) return 0;
         if (member.index === 0) return 1;
@@ -58,18 +60,18 @@ export function rolloutOrder(members: MemberPod[], consensus: Consensus, raftLea
 }
 
 /** The members as the quorum rule counts them: Ready or not, validator or not. */
-export function memberStatesOf(members: MemberPod[], consensus: Consensus): MemberState[] {
-    return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorCount(consensus) }));
+export function memberStatesOf(members: MemberPod[], consensus: QuorumRule): MemberState[] {
+    return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorsOf(consensus) }));
 }
 
 /** Why the rollout may not take `member` down now, or undefined. `returning`: members down now that it replaces before. */
-export function takeDownProblem(members: MemberPod[], consensus: Consensus, member: MemberPod, returning: number[] = []): string | undefined {
+export function takeDownProblem(members: MemberPod[], consensus: QuorumRule, member: MemberPod, returning: number[] = []): string | undefined {
     const states = memberStatesOf(members, consensus).map((state) => (returning.includes(state.index) ? { ...state, ready: true } : state));
     return stopProblem(consensus, states, states.find((state) => state.index === member.index)!);
 }
 
 /** Before anything: the first planned member the rule refuses, counting the down members planned before it as back. */
-export function startRefusal(members: MemberPod[], consensus: Consensus, planned: MemberPod[]): string | undefined {
+export function startRefusal(members: MemberPod[], consensus: QuorumRule, planned: MemberPod[]): string | undefined {
     const downFirst = planned.filter((member) => !member.running?.ready).map((member) => member.index);
     return planned.map((member) => takeDownProblem(members, consensus, member, downFirst)).find((problem) => problem !== undefined);
 }
@@ -82,7 +84,7 @@ const IN_STEP_BLOCKS = 2;
  * blocks of another node's head, peered with every other Ready node, and the chain going on (BFT:
  * a block newer than the head when it came back; Raft: a leader).
  */
-export function notBackYet(node: RestartedNode, consensus: Consensus, headWhenBack: number): string | undefined {
+export function notBackYet(node: RestartedNode, consensus: QuorumRule, headWhenBack: number): string | undefined {
     if (!node.ready) return "not Ready";
     if (node.height === undefined) return "geth does not answer over its IPC socket";
     const head = Math.max(node.height, node.referenceHeight ?? 0);

@@ -39,7 +39,7 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
     const environment = {
         KUBE_CONTEXT: args.kubeContext,
         NAMESPACE: args.namespace,
-        CONSENSUS: JSON.stringify(args.consensus),
+        CONSENSUS_KIND: args.consensus.kind,
         NODE_COUNT: String(args.nodeCount),
         MEMBER_TIMEOUT: String(args.memberTimeoutSeconds),
         SPECS: specGenerations(args.statefulSets),

@@ -34,7 +34,7 @@ function bftRole(validators: RpcReply, nodeInfo: RpcReply): string | undefined {
 }
 
 /** A node that cannot be read, or answers what cannot be parsed, is one row's verdict, not the table's end. */
-export async function readNode(kube: Kube, pod: string, consensus: Consensus): Promise<NodeReading> {
+export async function readNode(kube: Kube, pod: string, consensus: Pick<Consensus, "kind">): Promise<NodeReading> {
     const raft = consensus.kind === "raft";
     const consensusCalls = raft ? [{ method: "raft_role" }] : [{ method: "istanbul_getValidators" }, { method: "admin_nodeInfo" }];
     try {
@@ -79,7 +79,7 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
 }
 
 /** `parallel` console calls at once. */
-export async function readNetwork(kube: Kube, consensus: Consensus, nodeCount: number, parallel: number): Promise<NetworkReading> {
+export async function readNetwork(kube: Kube, consensus: Pick<Consensus, "kind">, nodeCount: number, parallel: number): Promise<NetworkReading> {
     const started = Date.now();
     const indexes = Array.from({ length: nodeCount }, (_, i) => i + 1);
     const pods = new Map((await kube.pods()).map((pod): [string, PodStatus] => [pod.name, pod]));
