@@ -1,7 +1,8 @@
 // e2e: the seed's config at 50 nodes: up, one genesis every upstream geth init accepts, npm run
 // status over all of them, every member restarted by npm run rollout, destroy.
-import { spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as path from "path";
+import { promisify } from "util";
 import { checkGenesisAccepted } from "./goEthereum";
 import { expect, kubectlList, requireEnv, Step } from "./harness";
 import { runStatus } from "./monitoring";
@@ -10,6 +11,7 @@ import { withFakeRaftNode } from "./shim";
 import { PROJECT, Stack, StackValues } from "./stack";
 
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
+const run = promisify(execFile);
 
 export function scaleSteps(seedConfig: StackValues): Step[] {
     return [
@@ -34,12 +36,18 @@ async function upFiftyNodes(seedConfig: StackValues): Promise<void> {
     });
 }
 
-/** npm run rollout over the 51 kwok members: each pod replaced and judged back (its console calls answered by the fake node) before the next. */
+/**
+ * npm run rollout over the 51 kwok members: each pod replaced and judged back (its console calls
+ * answered by the fake node, in this process: the run must not block it) before the next.
+ */
 async function restartEveryMember(stack: string): Promise<void> {
     const uids = () => new Map(kubectlList("pods", "-n", NAMESPACE).map((pod) => [pod.metadata.name, pod.metadata.uid]));
     const before = uids();
     const started = Date.now();
-    const result = spawnSync("npm", ["run", "--silent", "rollout", "--", "--stack", stack, "--timeout", "120"], { cwd: PROJECT, encoding: "utf8" });
+    const result = await run("npm", ["run", "--silent", "rollout", "--", "--stack", stack, "--timeout", "120"], { cwd: PROJECT }).then(
+        ({ stderr }) => ({ status: 0, stderr }),
+        (error: { code?: number; stderr?: string }) => ({ status: error.code ?? 1, stderr: error.stderr ?? "" }),
+    );
     const seconds = (Date.now() - started) / 1000;
     const members = result.stderr.split("\n").filter((line) => /rollout: (bootnode|node-\d+): Ready after/.test(line));
     expect(result.status === 0 && members.length === 51, "npm run rollout restarted all 51 members, one at a time", result.stderr.split("\n").slice(-12).join("\n"));
