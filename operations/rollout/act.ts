@@ -70,7 +70,7 @@ async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequ
     const member = members.find((candidate) => candidate.index === index);
     if (!member || (!request.everyMember && !isOutdated(member))) return;
     const problem = request.allowDowntime ? undefined : takeDownProblem(members, request.consensus, member);
-    if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left);
+    if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left, request);
     const started = Date.now();
     const deadline = started + request.memberTimeoutMs;
     if (member.running) await kube.deletePod(member.pod);
@@ -91,7 +91,7 @@ async function waitForNewPod(kube: Kube, old: MemberPod, deadline: number, reque
     };
     await pollUntil(`${memberLabel(old.index)} Ready`, replaced, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
         if (!(error instanceof PollTimeout)) throw error;
-        throw await stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left);
+        throw await stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left, request);
     });
 }
 
@@ -105,7 +105,7 @@ async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, re
     };
     await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
         if (!(error instanceof PollTimeout)) throw error;
-        throw await stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? error.message}`, left);
+        throw await stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? error.message}`, left, request);
     });
 }
 
@@ -125,13 +125,13 @@ async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promis
 }
 
 /** The stop, in words a person acts on: who, why, its last log lines, what was left alone and how to go back. */
-async function stopped(kube: Kube, member: MemberPod, why: string, left: string[]): Promise<RolloutStopped> {
+async function stopped(kube: Kube, member: MemberPod, why: string, left: string[], request: RolloutRequest): Promise<RolloutStopped> {
     const container = member.index === 0 ? "bootnode" : "quorum";
     const lines = await kube.logs(member.pod, container, LOG_LINES).catch(() => "");
     const logs = lines.trim() ? `\nlast log lines of ${member.pod} (${container}):\n${lines.trim().split("\n").map((line) => `  ${line}`).join("\n")}` : "";
-    const untouched = left.length > 0 ? `\n${left.join(", ")} still run their previous spec.` : "";
-    return new RolloutStopped(
-        `rollout stopped at ${memberLabel(member.index)}: ${why}.${logs}${untouched}\n` +
-            "To go back: set the value you changed back (e.g. quorumImage) and run pulumi up again: the same rollout then replaces the members that run the new spec, one at a time.",
-    );
+    const untouched = left.length > 0 ? `\n${left.join(", ")} ${request.everyMember ? "were not restarted" : "still run their previous spec"}.` : "";
+    const next = request.everyMember
+        ? "Fix what it names, then run npm run rollout again."
+        : "To go back: set the value you changed back (e.g. quorumImage) and run pulumi up again: the same rollout then replaces the members that run the new spec, one at a time.";
+    return new RolloutStopped(`rollout stopped at ${memberLabel(member.index)}: ${why}.${logs}${untouched}\n${next}`);
 }
