@@ -8,6 +8,8 @@ export interface PollOptions {
     isFinal?: (error: unknown) => boolean;
     /** Each wait between attempts, with the reason the last attempt gave (an error's message), if any. */
     onWait?: (attempt: number, lastError: string | undefined) => void;
+    /** The error to fail with at the deadline, in the caller's words; PollTimeout otherwise. */
+    onTimeout?: (timeout: PollTimeout) => Error | Promise<Error>;
 }
 
 /** The deadline passed: `awaited` was not seen, `lastError` is the last attempt's reason. */
@@ -38,7 +40,10 @@ export async function pollUntil<T>(awaited: string, attempt: () => Promise<T | u
             if (options.isFinal?.(error)) throw error;
             lastError = error instanceof Error ? error.message : String(error);
         }
-        if (Date.now() >= deadline) throw new PollTimeout(awaited, lastError, options.timeoutMs);
+        if (Date.now() >= deadline) {
+            const timeout = new PollTimeout(awaited, lastError, options.timeoutMs);
+            throw options.onTimeout ? await options.onTimeout(timeout) : timeout;
+        }
         options.onWait?.(attemptNumber, lastError);
         await sleep(options.intervalMs);
     }

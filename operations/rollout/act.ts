@@ -45,14 +45,16 @@ const SETTLE_MS = 30_000;
 /** A new network's first start pulls its images: as long as the provider's own wait gave it. */
 const FIRST_START_MS = 600_000;
 
-/**
- * The members the stack keeps (a shrink's leaving members go after this step), once the
- * StatefulSet controller has seen every spec just applied: until then a revision is the old one.
- */
+/** The members the stack keeps: a shrink's leaving members go after this step. */
+async function keptMembers(kube: Kube, request: RolloutRequest): Promise<MemberPod[]> {
+    return (await memberPods(kube)).filter((member) => member.index <= request.nodeCount);
+}
+
+/** The kept members once the StatefulSet controller has seen every spec just applied: until then a revision is the old one. */
 async function settledMembers(kube: Kube, request: RolloutRequest): Promise<MemberPod[]> {
     let members: MemberPod[] = [];
     const settled = async () => {
-        members = (await memberPods(kube)).filter((member) => member.index <= request.nodeCount);
+        members = await keptMembers(kube, request);
         return members.every((member) => member.settled) ? members : undefined;
     };
     return pollUntil("every StatefulSet's new spec seen by its controller", settled, { timeoutMs: SETTLE_MS, intervalMs: request.pollMs });
@@ -66,7 +68,7 @@ function refusalAdvice(request: RolloutRequest): string {
 
 /** Observed again right before: an interrupted rollout skips what an earlier run replaced. */
 async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequest, left: string[], log: (line: string) => void): Promise<void> {
-    const members = (await memberPods(kube)).filter((candidate) => candidate.index <= request.nodeCount);
+    const members = await keptMembers(kube, request);
     const member = members.find((candidate) => candidate.index === index);
     if (!member || (!request.everyMember && !isOutdated(member))) return;
     const problem = request.allowDowntime ? undefined : takeDownProblem(members, request.consensus, member);
@@ -89,10 +91,8 @@ async function waitForNewPod(kube: Kube, old: MemberPod, deadline: number, reque
         const fresh = seen?.running && seen.running.uid !== old.running?.uid && !isOutdated(seen);
         return fresh && seen?.running?.ready ? true : undefined;
     };
-    await pollUntil(`${memberLabel(old.index)} Ready`, replaced, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
-        if (!(error instanceof PollTimeout)) throw error;
-        throw await stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left, request);
-    });
+    const onTimeout = () => stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left, request);
+    await pollUntil(`${memberLabel(old.index)} Ready`, replaced, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs, onTimeout });
 }
 
 async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
@@ -103,25 +103,21 @@ async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, re
         reason = notBackYet(await restartedNode(kube, member.index, request.consensus), request.consensus, headWhenBack);
         return reason === undefined ? true : undefined;
     };
-    await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs }).catch(async (error: Error) => {
-        if (!(error instanceof PollTimeout)) throw error;
-        throw await stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? error.message}`, left, request);
-    });
+    const onTimeout = (timeout: PollTimeout) => stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? timeout.message}`, left, request);
+    await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs, onTimeout });
 }
 
 /** New members and untouched ones too: up ends with every member Ready, as the provider's own wait did. */
 async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promise<void> {
     let waiting: string[] = [];
     const allReady = async () => {
-        const members = (await memberPods(kube)).filter((member) => member.index <= request.nodeCount);
+        const members = await keptMembers(kube, request);
         waiting = members.filter((member) => !member.running?.ready).map((member) => `${memberLabel(member.index)}${member.running?.waiting ? ` (${member.running.waiting})` : ""}`);
         return members.length === request.nodeCount + 1 && waiting.length === 0 ? true : undefined;
     };
     const timeoutMs = Math.max(request.memberTimeoutMs, FIRST_START_MS);
-    await pollUntil("every member Ready", allReady, { timeoutMs, intervalMs: request.pollMs }).catch((error: Error) => {
-        if (!(error instanceof PollTimeout)) throw error;
-        throw new RolloutStopped(`not every member is Ready within ${seconds(timeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
-    });
+    const onTimeout = () => new RolloutStopped(`not every member is Ready within ${seconds(timeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
+    await pollUntil("every member Ready", allReady, { timeoutMs, intervalMs: request.pollMs, onTimeout });
 }
 
 /** The stop, in words a person acts on: who, why, its last log lines, what was left alone and how to go back. */

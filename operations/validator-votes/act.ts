@@ -2,7 +2,7 @@
 // validator proposes the change, which goes into the blocks it proposes; the set changes once more
 // than half of them have voted. One change at a time, each confirmed on every node before the next.
 import { majorityOf } from "../../lib/model/consensus";
-import { pollUntil, PollTimeout } from "../../lib/poll";
+import { pollUntil } from "../../lib/poll";
 import { signingAddress, validatorSet, VotingNode } from "./observe";
 import { ValidatorChange } from "./plan";
 
@@ -42,12 +42,10 @@ async function agreedSet(nodes: VotingNode[], change: ValidatorChange, options: 
         sets = await Promise.all(nodes.map((node) => validatorSet(node).catch(() => undefined)));
         return sets.every((set) => set !== undefined && set.includes(change.address) === change.add) ? sets[0] : undefined;
     };
-    try {
-        return await pollUntil("the vote", shownEverywhere, { timeoutMs: options.settleMs, intervalMs: options.pollMs });
-    } catch (error) {
-        if (!(error instanceof PollTimeout)) throw error;
+    const onTimeout = () => {
         const shownOn = (set: string[] | undefined) => (set ? `${set.length} validators ${set.includes(change.address) ? "with" : "without"} ${change.address}` : "no answer");
         const each = nodes.map((node, i) => `${node.name}: ${shownOn(sets[i])}`);
-        throw new Error(`the vote to ${change.add ? "add" : "remove"} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each.join("; ")}); its votes were withdrawn: run the same again (pulumi up) to propose it anew`);
-    }
+        return new Error(`the vote to ${change.add ? "add" : "remove"} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each.join("; ")}); its votes were withdrawn: run the same again (pulumi up) to propose it anew`);
+    };
+    return pollUntil("the vote", shownEverywhere, { timeoutMs: options.settleMs, intervalMs: options.pollMs, onTimeout });
 }

@@ -62,12 +62,8 @@ export class VerifyContext {
 
     /** Retries `attempt` until it returns a result or `timeoutMs` runs out; the last error explains. */
     async poll<T>(attempt: () => Promise<T | undefined>, lookAt: string, timeoutMs = this.options.checkTimeoutMs): Promise<T> {
-        try {
-            return await pollUntil("the check", attempt, { timeoutMs, intervalMs: this.options.pollMs, isFinal: (error) => error instanceof CheckFailed });
-        } catch (error) {
-            if (!(error instanceof PollTimeout)) throw error;
-            throw new CheckFailed(`${error.lastError ?? "timed out"} (after ${Math.round(timeoutMs / 1000)} s)`, lookAt);
-        }
+        const onTimeout = (timeout: PollTimeout) => new CheckFailed(`${timeout.lastError ?? "timed out"} (after ${Math.round(timeoutMs / 1000)} s)`, lookAt);
+        return pollUntil("the check", attempt, { timeoutMs, intervalMs: this.options.pollMs, isFinal: (error) => error instanceof CheckFailed, onTimeout });
     }
 
     async forward(resource: string, ports: number[]): Promise<PortForward> {
