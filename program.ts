@@ -16,7 +16,7 @@ import { ensureGeneratedQdata } from "./lib/qdata/generate";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
 import { QdataFolder } from "./lib/model/qdata";
 import { clusterPreflight } from "./lib/kubernetes/preflight";
-import { Kube, Kubectl } from "./lib/kubernetes/kubectl";
+import { Kube, Kubectl, snapshotOf } from "./lib/kubernetes/kubectl";
 import { serviceMonitorPreflight } from "./lib/kubernetes/monitoringChecks";
 import { localImageIds, preflight } from "./lib/minikube/checks";
 import { goquorumRuntime } from "./lib/runtime/goquorum";
@@ -28,7 +28,7 @@ import { checkValidatorChange } from "./operations/validator-votes/step";
 
 /** How the program reads the running network at preview: kubectl in the stack's context and namespace. */
 export type ClusterReader = (kubeContext: string, namespace: string) => Kube;
-const kubectlReader: ClusterReader = (kubeContext, namespace) => new Kubectl(kubeContext, namespace);
+const kubectlReader: ClusterReader = (kubeContext, namespace) => snapshotOf(new Kubectl(kubeContext, namespace));
 
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions, readCluster = kubectlReader): Promise<NetworkOutputs> {
     const config = await loadConfig(projectDir);

@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Kube, KubeObject, PodStatus, PortForward } from "../lib/kubernetes/kubectl";
+import { Kube, KubeObject, PodStatus, PortForward, snapshotOf } from "../lib/kubernetes/kubectl";
 import { Consensus } from "../lib/model/consensus";
 import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/act";
 import { runProgram, workspaceFixture } from "./support/program";
@@ -302,5 +302,19 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);
         await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
         await render({ allowImageDowngrade: "true" });
+    });
+});
+
+describe("the preview's reads of the cluster", () => {
+    it("list the pods and each kind once, however many checks ask", async () => {
+        const cluster = new FakeCluster(3);
+        let reads = 0;
+        const counted: Kube = Object.assign(Object.create(cluster) as FakeCluster, {
+            pods: () => (reads++, cluster.pods()),
+            list: <T extends KubeObject>(kind: string) => (reads++, cluster.list<T>(kind)),
+        });
+        const once = snapshotOf(counted);
+        await Promise.all([once.pods(), once.pods(), once.list("statefulsets", {}), once.list("statefulsets", {})]);
+        assert.equal(reads, 2);
     });
 });

@@ -157,3 +157,24 @@ export class Kubectl implements Kube {
         });
     }
 }
+
+/**
+ * The cluster as one moment shows it: each listing read once, however many readers ask (the
+ * preview's checks each look at the same pods and StatefulSets). Exec and the rest pass through.
+ */
+export function snapshotOf(kube: Kube): Kube {
+    const listings = new Map<string, Promise<unknown>>();
+    const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+        if (!listings.has(key)) listings.set(key, read());
+        return listings.get(key) as Promise<T>;
+    };
+    return {
+        pods: () => once("pods", () => kube.pods()),
+        list: <T extends KubeObject>(kind: string, selector: Record<string, string>) => once(`${kind} ${selectorText(selector)}`, () => kube.list<T>(kind, selector)),
+        exec: (pod, container, command, timeoutMs) => kube.exec(pod, container, command, timeoutMs),
+        portForward: (resource, remotePorts) => kube.portForward(resource, remotePorts),
+        field: (resource, jsonPath) => kube.field(resource, jsonPath),
+        deletePod: (pod) => kube.deletePod(pod),
+        logs: (pod, container, lines) => kube.logs(pod, container, lines),
+    };
+}
