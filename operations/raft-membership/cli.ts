@@ -58,10 +58,14 @@ async function run(args: ToolArgs): Promise<number> {
     const log = (line: string) => console.error(`raft-peer: ${line}`);
     let raftId: number;
     if (action === "join" || action === "leave") raftId = await stepPhase(action, args);
-    else if (!node || !member) throw new UsageError("give the node and the member");
+    else if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
+    else if (!node || !member) throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
     else if (action === "add") raftId = await join(rpcTo(node, args), member, log);
-    else if (action === "remove") raftId = await leave(rpcTo(node, args), raftIdOf(member), log);
-    else throw new UsageError(`no action "${action ?? ""}": add or remove`);
+    else {
+        // The id is checked before the stack is read: a bad argument is named as such.
+        const id = raftIdOf(member);
+        raftId = await leave(rpcTo(node, args), id, log);
+    }
     console.log(raftId);
     return 0;
 }

@@ -58,7 +58,7 @@ function judgeBft(nodes: NodeView[], consensus: Consensus & { kind: "ibft" | "qb
     const recovery =
         quorum.up < quorum.needed
             ? `too few validators: bring back ${down.map((line) => line.split(":")[0]).join(", ")} (kubectl -n ${namespace} get pods; kubectl -n ${namespace} describe pod <pod>). The chain goes on by itself once ${quorum.needed} are up and peered.`
-            : `enough validators are up, yet no block comes: one of them may sign with a key the chain does not count (a wiped or re-seeded volume, a changed nodekey), or a validator removed by vote was still needed. Compare istanbul_getValidators with the nodes' addresses (npm run validators); restore the member's volume from a backup (README: When the chain stops).`;
+            : `enough validators are up, yet no block comes: one of them may sign with a key the chain does not count (a wiped or re-seeded volume, a changed nodekey), or a validator removed by vote was still needed. The ROLE column shows which nodes the chain counts as validators; restore the member's volume from a backup (README: When the chain stops).`;
     return { state: "stalled", why, quorum, recovery };
 }
 

@@ -51,6 +51,6 @@ async function run(args: ToolArgs): Promise<number> {
     }
 }
 
-const USAGE = "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node is not, 2 the network could not be read";
+const USAGE = "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node or the chain is not (a stalled chain is named under the summary), 2 the network could not be read or the arguments are wrong";
 
 export const statusTool: Tool = { name: "status", usage: USAGE, options: ["stack", "interval"], flags: ["watch", "json"], run };

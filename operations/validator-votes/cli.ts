@@ -71,7 +71,7 @@ async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<nu
 async function run(args: ToolArgs): Promise<number> {
     const [action, ...rest] = args.positional();
     if (action === "create" || action === "update") return stepPhase(action, args);
-    if (action !== "add" && action !== "remove") throw new UsageError(`no action "${action ?? ""}": add or remove`);
+    if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
     const address = rest.pop();
     return vote(args, action === "add", rest, address);
 }
