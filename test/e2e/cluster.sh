@@ -192,8 +192,9 @@ stop_processes() {
   done
 }
 
+# Also what a run killed outright leaves (its processes gone, its mounts, bridge and chains not).
 down() {
-  [ -d "$run_dir/pids" ] || { log "nothing to stop in $run_dir"; rm -rf "$run_dir"; return; }
+  [ -d "$run_dir" ] || { log "nothing to stop in $run_dir"; return; }
   export KUBECONFIG="$run_dir/kubeconfig"
   real_node_down
   stop_processes ingress-status provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd
@@ -304,12 +305,12 @@ EOF
 }
 
 up() {
-  if [ -d "$run_dir/pids" ]; then
+  if [ -d "$run_dir" ]; then
     for pid_file in "$run_dir"/pids/*; do
       if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then log "already up in $run_dir (run 'cluster.sh down' first)"; exit 1; fi
     done
-    log "removing $run_dir, left by a run whose processes are gone"
-    rm -rf "$run_dir"
+    log "cleaning up $run_dir, left by a run whose processes are gone"
+    down
   fi
   local bin
   bin="$(bash "$here/tools.sh" --check)" || { log "build the tools first: npm run e2e:tools"; exit 1; }
