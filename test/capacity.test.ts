@@ -7,7 +7,6 @@ import { validateConfig } from "../lib/config/validate";
 import { minikubeSize, stackRequests } from "../lib/minikube/sizing";
 import { checkCapacity, parseCpu, parseMemory, parseNodeCapacity, policyEngineWarning } from "../lib/minikube/capacity";
 import { runProgram, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 
 const GIB = 2 ** 30;
 const CONTEXT = { stack: "test", projectDir: "/home/user/kaleido-quorum" };
@@ -54,8 +53,7 @@ describe("stack sizing", () => {
 
 describe("the preflight against a node too small (dev stack under mocks)", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(() => pregenerateKeys(workspace.projectDir, "dev", 5));
+    const workspace = workspaceFixture({ dev: 5 });
 
     it("refuses, naming both sizes; the same stack runs on a node large enough", async () => {
         fs.mkdirSync(path.join(workspace.fake.state, "kube"), { recursive: true });

@@ -7,7 +7,6 @@ import { validateConfig } from "../lib/config/validate";
 import { configWarnings } from "../lib/config/warnings";
 import { FakeHost } from "./support/fakeHost";
 import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 import { container, Container, named, podSpec, seededText } from "./support/query";
 
 /** What clients may call by default; the program administers the nodes over IPC. */
@@ -131,13 +130,10 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
 
 describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
+    const workspace = workspaceFixture({ goquorum: 5 });
     let fake: FakeHost;
     let projectDir: string;
-    before(async () => {
-        ({ fake, projectDir } = workspace);
-        await pregenerateKeys(projectDir, "goquorum", 5);
-    });
+    before(() => ({ fake, projectDir } = workspace));
 
     it("lets the pages of rpcBrowserOrigins call RPC from a browser, and no other page", async () => {
         const run = await runProgram({ stack: "goquorum", fake, projectDir, config: { rpcBrowserOrigins: '["http://localhost:5173","https://dapp.example.com"]' } });

@@ -8,7 +8,6 @@ import { PrometheusObject, selects, serviceMonitorProblem } from "../lib/kuberne
 import { quorumDashboard } from "../lib/monitoring/dashboard";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { container, named, ofType } from "./support/query";
-import { pregenerateKeys } from "./support/workspace";
 
 const METRICS_FLAGS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", "9545"];
 const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
@@ -24,8 +23,7 @@ const dashboardOf = (run: ProgramRun) => Object.values(named(run, "quorum-monito
 
 describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(() => pregenerateKeys(workspace.projectDir, "goquorum", 5));
+    const workspace = workspaceFixture({ goquorum: 5 });
     const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
     const kubeState = (file: string, text: string) => {
         fs.mkdirSync(path.join(workspace.fake.state, "kube"), { recursive: true });
@@ -127,11 +125,7 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
 
 describe("monitoring keys", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(async () => {
-        await pregenerateKeys(workspace.projectDir, "goquorum", 5);
-        await pregenerateKeys(workspace.projectDir, "kaleido", 5);
-    });
+    const workspace = workspaceFixture({ goquorum: 5, kaleido: 5 });
     const render = (stack: string, config: Record<string, string>) => runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     const refusals: [string, string, Record<string, string>, RegExp][] = [

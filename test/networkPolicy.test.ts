@@ -5,7 +5,6 @@ import { parsePeerSelector } from "../lib/config/networkPolicy";
 import { ConfigError, validateConfig } from "../lib/config/validate";
 import { ProgramRun, runProgram, stackFixture, workspaceFixture } from "./support/program";
 import { named, ofType } from "./support/query";
-import { pregenerateKeys } from "./support/workspace";
 
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 type Spec = { podSelector: unknown; policyTypes: string[]; ingress: { from: unknown[]; ports: { protocol: string; port: number }[] }[] };
@@ -58,8 +57,7 @@ describe("NetworkPolicies (kaleido stack, Raft, the seed's images)", function ()
 
 describe("NetworkPolicies under other settings", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(() => pregenerateKeys(workspace.projectDir, "goquorum", 5));
+    const workspace = workspaceFixture({ goquorum: 5 });
     const render = (config: Record<string, string>) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     it("QBFT on GoQuorum: no Raft port, Tessera's peer port, rpcClients among the RPC peers", async () => {

@@ -4,7 +4,6 @@ import { strict as assert } from "assert";
 import { ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { budgetKeepsQuorum, hardened, noKeysInConfigMaps, policiesSelectMembers, POLICIES, rpcApis } from "../policy/rules";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 
 /** Every violation the rules report for a render, as "rule: message". */
 function violations(run: ProgramRun, policies = POLICIES): string[] {
@@ -24,10 +23,7 @@ function violations(run: ProgramRun, policies = POLICIES): string[] {
 
 describe("the policy pack's rules (policy/rules.ts)", function () {
     this.timeout(120_000);
-    const workspace = workspaceFixture();
-    before(async () => {
-        for (const [stack, nodes] of [["dev", 5], ["goquorum", 5], ["kaleido", 5], ["cluster", 3]] as const) await pregenerateKeys(workspace.projectDir, stack, nodes);
-    });
+    const workspace = workspaceFixture({ dev: 5, goquorum: 5, kaleido: 5, cluster: 3 });
     const render = (stack: string, config: Record<string, string> = {}) => runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     for (const [stack, config] of [["dev", {}], ["goquorum", {}], ["kaleido", {}], ["cluster", { kubeContext: "my-cluster" }]] as const) {

@@ -5,7 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 import program = require("../index");
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram, stackFixture, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 import { named, ofType, seededText } from "./support/query";
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
@@ -205,13 +204,10 @@ describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function
 
 describe("minikube set-up resources", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
+    const workspace = workspaceFixture({ small: 3 });
     let fake: FakeHost;
     let projectDir: string;
-    before(async () => {
-        ({ fake, projectDir } = workspace);
-        await pregenerateKeys(projectDir, "small", 3);
-    });
+    before(() => ({ fake, projectDir } = workspace));
 
     it("loads each image once, keyed on its local id, before the workloads that run it", async () => {
         fake.setLocalImage("jpmorganchase/quorum", "sha256:" + "a".repeat(64));

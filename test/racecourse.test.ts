@@ -8,7 +8,6 @@ import { AddressInfo } from "net";
 import * as path from "path";
 import { REPO_ROOT } from "./support/fakeHost";
 import { runProgram, stackFixture, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 import { named, ofType } from "./support/query";
 
 const RACECOURSE_OBJECTS = ["quorum-racecourse-app", "quorum-racecourse-deployment", "quorum-racecourse-service", "quorum-racecourse-ingress"];
@@ -40,8 +39,7 @@ describe("the racecourse (dev stack under mocks)", function () {
 
 describe("racecourse keys", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(() => pregenerateKeys(workspace.projectDir, "dev", 5));
+    const workspace = workspaceFixture({ dev: 5 });
     const render = (config: Record<string, string>) => runProgram({ stack: "dev", fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     it("racecourse false declares no Deployment, Service, Ingress or ConfigMap of it, and no URL", async () => {

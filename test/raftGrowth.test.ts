@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { FakeHost } from "./support/fakeHost";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
-import { pregenerateKeys } from "./support/workspace";
 import { named, seededText } from "./support/query";
 
 /** The node StatefulSets the fake cluster runs: index -> annotations (none: no Raft member, another consensus ran there). */
@@ -23,14 +22,13 @@ function quorumArgs(run: ProgramRun, index: number): string[] {
 
 describe("Raft: growing and shrinking a running network (the seed's stack under mocks)", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
+    const workspace = workspaceFixture({ kaleido: 5 });
     let fake: FakeHost;
     let projectDir: string;
     let fresh: ProgramRun;
 
     before(async () => {
         ({ fake, projectDir } = workspace);
-        await pregenerateKeys(projectDir, "kaleido", 5);
         fresh = await runProgram({ stack: "kaleido", fake, projectDir });
     });
 

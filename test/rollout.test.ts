@@ -9,7 +9,6 @@ import { Consensus } from "../lib/model/consensus";
 import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/act";
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
-import { pregenerateKeys } from "./support/workspace";
 import { isOutdated, MemberPod, notBackYet, ranVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
 
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
@@ -265,8 +264,7 @@ describe("the rollout against a cluster", () => {
 
 describe("the rollout step in the program (goquorum stack, 5 nodes)", function () {
     this.timeout(60_000);
-    const workspace = workspaceFixture();
-    before(() => pregenerateKeys(workspace.projectDir, "goquorum", 5));
+    const workspace = workspaceFixture({ goquorum: 5 });
     afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
     const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
     const running = (sets: object[], pods: object[] = []) => {

@@ -1,7 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus } from "../../lib/model/consensus";
-import { ResourceSpec } from "../../lib/model/network";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
 import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
@@ -9,31 +7,22 @@ import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NamedPort } from "../../lib/network/ports";
 import { AWAITED_BY_ROLLOUT } from "../../lib/network/workload";
-import { MetricsEndpoint, Runtime } from "../../lib/runtime/runtime";
+import { MetricsEndpoint, NodePodRequest, Runtime } from "../../lib/runtime/runtime";
 import { MemberArgs, memberService, memberStatefulSet } from "./memberSet";
 import { MemberStorage } from "./platform";
 import { raftMembershipStep } from "../../operations/raft-membership/step";
 import { restoreStep } from "../../operations/restore/step";
 
-export interface QuorumNodeArgs extends MemberArgs {
-    /** 1..N: qdata_<index>, node-<index>. */
-    index: number;
+/** What the node hands its runtime unchanged; the rest of a NodePodRequest the node works out. */
+type PodFacts = "index" | "bootnodeEnode" | "networkId" | "consensus" | "raftBlockTimeMs" | "rpcApis" | "rpcBrowserOrigins" | "networkNamespace" | "images" | "resources";
+
+export interface QuorumNodeArgs extends MemberArgs, Pick<NodePodRequest, PodFacts> {
     /** IBFT/QBFT: whether the stack counts this node among its validators (its Service's label says so). */
     validator: boolean;
     networkFiles: NetworkFiles;
-    bootnodeEnode: string;
-    networkId: number;
-    consensus: Consensus;
-    raftBlockTimeMs: number;
-    rpcApis: string[];
-    rpcBrowserOrigins: string[];
-    /** The network's namespace, as the config names it (its Services' DNS names). */
-    networkNamespace: string;
     /** Undefined: geth exports no metrics. */
     monitoring?: MonitoringSettings;
     runtime: Runtime;
-    images: { quorum: string; transactionManager: string };
-    resources: { quorum: ResourceSpec; transactionManager: ResourceSpec };
     /** Raft only: how the member enters the cluster. */
     raft?: RaftEntry;
     /** restoreFrom: the backup its new volume starts with, before its first start. */

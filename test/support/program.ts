@@ -74,10 +74,16 @@ export function makeWorkspace(): Workspace {
     };
 }
 
-/** Registers mocha hooks that make a fresh workspace before the suite's tests and remove it after; filled in by then. */
-export function workspaceFixture(): Workspace {
+/**
+ * Registers mocha hooks that make a fresh workspace before the suite's tests, with keys pre-made
+ * for each stack in `keys` (stack name to node count), and remove it after; filled in by then.
+ */
+export function workspaceFixture(keys: Record<string, number> = {}): Workspace {
     const fixture = {} as Workspace;
-    before(() => void Object.assign(fixture, makeWorkspace()));
+    before(async () => {
+        Object.assign(fixture, makeWorkspace());
+        for (const [stack, nodeCount] of Object.entries(keys)) await pregenerateKeys(fixture.projectDir, stack, nodeCount);
+    });
     after(() => fixture.dispose());
     return fixture;
 }
