@@ -23,7 +23,7 @@ import { goquorumRuntime } from "./lib/runtime/goquorum";
 import { Runtime } from "./lib/runtime/runtime";
 import { kaleidoRuntime } from "./lib/runtime/kaleido";
 import { runningMembers } from "./operations/raft-membership/observe";
-import { checkVersionChange } from "./operations/rollout/step";
+import { checkChainKept, checkVersionChange } from "./operations/rollout/step";
 import { checkValidatorChange } from "./operations/validator-votes/step";
 
 /** How the program reads the running network at preview: kubectl in the stack's context and namespace. */
@@ -37,7 +37,7 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
     if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
     const qdata = await prepareQdata(config);
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
-    const running = await readRunningNetwork(config, qdata, runtime, readCluster(config.kubeContext, config.namespace));
+    const running = await readRunningNetwork(config, qdata, runtime, target.platform, readCluster(config.kubeContext, config.namespace));
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...running, ...target }, opts);
     if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;
@@ -45,10 +45,12 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
 
 /**
  * What runs now, read in-process as the operations' own CLIs read it: which Raft members run (who
- * founds the network and who joins or leaves it), whether a change of validators is one vote, and
- * whether the images' versions change.
+ * founds the network and who joins or leaves it), whether the running nodes keep their chain,
+ * whether a change of validators is one vote, and whether the images' versions change.
  */
-async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, kube: Kube): Promise<RunningNetwork> {
+async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, platform: Platform, kube: Kube): Promise<RunningNetwork> {
+    const kept = qdata.nodes.filter((node) => node.index <= config.nodeCount);
+    await checkChainKept(kube, new Map(kept.map((node) => [node.index, platform.seedId(node, runtime.name)])));
     const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
     if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
     await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);

@@ -95,16 +95,18 @@ find "$partial" -type d -exec chmod 0700 {} \;
 place_peer_files "$partial" >/dev/null
 echo "$seed_id" >"$partial/.kaleido-seed-id"
 if [ -n "$owner" ]; then printf '%s\n' "$owner" >"$partial/.kaleido-owner"; fi
+# What the folder held goes aside, never away. An earlier seed of ours holds a chain of other keys
+# or another genesis: the preview refuses that under running nodes, but a folder kept through a
+# destroy may be the only copy of a ledger.
 if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then
     if [ -f "$marker" ]; then
-        # An earlier seed of ours: its chain data belongs to other keys or another genesis.
-        echo "replacing the earlier seed in $target, chain data included"
-        rm -rf "$target"
+        backup="$target.earlier-seed" what="the earlier seed in $target, chain data included,"
     else
-        backup="$target.before-kaleido-quorum.$(date +%Y%m%d%H%M%S)"
-        mv "$target" "$backup"
-        echo "moved the folder's earlier content to $backup"
+        backup="$target.before-kaleido-quorum" what="the folder's earlier content"
     fi
+    backup="$backup.$(date +%Y%m%d%H%M%S)"
+    mv "$target" "$backup"
+    echo "moved $what to $backup"
 fi
 if [ -d "$target" ]; then rmdir "$target"; fi
 mv "$partial" "$target"

@@ -228,15 +228,16 @@ describe("node-seed.sh from a projected volume (the init container)", () => {
         assert.equal(fs.readFileSync(path.join(target, "ethereum/permissioned-nodes.json"), "utf8"), '["enode://new"]');
     });
 
-    it("is a no-op for the same seed, replaces its own older seed, and moves aside a folder it did not seed", () => {
+    it("is a no-op for the same seed, and moves aside its own older seed and a folder it did not seed", () => {
         const target = path.join(work, "volume/qdata");
         seed("one");
         fs.mkdirSync(path.join(target, "ethereum/geth"));
         assert.match(seed("one").stdout, /unchanged/);
         assert.ok(fs.existsSync(path.join(target, "ethereum/geth")));
         fs.writeFileSync(path.join(work, "seed", "..2026_11_25", "ethereum/genesis.json"), '{"another":"chain"}');
-        assert.match(seed("two").stdout, /replacing the earlier seed/);
-        assert.ok(!fs.existsSync(path.join(target, "ethereum/geth")), "chain data outlived its seed");
+        assert.match(seed("two").stdout, /moved the earlier seed in \S*qdata, chain data included, to \S*qdata\.earlier-seed\.\d+/);
+        assert.ok(!fs.existsSync(path.join(target, "ethereum/geth")), "chain data stayed in the new seed's folder");
+        assert.equal(fs.readdirSync(path.join(work, "volume")).filter((entry) => entry.startsWith("qdata.earlier-seed.")).length, 1);
         fs.rmSync(path.join(target, ".kaleido-seed-id"));
         const result = seed("three");
         assert.match(result.stdout, /moved the folder's earlier content to .*qdata\.before-kaleido-quorum\./);

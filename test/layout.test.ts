@@ -10,7 +10,7 @@ import { seedEnvironment } from "../components/minikube/qdataVolume";
 import { LayoutEntry, QDATA_LAYOUT } from "../lib/model/layout";
 import { QdataMember } from "../lib/model/qdata";
 import { claimName } from "../lib/network/names";
-import { seedIdOf } from "../lib/network/workload";
+import { seedIdAt } from "../lib/network/workload";
 import { memberDir, readQdataFolder } from "../lib/qdata/folder";
 import { FakeHost } from "./support/fakeHost";
 import { manifestOf } from "./support/query";
@@ -66,7 +66,7 @@ describe("a file added to the qdata layout", function () {
         const member = node1();
         const hostPath = "/data/qdata_1";
         const args = { member, hostPath, minikubeProfile: "minikube", keepChainData: false, owner: "kaleido-quorum/small" };
-        const environment = seedEnvironment(args, claimName(1), seedIdOf(member, hostPath), LAYOUT);
+        const environment = seedEnvironment(args, claimName(1), seedIdAt(member, hostPath), LAYOUT);
         const manifest = manifestOf(environment);
         assert.deepEqual(manifest[SECRET_FILE], { mode: "0600", role: "key" });
         assert.deepEqual(manifest[PUBLIC_FILE], { mode: "0644", role: "chain" });

@@ -7,9 +7,9 @@ import * as path from "path";
 import { Kube, KubeObject, PodStatus, PortForward, snapshotOf } from "../lib/kubernetes/kubectl";
 import { Consensus } from "../lib/model/consensus";
 import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/act";
-import { runProgram, workspaceFixture } from "./support/program";
+import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
-import { isOutdated, MemberPod, notBackYet, ranVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
+import { chainReplacementRefusal, isOutdated, MemberPod, notBackYet, ranVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
 
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
 const RAFT: Consensus = { kind: "raft" };
@@ -61,6 +61,19 @@ describe("the rollout plan", () => {
         assert.equal(notBackYet(node({ raftLeader: false }), RAFT, 10), "no Raft leader");
         assert.equal(notBackYet(node({ raftLeader: true }), RAFT, 10), undefined, "a quiet Raft chain makes no block, and is back");
         assert.equal(notBackYet(node(), RAFT, 10), undefined, "a node without the raft API is judged by the rest");
+    });
+});
+
+describe("a running node's chain against the config's", () => {
+    const ids = (...pairs: [number, string][]) => new Map(pairs);
+
+    it("names only the running nodes the config would seed anew", () => {
+        assert.match(chainReplacementRefusal(ids([1, "a"], [2, "b"], [3, "c"]), ids([1, "a"], [2, "x"], [3, "y"]))!, /^node-2, node-3 run a chain this config would replace/);
+    });
+
+    it("says nothing of a new network, a new node, a node being removed, or a node seeded as planned", () => {
+        assert.equal(chainReplacementRefusal(ids(), ids([1, "a"])), undefined);
+        assert.equal(chainReplacementRefusal(ids([1, "a"], [6, "f"]), ids([1, "a"], [2, "b"])), undefined);
     });
 });
 
@@ -300,6 +313,49 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);
         await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
         await render({ allowImageDowngrade: "true" });
+    });
+});
+
+describe("a running network's chain, at preview (goquorum stack, 5 nodes)", function () {
+    this.timeout(60_000);
+    const workspace = workspaceFixture({ goquorum: 5 });
+    afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
+    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    /** The StatefulSets a render declares, as the cluster would list them once they run. */
+    const runAsDeclared = (run: ProgramRun) => {
+        const sets = run.resources.filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet").map((resource) => ({ metadata: { name: resource.inputs.metadata.name }, spec: resource.inputs.spec }));
+        const kube = path.join(workspace.fake.state, "kube");
+        fs.mkdirSync(kube, { recursive: true });
+        fs.writeFileSync(path.join(kube, "statefulsets.json"), JSON.stringify({ items: sets }));
+        fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items: [] }));
+    };
+    const EVERY_NODE = /node-1, node-2, node-3, node-4, node-5 run a chain this config would replace with a new one at block 0/;
+
+    it("lets through what keeps it: no change, an image, resources, fewer nodes", async () => {
+        runAsDeclared(await render());
+        await render();
+        await render({ quorumImage: "quorumengineering/quorum:24.4.2", quorumCpu: "300m:1", nodeCount: "4" });
+    });
+
+    it("refuses a new genesis under running nodes, naming them, how to go back and how to start anew", async () => {
+        runAsDeclared(await render());
+        await assert.rejects(render({ chainId: "1337" }), EVERY_NODE);
+        await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, then npm run destroy with keepChainData false, then npm run up/);
+        await render();
+    });
+
+    it("refuses another place for their volumes, and keys made anew after their folder was removed", async () => {
+        runAsDeclared(await render());
+        await assert.rejects(render({ hostPathRoot: "/data/elsewhere" }), EVERY_NODE);
+        const keys = path.join(workspace.projectDir, ".keys", "goquorum");
+        fs.renameSync(keys, `${keys}.kept`);
+        try {
+            await assert.rejects(render(), EVERY_NODE);
+        } finally {
+            fs.rmSync(keys, { recursive: true, force: true });
+            fs.renameSync(`${keys}.kept`, keys);
+        }
+        await render();
     });
 });
 

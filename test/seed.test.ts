@@ -152,13 +152,15 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.writeFileSync(chaindata, "blocks written by the seed's Quorum");
         const result = runStep(2, "create", { SEED_KALEIDO_RUNTIME: "goquorum\n", SEED_ID: "2".repeat(64) });
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /replacing the earlier seed/);
+        assert.match(result.stdout, /moved the earlier seed in \S*\/data\/qdata_2, chain data included, to \S*\/data\/qdata_2\.earlier-seed\.\d+/);
         assert.ok(!fs.existsSync(chaindata));
+        const [kept] = fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_2.earlier-seed."));
+        assert.equal(fs.readFileSync(path.join(fake.nodePath("/data"), kept, "ethereum/geth/chaindata/000001.log"), "utf8"), "blocks written by the seed's Quorum");
         assert.equal(fs.readFileSync(path.join(target(2), "kaleido-runtime"), "utf8"), "goquorum\n");
         assert.equal(mode(path.join(target(2), "kaleido-runtime")), "644");
     });
 
-    it("drops chain data of an earlier seed when its chain identity changed", () => {
+    it("moves an earlier seed's chain data aside when its chain identity changed", () => {
         const chaindata = path.join(target(2), "ethereum/geth/chaindata");
         const otherChain = fs.mkdtempSync(path.join(fake.nodePath("/"), "other-chain-"));
         fs.cpSync(path.join(source, "qdata_2"), otherChain, { recursive: true });
@@ -166,8 +168,8 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.writeFileSync(genesis, fs.readFileSync(genesis, "utf8").replace(/"gasLimit": "[^"]*"/, '"gasLimit": "0x1"'));
         const result = runStep(2, "create", { SEED_ID: "0".repeat(64), SEED_SOURCE_DIR: otherChain });
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /replacing the earlier seed/);
-        assert.ok(!fs.existsSync(chaindata), "old chain data survived a re-seed");
+        assert.match(result.stdout, /moved the earlier seed in \S*, chain data included, to \S*qdata_2\.earlier-seed\.\d+/);
+        assert.ok(!fs.existsSync(chaindata), "old chain data stayed in the new seed's folder");
         assert.equal(fs.readFileSync(path.join(target(2), "ethereum/genesis.json"), "utf8"), fs.readFileSync(genesis, "utf8"));
         assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "0".repeat(64));
     });

@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { QdataMember } from "../../lib/model/qdata";
+import { claimName } from "../../lib/network/names";
+import { seedIdAt } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
 import { SeededClaim } from "./seededClaim";
 
@@ -35,6 +38,11 @@ export class ClusterPlatform implements Platform {
 
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
         const { storageClassName, volumeSize, seedImage, imagePullPolicy } = this.settings;
-        return new SeededClaim(name, { ...request, storageClassName, volumeSize, seedImage, imagePullPolicy, seedScript: this.seedScript }, opts);
+        const seedId = this.seedId(request.member, request.runtimeName);
+        return new SeededClaim(name, { ...request, seedId, storageClassName, volumeSize, seedImage, imagePullPolicy, seedScript: this.seedScript }, opts);
+    }
+
+    seedId(member: QdataMember, runtimeName?: string): string {
+        return seedIdAt(member, `pvc:${claimName(member.index)}`, runtimeName);
     }
 }

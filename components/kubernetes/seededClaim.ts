@@ -4,12 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
 import { hardened } from "../../lib/network/security";
-import { AWAITED_BY_ROLLOUT, QDATA_VOLUME, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT, QDATA_VOLUME } from "../../lib/network/workload";
 import { QDATA_MOUNT } from "../../lib/model/paths";
 import { FileRole, LayoutEntry, modeOf, QDATA_LAYOUT } from "../../lib/model/layout";
 import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
+    /** The member's chain identity on its claim (the platform's seedId). */
+    seedId: string;
     /** Undefined: the cluster's default StorageClass. */
     storageClassName?: string;
     volumeSize: string;
@@ -59,7 +61,7 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         this.files = this.declareFiles(name, args, claimName, seed.chain.data);
         if (args.networkFiles) this.peers = this.declarePeers(name, args, claimName, seed.peers.data);
 
-        this.seedId = seedIdOf(args.member, `pvc:${claimName}`, args.runtimeName);
+        this.seedId = args.seedId;
         const pod = seedingPod(args, seed, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
         this.volumeMounts = pod.volumeMounts;
         this.volumes = pod.volumes;

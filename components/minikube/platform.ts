@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { qdataFolderName } from "../../lib/model/paths";
+import { QdataMember } from "../../lib/model/qdata";
+import { seedIdAt } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
 import { LocalImage, MinikubeSetup } from "./minikubeSetup";
 import { QdataVolume } from "./qdataVolume";
@@ -38,7 +40,16 @@ export class MinikubePlatform implements Platform {
     }
 
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
-        const { profile, hostPathRoot, volumeSize, keepChainData, owner } = this.settings;
-        return new QdataVolume(name, { ...request, hostPath: `${hostPathRoot}/${qdataFolderName(request.member.index)}`, volumeSize, minikubeProfile: profile, keepChainData, owner }, opts);
+        const { profile, volumeSize, keepChainData, owner } = this.settings;
+        const seedId = this.seedId(request.member, request.runtimeName);
+        return new QdataVolume(name, { ...request, hostPath: this.hostPathOf(request.member), seedId, volumeSize, minikubeProfile: profile, keepChainData, owner }, opts);
+    }
+
+    seedId(member: QdataMember, runtimeName?: string): string {
+        return seedIdAt(member, this.hostPathOf(member), runtimeName);
+    }
+
+    private hostPathOf(member: QdataMember): string {
+        return `${this.settings.hostPathRoot}/${qdataFolderName(member.index)}`;
     }
 }

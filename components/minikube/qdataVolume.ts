@@ -2,13 +2,15 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { claimName as claimNameOf, COMMON_LABELS } from "../../lib/network/names";
-import { AWAITED_BY_ROLLOUT, qdataMount, qdataVolume, seedIdOf } from "../../lib/network/workload";
+import { AWAITED_BY_ROLLOUT, qdataMount, qdataVolume } from "../../lib/network/workload";
 import { LayoutEntry, QDATA_LAYOUT, SeedFile } from "../../lib/model/layout";
 import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface QdataVolumeArgs extends MemberStorageRequest {
     /** Host folder on the minikube node backing the PV. */
     hostPath: string;
+    /** The member's chain identity in that folder (the platform's seedId). */
+    seedId: string;
     volumeSize: string;
     minikubeProfile: string;
     keepChainData: boolean;
@@ -38,7 +40,7 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         const claimName = claimNameOf(args.member.index);
         this.volume = this.declareVolume(name, args, claimName);
         this.claim = this.declareClaim(name, args, claimName);
-        this.seedId = seedIdOf(args.member, args.hostPath, args.runtimeName);
+        this.seedId = args.seedId;
         this.seed = this.declareSeed(name, args, claimName);
         this.volumes = [qdataVolume(this.claim.metadata.name)];
         this.ready = [this.seed, this.claim];

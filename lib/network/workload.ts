@@ -31,6 +31,6 @@ export const SEED_ANNOTATION = "kaleido.io/seed-id";
  * The member's chain identity where it lives: changes when its copied files (genesis, keys), its
  * runtime or its place change, not with the peer list, which is updated in place without a re-seed.
  */
-export function seedIdOf(member: QdataMember, location: string, runtimeName = ""): string {
+export function seedIdAt(member: QdataMember, location: string, runtimeName = ""): string {
     return crypto.createHash("sha256").update(member.contentHash).update("\0").update(runtimeName).update("\0").update(location).digest("hex");
 }

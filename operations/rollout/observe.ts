@@ -5,6 +5,7 @@ import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
 import { QuorumRule } from "../../lib/model/quorumRule";
 import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../../lib/network/names";
 import { readNetwork } from "../status/observe";
+import { SEED_ANNOTATION } from "../../lib/network/workload";
 import { ByRole, MemberPod, ranVersions, RestartedNode } from "./plan";
 
 interface StatefulSetObject extends KubeObject {
@@ -60,7 +61,18 @@ export async function restartedNode(kube: Kube, index: number, consensus: Quorum
 }
 
 interface NodeSetObject extends KubeObject {
-    spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } };
+    spec?: { template?: { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: { name: string; image: string }[] } } };
+}
+
+/** The chain identity each node's spec was seeded with (its pod template's seed id), by node index. */
+export async function runningSeedIds(kube: Kube): Promise<Map<number, string>> {
+    const sets = await kube.list<NodeSetObject>("statefulsets", ALL_NODES_SELECTOR);
+    return new Map(
+        sets.flatMap((set): [number, string][] => {
+            const [index, seedId] = [nodeIndexOf(set.metadata.name), set.spec?.template?.metadata?.annotations?.[SEED_ANNOTATION]];
+            return index !== undefined && seedId ? [[index, seedId]] : [];
+        }),
+    );
 }
 
 /**

@@ -143,3 +143,21 @@ export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRo
     }
     return { notes, ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
 }
+
+/**
+ * Running nodes whose chain this config would replace. Another seed id lays another genesis or
+ * other keys (or an empty place) under a node: it starts again at block 0 and never rejoins the
+ * chain its peers run, so a rollout would stop at it and the blocks it held are left behind.
+ * Nodes that do not run yet, or are being removed, replace nothing.
+ */
+export function chainReplacementRefusal(running: Map<number, string>, planned: Map<number, string>): string | undefined {
+    const replaced = [...running].filter(([index, seedId]) => planned.has(index) && planned.get(index) !== seedId).map(([index]) => index);
+    if (replaced.length === 0) return undefined;
+    const names = replaced.sort((a, b) => a - b).map(memberName).join(", ");
+    return (
+        `${names} run a chain this config would replace with a new one at block 0, every block of it left behind: ` +
+        "their keys, genesis, runtime or volume changed (chainId, gasLimit, consensus, runtime, accountPassword, qdataDir, hostPathRoot, " +
+        "a QBFT blockPeriod or roundChangeTimer written into the genesis, or keys generated anew because their folder was removed). " +
+        "Set the old values back (or put the keys folder back). A new chain on purpose: npm run backup, then npm run destroy with keepChainData false, then npm run up"
+    );
+}

@@ -1,6 +1,6 @@
 // The Pulumi side of a rollout: the step that replaces member pods one at a time after their
 // StatefulSets took a new spec (updateStrategy OnDelete replaces none by itself), and the
-// preview's check of a version change.
+// preview's checks: a change of version, and no new chain under running nodes.
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,8 +8,8 @@ import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
 import { operationCommand } from "../../lib/stepCommand";
 import { UserError } from "../../lib/userError";
-import { chainVersions } from "./observe";
-import { ByRole, versionVerdict } from "./plan";
+import { chainVersions, runningSeedIds } from "./observe";
+import { ByRole, chainReplacementRefusal, versionVerdict } from "./plan";
 
 export interface RolloutStepArgs {
     kubeContext: string;
@@ -56,4 +56,10 @@ export async function checkVersionChange(kube: Kube, wanted: ByRole<string>, tra
     const verdict = versionVerdict(running, wanted, ran, allowDowngrade);
     if (verdict.refusal) throw new UserError(verdict.refusal);
     for (const note of verdict.notes) await pulumi.log.warn(note);
+}
+
+/** At preview: refuses a config that would lay a new chain under running nodes (`planned`: each node's seed id, by index). */
+export async function checkChainKept(kube: Kube, planned: Map<number, string>): Promise<void> {
+    const refusal = chainReplacementRefusal(await runningSeedIds(kube), planned);
+    if (refusal) throw new UserError(refusal);
 }
