@@ -1,6 +1,6 @@
 // e2e: the seed's stack (Pulumi.kaleido.yaml, 5 nodes on the kwok nodes) from its first preview to
 // its destroy: every object it promises, real go-ethereum on its seeded files, a no-change preview,
-// nodeCount 5 → 6 → 5, and drift repaired.
+// a new chain refused, nodeCount 5 → 6 → 5, and drift repaired.
 import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
@@ -14,7 +14,7 @@ export function seedNetworkSteps(seed: Stack, seedConfig: StackValues): Step[] {
     return [
         ["preview and up: the seed's network, 5 nodes", () => previewAndUp(seed, seedConfig)],
         ["the seed's stack, continued: real go-ethereum on the seeded files: geth init, one genesis, enode ids, keystores, 5 nodes peered", () => checkSeededWithGoEthereum(5)],
-        ["the seed's stack, continued: a second preview shows no changes", async () => void (await seed.cli("preview", "--expect-no-changes"))],
+        ["the seed's stack, continued: a second preview shows no changes; another place for its volumes (a new chain under its running nodes) is refused at preview", () => previewKeepingTheChain(seed, seedConfig)],
         ["the seed's stack, continued: nodeCount 5 → 6 → 5 keeps the running members' chain, pods and volumes; Raft membership through a JSON-RPC node", () => growAndShrink(seed)],
         ["the seed's stack, continued: drift: a deleted Service and pod come back", () => repairDrift(seed)],
     ];
@@ -30,6 +30,17 @@ async function previewAndUp(seed: Stack, seedConfig: StackValues): Promise<void>
     await seed.up();
     checkNetwork(5);
     await checkOutputs(seed, 5);
+}
+
+async function previewKeepingTheChain(seed: Stack, seedConfig: StackValues): Promise<void> {
+    await seed.cli("preview", "--expect-no-changes");
+    await seed.setConfig("hostPathRoot", "/data/elsewhere");
+    try {
+        const refusal = await seed.cliFailing("preview");
+        expect(refusal.includes("node-1, node-2, node-3, node-4, node-5 run a chain this config would replace"), "the preview refuses a new chain under the running nodes, naming each", refusal.slice(-800));
+    } finally {
+        await seed.setConfig("hostPathRoot", String(seedConfig.hostPathRoot));
+    }
 }
 
 async function checkOutputs(stack: Stack, nodeCount: number): Promise<void> {
