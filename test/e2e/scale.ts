@@ -37,8 +37,9 @@ async function upFiftyNodes(seedConfig: StackValues): Promise<void> {
 }
 
 /**
- * npm run rollout over the 51 kwok members: each pod replaced and judged back (its console calls
- * answered by the fake node, in this process: the run must not block it) before the next.
+ * npm run rollout over the 51 kwok members of a Raft network: each pod replaced and judged back (its
+ * console calls answered by the fake node, in this process: the run must not block it) before the
+ * next, the leader last.
  */
 async function restartEveryMember(stack: string): Promise<void> {
     const uids = () => new Map(kubectlList("pods", "-n", NAMESPACE).map((pod) => [pod.metadata.name, pod.metadata.uid]));
@@ -51,6 +52,8 @@ async function restartEveryMember(stack: string): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     const members = result.stderr.split("\n").filter((line) => /rollout: (bootnode|node-\d+): Ready after/.test(line));
     expect(result.status === 0 && members.length === 51, "npm run rollout restarted all 51 members, one at a time", result.stderr.split("\n").slice(-12).join("\n"));
+    const order = members.map((line) => /rollout: (\S+):/.exec(line)![1]);
+    expect(order[0] === "bootnode" && order[50] === "node-1", "the bootnode first, the Raft leader (node 1, the fake's minter) last", order.join(" "));
     const after = uids();
     expect([...before].filter(([name]) => /^(bootnode|node)-set-/.test(name)).every(([name, uid]) => after.get(name) !== uid), "every member's pod was replaced");
     process.stdout.write(`e2e: npm run rollout over 50 kwok nodes and the bootnode: ${seconds.toFixed(1)} s, ${(seconds / 51).toFixed(1)} s a member\n`);
