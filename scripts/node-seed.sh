@@ -3,7 +3,7 @@
 # only have busybox).
 #
 # A seed has two parts. The chain identity (genesis, keys) is laid once: while the folder holds
-# the same seed id, its chain data stays; another seed id replaces the folder, chain data included.
+# the same seed id, its chain data stays; another seed id moves the folder aside, chain data included.
 # The peer list (static-nodes.json, permissioned-nodes.json, the transaction manager's config) is
 # brought up to date on every run, each file replaced whole.
 #
