@@ -31,7 +31,7 @@ export function realPodsSteps(seedConfig: StackValues): Step[] {
 
 export function realGoQuorumPodsStep(): Step {
     return [
-        "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node; a new GoQuorum image rolled out one member at a time while the chain seals, a missing one stopped at its first member and set back, two validators stopped named by npm run status as a stalled chain",
+        "real pods, runtime goquorum: QBFT 4+1 stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node; a new GoQuorum image rolled out one member at a time while the chain seals, a missing one stopped at its first member and set back, three of four validators stopped named by npm run status as a stalled chain and sealing again once back",
         () => {
             // Never pulled: the images are on the node, and a tag that does not exist must not send the harness to a registry.
             const config = { ...stackFileValues("Pulumi.goquorum.yaml"), imagePullPolicy: "Never" };
