@@ -14,6 +14,8 @@ export interface Tool {
     options?: string[];
     /** The `--name` switches it takes. */
     flags?: string[];
+    /** How many plain arguments it takes at most: none unless said, so a stray word is refused. */
+    arguments?: number;
     run(args: ToolArgs): Promise<number>;
 }
 
@@ -27,18 +29,21 @@ export class ToolArgs {
     private readonly argv: string[];
     private readonly flags: Set<string>;
 
-    /** Refuses an option the tool does not take: a typo must not fall back to a default stack. */
+    /** Refuses an option or an argument the tool does not take: a typo must not fall back to a default stack. */
     constructor(
         readonly tool: string,
         argv: string[],
         options: string[] = [],
         flags: string[] = [],
+        maxArguments = 0,
     ) {
         this.flags = new Set(flags.map((flag) => `--${flag}`));
         this.argv = argv.flatMap((arg) => (/^--[^=]+=/.test(arg) ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
         const known = [...options.map((option) => `--${option}`), ...this.flags];
         const unknown = this.argv.filter((arg, i) => arg.startsWith("--") && !known.includes(arg) && !this.takesValue(i - 1, options));
         if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}${known.length > 0 ? ` (it takes ${known.join(", ")})` : ""}`);
+        const extra = this.positional().slice(maxArguments);
+        if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     }
 
     private takesValue(index: number, options: string[]): boolean {
@@ -106,7 +111,7 @@ export function runTool(tool: Tool, argv: string[] = process.argv.slice(2)): voi
         console.error(line);
         process.exit(code);
     };
-    const run = async () => tool.run(new ToolArgs(tool.name, argv, tool.options, tool.flags));
+    const run = async () => tool.run(new ToolArgs(tool.name, argv, tool.options, tool.flags, tool.arguments));
     run().then(
         (code) => process.exit(code),
         (error: Error) => {

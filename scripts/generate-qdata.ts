@@ -13,17 +13,18 @@ import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { declaredDefault } from "../lib/config/declared";
 import { ConfigError, validateConfig } from "../lib/config/validate";
 import { RawConfig } from "../lib/config/values";
-import { Consensus, validatorCount } from "../lib/model/consensus";
+import { Consensus, genesisConsensusOf, validatorCount } from "../lib/model/consensus";
 import { NetworkConfig } from "../lib/model/network";
 import { ensureGeneratedQdata } from "../lib/qdata/generate";
 import { repairGenesisFiles } from "../lib/qdata/genesis";
-import { differingOptions, qdataOptionsOf } from "../lib/qdata/madeWith";
+import { differingOptions, qbftTimingOf, qdataOptionsOf } from "../lib/qdata/madeWith";
 
 const USAGE =
     "usage: npm run qdata -- --nodes 5 --out ./qdata [--consensus raft|ibft|qbft] [--chain-id N] [--gas-limit 0x2FEFD800] [--force]\n" +
     "  a folder made with other options is refused; --force replaces it, its keys lost\n" +
     "  with ibft or qbft, --nodes V+N makes V validators and N non-validators;\n" +
     "  qbft also takes --block-period S and --request-timeout S (defaults: the stack keys blockPeriod and roundChangeTimer)\n" +
+    "  the accounts' password is $QDATA_PASSWORD (default: none)\n" +
     "   or: npm run qdata -- --repair-genesis ./qdata";
 
 interface Args {
@@ -65,8 +66,6 @@ function inOptionWords(problem: string): string {
 function parseArgs(args: ToolArgs): Args {
     const out = args.option("out");
     if (!out) throw new UsageError("--out <folder> is required");
-    const unknown = args.positional();
-    if (unknown.length > 0) throw new UsageError(`unexpected argument ${unknown[0]}`);
     const given = asStackConfig(args);
     let config: NetworkConfig;
     try {
@@ -93,7 +92,8 @@ function repairGenesis(dir: string): void {
 function refuseAnotherNetwork(args: Args): void {
     const existing = qdataOptionsOf(args.out);
     if (!existing) return;
-    const wanted = { nodes: args.nodes, consensus: args.consensus.kind, validators: validatorCount(args.consensus) || undefined, chainId: args.chainId, gasLimit: args.gasLimit };
+    const timing = qbftTimingOf(genesisConsensusOf(args.consensus, []));
+    const wanted = { nodes: args.nodes, consensus: args.consensus.kind, validators: validatorCount(args.consensus) || undefined, chainId: args.chainId, gasLimit: args.gasLimit, qbftTiming: timing };
     const differences = differingOptions(existing, wanted);
     if (differences.length === 0) return;
     if (!args.force) throw new Error(`${args.out} holds a network made with other options: ${differences.join(", ")}. Use another --out, or --force to replace it (its keys are lost)`);

@@ -18,4 +18,4 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-runTool({ name: "up", usage: "usage: minikube-size.ts STACK\nprints <platform> <minikube profile> <cpus> <memory MiB> for the stack's pods", run });
+runTool({ name: "up", arguments: 1, usage: "usage: minikube-size.ts STACK\nprints <platform> <minikube profile> <cpus> <memory MiB> for the stack's pods", run });

@@ -340,7 +340,7 @@ describe("a running network's chain, at preview (goquorum stack, 5 nodes)", func
     it("refuses a new genesis under running nodes, naming them, how to go back and how to start anew", async () => {
         runAsDeclared(await render());
         await assert.rejects(render({ chainId: "1337" }), EVERY_NODE);
-        await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, then npm run destroy with keepChainData false, then npm run up/);
+        await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, npm run destroy, then npm run up \(host folders kept by keepChainData are moved aside, not reused\)/);
         await render();
     });
 

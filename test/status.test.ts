@@ -137,7 +137,7 @@ describe("npm run status against fake nodes", function () {
         it("says in one line when there is no stack, or no cluster to read", async () => {
             const noStack = await fake.shAsync(`${TS} operations/run.ts status`);
             assert.equal(noStack.status, 2);
-            assert.match(noStack.stderr, /status: could not read the outputs of the selected stack \(pulumi: error: no stack named 'dev' found\); run 'pulumi up' first, or pass --stack <name>/);
+            assert.match(noStack.stderr, /status: could not read the outputs of the selected stack \(pulumi: error: no stack named 'dev' found\); run 'npm run up' first, or pass --stack <name>/);
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
             fs.mkdirSync(kube(), { recursive: true });
             fs.writeFileSync(path.join(kube(), "unreachable"), "");

@@ -70,6 +70,20 @@ describe("a tool's options", () => {
         assert.match(result.stderr, /^rollout: unknown option --stak \(it takes --stack, --timeout, --allow-downtime\)\n/);
     });
 
+    it("refuses a stray word before reading any stack, as a typo of an option would be", () => {
+        for (const [tool, args] of [["verify", ["now"]], ["backup", ["create", "--out", "x"]], ["rollout", ["restart"]], ["connect", ["dev"]]] as const) {
+            const result = runTool(tool, [...args]);
+            assert.equal(result.status, 2, `${tool}: ${result.stderr}`);
+            assert.match(result.stderr, new RegExp(`^${tool}: unexpected argument ${args[0]}\n`));
+        }
+    });
+
+    it("backup makes a backup or checks one, never both at once", () => {
+        const result = runTool("backup", ["--out", "x", "--verify", "y"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^backup: --out makes a backup, --verify checks one: give one of them\n/);
+    });
+
     it("takes --name=value as --name value", () => {
         const result = runTool("status", ["--interval=0"]);
         assert.equal(result.status, 2);
@@ -123,5 +137,15 @@ describe("npm run qdata on an existing folder", function () {
         assert.equal(qdata("--nodes", "1", "--force").status, 0);
         assert.deepEqual(fs.readdirSync(out).sort(), ["qdata_0", "qdata_1"]);
         assert.notEqual(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key);
+    });
+
+    it("refuses another QBFT timing: it is in the genesis, another chain", () => {
+        assert.equal(qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "5", "--force").status, 0);
+        const genesis = fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8");
+        const refused = qdata("--nodes", "1", "--consensus", "qbft");
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /other options: --block-period\/--request-timeout 1\/5 \(asked 1\/11\)\./);
+        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8"), genesis, "a refusal writes nothing");
+        assert.equal(qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "5").status, 0);
     });
 });

@@ -1,8 +1,9 @@
-// What an existing qdata folder was made with (nodes, consensus, validators, chain id, gas limit),
-// read from its folders and genesis, so `npm run qdata` never turns it into another network.
+// What an existing qdata folder was made with (nodes, consensus, validators, chain id, gas limit,
+// QBFT's timing), read from its folders and genesis, so `npm run qdata` never turns it into
+// another network.
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus } from "../model/consensus";
+import { Consensus, GenesisConsensus } from "../model/consensus";
 import { memberDir, readGenesisConsensus } from "./folder";
 import { GENESIS } from "../model/layout";
 
@@ -13,6 +14,13 @@ export interface QdataOptions {
     validators?: number;
     chainId: number;
     gasLimit: string;
+    /** QBFT: the block period and request timeout its genesis holds, "1/11" (seconds). */
+    qbftTiming?: string;
+}
+
+/** A genesis's QBFT timing as QdataOptions shows it; undefined for other consensus. */
+export function qbftTimingOf(genesis: GenesisConsensus | undefined): string | undefined {
+    return genesis?.kind === "qbft" ? `${genesis.blockPeriodSeconds}/${genesis.requestTimeoutSeconds ?? "-"}` : undefined;
 }
 
 /** The options the folder's member folders and first genesis show; undefined when it holds no network. */
@@ -28,6 +36,7 @@ export function qdataOptionsOf(dir: string): QdataOptions | undefined {
         validators: consensus && consensus.kind !== "raft" ? consensus.validators.length : undefined,
         chainId: Number(genesis.config?.chainId),
         gasLimit: String(genesis.gasLimit ?? ""),
+        qbftTiming: qbftTimingOf(consensus),
     };
 }
 
@@ -38,6 +47,7 @@ export function differingOptions(existing: QdataOptions, wanted: QdataOptions): 
         "--consensus": options.consensus,
         "--chain-id": String(options.chainId),
         "--gas-limit": options.gasLimit.toLowerCase(),
+        "--block-period/--request-timeout": options.qbftTiming ?? "-",
     });
     const [had, asked] = [shown(existing), shown(wanted)];
     return (Object.keys(had) as (keyof typeof had)[]).filter((key) => had[key] !== asked[key]).map((key) => `${key} ${had[key]} (asked ${asked[key]})`);

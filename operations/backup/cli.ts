@@ -18,9 +18,9 @@ function verify(dir: string): number {
 }
 
 async function run(args: ToolArgs): Promise<number> {
-    const verifyDir = args.option("verify");
+    const [verifyDir, out] = [args.option("verify"), args.option("out")];
+    if (verifyDir && out) throw new UsageError("--out makes a backup, --verify checks one: give one of them");
     if (verifyDir) return verify(verifyDir);
-    const out = args.option("out");
     if (!out) throw new UsageError("--out DIR is required: a new folder for the backup");
     const outputs = args.stack();
     const dir = path.resolve(out);

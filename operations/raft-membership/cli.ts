@@ -72,4 +72,4 @@ async function run(args: ToolArgs): Promise<number> {
 
 const USAGE = "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]";
 
-export const raftMembershipTool: Tool = { name: "raft-peer", usage: USAGE, options: ["stack", "context", "namespace"], run };
+export const raftMembershipTool: Tool = { name: "raft-peer", usage: USAGE, options: ["stack", "context", "namespace"], arguments: 3, run };

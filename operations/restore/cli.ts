@@ -28,4 +28,4 @@ async function run(args: ToolArgs): Promise<number> {
 
 const USAGE = "usage: run.ts restore member   (run by pulumi up for each member of a stack with restoreFrom; its environment names the member)";
 
-export const restoreTool: Tool = { name: "restore", usage: USAGE, run };
+export const restoreTool: Tool = { name: "restore", usage: USAGE, arguments: 1, run };

@@ -158,6 +158,6 @@ export function chainReplacementRefusal(running: Map<number, string>, planned: M
         `${names} run a chain this config would replace with a new one at block 0, every block of it left behind: ` +
         "their keys, genesis, runtime or volume changed (chainId, gasLimit, consensus, runtime, accountPassword, qdataDir, hostPathRoot, " +
         "a QBFT blockPeriod or roundChangeTimer written into the genesis, or keys generated anew because their folder was removed). " +
-        "Set the old values back (or put the keys folder back). A new chain on purpose: npm run backup, then npm run destroy with keepChainData false, then npm run up"
+        "Set the old values back (or put the keys folder back). A new chain on purpose: npm run backup, npm run destroy, then npm run up (host folders kept by keepChainData are moved aside, not reused)"
     );
 }

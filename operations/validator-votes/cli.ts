@@ -78,4 +78,4 @@ async function run(args: ToolArgs): Promise<number> {
 
 const USAGE = "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]";
 
-export const validatorVotesTool: Tool = { name: "validators", usage: USAGE, options: ["stack", "context", "namespace", "timeout"], run };
+export const validatorVotesTool: Tool = { name: "validators", usage: USAGE, options: ["stack", "context", "namespace", "timeout"], arguments: Infinity, run };

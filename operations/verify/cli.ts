@@ -19,6 +19,6 @@ async function run(args: ToolArgs): Promise<number> {
     return ok ? 0 : 1;
 }
 
-const USAGE = "usage: npm run verify [-- --stack NAME] [--timeout SECONDS]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure";
+const USAGE = "usage: npm run verify [-- --stack NAME] [--timeout SECONDS (default 120, per check)]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure";
 
 export const verifyTool: Tool = { name: "verify", usage: USAGE, options: ["stack", "timeout"], run };
