@@ -83,6 +83,9 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
             const usage = await fake.shAsync(`${TS} operations/run.ts raft-membership remove ${rpcUrl()} node-5`);
             assert.equal(usage.status, 2);
             assert.match(usage.stderr, /node-5 is not a Raft id/);
+            const notEnode = await fake.shAsync(`${TS} operations/run.ts raft-membership add ${rpcUrl()} enode://abc`);
+            assert.equal(notEnode.status, 2);
+            assert.match(notEnode.stderr, /^raft-peer: enode:\/\/abc is not an enode URL \(enode:\/\/<128 hex digits>@<ip>:<port>\?raftport=<port>\)/);
             assert.equal((await fake.shAsync(`${TS} operations/run.ts raft-membership join ${rpcUrl()} x`)).status, 2);
         });
     });

@@ -12,6 +12,7 @@ import { httpRpc, RpcCall } from "../../lib/httpRequest";
 import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
 import { memberIndexOf, memberName } from "../../lib/network/names";
+import { enodePublicKey } from "../../lib/network/nodeAddress";
 import { addRaftPeer, removeRaftPeer } from "./act";
 import { readyPeerPod } from "./observe";
 
@@ -60,7 +61,11 @@ async function run(args: ToolArgs): Promise<number> {
     if (action === "join" || action === "leave") raftId = await stepPhase(action, args);
     else if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
     else if (!node || !member) throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
-    else if (action === "add") raftId = await join(rpcTo(node, args), member, log);
+    else if (action === "add") {
+        // The enode is checked before the stack is read, as the id is.
+        if (!enodePublicKey(member)) throw new UsageError(`${member} is not an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)`);
+        raftId = await join(rpcTo(node, args), member, log);
+    }
     else {
         // The id is checked before the stack is read: a bad argument is named as such.
         const id = raftIdOf(member);

@@ -3,6 +3,7 @@
 import { RpcCall } from "../../lib/httpRequest";
 import { Kube, KubeObject } from "../../lib/kubernetes/kubectl";
 import { ALL_NODES_SELECTOR, nodeIndexOf, nodePodName } from "../../lib/network/names";
+import { enodePublicKey } from "../../lib/network/nodeAddress";
 import { pollUntil } from "../../lib/poll";
 import { membersFrom, RaftStart } from "./plan";
 
@@ -18,13 +19,6 @@ export interface RaftClusterMember {
     nodeId: string;
 }
 
-/** The enode's public key, lower case without 0x: what raft_cluster lists as nodeId. */
-export function enodePublicKey(enode: string): string {
-    const key = /^enode:\/\/([0-9a-fA-F]{128})@/.exec(enode)?.[1];
-    if (!key) throw new Error(`not an enode URL: ${enode}`);
-    return key.toLowerCase();
-}
-
 export async function raftCluster(rpc: RpcCall): Promise<RaftClusterMember[]> {
     return rpc<RaftClusterMember[]>("raft_cluster");
 }
@@ -32,6 +26,7 @@ export async function raftCluster(rpc: RpcCall): Promise<RaftClusterMember[]> {
 /** The member's Raft id, if the enode is in the cluster. */
 export async function findRaftId(rpc: RpcCall, enode: string): Promise<number | undefined> {
     const key = enodePublicKey(enode);
+    if (!key) throw new Error(`not an enode URL: ${enode}`);
     return (await raftCluster(rpc)).find((member) => member.nodeId.toLowerCase().replace(/^0x/, "") === key)?.raftId;
 }
 
