@@ -40,6 +40,6 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-const USAGE = "usage: npm run rollout [-- --stack NAME] [--timeout SECONDS (default: Pulumi.yaml's rolloutTimeout, 300, per member)] [--allow-downtime]\nrestarts every member of the network one at a time, each back in step before the next;\n--allow-downtime restarts them even when the rest cannot keep the quorum (1-3 validators, 1-2 Raft members): the chain stops meanwhile";
+const USAGE = `usage: npm run rollout [-- --stack NAME] [--timeout SECONDS (default ${declaredDefault("rolloutTimeout")}, Pulumi.yaml's rolloutTimeout, per member)] [--allow-downtime]\nrestarts every member of the network one at a time, each back in step before the next;\n--allow-downtime restarts them even when the rest cannot keep the quorum (1-3 validators, 1-2 Raft members): the chain stops meanwhile`;
 
 export const rolloutTool: Tool = { name: "rollout", usage: USAGE, options: ["stack", "timeout"], flags: ["allow-downtime"], arguments: 1, run };

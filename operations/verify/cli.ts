@@ -5,8 +5,11 @@ import { Tool, ToolArgs } from "../../lib/cli";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
 import { verifyNetwork } from "./act";
 
+/** How long each check may take to pass, unless --timeout says otherwise. */
+const CHECK_TIMEOUT_SECONDS = 120;
+
 async function run(args: ToolArgs): Promise<number> {
-    const timeoutSeconds = args.count("timeout", 120);
+    const timeoutSeconds = args.count("timeout", CHECK_TIMEOUT_SECONDS);
     const outputs = args.stack();
     const { consensus, runtime } = outputs;
     console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "raft" ? "Raft" : consensus.kind.toUpperCase()} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
@@ -19,6 +22,6 @@ async function run(args: ToolArgs): Promise<number> {
     return ok ? 0 : 1;
 }
 
-const USAGE = "usage: npm run verify [-- --stack NAME] [--timeout SECONDS (default 120, per check)]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure";
+const USAGE = `usage: npm run verify [-- --stack NAME] [--timeout SECONDS (default ${CHECK_TIMEOUT_SECONDS}, per check)]\nchecks the running network (pods, transaction managers, peers, consensus, a transaction, privacy, the racecourse), stopping at the first failure`;
 
 export const verifyTool: Tool = { name: "verify", usage: USAGE, options: ["stack", "timeout"], run };
