@@ -262,9 +262,9 @@ describe("generated networks (no quorum-tools)", function () {
         }
     });
 
-    it("keeps generated keys and the README's qdata folder out of git", () => {
+    it("keeps generated keys and every ./qdata* folder out of git", () => {
         assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\.keys\/$/m);
-        assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\/qdata\/$/m);
+        assert.match(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8"), /^\/qdata\*\/$/m);
     });
 });
 
