@@ -49,8 +49,7 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
  * whether a change of validators is one vote, and whether the images' versions change.
  */
 async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, platform: Platform, kube: Kube): Promise<RunningNetwork> {
-    const kept = qdata.nodes.filter((node) => node.index <= config.nodeCount);
-    await checkChainKept(kube, new Map(kept.map((node) => [node.index, platform.seedId(node, runtime.name)])));
+    await checkChainKept(kube, new Map(qdata.nodes.map((node) => [node.index, platform.seedId(node, runtime.name)])));
     const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
     if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
     await checkVersionChange(kube, config.images, runtime.transactionManager, config.allowImageDowngrade);
