@@ -314,48 +314,39 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
         await render({ allowImageDowngrade: "true" });
     });
-});
 
-describe("a running network's chain, at preview (goquorum stack, 5 nodes)", function () {
-    this.timeout(60_000);
-    const workspace = workspaceFixture({ goquorum: 5 });
-    afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
-    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
-    /** The StatefulSets a render declares, as the cluster would list them once they run. */
-    const runAsDeclared = (run: ProgramRun) => {
-        const sets = run.resources.filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet").map((resource) => ({ metadata: { name: resource.inputs.metadata.name }, spec: resource.inputs.spec }));
-        const kube = path.join(workspace.fake.state, "kube");
-        fs.mkdirSync(kube, { recursive: true });
-        fs.writeFileSync(path.join(kube, "statefulsets.json"), JSON.stringify({ items: sets }));
-        fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items: [] }));
-    };
-    const EVERY_NODE = /node-1, node-2, node-3, node-4, node-5 run a chain this config would replace with a new one at block 0/;
+    describe("a running network's chain, at preview", () => {
+        /** The StatefulSets a render declares, as the cluster would list them once they run. */
+        const runAsDeclared = (run: ProgramRun) =>
+            running(run.resources.filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet").map((resource) => ({ metadata: { name: resource.inputs.metadata.name }, spec: resource.inputs.spec })));
+        const EVERY_NODE = /node-1, node-2, node-3, node-4, node-5 run a chain this config would replace with a new one at block 0/;
 
-    it("lets through what keeps it: no change, an image, resources, fewer nodes", async () => {
-        runAsDeclared(await render());
-        await render();
-        await render({ quorumImage: "quorumengineering/quorum:24.4.2", quorumCpu: "300m:1", nodeCount: "4" });
-    });
+        it("lets through what keeps it: no change, an image, resources, fewer nodes", async () => {
+            runAsDeclared(await render());
+            await render();
+            await render({ quorumImage: "quorumengineering/quorum:24.4.2", quorumCpu: "300m:1", nodeCount: "4" });
+        });
 
-    it("refuses a new genesis under running nodes, naming them, how to go back and how to start anew", async () => {
-        runAsDeclared(await render());
-        await assert.rejects(render({ chainId: "1337" }), EVERY_NODE);
-        await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, npm run destroy, then npm run up \(host folders kept by keepChainData are moved aside, not reused\)/);
-        await render();
-    });
+        it("refuses a new genesis under running nodes, naming them, how to go back and how to start anew", async () => {
+            runAsDeclared(await render());
+            await assert.rejects(render({ chainId: "1337" }), EVERY_NODE);
+            await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, npm run destroy, then npm run up \(host folders kept by keepChainData are moved aside, not reused\)/);
+            await render();
+        });
 
-    it("refuses another place for their volumes, and keys made anew after their folder was removed", async () => {
-        runAsDeclared(await render());
-        await assert.rejects(render({ hostPathRoot: "/data/elsewhere" }), EVERY_NODE);
-        const keys = path.join(workspace.projectDir, ".keys", "goquorum");
-        fs.renameSync(keys, `${keys}.kept`);
-        try {
-            await assert.rejects(render(), EVERY_NODE);
-        } finally {
-            fs.rmSync(keys, { recursive: true, force: true });
-            fs.renameSync(`${keys}.kept`, keys);
-        }
-        await render();
+        it("refuses another place for their volumes, and keys made anew after their folder was removed", async () => {
+            runAsDeclared(await render());
+            await assert.rejects(render({ hostPathRoot: "/data/elsewhere" }), EVERY_NODE);
+            const keys = path.join(workspace.projectDir, ".keys", "goquorum");
+            fs.renameSync(keys, `${keys}.kept`);
+            try {
+                await assert.rejects(render(), EVERY_NODE);
+            } finally {
+                fs.rmSync(keys, { recursive: true, force: true });
+                fs.renameSync(`${keys}.kept`, keys);
+            }
+            await render();
+        });
     });
 });
 
