@@ -24,6 +24,11 @@ function rpcTo(node: string, args: ToolArgs): RpcCall {
     return ipcRpc(new Kubectl(kubeContext, namespace), node);
 }
 
+function enodeOf(text: string): string {
+    if (!enodePublicKey(text)) throw new UsageError(`${text} is not an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)`);
+    return text;
+}
+
 function raftIdOf(text: string): number {
     const raftId = Number(text);
     if (!/^\d+$/.test(text) || raftId <= 0) throw new UsageError(`${text} is not a Raft id (a whole number from raft_cluster)`);
@@ -61,13 +66,11 @@ async function run(args: ToolArgs): Promise<number> {
     if (action === "join" || action === "leave") raftId = await stepPhase(action, args);
     else if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
     else if (!node || !member) throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
+    // The enode or id is checked before rpcTo reads the stack: a bad argument is named as such.
     else if (action === "add") {
-        // The enode is checked before the stack is read, as the id is.
-        if (!enodePublicKey(member)) throw new UsageError(`${member} is not an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)`);
-        raftId = await join(rpcTo(node, args), member, log);
-    }
-    else {
-        // The id is checked before the stack is read: a bad argument is named as such.
+        const enode = enodeOf(member);
+        raftId = await join(rpcTo(node, args), enode, log);
+    } else {
         const id = raftIdOf(member);
         raftId = await leave(rpcTo(node, args), id, log);
     }
