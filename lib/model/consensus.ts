@@ -35,8 +35,11 @@ export function genesisConsensusOf(consensus: Consensus, validatorAddresses: str
     }
 }
 
+/** What the quorum rule needs of a consensus: Raft counts every member, IBFT/QBFT its validators. */
+export type QuorumRule = { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number };
+
 /** How many validators a consensus has: none under Raft. */
-export function validatorCount(consensus: Consensus): number {
+export function validatorCount(consensus: QuorumRule): number {
     return consensus.kind === "raft" ? 0 : consensus.validators;
 }
 

@@ -1,10 +1,7 @@
 // Whether taking one member down now would break the network: Raft needs a majority of its
 // members, IBFT/QBFT a quorum of its validators. A backup and a rollout stop members one at a time
 // by this rule.
-import { bftQuorum, majorityOf } from "./consensus";
-
-/** What the rule needs of a consensus: Raft counts every member, IBFT/QBFT its validators. */
-export type QuorumRule = { kind: "raft" } | { kind: "ibft" | "qbft"; validators: number };
+import { bftQuorum, majorityOf, QuorumRule } from "./consensus";
 
 export interface MemberState {
     /** 0 for the bootnode, N for node N. */

@@ -2,7 +2,8 @@
 // with the chain, peered, the chain going on) before the next; stopping at the first that is not,
 // which leaves every later member on the spec it runs.
 import { Kube } from "../../lib/kubernetes/kubectl";
-import { QuorumRule, toleratesOneDown } from "../../lib/model/quorumRule";
+import { QuorumRule } from "../../lib/model/consensus";
+import { toleratesOneDown } from "../../lib/model/quorumRule";
 import { pollUntil, PollTimeout } from "../../lib/poll";
 import { memberPods, nodeRoles, restartedNode } from "./observe";
 import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, startRefusal, takeDownProblem } from "./plan";

@@ -9,8 +9,7 @@
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
 import { declaredDefault } from "../../lib/config/declared";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { CONSENSUS_KINDS } from "../../lib/model/consensus";
-import { QuorumRule } from "../../lib/model/quorumRule";
+import { CONSENSUS_KINDS, QuorumRule } from "../../lib/model/consensus";
 import { rollout } from "./act";
 import { labelledValidators } from "./observe";
 

@@ -2,7 +2,7 @@
 // pod's, whether the pod is Ready, and, for nodes, how far the chain has come on each.
 import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
-import { QuorumRule } from "../../lib/model/quorumRule";
+import { QuorumRule } from "../../lib/model/consensus";
 import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../../lib/network/names";
 import { readNetwork } from "../status/observe";
 import { SEED_ANNOTATION } from "../../lib/network/workload";

@@ -1,7 +1,8 @@
 // Which members a rollout replaces and in what order, whether it may start, and when a replaced
 // member is back: pure, from what observe.ts read.
 import { compareVersions, formatVersion, parseVersion, Version, versionOf } from "../../lib/model/imageVersion";
-import { MemberState, QuorumRule, stopProblem } from "../../lib/model/quorumRule";
+import { QuorumRule, validatorCount } from "../../lib/model/consensus";
+import { MemberState, stopProblem } from "../../lib/model/quorumRule";
 import { memberName } from "../../lib/network/names";
 
 /** A member's StatefulSet and its pod (none while the controller makes it anew). */
@@ -29,9 +30,6 @@ export interface RestartedNode {
     raftLeader?: boolean;
 }
 
-/** How many of the first nodes validate: none under Raft. */
-const validatorsOf = (rule: QuorumRule) => (rule.kind === "raft" ? 0 : rule.validators);
-
 /** The bootnode, or node-N. */
 export function memberLabel(index: number): string {
     return index === 0 ? "bootnode" : memberName(index);
@@ -49,7 +47,7 @@ export function isOutdated(member: MemberPod): boolean {
  * non-validators, the validators; under Raft the leader last, so the cluster elects once.
  */
 export function rolloutOrder(members: MemberPod[], consensus: QuorumRule, raftLeader?: number): MemberPod[] {
-    const validators = validatorsOf(consensus);
+    const validators = validatorCount(consensus);
     const rank = (member: MemberPod) => {
         if (!member.running?.ready) return 0;
         if (member.index === 0) return 1;
@@ -61,7 +59,7 @@ export function rolloutOrder(members: MemberPod[], consensus: QuorumRule, raftLe
 
 /** The members as the quorum rule counts them: Ready or not, validator or not. */
 export function memberStatesOf(members: MemberPod[], consensus: QuorumRule): MemberState[] {
-    return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorsOf(consensus) }));
+    return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorCount(consensus) }));
 }
 
 /** Why the rollout may not take `member` down now, or undefined. `returning`: members down now that it replaces before. */
