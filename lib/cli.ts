@@ -95,6 +95,7 @@ export class ToolArgs {
     /** --context and --namespace when both are given, else the stack's. */
     kubeTarget(): KubeTarget {
         const [kubeContext, namespace] = [this.option("context"), this.option("namespace")];
+        if ((kubeContext || namespace) && this.option("stack")) throw new UsageError("give --stack, or --context and --namespace, not both");
         if (kubeContext && namespace) return { kubeContext, namespace };
         if (kubeContext || namespace) throw new UsageError("give --context and --namespace together, or neither (the stack's are used)");
         return this.stack();

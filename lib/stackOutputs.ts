@@ -17,7 +17,7 @@ export function readStackOutputs(tool: string, stack: string | undefined): Stack
         }
         // Pulumi's own last words say why: no such stack, no passphrase, no backend.
         const said = String((error as { stderr?: string }).stderr ?? "").trim().split("\n").pop() ?? "";
-        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"} (pulumi: ${said || "no answer"}); run 'npm run up' first, or pass --stack <name>`);
+        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stack ? `stack ${stack}` : "the selected stack"} (pulumi: ${said || "no answer"}); ${stack ? `bring it up first (STACK=${stack} npm run up), or name another` : "run 'npm run up' first, or pass --stack <name>"}`);
     }
     if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {
         throw new StackOutputsMissing(`${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'npm run up' first`);

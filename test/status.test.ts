@@ -138,6 +138,9 @@ describe("npm run status against fake nodes", function () {
             const noStack = await fake.shAsync(`${TS} operations/run.ts status`);
             assert.equal(noStack.status, 2);
             assert.match(noStack.stderr, /status: could not read the outputs of the selected stack \(pulumi: error: no stack named 'dev' found\); run 'npm run up' first, or pass --stack <name>/);
+            const named = await fake.shAsync(`${TS} operations/run.ts status --stack prod`);
+            assert.equal(named.status, 2);
+            assert.match(named.stderr, /^status: could not read the outputs of stack prod \(pulumi: .*\); bring it up first \(STACK=prod npm run up\), or name another$/m);
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
             fs.mkdirSync(kube(), { recursive: true });
             fs.writeFileSync(path.join(kube(), "unreachable"), "");

@@ -173,6 +173,9 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         const half = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube`);
         assert.equal(half.status, 2);
         assert.match(half.stderr, /^validators: give --context and --namespace together, or neither \(the stack's are used\)/);
+        const both = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --stack dev --context minikube --namespace quorum`);
+        assert.equal(both.status, 2);
+        assert.match(both.stderr, /^validators: give --stack, or --context and --namespace, not both/);
         const urls = quorum.rpcPorts.map((port) => `http://127.0.0.1:${port}`).join(" ");
         const removed = await tool(`remove ${urls} ${fakeNodeAddress(5)}`);
         assert.equal(removed.status, 0, removed.stderr);
