@@ -59,14 +59,17 @@ function asStackConfig(args: ToolArgs): RawConfig {
 /** A stack key in a problem, named as the option the user typed. */
 function inOptionWords(problem: string): string {
     const [option] = Object.entries(OPTION_KEYS).find(([, key]) => problem.startsWith(`${key}:`)) ?? [];
-    if (problem.startsWith("validators:")) return `--nodes V+N: ${problem}`;
-    return option ? `--${option} (the stack key ${problem.split(":")[0]}):${problem.slice(problem.indexOf(":") + 1)}` : problem;
+    if (problem.startsWith("validators:")) return `--nodes V+N (the stack key ${problem})`;
+    const unit = option === "request-timeout" ? ", in ms: the option is in seconds" : "";
+    return option ? `--${option} (the stack key ${problem.split(":")[0]}${unit}):${problem.slice(problem.indexOf(":") + 1)}` : problem;
 }
 
 function parseArgs(args: ToolArgs): Args {
     const out = args.option("out");
     if (!out) throw new UsageError("--out <folder> is required");
     const given = asStackConfig(args);
+    // Before the config's rules, whose advice (ibft or qbft) fits a stack: only a qbft genesis holds them.
+    if ((given.consensus ?? declaredDefault("consensus")) !== "qbft" && (given.blockPeriod || given.roundChangeTimer)) throw new UsageError("--block-period and --request-timeout go into a qbft genesis only");
     let config: NetworkConfig;
     try {
         config = validateConfig(given, { stack: "qdata", projectDir: PROJECT_DIR });
@@ -74,7 +77,6 @@ function parseArgs(args: ToolArgs): Args {
         if (!(error instanceof ConfigError)) throw error;
         throw new UsageError(error.problems.map(inOptionWords).join("; "));
     }
-    if (config.consensus.kind !== "qbft" && (given.blockPeriod || given.roundChangeTimer)) throw new UsageError("--block-period and --request-timeout go into a qbft genesis only");
     return { force: args.flag("force"), nodes: config.nodeCount, consensus: config.consensus, out: path.resolve(out), chainId: Number(given.chainId ?? declaredDefault("chainId")), gasLimit: String(given.gasLimit ?? declaredDefault("gasLimit")) };
 }
 

@@ -139,6 +139,17 @@ describe("npm run qdata on an existing folder", function () {
         assert.notEqual(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key);
     });
 
+    it("names a QBFT-only option as such under another consensus, and the unit of --request-timeout", () => {
+        for (const consensus of ["raft", "ibft"]) {
+            const refused = qdata("--nodes", "1", "--consensus", consensus, "--block-period", "2");
+            assert.equal(refused.status, 2);
+            assert.match(refused.stderr, /^qdata: --block-period and --request-timeout go into a qbft genesis only\n/);
+        }
+        const tooLong = qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "700");
+        assert.equal(tooLong.status, 2);
+        assert.match(tooLong.stderr, /^qdata: --request-timeout \(the stack key roundChangeTimer, in ms: the option is in seconds\): "700000" must be a whole number from 0 to 600000\n/);
+    });
+
     it("refuses another QBFT timing: it is in the genesis, another chain", () => {
         assert.equal(qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "5", "--force").status, 0);
         const genesis = fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8");
