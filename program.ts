@@ -11,7 +11,7 @@ import { ConfigError } from "./lib/config/validate";
 import { locallyBuiltImages, NetworkConfig } from "./lib/model/network";
 import { loadConfig } from "./lib/config/load";
 import { configWarnings } from "./lib/config/warnings";
-import { validatorCount } from "./lib/model/consensus";
+import { validatorCount, withGenesisQuorum } from "./lib/model/consensus";
 import { ensureGeneratedQdata } from "./lib/qdata/generate";
 import { checkedQdataFolder, forkOrderWarning } from "./lib/qdata/genesis";
 import { QdataFolder } from "./lib/model/qdata";
@@ -31,11 +31,12 @@ export type ClusterReader = (kubeContext: string, namespace: string) => Kube;
 const kubectlReader: ClusterReader = (kubeContext, namespace) => snapshotOf(new Kubectl(kubeContext, namespace));
 
 export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions, readCluster = kubectlReader): Promise<NetworkOutputs> {
-    const config = await loadConfig(projectDir);
-    for (const warning of configWarnings(config)) await pulumi.log.warn(warning);
-    const target = config.platform === "minikube" ? await minikube(config) : await anyCluster(config, projectDir);
-    if (config.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(config.kubeContext, config.monitoring.serviceMonitorLabels, config.namespace);
-    const qdata = await prepareQdata(config);
+    const loaded = await loadConfig(projectDir);
+    for (const warning of configWarnings(loaded)) await pulumi.log.warn(warning);
+    const target = loaded.platform === "minikube" ? await minikube(loaded) : await anyCluster(loaded, projectDir);
+    if (loaded.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(loaded.kubeContext, loaded.monitoring.serviceMonitorLabels, loaded.namespace);
+    const qdata = await prepareQdata(loaded);
+    const config = { ...loaded, consensus: withGenesisQuorum(loaded.consensus, qdata.genesis) };
     const runtime = config.runtime === "goquorum" ? goquorumRuntime : kaleidoRuntime;
     const running = await readRunningNetwork(config, qdata, runtime, target.platform, readCluster(config.kubeContext, config.namespace));
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...running, ...target }, opts);

@@ -1,19 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bftQuorum, majorityOf } from "../../lib/model/consensus";
+import { quorumSize } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
 import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network/names";
 
 /**
  * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
- * the 2F+1 that can still commit blocks (F = floor((V - 1) / 3)). The validators are picked by
+ * the quorum that can still commit blocks, as GoQuorum computes it (quorumSize). The validators are picked by
  * their instance label, so a vote that changes the set changes this budget, not their pods.
  */
 export function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
     const consensus = config.consensus;
     const bft = consensus.kind !== "raft";
     const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
-    const minAvailable = bft ? bftQuorum(members) : majorityOf(members);
+    const minAvailable = quorumSize(consensus, members);
     return new k8s.policy.v1.PodDisruptionBudget(
         name,
         {

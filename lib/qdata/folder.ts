@@ -90,12 +90,14 @@ export function readGenesisConsensus(file: string, genesis: Record<string, unkno
     const mixHash = String(genesis.mixHash ?? genesis.mixhash ?? "").toLowerCase();
     if (isRecord(config.qbft)) {
         const validators = typeof genesis.extraData === "string" ? qbftValidators(genesis.extraData) : undefined;
-        const { blockPeriodSeconds, requestTimeoutSeconds } = config.qbft;
+        const { blockPeriodSeconds, requestTimeoutSeconds, ceil2Nby3Block } = config.qbft;
         if (!validators || validators.length === 0 || typeof blockPeriodSeconds !== "number") {
             errors.push(`${file}: a QBFT genesis needs config.qbft.blockPeriodSeconds and extraData of RLP [32 bytes vanity, validators, vote, round, seals] naming at least one validator`);
             return undefined;
         }
-        return { kind: "qbft", validators, blockPeriodSeconds, ...(typeof requestTimeoutSeconds === "number" ? { requestTimeoutSeconds } : {}) };
+        // config.qbft without the key takes GoQuorum's default, 0 (consensus/istanbul/config.go DefaultConfig).
+        const fromBlock = typeof ceil2Nby3Block === "number" ? ceil2Nby3Block : 0;
+        return { kind: "qbft", validators, blockPeriodSeconds, ...(typeof requestTimeoutSeconds === "number" ? { requestTimeoutSeconds } : {}), ceil2Nby3Block: fromBlock };
     }
     if (!isRecord(config.istanbul) && mixHash !== ISTANBUL_MIX_HASH) return { kind: "raft" };
     const validators = typeof genesis.extraData === "string" ? istanbulValidators(genesis.extraData) : undefined;
@@ -103,7 +105,9 @@ export function readGenesisConsensus(file: string, genesis: Record<string, unkno
         errors.push(`${file}: an Istanbul genesis needs extraData of 32 bytes vanity + RLP [validators, seal, committed seals] naming at least one validator`);
         return undefined;
     }
-    return { kind: "ibft", validators };
+    // Legacy config.istanbul without the key leaves it nil in GoQuorum (eth/ethconfig/config.go): 2F+1 at every height.
+    const ceil2Nby3Block = isRecord(config.istanbul) ? config.istanbul.ceil2Nby3Block : undefined;
+    return { kind: "ibft", validators, ...(typeof ceil2Nby3Block === "number" ? { ceil2Nby3Block } : {}) };
 }
 
 function checkSameGenesis(root: string, nodeCount: number, errors: string[]): void {

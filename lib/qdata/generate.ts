@@ -55,7 +55,9 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
     const validators = Array.from({ length: validatorCount(consensus) }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
     const existing = readExistingGenesis(dir);
     // A genesis, once made, keeps its validators: another count is reached by vote.
-    const spec = genesisConsensusOf(consensus, existing?.validators?.length ? existing.validators : validators);
+    const made = genesisConsensusOf(consensus, existing?.validators?.length ? existing.validators : validators);
+    // A genesis, once made, keeps its commit formula too: IBFT chains made before ceil2Nby3Block was written keep 2F+1.
+    const spec = existing?.validators?.length && made.kind !== "raft" ? { ...made, ceil2Nby3Block: existing.ceil2Nby3Block } : made;
     const funded = existing?.funded ?? addresses;
     const genesis = genesisJson(funded, options.chainId, options.gasLimit, spec);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
@@ -66,17 +68,20 @@ interface ExistingGenesis {
     funded: string[];
     /** IBFT/QBFT: the validators its extraData names. */
     validators?: string[];
+    /** IBFT/QBFT: the block its commit quorum becomes ceil(2N/3) at, as the file says (absent: not set). */
+    ceil2Nby3Block?: number;
 }
 
 /** The genesis the folder's first member has now, if any. */
 function readExistingGenesis(dir: string): ExistingGenesis | undefined {
     const file = path.join(memberDir(dir, 1), GENESIS);
     if (!fs.existsSync(file)) return undefined;
-    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as { alloc?: Record<string, unknown>; extraData?: string; config?: { qbft?: unknown } };
+    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as { alloc?: Record<string, unknown>; extraData?: string; config?: { qbft?: { ceil2Nby3Block?: unknown }; istanbul?: { ceil2Nby3Block?: unknown } } };
     const funded = Object.keys(genesis.alloc ?? {}).map((address) => address.toLowerCase().replace(/^0x/, ""));
     const extraData = genesis.extraData ?? "";
     const validators = genesis.config?.qbft ? qbftValidators(extraData) : istanbulValidators(extraData);
-    return { funded, validators };
+    const ceil2Nby3Block = (genesis.config?.qbft ?? genesis.config?.istanbul)?.ceil2Nby3Block;
+    return { funded, validators, ...(typeof ceil2Nby3Block === "number" ? { ceil2Nby3Block } : {}) };
 }
 
 /** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */
@@ -98,15 +103,20 @@ export function genesisJson(addresses: string[], chainId: number, gasLimit: stri
             genesis = { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" };
             break;
         case "ibft":
-            genesis = { ...common, config: { ...config, istanbul: { epoch: EPOCH_LENGTH, policy: 0 } }, ...bft, extraData: istanbulExtraData(consensus.validators) };
+            genesis = { ...common, config: { ...config, istanbul: { epoch: EPOCH_LENGTH, policy: 0, ...ceil2Nby3Of(consensus) } }, ...bft, extraData: istanbulExtraData(consensus.validators) };
             break;
         case "qbft": {
-            const qbft = { epochLength: EPOCH_LENGTH, blockPeriodSeconds: consensus.blockPeriodSeconds, requestTimeoutSeconds: consensus.requestTimeoutSeconds, policy: 0, ceil2Nby3Block: 0 };
+            const qbft = { epochLength: EPOCH_LENGTH, blockPeriodSeconds: consensus.blockPeriodSeconds, requestTimeoutSeconds: consensus.requestTimeoutSeconds, policy: 0, ...ceil2Nby3Of(consensus) };
             genesis = { ...common, config: { ...config, qbft }, ...bft, extraData: qbftExtraData(consensus.validators) };
             break;
         }
     }
     return JSON.stringify(genesis, null, 2) + "\n";
+}
+
+/** The genesis key only when the consensus sets it: a legacy IBFT genesis made without it stays byte for byte as it was. */
+function ceil2Nby3Of(consensus: { ceil2Nby3Block?: number }): { ceil2Nby3Block?: number } {
+    return consensus.ceil2Nby3Block === undefined ? {} : { ceil2Nby3Block: consensus.ceil2Nby3Block };
 }
 
 function nodeKeyAddress(file: string): string {
