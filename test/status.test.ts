@@ -3,10 +3,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Consensus } from "../lib/model/consensus";
+import { BftConsensus, Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
-import { readNetwork } from "../operations/status/observe";
-import { judgeChain, NodeView } from "../operations/status/chain";
+import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
+import { readStatus } from "../operations/status/observe";
+import { judgeChain, roundAt } from "../operations/status/chain";
 import { judgeNetwork, NetworkStatus, NodeStatus } from "../operations/status/plan";
 import { nodeAddress } from "../lib/network/nodeAddress";
 import { renderTable } from "../operations/status/table";
@@ -40,7 +41,7 @@ describe("npm run status against fake nodes", function () {
         }
     }
     const status = (consensus: Consensus, nodeCount: number) =>
-        fake.withFakesOnPath(async () => judgeNetwork(await readNetwork(new Kubectl("minikube", "quorum"), consensus, nodeCount, 4), { namespace: "quorum", consensus, nodeCount }, NOW * 1000));
+        fake.withFakesOnPath(async () => judgeNetwork(await readStatus(new Kubectl("minikube", "quorum"), consensus, nodeCount, 4), { namespace: "quorum", consensus, nodeCount }, NOW * 1000));
     const byNode = (result: NetworkStatus) => Object.fromEntries(result.nodes.map((node) => [node.node, node]));
 
     beforeEach(() => (fake = new FakeHost()));
@@ -59,6 +60,13 @@ describe("npm run status against fake nodes", function () {
         assert.deepEqual([nodes["node-1"].peers, nodes["node-1"].pending, nodes["node-2"].restarts, nodes["node-5"].behind], [4, 2, 3, 0]);
         assert.ok(result.nodes.every((node) => node.height === 10 && node.verdict === "ok"));
         assert.equal(nodes["node-1"].lastBlockAge, 10);
+    });
+
+    it("QBFT: the stack asks for 4 validators, the chain counts 3: roles and the quorum are the chain's", async () => {
+        await network(4, {}, 3);
+        const result = await status(QBFT, 4);
+        assert.deepEqual(result.nodes.map((node) => node.role), ["validator", "validator", "validator", "member"]);
+        assert.deepEqual([result.chain.state, result.chain.quorum?.of], ["sealing", 3]);
     });
 
     it("reads each node in one exec: a JSON-RPC batch over its IPC socket, never its HTTP RPC", async () => {
@@ -134,6 +142,17 @@ describe("npm run status against fake nodes", function () {
             assert.match(lines[5], /^node-3 .* 9 blocks behind$/);
         });
 
+        it("a Raft network no node answers for: cannot read the chain, exit 1, never sealing", async () => {
+            await network(3, {}, 0);
+            fs.writeFileSync(path.join(kube(), "pods.json"), JSON.stringify({ items: [] }));
+            fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify({ ...outputs, consensus: RAFT }));
+            const result = await fake.shAsync(`${TS} operations/run.ts status`);
+            assert.equal(result.status, 1, result.stderr + result.stdout);
+            assert.match(result.stdout, /\nCHAIN UNREADABLE\n {2}cannot read the chain: no node answers\n {2}node-1: pod not Ready\n/);
+            const json = JSON.parse((await fake.shAsync(`${TS} operations/run.ts status --json`)).stdout) as NetworkStatus;
+            assert.deepEqual([json.chain.state, json.healthy], ["unreadable", false]);
+        });
+
         it("says in one line when there is no stack, or no cluster to read", async () => {
             const noStack = await fake.shAsync(`${TS} operations/run.ts status`);
             assert.equal(noStack.status, 2);
@@ -173,37 +192,129 @@ describe("the status table", () => {
     });
 });
 
-describe("a stalled chain, named and explained", () => {
-    const QBFT4: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
-    const node = (n: number, view: Partial<NodeView> = {}): NodeView => ({ node: `node-${n}`, ready: true, height: 50, peers: 4, behind: 0, lastBlockAge: 1, ...view });
+describe("a stalled chain, named and explained by the chain's own set", () => {
+    const QBFT4: BftConsensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000, ceil2Nby3Block: 0 };
+    const IBFT4: BftConsensus = { ...QBFT4, kind: "ibft" };
+    /** Node N, answering at block 50 made `age` s ago with 4 peers, signing as "vN". */
+    const node = (n: number, view: Partial<ObservedNode> = {}, age = 1): ObservedNode => ({
+        index: n,
+        name: `node-${n}`,
+        podReady: true,
+        head: { number: 50, timestamp: NOW - age },
+        peers: 4,
+        identity: `v${n}`,
+        ...view,
+    });
+    const gone = (n: number): ObservedNode => ({ index: n, name: `node-${n}`, podReady: false, error: "no pod" });
+    const bft = (nodes: ObservedNode[], set = ["v1", "v2", "v3", "v4"], rule: BftConsensus = QBFT4): ObservedNetwork => ({ rule, nodes, chainSet: set });
+    const judge = (network: ObservedNetwork, consensus: Consensus = QBFT4) => judgeChain(network, consensus, "quorum", NOW);
 
     it("a BFT chain with blocks is sealing, whatever one node says", () => {
-        const verdict = judgeChain([node(1, { ready: false, height: undefined, lastBlockAge: undefined }), node(2), node(3), node(4), node(5)], QBFT4, "quorum");
+        const verdict = judge(bft([gone(1), node(2), node(3), node(4), node(5)]));
         assert.deepEqual(verdict, { state: "sealing", why: [], quorum: { needed: 3, of: 4, up: 3 } });
     });
 
-    it("two of four validators down: stalled, naming them, the quorum it needs and how to bring it back", () => {
-        const stale = { lastBlockAge: 120 };
-        const verdict = judgeChain([node(1, { ready: false, height: undefined, lastBlockAge: undefined }), node(2, { ...stale, peers: 0 }), node(3, stale), node(4, stale), node(5, stale)], QBFT4, "quorum");
+    it("two of four validators down: stalled, naming them, the quorum it needs and when the round timer lets it go on", () => {
+        const verdict = judge(bft([gone(1), node(2, { peers: 0 }, 120), node(3, {}, 120), node(4, {}, 120), gone(5)]));
         assert.equal(verdict.state, "stalled");
-        assert.deepEqual(verdict.why, ["no block for 120 s (more than 33 s, several rounds)", "2 of 4 validators up and peered; sealing needs 3", "node-1: pod not Ready", "node-2: no peers"]);
-        assert.match(verdict.recovery ?? "", /^too few validators: bring back node-1, node-2 \(kubectl -n quorum get pods;/);
+        assert.deepEqual(verdict.why, [
+            "no block for 120 s (more than 33 s, several rounds)",
+            "2 of the chain's 4 validators in step; sealing needs 3",
+            "node-1: pod not Ready",
+            "node-2: no peers (pod Ready)",
+            "node-5: pod not Ready",
+        ]);
+        assert.deepEqual(verdict.quorum, { needed: 3, of: 4, up: 2 });
+        const recovery = verdict.recovery ?? "";
+        assert.match(recovery, /^too few validators: bring back node-1, node-5 \(kubectl -n quorum get pods;.*\); node-2 is Ready but not in step \(no peers\): Ready is only a TCP check on the RPC port\. /);
+        assert.match(recovery, /once 3 are in step, at the end of the round then running: QBFT doubles its round timer every round \(11 s × 2\^round, /);
+        assert.match(recovery, /, so 120 s without a block is round 3, which ends about 165 s after the last block, 45 s from now\.$/);
     });
 
-    it("enough validators up but no block: points at a key the chain does not count", () => {
-        const verdict = judgeChain([1, 2, 3, 4, 5].map((n) => node(n, { lastBlockAge: 300 })), QBFT4, "quorum");
-        assert.equal(verdict.state, "stalled");
-        assert.match(verdict.recovery ?? "", /^enough validators are up, yet no block comes/);
+    it("a validator whose pod is Ready but 10 blocks behind does not count as up", () => {
+        const verdict = judge(bft([node(1, {}, 60), node(2, {}, 60), node(3, { head: { number: 40, timestamp: NOW - 70 } }), gone(4)]));
+        assert.deepEqual(verdict.quorum, { needed: 3, of: 4, up: 2 });
+        assert.ok(verdict.why.includes("node-3: 10 blocks behind (pod Ready)"), verdict.why.join("\n"));
+        assert.match(verdict.recovery ?? "", /^too few validators: bring back node-4 \(.*\); node-3 is Ready but not in step \(10 blocks behind\): Ready is only a TCP check/);
     });
 
-    it("Raft: stalled with no leader, a quiet chain with one is not", () => {
-        const RAFT5: Consensus = { kind: "raft" };
-        const quiet = [1, 2, 3].map((n) => node(n, { lastBlockAge: 9000, role: n === 2 ? "minter" : "verifier" }));
-        assert.equal(judgeChain(quiet, RAFT5, "quorum").state, "sealing");
-        const leaderless = [node(1, { role: "verifier" }), node(2, { ready: false, height: undefined }), node(3, { ready: false, height: undefined })];
-        const verdict = judgeChain(leaderless, RAFT5, "quorum");
-        assert.equal(verdict.state, "stalled");
-        assert.deepEqual(verdict.quorum, { needed: 2, of: 3, up: 1 });
-        assert.match(verdict.recovery ?? "", /^too few members for a majority: bring back node-2, node-3/);
+    it("the stack asks for 4 validators, the chain counts 3: the quorum is the chain's (2 of 3), and the fourth is a member", () => {
+        const nodes = [node(1, {}, 120), node(2, {}, 120), gone(3), node(4, {}, 120)];
+        const verdict = judge(bft(nodes, ["v1", "v2", "v3"]));
+        assert.deepEqual(verdict.quorum, { needed: 2, of: 3, up: 2 });
+        assert.equal(verdict.why[1], "2 of the chain's 3 validators in step; sealing needs 2");
+        assert.match(verdict.recovery ?? "", /^enough validators are in step \(2 of 3, sealing needs 2\), yet no block comes/);
+        assert.match(verdict.recovery ?? "", /node-4 signs with v4, which the chain does not count/);
+        const fresh = nodes.map((each) => (each.head ? { ...each, head: { number: 50, timestamp: NOW - 2 } } : each));
+        assert.deepEqual(judge(bft(fresh, ["v1", "v2", "v3"])), { state: "sealing", why: [], quorum: { needed: 2, of: 3, up: 2 } });
+    });
+
+    it("enough validators in step but no block: the round timer first, then Ready validators that take no part, then keys", () => {
+        const rounds = [
+            [QBFT4, "QBFT doubles its round timer every round (11 s × 2^round, qbft/core/core.go:293), so 300 s without a block is round 4, which ends about 341 s"],
+            [IBFT4, "IBFT waits its request timeout plus 2^round s in each round (11 s + 2^round s, ibft/core/core.go:335-339), so 300 s without a block is round 7"],
+        ] as const;
+        for (const [consensus, round] of rounds) {
+            const nodes = [node(1, {}, 300), node(2, {}, 300), node(3, {}, 300), node(4, { head: { number: 40, timestamp: NOW - 310 } })];
+            const verdict = judge(bft(nodes, undefined, consensus), consensus);
+            const recovery = verdict.recovery ?? "";
+            assert.equal(verdict.state, "stalled");
+            const order = [
+                `1) the round timer, still long after the outage: ${round}`,
+                "2) a validator whose pod is Ready but that takes no part: node-4: 10 blocks behind (pod Ready)",
+                "3) a validator signing with a key the chain does not count",
+            ];
+            const at = order.map((words) => recovery.indexOf(words));
+            assert.ok(at.every((index, i) => index > 0 && (i === 0 || index > at[i - 1])), `${consensus.kind}: ${recovery}`);
+        }
+    });
+
+    it("the round the validators wait in grows as GoQuorum grows it: QBFT doubles, IBFT adds 2^round s", () => {
+        const qbft = [0, 10, 11, 32, 33].map((silence) => roundAt(QBFT4, silence));
+        assert.deepEqual(qbft, [{ round: 0, endsAt: 11 }, { round: 0, endsAt: 11 }, { round: 1, endsAt: 33 }, { round: 1, endsAt: 33 }, { round: 2, endsAt: 77 }]);
+        assert.deepEqual(roundAt(IBFT4, 11), { round: 1, endsAt: 24 });
+    });
+
+    describe("Raft", () => {
+        const RAFT3: Consensus = { kind: "raft" };
+        const raft = (nodes: ObservedNode[]): ObservedNetwork => ({ rule: RAFT3, nodes, chainSet: ["v1", "v2", "v3"] });
+
+        it("a quiet chain whose leader holds its majority is sealing; no leader with two members down is stalled", () => {
+            const quiet = raft([1, 2, 3].map((n) => node(n, { raftRole: n === 2 ? "minter" : "verifier" }, 9000)));
+            assert.equal(judge(quiet, RAFT3).state, "sealing");
+            const verdict = judge(raft([node(1, { raftRole: "verifier" }), gone(2), gone(3)]), RAFT3);
+            assert.equal(verdict.state, "stalled");
+            assert.deepEqual(verdict.quorum, { needed: 2, of: 3, up: 1 });
+            assert.equal(verdict.why[0], "no Raft leader: no node reports the minter role");
+            assert.match(verdict.recovery ?? "", /^too few members for a majority: bring back node-2, node-3/);
+        });
+
+        it("a leader alone (the others down) still says minter but is stalled: GoQuorum's Raft has no CheckQuorum", () => {
+            const verdict = judge(raft([node(1, { raftRole: "minter", peers: 0 }), gone(2), gone(3)]), RAFT3);
+            assert.equal(verdict.state, "stalled");
+            assert.deepEqual(verdict.quorum, { needed: 2, of: 3, up: 0 });
+            assert.deepEqual(verdict.why.slice(0, 2), [
+                "node-1 reports the minter role, but only 0 of 3 members are in step and a leader needs 2: it cannot commit",
+                "0 of the chain's 3 Raft members in step; a leader needs 2",
+            ]);
+            assert.match(verdict.recovery ?? "", /^too few members for a majority: bring back node-2, node-3 .*; node-1 is Ready but not in step \(no peers\): /);
+            assert.match(verdict.recovery ?? "", / node-1 still says minter: a GoQuorum leader that lost its majority keeps the role but commits nothing\.$/);
+        });
+
+        it("nothing readable: cannot read the chain, never sealing, and the network not healthy", () => {
+            const unanswering = { ...gone(2), podReady: true, error: "kubectl exec failed: container not running" };
+            const network: ObservedNetwork = { rule: RAFT3, nodes: [gone(1), unanswering, gone(3)] };
+            const verdict = judge(network, RAFT3);
+            assert.equal(verdict.state, "unreadable");
+            assert.equal(verdict.quorum, undefined);
+            assert.deepEqual(verdict.why, [
+                "cannot read the chain: no node answers",
+                "node-1: pod not Ready",
+                "node-2: geth does not answer (kubectl exec failed: container not running)",
+                "node-3: pod not Ready",
+            ]);
+            const status = judgeNetwork({ network, restarts: new Map(), readMs: 1 }, { namespace: "quorum", consensus: RAFT3, nodeCount: 3 }, NOW * 1000);
+            assert.equal(status.healthy, false);
+        });
     });
 });

@@ -6,18 +6,17 @@ import { Tool, ToolArgs } from "../../lib/cli";
 import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
 import { sleep } from "../../lib/poll";
 import { StackOutputs } from "../../lib/model/outputs";
-import { readNetwork } from "./observe";
+import { PARALLEL_READS } from "../../lib/kubernetes/observeNetwork";
+import { readStatus } from "./observe";
 import { judgeNetwork, NetworkStatus } from "./plan";
 import { renderTable, summary } from "./table";
 
-/** Console calls at once: enough for 50 nodes in a few rounds, few enough for a laptop's kubectl. */
-const PARALLEL = 25;
 const CLEAR_SCREEN = "\x1b[H\x1b[2J";
 
 /** The network read and judged now. */
 export async function networkStatus(kube: Kube, outputs: Pick<StackOutputs, "namespace" | "consensus" | "nodes">, now = Date.now): Promise<NetworkStatus> {
     const request = { namespace: outputs.namespace, consensus: outputs.consensus, nodeCount: outputs.nodes.length };
-    return judgeNetwork(await readNetwork(kube, outputs.consensus, outputs.nodes.length, PARALLEL), request, now());
+    return judgeNetwork(await readStatus(kube, outputs.consensus, outputs.nodes.length, PARALLEL_READS), request, now());
 }
 
 function render(status: NetworkStatus, outputs: StackOutputs): string {
@@ -30,7 +29,8 @@ async function watch(outputs: StackOutputs, kube: Kube, intervalSeconds: number)
     for (;;) {
         const started = Date.now();
         const text = render(await networkStatus(kube, outputs), outputs);
-        process.stdout.write(`${CLEAR_SCREEN}${text}\nrefreshed in ${((Date.now() - started) / 1000).toFixed(1)} s, every ${intervalSeconds} s; Ctrl-C to stop\n`);
+        const took = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`${CLEAR_SCREEN}${text}\nrefreshed in ${took} s, every ${intervalSeconds} s; Ctrl-C to stop\n`);
         await sleep(Math.max(0, intervalSeconds * 1000 - (Date.now() - started)));
     }
 }
@@ -44,13 +44,20 @@ async function run(args: ToolArgs): Promise<number> {
         if (args.flag("watch") && process.stdout.isTTY && !args.flag("json")) await watch(outputs, kube, intervalSeconds);
         const status = await networkStatus(kube, outputs);
         process.stdout.write(args.flag("json") ? `${JSON.stringify(status, null, 2)}\n` : render(status, outputs));
+        // A chain no node answers for is judged (CHAIN UNREADABLE, 1); 2 is for a cluster kubectl cannot list.
         return status.healthy ? 0 : 1;
     } catch (error) {
-        console.error(`status: cannot read the network in namespace ${outputs.namespace} of kube context ${outputs.kubeContext}: ${(error as Error).message.split("\n")[0]}`);
+        const where = `namespace ${outputs.namespace} of kube context ${outputs.kubeContext}`;
+        console.error(`status: cannot read the network in ${where}: ${(error as Error).message.split("\n")[0]}`);
         return 2;
     }
 }
 
-const USAGE = "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]\none table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict\nexit 0 healthy, 1 a node or the chain is not (a stalled chain is named under the summary), 2 the network could not be read or the arguments are wrong";
+const USAGE = [
+    "usage: npm run status [-- --stack NAME] [--watch] [--interval SECONDS] [--json]",
+    "one table of the network: per node height, behind, peers, role, pending, block age, restarts, verdict",
+    "exit 0 healthy; 1 a node or the chain is not: a stalled chain, or one no node answers for",
+    '  ("cannot read the chain: no node answers"), is named under the summary; 2 kubectl could not list the pods, or the arguments are wrong',
+].join("\n");
 
 export const statusTool: Tool = { name: "status", usage: USAGE, options: ["stack", "interval"], flags: ["watch", "json"], run };

@@ -61,7 +61,9 @@ export function summary(status: NetworkStatus, context: string): string {
     const unwell = status.nodes.filter((node) => !node.healthy).length;
     const kind = status.consensus === "raft" ? "Raft" : status.consensus.toUpperCase();
     const verdict = unwell === 0 ? `all ${status.nodes.length} ok` : `${unwell} of ${status.nodes.length} need a look`;
-    const summary = `${status.nodes.length} ${kind} nodes in namespace ${status.namespace} (context ${context}) at ${status.takenAt.slice(11, 19)} UTC: ${verdict}`;
+    const at = status.takenAt.slice(11, 19);
+    const summary = `${status.nodes.length} ${kind} nodes in namespace ${status.namespace} (context ${context}) at ${at} UTC: ${verdict}`;
     if (status.chain.state === "sealing") return summary;
-    return [summary, "", "CHAIN STALLED", ...status.chain.why.map((line) => `  ${line}`), `  what to do: ${status.chain.recovery}`].join("\n");
+    const headline = status.chain.state === "stalled" ? "CHAIN STALLED" : "CHAIN UNREADABLE";
+    return [summary, "", headline, ...status.chain.why.map((line) => `  ${line}`), `  what to do: ${status.chain.recovery}`].join("\n");
 }
