@@ -5,51 +5,41 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
-import { MemberState, stopProblem } from "../lib/model/quorumRule";
-import { backupOrder } from "../operations/backup/plan";
+import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
+import { backupOrder, notBackInStep, notYetStoppable } from "../operations/backup/plan";
 import { notRestored, restoreAction } from "../operations/restore/plan";
-import { bftQuorum, Consensus, majorityOf } from "../lib/model/consensus";
+import { QuorumRule } from "../lib/model/consensus";
 import { runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
 import { pregenerateKeys } from "./support/workspace";
 
-const RAFT: Consensus = { kind: "raft" };
-const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
-const members = (count: number, down: number[] = [], validators = count): MemberState[] => [
-    { index: 0, name: "bootnode", ready: true, validator: false },
-    ...Array.from({ length: count }, (_, i) => ({ index: i + 1, name: `node-${i + 1}`, ready: !down.includes(i + 1), validator: i < validators })),
-];
+/** Node N in step at height 100 with 3 peers, signing as 0xN. */
+function network(rule: QuorumRule, count: number, faults: Record<number, Partial<ObservedNode>> = {}): ObservedNetwork {
+    const nodes = Array.from({ length: count }, (_, i): ObservedNode => ({ index: i + 1, name: `node-${i + 1}`, podReady: true, head: { number: 100 }, peers: 3, identity: `0x${i + 1}`, ...faults[i + 1] }));
+    return { rule, nodes, chainSet: nodes.slice(0, rule.kind === "raft" ? count : rule.validators).map((node) => node.identity!) };
+}
+const QBFT: QuorumRule = { kind: "qbft", validators: 4, ceil2Nby3Block: 0 };
 
 describe("the backup plan", () => {
     it("takes the bootnode first, then the nodes in order", () => {
-        const shuffled = [...members(3)].reverse();
-        assert.deepEqual(backupOrder(shuffled).map((member) => member.name), ["bootnode", "node-1", "node-2", "node-3"]);
+        assert.deepEqual(backupOrder(3), [0, 1, 2, 3]);
     });
 
-    it("counts a Raft majority and a BFT quorum as GoQuorum does", () => {
-        assert.deepEqual([1, 2, 3, 4, 5].map(majorityOf), [1, 2, 2, 3, 3]);
-        assert.deepEqual([1, 4, 5, 7].map(bftQuorum), [1, 3, 4, 5]);
+    it("stops the next member only once every other counted member whose pod runs is back in step", () => {
+        assert.equal(notYetStoppable(network(QBFT, 5, { 1: { head: { number: 95 } } }), 2), "waiting for node-1: 5 blocks behind");
+        assert.equal(notYetStoppable(network(QBFT, 5, { 1: { head: { number: 95 } } }), 0), undefined, "the bootnode holds no consensus");
+        assert.equal(notYetStoppable(network(QBFT, 5), 2), undefined);
     });
 
-    it("Raft 5: stops any one member while the other four run; refuses once two others are down", () => {
-        const all = members(5);
-        assert.equal(stopProblem(RAFT, all, all[3]), undefined);
-        const twoDown = members(5, [1, 2]);
-        assert.match(stopProblem(RAFT, twoDown, twoDown[3]) ?? "", /^taking node-3 down would leave 2 of 5 Raft members \(a majority is 3\) running/);
-        assert.equal(stopProblem(RAFT, twoDown, twoDown[0]), undefined, "the bootnode holds no consensus");
+    it("QBFT 4+1 with a validator lost: a non-validator may go, a validator may not (2 of 4 left, 3 needed)", () => {
+        const lost = network(QBFT, 5, { 1: { podReady: false, error: "no pod", head: undefined } });
+        assert.equal(notYetStoppable(lost, 5), undefined);
+        assert.match(notYetStoppable(lost, 3) ?? "", /leave 2 of 4 validators in step; the chain needs 3/);
     });
 
-    it("QBFT 4+1: a non-validator always; a validator only while 3 of the 4 stay up", () => {
-        const oneDown = members(5, [1], 4);
-        assert.equal(stopProblem(QBFT, oneDown, oneDown[5]), undefined);
-        assert.match(stopProblem(QBFT, oneDown, oneDown[2]) ?? "", /would leave 2 of 4 validators \(a quorum is 3\) running/);
-        const all = members(5, [], 4);
-        assert.equal(stopProblem(QBFT, all, all[2]), undefined);
-    });
-
-    it("a one-node network cannot keep running with its node down", () => {
-        const single = members(1);
-        assert.match(stopProblem(RAFT, single, single[1]) ?? "", /leave 0 of 1 Raft members/);
+    it("a copied member is back only once it is in step with the chain, not when its pod is Ready", () => {
+        assert.equal(notBackInStep(network(QBFT, 5, { 3: { head: { number: 40 } } }), 3), "60 blocks behind");
+        assert.equal(notBackInStep(network(QBFT, 5), 3), undefined);
     });
 });
 

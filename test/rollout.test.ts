@@ -9,9 +9,11 @@ import { Consensus } from "../lib/model/consensus";
 import { rollout, RolloutRequest, RolloutStopped } from "../operations/rollout/act";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
-import { chainReplacementRefusal, isOutdated, MemberPod, notBackYet, ranVersions, RestartedNode, rolloutOrder, takeDownProblem, versionVerdict } from "../operations/rollout/plan";
+import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
+import { fakeNodeAddress, fakePublicKey } from "./support/fakeQuorum";
+import { chainReplacementRefusal, isOutdated, MemberPod, notBackYet, RestartedNode, rolloutOrder, startRefusal, stillSettling, takeDownRefusal, versionsSeen, versionVerdict } from "../operations/rollout/plan";
 
-const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000 };
+const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000, ceil2Nby3Block: 0 };
 const RAFT: Consensus = { kind: "raft" };
 
 const member = (index: number, ready = true, revision = "old", wanted = "new"): MemberPod => ({
@@ -22,6 +24,12 @@ const member = (index: number, ready = true, revision = "old", wanted = "new"): 
     wanted,
     running: { uid: `uid-${index}`, revision, ready },
 });
+/** QBFT with the chain counting nodes 1..counted; each node in step at 100 unless `faults` say otherwise. */
+function seen(count: number, faults: Record<number, Partial<ObservedNode>>, counted: number): ObservedNetwork {
+    const nodes = Array.from({ length: count }, (_, i): ObservedNode => ({ index: i + 1, name: `node-${i + 1}`, podReady: true, head: { number: 100 }, peers: 2, identity: `0x${i + 1}`, ...faults[i + 1] }));
+    return { rule: { kind: "qbft", validators: counted, ceil2Nby3Block: 0 }, nodes, chainSet: nodes.slice(0, counted).map((node) => `0x${node.index}`) };
+}
+const LOST: Partial<ObservedNode> = { podReady: false, error: "no pod", head: undefined };
 const labels = (members: MemberPod[]) => members.map((m) => (m.index === 0 ? "bootnode" : `node-${m.index}`));
 
 describe("the rollout plan", () => {
@@ -32,22 +40,37 @@ describe("the rollout plan", () => {
         assert.equal(isOutdated({ ...member(1), wanted: undefined }), false, "a revision not known yet is no change");
     });
 
-    it("orders the members down first, then the bootnode, the non-validators, the validators", () => {
+    it("orders the members down first, then the bootnode, those the chain does not count, those it counts", () => {
         const members = [member(1), member(2), member(3, false), member(4), member(5), member(0)];
-        assert.deepEqual(labels(rolloutOrder(members, QBFT)), ["node-3", "bootnode", "node-5", "node-1", "node-2", "node-4"]);
+        assert.deepEqual(labels(rolloutOrder(members, seen(5, { 3: LOST }, 4))), ["node-3", "bootnode", "node-5", "node-1", "node-2", "node-4"]);
+        assert.deepEqual(labels(rolloutOrder(members, seen(5, { 3: LOST }, 2))), ["node-3", "bootnode", "node-4", "node-5", "node-1", "node-2"], "the chain's set, not the stack's");
     });
 
     it("takes the Raft leader last", () => {
         const members = [member(0), member(1), member(2), member(3)];
-        assert.deepEqual(labels(rolloutOrder(members, RAFT, 2)), ["bootnode", "node-1", "node-3", "node-2"]);
+        assert.deepEqual(labels(rolloutOrder(members, { ...seen(3, { 2: { raftRole: "minter" } }, 3), rule: RAFT })), ["bootnode", "node-1", "node-3", "node-2"]);
     });
 
-    it("refuses a validator when a quorum of the others would not stay; a non-validator or the bootnode never", () => {
-        const members = [member(0), member(1), member(2, false), member(3), member(4), member(5)];
-        assert.match(takeDownProblem(members, QBFT, members[1]) ?? "", /^taking node-1 down would leave 2 of 4 validators \(a quorum is 3\) running/);
-        assert.equal(takeDownProblem(members, QBFT, members[5]), undefined);
-        assert.equal(takeDownProblem(members, QBFT, members[0]), undefined);
-        assert.equal(takeDownProblem(members, QBFT, members[2]), undefined, "a member already down takes nothing more down");
+    it("refuses a counted member when the chain's quorum of the others in step would not stay; one it does not count or the bootnode never", () => {
+        const network = seen(5, { 2: LOST }, 4);
+        assert.equal(takeDownRefusal(network, 1), "taking node-1 down would leave 2 of 4 validators in step; the chain needs 3");
+        assert.equal(takeDownRefusal(network, 5), undefined);
+        assert.equal(takeDownRefusal(network, 0), undefined);
+        assert.equal(takeDownRefusal(network, 2), undefined, "a member already down takes nothing more down");
+    });
+
+    it("judges a combined shrink and image change against the chain's set: nodeCount 5 to 4 with node-5 down, the chain still counts 5", () => {
+        const network = seen(5, { 5: LOST }, 5);
+        assert.equal(startRefusal(network, [1, 2, 3, 4]), "taking node-1 down would leave 3 of 5 validators in step; the chain needs 4");
+    });
+
+    it("counts a planned member that is down now as back for the start (it goes first), and waits for one Ready but syncing", () => {
+        assert.equal(startRefusal(seen(5, { 2: LOST }, 4), [2, 1, 3, 4]), undefined);
+        assert.equal(stillSettling(seen(5, { 2: { head: { number: 80 } } }, 4)), "node-2: 20 blocks behind");
+    });
+
+    it("a 3-validator QBFT network rolls one at a time: ceil(2N/3) = 2 of 3", () => {
+        assert.equal(startRefusal(seen(3, {}, 3), [1, 2, 3]), undefined);
     });
 
     it("counts a node back when Ready, answering, in step with another node, peered and the chain going on", () => {
@@ -79,32 +102,40 @@ describe("a running node's chain against the config's", () => {
 
 describe("a version change on a running network", () => {
     const images = (quorum: string, tessera = "24.4.2") => ({ quorum: `quorumengineering/quorum:${quorum}`, transactionManager: `quorumengineering/tessera:${tessera}` });
-    const ran = (quorum: string) => ({ quorum, transactionManager: "24.4.2" });
+    /** Every pod and template on `quorum`. */
+    const all = (quorum: string) => versionsSeen([images(quorum)], [images(quorum)]);
 
     it("on a new network says nothing", () => {
-        assert.deepEqual(versionVerdict(undefined, images("24.4.1"), { quorum: "", transactionManager: "" }, false), { notes: [] });
+        assert.deepEqual(versionVerdict(undefined, images("24.4.1"), versionsSeen([], []), false), { notes: [] });
     });
 
     it("names an upgrade, with a backup first", () => {
-        const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), ran("24.4.1"), false);
+        const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), all("24.4.1"), false);
         assert.deepEqual(verdict.notes, ["the quorum image: quorumengineering/quorum:24.4.1 → quorumengineering/quorum:24.4.2 on a running network: its members restart one at a time; take a backup first (npm run backup)"]);
     });
 
     it("refuses going below a version that has run the chain, even when the spec is already lower, unless allowed", () => {
-        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), ran("24.4.2"), false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
-        assert.equal(versionVerdict(images("24.4.1"), images("23.4.0"), ran("24.4.2"), true).refusal, undefined);
+        const seen = versionsSeen([images("24.4.2")], [images("24.4.1")]);
+        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), seen, false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
+        assert.equal(versionVerdict(images("24.4.1"), images("23.4.0"), seen, true).refusal, undefined);
     });
 
-    it("counts as run what Ready pods run, never a tag only asked for: a failed upgrade may be set back", () => {
-        assert.deepEqual(ranVersions([images("24.4.2"), images("24.4.1")]), { quorum: "24.4.2", transactionManager: "24.4.2" });
-        // 24.4.3 was asked for but never became Ready: going back to 24.4.2 is no downgrade.
-        assert.equal(versionVerdict(images("24.4.3"), images("24.4.2"), ranVersions([images("24.4.2")]), false).refusal, undefined);
-        // A member that did start on 24.4.3 has opened the chain with it.
-        assert.match(versionVerdict(images("24.4.3"), images("24.4.2"), ranVersions([images("24.4.3"), images("24.4.2")]), false).refusal ?? "", /goes below 24\.4\.3/);
+    it("reads every pod, Ready or not, and every template: a member on 24.4.3 behind still counts; setting back a stopped rollout to what pods run is allowed", () => {
+        const stopped = versionsSeen([images("24.4.3"), images("24.4.2"), images("24.4.2")], [images("24.4.3"), images("24.4.3")]);
+        assert.deepEqual(stopped.highest, { quorum: "24.4.3", transactionManager: "24.4.2" });
+        assert.equal(versionVerdict(images("24.4.3"), images("24.4.2"), stopped, false).refusal, undefined, "24.4.2 still runs on pods: going back is no downgrade");
+        const upgraded = versionsSeen([images("24.4.3"), images("24.4.3")], [images("24.4.3")]);
+        assert.match(versionVerdict(images("24.4.3"), images("24.4.2"), upgraded, false).refusal ?? "", /goes below 24\.4\.3/);
+    });
+
+    it("refuses a downgrade it cannot judge: no pod or template names a version", () => {
+        const unknown = versionsSeen([images("latest")], [images("latest")]);
+        assert.match(versionVerdict(images("latest"), images("24.4.1"), unknown, false).refusal ?? "", /no member's pod or template names a version/);
+        assert.equal(versionVerdict(images("latest"), images("24.4.1"), unknown, true).refusal, undefined);
     });
 
     it("cannot compare a tag without a version: names the change, refuses nothing", () => {
-        const verdict = versionVerdict(images("24.4.1"), images("latest"), ran("24.4.1"), false);
+        const verdict = versionVerdict(images("24.4.1"), images("latest"), all("24.4.1"), false);
         assert.equal(verdict.refusal, undefined);
         assert.equal(verdict.notes.length, 1);
     });
@@ -132,7 +163,11 @@ class FakeCluster implements Kube {
     mostDown = 0;
     private uids = 100;
 
-    constructor(nodeCount: number, wanted = "new") {
+    constructor(
+        nodeCount: number,
+        wanted = "new",
+        private readonly validators = 4,
+    ) {
         const names = [["bootnode-set", "bootnode-set-0"], ...Array.from({ length: nodeCount }, (_, i) => [`node-set-${i + 1}`, `node-set-${i + 1}-0`])];
         this.members = names.map(([set, pod]) => ({ set, pod, revision: "old", wanted, uid: this.uids++, ready: true, startsAfter: 1, startingPolls: 0 }));
     }
@@ -165,7 +200,7 @@ class FakeCluster implements Kube {
         return `${pod}: Fatal: image pull failed\n`;
     }
 
-    /** The console's batch: every node at the head, peered with the others, the first four validators. */
+    /** The console's batch: every node at the head, peered with the others, the first `validators` nodes the chain's validators. */
     async exec(pod: string, _container: string, command: string[]): Promise<string> {
         const found = this.members.find((m) => m.pod === pod);
         if (!found?.ready) throw new Error(`kubectl exec failed: pod ${pod} is not running`);
@@ -175,10 +210,10 @@ class FakeCluster implements Kube {
         const results: Record<string, unknown> = {
             eth_blockNumber: hex(this.height),
             net_peerCount: hex(this.members.filter((m) => m.ready && m.pod !== pod && m.set !== "bootnode-set").length),
-            eth_getBlockByNumber: { timestamp: hex(Math.floor(Date.now() / 1000)) },
+            eth_getBlockByNumber: { number: hex(this.height), timestamp: hex(Math.floor(Date.now() / 1000)) },
             txpool_status: { pending: "0x0", queued: "0x0" },
-            istanbul_getValidators: [],
-            admin_nodeInfo: { enode: "enode://00@10.0.0.1:30303" },
+            istanbul_getValidators: Array.from({ length: this.validators }, (_, i) => fakeNodeAddress(i + 1)),
+            admin_nodeInfo: { enode: `enode://${fakePublicKey(Number(/^node-set-(\d+)-0$/.exec(pod)?.[1]))}@10.0.0.1:30303` },
         };
         return JSON.stringify(JSON.stringify(request.map(({ id, method }) => ({ jsonrpc: "2.0", id, result: results[method] }))));
     }
@@ -239,7 +274,7 @@ describe("the rollout against a cluster", () => {
     it("refuses before restarting anything when a validator is down and others would follow", async () => {
         const cluster = new FakeCluster(5);
         Object.assign(cluster.members[2], { ready: false, revision: "new", startsAfter: Infinity });
-        await assert.rejects(rollout(cluster, request(), log), /taking node-1 down would leave 2 of 4 validators \(a quorum is 3\) running: bring the others back .*; nothing was restarted/);
+        await assert.rejects(rollout(cluster, request(), log), /taking node-1 down would leave 2 of 4 validators in step; the chain needs 3: bring the others back .*; nothing was restarted/);
         assert.deepEqual(cluster.deleted, []);
     });
 
@@ -252,12 +287,19 @@ describe("the rollout against a cluster", () => {
     });
 
     it("a network that needs every validator refuses and says how to restart anyway; --allow-downtime restarts", async () => {
-        const three: Consensus = { ...QBFT, validators: 3 };
-        const cluster = new FakeCluster(3);
-        await assert.rejects(rollout(cluster, request({ consensus: three, nodeCount: 3 }), log), /a network of 3 validators needs every one of them to go on, .* npm run rollout -- --allow-downtime; nothing was restarted/);
+        const two: Consensus = { ...QBFT, validators: 2 };
+        const cluster = new FakeCluster(2, "new", 2);
+        await assert.rejects(rollout(cluster, request({ consensus: two, nodeCount: 2 }), log), /a network of 2 validators needs every one of them to go on, .* npm run rollout -- --allow-downtime; nothing was restarted/);
         assert.deepEqual(cluster.deleted, []);
-        await rollout(cluster, request({ consensus: three, nodeCount: 3, allowDowntime: true }), log);
-        assert.equal(cluster.deleted.length, 4);
+        await rollout(cluster, request({ consensus: two, nodeCount: 2, allowDowntime: true }), log);
+        assert.equal(cluster.deleted.length, 3);
+    });
+
+    it("a 3-validator QBFT network restarts one member at a time (ceil(2N/3) = 2 of 3 go on)", async () => {
+        const cluster = new FakeCluster(3, "new", 3);
+        await rollout(cluster, request({ consensus: { ...QBFT, validators: 3 }, nodeCount: 3 }), log);
+        assert.deepEqual(cluster.deleted, ["bootnode-set-0", "node-set-1-0", "node-set-2-0", "node-set-3-0"]);
+        assert.equal(cluster.mostDown, 1);
     });
 
     it("leaves a shrink's leaving members to their removal", async () => {

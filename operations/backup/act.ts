@@ -1,32 +1,61 @@
 // A copy of every member of the running network, one at a time (the bootnode, then node 1..N):
 // each member is stopped (0 replicas) while a helper pod of its own image copies its whole volume
-// read-only, then started again and waited for until Ready; it is started again whatever fails.
+// read-only, then started again; it is started again whatever fails, and on Ctrl-C or SIGTERM too.
+// The next member goes only once the chain says every other member it counts is in step and it
+// keeps its quorum without it: a pod's readiness alone (a TCP check) says neither.
 // The copy is private (folders 0700, files 0600); tar leaves the IPC sockets out (a process's, not data).
 import * as fs from "fs";
 import * as path from "path";
 import { BackupManifest, fileEntries, makePrivate, MemberCopy, writeManifest } from "../../lib/backup/manifest";
 import { withHelperPod } from "../../lib/kubernetes/helperPod";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
+import { observeNetwork } from "../../lib/kubernetes/observeNetwork";
 import { waitPodGone, waitPodReady } from "../../lib/kubernetes/podWaits";
 import { inQdata, qdataFolderName } from "../../lib/model/paths";
-import { BOOTNODE_SET, claimName, nodeSetName, podOf } from "../../lib/network/names";
+import { BOOTNODE_SET, claimName, memberName, nodeSetName, podOf } from "../../lib/network/names";
 import { StackOutputs } from "../../lib/model/outputs";
+import { pollUntil } from "../../lib/poll";
 import { chainIdentity, headOf, joinedRaft, memberPod } from "./observe";
-import { memberStates } from "../../lib/kubernetes/memberStates";
-import { MemberState, stopProblem } from "../../lib/model/quorumRule";
-import { backupOrder } from "./plan";
+import { backupOrder, notBackInStep, notYetStoppable } from "./plan";
 
 const STOP_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 300_000;
+/** How long the others may take to be in step before a member is stopped, and a copied member to be back in step. */
+const IN_STEP_TIMEOUT_MS = 300_000;
+const POLL_MS = 2000;
+const INTERRUPTED_EXIT = 130;
+
+/** On Ctrl-C or SIGTERM while a member is stopped: start it again, then exit. */
+function startAgainOnSignal(kube: Kubectl, set: string, log: (line: string) => void): () => void {
+    const start = ["scale", "statefulset", set, "--replicas=1"];
+    const onSignal = (signal: NodeJS.Signals) => {
+        log(`${signal}: starting ${set} again before exiting`);
+        kube.run(start).then(
+            () => process.exit(INTERRUPTED_EXIT),
+            (error: Error) => {
+                log(`${set} could not be started again (${error.message}): kubectl ${kube.args(start).join(" ")}`);
+                process.exit(INTERRUPTED_EXIT);
+            },
+        );
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    return () => {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+    };
+}
 
 /** The member stopped while `work` runs, and started again after it, whatever happens. */
 async function whileStopped(kube: Kubectl, set: string, log: (line: string) => void, work: () => Promise<void>): Promise<void> {
     log(`stopping ${set}`);
+    const forgetSignals = startAgainOnSignal(kube, set, log);
     await kube.run(["scale", "statefulset", set, "--replicas=0"]);
     const failed = await stoppedWork(kube, set, work).then(
         () => undefined,
         (error: Error) => error,
     );
+    forgetSignals();
     const start = ["scale", "statefulset", set, "--replicas=1"];
     await kube.run(start).catch((error: Error) => {
         throw new Error(`${failed ? `${failed.message}; then ` : ""}${set} could not be started again (${error.message}): kubectl ${kube.args(start).join(" ")}`);
@@ -44,10 +73,10 @@ async function stoppedWork(kube: Kubectl, set: string, work: () => Promise<void>
     await work();
 }
 
-async function copyMember(kube: Kubectl, member: MemberState, out: string, log: (line: string) => void): Promise<void> {
-    const set = member.index === 0 ? BOOTNODE_SET : nodeSetName(member.index);
+async function copyMember(kube: Kubectl, index: number, out: string, log: (line: string) => void): Promise<void> {
+    const set = index === 0 ? BOOTNODE_SET : nodeSetName(index);
     const pod = await memberPod(kube, set);
-    const helper = { claim: claimName(member.index), image: pod.image, imagePullPolicy: pod.imagePullPolicy, imagePullSecrets: pod.imagePullSecrets, readOnly: true };
+    const helper = { claim: claimName(index), image: pod.image, imagePullPolicy: pod.imagePullPolicy, imagePullSecrets: pod.imagePullSecrets, readOnly: true };
     await whileStopped(kube, set, log, () =>
         withHelperPod(kube, `backup-${helper.claim}`, helper, async (copier) => {
             fs.mkdirSync(out, { recursive: true, mode: 0o700 });
@@ -57,27 +86,57 @@ async function copyMember(kube: Kubectl, member: MemberState, out: string, log: 
     );
 }
 
-/** Stops at the first member that may not be taken down now, or whose copy fails. */
+const memberLabel = (index: number) => (index === 0 ? "bootnode" : memberName(index));
+
+/** Waits until the chain may lose member `index` for its copy; fails naming why not, with how far the backup came. */
+async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: number, copied: number, log: (line: string) => void): Promise<void> {
+    let why: string | undefined;
+    const stoppable = async () => {
+        why = notYetStoppable(await observeNetwork(kube, outputs.consensus, outputs.nodes.length), index);
+        return why === undefined ? true : undefined;
+    };
+    const onWait = (attempt: number) => attempt % 5 === 1 && why !== undefined && log(`${memberLabel(index)} waits: ${why}`);
+    const onTimeout = () =>
+        new Error(`${memberLabel(index)} was not stopped: ${why} after ${IN_STEP_TIMEOUT_MS / 1000} s. Bring the others back in step (npm run status) and run the backup again; ${copied} of ${outputs.nodes.length + 1} members copied, the folder is incomplete`);
+    await pollUntil(`${memberLabel(index)} stoppable`, stoppable, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onWait, onTimeout });
+}
+
+/** A copied node takes part again only once it has caught up with the chain: Ready is not that. */
+async function waitBackInStep(kube: Kubectl, outputs: StackOutputs, index: number): Promise<void> {
+    let why: string | undefined;
+    const back = async () => {
+        why = notBackInStep(await observeNetwork(kube, outputs.consensus, outputs.nodes.length), index);
+        return why === undefined ? true : undefined;
+    };
+    const onTimeout = () => new Error(`${memberLabel(index)} runs again but is not back in step within ${IN_STEP_TIMEOUT_MS / 1000} s (${why}): see npm run status; the backup stopped there`);
+    await pollUntil(`${memberLabel(index)} back in step`, back, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onTimeout });
+}
+
+async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out: string, log: (line: string) => void): Promise<MemberCopy> {
+    const head = index === 0 ? undefined : await headOf(kube, index);
+    const joined = outputs.consensus.kind === "raft" && index > 0 && (await joinedRaft(kube, nodeSetName(index)));
+    const memberLog = (line: string) => log(`[${claimName(index)}] ${line}`);
+    await copyMember(kube, index, path.join(out, qdataFolderName(index)), memberLog).catch((error: Error) => {
+        throw new Error(`copying ${memberLabel(index)} failed: ${error.message}`);
+    });
+    if (index > 0) await waitBackInStep(kube, outputs, index);
+    const ip = index === 0 ? undefined : outputs.nodes[index - 1].ip;
+    return { name: memberLabel(index), folder: qdataFolderName(index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) };
+}
+
+/** Stops at the first member the chain cannot lose in time, or whose copy fails. */
 export async function backupNetwork(outputs: StackOutputs, stack: string, out: string, log: (line: string) => void): Promise<BackupManifest> {
     if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new Error(`${out} exists and is not empty: give a new folder`);
     const kube = new Kubectl(outputs.kubeContext, outputs.namespace);
     const { genesisHash, chainId } = await chainIdentity(kube);
     fs.mkdirSync(out, { recursive: true, mode: 0o700 });
     const copies: MemberCopy[] = [];
-    for (const planned of backupOrder(await memberStates(kube, outputs.consensus, outputs.nodes.length))) {
+    for (const index of backupOrder(outputs.nodes.length)) {
         const started = Date.now();
-        const states = await memberStates(kube, outputs.consensus, outputs.nodes.length);
-        const problem = stopProblem(outputs.consensus, states, states.find((state) => state.index === planned.index)!);
-        if (problem) throw new Error(`${problem}: bring the others back (kubectl get pods), or back up a stopped network; ${copies.length} of ${states.length} members copied, the folder is incomplete`);
-        const head = planned.index === 0 ? undefined : await headOf(kube, planned.index);
-        const joined = outputs.consensus.kind === "raft" && planned.index > 0 && (await joinedRaft(kube, nodeSetName(planned.index)));
-        const memberLog = (line: string) => log(`[${claimName(planned.index)}] ${line}`);
-        await copyMember(kube, planned, path.join(out, qdataFolderName(planned.index)), memberLog).catch((error: Error) => {
-            throw new Error(`copying ${planned.name} failed: ${error.message}`);
-        });
-        const ip = planned.index === 0 ? undefined : outputs.nodes[planned.index - 1].ip;
-        copies.push({ name: planned.name, folder: qdataFolderName(planned.index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) });
-        log(`${planned.name} copied${head ? ` at block ${head.number}` : ""} and running again (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        await waitUntilStoppable(kube, outputs, index, copies.length, log);
+        const copy = await copyOne(kube, outputs, index, out, log);
+        copies.push(copy);
+        log(`${copy.name} copied${copy.head ? ` at block ${copy.head.number}` : ""} and back${index === 0 ? "" : " in step"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     makePrivate(out);
     const manifest: BackupManifest = { format: 1, createdAt: new Date().toISOString(), stack, namespace: outputs.namespace, consensus: outputs.consensus.kind, chainId, genesisHash, members: copies, files: fileEntries(out) };

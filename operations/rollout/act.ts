@@ -3,10 +3,12 @@
 // which leaves every later member on the spec it runs.
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { QuorumRule } from "../../lib/model/consensus";
+import { observeNetwork } from "../../lib/kubernetes/observeNetwork";
+import { ObservedNetwork } from "../../lib/model/observed";
 import { toleratesOneDown } from "../../lib/model/quorumRule";
 import { pollUntil, PollTimeout } from "../../lib/poll";
-import { memberPods, nodeRoles, restartedNode } from "./observe";
-import { isOutdated, MemberPod, memberLabel, notBackYet, raftLeader, rolloutOrder, startRefusal, takeDownProblem } from "./plan";
+import { memberPods, restartedNode } from "./observe";
+import { isOutdated, MemberPod, memberLabel, notBackYet, rolloutOrder, startRefusal, stillSettling, takeDownRefusal } from "./plan";
 
 export interface RolloutRequest {
     consensus: QuorumRule;
@@ -27,9 +29,10 @@ const LOG_LINES = 12;
 
 export async function rollout(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<void> {
     const members = await settledMembers(kube, request);
-    const leader = request.consensus.kind === "raft" ? raftLeader(await nodeRoles(kube, request.consensus, request.nodeCount)) : undefined;
-    const planned = rolloutOrder(members.filter((member) => request.everyMember || isOutdated(member)), request.consensus, leader);
-    const refused = request.allowDowntime ? undefined : startRefusal(members, request.consensus, planned);
+    const outdated = members.filter((member) => request.everyMember || isOutdated(member));
+    const network = outdated.length === 0 ? undefined : await settledNetwork(kube, request, log);
+    const planned = network ? rolloutOrder(outdated, network) : [];
+    const refused = request.allowDowntime || !network ? undefined : startRefusal(network, planned.map((member) => member.index));
     if (refused) throw new RolloutStopped(`${refused}: ${refusalAdvice(request)}; nothing was restarted`);
     if (planned.length > 0) log(`replacing ${planned.length} members one at a time: ${planned.map((member) => memberLabel(member.index)).join(", ")}`);
     const started = Date.now();
@@ -45,6 +48,19 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const SETTLE_MS = 30_000;
 /** A new network's first start pulls its images: as long as the provider's own wait gave it. */
 const FIRST_START_MS = 600_000;
+
+/** The chain's view of itself once no counted member is Ready but still syncing (an interrupted run's recreated pod): waited for before anything. */
+async function settledNetwork(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<ObservedNetwork> {
+    let settling: string | undefined;
+    const settled = async () => {
+        const network = await observeNetwork(kube, request.consensus, request.nodeCount);
+        settling = stillSettling(network);
+        return settling === undefined ? network : undefined;
+    };
+    const onWait = (attempt: number) => attempt % 5 === 1 && settling !== undefined && log(`waiting for members back in step before any restart: ${settling}`);
+    const onTimeout = () => new RolloutStopped(`members Ready but not in step with the chain after ${seconds(request.memberTimeoutMs)} s (${settling}); nothing was restarted: see npm run status`);
+    return pollUntil("every counted member in step", settled, { timeoutMs: request.memberTimeoutMs, intervalMs: request.pollMs, onWait, onTimeout });
+}
 
 /** The members the stack keeps: a shrink's leaving members go after this step. */
 async function keptMembers(kube: Kube, request: RolloutRequest): Promise<MemberPod[]> {
@@ -72,7 +88,7 @@ async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequ
     const members = await keptMembers(kube, request);
     const member = members.find((candidate) => candidate.index === index);
     if (!member || (!request.everyMember && !isOutdated(member))) return;
-    const problem = request.allowDowntime ? undefined : takeDownProblem(members, request.consensus, member);
+    const problem = request.allowDowntime || index === 0 ? undefined : takeDownRefusal(await observeNetwork(kube, request.consensus, request.nodeCount), index);
     if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left, request);
     const started = Date.now();
     const deadline = started + request.memberTimeoutMs;

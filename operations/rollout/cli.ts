@@ -21,7 +21,8 @@ async function stepPhase(args: ToolArgs): Promise<number> {
     if (!CONSENSUS_KINDS.some((known) => known === kind)) throw new UsageError(`CONSENSUS_KIND must be one of ${CONSENSUS_KINDS.join(", ")}, not ${kind}`);
     const kube = new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE"));
     // The validators are read from their Services' label: a vote that changes them restarts nothing and reruns no rollout.
-    const consensus: QuorumRule = kind === "raft" ? { kind } : { kind: kind as "ibft" | "qbft", validators: await labelledValidators(kube) };
+    // Their commit formula is the stricter ceil(2N/3) until the chain's own config says otherwise (observeNetwork reads it).
+    const consensus: QuorumRule = kind === "raft" ? { kind } : { kind: kind as "ibft" | "qbft", validators: await labelledValidators(kube), ceil2Nby3Block: 0 };
     const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, pollMs: POLL_MS };
     await rollout(kube, request, log);
     return 0;

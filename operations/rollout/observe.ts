@@ -4,17 +4,13 @@ import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
 import { QuorumRule } from "../../lib/model/consensus";
 import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../../lib/network/names";
-import { readNetwork } from "../status/observe";
 import { SEED_ANNOTATION } from "../../lib/network/workload";
-import { ByRole, MemberPod, ranVersions, RestartedNode } from "./plan";
+import { ByRole, MemberPod, RestartedNode, versionsSeen, VersionsSeen } from "./plan";
 
 interface StatefulSetObject extends KubeObject {
     metadata: KubeObject["metadata"] & { generation?: number };
     status?: { updateRevision?: string; observedGeneration?: number };
 }
-
-/** Console calls at once while reading every node's role. */
-const PARALLEL = 25;
 
 /** Every member (the bootnode and node 1..N) with its StatefulSet's revision and its pod as it is now. */
 export async function memberPods(kube: Kube): Promise<MemberPod[]> {
@@ -34,12 +30,6 @@ export async function memberPods(kube: Kube): Promise<MemberPod[]> {
 export async function labelledValidators(kube: Kube): Promise<number> {
     const services = await kube.list<KubeObject>("services", ALL_NODES_SELECTOR);
     return services.filter((service) => service.metadata.labels?.[VALIDATOR_LABEL] === "true").length;
-}
-
-/** Each node's height, peers and role, read over its IPC socket: once, for the Raft leader before a rollout. */
-export async function nodeRoles(kube: Kube, consensus: QuorumRule, nodeCount: number): Promise<{ index: number; role?: string }[]> {
-    const { readings } = await readNetwork(kube, consensus, nodeCount, PARALLEL);
-    return readings.map((reading, i) => ({ index: i + 1, role: reading.role }));
 }
 
 const NO_SUCH_METHOD = /does not exist|not available|method not found/i;
@@ -76,17 +66,17 @@ export async function runningSeedIds(kube: Kube): Promise<Map<number, string>> {
 }
 
 /**
- * What the nodes' spec runs (node 1's StatefulSet speaks for all: they share one), and what has run
- * the chain: the highest versions the Ready node pods run now. A tag that never started counts for
- * nothing, so setting a typo back is no downgrade.
+ * What the nodes' spec runs (node 1's StatefulSet speaks for all: they share one), and what every
+ * member StatefulSet's template and every node pod (Ready or not) runs or asks for.
  */
-export async function chainVersions(kube: Kube, transactionManager: string): Promise<{ running?: ByRole<string>; ran: ByRole<string> }> {
+export async function chainVersions(kube: Kube, transactionManager: string): Promise<{ running?: ByRole<string>; seen: VersionsSeen }> {
     const [sets, pods] = await Promise.all([kube.list<NodeSetObject>("statefulsets", ALL_NODES_SELECTOR), kube.pods()]);
-    const first = sets.find((set) => nodeIndexOf(set.metadata.name) !== undefined);
-    const containers = first?.spec?.template?.spec?.containers ?? [];
-    const image = (name: string) => containers.find((container) => container.name === name)?.image;
-    const [quorum, manager] = [image("quorum"), image(transactionManager)];
-    const ready = pods.filter((pod) => pod.ready && nodeIndexOf(pod.name) !== undefined);
-    const ran = ranVersions(ready.map((pod) => ({ quorum: pod.images.quorum ?? "", transactionManager: pod.images[transactionManager] ?? "" })));
-    return { ran, ...(quorum && manager ? { running: { quorum, transactionManager: manager } } : {}) };
+    const imagesOf = (containers: { name: string; image: string }[]) => ({
+        quorum: containers.find((container) => container.name === "quorum")?.image ?? "",
+        transactionManager: containers.find((container) => container.name === transactionManager)?.image ?? "",
+    });
+    const templates = sets.filter((set) => nodeIndexOf(set.metadata.name) !== undefined).map((set) => imagesOf(set.spec?.template?.spec?.containers ?? []));
+    const nodePods = pods.filter((pod) => nodeIndexOf(pod.name) !== undefined).map((pod) => ({ quorum: pod.images.quorum ?? "", transactionManager: pod.images[transactionManager] ?? "" }));
+    const first = templates[0];
+    return { seen: versionsSeen(nodePods, templates), ...(first?.quorum && first.transactionManager ? { running: first } : {}) };
 }

@@ -1,8 +1,8 @@
 // Which members a rollout replaces and in what order, whether it may start, and when a replaced
 // member is back: pure, from what observe.ts read.
 import { compareVersions, formatVersion, parseVersion, Version, versionOf } from "../../lib/model/imageVersion";
-import { QuorumRule, validatorCount } from "../../lib/model/consensus";
-import { MemberState, stopProblem } from "../../lib/model/quorumRule";
+import { QuorumRule } from "../../lib/model/consensus";
+import { chainQuorum, countedByChain, IN_STEP_BLOCKS, ObservedNetwork, outOfStep, settlingNodes, takeDownProblem } from "../../lib/model/observed";
 import { memberName } from "../../lib/network/names";
 
 /** A member's StatefulSet and its pod (none while the controller makes it anew). */
@@ -44,38 +44,53 @@ export function isOutdated(member: MemberPod): boolean {
 
 /**
  * Members already down first (replacing them costs the chain nothing), then the bootnode, the
- * non-validators, the validators; under Raft the leader last, so the cluster elects once.
+ * members the chain does not count, those it counts; under Raft the leader last, so the cluster
+ * elects once.
  */
-export function rolloutOrder(members: MemberPod[], consensus: QuorumRule, raftLeader?: number): MemberPod[] {
-    const validators = validatorCount(consensus);
+export function rolloutOrder(members: MemberPod[], network: ObservedNetwork): MemberPod[] {
+    const leader = network.nodes.find((node) => node.raftRole === "minter")?.index;
+    const counted = (index: number) => {
+        const node = network.nodes.find((candidate) => candidate.index === index);
+        return node !== undefined && countedByChain(network, node) !== false;
+    };
     const rank = (member: MemberPod) => {
         if (!member.running?.ready) return 0;
         if (member.index === 0) return 1;
-        if (member.index === raftLeader) return 4;
-        return member.index <= validators ? 3 : 2;
+        if (member.index === leader) return 4;
+        return counted(member.index) ? 3 : 2;
     };
     return [...members].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
 }
 
-/** The members as the quorum rule counts them: Ready or not, validator or not. */
-export function memberStatesOf(members: MemberPod[], consensus: QuorumRule): MemberState[] {
-    return members.map((member) => ({ index: member.index, name: memberLabel(member.index), ready: member.running?.ready ?? false, validator: member.index > 0 && member.index <= validatorCount(consensus) }));
+/**
+ * Why the rollout may not take node `index` down now, judged by the chain (its set, its members in
+ * step), or undefined. The bootnode holds no consensus.
+ */
+export function takeDownRefusal(network: ObservedNetwork, index: number): string | undefined {
+    return index === 0 ? undefined : takeDownProblem(network, index);
 }
 
-/** Why the rollout may not take `member` down now, or undefined. `returning`: members down now that it replaces before. */
-export function takeDownProblem(members: MemberPod[], consensus: QuorumRule, member: MemberPod, returning: number[] = []): string | undefined {
-    const states = memberStatesOf(members, consensus).map((state) => (returning.includes(state.index) ? { ...state, ready: true } : state));
-    return stopProblem(consensus, states, states.find((state) => state.index === member.index)!);
+/**
+ * Before anything: refused when even with every planned member that is down now back in step
+ * (they go first), the first planned member in step could not go without stopping the chain.
+ */
+export function startRefusal(network: ObservedNetwork, planned: number[]): string | undefined {
+    const quorum = chainQuorum(network);
+    if (!quorum) return takeDownProblem(network, planned.find((index) => index > 0) ?? 1);
+    const countedUp = (index: number) => quorum.upNodes.some((node) => node.index === index);
+    const firstUp = planned.find(countedUp);
+    if (firstUp === undefined) return undefined;
+    const down = (index: number) => network.nodes.some((node) => node.index === index && outOfStep(network, node) !== undefined);
+    const returning = planned.filter(down).length;
+    if (Math.min(quorum.of, quorum.up + returning) - 1 >= quorum.needed) return undefined;
+    return takeDownProblem(network, firstUp);
 }
 
-/** Before anything: the first planned member the rule refuses, counting the down members planned before it as back. */
-export function startRefusal(members: MemberPod[], consensus: QuorumRule, planned: MemberPod[]): string | undefined {
-    const downFirst = planned.filter((member) => !member.running?.ready).map((member) => member.index);
-    return planned.map((member) => takeDownProblem(members, consensus, member, downFirst)).find((problem) => problem !== undefined);
+/** Counted members Ready but not in step: an interrupted rollout's recreated pods still syncing; waited for before anything. */
+export function stillSettling(network: ObservedNetwork): string | undefined {
+    const settling = settlingNodes(network);
+    return settling.length === 0 ? undefined : settling.map(({ node, why }) => `${node.name}: ${why}`).join(", ");
 }
-
-/** Blocks a restarted node may trail the highest by and count as in step (a block in flight). */
-const IN_STEP_BLOCKS = 2;
 
 /**
  * Why a restarted node is not back yet, or undefined when it is: Ready, answering, within a few
@@ -91,11 +106,6 @@ export function notBackYet(node: RestartedNode, consensus: QuorumRule, headWhenB
     if (consensus.kind !== "raft" && head <= headWhenBack) return `no block sealed since it came back (head ${head})`;
     if (consensus.kind === "raft" && node.raftLeader === false) return "no Raft leader";
     return undefined;
-}
-
-/** The Raft leader's index, when a node says it mints. */
-export function raftLeader(nodes: { index: number; role?: string }[]): number | undefined {
-    return nodes.find((node) => node.role === "minter")?.index;
 }
 
 /** Per role (quorum, transactionManager): an image, or the highest version that has run the chain. */
@@ -115,31 +125,53 @@ function highestOf(versions: (Version | undefined)[]): Version | undefined {
     return versions.filter((version): version is Version => version !== undefined).sort(compareVersions).pop();
 }
 
-/** The highest version per role the Ready node pods run ("" when none names one). */
-export function ranVersions(readyPods: ByRole<string>[]): ByRole<string> {
-    const highest = (role: keyof ByRole<string>) => highestOf(readyPods.map((images) => versionOf(images[role])));
+/** What the members run and are asked to run, per role: the highest version any names, and each version a pod runs now. */
+export interface VersionsSeen {
+    highest: ByRole<string>;
+    podsRun: ByRole<string[]>;
+}
+
+/**
+ * From every member pod (Ready or not: one Ready but behind has opened the chain all the same) and
+ * every member StatefulSet's template: the highest version per role ("" when none names one), and
+ * the versions pods run now.
+ */
+export function versionsSeen(pods: ByRole<string>[], templates: ByRole<string>[]): VersionsSeen {
+    const versions = (images: ByRole<string>[], role: keyof ByRole<string>) => images.map((image) => versionOf(image[role]));
     const text = (version: Version | undefined) => (version ? formatVersion(version) : "");
-    return { quorum: text(highest("quorum")), transactionManager: text(highest("transactionManager")) };
+    const highest = (role: keyof ByRole<string>) => text(highestOf(versions([...pods, ...templates], role)));
+    const running = (role: keyof ByRole<string>) => [...new Set(versions(pods, role).filter((version): version is Version => version !== undefined).map(formatVersion))];
+    return { highest: { quorum: highest("quorum"), transactionManager: highest("transactionManager") }, podsRun: { quorum: running("quorum"), transactionManager: running("transactionManager") } };
+}
+
+/** One role's change: a note, or a refusal when it goes below what the chain has run and no pod runs it now. */
+function roleVerdict(from: string, to: string, role: keyof ByRole<string>, seen: VersionsSeen, allowDowngrade: boolean): { note?: string; refusal?: string } {
+    const [top, target] = [parseVersion(seen.highest[role]), versionOf(to)];
+    const change = `${ROLE_NAMES[role]}: ${from} → ${to} on a running network`;
+    const backup = "take a backup first (npm run backup)";
+    if (!target) return { note: `${change}: its members restart one at a time; ${backup}` };
+    if (!top) {
+        if (allowDowngrade) return { note: `${change}: no member names a version to compare with (allowImageDowngrade is true): ${backup}` };
+        return { refusal: `${change}: no member's pod or template names a version, so whether this goes below what has run the chain cannot be told; set allowImageDowngrade to true to go on` };
+    }
+    // Setting back a value whose rollout stopped goes to what members run still: no downgrade of the chain.
+    if (compareVersions(target, top) >= 0 || seen.podsRun[role].includes(formatVersion(target))) return { note: `${change}: its members restart one at a time; ${backup}` };
+    if (allowDowngrade) return { note: `${change} goes below ${formatVersion(top)}, which has run this chain (allowImageDowngrade is true): ${backup}` };
+    return {
+        refusal: `${change} goes below ${formatVersion(top)}, which has run this chain; its database is not guaranteed to open in an older version: restore a backup taken before the upgrade, or set allowImageDowngrade to true to try`,
+    };
 }
 
 /**
  * A running network's images against the stack's: a new version is named with the advice to back
- * up first; one below the highest that has run the chain (`ran`) is refused unless allowed (its
- * database is not guaranteed to open in an older version). A new network has nothing running.
+ * up first; one below the highest any member has run or is asked to run is refused unless allowed
+ * (its database is not guaranteed to open in an older version), except a version pods run now (a
+ * stopped rollout set back). A new network has nothing running.
  */
-export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRole<string>, ran: ByRole<string>, allowDowngrade: boolean): VersionVerdict {
-    const notes: string[] = [];
-    const refusals: string[] = [];
-    for (const role of ["quorum", "transactionManager"] as const) {
-        const [from, to] = [running?.[role], wanted[role]];
-        if (!from || from === to) continue;
-        const [top, target] = [parseVersion(ran[role]), versionOf(to)];
-        const change = `${ROLE_NAMES[role]}: ${from} → ${to} on a running network`;
-        if (!target || !top || compareVersions(target, top) >= 0) notes.push(`${change}: its members restart one at a time; take a backup first (npm run backup)`);
-        else if (allowDowngrade) notes.push(`${change} goes below ${formatVersion(top)}, which has run this chain (allowImageDowngrade is true): take a backup first (npm run backup)`);
-        else refusals.push(`${change} goes below ${formatVersion(top)}, which has run this chain; its database is not guaranteed to open in an older version: restore a backup taken before the upgrade, or set allowImageDowngrade to true to try`);
-    }
-    return { notes, ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
+export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRole<string>, seen: VersionsSeen, allowDowngrade: boolean): VersionVerdict {
+    const verdicts = (["quorum", "transactionManager"] as const).flatMap((role) => (!running?.[role] || running[role] === wanted[role] ? [] : [roleVerdict(running[role], wanted[role], role, seen, allowDowngrade)]));
+    const refusals = verdicts.flatMap((verdict) => (verdict.refusal ? [verdict.refusal] : []));
+    return { notes: verdicts.flatMap((verdict) => (verdict.note ? [verdict.note] : [])), ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
 }
 
 /**

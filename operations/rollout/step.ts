@@ -49,11 +49,11 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
 
 /**
  * At preview: names a change of the quorum or transaction manager version on a running network
- * and refuses a downgrade below the version its Ready nodes run (unless allowed).
+ * and refuses a downgrade below what its members have run (unless allowed).
  */
 export async function checkVersionChange(kube: Kube, wanted: ByRole<string>, transactionManager: string, allowDowngrade: boolean): Promise<void> {
-    const { running, ran } = await chainVersions(kube, transactionManager);
-    const verdict = versionVerdict(running, wanted, ran, allowDowngrade);
+    const { running, seen } = await chainVersions(kube, transactionManager);
+    const verdict = versionVerdict(running, wanted, seen, allowDowngrade);
     if (verdict.refusal) throw new UserError(verdict.refusal);
     for (const note of verdict.notes) await pulumi.log.warn(note);
 }

@@ -98,8 +98,31 @@ async function interruptedRestoreResumed(restored: Stack, namespace: string): Pr
     await restored.up();
 }
 
+/**
+ * Ctrl-C as a terminal sends it (SIGINT to the whole process group) while node 1 is stopped for its
+ * copy: the backup starts node 1 again before it exits, and node 1 is Ready again.
+ */
+async function interruptedBackupRestarts(target: BackupTarget): Promise<void> {
+    const out = path.join(RUN_DIR, `backup-${target.stack.name}-interrupted`);
+    fs.rmSync(out, { recursive: true, force: true });
+    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const replicas = () => kubectl("get", "statefulset", "node-set-1", "-n", target.namespace, "-o", "jsonpath={.spec.replicas}").trim();
+    await waitUntil("the backup to stop node 1", 180, () => replicas() === "0");
+    process.kill(-child.pid!, "SIGINT");
+    const code = await exited;
+    expect(code !== 0 && /SIGINT: starting node-set-1 again before exiting/.test(output), "the interrupted backup says it starts node 1 again, and exits with failure", output.split("\n").slice(-6).join("\n"));
+    expect(replicas() === "1", "node 1's StatefulSet is back at 1 replica after the interrupted backup", replicas());
+    await waitUntil("node 1 Ready again after the interrupted backup", 120, () => nodePods(target.namespace).some((pod) => pod.metadata.name === "node-set-1-0" && readyOf(pod)));
+    fs.rmSync(out, { recursive: true, force: true });
+}
+
 export async function backupAndRestore(target: BackupTarget): Promise<void> {
     const { namespace, nodeCount } = target;
+    await interruptedBackupRestarts(target);
     const marker = `e2e marker ${Date.now()}`;
     kubectl("exec", "-n", namespace, "node-set-1-0", "-c", "quorum", "--", "sh", "-c", `echo '${marker}' >/qdata/ethereum/geth/chaindata/e2e-marker`);
     const heads = Array.from({ length: nodeCount }, (_, i) => Number(target.console(i + 1, "eth.blockNumber")));
@@ -107,7 +130,7 @@ export async function backupAndRestore(target: BackupTarget): Promise<void> {
 
     const backup = await backupWatched(target, out);
     expect(backup.mostDown <= 1, "the backup stopped at most one node at a time, the others Ready", backup.mostDown);
-    expect((backup.output.match(/copied .*and running again/g) ?? []).length === nodeCount + 1, `the backup copied all ${nodeCount + 1} members, one line each`, backup.output);
+    expect((backup.output.match(/copied .*and back/g) ?? []).length === nodeCount + 1, `the backup copied all ${nodeCount + 1} members, one line each`, backup.output);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as { genesisHash: string; chainId: number; members: { head?: { number: number } }[]; files: { size: number }[] };
     expect(manifest.members.filter((m) => m.head).every((m, i) => m.head!.number >= heads[i]) && /^0x[0-9a-f]{64}$/.test(manifest.genesisHash), "the manifest records each node's head and the genesis hash", manifest.members);
     const modes = spawnSync("find", [out, "(", "-type", "f", "!", "-perm", "600", ")", "-o", "(", "-type", "d", "!", "-perm", "700", ")"], { encoding: "utf8" }).stdout.trim();
