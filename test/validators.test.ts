@@ -6,7 +6,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Wallet } from "ethers";
 import { httpRpc } from "../lib/httpRequest";
+import { QuorumRule } from "../lib/model/consensus";
+import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
 import { addRaftPeer, removeRaftPeer } from "../operations/raft-membership/act";
+import { validatorChangeProblem } from "../operations/validator-votes/plan";
 import { FakeHost } from "./support/fakeHost";
 import { fakeNodeAddress, FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
@@ -16,10 +19,12 @@ import { pregenerateKeys } from "./support/workspace";
 const TS = "node -r ts-node/register/transpile-only";
 const STEP = "quorum-validators";
 
-/** Pod node-set-N-0 reaches fake node N; `ready` lists the Ready ones (all by default). */
-function podsReaching(fake: FakeHost, quorum: FakeQuorum, ready = quorum.rpcPorts.map((_, i) => i + 1)): void {
+/** Pod node-set-N-0 reaches fake node N; `ready` lists the Ready ones (all by default); `absent` have no pod (a lost node). */
+function podsReaching(fake: FakeHost, quorum: FakeQuorum, { ready = quorum.rpcPorts.map((_, i) => i + 1), absent = [] as number[] } = {}): void {
     const kube = path.join(fake.state, "kube");
-    const items = quorum.rpcPorts.map((_, i) => ({ metadata: { name: `node-set-${i + 1}-0` }, status: { conditions: [{ type: "Ready", status: ready.includes(i + 1) ? "True" : "False" }] } }));
+    const present = quorum.rpcPorts.map((_, i) => i + 1).filter((node) => !absent.includes(node));
+    const status = (node: number) => ({ conditions: [{ type: "Ready", status: ready.includes(node) ? "True" : "False" }] });
+    const items = present.map((node) => ({ metadata: { name: `node-set-${node}-0` }, status: status(node) }));
     fs.mkdirSync(kube, { recursive: true });
     fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items }));
     for (const [i, port] of quorum.rpcPorts.entries()) {
@@ -27,6 +32,72 @@ function podsReaching(fake: FakeHost, quorum: FakeQuorum, ready = quorum.rpcPort
         fs.writeFileSync(path.join(kube, "forward", `pod_node-set-${i + 1}-0`, "8545"), String(port));
     }
 }
+
+describe("validator changes the chain can seal after (plan, GoQuorum 24.4.1's quorum)", () => {
+    const member = (index: number) => `0x${index.toString(16).padStart(40, "0")}`;
+    const first = (count: number) => Array.from({ length: count }, (_, i) => member(i + 1));
+    const QBFT: QuorumRule = { kind: "qbft", validators: 0, ceil2Nby3Block: 0 };
+    const IBFT_NEW_CHAIN: QuorumRule = { kind: "ibft", validators: 0, ceil2Nby3Block: 0 };
+    const IBFT_2F_PLUS_1: QuorumRule = { kind: "ibft", validators: 0 };
+    /** Nodes 1..nodes at block 100, the first `validators` the chain's set; `lost` answer nothing, `behind` are at block 50. */
+    const network = (rule: QuorumRule, nodes: number, validators: number, lost: number[] = [], behind: number[] = []): ObservedNetwork => {
+        const node = (index: number): ObservedNode => {
+            const base = { index, name: `node-${index}`, identity: member(index) };
+            if (lost.includes(index)) return { ...base, podReady: false, error: "no pod" };
+            return { ...base, podReady: true, head: { number: behind.includes(index) ? 50 : 100 }, peers: nodes - 1 };
+        };
+        return { rule, nodes: Array.from({ length: nodes }, (_, i) => node(i + 1)), chainSet: first(validators) };
+    };
+
+    it("QBFT 3 → 2 with node-1 lost: removing live node-3 would halt; the refusal names the lost one's address and the vote by hand", () => {
+        assert.equal(
+            validatorChangeProblem(network(QBFT, 3, 3, [1]), first(2)),
+            `after removing node-3 (${member(3)}), 1 of 2 validators in step; sealing needs 2. ` +
+                `The stack removes the highest-numbered validator, which is in step, while node-1 (${member(1)}) is not (pod not Ready): ` +
+                `vote that one out by hand instead (npm run validators -- remove node-set-2-0 ${member(1)}), ` +
+                `or restore its volume or bring it back before lowering validators`,
+        );
+    });
+
+    it("refuses each removal that leaves too few in step, naming the numbers", () => {
+        const refusal = (rule: QuorumRule, validators: number, lost: number[]) =>
+            validatorChangeProblem(network(rule, validators, validators, lost), first(validators - 1)) ?? "";
+        assert.match(refusal(QBFT, 6, [1, 2]), /^after removing node-6 \(0x0+6\), 3 of 5 validators in step; sealing needs 4\. .*node-1 \(0x0+1\) is not/);
+        assert.match(refusal(QBFT, 9, [1, 2, 3]), /^after removing node-9 \(0x0+9\), 5 of 8 validators in step; sealing needs 6\./);
+        assert.match(refusal(IBFT_2F_PLUS_1, 5, [1, 2]), /^after removing node-5 \(0x0+5\), 2 of 4 validators in step; sealing needs 3\./);
+        assert.match(refusal(IBFT_NEW_CHAIN, 3, [1]), /^after removing node-3 \(0x0+3\), 1 of 2 validators in step; sealing needs 2\./);
+        const halted = /^the chain is not sealing: 3 of 5 validators in step; sealing needs 4; bring back node-1 .*: pod not Ready; node-2/;
+        assert.match(refusal(IBFT_NEW_CHAIN, 5, [1, 2]), halted);
+    });
+
+    it("under 2F+1 (no ceil2Nby3Block) 2 validators seal on 1, and a vote still needs more than half", () => {
+        assert.equal(validatorChangeProblem(network(IBFT_2F_PLUS_1, 3, 3, [1]), first(2)), undefined);
+        const sixWithThreeLost = validatorChangeProblem(network(IBFT_2F_PLUS_1, 6, 6, [1, 2, 3]), first(5)) ?? "";
+        assert.match(sixWithThreeLost, /^removing node-6 \(0x0+6\) needs the votes of 4 of the 6 validators, but only 3 are in step/);
+    });
+
+    it("allows removals with every validator in step: 4 → 3 and 3 → 2", () => {
+        assert.equal(validatorChangeProblem(network(QBFT, 4, 4), first(3)), undefined);
+        assert.equal(validatorChangeProblem(network(QBFT, 3, 3), first(2)), undefined);
+        assert.equal(validatorChangeProblem(network(QBFT, 4, 4, [1]), first(3)), undefined, "4 → 3 with one lost: 2 of 3 still seal");
+    });
+
+    it("adds a validator only once it is in step, or when this up creates its node (the vote step waits for it)", () => {
+        assert.equal(
+            validatorChangeProblem(network(QBFT, 5, 4, [], [5]), first(5)),
+            `node-5 (${member(5)}) is not in step (50 blocks behind): voted in now it would count toward the quorum without sealing; ` +
+                "wait until it has caught up, then change validators",
+        );
+        assert.equal(validatorChangeProblem(network(QBFT, 5, 4), first(5)), undefined);
+        assert.equal(validatorChangeProblem(network(QBFT, 5, 4, [5]), first(5), { comingUp: [member(5)] }), undefined);
+        const nineWithFourLost = validatorChangeProblem(network(IBFT_2F_PLUS_1, 10, 9, [1, 2, 3, 4]), first(10)) ?? "";
+        assert.match(nineWithFourLost, /^after adding node-10 \(0x0+a\), 6 of 10 validators in step; sealing needs 7; bring back node-1/);
+    });
+
+    it("refuses more than one change at a time", () => {
+        assert.match(validatorChangeProblem(network(QBFT, 4, 4), first(2)) ?? "", /^the running chain has 4 validators and the stack asks for 2, 2 changes/);
+    });
+});
 
 describe("validators of a running QBFT network (goquorum stack, 5 nodes)", function () {
     this.timeout(60_000);
@@ -71,11 +142,15 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
 
     describe("at preview, against the running chain", () => {
         let quorum: FakeQuorum;
-        const chain = async (validators: number[], ready?: number[]) => {
-            quorum = new FakeQuorum(5, {}, 4);
+        const nodeKey = (index: number) => fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8");
+        const publicKey = (index: number) => new Wallet(`0x${nodeKey(index)}`).signingKey.publicKey.slice(4);
+        /** Fake node N answers as the stack's node N; the chain's set is `validators`. */
+        const chain = async (validators: number[], faults: FakeQuorumFaults = {}, absent: number[] = []) => {
+            quorum = new FakeQuorum(5, { stillChain: true, ...faults }, 4);
             await quorum.start();
+            quorum.useNodeKeys([1, 2, 3, 4, 5].map(publicKey), [1, 2, 3, 4, 5].map(address));
             quorum.useValidators(validators.map(address));
-            podsReaching(workspace.fake, quorum, ready);
+            podsReaching(workspace.fake, quorum, { absent });
         };
         afterEach(() => quorum?.close());
 
@@ -85,10 +160,21 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
             await render({ validators: "3" });
         });
 
-        it("refuses a change while fewer than a majority of the validators' pods are Ready", async () => {
-            await chain([1, 2, 3, 4], [1, 2, 5]);
-            await assert.rejects(render({ validators: "3" }), /validators: removing 0x[0-9a-f]{40} needs the votes of 3 of the 4 validators, but only 2 of their pods are Ready/);
-            await render({ validators: "4" });
+        it("refuses 3 → 2 with node-1 lost, naming the numbers and the vote by hand that removes the lost one instead", async () => {
+            await chain([1, 2, 3], {}, [1]);
+            const advice = `vote that one out by hand instead \\(npm run validators -- remove node-set-2-0 ${address(1)}\\)`;
+            const numbers = `validators: after removing node-3 \\(${address(3)}\\), 1 of 2 validators in step; sealing needs 2\\.`;
+            const refusal = new RegExp(`${numbers} .*node-1 \\(${address(1)}\\) is not \\(pod not Ready\\): ${advice}`);
+            await assert.rejects(render({ validators: "2" }), refusal);
+            await render({ validators: "3" });
+        });
+
+        it("refuses to add a validator whose node is syncing; allows it once in step", async () => {
+            await chain([1, 2, 3, 4], { behind: { node: 5, blocks: 5 } });
+            await assert.rejects(render({ validators: "5" }), new RegExp(`validators: node-5 \\(${address(5)}\\) is not in step \\(5 blocks behind\\)`));
+            quorum.close();
+            await chain([1, 2, 3, 4]);
+            await render({ validators: "5" });
         });
 
         it("goes ahead, warning, when the chain cannot be read (no istanbul API)", async () => {
@@ -104,10 +190,11 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
     this.timeout(60_000);
     let fake: FakeHost;
     let quorum: FakeQuorum;
-    const start = async (faults: FakeQuorumFaults = {}) => {
-        quorum = new FakeQuorum(5, faults, 4);
+    /** Nodes 1..5 whose chain stays at one height (so every answering node is in step), nodes 1..4 the validators. */
+    const start = async (faults: FakeQuorumFaults = {}, absent: number[] = []) => {
+        quorum = new FakeQuorum(5, { stillChain: true, ...faults }, 4);
         await quorum.start();
-        podsReaching(fake, quorum);
+        podsReaching(fake, quorum, { absent });
     };
     const addresses = (...nodes: number[]) => nodes.map(fakeNodeAddress);
     const step = (phase: string, validators: string[], extra: Record<string, string> = {}) =>
@@ -154,15 +241,41 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         assert.equal(fake.calls().length, calls, "create of a genesis set ran kubectl");
     });
 
-    it("a vote that does not pass in time fails with each node's set and how to resume, its votes withdrawn", async () => {
+    it("a vote that does not pass in time fails with each node's set, what becomes of the votes and how to resume", async () => {
         await start({ votesNeverPass: true });
         const result = await step("update", addresses(1, 2, 3, 4, 5), { VOTE_TIMEOUT: "2" });
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /validators: the vote to add 0x[0-9a-f]{40} did not pass within 2 s \(node-set-1-0: 4 validators without 0x[0-9a-f]{40}; .*\); its votes were withdrawn: run the same again \(pulumi up\) to propose it anew/);
+        assert.match(result.stderr, /validators: the vote to add 0x[0-9a-f]{40} did not pass within 2 s \(node-1: 4 validators without 0x[0-9a-f]{40}; .*\); /);
+        assert.match(
+            result.stderr,
+            new RegExp(
+                "; no more votes will be proposed; 0 votes already sealed in blocks count until the next epoch block \\(block 30000\\): " +
+                    "the change may still pass before then if 3 more validators vote for it: run the same again \\(pulumi up\\) to propose it anew",
+            ),
+        );
         assert.deepEqual(await httpRpc(`http://127.0.0.1:${quorum.rpcPorts[0]}`, 5000)("istanbul_candidates"), {});
     });
 
-    it("npm run validators: add through a pod (every Ready node pod votes), then again: nothing to do; bad arguments: usage", async () => {
+    it("update 3 → 2 with node-1 lost: refused before any vote, naming the numbers", async () => {
+        await start({}, [1]);
+        quorum.useValidators(addresses(1, 2, 3));
+        const result = await step("update", addresses(1, 2));
+        assert.equal(result.status, 1);
+        const refusal = `validators: after removing node-3 (${fakeNodeAddress(3)}), 1 of 2 validators in step; sealing needs 2. `;
+        assert.ok(result.stderr.includes(refusal), result.stderr);
+        assert.ok(result.stderr.includes(`npm run validators -- remove node-set-2-0 ${fakeNodeAddress(1)}`), result.stderr);
+        assert.deepEqual(quorum.proposeCalls, []);
+    });
+
+    it("an added validator is voted in only once in step: a node that stays behind fails the step, naming why, without a vote", async () => {
+        await start({ behind: { node: 5, blocks: 5 } });
+        const result = await step("update", addresses(1, 2, 3, 4, 5), { VOTE_TIMEOUT: "2" });
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /validators: node-5 \(0x[0-9a-f]{40}\) is not in step after 2 s \(5 blocks behind\); it is voted in only once it is/);
+        assert.deepEqual(quorum.proposeCalls, []);
+    });
+
+    it("npm run validators: add through a pod (every validator in step votes), then again: nothing to do; bad arguments: usage", async () => {
         await start();
         const tool = (args: string) => fake.shAsync(`${TS} operations/run.ts validator-votes ${args}`);
         const added = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube --namespace quorum`);

@@ -1,37 +1,38 @@
 // npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N]
 // One validator change of a running IBFT/QBFT network, by vote: a pod (node-set-1-0) stands for
-// every Ready node pod of the stack's namespace, reached over geth's IPC socket through 'kubectl
-// exec'; RPC URLs (that serve the istanbul and admin APIs) are the voting nodes themselves. Prints
-// the set every node agrees on; an address already in (or out of) the set changes nothing.
+// every node pod of the stack's namespace, reached over geth's IPC socket through 'kubectl exec';
+// RPC URLs (that serve the istanbul and admin APIs) are the nodes themselves. The validators in
+// step vote, and only for a change after which the chain still seals (plan.ts), by the quorum rule
+// the chain's config sets. Prints the set every node in step agrees on; an address already in (or
+// out of) the set changes nothing.
 // create and update are the Pulumi step's phases (step.ts): they take the chain's set to the
 // stack's, one vote at a time, from the environment: KUBE_CONTEXT, NAMESPACE, VALIDATORS and
 // GENESIS_VALIDATORS (JSON arrays of 0x addresses), BLOCK_PERIOD (seconds); VOTE_TIMEOUT (seconds
 // a vote may take) overrides the default.
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
-import { httpRpc } from "../../lib/httpRequest";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
 import { changeValidator } from "./act";
-import { readyNodePods, validatorSet, VotingNode } from "./observe";
-import { changesBetween, ValidatorChange } from "./plan";
+import { Observe, podObserver, urlObserver } from "./observe";
+import { changesBetween } from "./plan";
 
 const RPC_TIMEOUT_MS = 60_000;
 const log = (line: string) => console.error(`validators: ${line}`);
 
-async function votingNodes(targets: string[], args: ToolArgs): Promise<VotingNode[]> {
+/** The nodes the targets name, and the targets again for a by-hand vote a refusal may advise. */
+function votingNodes(targets: string[], args: ToolArgs): { observe: Observe; voteVia?: string } {
     const urls = targets.filter((target) => /^https?:\/\//.test(target));
-    if (urls.length === targets.length) return urls.map((url) => ({ name: url, rpc: httpRpc(url, RPC_TIMEOUT_MS) }));
+    if (urls.length === targets.length) return { observe: urlObserver(urls, RPC_TIMEOUT_MS), voteVia: urls.join(" ") };
     if (urls.length > 0) throw new UsageError("give either node pods or RPC URLs, not both");
     const { kubeContext, namespace } = args.kubeTarget();
-    return readyNodePods(new Kubectl(kubeContext, namespace));
+    return { observe: podObserver(new Kubectl(kubeContext, namespace)) };
 }
 
 /** By hand: one change, on the nodes given. */
 async function vote(args: ToolArgs, add: boolean, targets: string[], address: string | undefined): Promise<number> {
     if (targets.length === 0 || !address || !/^0x[0-9a-fA-F]{40}$/.test(address)) throw new UsageError("give the nodes and a 0x address of 40 hex digits");
     const settleMs = args.count("timeout", 300) * 1000;
-    const nodes = await votingNodes(targets, args);
-    if (nodes.length === 0) throw new Error("no node pod is Ready");
-    const { changed, validators } = await changeValidator(nodes, { address: address.toLowerCase(), add }, { settleMs, pollMs: 1000, log });
+    const { observe, voteVia } = votingNodes(targets, args);
+    const { changed, validators } = await changeValidator(observe, { address: address.toLowerCase(), add }, { settleMs, pollMs: 1000, log, voteVia });
     if (!changed) log(`${address} is ${add ? "a validator already" : "no validator"}; nothing to do`);
     console.log(JSON.stringify(validators));
     return 0;
@@ -55,13 +56,15 @@ async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<nu
         console.log(JSON.stringify(desired));
         return 0;
     }
-    const nodes = await readyNodePods(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")));
-    if (nodes.length === 0) throw new Error("no node pod is Ready to vote");
-    const changes: ValidatorChange[] = changesBetween(await validatorSet(nodes[0]), desired);
+    // Nodes 1..V are the stack's validators: their addresses name them even when they do not answer.
+    const observe = podObserver(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")), { addresses: desired });
+    const current = (await observe()).network.chainSet;
+    if (!current) throw new Error("cannot read the chain's validator set: no node answers istanbul_getValidators");
+    const changes = changesBetween(current, desired);
     if (changes.length === 0) log(`the chain's ${desired.length} validators are the stack's already`);
     let validators = desired;
     for (const change of changes) {
-        ({ validators } = await changeValidator(nodes, change, { settleMs: voteTimeoutMs(args, validators.length), pollMs: 1000, log }));
+        ({ validators } = await changeValidator(observe, change, { settleMs: voteTimeoutMs(args, validators.length), pollMs: 1000, log }));
         log(`${change.add ? "added" : "removed"} ${change.address}: ${validators.length} validators on every node`);
     }
     console.log(JSON.stringify(validators));

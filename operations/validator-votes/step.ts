@@ -5,10 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { BftConsensus } from "../../lib/model/consensus";
 import { QdataFolder } from "../../lib/model/qdata";
-import { nodeIndexOf } from "../../lib/network/names";
+import { nodeIndexOf, nodePodName } from "../../lib/network/names";
 import { UserError } from "../../lib/userError";
 import { operationCommand } from "../../lib/stepCommand";
-import { seenValidators } from "./observe";
+import { podObserver } from "./observe";
 import { desiredValidators, genesisValidators, validatorChangeProblem } from "./plan";
 
 export interface ValidatorStepArgs {
@@ -22,8 +22,9 @@ export interface ValidatorStepArgs {
 /**
  * The IBFT/QBFT validator set of a running network (the cli's create and update phases): the first
  * `validators` nodes. A change of `validators` updates this step, which votes the chain's set there
- * on every Ready node, one change at a time, and keeps the set it left in its stdout. A vote that
- * does not pass fails the update, so the state keeps the old set and the next up votes again.
+ * by the validators in step, one change at a time (an added node once it is in step too), and
+ * keeps the set it left in its stdout. A vote that does not pass, or that would leave a chain that
+ * cannot seal, fails the update, so the state keeps the old set and the next up votes again.
  * Nothing on delete: a destroy takes the whole network down and votes nothing.
  */
 export function validatorStep(name: string, args: ValidatorStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
@@ -34,25 +35,28 @@ export function validatorStep(name: string, args: ValidatorStepArgs, opts: pulum
         GENESIS_VALIDATORS: JSON.stringify(genesisValidators(args.qdata)),
         BLOCK_PERIOD: String(args.consensus.blockPeriod),
     };
-    return new command.local.Command(name, { create: operationCommand("validator-votes", "create"), update: operationCommand("validator-votes", "update"), environment }, opts);
+    const phases = { create: operationCommand("validator-votes", "create"), update: operationCommand("validator-votes", "update") };
+    return new command.local.Command(name, { ...phases, environment }, opts);
 }
 
 /**
- * At every preview and update: refuses a change of validators the votes cannot make (more than one
- * at a time, too few validators Ready to vote). A new network has nothing to check; a chain that
- * cannot be read (images without the istanbul API) is left to the vote step, with a warning.
+ * At every preview and update: refuses a change of validators the votes cannot make, or that would
+ * leave a chain that cannot seal (plan.ts), judged by which validators are in step, not by pods'
+ * readiness. A new network has nothing to check; a chain that cannot be read (images without the
+ * istanbul API) is left to the vote step, with a warning.
  */
 export async function checkValidatorChange(kube: Kube, consensus: BftConsensus, qdata: QdataFolder): Promise<void> {
-    const seen = await seenValidators(kube);
-    if (seen.ready.length === 0) return;
-    if (!seen.validators) {
-        await pulumi.log.warn(`validators: cannot read the running chain's validator set (${seen.failure}); the vote step checks when it runs`);
+    const pods = new Set((await kube.pods()).map((pod) => pod.name));
+    if (![...pods].some((pod) => nodeIndexOf(pod) !== undefined)) return;
+    const { network } = await podObserver(kube, { rule: consensus, addresses: qdata.nodes.map((node) => `0x${node.nodeAddress}`) })();
+    if (!network.chainSet) {
+        const why = network.nodes.find((node) => node.error !== undefined);
+        const reason = why ? `${why.name}: ${why.error}` : "no node lists it: istanbul_getValidators";
+        await pulumi.log.warn(`validators: cannot read the running chain's validator set (${reason}); the vote step checks when it runs`);
         return;
     }
-    const readyAddresses = seen.ready.flatMap((pod) => {
-        const member = qdata.nodes[(nodeIndexOf(pod) ?? 0) - 1];
-        return member ? [`0x${member.nodeAddress}`] : [];
-    });
-    const problem = validatorChangeProblem({ validators: seen.validators, readyAddresses }, desiredValidators(consensus, qdata));
-    if (problem) throw new UserError(problem);
+    // A validator whose node this up creates cannot be in step yet: the vote step waits for it.
+    const comingUp = network.nodes.flatMap((node) => (node.identity !== undefined && !pods.has(nodePodName(node.index)) ? [node.identity] : []));
+    const problem = validatorChangeProblem(network, desiredValidators(consensus, qdata), { comingUp });
+    if (problem) throw new UserError(`validators: ${problem}`);
 }

@@ -32,7 +32,7 @@ export interface FakeQuorumFaults {
     chainStart?: number;
     /** IBFT: the chain stays where it is instead of growing on every eth_blockNumber. */
     stillChain?: boolean;
-    /** raft_addPeer and raft_removePeer take effect at once but answer this many ms late (GoQuorum's raft loop busy proposing). */
+    /** Raft membership calls (add, addLearner, promoteToPeer, removePeer) take effect at once but answer this many ms late (GoQuorum's raft loop busy). */
     lateMembershipMs?: number;
     /** istanbul_propose is taken but no vote ever passes (validators that seal no block). */
     votesNeverPass?: boolean;
@@ -42,6 +42,8 @@ export interface FakeQuorumFaults {
 export interface RaftMember {
     raftId: number;
     nodeId: string;
+    /** Added by raft_addLearner and not promoted yet: it counts toward no majority. */
+    learner?: boolean;
 }
 
 /** A JSON-RPC error answer, as geth sends for a refused call. */
@@ -82,8 +84,10 @@ export class FakeQuorum {
     /** Set by useRaftMembers: the cluster raft_cluster lists and raft_addPeer/raft_removePeer change. */
     private raftMembers?: RaftMember[];
     private nextRaftId = 0;
-    /** raft_addPeer and raft_removePeer calls, in order, as "add <nodeId>" / "remove <id>". */
+    /** Raft membership calls, in order, as "add <nodeId>" / "learner <nodeId>" / "promote <id>" / "remove <id>". */
     readonly membershipCalls: string[] = [];
+    /** Raft: the node that leads (its raft_role, raft_cluster's minter, raft_leader); unset, the first `leaders` nodes claim to. */
+    raftLeaderNode?: number;
     /** IBFT: the validators' addresses, changed by votes; node N signs as fakeNodeAddress(N). */
     private validators: string[] = [];
     /** IBFT: each node's pending proposals (istanbul_propose), by address. */
@@ -135,6 +139,17 @@ export class FakeQuorum {
         const votes = [...this.proposals].filter(([voter, pending]) => this.validators.includes(this.signerOf(voter)) && pending.get(address) === authorize).length;
         if (votes > this.validators.length / 2) this.validators = authorize ? [...this.validators, address] : this.validators.filter((validator) => validator !== address);
         return null;
+    }
+
+    /** istanbul_getSnapshot's tally: the validators' pending proposals stand for the votes their sealed blocks carry (none while votes never pass). */
+    private tally(): Record<string, { authorize: boolean; votes: number }> {
+        const tally: Record<string, { authorize: boolean; votes: number }> = {};
+        if (this.faults.votesNeverPass) return tally;
+        for (const [voter, pending] of this.proposals) {
+            if (!this.validators.includes(this.signerOf(voter))) continue;
+            for (const [address, authorize] of pending) tally[address] = { authorize, votes: (tally[address]?.votes ?? 0) + 1 };
+        }
+        return tally;
     }
 
     private timestampOf(block: number): number {
@@ -190,7 +205,8 @@ export class FakeQuorum {
             response.setHeader("content-type", "application/json");
             const calls = Array.isArray(parsed) ? parsed : [parsed];
             const replies = calls.map((call) => this.reply(node, call));
-            const late = calls.some((call) => call.method === "raft_addPeer" || call.method === "raft_removePeer") ? (this.faults.lateMembershipMs ?? 0) : 0;
+            const membership = ["raft_addPeer", "raft_addLearner", "raft_promoteToPeer", "raft_removePeer"];
+            const late = calls.some((call) => membership.includes(call.method)) ? (this.faults.lateMembershipMs ?? 0) : 0;
             setTimeout(() => response.end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0])), late);
         });
     }
@@ -210,17 +226,50 @@ export class FakeQuorum {
         return this.height - (this.faults.behind?.node === node ? this.faults.behind.blocks : 0);
     }
 
-    /** As GoQuorum's raft_addPeer: a new id for a new enode, a refusal for a member's. */
-    private addPeer(enode: string): number {
+    /**
+     * As GoQuorum's raft_cluster (raft/api.go): every member with its role; with no leader elected
+     * every role is "" (without useRaftMembers: nodes 1..N, founders).
+     */
+    private clusterAnswer(): { raftId: number; nodeId: string; role: string; nodeActive: boolean }[] {
+        const members = this.raftMembers ?? Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1, nodeId: this.publicKeyOf(i + 1) }));
+        const leaders = this.faults.leaders ?? 1;
+        const role = (member: RaftMember, i: number) => (leaders === 0 ? "" : this.clusterRole(member, i, leaders));
+        return members.map((member, i) => ({ raftId: member.raftId, nodeId: member.nodeId, role: role(member, i), nodeActive: true }));
+    }
+
+    /** As raft/api.go:100-108: the leader's entry "minter", a learner's "learner", the others' "verifier". */
+    private clusterRole(member: RaftMember, position: number, leaders: number): string {
+        const leads = this.raftLeaderNode === undefined ? position < leaders : member.nodeId === this.publicKeyOf(this.raftLeaderNode);
+        return leads ? "minter" : member.learner ? "learner" : "verifier";
+    }
+
+    /** As raft_role (raft/api.go:27-36, raft/handler.go:191-202): the node's own role. */
+    private raftRoleOf(node: number): string {
+        const leads = this.raftLeaderNode === undefined ? node <= (this.faults.leaders ?? 1) : node === this.raftLeaderNode;
+        const learner = this.raftMembers?.some((member) => member.learner && member.nodeId === this.publicKeyOf(node));
+        return leads ? "minter" : learner ? "learner" : "verifier";
+    }
+
+    /** As GoQuorum's raft_promoteToPeer (raft/handler.go:386-401): a learner votes from now on, caught up or not. */
+    private promote(raftId: number): boolean {
+        this.membershipCalls.push(`promote ${raftId}`);
+        const member = this.raftMembers?.find((candidate) => candidate.raftId === raftId);
+        if (!member?.learner) throw new RpcError(`${raftId} is not a learner. only learner can be promoted to peer`);
+        delete member.learner;
+        return true;
+    }
+
+    /** As GoQuorum's raft_addPeer and raft_addLearner: a new id for a new enode, a refusal for a member's. */
+    private addPeer(enode: string, learner = false): number {
         const nodeId = /^enode:\/\/([0-9a-f]{128})@[\d.]+:\d+\?discport=0&raftport=\d+$/.exec(enode)?.[1];
-        this.membershipCalls.push(`add ${nodeId ?? enode}`);
+        this.membershipCalls.push(`${learner ? "learner" : "add"} ${nodeId ?? enode}`);
         if (this.faults.refuseAddPeer) throw new RpcError(this.faults.refuseAddPeer);
         if (!nodeId) throw new RpcError(`invalid enode: ${enode}`);
         const members = this.raftMembers ?? [];
         const existing = members.find((member) => member.nodeId === nodeId);
         if (existing) throw new RpcError(`node with this enode has already been added to the cluster: ${existing.raftId}`);
         const raftId = this.nextRaftId++;
-        this.raftMembers = [...members, { raftId, nodeId }];
+        this.raftMembers = [...members, { raftId, nodeId, ...(learner ? { learner } : {}) }];
         return raftId;
     }
 
@@ -229,9 +278,13 @@ export class FakeQuorum {
             case "net_peerCount":
                 return hex(this.faults.peers ?? this.nodeCount - 1);
             case "raft_cluster":
-                return this.raftMembers ? this.raftMembers.map((member) => ({ ...member, role: "verifier", nodeActive: true })) : Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1 }));
+                return this.clusterAnswer();
             case "raft_addPeer":
                 return this.addPeer(String(params[0]));
+            case "raft_addLearner":
+                return this.addPeer(String(params[0]), true);
+            case "raft_promoteToPeer":
+                return this.promote(Number(params[0]));
             case "raft_removePeer": {
                 const raftId = Number(params[0]);
                 this.membershipCalls.push(`remove ${raftId}`);
@@ -240,11 +293,11 @@ export class FakeQuorum {
                 return null;
             }
             case "raft_role":
-                return node <= (this.faults.leaders ?? 1) ? "minter" : "verifier";
+                return this.raftRoleOf(node);
             case "raft_leader":
                 // GoQuorum answers the leader's node id, or refuses while none is elected.
                 if ((this.faults.leaders ?? 1) === 0) throw new RpcError("no leader is currently elected");
-                return this.publicKeyOf(1);
+                return this.publicKeyOf(this.raftLeaderNode ?? 1);
             case "eth_accounts":
                 return [`0x${String(node).repeat(40)}`];
             case "eth_blockNumber":
@@ -252,7 +305,7 @@ export class FakeQuorum {
                 return hex(this.heightOf(node));
             case "eth_getBlockByNumber": {
                 const number = params[0] === "latest" ? this.heightOf(node) : Number(params[0]);
-                return { number: hex(number), timestamp: hex(this.timestampOf(number)) };
+                return { number: hex(number), hash: `0x${keccak256Hex(Buffer.from(`block ${number}`)).padStart(64, "0")}`, timestamp: hex(this.timestampOf(number)) };
             }
             case "istanbul_getValidators":
                 return this.faults.validatorMissingOn === node ? this.validators.slice(1) : [...this.validators];
@@ -263,6 +316,8 @@ export class FakeQuorum {
                 return null;
             case "istanbul_candidates":
                 return Object.fromEntries(this.proposals.get(node) ?? []);
+            case "istanbul_getSnapshot":
+                return { epoch: 30000, number: this.heightOf(node), validators: [...this.validators], tally: this.tally() };
             case "admin_nodeInfo":
                 return { enode: `enode://${this.publicKeyOf(node)}@10.96.0.${100 + node}:30303` };
             case "txpool_status":
