@@ -122,7 +122,7 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
         const genesis = JSON.parse(fs.readFileSync(path.join(fixture.projectDir, ".keys/goquorum/qdata_1/ethereum/genesis.json"), "utf8"));
         assert.deepEqual(genesis.config.qbft, { epochLength: 30000, blockPeriodSeconds: 1, requestTimeoutSeconds: 11, policy: 0, ceil2Nby3Block: 0 });
         assert.match(genesis.extraData, /^0xf87aa0/);
-        assert.deepEqual(run.outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 });
+        assert.deepEqual(run.outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000, ceil2Nby3Block: 0 });
         assert.equal(named(run, "quorum-node-4-service").inputs.metadata.labels["kaleido.io/validator"], "true");
         assert.equal(named(run, "quorum-node-5-service").inputs.metadata.labels["kaleido.io/validator"], undefined);
     });

@@ -164,10 +164,10 @@ describe("generated networks (no quorum-tools)", function () {
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-        it("writes an Istanbul genesis: difficulty 1, the Istanbul mixHash, config.istanbul, accounts funded", () => {
+        it("writes an Istanbul genesis: difficulty 1, the Istanbul mixHash, config.istanbul with ceil(2N/3) from block 0, accounts funded", () => {
             assert.equal(genesis.difficulty, "0x1");
             assert.equal(genesis.mixHash, "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
-            assert.deepEqual(genesis.config.istanbul, { epoch: 30000, policy: 0 });
+            assert.deepEqual(genesis.config.istanbul, { epoch: 30000, policy: 0, ceil2Nby3Block: 0 });
             assert.equal(genesis.config.isQuorum, true);
             assert.equal(Object.keys(genesis.alloc).length, 3);
         });
@@ -190,7 +190,24 @@ describe("generated networks (no quorum-tools)", function () {
 
         it("is read back as IBFT with those validators", () => {
             const folder = readQdataFolder(dir, 3, []);
-            assert.deepEqual(folder?.genesis, { kind: "ibft", validators: folder?.nodes.slice(0, 2).map((node) => node.nodeAddress) });
+            assert.deepEqual(folder?.genesis, { kind: "ibft", validators: folder?.nodes.slice(0, 2).map((node) => node.nodeAddress), ceil2Nby3Block: 0 });
+        });
+
+        it("keeps an existing IBFT genesis made without ceil2Nby3Block byte for byte (2F+1, another formula would be another chain)", async () => {
+            const legacy = tempDir();
+            try {
+                await ensureGeneratedQdata({ ...BASE, dir: legacy, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+                const files = [1, 2, 3].map((index) => path.join(legacy, `qdata_${index}/ethereum/genesis.json`));
+                const made = JSON.parse(fs.readFileSync(files[0], "utf8")) as { config: { istanbul: Record<string, unknown> } };
+                delete made.config.istanbul.ceil2Nby3Block;
+                const before = JSON.stringify(made, null, 2) + "\n";
+                for (const file of files) fs.writeFileSync(file, before);
+                await ensureGeneratedQdata({ ...BASE, dir: legacy, nodeCount: 4, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+                assert.equal(fs.readFileSync(files[0], "utf8"), before);
+                assert.deepEqual(Object.keys(readQdataFolder(legacy, 4, [])!.genesis), ["kind", "validators"], "read back without ceil2Nby3Block: 2F+1");
+            } finally {
+                fs.rmSync(legacy, { recursive: true, force: true });
+            }
         });
     });
 

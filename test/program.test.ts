@@ -198,7 +198,7 @@ describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function
         const genesis = JSON.parse(fs.readFileSync(path.join(projectDir, ".keys/ibft/qdata_1/ethereum/genesis.json"), "utf8"));
         assert.equal(genesis.mixHash, "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
         assert.equal(genesis.extraData.length, 2 + 64 + 2 * (2 + 2 + 4 * 21 + 2));
-        assert.deepEqual(run.outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 });
+        assert.deepEqual(run.outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000, ceil2Nby3Block: 0 });
     });
 });
 

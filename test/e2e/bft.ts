@@ -58,7 +58,7 @@ function checkIbft(outputs: Record<string, unknown>): void {
     const nodeKeyAddress = (i: number) => new Wallet(`0x${fs.readFileSync(path.join(hostFolder(i, IBFT), "ethereum/nodekey"), "utf8").trim()}`).address.slice(2).toLowerCase();
     const validators = [1, 2, 3, 4].map(nodeKeyAddress);
     expect(validators.every((address) => genesis.extraData.includes(address)) && !genesis.extraData.includes(nodeKeyAddress(5)), "the genesis extraData names nodes 1-4, not node 5", genesis.extraData);
-    expect(isDeepStrictEqual(outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the IBFT network", outputs.consensus);
+    expect(isDeepStrictEqual(outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000, ceil2Nby3Block: 0 }), "output consensus describes the IBFT network, ceil(2N/3) from its genesis", outputs.consensus);
 }
 
 /** The goquorum stack as kubectl shows it: geth's and Tessera's command lines, the geth init container, the QBFT genesis. */
