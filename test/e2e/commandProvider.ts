@@ -10,7 +10,7 @@ import { spawn } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 
-const VERSION = "4.5.0";
+const VERSION = "1.2.1";
 const UNSUPPORTED = ["logging", "assetPaths", "archivePaths"];
 const INPUT_KEYS = ["create", "update", "delete", "dir", "environment", "interpreter", "stdin", "addPreviousOutputInEnv", "triggers"];
 
