@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
+import { leaveStep, promotionStep, PromotionStep, RaftClusterMember } from "../operations/raft-membership/plan";
 import { FakeHost } from "./support/fakeHost";
+import { fakePublicKey } from "./support/fakeQuorum";
 import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { named, seededText } from "./support/query";
 
@@ -149,5 +152,82 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
         const joining = quorumArgs(run, 6);
         assert.deepEqual(joining.slice(joining.indexOf("--raft"), joining.indexOf("--metrics")), ["--raft", "--raftport", "50400", "--raftblocktime", "50", "--raftjoinexisting", "7"]);
         assert.ok(!quorumArgs(run, 5).includes("--raftjoinexisting"));
+    });
+});
+
+describe("Raft: when a membership step may change the cluster (pure, from the chain as observed)", () => {
+    /** Node N at block 100, peered, its enode key fakePublicKey(N); node 1 leads unless said. */
+    const node = (index: number, over: Partial<ObservedNode> = {}): ObservedNode => ({
+        ...{ index, name: `node-${index}`, podReady: true, head: { number: 100 }, peers: 3, identity: fakePublicKey(index) },
+        ...(index === 1 ? { raftRole: "minter" } : {}),
+        ...over,
+    });
+    const down = (index: number) => node(index, { podReady: false, error: "no pod", head: undefined, raftRole: undefined });
+    /** raft_cluster's entry of node N with this Raft id. */
+    const entry = (index: number, role: string, raftId = index): RaftClusterMember => ({ raftId, nodeId: fakePublicKey(index), role });
+    const cluster = (voters: number, leader = 1) => Array.from({ length: voters }, (_, i) => entry(i + 1, i + 1 === leader ? "minter" : "verifier"));
+    const observed = (nodes: ObservedNode[], voters: number): ObservedNetwork => ({
+        rule: { kind: "raft" },
+        nodes,
+        chainSet: Array.from({ length: voters }, (_, i) => fakePublicKey(i + 1)),
+    });
+    const three = [1, 2, 3].map((index) => node(index));
+
+    describe("promotionStep: a learner votes only once its own node is in step", () => {
+        const joining = { index: 4, key: fakePublicKey(4) };
+        const withLearner = [...cluster(3), entry(4, "learner", 6)];
+        const whyOf = (step: PromotionStep) => (step.kind === "wait" ? step.why : step.kind);
+
+        it("promotes a learner in step while a leader has a majority", () => {
+            assert.deepEqual(promotionStep(withLearner, joining, observed([...three, node(4)], 3)), { kind: "promote", raftId: 6 });
+        });
+
+        it("waits, saying why, while the learner trails, has no pod, or no leader can commit", () => {
+            const behind = promotionStep(withLearner, joining, observed([...three, node(4, { head: { number: 95 } })], 3));
+            assert.deepEqual(behind, { kind: "wait", raftId: 6, why: "node-4 is not in step: 5 blocks behind" });
+            assert.match(whyOf(promotionStep(withLearner, joining, observed([...three, down(4)], 3))), /node-4 is not in step: pod not Ready/);
+            const noMajority = promotionStep(withLearner, joining, observed([node(1), down(2), down(3), node(4)], 3));
+            assert.match(whyOf(noMajority), /only 1 of 3 members are in step and a leader needs 2/);
+        });
+
+        it("leaves a voting member as it is, waits while no leader is known, and refuses one not in the cluster", () => {
+            assert.deepEqual(promotionStep([...cluster(3), entry(4, "verifier", 6)], joining, observed(three, 3)), { kind: "done", raftId: 6 });
+            const noRoles = [...cluster(3), entry(4, "", 6)].map((member) => ({ ...member, role: "" }));
+            assert.equal(promotionStep(noRoles, joining, observed(three, 3)).kind, "wait");
+            assert.deepEqual(promotionStep(cluster(3), joining, observed(three, 3)), { kind: "notMember" });
+        });
+    });
+
+    describe("leaveStep: never the leader, never below a majority", () => {
+        const five = [1, 2, 3, 4, 5].map((index) => node(index));
+
+        it("removes a member that does not lead while the rest keep a majority in step; one gone is done", () => {
+            assert.deepEqual(leaveStep(cluster(5), { index: 5, raftId: 5 }, observed(five, 5)), { kind: "remove" });
+            assert.deepEqual(leaveStep(cluster(4), { index: 5, raftId: 5 }, observed(five, 4)), { kind: "gone" });
+        });
+
+        it("moves leadership first when the member leads, by raft_cluster or by its own raft_role", () => {
+            assert.deepEqual(leaveStep(cluster(5, 5), { index: 5, raftId: 5 }, observed(five, 5)), { kind: "moveLeadership" });
+            const claims = five.map((member) => (member.index === 5 ? { ...member, raftRole: "minter" } : member));
+            assert.deepEqual(leaveStep(cluster(5), { index: 5, raftId: 5 }, observed(claims, 5)), { kind: "moveLeadership" });
+        });
+
+        it("refuses with the numbers when the rest would lack a majority in step", () => {
+            const step = leaveStep(cluster(5), { index: 5, raftId: 5 }, observed([node(1), node(2), down(3), down(4), node(5)], 5));
+            assert.deepEqual(step, { kind: "refuse", why: "removing node-5 would leave 2 of the other 4 Raft members in step; they need 3" });
+        });
+
+        it("refuses to move leadership the others could not take: 4 members, 2 of the other 3 in step, an election needs 3", () => {
+            const step = leaveStep(cluster(4, 4), { index: 4, raftId: 4 }, observed([node(1), node(2), down(3), node(4)], 4));
+            const why = "node-4 leads, and 2 of the other 3 Raft members in step cannot elect another without it (3 votes of 4)";
+            assert.deepEqual(step, { kind: "refuse", why });
+            assert.equal(leaveStep(cluster(2, 2), { index: 2, raftId: 2 }, observed([node(1), node(2)], 2)).kind, "refuse");
+        });
+
+        it("waits while the removal could not commit (the leaving member down too), and removes a learner without counting it", () => {
+            const step = leaveStep(cluster(4), { index: 4, raftId: 4 }, observed([node(1), node(2), down(3), down(4)], 4));
+            assert.deepEqual(step, { kind: "wait", why: "2 of 4 Raft members are in step; the removal commits with 3" });
+            assert.deepEqual(leaveStep([...cluster(3), entry(4, "learner", 7)], { index: 4, raftId: 7 }, observed([...three, down(4)], 3)), { kind: "remove" });
+        });
     });
 });

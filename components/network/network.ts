@@ -205,7 +205,9 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         if (!entry) throw new Error(`node ${index} has no Raft entry`);
         if (entry.kind === "founder") return entry;
         const node = (member: number) => this.nodes[member - 1];
-        const previousJoin = entry.afterJoinOf === undefined ? [] : [node(entry.afterJoinOf).raftJoin].filter((join): join is pulumi.Resource => join !== undefined);
+        // One membership change at a time: the previous joiner added and promoted.
+        const previous = entry.afterJoinOf === undefined ? undefined : node(entry.afterJoinOf);
+        const previousJoin = [previous?.raftPromotion ?? previous?.raftJoin].filter((step): step is pulumi.Resource => step !== undefined);
         return { kind: "joiner", kubeContext, after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin] };
     }
 

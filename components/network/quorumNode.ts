@@ -50,8 +50,10 @@ export class QuorumNode extends pulumi.ComponentResource {
     readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** Every port its pod opens: the Service and the NetworkPolicies admit by them. */
     readonly ports: NamedPort[];
-    /** A Raft member that joined a running network: the step that added it, whose stdout is its Raft id. */
+    /** A Raft member that joined a running network: the step that added it as a learner, whose stdout is its Raft id. */
     readonly raftJoin?: pulumi.Resource;
+    /** Its promotion to a voting member once its pod is in step with the chain (raft_promoteToPeer). */
+    readonly raftPromotion?: pulumi.Resource;
 
     constructor(name: string, args: QuorumNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kaleido:quorum:Node", name, {}, opts);
@@ -84,7 +86,14 @@ export class QuorumNode extends pulumi.ComponentResource {
             },
             { parent: this, provider: args.provider, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : []), ...(restore ? [restore] : [])] },
         );
+        if (join && args.raft?.kind === "joiner") this.raftPromotion = this.raftPromotionStep(name, args, args.raft.kubeContext);
         this.registerOutputs({ enode: this.enode, ip: this.ip });
+    }
+
+    /** A learner votes only once its pod is in step: the step waits for it (the StatefulSet is not awaited) and promotes it. */
+    private raftPromotionStep(name: string, args: QuorumNodeArgs, kubeContext: string): pulumi.Resource {
+        const promote = { action: "promote" as const, member: memberName(args.index), kubeContext, namespace: args.namespace, enode: this.enode };
+        return raftMembershipStep(`${name}-raft-promote`, promote, { parent: this, dependsOn: [this.statefulSet] });
     }
 
     /** The member's own Service, the address its peers find in static-nodes.json and the transaction managers' config. */

@@ -3,23 +3,25 @@ import * as pulumi from "@pulumi/pulumi";
 import { operationCommand } from "../../lib/stepCommand";
 
 export interface RaftMembershipStepArgs {
-    action: "join" | "leave";
+    action: "join" | "promote" | "leave";
     /** node-N, for messages. */
     member: string;
     kubeContext: string;
     namespace: pulumi.Input<string>;
-    /** join: the new member's enode. */
+    /** join and promote: the new member's enode. */
     enode?: string;
     /** leave: the member's Raft id. */
     raftId?: number;
 }
 
 /**
- * One change of a running Raft cluster's membership (its cli's join and leave), made on the
- * lowest-numbered Ready node other than the member itself: raft_addPeer of a new member, whose Raft
- * id is the step's stdout, or raft_removePeer of a leaving one. Its inputs never change for a given
- * member, so it runs once. Nothing on delete: a destroy takes the whole network down and changes
- * no membership.
+ * One change of a running Raft cluster's membership (its cli's phases), made on the lowest-numbered
+ * Ready node other than the member itself. join: raft_addLearner of a new member, whose Raft id is
+ * the step's stdout (its pod starts with it, so the step comes before the pod). promote: after the
+ * member's StatefulSet, raft_promoteToPeer once its pod runs in step (the step waits for it). leave:
+ * raft_removePeer of a leaving member once another leads and the rest keep a majority in step. Its
+ * inputs never change for a given member, so it runs once. Nothing on delete: a destroy takes the
+ * whole network down and changes no membership.
  */
 export function raftMembershipStep(name: string, args: RaftMembershipStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     const environment: Record<string, pulumi.Input<string>> = {

@@ -39,7 +39,7 @@ async function shrinkKeepingNodeOne(cluster: Stack): Promise<void> {
     const peersBefore = kubectlList("configmaps", "-n", NAMESPACE).find((c) => c.metadata.name === "qdata-1-peers")?.metadata.uid;
     const setBefore = kubectlList("statefulsets", "-n", NAMESPACE).find((o) => o.metadata.name === "node-set-1");
     await cluster.setConfig("nodeCount", "2");
-    await withFakeRaftNode(((await cluster.outputs()) as { nodes: { enode: string }[] }).nodes, async (raft) => {
+    await withFakeRaftNode(((await cluster.outputs()) as { nodes: { enode: string }[] }).nodes, 0, async (raft) => {
         await cluster.up();
         expect(isDeepStrictEqual(raft.membershipCalls, ["remove 3"]), "node 3 was removed from Raft before its workload", raft.membershipCalls);
     });

@@ -26,7 +26,7 @@ async function upFiftyNodes(seedConfig: StackValues): Promise<void> {
     await scale.up();
     checkNetwork(50);
     checkGenesisAccepted(Array.from({ length: 50 }, (_, i) => hostFolder(i + 1)), path.join(RUN_DIR, "go-ethereum"));
-    await withFakeRaftNode(((await scale.outputs()) as { nodes: { enode: string }[] }).nodes, async () => {
+    await withFakeRaftNode(((await scale.outputs()) as { nodes: { enode: string }[] }).nodes, 0, async () => {
         const { nodes, seconds, readSeconds } = await runStatus(scale.name);
         expect(nodes.length === 50 && nodes.every((node) => node.height !== undefined), "npm run status reads all 50 nodes", nodes.filter((node) => node.height === undefined));
         process.stdout.write(`e2e: npm run status over 50 nodes: read in ${readSeconds.toFixed(1)} s, whole command ${seconds.toFixed(1)} s (each exec answered by the fake node through the kubectl shim)\n`);

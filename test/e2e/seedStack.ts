@@ -4,11 +4,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
+import { SigningKey } from "ethers";
 import { FakeQuorum } from "../support/fakeQuorum";
 import { expect, kubectl, kubectlList, Step, waitUntil } from "./harness";
 import { checkNetwork, checkSeededWithGoEthereum, destroyLeavingNothing, hostFolder, isReady, NAMESPACE, nodeIp, podOf, seedId } from "./network";
 import { withFakeRaftNode } from "./shim";
-import { plannedSteps, Stack, StackValues } from "./stack";
+import { plannedSteps, PROJECT, Stack, StackValues } from "./stack";
 
 export function seedNetworkSteps(seed: Stack, seedConfig: StackValues): Step[] {
     return [
@@ -111,7 +112,7 @@ interface Untouched {
  */
 async function growAndShrink(seed: Stack): Promise<void> {
     const outputs = (await seed.outputs()) as { nodes: { enode: string }[] };
-    await withFakeRaftNode(outputs.nodes, async (raft) => {
+    await withFakeRaftNode(outputs.nodes, 1, async (raft) => {
         const uids = workloadUids(5);
         const marker = path.join(hostFolder(1), "ethereum/geth/chaindata/e2e-marker");
         fs.mkdirSync(path.dirname(marker), { recursive: true });
@@ -130,7 +131,16 @@ async function growToSix(seed: Stack, raft: FakeQuorum, untouched: Untouched): P
     const before = untouched.uids;
     await seed.setConfig("nodeCount", "6");
     const planned = await plannedSteps(seed);
-    expect(planned.get("quorum-node-6-raft-join") === "create" && planned.get("quorum-node-6-set") === "create", "the preview creates node 6 and its membership step", [...planned]);
+    expect(
+        planned.get("quorum-node-6-raft-join") === "create" && planned.get("quorum-node-6-raft-promote") === "create" && planned.get("quorum-node-6-set") === "create",
+        "the preview creates node 6, its join step (as a learner) and its promotion step",
+        [...planned],
+    );
+    // Node 6's fake node answers with the key the preview generated for it, as its geth would.
+    const sixthKey = fs.readFileSync(path.join(PROJECT, ".keys", seed.name, "qdata_6/ethereum/nodekey"), "utf8").trim();
+    const founders = ((await seed.outputs()) as { nodes: { enode: string }[] }).nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128));
+    const keys = [...founders, new SigningKey(`0x${sixthKey}`).publicKey.slice(4)];
+    raft.useNodeKeys(keys, keys.map(() => "0x"));
     for (let i = 1; i <= 5; i++) {
         expect((planned.get(`quorum-node-${i}-set`) ?? "same") === "same", `the preview leaves node-set-${i} as it is`, planned.get(`quorum-node-${i}-set`));
         expect(planned.get(`quorum-node-${i}-qdata-seed`) === "update", `the preview updates qdata_${i}'s peer list in place`, planned.get(`quorum-node-${i}-qdata-seed`));
@@ -144,7 +154,8 @@ async function growToSix(seed: Stack, raft: FakeQuorum, untouched: Untouched): P
     const sixth = ((await seed.outputs()) as { nodes: { enode: string }[] }).nodes[5].enode;
     for (let i = 1; i <= 6; i++) expect(permissionedNodes(i).length === 6 && permissionedNodes(i)[5] === sixth, `qdata_${i}/ethereum/permissioned-nodes.json lists node 6`);
     const joined = raft.raftCluster.find((member) => sixth.includes(member.nodeId));
-    expect(joined?.raftId === 6, "the membership step added node 6 on the JSON-RPC node, which gave it Raft id 6", raft.membershipCalls);
+    expect(joined?.raftId === 6 && !joined.learner, "the membership steps added node 6 as a learner, which got Raft id 6, and promoted it once in step", raft.membershipCalls);
+    expect(isDeepStrictEqual(raft.membershipCalls.slice(-2), [`learner ${keys[5]}`, "promote 6"]), "node 6 joined as a learner, then was promoted", raft.membershipCalls);
     const args = JSON.parse(kubectl("get", "statefulset", "node-set-6", "-n", NAMESPACE, "-o", `jsonpath={.spec.template.spec.containers[?(@.name=="quorum")].args}`)) as string[];
     expect(args.includes("--raftID=6") && !args.includes("--raftInit"), "node 6 starts with the id it got", args);
     await seed.cli("preview", "--expect-no-changes");

@@ -17,16 +17,20 @@ export async function withKubectlShim(routing: Record<string, string>, body: () 
 }
 
 /**
- * Runs `body` with a fake GoQuorum JSON-RPC node whose Raft cluster is these nodes, reached by every
- * geth console call ('kubectl exec … geth attach') the program's membership steps make (kwok pods
- * run no process): the e2e's kubectl wrapper (test/e2e/shims) is first on PATH meanwhile.
+ * Runs `body` with fake GoQuorum JSON-RPC nodes whose Raft cluster is these nodes, one per node pod
+ * (and `joining` more for members the body adds), each reached by the geth console calls ('kubectl
+ * exec … geth attach') the program's membership steps make into its pod (kwok pods run no process):
+ * the e2e's kubectl wrapper (test/e2e/shims) is first on PATH meanwhile. A joiner's own key is set
+ * with useNodeKeys once it is known.
  */
-export async function withFakeRaftNode(nodes: { enode: string }[], body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
-    const raft = new FakeQuorum(nodes.length);
+export async function withFakeRaftNode(nodes: { enode: string }[], joining: number, body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
+    const keys = nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128));
+    const raft = new FakeQuorum(nodes.length + joining);
     await raft.start();
-    raft.useRaftMembers(nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128)));
+    raft.useRaftMembers(keys);
+    raft.useNodeKeys(keys, keys.map(() => "0x"));
     try {
-        await withKubectlShim({ E2E_FAKE_RPC_PORT: String(raft.rpcPorts[0]) }, () => body(raft));
+        await withKubectlShim({ E2E_FAKE_RPC_PORTS: raft.rpcPorts.join(" ") }, () => body(raft));
     } finally {
         raft.close();
     }
