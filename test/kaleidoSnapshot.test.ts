@@ -11,13 +11,13 @@ const FIXTURES = path.join(REPO_ROOT, "test/fixtures");
 const SNAPSHOTS = path.join(REPO_ROOT, "test/snapshots");
 
 const STACKS: { stack: string; snapshot?: string; fixture: string; config?: Record<string, string> }[] = [
-    { stack: "dev", fixture: "qdata-raft" },
+    { stack: "dev", fixture: "qdata-qbft" },
     { stack: "kaleido", fixture: "qdata-raft" },
     { stack: "small", fixture: "qdata-raft" },
     { stack: "ibft", fixture: "qdata-ibft" },
     { stack: "cluster", fixture: "qdata-raft", config: { kubeContext: "my-cluster" } },
     { stack: "goquorum", fixture: "qdata-qbft" },
-    { stack: "goquorum-raft", fixture: "qdata-raft", config: { runtime: "goquorum", namespace: "quorum-goquorum-raft", bootnodeIp: "10.96.4.100", nodeServiceIp: "10.96.4.99" } },
+    { stack: "raft", fixture: "qdata-raft" },
     { stack: "cluster", snapshot: "cluster-goquorum", fixture: "qdata-raft", config: { kubeContext: "my-cluster", runtime: "goquorum", constellationImage: "jpmorganchase/constellation" } },
 ];
 
