@@ -79,9 +79,16 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
             assert.deepEqual(raftRecord(named(grown, "quorum-node-6-set").inputs.metadata.annotations), { "kaleido.io/raft-id": "7", "kaleido.io/raft-joined": "true" });
         });
 
-        it("joins two new members one after the other", async () => {
+        it("promotes node 6 to a voting member by a step after its pod (it waits for the pod in step itself)", () => {
+            const promote = named(grown, "quorum-node-6-raft-promote");
+            assert.equal(promote.inputs.create, "node -r ts-node/register/transpile-only operations/run.ts raft-membership promote");
+            assert.deepEqual(promote.dependsOn, ["quorum-node-6-set"]);
+            assert.equal(promote.inputs.delete, undefined, "a destroy must not change membership");
+        });
+
+        it("joins two new members one after the other: the second after the first is promoted", async () => {
             const two = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "7" }, raftIds: { "quorum-node-6-raft-join": 6, "quorum-node-7-raft-join": 7 } });
-            assert.ok(named(two, "quorum-node-7-raft-join").dependsOn.includes("quorum-node-6-raft-join"));
+            assert.ok(named(two, "quorum-node-7-raft-join").dependsOn.includes("quorum-node-6-raft-promote"));
             assert.ok(!named(two, "quorum-node-6-raft-join").dependsOn.includes("quorum-node-7-raft-join"));
         });
     });
