@@ -72,7 +72,7 @@ interface Target {
 }
 
 async function minikube(config: NetworkConfig): Promise<Target> {
-    const minikubeIp = await preflight(config);
+    const ingressAddress = await preflight(config);
     const imageIds = config.loadImages ? await localImageIds(config) : {};
     const images = config.loadImages ? locallyBuiltImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" })) : [];
     const platform = new MinikubePlatform({
@@ -84,7 +84,7 @@ async function minikube(config: NetworkConfig): Promise<Target> {
         keepChainData: config.keepChainData,
         owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
     });
-    return { platform, ingressAddress: minikubeIp };
+    return { platform, ingressAddress };
 }
 
 async function anyCluster(config: NetworkConfig, projectDir: string): Promise<Target> {

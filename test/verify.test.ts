@@ -4,6 +4,7 @@ import * as path from "path";
 import { Consensus } from "../lib/model/consensus";
 import { Kubectl } from "../lib/kubernetes/kubectl";
 import { verifyNetwork } from "../operations/verify/act";
+import { racecourseLookAt } from "../operations/verify/racecourseCheck";
 import { FakeHost } from "./support/fakeHost";
 import { FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
 
@@ -148,4 +149,13 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
             assert.equal(lines.length, failed + 2, "checks ran after a failure");
         });
     }
+
+    it("points at 'minikube tunnel' when the stack's ingress address is the tunnel's, at the address itself otherwise", () => {
+        const tunnel = racecourseLookAt("-n quorum", "127.0.0.1");
+        assert.match(tunnel, /kubectl -n quorum get ingress; this stack reaches its ingress on 127\.0\.0\.1 via 'minikube tunnel' /);
+        assert.match(tunnel, /: is 'minikube tunnel -p <profile>' running\?$/);
+        const nodeIp = racecourseLookAt("-n quorum", "192.168.49.2");
+        assert.ok(!nodeIp.includes("tunnel"), nodeIp);
+        assert.match(nodeIp, /can this machine reach 192\.168\.49\.2\? \('npm run connect' reaches the racecourse through kubectl instead\)/);
+    });
 });
