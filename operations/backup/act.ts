@@ -13,6 +13,7 @@ import { observeNetwork } from "../../lib/kubernetes/observeNetwork";
 import { waitPodGone, waitPodReady } from "../../lib/kubernetes/podWaits";
 import { inQdata, qdataFolderName } from "../../lib/model/paths";
 import { BOOTNODE_SET, claimName, memberName, nodeSetName, podOf } from "../../lib/network/names";
+import { raftLeadership } from "../../lib/model/observed";
 import { StackOutputs } from "../../lib/model/outputs";
 import { pollUntil } from "../../lib/poll";
 import { chainIdentity, headOf, joinedRaft, memberPod } from "./observe";
@@ -90,6 +91,7 @@ const memberLabel = (index: number) => (index === 0 ? "bootnode" : memberName(in
 
 /** Waits until the chain may lose member `index` for its copy; fails naming why not, with how far the backup came. */
 async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: number, copied: number, log: (line: string) => void): Promise<void> {
+    if (index === 0) return;
     let why: string | undefined;
     const stoppable = async () => {
         why = notYetStoppable(await observeNetwork(kube, outputs.consensus, outputs.nodes.length), index);
@@ -131,7 +133,8 @@ export async function backupNetwork(outputs: StackOutputs, stack: string, out: s
     const { genesisHash, chainId } = await chainIdentity(kube);
     fs.mkdirSync(out, { recursive: true, mode: 0o700 });
     const copies: MemberCopy[] = [];
-    for (const index of backupOrder(outputs.nodes.length)) {
+    const leader = outputs.consensus.kind === "raft" ? raftLeadership(await observeNetwork(kube, outputs.consensus, outputs.nodes.length)).leader?.index : undefined;
+    for (const index of backupOrder(outputs.nodes.length, leader)) {
         const started = Date.now();
         await waitUntilStoppable(kube, outputs, index, copies.length, log);
         const copy = await copyOne(kube, outputs, index, out, log);

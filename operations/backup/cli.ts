@@ -3,6 +3,7 @@
 // One member at a time: refused when taking one down would leave fewer than a Raft majority or a
 // BFT quorum running. DIR gets qdata_0..qdata_N (a qdata folder, chain data included) and
 // manifest.json: chain id, genesis hash, each node's head, a checksum a file.
+import * as fs from "fs";
 import * as path from "path";
 import { verifyBackup } from "../../lib/backup/manifest";
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
@@ -11,6 +12,7 @@ import { backupNetwork } from "./act";
 const log = (line: string) => console.error(`backup: ${line}`);
 
 function verify(dir: string): number {
+    if (!fs.existsSync(dir)) throw new UsageError(`--verify ${dir}: the folder does not exist (give the folder npm run backup -- --out wrote)`);
     const problems = verifyBackup(dir);
     for (const problem of problems) log(problem);
     log(problems.length === 0 ? `${dir} is whole: every file matches its manifest checksum` : `${dir}: ${problems.length} problems`);
