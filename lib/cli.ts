@@ -1,10 +1,47 @@
 // What every command-line tool shares: --help, its `--name value` options, the stack it works on,
 // one-line refusals and exit codes (0 done, 1 failed, 2 could not start: bad arguments, no stack).
 import { StackOutputs } from "./model/outputs";
-import { readStackOutputs, StackOutputsMissing } from "./stackOutputs";
+import { readStackOutputs, selectedStack, StackOutputsMissing } from "./stackOutputs";
 
 /** Arguments the tool cannot work with: named in one line, followed by its usage. */
 export class UsageError extends Error {}
+
+/** Where the stack a tool works on came from. */
+export type StackSource = "--stack" | "$STACK" | "selected" | "default";
+
+export interface StackChoice {
+    name: string;
+    source: StackSource;
+}
+
+/** The stack of a project in which none is chosen: the README's first network. */
+export const DEFAULT_STACK = "dev";
+/** Pulumi's stack names, optionally qualified as org/project/stack; nothing that could leave the project folder. */
+const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*){0,2}$/;
+
+/** --stack NAME, else $STACK, else the stack Pulumi has selected, else dev: the same for every tool, up and destroy included. */
+export function chooseStack(option: string | undefined, environment: string | undefined, selected: () => string | undefined): StackChoice {
+    const given: StackChoice | undefined =
+        option !== undefined ? { name: option, source: "--stack" } : environment ? { name: environment, source: "$STACK" } : undefined;
+    if (given && !STACK_NAME.test(given.name)) {
+        const what = given.source === "--stack" ? "--stack" : "STACK";
+        throw new UsageError(`${what} "${given.name}" is not a stack name (letters, digits, '-', '_' and '.')`);
+    }
+    if (given) return given;
+    const current = selected();
+    return current ? { name: current, source: "selected" } : { name: DEFAULT_STACK, source: "default" };
+}
+
+/** A tool's first line: the stack it works on, and why that one. */
+export function stackLine(tool: string, choice: StackChoice): string {
+    const why: Record<StackSource, string> = {
+        "--stack": "",
+        $STACK: " (from $STACK)",
+        selected: " (selected)",
+        default: " (no stack is selected: the default)",
+    };
+    return `${tool}: stack ${choice.name}${why[choice.source]}`;
+}
 
 export interface Tool {
     /** How its messages start: "backup: ...". */
@@ -28,6 +65,7 @@ export interface KubeTarget {
 export class ToolArgs {
     private readonly argv: string[];
     private readonly flags: Set<string>;
+    private choice?: StackChoice;
 
     /** Refuses an option or an argument the tool does not take: a typo must not fall back to a default stack. */
     constructor(
@@ -82,14 +120,21 @@ export class ToolArgs {
         return value;
     }
 
-    /** --stack NAME, else $STACK, else Pulumi's selected stack. */
-    stackName(): string | undefined {
-        return this.option("stack") ?? process.env.STACK;
+    /** The stack the tool works on, chosen once (chooseStack). */
+    stackChoice(): StackChoice {
+        this.choice ??= chooseStack(this.option("stack"), process.env.STACK, () => selectedStack(this.tool));
+        return this.choice;
     }
 
-    /** The outputs of that stack: the network the tool works on. */
+    stackName(): string {
+        return this.stackChoice().name;
+    }
+
+    /** The outputs of that stack, named in the tool's first line: the network the tool works on. */
     stack(): StackOutputs {
-        return readStackOutputs(this.tool, this.stackName());
+        const choice = this.stackChoice();
+        console.error(stackLine(this.tool, choice));
+        return readStackOutputs(this.tool, choice);
     }
 
     /** --context and --namespace when both are given, else the stack's. */
@@ -100,6 +145,28 @@ export class ToolArgs {
         if (kubeContext || namespace) throw new UsageError("give --context and --namespace together, or neither (the stack's are used)");
         return this.stack();
     }
+}
+
+/** What a tool that hands the rest to pulumi (up, destroy) takes itself: --stack NAME (pulumi's -s too) and its `flags`. */
+export interface OwnArguments {
+    stack?: string;
+    flags: Set<string>;
+    /** For pulumi, as given. */
+    rest: string[];
+}
+
+export function ownArguments(argv: string[], flags: string[]): OwnArguments {
+    const own: OwnArguments = { flags: new Set(), rest: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const inline = /^--stack=/.test(argv[i]) ? argv[i].slice("--stack=".length) : undefined;
+        if (inline !== undefined || argv[i] === "--stack" || argv[i] === "-s") {
+            const value = inline ?? argv[++i];
+            if (value === undefined || value.startsWith("-")) throw new UsageError("--stack needs a value");
+            own.stack = value;
+        } else if (flags.some((flag) => argv[i] === `--${flag}`)) own.flags.add(argv[i].slice(2));
+        else own.rest.push(argv[i]);
+    }
+    return own;
 }
 
 /** Prints the usage and exits 0 with --help or -h; otherwise runs the tool and exits with its code. */

@@ -21,9 +21,11 @@ interface Forward {
     ready: Promise<void>;
 }
 
+/** 0 and 70000 alike are not ports: one message for both. */
 function localPort(args: ToolArgs, name: string, fallback: number): number {
-    const port = args.count(name, fallback);
-    if (port > 65535) throw new UsageError(`--${name} must be a port from 1 to 65535, not ${port}`);
+    const text = args.option(name) ?? String(fallback);
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--${name} must be a port from 1 to 65535, not ${text}`);
     return port;
 }
 
@@ -59,7 +61,7 @@ async function run(args: ToolArgs): Promise<number> {
         const chainId = Number.parseInt(await httpRpc(rpcUrl, 10_000)<string>("eth_chainId"), 16);
         console.log(
             [
-                `connect: stack ${args.stackName() ?? "(selected)"}, namespace ${outputs.namespace}, context ${outputs.kubeContext}; Ctrl-C to stop`,
+                `connect: stack ${args.stackName()}, namespace ${outputs.namespace}, context ${outputs.kubeContext}; Ctrl-C to stop`,
                 `  JSON-RPC    ${rpcUrl}`,
                 `  WebSocket   ws://127.0.0.1:${ports.ws}`,
                 `  chain id    ${chainId}`,

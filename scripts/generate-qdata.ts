@@ -35,6 +35,8 @@ interface Args {
     out: string;
     chainId: number;
     gasLimit: string;
+    /** The options given (others took their defaults), by name without "--". */
+    given: string[];
 }
 
 const PROJECT_DIR = path.join(__dirname, "..");
@@ -77,7 +79,15 @@ function parseArgs(args: ToolArgs): Args {
         if (!(error instanceof ConfigError)) throw error;
         throw new UsageError(error.problems.map(inOptionWords).join("; "));
     }
-    return { force: args.flag("force"), nodes: config.nodeCount, consensus: config.consensus, out: path.resolve(out), chainId: Number(given.chainId ?? declaredDefault("chainId")), gasLimit: String(given.gasLimit ?? declaredDefault("gasLimit")) };
+    return {
+        force: args.flag("force"),
+        nodes: config.nodeCount,
+        consensus: config.consensus,
+        out: path.resolve(out),
+        chainId: Number(given.chainId ?? declaredDefault("chainId")),
+        gasLimit: String(given.gasLimit ?? declaredDefault("gasLimit")),
+        given: Object.keys(OPTION_KEYS).filter((option) => args.option(option) !== undefined),
+    };
 }
 
 function repairGenesis(dir: string): void {
@@ -90,13 +100,19 @@ function repairGenesis(dir: string): void {
     }
 }
 
+/** A difference in options the user did not give is between the folder and a default, not what was asked: "(default raft)". */
+function askedOrDefault(difference: string, given: string[]): string {
+    const options = difference.split(" ")[0].split("/");
+    return options.some((option) => given.includes(option.replace(/^--/, ""))) ? difference : difference.replace(" (asked ", " (default ");
+}
+
 /** A folder made with other options would become a mix of two networks: refused, or replaced with --force. */
 function refuseAnotherNetwork(args: Args): void {
     const existing = qdataOptionsOf(args.out);
     if (!existing) return;
     const timing = qbftTimingOf(genesisConsensusOf(args.consensus, []));
     const wanted = { nodes: args.nodes, consensus: args.consensus.kind, validators: validatorCount(args.consensus) || undefined, chainId: args.chainId, gasLimit: args.gasLimit, qbftTiming: timing };
-    const differences = differingOptions(existing, wanted);
+    const differences = differingOptions(existing, wanted).map((difference) => askedOrDefault(difference, args.given));
     if (differences.length === 0) return;
     if (!args.force) throw new Error(`${args.out} holds a network made with other options: ${differences.join(", ")}. Use another --out, or --force to replace it (its keys are lost)`);
     for (const entry of fs.readdirSync(args.out).filter((name) => /^qdata_\d+$/.test(name))) fs.rmSync(path.join(args.out, entry), { recursive: true });
@@ -122,7 +138,8 @@ async function run(args: ToolArgs): Promise<number> {
         onProgress: (line) => console.log(line),
     });
     const kind = options.consensus.kind === "raft" ? "Raft" : `${options.consensus.kind.toUpperCase()}, ${options.consensus.validators} validators`;
-    console.log(`qdata: ${options.nodes} nodes (${kind}) in ${options.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${options.out}`);
+    const nodes = `${options.nodes} node${options.nodes === 1 ? "" : "s"}`;
+    console.log(`qdata: ${nodes} (${kind}) in ${options.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${options.out}`);
     return 0;
 }
 

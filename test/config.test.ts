@@ -220,6 +220,26 @@ describe("config validation", () => {
     });
 });
 
+describe("a key Pulumi.yaml does not declare", () => {
+    it("is refused, named with the nearest declared key, among the other problems", () => {
+        assert.deepEqual(problemsOf({ nodeCout: "3", NAMESPACE: "q", nodeCount: "0" }).slice(0, 2), [
+            "nodeCout: no such key (Pulumi.yaml declares the keys of kaleido-quorum); did you mean nodeCount?",
+            "NAMESPACE: no such key (Pulumi.yaml declares the keys of kaleido-quorum); did you mean namespace?",
+        ]);
+    });
+
+    it("is refused at preview, before anything is created", async () => {
+        let created = 0;
+        const mocks: pulumi.runtime.Mocks = { newResource: (args) => (created++, { id: "id", state: args.inputs }), call: () => ({}) };
+        await pulumi.runtime.setMocks(mocks, "kaleido-quorum", "typo", false);
+        pulumi.runtime.setAllConfig({ "kaleido-quorum:nodeCout": "3", "kubernetes:context": "minikube" }, []);
+        const projectDir = makeProjectDir();
+        await assert.rejects(deployQuorumNetwork(projectDir), /invalid stack configuration:\n {2}- nodeCout: no such key .*; did you mean nodeCount\?$/);
+        assert.equal(created, 0);
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    });
+});
+
 describe("Pulumi.yaml config declarations", () => {
     type Declaration = { type: string; default: unknown; description: string; items?: { type: string } };
     const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> };

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "./support/fakeHost";
+import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 
 /** By the name its messages start with: the script, or the operation the one entry runs. */
 const TOOLS: Record<string, string[]> = {
@@ -21,7 +21,8 @@ const TOOLS: Record<string, string[]> = {
     connect: ["scripts/connect.ts"],
     qdata: ["scripts/generate-qdata.ts"],
     bench: ["scripts/bench.ts"],
-    up: ["scripts/minikube-size.ts"],
+    up: ["scripts/up.ts"],
+    destroy: ["scripts/destroy.ts"],
 };
 const STACK_READERS: [string, string[]][] = [
     ["status", []],
@@ -91,15 +92,50 @@ describe("a tool's options", () => {
     });
 });
 
-describe("npm run destroy (scripts/destroy.sh)", () => {
-    it("prints its usage for --help, and names a missing Pulumi CLI", () => {
-        const help = spawnSync("bash", ["scripts/destroy.sh", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
-        assert.equal(help.status, 0);
-        assert.match(help.stdout, /^usage: \[STACK=<stack>\] npm run destroy/);
-        const bash = spawnSync("sh", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
-        const missing = spawnSync(bash, ["scripts/destroy.sh"], { cwd: REPO_ROOT, env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-")) }, encoding: "utf8" });
+describe("npm run up and npm run destroy", function () {
+    this.timeout(60_000);
+
+    it("up --help names the config check it makes before anything starts", () => {
+        const help = runTool("up", ["--help"]);
+        assert.match(help.stdout, /^usage: \[STACK=<stack>\] npm run up \[-- --stack NAME\] \[--new\]/);
+        const text = help.stdout.replace(/\s+/g, " ");
+        assert.ok(text.includes("the stack's config: Pulumi.<stack>.yaml must exist (--new starts a stack without one, on every default)"), text);
+        assert.ok(text.includes("and pass the program's config check (each key declared in Pulumi.yaml, each value valid)"), text);
+    });
+
+    it("destroy prints its usage for --help, and names a missing Pulumi CLI", () => {
+        assert.match(runTool("destroy", ["--help"]).stdout, /^usage: \[STACK=<stack>\] npm run destroy \[-- --stack NAME\]/);
+        const missing = runTool("destroy", [], { PATH: fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-")) });
         assert.equal(missing.status, 1);
         assert.match(missing.stderr, /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
+    });
+
+    it("destroy names a stack that does not exist, and those that do, in its own line", () => {
+        const fake = new FakeHost();
+        fs.writeFileSync(path.join(fake.state, "stacks"), "dev\nibft\n");
+        const result = runTool("destroy", ["--stack", "small", "--yes"], fake.env());
+        fake.dispose();
+        assert.equal(result.status, 2);
+        assert.equal(result.stdout, "destroy: stack small\n");
+        assert.equal(result.stderr, "destroy: there is no stack small: nothing to destroy (the stacks of this project: dev, ibft)\n");
+    });
+});
+
+describe("a message for each mistake", function () {
+    this.timeout(60_000);
+
+    it("connect says the same of every port out of range, 0 and 70000 alike", () => {
+        for (const port of ["0", "70000", "port"]) {
+            const result = runTool("connect", ["--rpc-port", port]);
+            assert.equal(result.status, 2);
+            assert.equal(result.stderr.split("\n")[0], `connect: --rpc-port must be a port from 1 to 65535, not ${port}`);
+        }
+    });
+
+    it("backup --verify names a folder that does not exist as such", () => {
+        const result = runTool("backup", ["--verify", "/nonexistent"]);
+        assert.equal(result.status, 2);
+        assert.equal(result.stderr.split("\n")[0], "backup: --verify /nonexistent: the folder does not exist (give the folder npm run backup -- --out wrote)");
     });
 });
 
@@ -110,7 +146,7 @@ describe("the tools without the Pulumi CLI", function () {
 
     for (const [tool, args] of STACK_READERS) {
         it(`${tool} names the missing CLI and where to get it`, () => {
-            const result = runTool(tool, args, { ...process.env, PATH: emptyPath });
+            const result = runTool(tool, args, { ...process.env, PATH: emptyPath, STACK: "" });
             assert.equal(result.status, 2, result.stderr);
             assert.match(result.stderr.trim(), new RegExp(`^${tool}: the Pulumi CLI is not installed \\(no pulumi on PATH\\): install it from https://www\\.pulumi\\.com/docs/install/$`));
         });
@@ -134,7 +170,9 @@ describe("npm run qdata on an existing folder", function () {
         assert.match(refused.stderr, /holds a network made with other options: --nodes 2 \(asked 2\+1\), --consensus raft \(asked ibft\)\. Use another --out, or --force/);
         assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key, "a refusal writes nothing");
 
-        assert.equal(qdata("--nodes", "1", "--force").status, 0);
+        const one = qdata("--nodes", "1", "--force");
+        assert.equal(one.status, 0);
+        assert.match(one.stdout, /^qdata: 1 node \(/m);
         assert.deepEqual(fs.readdirSync(out).sort(), ["qdata_0", "qdata_1"]);
         assert.notEqual(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key);
     });
@@ -155,7 +193,9 @@ describe("npm run qdata on an existing folder", function () {
         const genesis = fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8");
         const refused = qdata("--nodes", "1", "--consensus", "qbft");
         assert.equal(refused.status, 1);
-        assert.match(refused.stderr, /other options: --block-period\/--request-timeout 1\/5 \(asked 1\/11\)\./);
+        assert.match(refused.stderr, /other options: --block-period\/--request-timeout 1\/5 \(default 1\/11\)\./);
+        const asked = qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "7");
+        assert.match(asked.stderr, /other options: --block-period\/--request-timeout 1\/5 \(asked 1\/7\)\./);
         assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8"), genesis, "a refusal writes nothing");
         assert.equal(qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "5").status, 0);
     });

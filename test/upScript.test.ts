@@ -21,14 +21,14 @@ function deadPid(): number {
     return Number(child.stdout.trim());
 }
 
-describe("npm run up (scripts/up.sh) and a lock left by an interrupted run", () => {
+describe("npm run up (scripts/up.ts) and a lock left by an interrupted run", () => {
     let fake: FakeHost;
     beforeEach(() => {
         fake = new FakeHost();
     });
     afterEach(() => fake.dispose());
 
-    const up = (backendUrl: string) => fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: "test" });
+    const up = (backendUrl: string) => fake.sh("node --require ts-node/register/transpile-only scripts/up.ts --yes", { STACK: "dev", PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: "test" });
     const pulumiCalls = () => fs.readFileSync(path.join(fake.state, "calls.log"), "utf8").split("\n").filter((line) => line.startsWith("pulumi"));
 
     it("says in one line how to recover from a lock whose pulumi no longer runs here, and touches nothing", () => {
@@ -57,7 +57,7 @@ describe("npm run up (scripts/up.sh) and a lock left by an interrupted run", () 
     });
 });
 
-describe("npm run up (scripts/up.sh) on a laptop that is not ready", function () {
+describe("npm run up (scripts/up.ts) on a laptop that is not ready", function () {
     this.timeout(30_000);
     let fake: FakeHost;
     beforeEach(() => {
@@ -69,7 +69,7 @@ describe("npm run up (scripts/up.sh) on a laptop that is not ready", function ()
     const emptyBackend = () => `file://${fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"))}`;
 
     it("--help prints its usage and exits 0, running nothing", () => {
-        const result = fake.sh("bash scripts/up.sh --help");
+        const result = fake.sh("node --require ts-node/register/transpile-only scripts/up.ts --help");
         assert.equal(result.status, 0);
         assert.match(result.stdout, /^usage: \[STACK=<stack>\] npm run up/);
         assert.deepEqual(calls(), []);
@@ -79,7 +79,7 @@ describe("npm run up (scripts/up.sh) on a laptop that is not ready", function ()
         // A PATH with node and coreutils but no pulumi.
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "kq-bin-"));
         for (const tool of ["node", "dirname"]) fs.symlinkSync(spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, tool));
-        const result = spawnSync("/bin/bash", ["scripts/up.sh"], { cwd: REPO_ROOT, env: { PATH: bin, PULUMI_CONFIG_PASSPHRASE: "test" }, encoding: "utf8" });
+        const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/up.ts"], { cwd: REPO_ROOT, env: { PATH: bin, PULUMI_CONFIG_PASSPHRASE: "test" }, encoding: "utf8" });
         assert.equal(result.status, 1);
         assert.match(result.stderr, /^up: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
     });
@@ -87,7 +87,7 @@ describe("npm run up (scripts/up.sh) on a laptop that is not ready", function ()
     it("explains the passphrase when none is set, before touching anything", () => {
         const env = fake.env({ STACK: "dev", PULUMI_BACKEND_URL: emptyBackend() });
         delete env.PULUMI_CONFIG_PASSPHRASE;
-        const result = spawnSync("/bin/bash", ["scripts/up.sh"], { cwd: REPO_ROOT, env, encoding: "utf8" });
+        const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/up.ts"], { cwd: REPO_ROOT, env, encoding: "utf8" });
         assert.equal(result.status, 1);
         assert.match(result.stderr, /PULUMI_CONFIG_PASSPHRASE is not set\. The passphrase encrypts the stack's secrets .* nothing can recover it/);
         assert.deepEqual(calls(), []);
@@ -95,18 +95,19 @@ describe("npm run up (scripts/up.sh) on a laptop that is not ready", function ()
 
     it("starts a stopped minikube sized for the stack, with a CNI that enforces NetworkPolicy, saying so", () => {
         fs.writeFileSync(path.join(fake.state, "host"), "Stopped\n");
-        const result = fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
+        const result = fake.sh("node --require ts-node/register/transpile-only scripts/up.ts --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stderr, /up: minikube profile minikube is not running \(Stopped\/Stopped\/Stopped\); starting it with 4 CPUs, 8192 MiB and the calico CNI/);
         assert.deepEqual(calls().filter((call) => !call.startsWith("minikube -p minikube status")), [
             "minikube start -p minikube --cpus 4 --memory 8192 --cni calico",
+            "minikube profile list -o json --light",
             "pulumi stack select --create dev",
             "pulumi up --yes",
         ]);
     });
 
     it("leaves a running minikube as it is", () => {
-        const result = fake.sh("bash scripts/up.sh --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
+        const result = fake.sh("node --require ts-node/register/transpile-only scripts/up.ts --yes", { STACK: "dev", PULUMI_BACKEND_URL: emptyBackend(), PULUMI_CONFIG_PASSPHRASE: "test" });
         assert.equal(result.status, 0, result.stderr);
         assert.ok(!calls().some((call) => call.startsWith("minikube start")));
     });

@@ -7,11 +7,37 @@ import { RawConfig } from "./values";
 
 const PREFIX = "kaleido-quorum:";
 
+/** A qualified name (org/project/stack) has its file under the stack's own name, as Pulumi keeps it. */
+export function stackFilePath(projectDir: string, stack: string): string {
+    return path.join(projectDir, `Pulumi.${stack.split("/").pop()}.yaml`);
+}
+
+/** Every key of the project's namespace the file sets, secrets included; none when the stack has no file. */
+function projectEntries(projectDir: string, stack: string): [string, unknown][] {
+    const file = stackFilePath(projectDir, stack);
+    if (!fs.existsSync(file)) return [];
+    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+    return Object.entries(config)
+        .filter(([key]) => key.startsWith(PREFIX))
+        .map(([key, value]) => [key.slice(PREFIX.length), value]);
+}
+
 /** Empty when the stack has no file: every key then takes its Pulumi.yaml default. */
 export function stackFileConfig(projectDir: string, stack: string): RawConfig {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return {};
-    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined)?.config ?? {};
-    const plain = Object.entries(config).filter(([key, value]) => key.startsWith(PREFIX) && !(typeof value === "object" && value !== null && "secure" in value));
-    return Object.fromEntries(plain.map(([key, value]) => [key.slice(PREFIX.length), typeof value === "string" ? value : JSON.stringify(value)]));
+    const plain = projectEntries(projectDir, stack).filter(([, value]) => !(typeof value === "object" && value !== null && "secure" in value));
+    return Object.fromEntries(plain.map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** The keys the file sets, a secret's too: a mistyped secret key is as much a typo as any. */
+export function stackFileKeys(projectDir: string, stack: string): string[] {
+    return projectEntries(projectDir, stack).map(([key]) => key);
+}
+
+/** The stacks that have a file in the project folder, by name. */
+export function stackFileNames(projectDir: string): string[] {
+    return fs
+        .readdirSync(projectDir)
+        .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
 }

@@ -14,6 +14,7 @@ import { RestoreCheck, restoreProblems, restoreSource } from "./restore";
 import { RestoreSource } from "../model/restore";
 import { NetworkPolicySettings, PeerSelector } from "../model/networkPolicy";
 import { parsePeerSelector } from "./networkPolicy";
+import { unknownKeyProblems } from "./unknownKeys";
 import { RawConfig, ValueReader } from "./values";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
@@ -44,7 +45,8 @@ export interface ConfigContext {
 }
 
 export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkConfig {
-    const reader = new ValueReader(raw, []);
+    // A mistyped key is named first: the rest of the problems may only be its key's default.
+    const reader = new ValueReader(raw, unknownKeyProblems(Object.keys(raw)));
     const platform = reader.oneOf("platform", PLATFORMS);
     if (platform === "kubernetes") reader.onlyFor(MINIKUBE_ONLY_KEYS, "platform", "minikube");
     else reader.onlyFor(["storageClassName"], "platform", "kubernetes");

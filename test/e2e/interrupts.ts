@@ -42,9 +42,9 @@ function treeHash(dir: string): string {
     return hash.digest("hex");
 }
 
-/** `npm run up` as a user runs it: scripts/up.sh, which checks for a stale lock before pulumi up. */
+/** `npm run up` as a user runs it: scripts/up.ts, which checks for a stale lock before pulumi up. */
 function npmRunUp(stack: Stack): { status: number; stderr: string } {
-    const result = spawnSync("bash", ["scripts/up.sh", "--yes", "--skip-preview"], { cwd: PROJECT, env: { ...process.env, STACK: stack.name }, encoding: "utf8" });
+    const result = spawnSync("node", ["--require", "ts-node/register/transpile-only", "scripts/up.ts", "--yes", "--skip-preview"], { cwd: PROJECT, env: { ...process.env, STACK: stack.name }, encoding: "utf8" });
     fs.appendFileSync(path.join(RUN_DIR, "logs", `pulumi-${stack.name}.log`), `\n$ npm run up\n${result.stdout}${result.stderr}`);
     return { status: result.status ?? 1, stderr: result.stderr };
 }
