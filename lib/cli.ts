@@ -1,18 +1,10 @@
 // What every command-line tool shares: --help, its `--name value` options, the stack it works on,
 // one-line refusals and exit codes (0 done, 1 failed, 2 could not start: bad arguments, no stack).
 import { StackOutputs } from "./model/outputs";
-import { readStackOutputs, selectedStack, StackOutputsMissing } from "./stackOutputs";
+import { readStackOutputs, selectedStack, StackChoice, StackOutputsMissing, StackSource } from "./stackOutputs";
 
 /** Arguments the tool cannot work with: named in one line, followed by its usage. */
 export class UsageError extends Error {}
-
-/** Where the stack a tool works on came from. */
-export type StackSource = "--stack" | "$STACK" | "selected" | "default";
-
-export interface StackChoice {
-    name: string;
-    source: StackSource;
-}
 
 /** The stack of a project in which none is chosen: the README's first network. */
 export const DEFAULT_STACK = "dev";

@@ -1,7 +1,14 @@
 // The deployed network as the operations tools see it: the stack's outputs, read with the Pulumi CLI.
 import { execFileSync } from "child_process";
-import type { StackChoice } from "./cli";
 import { StackOutputs } from "./model/outputs";
+
+/** Where the stack a tool works on came from. */
+export type StackSource = "--stack" | "$STACK" | "selected" | "default";
+
+export interface StackChoice {
+    name: string;
+    source: StackSource;
+}
 
 /** A tool's refusal in one line: no stack, or one that describes no network. */
 export class StackOutputsMissing extends Error {}
