@@ -121,7 +121,7 @@ describe("platform kubernetes: IBFT budget, TLS and preflight", function () {
     });
     afterEach(() => workspace.dispose());
 
-    it("keeps 2F+1 of the IBFT validators up, counting only validators, and serves HTTPS with a TLS Secret", async () => {
+    it("keeps the IBFT validators' quorum up, counting only validators, and serves HTTPS with a TLS Secret", async () => {
         const run = await runProgram({ stack: "cluster", fake, projectDir, config: { nodeCount: "4", consensus: "ibft", validators: "4", ingressTlsSecret: "racecourse-tls" } });
         const budget = named(run, "quorum-nodes-budget").inputs.spec;
         assert.equal(budget.minAvailable, 3);

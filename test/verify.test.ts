@@ -116,13 +116,13 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         const { ok, lines } = await verifyAgainst({}, undefined, IBFT);
         assert.ok(ok, lines.join("\n"));
         assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS + 1, lines.join("\n"));
-        assert.match(lines.join("\n"), /✔ every node counts the same 2 IBFT validators: 2 on 3 nodes/);
+        assert.match(lines.join("\n"), /✔ every node counts the same 2 validators: 2 on 3 nodes/);
         assert.match(lines.join("\n"), /✔ blocks keep coming about every 1 s: block \d+, one every 1 s/);
         assert.ok(!lines.join("\n").includes("Raft"), "ran a Raft check on IBFT");
     });
 
     const ibftFaults: [string, FakeQuorumFaults, RegExp][] = [
-        ["a node that counts fewer validators", { validatorMissingOn: 2 }, /✘ every node counts the same 2 IBFT validators: node 2 counts 1 validators/],
+        ["a node that counts fewer validators", { validatorMissingOn: 2 }, /✘ every node counts the same 2 validators: node 2 counts 1 validators/],
         ["blocks far slower than the block period", { blockSeconds: 5 }, /✘ blocks keep coming about every 1 s: a block every 5 s \(median of 8\), more than twice the block period; slow: \d+→\d+ 5 s, /],
     ];
     it("rides out one round change among the blocks it judges, and says so", async () => {

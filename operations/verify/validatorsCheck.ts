@@ -2,7 +2,7 @@ import { Check, CheckFailed } from "./observe";
 
 export function validatorsCheck(validators: number): Check {
     return {
-        name: `every node counts the same ${validators} IBFT validators`,
+        name: `every node counts the same ${validators} validators`,
         async run(context) {
             let first: string | undefined;
             for (const node of context.nodes) {
