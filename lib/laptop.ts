@@ -4,6 +4,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { UsageError } from "./cli";
+import { StackOutputsMissing } from "./stackOutputs";
 
 /** A refusal in one line, with the exit code it ends with (2: the user's arguments or stack; 1: this machine). */
 export class Refusal extends Error {
@@ -52,4 +54,25 @@ export function runOnTerminal(command: string, args: string[]): Promise<number> 
             resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0));
         });
     });
+}
+
+/** Each refusal in one line starting "<tool>:", with the usage for a bad argument; its exit code. */
+function refuse(tool: string, usage: string, error: Error): number {
+    if (error instanceof UsageError) console.error(`${tool}: ${error.message}\n${usage}`);
+    else if (error instanceof StackOutputsMissing) console.error(error.message);
+    else console.error(`${tool}: ${error.message}`);
+    return error instanceof UsageError ? 2 : error instanceof Refusal ? error.code : 1;
+}
+
+/** A laptop command's entry: --help prints its usage; else `main` runs in the project folder and exits with its code or refusal. */
+export function runLaptopCommand(tool: string, usage: string, projectDir: string, main: (argv: string[]) => Promise<number>): void {
+    if (process.argv.includes("--help") || process.argv.includes("-h")) {
+        console.log(usage);
+        return;
+    }
+    process.chdir(projectDir);
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error: Error) => process.exit(refuse(tool, usage, error)),
+    );
 }

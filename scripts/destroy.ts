@@ -4,9 +4,9 @@
 // its host folders and keys go. A stack that does not exist is named, with those that do.
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { chooseStack, ownArguments, stackLine, UsageError } from "../lib/cli";
-import { onPath, Refusal, runOnTerminal } from "../lib/laptop";
-import { selectedStack, StackOutputsMissing } from "../lib/stackOutputs";
+import { chooseStack, ownArguments, stackLine } from "../lib/cli";
+import { onPath, Refusal, runLaptopCommand, runOnTerminal } from "../lib/laptop";
+import { selectedStack } from "../lib/stackOutputs";
 
 const USAGE = `usage: [STACK=<stack>] npm run destroy [-- --stack NAME] [<pulumi destroy arguments>]
 Works on --stack NAME, else $STACK, else the stack Pulumi has selected, else dev: runs
@@ -45,19 +45,4 @@ async function destroy(argv: string[]): Promise<number> {
     return runOnTerminal("pulumi", ["destroy", ...own.rest]);
 }
 
-function refuse(error: Error): number {
-    if (error instanceof UsageError) console.error(`destroy: ${error.message}\n${USAGE}`);
-    else if (error instanceof StackOutputsMissing) console.error(error.message);
-    else console.error(`destroy: ${error.message}`);
-    return error instanceof UsageError ? 2 : error instanceof Refusal ? error.code : 1;
-}
-
-if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log(USAGE);
-} else {
-    process.chdir(path.join(__dirname, ".."));
-    destroy(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error: Error) => process.exit(refuse(error)),
-    );
-}
+runLaptopCommand("destroy", USAGE, path.join(__dirname, ".."), destroy);

@@ -13,15 +13,15 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { chooseStack, ownArguments, stackLine, UsageError } from "../lib/cli";
+import { chooseStack, ownArguments, stackLine } from "../lib/cli";
 import { stackFileConfig, stackFileKeys, stackFileNames, stackFilePath } from "../lib/config/stackFile";
 import { unknownKeyProblems, nearestOf } from "../lib/config/unknownKeys";
 import { ConfigError, validateConfig } from "../lib/config/validate";
-import { onPath, Refusal, runOnTerminal } from "../lib/laptop";
+import { onPath, Refusal, runLaptopCommand, runOnTerminal } from "../lib/laptop";
 import { ingressNoticesHere } from "../lib/minikube/ingressRoute";
 import { minikubeSize, stackRequests } from "../lib/minikube/sizing";
 import { staleLock } from "../lib/pulumiLock";
-import { selectedStack, StackOutputsMissing } from "../lib/stackOutputs";
+import { selectedStack } from "../lib/stackOutputs";
 
 const PROJECT_DIR = path.join(__dirname, "..");
 
@@ -130,20 +130,4 @@ async function up(argv: string[]): Promise<number> {
     return runOnTerminal("pulumi", ["up", ...own.rest]);
 }
 
-/** Each refusal in one line starting "up:", with the usage for a bad argument. */
-function refuse(error: Error): number {
-    if (error instanceof UsageError) console.error(`up: ${error.message}\n${USAGE}`);
-    else if (error instanceof StackOutputsMissing) console.error(error.message);
-    else console.error(`up: ${error.message}`);
-    return error instanceof UsageError ? 2 : error instanceof Refusal ? error.code : 1;
-}
-
-if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log(USAGE);
-} else {
-    process.chdir(PROJECT_DIR);
-    up(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error: Error) => process.exit(refuse(error)),
-    );
-}
+runLaptopCommand("up", USAGE, PROJECT_DIR, up);
