@@ -39,6 +39,13 @@ if [ -f "$source" ]; then
     tar -xof "$source" -C "$unpacked"
     # minikube cp wrote the archive 0644: gone as soon as its files (0600 keys) are unpacked.
     rm -f "$source"
+    # seed-qdata.sh packs regular files and folders only: anything else (a link would point the
+    # member at a file of the node) is refused before a byte is laid.
+    odd="$(find "$unpacked" ! -type f ! -type d | head -n 1)"
+    if [ -n "$odd" ]; then
+        echo "refused: the seed holds ${odd#"$unpacked"/}, which is not a regular file or folder; nothing was laid" >&2
+        exit 1
+    fi
     chain="$unpacked/chain"
     peers_dir="$unpacked/peers"
     link_peers=false

@@ -24,27 +24,51 @@ for var in MINIKUBE_PROFILE SEED_NAME SEED_SOURCE_DIR SEED_MANIFEST SEED_TARGET_
     [ -n "${!var:-}" ] || fail "environment variable $var is not set"
 done
 [ -d "$SEED_SOURCE_DIR" ] || fail "source folder $SEED_SOURCE_DIR does not exist"
+[ ! -L "$SEED_SOURCE_DIR" ] || fail "source folder $SEED_SOURCE_DIR is a symbolic link; a link is never followed: name the folder itself"
 command -v minikube >/dev/null || fail "minikube is not on PATH"
 
 scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=remote-shell.sh
 source "$scripts_dir/remote-shell.sh"
 stage="$(mktemp -d)"
+# The staged copy holds keys: gone on every path (replaced below by the trap that also cleans the node).
+trap 'rm -rf "$stage"' EXIT
 umask 077
 # The chain identity under chain/, the peer list under peers/: node-seed.sh treats them apart.
 mkdir -p "$stage/chain" "$stage/peers"
 
+# Each folder between the source folder and the file must be a folder, not a link to elsewhere.
+folders_plain() {
+    folder="$SEED_SOURCE_DIR" rest="$1"
+    while [ "${rest#*/}" != "$rest" ]; do
+        folder="$folder/${rest%%/*}" rest="${rest#*/}"
+        { [ -d "$folder" ] && [ ! -L "$folder" ]; } || fail "$folder is not a folder (a symbolic link is never followed)"
+    done
+}
+
+# A file is copied as the entry it is: tar never follows a link nor opens a FIFO or device (cp
+# would), and only a regular file is laid, so a link cannot pull a file of this machine onto the node.
+copy_plain() {
+    src="$SEED_SOURCE_DIR/$1"
+    [ -e "$src" ] || [ -L "$src" ] || fail "required file $src is missing"
+    folders_plain "$1"
+    { [ -f "$src" ] && [ ! -L "$src" ]; } || fail "$src is not a regular file (a symbolic link, FIFO, socket or device is never copied)"
+    (cd "$SEED_SOURCE_DIR" && COPYFILE_DISABLE=1 tar -cf - "$1") | (cd "$2" && tar -xf -) || fail "could not copy $src"
+    folders_plain "$1"
+    { [ -f "$2/$1" ] && [ ! -L "$2/$1" ]; } || fail "$src is not a regular file (it changed while it was copied)"
+}
+
 count=0
 while read -r mode role file variable; do
     [ -n "$file" ] || continue
-    if [ "$role" = peers ]; then dest="$stage/peers/$file"; else dest="$stage/chain/$file"; fi
+    if [ "$role" = peers ]; then part="$stage/peers"; else part="$stage/chain"; fi
+    dest="$part/$file"
     mkdir -p "$(dirname "$dest")"
     if [ -n "$variable" ]; then
         [ -n "${!variable+set}" ] || fail "environment variable $variable is not set"
         printf '%s' "${!variable}" >"$dest"
     else
-        [ -f "$SEED_SOURCE_DIR/$file" ] || fail "required file $SEED_SOURCE_DIR/$file is missing"
-        cp "$SEED_SOURCE_DIR/$file" "$dest"
+        copy_plain "$file" "$part"
     fi
     chmod "$mode" "$dest"
     count=$((count + 1))

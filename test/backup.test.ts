@@ -1,10 +1,14 @@
 // npm run backup's plan (order, the quorum rule) and its manifest (checksums, modes, --verify).
 import { strict as assert } from "assert";
+import { execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Writable } from "stream";
+import { pipeline } from "stream/promises";
 import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
+import { PlainTarCheck } from "../lib/files/plainTar";
 import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
 import { backupOrder, notBackInStep, notYetStoppable } from "../operations/backup/plan";
 import { notRestored, restoreAction } from "../operations/restore/plan";
@@ -85,6 +89,52 @@ describe("the backup manifest", () => {
     it("refuses a folder without a manifest", () => {
         assert.throws(() => verifyBackup(dir), /has no manifest\.json: not a backup folder/);
     });
+
+    it("refuses a link or a FIFO where it once skipped them, naming each path (npm run backup writes no manifest then)", () => {
+        fs.symlinkSync("/etc/hostname", path.join(dir, "qdata_1/ethereum/geth/chaindata/000002.ldb"));
+        execFileSync("mkfifo", [path.join(dir, "qdata_1/ethereum/pipe")]);
+        const refused = (error: Error) => /chaindata\/000002\.ldb: is a symbolic link/.test(error.message) && /ethereum\/pipe: is a FIFO/.test(error.message);
+        assert.throws(() => fileEntries(dir), refused);
+    });
+
+    it("--verify: names a link, and a member folder the manifest does not cover", () => {
+        writeManifest(dir, manifest());
+        fs.symlinkSync("/etc/hostname", path.join(dir, "qdata_1/ethereum/static-nodes.json"));
+        fs.mkdirSync(path.join(dir, "qdata_2"));
+        const problems = verifyBackup(dir);
+        assert.match(problems[0], /qdata_1\/ethereum\/static-nodes\.json: is a symbolic link; only regular files and folders are read/);
+        assert.deepEqual(problems.slice(1), ["qdata_2: a folder the manifest's members do not name; a backup holds only the members it lists"]);
+    });
+
+    it("passes a member's tar stream of regular files and folders byte for byte", async () => {
+        const archive = path.join(dir, "..", `${path.basename(dir)}.tar`);
+        execFileSync("tar", ["-C", dir, "-cf", archive, "."]);
+        const chunks: Buffer[] = [];
+        const collect = new Writable({
+            write: (chunk: Buffer, _encoding, done) => {
+                chunks.push(chunk);
+                done();
+            },
+        });
+        await pipeline(fs.createReadStream(archive), new PlainTarCheck(archive), collect);
+        assert.ok(Buffer.concat(chunks).equals(fs.readFileSync(archive)));
+        fs.rmSync(archive);
+    });
+
+    it("leaves out whole the entries the restore does not take (the seed's peer-list links on clusters), long names included", async () => {
+        const long = `ethereum/${"p".repeat(120)}.json`;
+        fs.symlinkSync("/peers/ethereum/static-nodes.json", path.join(dir, "qdata_1/ethereum/static-nodes.json"));
+        fs.symlinkSync("/peers/x", path.join(dir, "qdata_1", long));
+        const archive = `${dir}.tar`;
+        execFileSync("tar", ["-C", path.join(dir, "qdata_1"), "-cf", archive, "."]);
+        const out = path.join(dir, "unpacked");
+        fs.mkdirSync(out);
+        const unpack = spawn("tar", ["-C", out, "-xf", "-"], { stdio: ["pipe", "ignore", "inherit"] });
+        await pipeline(fs.createReadStream(archive), new PlainTarCheck(archive, ["ethereum/static-nodes.json", long]), unpack.stdin);
+        await new Promise((resolve) => unpack.on("close", resolve));
+        assert.deepEqual(fileEntries(out).map((entry) => entry.path), ["ethereum/geth/chaindata/000001.ldb", "ethereum/nodekey"]);
+        fs.rmSync(archive);
+    });
 });
 
 describe("the restore plan", () => {
@@ -147,6 +197,8 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         ["a member that joined later", () => makeBackup(undefined, 5), {}, /restoreFrom: node-5 joined the Raft network after it was founded/],
         ["a changed node key", () => fs.writeFileSync(path.join(backupDir, "qdata_2/ethereum/nodekey"), "cd".repeat(32)), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed \(sha256/],
         ["a node's chain data deleted", () => fs.rmSync(path.join(backupDir, "qdata_4/ethereum/geth"), { recursive: true }), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_4\/ethereum\/geth\/chaindata\/000001\.ldb: missing\)/],
+        ["a member folder made a link", () => linkInstead("qdata_3"), {}, /backup\/qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened/],
+        ["a link in a member's chain data", () => fs.symlinkSync("/etc/hostname", path.join(backupDir, "qdata_2/ethereum/geth/chaindata/000002.ldb")), {}, /chaindata\/000002\.ldb: is a symbolic link/],
         ["an empty manifest", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{}"), {}, /restoreFrom: .*manifest\.json: format must be 1; createdAt must be a UTC time/],
         ["a manifest that is not JSON", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{"), {}, /restoreFrom: .*manifest\.json is not JSON/],
         [
@@ -162,6 +214,13 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
             /restoreFrom: .*files\[\d+\]\.path must be a relative path inside the backup/,
         ],
     ];
+    /** The member folder moved beside the backup, a link to it in its place. */
+    function linkInstead(folder: string): void {
+        const moved = path.join(workspace.projectDir, `moved-${folder}`);
+        fs.rmSync(moved, { recursive: true, force: true });
+        fs.renameSync(path.join(backupDir, folder), moved);
+        fs.symlinkSync(moved, path.join(backupDir, folder));
+    }
     function rewriteManifest(change: (manifest: BackupManifest) => unknown): void {
         const file = path.join(backupDir, "manifest.json");
         fs.writeFileSync(file, JSON.stringify(change(JSON.parse(fs.readFileSync(file, "utf8")) as BackupManifest)));

@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { FakeHost, RunResult } from "./support/fakeHost";
+import { FakeHost, REPO_ROOT, RunResult } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram } from "./support/program";
 import { seedManifest } from "./support/query";
 import { makeQuorumToolsFolder } from "./support/workspace";
@@ -211,6 +212,36 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         } finally {
             fs.writeFileSync(missing, saved);
         }
+    });
+
+    it("copies no link: a key file made a link to a file of this machine fails, naming it, and nothing reaches the node", () => {
+        const passwords = path.join(source, "qdata_2/ethereum/passwords.txt");
+        const saved = fs.readFileSync(passwords);
+        fs.rmSync(passwords);
+        fs.symlinkSync("/etc/hostname", passwords);
+        try {
+            const result = runStep(2, "create", { SEED_ID: "2".repeat(64), SEED_TARGET_DIR: "/data/linked" });
+            assert.equal(result.status, 1, result.stderr);
+            assert.match(result.stderr, new RegExp(`${passwords.replace(/[.]/g, "\\.")} is not a regular file \\(a symbolic link, FIFO, socket or device is never copied\\)`));
+            assert.ok(!fs.existsSync(fake.nodePath("/data/linked")));
+        } finally {
+            fs.rmSync(passwords);
+            fs.writeFileSync(passwords, saved);
+        }
+    });
+
+    it("node-seed.sh lays no seed holding a link (only seed-qdata.sh's regular files and folders)", () => {
+        const work = fs.mkdtempSync(path.join(fake.state, "planted-"));
+        fs.mkdirSync(path.join(work, "chain/ethereum"), { recursive: true });
+        fs.mkdirSync(path.join(work, "peers"));
+        fs.symlinkSync("/etc/shadow", path.join(work, "chain/ethereum/nodekey"));
+        execFileSync("tar", ["-C", work, "-cf", path.join(work, "seed.tar"), "chain", "peers"]);
+        // A copy of the script, as on the node: in this mode it removes itself when done.
+        fs.copyFileSync(path.join(REPO_ROOT, "scripts/node-seed.sh"), path.join(work, "node-seed.sh"));
+        const result = fake.sh(`sh ${work}/node-seed.sh ${work}/seed.tar ${work}/target one`);
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /refused: the seed holds chain\/ethereum\/nodekey, which is not a regular file or folder; nothing was laid/);
+        assert.ok(!fs.existsSync(path.join(work, "target")));
     });
 
     it("fails naming the folder when the source folder is gone", () => {

@@ -1,6 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { readPlainFile } from "../../lib/files/plainFiles";
 import { QdataMember } from "../../lib/model/qdata";
 import { claimName } from "../../lib/network/names";
 import { seedIdAt } from "../../lib/network/workload";
@@ -23,7 +22,8 @@ export class ClusterPlatform implements Platform {
     private readonly seedScript: string;
 
     constructor(private readonly settings: ClusterSettings) {
-        this.seedScript = fs.readFileSync(path.join(settings.projectDir, "scripts", "node-seed.sh"), "utf8");
+        // Into a ConfigMap: read as every file that enters the cluster is, a regular file and no link.
+        this.seedScript = readPlainFile(settings.projectDir, "scripts/node-seed.sh").toString("utf8");
     }
 
     prepare(): void {}

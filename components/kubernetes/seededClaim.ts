@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,6 +6,10 @@ import { hardened } from "../../lib/network/security";
 import { AWAITED_BY_ROLLOUT, QDATA_VOLUME } from "../../lib/network/workload";
 import { QDATA_MOUNT } from "../../lib/model/paths";
 import { FileRole, LayoutEntry, modeOf, QDATA_LAYOUT } from "../../lib/model/layout";
+import { QdataMember } from "../../lib/model/qdata";
+import { refusalOf } from "../../lib/files/plainFiles";
+import { memberContents } from "../../lib/qdata/folder";
+import { UserError } from "../../lib/userError";
 import { MemberFiles, MemberStorage, MemberStorageRequest, seedFilesOf } from "../network/platform";
 
 export interface SeededClaimArgs extends MemberStorageRequest {
@@ -139,14 +142,28 @@ export function memberSeed(request: MemberFiles, layout: readonly LayoutEntry[] 
     return { key: object("key"), chain: object("chain"), peers: object("peers") };
 }
 
-/** By role and path: key material (base64), the rest of the chain identity and the peer list (text). */
+/**
+ * By role and path: key material (base64), the rest of the chain identity and the peer list (text).
+ * The folder's files are read through the checked path (never a link, FIFO or device) and only as
+ * the bytes the preview checked: another byte is refused, not put into a Secret.
+ */
 function filesByRole(request: MemberFiles, layout: readonly LayoutEntry[]): Record<FileRole, Record<string, string>> {
     const byRole: Record<FileRole, Record<string, string>> = { key: {}, chain: {}, peers: {} };
+    const copied = checkedContents(request.member);
     for (const file of seedFilesOf(request, layout)) {
-        const bytes = file.content === undefined ? fs.readFileSync(path.join(request.member.sourceDir, file.path)) : Buffer.from(file.content);
+        const bytes = file.content === undefined ? copied.get(file.path) : Buffer.from(file.content);
+        if (!bytes) throw new UserError(`${path.join(request.member.sourceDir, file.path)}: is not among the files the folder was checked with`);
         byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
     }
     return byRole;
+}
+
+function checkedContents(member: QdataMember): Map<string, Buffer> {
+    try {
+        return memberContents(member);
+    } catch (error) {
+        throw new UserError(refusalOf(error));
+    }
 }
 
 /** The objects' names the pod mounts: the claim, the Secret, the ConfigMaps (peers: nodes only). */

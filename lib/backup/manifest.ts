@@ -1,8 +1,9 @@
 // What a backup folder holds and proves: the chain's identity, each member's head when it was
-// copied, and a checksum of every file; written and checked here.
-import * as crypto from "crypto";
+// copied, and a checksum of every file; written and checked here. A backup holds regular files and
+// folders only, each listed: a link or an unlisted file could bring in what no checksum covers.
 import * as fs from "fs";
 import * as path from "path";
+import { digestPlainFile, entryWithin, NotPlainError, plainTree, readPlainFile, refusalOf } from "../files/plainFiles";
 import { manifestProblems } from "./manifestFields";
 
 export const MANIFEST = "manifest.json";
@@ -39,25 +40,33 @@ export interface BackupManifest {
     files: FileEntry[];
 }
 
-function sha256(file: string): string {
-    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+/** Every regular file under `root` but the manifest, with its checksum; and each entry that is neither a file nor a folder, by path. */
+function scanBackup(root: string): { entries: FileEntry[]; folders: string[]; problems: string[] } {
+    const tree = plainTree(root);
+    const problems = [...tree.problems];
+    const entries = tree.files
+        .filter((file) => file.path !== MANIFEST)
+        .flatMap((file) => {
+            try {
+                return [{ path: file.path, ...digestPlainFile(root, file.path) }];
+            } catch (error) {
+                problems.push(refusalOf(error));
+                return [];
+            }
+        });
+    return { entries, folders: tree.folders, problems };
 }
 
-/** Every file under `root` but the manifest, in a stable order. */
+const summary = (problems: string[]) => `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`;
+
+/** Every file under `root` but the manifest, in a stable order; refused, naming each, when an entry is a link, FIFO, socket or device. */
 export function fileEntries(root: string): FileEntry[] {
-    const entries: FileEntry[] = [];
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory()) walk(full);
-            else if (entry.isFile() && full !== path.join(root, MANIFEST)) entries.push({ path: path.relative(root, full).split(path.sep).join("/"), size: fs.statSync(full).size, sha256: sha256(full) });
-        }
-    };
-    walk(root);
+    const { entries, problems } = scanBackup(root);
+    if (problems.length > 0) throw new NotPlainError(`${root} holds what a backup may not: ${summary(problems)}`);
     return entries;
 }
 
-/** Key material stays as private as in the stack: every folder 0700, every file 0600 (a link, to a cluster's peer list, has no mode of its own). */
+/** Key material stays as private as in the stack: every folder 0700, every file 0600 (anything else is refused by fileEntries). */
 export function makePrivate(root: string): void {
     fs.chmodSync(root, 0o700);
     for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
@@ -71,25 +80,56 @@ export function writeManifest(root: string, manifest: BackupManifest): void {
     fs.writeFileSync(path.join(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 }
 
-/** The manifest, every field checked: a restore writes what it names onto new volumes. */
+/** The manifest, a regular file, every field checked: a restore writes what it names onto new volumes. No message quotes its bytes. */
 export function readManifest(root: string): BackupManifest {
     const file = path.join(root, MANIFEST);
-    if (!fs.existsSync(file)) throw new Error(`${root} has no ${MANIFEST}: not a backup folder`);
+    let text: string;
+    try {
+        if (!entryWithin(root, MANIFEST)) throw new NotPlainError(`${root} has no ${MANIFEST}: not a backup folder`);
+        text = readPlainFile(root, MANIFEST).toString("utf8");
+    } catch (error) {
+        throw new NotPlainError(refusalOf(error));
+    }
     let parsed: unknown;
     try {
-        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (error) {
-        throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+        parsed = JSON.parse(text);
+    } catch {
+        throw new NotPlainError(`${file} is not JSON: not a manifest npm run backup wrote`);
     }
     const problems = manifestProblems(parsed);
-    if (problems.length > 0) throw new Error(`${file}: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`);
+    if (problems.length > 0) throw new NotPlainError(`${file}: ${summary(problems)}`);
     return parsed as BackupManifest;
 }
 
-/** Each file that is missing, changed or not in the manifest, in one line each; none when the backup is whole. */
+/**
+ * What the manifest must cover: every folder at the top is a member it names, every member it
+ * names is a folder with files it lists, and every file it lists lies in a member's folder.
+ */
+function coverageProblems(manifest: BackupManifest, folders: string[]): string[] {
+    const memberFolders = new Set(manifest.members.map((member) => member.folder));
+    const listed = new Set(manifest.files.map((file) => file.path.split("/")[0]));
+    const present = new Set(folders);
+    const strays = folders.filter((folder) => !folder.includes("/") && !memberFolders.has(folder));
+    const absent = manifest.members.filter((member) => !present.has(member.folder));
+    const unlisted = manifest.members.filter((member) => !listed.has(member.folder));
+    const outside = manifest.files.filter((file) => !memberFolders.has(file.path.split("/")[0]));
+    return [
+        ...strays.map((folder) => `${folder}: a folder the manifest's members do not name; a backup holds only the members it lists`),
+        ...absent.map((member) => `${member.folder}: the manifest names ${member.name} here, but it is not a folder of the backup`),
+        ...unlisted.map((member) => `${member.folder}: the manifest lists none of ${member.name}'s files`),
+        ...outside.map((file) => `${file.path}: listed outside the folders of the manifest's members`),
+    ];
+}
+
+/**
+ * Each entry that is no regular file or folder, each file that is missing, changed or not in the
+ * manifest, and each member folder the manifest does not cover, in one line each; none when the
+ * backup is whole. Throws (a one-line refusal) when the manifest itself cannot be read.
+ */
 export function verifyBackup(root: string): string[] {
     const manifest = readManifest(root);
-    const found = new Map(fileEntries(root).map((entry) => [entry.path, entry]));
+    const scan = scanBackup(root);
+    const found = new Map(scan.entries.map((entry) => [entry.path, entry]));
     const problems = manifest.files.flatMap((entry) => {
         const now = found.get(entry.path);
         found.delete(entry.path);
@@ -97,5 +137,5 @@ export function verifyBackup(root: string): string[] {
         if (now.size !== entry.size) return [`${entry.path}: changed (${now.size} bytes, the manifest says ${entry.size})`];
         return now.sha256 === entry.sha256 ? [] : [`${entry.path}: changed (sha256 ${now.sha256}, the manifest says ${entry.sha256})`];
     });
-    return [...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`)];
+    return [...scan.problems, ...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`), ...coverageProblems(manifest, scan.folders)];
 }

@@ -12,6 +12,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const RELATIVE_PATH = /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._@+=-]+(\/[A-Za-z0-9._@+=-]+)*$/;
 
 type Fields = Record<string, unknown>;
+/** The bootnode's folder is qdata_0, node N's qdata_N: a restore takes node N from qdata_N. */
+const folderOf = (name: string) => `qdata_${name === "bootnode" ? 0 : name.replace(/^node-/, "")}`;
 const isObject = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 
@@ -33,7 +35,19 @@ export function manifestProblems(manifest: unknown): string[] {
     else manifest.members.forEach((member, i) => problems.push(...memberProblems(member, `members[${i}]`)));
     if (!Array.isArray(manifest.files)) problems.push("files must be a list");
     else manifest.files.forEach((file, i) => problems.push(...fileProblems(file, `files[${i}]`)));
+    if (problems.length > 0) return problems;
+    return [...repeated(manifest.members as Fields[], "folder", "members"), ...repeated(manifest.files as Fields[], "path", "files")];
     return problems;
+}
+
+/** A second entry for one folder or path could hide the first's checksum. */
+function repeated(list: Fields[], key: string, field: string): string[] {
+    const seen = new Set<unknown>();
+    return list.flatMap((item, i) => {
+        const twice = seen.has(item[key]);
+        seen.add(item[key]);
+        return twice ? [`${field}[${i}].${key} must be named once; ${String(item[key])} is named before`] : [];
+    });
 }
 
 function memberProblems(member: unknown, field: string): string[] {
@@ -41,6 +55,9 @@ function memberProblems(member: unknown, field: string): string[] {
     const problems: string[] = [];
     if (typeof member.name !== "string" || !MEMBER_NAME.test(member.name)) problems.push(`${field}.name must be bootnode or node-N`);
     if (typeof member.folder !== "string" || !MEMBER_FOLDER.test(member.folder)) problems.push(`${field}.folder must be qdata_N`);
+    else if (typeof member.name === "string" && MEMBER_NAME.test(member.name) && member.folder !== folderOf(member.name)) {
+        problems.push(`${field}.folder must be ${folderOf(member.name)}, the folder of ${member.name}`);
+    }
     const head = member.head;
     if (head !== undefined && !(isObject(head) && isCount(head.number) && typeof head.hash === "string" && HASH.test(head.hash))) problems.push(`${field}.head must be { number, hash }`);
     if (member.ip !== undefined && !(typeof member.ip === "string" && IPV4.test(member.ip))) problems.push(`${field}.ip must be an IPv4 address`);

@@ -1,15 +1,13 @@
 // The restoreFrom key: a backup folder whose chain data the stack's new volumes start with.
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
+// Every file is read as lib/files/plainFiles.ts reads them: a link, FIFO, socket or device in the
+// backup is refused naming its path, never followed or opened.
 import { BackupManifest, readManifest, verifyBackup } from "../backup/manifest";
+import { digestPlainFile, entryWithin, refusalOf } from "../files/plainFiles";
 import { GENESIS } from "../model/layout";
 import { qdataFolderName } from "../model/paths";
 import { RestoreSource } from "../model/restore";
 
-
-const genesisOf = (root: string) => path.join(root, qdataFolderName(1), GENESIS);
-const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+const GENESIS_PATH = `${qdataFolderName(1)}/${GENESIS}`;
 
 export interface RestoreCheck {
     dir: string;
@@ -28,18 +26,18 @@ export function restoreProblems(check: RestoreCheck): string[] {
     } catch (error) {
         return [`restoreFrom: ${(error as Error).message} (npm run backup -- --out DIR makes one)`];
     }
-    // Every byte is checked before a volume is written: a changed key or chain is refused here.
-    const tampered = verifyBackup(check.dir);
+    // Every byte and entry is checked here, and the restore checks its own copy again before it
+    // enters a volume: a changed key or chain, a link or an unlisted file is refused.
+    const tampered = wholeBackupProblems(check.dir);
     if (tampered.length > 0) {
         return [`restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${check.dir} lists them all`];
     }
-    const problems: string[] = [];
-    const nodes = manifest.members.filter((member) => member.head !== undefined).length;
-    if (nodes !== check.nodeCount) problems.push(`restoreFrom: the backup holds ${nodes} nodes, nodeCount is ${check.nodeCount}; set nodeCount to ${nodes}`);
-    const backedUp = manifest.files.find((file) => file.path === `${qdataFolderName(1)}/${GENESIS}`)?.sha256;
-    const ours = fs.existsSync(genesisOf(check.qdataDir)) ? sha256(genesisOf(check.qdataDir)) : "none";
-    if (backedUp !== ours) {
-        problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours}); leave qdataDir unset to take the backup's keys`);
+    const problems = nodeProblems(manifest, check.nodeCount);
+    const backedUp = manifest.files.find((file) => file.path === GENESIS_PATH)?.sha256;
+    const ours = genesisSha256(check.qdataDir);
+    if (ours.problem) problems.push(`restoreFrom: the stack's genesis cannot be compared: ${ours.problem}`);
+    else if (backedUp !== ours.sha256) {
+        problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours.sha256}); leave qdataDir unset to take the backup's keys`);
     }
     const joined = manifest.members.filter((member) => member.raftJoined).map((member) => member.name);
     if (check.raft && joined.length > 0) {
@@ -50,6 +48,33 @@ export function restoreProblems(check: RestoreCheck): string[] {
         problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);
     }
     return problems;
+}
+
+function wholeBackupProblems(dir: string): string[] {
+    try {
+        return verifyBackup(dir);
+    } catch (error) {
+        return [refusalOf(error)];
+    }
+}
+
+/** The restore lays node N from the backup's qdata_N: each of the stack's nodes must be a node the manifest covers, and no other. */
+function nodeProblems(manifest: BackupManifest, nodeCount: number): string[] {
+    const nodes = manifest.members.filter((member) => member.head !== undefined);
+    if (nodes.length !== nodeCount) return [`restoreFrom: the backup holds ${nodes.length} nodes, nodeCount is ${nodeCount}; set nodeCount to ${nodes.length}`];
+    const names = new Set(nodes.map((member) => member.name));
+    const missing = Array.from({ length: nodeCount }, (_, i) => `node-${i + 1}`).filter((name) => !names.has(name));
+    if (missing.length === 0) return [];
+    return [`restoreFrom: the manifest does not cover ${missing.join(", ")}; node N is restored from member node-N, so it must name node-1..node-${nodeCount}`];
+}
+
+/** The stack's own genesis, by checksum ("none" when it has none yet). */
+function genesisSha256(qdataDir: string): { sha256?: string; problem?: string } {
+    try {
+        return { sha256: entryWithin(qdataDir, GENESIS_PATH) ? digestPlainFile(qdataDir, GENESIS_PATH).sha256 : "none" };
+    } catch (error) {
+        return { problem: refusalOf(error) };
+    }
 }
 
 export function restoreSource(dir: string): RestoreSource {

@@ -2,7 +2,9 @@
 // stack's own pods are, started with `kubectl run --overrides`, and the tar streams through
 // `kubectl exec` between it and a local folder.
 import { spawn } from "child_process";
-import { pipeline } from "stream";
+import { pipeline, Transform } from "stream";
+import { NotPlainError } from "../files/plainFiles";
+import { PlainTarCheck } from "../files/plainTar";
 import { QDATA_MOUNT } from "../model/paths";
 import { POD_SECURITY_CONTEXT } from "../network/security";
 import { Kubectl } from "./kubectl";
@@ -58,8 +60,11 @@ export interface HelperPod {
     name: string;
     /** A command in the copy container; its stdout. `input` reaches it as data on stdin. */
     exec(command: string[], input?: string): Promise<string>;
-    /** The pod's folder `podDir` into local `localDir` (which exists), as tar carries it. */
-    copyOut(podDir: string, localDir: string): Promise<void>;
+    /**
+     * The pod's folder `podDir` into local `localDir` (which exists), as tar carries it: only regular
+     * files and folders, every other entry refused naming it, and `leftOut` (relative paths) dropped.
+     */
+    copyOut(podDir: string, localDir: string, leftOut?: string[]): Promise<void>;
     /** Local `localDir` into the pod's `podDir` (which exists), leaving out `excludes` (relative paths). */
     copyIn(localDir: string, podDir: string, excludes: string[]): Promise<void>;
 }
@@ -85,20 +90,33 @@ function helperPod(kube: Kubectl, name: string): HelperPod {
     return {
         name,
         exec: (command, input) => kube.run(["exec", ...(input === undefined ? [] : ["-i"]), name, "-c", CONTAINER, "--", ...command], undefined, input),
-        copyOut: (podDir, localDir) => pipe(["kubectl", inPod(["tar", "-C", podDir, "-cf", "-", "."])], ["tar", ["-C", localDir, "-xf", "-", "--no-same-owner", "--no-same-permissions"]]),
+        copyOut: (podDir, localDir, leftOut = []) =>
+            pipe(
+                ["kubectl", inPod(["tar", "-C", podDir, "-cf", "-", "."])],
+                ["tar", ["-C", localDir, "-xf", "-", "--no-same-owner", "--no-same-permissions"]],
+                new PlainTarCheck(`${name}:${podDir}`, leftOut),
+            ),
         copyIn: (localDir, podDir, excludes) => pipe(["tar", ["-C", localDir, ...excludes.map((path) => `--exclude=./${path}`), "-cf", "-", "."]], ["kubectl", inPod(["tar", "-C", podDir, "-xf", "-"])]),
     };
 }
 
 type Program = [command: string, args: string[]];
 
+/** The stream between the two sides, through `check` when given: a check's refusal is the copy's error, naming the entry. */
+function connect(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, check?: Transform): Promise<void> {
+    return new Promise((resolve, reject) => {
+        // A side that ends early breaks the pipe: its exit code says so, not an uncaught EPIPE.
+        const done = (error?: Error | null) => (error instanceof NotPlainError ? reject(error) : resolve());
+        if (check) pipeline(from, check, to, done);
+        else pipeline(from, to, done);
+    });
+}
+
 /** `from | to`, with no shell: fails naming the side that failed, with its last words. */
-function pipe(from: Program, to: Program): Promise<void> {
+async function pipe(from: Program, to: Program, check?: Transform): Promise<void> {
     const run = ([command, args]: Program, stdio: ("pipe" | "ignore")[]) => spawn(command, args, { stdio: stdio as ["pipe", "pipe", "pipe"] });
     const producer = run(from, ["ignore", "pipe", "pipe"]);
     const consumer = run(to, ["pipe", "ignore", "pipe"]);
-    // A side that ends early breaks the pipe: its exit code says so, not an uncaught EPIPE.
-    pipeline(producer.stdout, consumer.stdin, () => undefined);
     const finished = (child: ReturnType<typeof run>, side: string) =>
         new Promise<void>((resolve, reject) => {
             let stderr = "";
@@ -106,5 +124,8 @@ function pipe(from: Program, to: Program): Promise<void> {
             child.on("error", reject);
             child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${side} of the copy failed: ${stderr.trim().split("\n").pop() || `exit ${code}`}`))));
         });
-    return Promise.all([finished(producer, `${from[0]}, the sending side,`), finished(consumer, `${to[0]}, the receiving side,`)]).then(() => undefined);
+    const sides = [connect(producer.stdout, consumer.stdin, check), finished(producer, `${from[0]}, the sending side,`), finished(consumer, `${to[0]}, the receiving side,`)];
+    // Every side settles; the check's refusal, listed first, names the cause rather than the broken pipe it leaves.
+    const failed = (await Promise.allSettled(sides)).find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
 }

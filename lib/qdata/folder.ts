@@ -1,4 +1,7 @@
 // Reads and checks a qdata folder in the quorum-tools layout (see docs/REFERENCE.md, "How seeding works").
+// Every entry of the folder must be a regular file or a folder: nothing is followed or opened
+// otherwise (lib/files/plainFiles.ts), and each file the layout copies is read once, checked and
+// hashed from the same bytes.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -6,14 +9,23 @@ import { GenesisConsensus } from "../model/consensus";
 import { addressFromPrivateKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../keys/ethereum";
 import { forkOrderProblem } from "../keys/forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulValidators, qbftValidators } from "../keys/istanbul";
-import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, LayoutEntry, NODE_KEY, QDATA_LAYOUT, TM_KEY, TM_PUB } from "../model/layout";
+import { BOOTNODE_KEY, GENESIS, LayoutEntry, NODE_KEY, QDATA_LAYOUT } from "../model/layout";
 import { qdataFolderName } from "../model/paths";
 import { QdataFolder, QdataMember } from "../model/qdata";
-
-
+import { NotPlainError, plainTree, readPlainFile, refusalOf } from "../files/plainFiles";
+import { contentRuleOf, isRecord } from "./fileContent";
 
 export function memberDir(root: string, index: number): string {
     return path.join(root, qdataFolderName(index));
+}
+
+/** What the folder's walk found at each path relative to the root: only plain entries are listed. */
+type Entries = Map<string, "file" | "folder">;
+
+/** A member as read, with the bytes of each file it copies: checked, hashed and handed on from one read. */
+interface ReadMember {
+    member: QdataMember;
+    contents: Map<string, Buffer>;
 }
 
 /**
@@ -21,67 +33,109 @@ export function memberDir(root: string, index: number): string {
  * every problem found is added to errors, named by its path.
  */
 export function readQdataFolder(root: string, nodeCount: number, errors: string[], layout: readonly LayoutEntry[] = QDATA_LAYOUT): QdataFolder | undefined {
-    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    if (!isFolder(root)) {
         errors.push(`qdataDir: folder ${root} does not exist (run quorum-tools examples/setup.sh, or leave qdataDir unset to generate keys)`);
         return undefined;
     }
     const before = errors.length;
-    const bootnode = readMember(root, 0, errors, layout);
-    const nodes: QdataMember[] = [];
-    for (let index = 1; index <= nodeCount; index++) {
-        const node = readMember(root, index, errors, layout);
-        if (node) nodes.push(node);
-    }
-    checkSameGenesis(root, nodeCount, errors);
-    if (errors.length > before) return undefined;
+    const tree = plainTree(root);
+    errors.push(...tree.problems);
+    const entries: Entries = new Map([...tree.files.map((file) => [file.path, "file"] as const), ...tree.folders.map((folder) => [folder, "folder"] as const)]);
+    const read = Array.from({ length: nodeCount + 1 }, (_, index) => readMember(root, index, entries, errors, layout));
     const genesisFile = path.join(memberDir(root, 1), GENESIS);
-    const genesisJson = JSON.parse(fs.readFileSync(genesisFile, "utf8")) as Record<string, unknown>;
+    const genesisJson = sameGenesis(root, read.slice(1), errors);
+    if (errors.length > before || !read[0] || !genesisJson) return undefined;
     const genesis = readGenesisConsensus(genesisFile, genesisJson, errors);
-    if (errors.length > before || !bootnode || !genesis) return undefined;
-    return { bootnode, nodes, genesis, forkOrder: forkOrderProblem(genesisJson.config as Record<string, unknown>) };
+    if (errors.length > before || !genesis) return undefined;
+    const nodes = read.slice(1).flatMap((member) => (member ? [member.member] : []));
+    return { bootnode: read[0].member, nodes, genesis, forkOrder: forkOrderProblem(genesisJson.config as Record<string, unknown>) };
 }
 
-/** What each file the folder brings must hold, beyond existing. */
-const CONTENT_CHECKS: Record<string, [check: (text: string) => boolean, expected: string]> = {
-    [BOOTNODE_KEY]: [(text) => parsePrivateKeyHex(text) !== undefined, "a secp256k1 private key as 64 hex characters"],
-    [NODE_KEY]: [(text) => parsePrivateKeyHex(text) !== undefined, "a secp256k1 private key as 64 hex characters"],
-    [GENESIS]: [(text) => isQuorumGenesis(parseJson(text)), "a genesis with config.isQuorum true and an alloc object"],
-    [`${KEYSTORE_DIR}/`]: [(text) => isKeystore(parseJson(text)), "a Web3 Secret Storage (version 3) key file"],
-    [TM_KEY]: [(text) => isConstellationPrivateKey(parseJson(text)), 'constellation JSON {"data":{"bytes":"<base64 32-byte key>"},"type":"unlocked"}'],
-    [TM_PUB]: [(text) => isBase64Key(text.trim()), "a base64 Curve25519 public key (32 bytes)"],
-};
+/** The folder the user named (it may itself be a link they made); what lies in it is judged entry by entry. */
+function isFolder(root: string): boolean {
+    try {
+        return fs.statSync(root).isDirectory();
+    } catch {
+        return false;
+    }
+}
 
-function readMember(root: string, index: number, errors: string[], layout: readonly LayoutEntry[]): QdataMember | undefined {
+function readMember(root: string, index: number, entries: Entries, errors: string[], layout: readonly LayoutEntry[]): ReadMember | undefined {
     const dir = memberDir(root, index);
     const before = errors.length;
     const kind = index === 0 ? "bootnode" : "node";
-    const files = layout.filter((entry) => entry.from === "folder" && entry.member === kind).flatMap((entry) => filesOf(dir, entry, errors));
-    for (const file of files) checkContent(dir, file, errors);
+    const files = layout.filter((entry) => entry.from === "folder" && entry.member === kind).flatMap((entry) => filesOf(root, index, entry, entries, errors));
+    const contents = new Map(files.flatMap((file) => readChecked(dir, file, errors)));
     if (errors.length > before) return undefined;
-    const key = parsePrivateKeyHex(fs.readFileSync(path.join(dir, index === 0 ? BOOTNODE_KEY : NODE_KEY), "utf8"));
+    const key = parsePrivateKeyHex(contents.get(index === 0 ? BOOTNODE_KEY : NODE_KEY)?.toString("utf8") ?? "");
     if (!key) return undefined;
-    const hash = crypto.createHash("sha256");
-    for (const file of files) hash.update(file).update("\0").update(fs.readFileSync(path.join(dir, file))).update("\0");
-    return { index, sourceDir: dir, files, enodeId: enodeIdFromPrivateKey(key), nodeAddress: addressFromPrivateKey(key), contentHash: hash.digest("hex") };
+    const identity = { enodeId: enodeIdFromPrivateKey(key), nodeAddress: addressFromPrivateKey(key) };
+    return { member: { index, sourceDir: dir, files, ...identity, contentHash: contentHashOf(files, contents) }, contents };
 }
 
-/** The entry's files that exist, recording a problem for a missing one (a folder entry needs one file at least). */
-function filesOf(dir: string, entry: LayoutEntry, errors: string[]): string[] {
-    if (entry.path.endsWith("/")) {
-        const folder = path.join(dir, entry.path);
-        const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.startsWith("UTC--")) : [];
-        if (names.length === 0) errors.push(`${folder.replace(/\/$/, "")}: needs one account file UTC--<time>--<address>`);
-        return names.sort().map((name) => `${entry.path}${name}`);
+/** sha256 over the files' paths and bytes, in the layout's order: the member's seed id is made from it. */
+export function contentHashOf(files: string[], contents: ReadonlyMap<string, Buffer>): string {
+    const hash = crypto.createHash("sha256");
+    for (const file of files) hash.update(file).update("\0").update(contents.get(file) ?? Buffer.alloc(0)).update("\0");
+    return hash.digest("hex");
+}
+
+/**
+ * The member's files read again, as a platform puts them into the cluster: through the checked path
+ * from the folder's root (the member folder itself no link), and refused unless they are the bytes
+ * the folder was checked with (its contentHash). Throws NotPlainError naming the path.
+ */
+export function memberContents(member: QdataMember): Map<string, Buffer> {
+    const [root, folder] = [path.dirname(member.sourceDir), path.basename(member.sourceDir)];
+    const contents = new Map(member.files.map((file) => [file, readPlainFile(root, `${folder}/${file}`)]));
+    if (contentHashOf(member.files, contents) !== member.contentHash) {
+        throw new NotPlainError(`${member.sourceDir}: its files changed after they were checked; run again, changing the folder only while nothing deploys it`);
     }
-    const full = path.join(dir, entry.path);
-    if (fs.existsSync(full) && fs.statSync(full).isFile()) return [entry.path];
-    errors.push(`${full}: required file is missing`);
+    return contents;
+}
+
+/** The entry's files the walk found, recording a problem for a missing one (a folder entry needs one file at least). */
+function filesOf(root: string, index: number, entry: LayoutEntry, entries: Entries, errors: string[]): string[] {
+    const member = qdataFolderName(index);
+    const full = path.join(root, member, entry.path);
+    if (entry.path.endsWith("/")) {
+        const prefix = `${member}/${entry.path}`;
+        const inside = [...entries].filter(([name]) => name.startsWith(prefix) && /^UTC--[^/]*$/.test(name.slice(prefix.length)));
+        const folders = inside.filter(([, what]) => what === "folder").map(([name]) => path.join(root, name));
+        errors.push(...folders.map((folder) => `${folder}: is a folder where a keystore file is expected`));
+        const names = inside.filter(([, what]) => what === "file").map(([name]) => name.slice(member.length + 1));
+        if (names.length === 0) errors.push(`${full.replace(/\/$/, "")}: needs one account file UTC--<time>--<address>`);
+        return names.sort();
+    }
+    const found = entries.get(`${member}/${entry.path}`);
+    if (found === "file") return [entry.path];
+    errors.push(found === "folder" ? `${full}: is a folder where a file is expected` : `${full}: required file is missing`);
     return [];
 }
 
-function checkContent(dir: string, file: string, errors: string[]): void {
-    const rule = CONTENT_CHECKS[file] ?? CONTENT_CHECKS[file.replace(/[^/]+$/, "")];
-    if (rule && !rule[0](fs.readFileSync(path.join(dir, file), "utf8"))) errors.push(`${path.join(dir, file)}: must be ${rule[1]}`);
+/** The file's bytes, read through the checked path, if they hold what the file must. */
+function readChecked(dir: string, file: string, errors: string[]): [string, Buffer][] {
+    let bytes: Buffer;
+    try {
+        bytes = readPlainFile(dir, file);
+    } catch (error) {
+        errors.push(refusalOf(error));
+        return [];
+    }
+    const rule = contentRuleOf(file);
+    if (rule && !rule.holds(bytes.toString("utf8"))) {
+        errors.push(`${path.join(dir, file)}: must be ${rule.expected}`);
+        return [];
+    }
+    return [[file, bytes]];
+}
+
+/** The nodes' one genesis, parsed; refused when qdata_1..qdata_N differ. */
+function sameGenesis(root: string, nodes: (ReadMember | undefined)[], errors: string[]): Record<string, unknown> | undefined {
+    const bodies = new Set(nodes.flatMap((node) => (node?.contents.has(GENESIS) ? [node.contents.get(GENESIS)!.toString("utf8").trim()] : [])));
+    if (bodies.size > 1) errors.push(`${root}: qdata_1..qdata_${nodes.length} must share one ${GENESIS}; they differ`);
+    const first = nodes[0]?.contents.get(GENESIS);
+    return first && (JSON.parse(first.toString("utf8")) as Record<string, unknown>);
 }
 
 /** `genesis` is the parsed `file`, already checked to be a Quorum genesis. */
@@ -108,41 +162,4 @@ export function readGenesisConsensus(file: string, genesis: Record<string, unkno
     // Legacy config.istanbul without the key leaves it nil in GoQuorum (eth/ethconfig/config.go): 2F+1 at every height.
     const ceil2Nby3Block = isRecord(config.istanbul) ? config.istanbul.ceil2Nby3Block : undefined;
     return { kind: "ibft", validators, ...(typeof ceil2Nby3Block === "number" ? { ceil2Nby3Block } : {}) };
-}
-
-function checkSameGenesis(root: string, nodeCount: number, errors: string[]): void {
-    const bodies = new Set<string>();
-    for (let index = 1; index <= nodeCount; index++) {
-        const file = path.join(memberDir(root, index), GENESIS);
-        if (fs.existsSync(file)) bodies.add(fs.readFileSync(file, "utf8").trim());
-    }
-    if (bodies.size > 1) errors.push(`${root}: qdata_1..qdata_${nodeCount} must share one ${GENESIS}; they differ`);
-}
-
-function parseJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isQuorumGenesis(value: unknown): boolean {
-    return isRecord(value) && isRecord(value.alloc) && isRecord(value.config) && value.config.isQuorum === true;
-}
-
-function isKeystore(value: unknown): boolean {
-    return isRecord(value) && value.version === 3 && typeof value.address === "string" && isRecord(value.crypto);
-}
-
-function isBase64Key(text: string): boolean {
-    return /^[A-Za-z0-9+/]{43}=$/.test(text) && Buffer.from(text, "base64").length === 32;
-}
-
-function isConstellationPrivateKey(value: unknown): boolean {
-    return isRecord(value) && isRecord(value.data) && typeof value.data.bytes === "string" && isBase64Key(value.data.bytes);
 }

@@ -4,8 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Consensus, GenesisConsensus } from "../model/consensus";
-import { memberDir, readGenesisConsensus } from "./folder";
+import { readGenesisConsensus } from "./folder";
+import { isRecord } from "./fileContent";
+import { entryWithin, NotPlainError, notPlainMessage, readPlainFile } from "../files/plainFiles";
 import { GENESIS } from "../model/layout";
+import { qdataFolderName } from "../model/paths";
 
 export interface QdataOptions {
     nodes: number;
@@ -23,21 +26,45 @@ export function qbftTimingOf(genesis: GenesisConsensus | undefined): string | un
     return genesis?.kind === "qbft" ? `${genesis.blockPeriodSeconds}/${genesis.requestTimeoutSeconds ?? "-"}` : undefined;
 }
 
-/** The options the folder's member folders and first genesis show; undefined when it holds no network. */
+/**
+ * The options the folder's member folders and first genesis show; undefined when it holds no
+ * network. Throws NotPlainError, naming the path, when the genesis or a member folder is a link or
+ * another odd entry, or the genesis is no Quorum genesis: nothing but a regular file is opened.
+ */
 export function qdataOptionsOf(dir: string): QdataOptions | undefined {
-    const genesisFile = path.join(memberDir(dir, 1), GENESIS);
-    if (!fs.existsSync(genesisFile)) return undefined;
-    const genesis = JSON.parse(fs.readFileSync(genesisFile, "utf8")) as Record<string, unknown> & { config?: { chainId?: number }; gasLimit?: string };
+    const genesisPath = `${qdataFolderName(1)}/${GENESIS}`;
+    const genesisFile = path.join(dir, genesisPath);
+    if (!entryWithin(dir, genesisPath)) return undefined;
+    const genesis = parsedGenesis(genesisFile, readPlainFile(dir, genesisPath).toString("utf8"));
     const consensus = readGenesisConsensus(genesisFile, genesis, []);
-    const nodes = fs.readdirSync(dir).filter((entry) => /^qdata_[1-9]\d*$/.test(entry)).length;
+    const nodes = fs.readdirSync(dir).filter((entry) => /^qdata_[1-9]\d*$/.test(entry) && isMemberFolder(dir, entry)).length;
     return {
         nodes,
         consensus: consensus?.kind ?? "raft",
         validators: consensus && consensus.kind !== "raft" ? consensus.validators.length : undefined,
-        chainId: Number(genesis.config?.chainId),
+        chainId: Number((genesis.config as { chainId?: unknown }).chainId),
         gasLimit: String(genesis.gasLimit ?? ""),
         qbftTiming: qbftTimingOf(consensus),
     };
+}
+
+function parsedGenesis(file: string, text: string): Record<string, unknown> & { config: Record<string, unknown> } {
+    let genesis: unknown;
+    try {
+        genesis = JSON.parse(text);
+    } catch {
+        genesis = undefined;
+    }
+    if (!isRecord(genesis) || !isRecord(genesis.config)) throw new NotPlainError(`${file}: must be a genesis with a config object; it is not one`);
+    return genesis as Record<string, unknown> & { config: Record<string, unknown> };
+}
+
+/** A member folder counts only as a folder: a link or another entry under its name is refused, naming it. */
+function isMemberFolder(dir: string, entry: string): boolean {
+    const stats = fs.lstatSync(path.join(dir, entry));
+    if (stats.isFile()) throw new NotPlainError(`${path.join(dir, entry)}: is a file where a member folder is expected`);
+    if (!stats.isDirectory()) throw new NotPlainError(notPlainMessage(path.join(dir, entry), stats));
+    return true;
 }
 
 /** Each option the folder was made with that differs from the one asked for, as "--nodes 3 (asked 5)". */

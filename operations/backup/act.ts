@@ -17,6 +17,7 @@ import { raftLeadership } from "../../lib/model/observed";
 import { StackOutputs } from "../../lib/model/outputs";
 import { pollUntil } from "../../lib/poll";
 import { chainIdentity, headOf, joinedRaft, memberPod } from "./observe";
+import { notRestored } from "../restore/plan";
 import { backupOrder, notBackInStep, notYetStoppable } from "./plan";
 
 const STOP_TIMEOUT_MS = 180_000;
@@ -82,7 +83,8 @@ async function copyMember(kube: Kubectl, index: number, out: string, log: (line:
         withHelperPod(kube, `backup-${helper.claim}`, helper, async (copier) => {
             fs.mkdirSync(out, { recursive: true, mode: 0o700 });
             log("copying its volume");
-            await copier.copyOut(inQdata(pod.folder), out);
+            // The seed's own links (a cluster's peer lists, linked to their ConfigMap) are no member data: a restore seeds them anew.
+            await copier.copyOut(inQdata(pod.folder), out, notRestored());
         }),
     );
 }

@@ -15,7 +15,7 @@ function verify(dir: string): number {
     if (!fs.existsSync(dir)) throw new UsageError(`--verify ${dir}: the folder does not exist (give the folder npm run backup -- --out wrote)`);
     const problems = verifyBackup(dir);
     for (const problem of problems) log(problem);
-    log(problems.length === 0 ? `${dir} is whole: every file matches its manifest checksum` : `${dir}: ${problems.length} problems`);
+    log(problems.length === 0 ? `${dir} is whole: regular files and folders only, every file listed with its checksum, every member folder covered` : `${dir}: ${problems.length} problems`);
     return problems.length === 0 ? 0 : 1;
 }
 

@@ -3,13 +3,16 @@
 // transaction manager's store) goes onto the volume, all but what notRestored() names. The volume
 // is then marked seeded with the seed id, so the seed keeps it as its own, and with the backup it
 // holds. The copy lands in a staging folder on the volume first and is laid over the member's
-// folder only once whole.
-import * as fs from "fs";
+// folder only once whole. What is sent is a local copy checked against the manifest (stage.ts),
+// never the backup folder itself.
+import * as path from "path";
+import { entryWithin } from "../../lib/files/plainFiles";
 import { HelperPod, HelperPodRequest, withHelperPod } from "../../lib/kubernetes/helperPod";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
 import { inQdata, RESTORE_STAGING, RESTORE_WHOLE, RESTORED_MARKER, SEED_MARKER } from "../../lib/model/paths";
 import { volumeState } from "./observe";
 import { notRestored, restoreAction } from "./plan";
+import { stageMember } from "./stage";
 
 export interface RestoreRequest {
     helper: HelperPodRequest;
@@ -22,7 +25,8 @@ export interface RestoreRequest {
 }
 
 export async function restoreMember(kube: Kubectl, request: RestoreRequest, log: (line: string) => void): Promise<void> {
-    if (!fs.existsSync(request.from) || !fs.statSync(request.from).isDirectory()) throw new Error(`${request.from} is not a folder of the backup`);
+    const from = entryWithin(path.dirname(request.from), path.basename(request.from));
+    if (!from?.isDirectory()) throw new Error(`${request.from} is not a folder of the backup (a link is never followed)`);
     await withHelperPod(kube, `restore-${request.helper.claim}`, request.helper, async (pod) => {
         const member = inQdata(request.folder);
         const action = restoreAction(await volumeState(pod, member), request.backupId);
@@ -41,11 +45,17 @@ export async function restoreMember(kube: Kubectl, request: RestoreRequest, log:
 
 async function copyToStaging(pod: HelperPod, from: string, member: string, log: (line: string) => void): Promise<void> {
     const staging = `${member}/${RESTORE_STAGING}`;
-    log(`copying the backed-up folder from ${from}`);
-    await pod.exec(["rm", "-rf", staging]);
-    await pod.exec(["mkdir", "-p", staging]);
-    await pod.copyIn(from, staging, notRestored());
-    await pod.exec(["touch", `${member}/${RESTORE_WHOLE}`]);
+    log(`checking a local copy of the backed-up folder ${from} against the backup's manifest`);
+    const staged = stageMember(path.dirname(from), path.basename(from), notRestored());
+    try {
+        log("copying the checked copy");
+        await pod.exec(["rm", "-rf", staging]);
+        await pod.exec(["mkdir", "-p", staging]);
+        await pod.copyIn(staged.dir, staging, notRestored());
+        await pod.exec(["touch", `${member}/${RESTORE_WHOLE}`]);
+    } finally {
+        staged.remove();
+    }
 }
 
 /** Laid over the folder, keeping the seed's peer list; from the whole staging, so it can run again. */
