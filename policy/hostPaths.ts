@@ -2,16 +2,10 @@
 // names each member's hostPath PersistentVolume, under a folder minikube keeps for data.
 import * as path from "path";
 import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PERSISTED_FOLDERS } from "../lib/model/hostFolders";
 import { qdataFolderName } from "../lib/model/paths";
 import { claimName } from "../lib/network/names";
 import { kindOf, knownResource, nameOf, objectsAt, podsOf, Resource, textAt, where } from "./props";
-
-/**
- * Folders minikube keeps across restarts that hold none of the system's files (minikube's docs,
- * "Persistent Volumes"; /var/lib/minikube, docker and containerd are its own): a stack's root lies
- * under one. hostPathRoot's own check at preview should accept no more than these.
- */
-export const PERSISTED_FOLDERS = ["/data", "/tmp/hostpath_pv", "/tmp/hostpath-provisioner"];
 
 interface HostPathUse {
     owner: string;

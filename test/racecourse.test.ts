@@ -65,8 +65,8 @@ describe("racecourse keys", function () {
     });
 });
 
-/** A JSON-RPC node at a fixed height that mines whatever it is sent into the next block. */
-function fakeNode(height: number, peers: number): http.Server {
+/** A JSON-RPC node at a fixed height that mines whatever it is sent into the next block; `sent` counts what it was sent. */
+function fakeNode(height: number, peers: number, sent = { count: 0 }): http.Server {
     const mined = new Map<string, number>();
     return http.createServer((request, response) => {
         let body = "";
@@ -81,6 +81,7 @@ function fakeNode(height: number, peers: number): http.Server {
                 eth_accounts: () => ["0x" + "a".repeat(40)],
                 eth_getBlockByNumber: () => ({ number: params[0], hash: "0x" + "b".repeat(64), transactions: [], miner: "0x" + "0".repeat(40) }),
                 eth_sendTransaction: () => {
+                    sent.count++;
                     const hash = "0x" + "c".repeat(64);
                     mined.set(hash, height + 1);
                     return hash;
@@ -98,7 +99,8 @@ const listen = (server: http.Server) => new Promise<number>((resolve) => server.
 
 describe("the racecourse app (apps/racecourse/server.js) against fake nodes", function () {
     this.timeout(20_000);
-    const nodes = [fakeNode(12, 1), fakeNode(11, 1)];
+    const sentToNode1 = { count: 0 };
+    const nodes = [fakeNode(12, 1, sentToNode1), fakeNode(11, 1)];
     let app: ChildProcess;
     let base: string;
 
@@ -124,14 +126,46 @@ describe("the racecourse app (apps/racecourse/server.js) against fake nodes", fu
         assert.deepEqual(network.blocks.map((block: { number: number }) => block.number), [12, 11, 10, 9, 8, 7]);
     });
 
+    /** A POST as a browser sends it from a page of `origin` (Sec-Fetch-Site as the browser judges it), or as a tool sends it with neither. */
+    const post = (headers: Record<string, string>) => fetch(`${base}/api/transactions`, { method: "POST", headers });
+    const ownPage = () => ({ origin: base, "sec-fetch-site": "same-origin" });
+
     it("sends a transaction from node 1's account and reports it mined on each node", async () => {
-        const sent = await fetch(`${base}/api/transactions`, { method: "POST" });
+        const sent = await post(ownPage());
         assert.equal(sent.status, 201);
         const { hash } = await sent.json();
         const seen = await (await fetch(`${base}/api/transactions/${hash}`)).json();
         // Each fake node keeps its own receipts: node 2 never saw the transaction.
         assert.deepEqual(seen.nodes, [{ name: "node-1", blockNumber: 13 }, { name: "node-2", blockNumber: null }]);
     });
+
+    it("sends a transaction from its own page reached under another host name (an Ingress host), and from a browser without Sec-Fetch-Site", async () => {
+        const port = new URL(base).port;
+        const viaName = await fetch(`http://localhost:${port}/api/transactions`, { method: "POST", headers: { origin: `http://localhost:${port}`, "sec-fetch-site": "same-origin" } });
+        assert.equal(viaName.status, 201);
+        assert.equal((await post({ origin: base })).status, 201);
+    });
+
+    const CROSS_SITE: [string, Record<string, string>][] = [
+        ["a page of another site", { origin: "http://evil.example", "sec-fetch-site": "cross-site" }],
+        ["a page of another site, Sec-Fetch-Site unsent", { origin: "http://evil.example" }],
+        ["a page of a sibling site", { origin: "http://other.racecourse.local", "sec-fetch-site": "same-site" }],
+        ["another port of the same host", { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" }],
+        ["a sandboxed or file page (Origin null)", { origin: "null", "sec-fetch-site": "cross-site" }],
+        ["a forged same-origin claim from another origin", { origin: "http://evil.example", "sec-fetch-site": "same-origin" }],
+        ["a form posted from another site's link (no Origin)", { "sec-fetch-site": "cross-site" }],
+        ["a request naming no origin at all", {}],
+        ["a request the user typed (Sec-Fetch-Site none)", { "sec-fetch-site": "none" }],
+    ];
+    for (const [what, headers] of CROSS_SITE) {
+        it(`refuses a transaction from ${what}, sending nothing to node 1`, async () => {
+            const before = sentToNode1.count;
+            const answer = await post(headers);
+            assert.equal(answer.status, 403);
+            assert.match((await answer.json()).error, /only from the racecourse's own page/);
+            assert.equal(sentToNode1.count, before, "node 1 was sent a transaction");
+        });
+    }
 
     it("refuses a malformed hash instead of passing it to the nodes", async () => {
         const answer = await fetch(`${base}/api/transactions/0x12;drop`);

@@ -79,6 +79,33 @@ async function transactionOnEachNode(hash) {
     return { hash, nodes };
 }
 
+/** The host a request's Origin names (scheme http or https), as URL writes it: lower case, no default port. */
+function originHost(origin) {
+    try {
+        const url = new URL(origin);
+        return url.protocol === "http:" || url.protocol === "https:" ? url.host : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Whether a request comes from the racecourse's own page. Node 1's account is unlocked, and a page
+ * of another site can make a visitor's browser POST here (a form, or a fetch that needs no CORS
+ * preflight). Browsers say where a request comes from: Sec-Fetch-Site, and an Origin on every POST,
+ * which must name the very host the request was sent to (behind the Ingress or a port-forward alike).
+ */
+function fromOwnPage(request) {
+    const site = request.headers["sec-fetch-site"];
+    const origin = request.headers.origin;
+    if (site !== undefined && site !== "same-origin") return false;
+    if (origin === undefined) return site === "same-origin";
+    const host = originHost(`http://${request.headers.host ?? ""}`);
+    return host !== undefined && host !== "" && originHost(origin) === host;
+}
+
+const NOT_FROM_OWN_PAGE = "a transaction is sent only from the racecourse's own page: this request came from another site, or said from none (no Origin)";
+
 function reply(response, status, body) {
     response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
     response.end(JSON.stringify(body));
@@ -91,7 +118,10 @@ async function route(request, response) {
         return response.end(PAGE);
     }
     if (request.method === "GET" && pathname === "/api/network") return reply(response, 200, await network());
-    if (request.method === "POST" && pathname === "/api/transactions") return reply(response, 201, await sendTransaction());
+    if (request.method === "POST" && pathname === "/api/transactions") {
+        if (!fromOwnPage(request)) return reply(response, 403, { error: NOT_FROM_OWN_PAGE });
+        return reply(response, 201, await sendTransaction());
+    }
     const hash = /^\/api\/transactions\/([^/]+)$/.exec(pathname)?.[1];
     if (request.method === "GET" && hash !== undefined) {
         if (!TRANSACTION_HASH.test(hash)) return reply(response, 400, { error: "a transaction hash is 0x and 64 hex digits" });

@@ -6,6 +6,7 @@ import * as yaml from "js-yaml";
 import { RawConfig } from "./values";
 
 const PREFIX = "kaleido-quorum:";
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
 
 /** A qualified name (org/project/stack) has its file under the stack's own name, as Pulumi keeps it. */
 export function stackFilePath(projectDir: string, stack: string): string {
@@ -16,7 +17,7 @@ export function stackFilePath(projectDir: string, stack: string): string {
 function projectEntries(projectDir: string, stack: string): [string, unknown][] {
     const file = stackFilePath(projectDir, stack);
     if (!fs.existsSync(file)) return [];
-    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null | undefined)?.config ?? {};
     return Object.entries(config)
         .filter(([key]) => key.startsWith(PREFIX))
         .map(([key, value]) => [key.slice(PREFIX.length), value]);
@@ -33,11 +34,23 @@ export function stackFileKeys(projectDir: string, stack: string): string[] {
     return projectEntries(projectDir, stack).map(([key]) => key);
 }
 
-/** The stacks that have a file in the project folder, by name. */
+/** The stacks that have a file in the project folder, by name; none when there is no such folder. */
 export function stackFileNames(projectDir: string): string[] {
+    if (!fs.existsSync(projectDir)) return [];
     return fs
         .readdirSync(projectDir)
-        .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
-        .filter((name): name is string => name !== undefined)
+        .flatMap((name) => {
+            const stack = STACK_FILE.exec(name)?.[1];
+            return stack !== undefined && isFile(path.join(projectDir, name)) ? [stack] : [];
+        })
         .sort();
+}
+
+/** A regular file, or a link to one: a FIFO or device named like a stack file would hang its reading. */
+function isFile(file: string): boolean {
+    try {
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
 }

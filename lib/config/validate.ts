@@ -7,7 +7,7 @@ import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
 import { ConsensusKind } from "../model/consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
-import { Images, MAX_NODES, NetworkConfig, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "../model/network";
+import { Images, MAX_NODES, NetworkConfig, PlatformKind, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "../model/network";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
 import { RestoreCheck, restoreProblems, restoreSource } from "./restore";
@@ -16,19 +16,17 @@ import { NetworkPolicySettings, PeerSelector } from "../model/networkPolicy";
 import { parsePeerSelector } from "./networkPolicy";
 import { unknownKeyProblems } from "./unknownKeys";
 import { RawConfig, ValueReader } from "./values";
+import { defaultRoot, readHostPathRoot } from "./hostPathRoot";
+import { dnsLabel, dnsSubdomain, kubeContextProblem, minikubeProfileProblem } from "./names";
+import { gasLimitProblem } from "./gasLimit";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
 const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
 // The seed's 2018 geth predates go-ethereum's Prometheus exporter: nothing to monitor there.
 const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "rpcBrowserOrigins", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOST_PATH = /^(\/[A-Za-z0-9._-]+)+\/?$/;
-/** Where a stack's host folders go unless hostPathRoot says otherwise: /data/<stack>. */
-const DEFAULT_HOST_PATH_PARENT = "/data";
 /** Kubernetes' own namespaces: a network there would sit beside the control plane's pods. */
 const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
-const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SECRET_NAME = dnsSubdomain("a Secret name", "regcred");
 
 export class ConfigError extends UserError {
     constructor(readonly problems: string[]) {
@@ -68,7 +66,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         rpcBrowserOrigins: readOrigins(reader),
         networkId: reader.integer("networkId", 1, Number.MAX_SAFE_INTEGER),
         ...readWorkloads(reader, runtime),
-        ...readPlace(reader, context.stack),
+        ...readPlace(reader, context, platform),
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
@@ -79,20 +77,21 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 }
 
 /** Where the network lives: context, namespace, volumes, and what a destroy keeps. */
-function readPlace(reader: ValueReader, stack: string) {
-    const storageClassName = reader.matching("storageClassName", DNS_SUBDOMAIN, "a StorageClass name (lower-case DNS subdomain), or empty for the cluster's default", true);
-    // Each stack its own folder by default: two stacks never seed, nor wipe, each other's chain.
-    const hostPathRoot = reader.matching("hostPathRoot", HOST_PATH, "an absolute path on the minikube node other than /, made of letters, digits, '.', '_' and '-', such as /data/dev", true) || `${DEFAULT_HOST_PATH_PARENT}/${stack}`;
-    if (hostPathRoot.split("/").some((part) => part === "." || part === "..")) reader.problems.push(`hostPathRoot: "${hostPathRoot}" must not contain . or .. (the folder must be the one it names)`);
-    const namespace = reader.matching("namespace", DNS_LABEL, "a DNS label (lower-case letters, digits and '-', at most 63 characters)");
-    if (RESERVED_NAMESPACES.includes(namespace)) reader.problems.push(`namespace: "${namespace}" is Kubernetes' own; choose a namespace of the network's own, such as quorum`);
+function readPlace(reader: ValueReader, context: ConfigContext, platform: PlatformKind) {
+    const storageClassName = reader.valid("storageClassName", dnsSubdomain("a StorageClass name", "standard", "the cluster's default"), true);
+    const namespace = reader.valid("namespace", dnsLabel("a namespace name", "quorum"));
+    if (RESERVED_NAMESPACES.includes(namespace)) reader.problem("namespace", `"${namespace}" is Kubernetes' own; choose the network's own, such as quorum`);
+    const minikubeProfile = reader.valid("minikubeProfile", minikubeProfileProblem);
+    // Each stack its own folders (/data/<stack> by default): two stacks never seed, nor wipe, each other's chain.
+    const onMinikube = platform === "minikube";
+    const hostPathRoot = onMinikube ? readHostPathRoot(reader, context, minikubeProfile) : defaultRoot(context.stack, reader.string("hostPathRoot"));
     return {
-        kubeContext: reader.nonEmpty("kubeContext"),
-        minikubeProfile: reader.nonEmpty("minikubeProfile"),
+        kubeContext: reader.valid("kubeContext", kubeContextProblem),
+        minikubeProfile,
         namespace,
         createNamespace: reader.boolean("createNamespace"),
-        hostPathRoot: hostPathRoot.replace(/\/+$/, ""),
-        volumeSize: reader.matching("volumeSize", /^\d+(Ki|Mi|Gi|Ti)$/, "a size such as 512Mi or 1Gi"),
+        hostPathRoot,
+        volumeSize: reader.size("volumeSize"),
         storageClassName: storageClassName === "" ? undefined : storageClassName,
         enableIngressAddon: reader.boolean("enableIngressAddon"),
         loadImages: reader.boolean("loadImages"),
@@ -109,7 +108,10 @@ function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
         transactionManager: reader.image(goquorum ? "tesseraImage" : "constellationImage"),
     };
     const imagePullSecrets = reader.stringList("imagePullSecrets");
-    for (const secret of imagePullSecrets) if (!DNS_SUBDOMAIN.test(secret)) reader.problems.push(`imagePullSecrets: "${secret}" must be a Secret name (lower-case DNS subdomain)`);
+    for (const secret of imagePullSecrets) {
+        const problem = SECRET_NAME(secret);
+        if (problem) reader.problem("imagePullSecrets", problem);
+    }
     const resources: RoleResources = {
         bootnode: reader.resources("bootnode"),
         quorum: reader.resources("quorum"),
@@ -139,11 +141,11 @@ function readRacecourse(reader: ValueReader): RacecourseSettings | undefined {
 }
 
 function readIngress(reader: ValueReader) {
-    const ingressHost = reader.matching("ingressHost", DNS_NAME, "a lower-case DNS name such as racecourse.local, or empty for any host", true);
-    const ingressTlsSecret = reader.matching("ingressTlsSecret", DNS_SUBDOMAIN, "a Secret name (lower-case DNS subdomain), or empty for plain HTTP", true);
+    const ingressHost = reader.valid("ingressHost", dnsSubdomain("a lower-case DNS name", "racecourse.local", "any host"), true);
+    const ingressTlsSecret = reader.valid("ingressTlsSecret", dnsSubdomain("a Secret name", "racecourse-tls", "plain HTTP"), true);
     return {
         ingressHost: ingressHost === "" ? undefined : ingressHost,
-        ingressClassName: reader.nonEmpty("ingressClassName"),
+        ingressClassName: reader.valid("ingressClassName", dnsSubdomain("an IngressClass name", "nginx (the minikube ingress addon's)")),
         ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
     };
 }
@@ -155,7 +157,7 @@ function readRpcApis(reader: ValueReader, consensus: ConsensusKind): string[] {
     const allowed = [...RPC_NAMESPACES, consensus === "raft" ? "raft" : "istanbul"];
     const apis = reader.string("rpcApis").split(",").map((api) => api.trim());
     const unknown = apis.filter((api) => !allowed.includes(api));
-    if (unknown.length > 0) reader.problems.push(`rpcApis: "${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`);
+    if (unknown.length > 0) reader.problem("rpcApis", `"${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`);
     return apis;
 }
 
@@ -164,13 +166,13 @@ const ORIGIN = /^https?:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/;
 
 function readOrigins(reader: ValueReader): string[] {
     const origins = reader.stringList("rpcBrowserOrigins");
-    for (const origin of origins) if (!ORIGIN.test(origin)) reader.problems.push(`rpcBrowserOrigins: "${origin}" must be an origin such as http://localhost:5173 (scheme, host, port; no path, no *)`);
+    for (const origin of origins) if (!ORIGIN.test(origin)) reader.problem("rpcBrowserOrigins", `"${origin}" must be an origin such as http://localhost:5173 (scheme, host, port; no path, no *)`);
     return origins;
 }
 
 function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefined {
     const enabled = reader.boolean("networkPolicy");
-    const ingressNamespace = reader.matching("ingressNamespace", DNS_LABEL, "a namespace name (a DNS label), such as ingress-nginx");
+    const ingressNamespace = reader.valid("ingressNamespace", dnsLabel("a namespace name", "ingress-nginx"));
     const rpcClients = readPeerSelectors(reader, "rpcClients");
     const metricsScrapers = readPeerSelectors(reader, "metricsScrapers");
     if (!enabled) reader.onlyFor(["rpcClients", "metricsScrapers", "ingressNamespace"], "networkPolicy", "true");
@@ -180,7 +182,7 @@ function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefin
 function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
     return reader.stringList(key).flatMap((entry) => {
         const selector = parsePeerSelector(entry);
-        if (!selector) reader.problems.push(`${key}: "${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
+        if (!selector) reader.problem(key, `"${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
         return selector ? [selector] : [];
     });
 }
@@ -201,7 +203,7 @@ function readQdataSource(reader: ValueReader, nodeCount: number, consensus: Cons
     const keysFrom = reader.string("qdataDir") === "" && reader.string("restoreFrom") !== "" ? "restoreFrom" : "qdataDir";
     const qdataDir = reader.string(keysFrom);
     const chainId = reader.integer("chainId", 1, Number.MAX_SAFE_INTEGER);
-    const gasLimit = reader.matching("gasLimit", /^0x[0-9a-fA-F]{1,16}$/, "a hex quantity such as 0x2FEFD800");
+    const gasLimit = reader.valid("gasLimit", gasLimitProblem);
     const password = reader.string("accountPassword");
     if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), password, chainId, gasLimit };
     if (password !== "") reader.problems.push("accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them");

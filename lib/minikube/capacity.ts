@@ -2,22 +2,17 @@
 // allocatable CPU and memory, refused with both numbers before any pod is created; and whether a
 // NetworkPolicy engine runs where the stack declares policies.
 import { describeCpu, describeMemory, minikubeSize, Requests } from "./sizing";
-import { cpuMillis } from "../model/quantities";
+import { cpuMillis, memoryBytes } from "../model/quantities";
 import { UserError } from "../userError";
 
-const MEMORY_SUFFIXES: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** A Kubernetes CPU quantity ("4", "3900m", "1.5") in millicores, as the config's own are read. */
+/** A Kubernetes CPU quantity as the node reports it ("4", "3900m", "1.5"), in millicores: the config's own grammar. */
 export function parseCpu(quantity: string): number {
-    if (!/^\d+(\.\d+)?m?$/.test(quantity.trim())) throw new Error(`not a CPU quantity: ${quantity}`);
     return cpuMillis(quantity.trim());
 }
 
-/** A Kubernetes memory quantity ("8030196Ki", "8Gi", "8222920704") in bytes. */
+/** A Kubernetes memory quantity as the node reports it ("8030196Ki", "8Gi", "8222920704"), in bytes. */
 export function parseMemory(quantity: string): number {
-    const match = /^(\d+(?:\.\d+)?)([kMGT]i?|Ki)?$/.exec(quantity.trim());
-    if (!match) throw new Error(`not a memory quantity: ${quantity}`);
-    return Number(match[1]) * MEMORY_SUFFIXES[match[2] ?? ""];
+    return memoryBytes(quantity.trim());
 }
 
 export interface NodeCapacity {

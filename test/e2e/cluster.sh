@@ -7,7 +7,9 @@
 #   down  stops every process `up` started (by pid), removes what the real node made (pods,
 #         mounts, the bridge, kube-proxy's iptables chains, the blackhole route) and the folder.
 # The folder is $KALEIDO_E2E_RUN_DIR (default: under /dev/shm, as etcd fsyncs every write, else
-# /tmp). Nothing outside it is written: not ~/.kube, not ~/.pulumi.
+# /tmp). Nothing outside it is written (not ~/.kube, not ~/.pulumi) but the real node's host-folder
+# links, /tmp/hostpath_pv/<the folder's name>-real-node-*: hostPathRoot must lie where minikube
+# persists volumes. down removes them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -197,6 +199,7 @@ down() {
   [ -d "$run_dir" ] || { log "nothing to stop in $run_dir"; return; }
   export KUBECONFIG="$run_dir/kubeconfig"
   real_node_down
+  rm -f /tmp/hostpath_pv/"$(basename "$run_dir")"-real-node-*
   stop_processes ingress-status provisioner kwok kube-scheduler kube-controller-manager kube-apiserver etcd
   rm -rf "$run_dir"
   log "stopped; removed $run_dir"

@@ -25,8 +25,9 @@ export const DEV: Shape = { namespace: "quorum", ipPrefix: "10.96.0", hostRoot: 
 export const IBFT: Shape = { namespace: "quorum-ibft", ipPrefix: "10.96.2", hostRoot: "data/quorum-ibft" };
 export const GOQUORUM: Shape = { namespace: "quorum-goquorum", ipPrefix: "10.96.3", hostRoot: "data/quorum-goquorum", tessera: true };
 /** The seed's stack on the real node: its host folders where the fake minikube and the kubelet both see them. */
-export const REAL: Shape = { ...DEV, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-data")) };
-export const REAL_GOQUORUM: Shape = { ...GOQUORUM, hostRoot: path.relative("/", path.join(RUN_DIR, "real-node-goquorum")) };
+// The real node's host folders lie where minikube persists them (hostPathRoot must), named for this run.
+export const REAL: Shape = { ...DEV, hostRoot: path.join("tmp/hostpath_pv", `${path.basename(RUN_DIR)}-real-node-data`) };
+export const REAL_GOQUORUM: Shape = { ...GOQUORUM, hostRoot: path.join("tmp/hostpath_pv", `${path.basename(RUN_DIR)}-real-node-goquorum`) };
 export const NAMESPACE = DEV.namespace;
 
 export function nodeIp(index: number, shape = DEV): string {

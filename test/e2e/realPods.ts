@@ -191,6 +191,7 @@ async function realPods(real: RealStack): Promise<void> {
     const hostRoot = `/${shape.hostRoot}`;
     if (hostPath) {
         fs.mkdirSync(path.join(NODE_FS, hostRoot), { recursive: true });
+        fs.mkdirSync(path.dirname(hostRoot), { recursive: true });
         fs.symlinkSync(path.join(NODE_FS, hostRoot), hostRoot);
     }
     scheduleOnRealNode(true);

@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
 export const PROJECT = path.join(RUN_DIR, "project");
 const LOGS = path.join(RUN_DIR, "logs");
-const PROJECT_FILES = ["index.ts", "program.ts", "apps", "components", "operations", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kaleido.yaml", "package.json", "tsconfig.json", "tsconfig.pulumi.json"];
+const PROJECT_FILES = ["index.ts", "program.ts", "apps", "components", "operations", "lib", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json", "tsconfig.pulumi.json"];
 
 /** The project as a user has it, in the run folder, so stacks, keys and state never touch the repo. */
 export function copyProject(): void {
