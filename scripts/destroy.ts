@@ -38,7 +38,7 @@ function selectStack(stack: string): void {
 
 async function destroy(argv: string[]): Promise<number> {
     const own = ownArguments(argv, []);
-    if (!onPath("pulumi")) throw new Refusal("the Pulumi CLI is not installed: install it from https://www.pulumi.com/docs/install/");
+    if (!onPath("pulumi")) throw new Refusal("the Pulumi CLI is not installed: install it from https://www.pulumi.com/docs/install/", 2);
     const choice = chooseStack(own.stack, process.env.STACK, () => selectedStack("destroy"));
     console.log(stackLine("destroy", choice));
     selectStack(choice.name);

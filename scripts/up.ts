@@ -45,7 +45,7 @@ function checkTools(): void {
     if (major < 22) throw new Refusal(`Node.js ${process.version} is too old: @pulumi/pulumi needs Node.js 22 or later (https://nodejs.org/en/download)`);
     if (!onPath("pulumi")) {
         const where = "install it from https://www.pulumi.com/docs/install/ (no account needed: state stays in files under ~/.pulumi)";
-        throw new Refusal(`the Pulumi CLI is not installed: ${where}`);
+        throw new Refusal(`the Pulumi CLI is not installed: ${where}`, 2);
     }
 }
 

@@ -106,7 +106,7 @@ describe("npm run up and npm run destroy", function () {
     it("destroy prints its usage for --help, and names a missing Pulumi CLI", () => {
         assert.match(runTool("destroy", ["--help"]).stdout, /^usage: \[STACK=<stack>\] npm run destroy \[-- --stack NAME\]/);
         const missing = runTool("destroy", [], { PATH: fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-")) });
-        assert.equal(missing.status, 1);
+        assert.equal(missing.status, 2, "could not start, as every tool says of a missing Pulumi CLI");
         assert.match(missing.stderr, /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
     });
 
