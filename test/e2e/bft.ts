@@ -85,7 +85,7 @@ function checkGoQuorum(outputs: Record<string, unknown>): void {
     expect(tesseraPort === "9000", "Service quorum-node-1 opens Tessera's P2P port", tesseraPort);
     const genesis = JSON.parse(fs.readFileSync(path.join(hostFolder(1, GOQUORUM), "ethereum/genesis.json"), "utf8")) as { config: { qbft?: unknown } };
     expect(isDeepStrictEqual(genesis.config.qbft, { epochLength: 30000, blockPeriodSeconds: 1, requestTimeoutSeconds: 11, policy: 0, ceil2Nby3Block: 0 }), "the seeded genesis is QBFT's", genesis.config);
-    expect(isDeepStrictEqual(outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000 }), "output consensus describes the QBFT network", outputs.consensus);
+    expect(isDeepStrictEqual(outputs.consensus, { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000, ceil2Nby3Block: 0 }), "output consensus describes the QBFT network, ceil(2N/3) from its genesis", outputs.consensus);
 }
 
 /** The policy pack under the real CLI: the stack passes it; with admin on RPC, the preview fails naming the rule. */
