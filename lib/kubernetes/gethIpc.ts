@@ -14,6 +14,16 @@ export interface RpcReply {
     error?: { message: string };
 }
 
+/** A reply's hex quantity (a height, a peer count) as a number; undefined when it carries none. */
+export function replyQuantity(reply?: RpcReply): number | undefined {
+    return typeof reply?.result === "string" ? Number(BigInt(reply.result)) : undefined;
+}
+
+/** geth's refusal of a method it does not serve (upstream geth has no raft or istanbul API). */
+export function isMissingMethod(reply: RpcReply): boolean {
+    return reply.error !== undefined && /does not exist|not available|method not found/i.test(reply.error.message);
+}
+
 /** Long enough for a console's start on a busy node; a call that hangs past it is reported, not waited on forever. */
 export const IPC_TIMEOUT_MS = 60_000;
 

@@ -5,16 +5,11 @@ import { QuorumRule } from "../model/consensus";
 import { ObservedNetwork, ObservedNode } from "../model/observed";
 import { memberName, nodeIndexOf, nodePodName } from "../network/names";
 import { enodePublicKey, nodeAddress } from "../network/nodeAddress";
-import { ipcBatch, RpcReply } from "./gethIpc";
+import { ipcBatch, isMissingMethod, replyQuantity, RpcReply } from "./gethIpc";
 import { Kube } from "./kubectl";
 
 /** Console calls at once: enough for 50 nodes in a few rounds, few enough for a laptop's kubectl. */
 export const PARALLEL_READS = 25;
-
-/** geth's refusal of a method it does not serve. */
-const isMissingMethod = (reply: RpcReply) => reply.error !== undefined && /does not exist|not available|method not found/i.test(reply.error.message);
-
-const quantity = (reply: RpcReply) => (typeof reply.result === "string" ? Number(BigInt(reply.result)) : undefined);
 
 /** Raft stamps blocks in nanoseconds, BFT in seconds. */
 const unixSeconds = (timestamp: number) => (timestamp > 1e12 ? Math.floor(timestamp / 1e9) : timestamp);
@@ -65,7 +60,7 @@ interface RaftClusterEntry {
 }
 
 function headOf(height: RpcReply, latest: RpcReply): ObservedNode["head"] {
-    const number = quantity(height);
+    const number = replyQuantity(height);
     if (number === undefined) return undefined;
     const block = latest.result as { number?: string; hash?: string; timestamp?: string } | null | undefined;
     // The hash is the latest block's: it names the head only when that block is the height read.
@@ -82,7 +77,7 @@ function answerOf(base: ObservedNode, replies: RpcReply[], raft: boolean): NodeA
     const node: ObservedNode = {
         ...base,
         head: headOf(height, latest),
-        peers: quantity(peers),
+        peers: replyQuantity(peers),
         ...(txpool?.pending !== undefined ? { pending: Number(BigInt(txpool.pending)) } : {}),
         ...(txpool?.queued !== undefined ? { queued: Number(BigInt(txpool.queued)) } : {}),
         ...(identity ? { identity } : {}),
@@ -109,7 +104,7 @@ async function readNode(kube: Kube, base: ObservedNode, raft: boolean): Promise<
     }
 }
 
-export async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
     const results: R[] = new Array(items.length);
     let next = 0;
     const worker = async () => {

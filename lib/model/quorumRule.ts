@@ -2,7 +2,7 @@
 // members, IBFT/QBFT a quorum of its validators (quorumSize, as GoQuorum computes it).
 import { quorumSize, QuorumRule } from "./consensus";
 
-/** Whether the network keeps its majority or quorum with any one counted member down: e.g. 1-2 Raft members, 1-3 validators under 2F+1... do not. */
+/** Whether the network keeps its majority or quorum with any one counted member down: 1 or 2 Raft members, or 1 or 2 validators under ceil(2N/3), do not. */
 export function toleratesOneDown(consensus: QuorumRule, nodeCount: number): boolean {
     const counted = consensus.kind === "raft" ? nodeCount : consensus.validators;
     return counted - 1 >= quorumSize(consensus, counted);

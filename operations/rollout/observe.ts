@@ -1,6 +1,6 @@
 // What a rollout reads of the running network: each member's StatefulSet revision against its
 // pod's, whether the pod is Ready, and, for nodes, how far the chain has come on each.
-import { ipcBatch, RpcReply } from "../../lib/kubernetes/gethIpc";
+import { ipcBatch, isMissingMethod, replyQuantity } from "../../lib/kubernetes/gethIpc";
 import { Kube, KubeObject, PodStatus } from "../../lib/kubernetes/kubectl";
 import { QuorumRule } from "../../lib/model/consensus";
 import { ALL_NODES_SELECTOR, BOOTNODE_SET, nodeIndexOf, nodePodName, podOf, PROJECT_SELECTOR, VALIDATOR_LABEL } from "../../lib/network/names";
@@ -32,8 +32,6 @@ export async function labelledValidators(kube: Kube): Promise<number> {
     return services.filter((service) => service.metadata.labels?.[VALIDATOR_LABEL] === "true").length;
 }
 
-const NO_SUCH_METHOD = /does not exist|not available|method not found/i;
-
 /**
  * A restarted node against one other Ready node (the lowest-numbered): two console calls a look,
  * whatever the network's size. Raft: whether the node knows a leader (raft_leader), when its API answers.
@@ -45,9 +43,8 @@ export async function restartedNode(kube: Kube, index: number, consensus: Quorum
     const calls = [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, ...(consensus.kind === "raft" ? [{ method: "raft_leader" }] : [])];
     const [height, peers, leader] = own?.ready ? await ipcBatch(kube, own.name, calls).catch(() => []) : [];
     const reference = others[0] && (await ipcBatch(kube, others[0].name, [{ method: "eth_blockNumber" }]).catch(() => []))[0];
-    const quantity = (reply?: RpcReply) => (typeof reply?.result === "string" ? Number(BigInt(reply.result)) : undefined);
-    const leaderKnown = leader === undefined || (leader.error && NO_SUCH_METHOD.test(leader.error.message)) ? undefined : !leader.error;
-    return { ready: own?.ready ?? false, height: quantity(height), peers: quantity(peers), readyOthers: others.length, referenceHeight: quantity(reference), ...(leaderKnown === undefined ? {} : { raftLeader: leaderKnown }) };
+    const leaderKnown = leader === undefined || isMissingMethod(leader) ? undefined : !leader.error;
+    return { ready: own?.ready ?? false, height: replyQuantity(height), peers: replyQuantity(peers), readyOthers: others.length, referenceHeight: replyQuantity(reference), ...(leaderKnown === undefined ? {} : { raftLeader: leaderKnown }) };
 }
 
 interface NodeSetObject extends KubeObject {
