@@ -149,7 +149,7 @@ describe("the restore plan", () => {
     });
 
     it("leaves out the peer list (the stack seeds its own) and the backed-up stack's markers", () => {
-        assert.deepEqual(notRestored(), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json", ".kaleido-seed-id", ".kaleido-owner", ".kaleido-restored-from"]);
+        assert.deepEqual(notRestored(), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json", ".kaleido-seed-id", ".kaleido-owner", ".kaleido-restored-from", ".kaleido-hold-sealing"]);
     });
 });
 
@@ -158,7 +158,7 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
     const workspace = workspaceFixture();
     let backupDir: string;
     /** A backup as npm run backup leaves it: the dev stack's members with chain data, and the manifest. */
-    function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number): void {
+    function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number, heads = [7, 7, 7, 7, 7]): void {
         backupDir = path.join(workspace.projectDir, "backup");
         fs.rmSync(backupDir, { recursive: true, force: true });
         fs.cpSync(path.join(workspace.projectDir, ".keys", "kaleido"), backupDir, { recursive: true });
@@ -166,7 +166,7 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
             fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
             fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
         }
-        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: 7, hash: `0x${"7".repeat(64)}` }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
+        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: heads[i - 1], hash: `0x${String(heads[i - 1]).repeat(64)}` }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
         writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "kaleido", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
     }
     before(async () => {
@@ -188,6 +188,11 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         assert.ok(step.dependsOn.includes("quorum-node-3-qdata-seed"), `after the seed: ${step.dependsOn}`);
         assert.ok(named(run, "quorum-node-3-set").dependsOn.includes("quorum-node-3-restore"));
         assert.ok(!run.resources.some((resource) => resource.name === "quorum-bootnode-restore"), "the bootnode holds no chain");
+        assert.equal(env.HOLD_SEALING, "false", "Raft seals nothing on its own: no hold");
+        const settle = named(run, "quorum-restore-settle");
+        assert.match(settle.inputs.create, /operations\/run\.ts restore settle$/);
+        assert.deepEqual(JSON.parse((settle.inputs.environment as Record<string, string>).SETTLE), { nodeCount: 5, point: { number: 7, hash: `0x${"7".repeat(64)}`, way: "raft-one-head" }, timeoutMs: 300_000 });
+        assert.ok(settle.dependsOn.includes("quorum-rollout"), `once every node runs: ${settle.dependsOn}`);
     });
 
     const refusals: [string, () => void, Record<string, string>, RegExp][] = [
@@ -195,6 +200,12 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         ["another node count", () => undefined, { nodeCount: "4" }, /restoreFrom: the backup holds 5 nodes, nodeCount is 4; set nodeCount to 5/],
         ["Raft members at other addresses", () => makeBackup(["10.96.9.101", "10.96.9.102", "10.96.9.103", "10.96.9.104", "10.96.9.105"]), {}, /restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at 10\.96\.9\.101, .* this stack's are at 10\.96\.0\.101/],
         ["a member that joined later", () => makeBackup(undefined, 5), {}, /restoreFrom: node-5 joined the Raft network after it was founded/],
+        [
+            "Raft nodes copied at different heads",
+            () => makeBackup(undefined, undefined, [9, 9, 8, 9, 7]),
+            {},
+            /restoreFrom: the backup's members cannot be brought to one chain: under Raft each member's log is its own, .*; node-3 at block 8, node-5 at block 7 behind node-1 at block 9/,
+        ],
         ["a changed node key", () => fs.writeFileSync(path.join(backupDir, "qdata_2/ethereum/nodekey"), "cd".repeat(32)), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed \(sha256/],
         ["a node's chain data deleted", () => fs.rmSync(path.join(backupDir, "qdata_4/ethereum/geth"), { recursive: true }), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_4\/ethereum\/geth\/chaindata\/000001\.ldb: missing\)/],
         ["a member folder made a link", () => linkInstead("qdata_3"), {}, /backup\/qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened/],

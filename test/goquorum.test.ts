@@ -38,6 +38,31 @@ function commonArgs(run: ProgramRun, index: number, api = API): string[] {
     ];
 }
 
+/**
+ * The geth container's start script run by sh with /qdata moved to a temp folder, Tessera's socket
+ * and upcheck answering, and a geth that prints the arguments it was given.
+ */
+function gethStartedBy(script: string, held: boolean, args: string[]): { args: string[]; said: string } {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "kq-geth-start-"));
+    try {
+        const bin = path.join(work, "bin");
+        fs.mkdirSync(path.join(work, "qdata/tessera"), { recursive: true });
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(bin, "wget"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "geth"), '#!/bin/sh\nfor a do echo "arg:$a"; done\n', { mode: 0o755 });
+        if (held) fs.writeFileSync(path.join(work, "qdata/.kaleido-hold-sealing"), "held\n");
+        const socket = spawnSync("python3", ["-c", "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", path.join(work, "qdata/tessera/tm.ipc")]);
+        assert.equal(socket.status, 0, "a unix socket for Tessera's");
+        const moved = script.split("/qdata/").join(`${work}/qdata/`);
+        const result = spawnSync("sh", ["-c", moved, "geth", ...args], { encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin` } });
+        assert.equal(result.status, 0, result.stderr);
+        const lines = result.stdout.trim().split("\n");
+        return { args: lines.filter((line) => line.startsWith("arg:")).map((line) => line.slice(4)), said: lines.filter((line) => !line.startsWith("arg:")).join("\n") };
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
 describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", function () {
     this.timeout(60_000);
     const fixture = stackFixture("goquorum", 5);
@@ -56,12 +81,19 @@ describe("runtime goquorum, QBFT 4+1 (Pulumi.goquorum.yaml) under mocks", functi
     it("starts geth only once Tessera's socket and upcheck answer, pointed at the socket by PRIVATE_CONFIG", () => {
         const geth = container(run, 2, "quorum");
         assert.deepEqual(geth.command?.slice(0, 2), ["sh", "-c"]);
-        assert.match(geth.command?.[2] ?? "", /^tries=0; until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; exec geth "\$@"$/);
+        assert.match(geth.command?.[2] ?? "", /^tries=0; until \[ -S \/qdata\/tessera\/tm\.ipc \] && wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:9000\/upcheck; do .*; done; if .*; fi; exec geth "\$@"$/);
         assert.equal(geth.command?.[3], "geth", "$0 of the wrapper");
         assert.deepEqual(geth.env, [
             { name: "PRIVATE_CONFIG", value: "/qdata/tessera/tm.ipc" },
             { name: "HOME", value: "/tmp" },
         ]);
+    });
+
+    it("starts geth without --mine and its thread count while a restore's hold marker is on the volume, and with them otherwise", () => {
+        const geth = container(run, 2, "quorum");
+        const started = (held: boolean) => gethStartedBy(geth.command?.[2] ?? "", held, ["--datadir", "d", "--mine", "--miner.threads", "1", "--metrics"]);
+        assert.deepEqual(started(true), { args: ["--datadir", "d", "--metrics"], said: "sealing held: a restore waits for every node to hold one chain" });
+        assert.deepEqual(started(false), { args: ["--datadir", "d", "--mine", "--miner.threads", "1", "--metrics"], said: "" });
     });
 
     it("writes the genesis block once, in an init container of the quorum image", () => {

@@ -18,6 +18,7 @@ import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
 import { raftMembershipStep } from "../../operations/raft-membership/step";
+import { restoreSettleStep } from "../../operations/restore/step";
 import { rolloutStep } from "../../operations/rollout/step";
 import { validatorStep } from "../../operations/validator-votes/step";
 
@@ -88,10 +89,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
         this.rollout = this.declareRollout(name, args, shared);
+        // A restored network is one chain at the backup's head before anything else acts on it.
+        const settle = config.restore && { restore: config.restore, nodeCount: config.nodeCount, kubeContext, namespace: shared.namespace, timeoutSeconds: config.rolloutTimeoutSeconds };
+        const restored = settle && [restoreSettleStep(`${name}-restore-settle`, settle, { parent: this, dependsOn: [this.rollout] })];
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
         else if (config.consensus.kind !== "raft") {
             const votes = { consensus: config.consensus, qdata: args.qdata, kubeContext, namespace: shared.namespace };
-            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: [this.rollout] });
+            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: [this.rollout, ...(restored ?? [])] });
         }
         ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(name, args, shared));
         if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });

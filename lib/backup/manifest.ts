@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { digestPlainFile, entryWithin, NotPlainError, plainTree, readPlainFile, refusalOf } from "../files/plainFiles";
+import { RestorePoint } from "../model/restorePoint";
 import { manifestProblems } from "./manifestFields";
 
 export const MANIFEST = "manifest.json";
@@ -25,6 +26,8 @@ export interface MemberCopy {
     ip?: string;
     /** Raft: the member joined a running network (its id is not its place in static-nodes.json). */
     raftJoined?: boolean;
+    /** IBFT/QBFT nodes: the chain counted it as a validator when it was copied. */
+    validator?: boolean;
 }
 
 export interface BackupManifest {
@@ -37,6 +40,8 @@ export interface BackupManifest {
     /** Block 0's hash, as the nodes report it. */
     genesisHash: string;
     members: MemberCopy[];
+    /** The one head a restore into the backed-up stack's runtime brings every node to (lib/model/restorePoint.ts). */
+    restorePoint?: RestorePoint;
     files: FileEntry[];
 }
 

@@ -35,9 +35,16 @@ export function manifestProblems(manifest: unknown): string[] {
     else manifest.members.forEach((member, i) => problems.push(...memberProblems(member, `members[${i}]`)));
     if (!Array.isArray(manifest.files)) problems.push("files must be a list");
     else manifest.files.forEach((file, i) => problems.push(...fileProblems(file, `files[${i}]`)));
+    if (manifest.restorePoint !== undefined) problems.push(...restorePointProblems(manifest.restorePoint));
     if (problems.length > 0) return problems;
     return [...repeated(manifest.members as Fields[], "folder", "members"), ...repeated(manifest.files as Fields[], "path", "files")];
-    return problems;
+}
+
+const RESTORE_WAYS = ["raft-one-head", "bft-held", "bft-laggards-short-of-quorum"];
+
+function restorePointProblems(point: unknown): string[] {
+    const ok = isObject(point) && isCount(point.number) && typeof point.hash === "string" && HASH.test(point.hash) && RESTORE_WAYS.includes(String(point.way));
+    return ok ? [] : [`restorePoint must be { number, hash, way } with way ${RESTORE_WAYS.join(", ")}`];
 }
 
 /** A second entry for one folder or path could hide the first's checksum. */
@@ -62,6 +69,7 @@ function memberProblems(member: unknown, field: string): string[] {
     if (head !== undefined && !(isObject(head) && isCount(head.number) && typeof head.hash === "string" && HASH.test(head.hash))) problems.push(`${field}.head must be { number, hash }`);
     if (member.ip !== undefined && !(typeof member.ip === "string" && IPV4.test(member.ip))) problems.push(`${field}.ip must be an IPv4 address`);
     if (member.raftJoined !== undefined && typeof member.raftJoined !== "boolean") problems.push(`${field}.raftJoined must be true or false`);
+    if (member.validator !== undefined && typeof member.validator !== "boolean") problems.push(`${field}.validator must be true or false`);
     return problems;
 }
 

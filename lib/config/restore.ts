@@ -3,9 +3,11 @@
 // backup is refused naming its path, never followed or opened.
 import { BackupManifest, readManifest, verifyBackup } from "../backup/manifest";
 import { digestPlainFile, entryWithin, refusalOf } from "../files/plainFiles";
+import { ConsensusKind } from "../model/consensus";
 import { GENESIS } from "../model/layout";
 import { qdataFolderName } from "../model/paths";
 import { RestoreSource } from "../model/restore";
+import { CopiedHead, RestorePoint, restorePoint } from "../model/restorePoint";
 
 const GENESIS_PATH = `${qdataFolderName(1)}/${GENESIS}`;
 
@@ -14,7 +16,11 @@ export interface RestoreCheck {
     /** The qdata folder the stack takes its keys and genesis from. */
     qdataDir: string;
     nodeCount: number;
-    raft: boolean;
+    consensus: ConsensusKind;
+    /** IBFT/QBFT: the stack's genesis's, for the quorum the restore point weighs. */
+    ceil2Nby3Block?: number;
+    /** The stack's runtime can start restored nodes with sealing held. */
+    canHoldSealing: boolean;
     nodeIps: string[];
 }
 
@@ -39,12 +45,15 @@ export function restoreProblems(check: RestoreCheck): string[] {
     else if (backedUp !== ours.sha256) {
         problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours.sha256}); leave qdataDir unset to take the backup's keys`);
     }
+    const point = pointOf(manifest, check);
+    if ("problem" in point) problems.push(`restoreFrom: the backup's members cannot be brought to one chain: ${point.problem}`);
+    const raft = check.consensus === "raft";
     const joined = manifest.members.filter((member) => member.raftJoined).map((member) => member.name);
-    if (check.raft && joined.length > 0) {
+    if (raft && joined.length > 0) {
         problems.push(`restoreFrom: ${joined.join(", ")} joined the Raft network after it was founded, so its Raft id is not its place in static-nodes.json; restoring such members is not supported yet: restore a backup of founders only`);
     }
     const ips = manifest.members.flatMap((member) => (member.ip ? [member.ip] : []));
-    if (check.raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
+    if (raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
         problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);
     }
     return problems;
@@ -77,6 +86,16 @@ function genesisSha256(qdataDir: string): { sha256?: string; problem?: string } 
     }
 }
 
-export function restoreSource(dir: string): RestoreSource {
-    return { dir, backupId: readManifest(dir).createdAt };
+/** The one head the members are brought to, by this stack's consensus and runtime. */
+function pointOf(manifest: BackupManifest, check: RestoreCheck): { point: RestorePoint } | { problem: string } {
+    const nodes = manifest.members.flatMap((member): CopiedHead[] => (member.head ? [{ name: member.name, head: member.head, validator: member.validator }] : []));
+    return restorePoint({ consensus: check.consensus, ceil2Nby3Block: check.ceil2Nby3Block, nodes, canHoldSealing: check.canHoldSealing });
+}
+
+/** A backup restoreProblems found none in. */
+export function restoreSource(check: RestoreCheck): RestoreSource {
+    const manifest = readManifest(check.dir);
+    const found = pointOf(manifest, check);
+    if (!("point" in found)) throw new Error(`restoreFrom: ${found.problem}`);
+    return { dir: check.dir, backupId: manifest.createdAt, point: found.point };
 }

@@ -2,6 +2,7 @@
 // naming the key and what it allows, before any resource is created.
 import * as fs from "fs";
 import * as path from "path";
+import { runtimeNamed } from "../runtime/runtimes";
 import { DEFAULT_QUORUM_IMAGE, RACECOURSE_NODE_IMAGE } from "../runtime/images";
 import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
@@ -70,7 +71,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
-        restore: readRestore(reader, qdata, { nodeCount, raft: settings.kind === "raft", nodeIps: addresses.nodeIps }, context),
+        restore: readRestore(reader, qdata, { nodeCount, consensus: settings.kind, canHoldSealing: runtimeNamed(runtime).holdsSealing, nodeIps: addresses.nodeIps }, context),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -187,14 +188,16 @@ function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
     });
 }
 
-/** restoreFrom, checked against the stack: its chain (genesis), node count and, under Raft, addresses. */
-function readRestore(reader: ValueReader, qdata: QdataSource | undefined, stack: Omit<RestoreCheck, "dir" | "qdataDir">, context: ConfigContext): RestoreSource | undefined {
+/** restoreFrom, checked against the stack: its chain (genesis), node count, the one head it restores to and, under Raft, addresses. */
+function readRestore(reader: ValueReader, qdata: QdataSource | undefined, stack: Omit<RestoreCheck, "dir" | "qdataDir" | "ceil2Nby3Block">, context: ConfigContext): RestoreSource | undefined {
     const restoreFrom = reader.string("restoreFrom");
     if (restoreFrom === "" || !qdata) return undefined;
     const dir = path.resolve(context.projectDir, restoreFrom);
-    const problems = restoreProblems({ ...stack, dir, qdataDir: qdata.dir });
+    const genesis = qdata.kind === "folder" ? qdata.folder.genesis : undefined;
+    const check = { ...stack, dir, qdataDir: qdata.dir, ...(genesis && genesis.kind !== "raft" ? { ceil2Nby3Block: genesis.ceil2Nby3Block } : {}) };
+    const problems = restoreProblems(check);
     reader.problems.push(...problems);
-    return problems.length === 0 ? restoreSource(dir) : undefined;
+    return problems.length === 0 ? restoreSource(check) : undefined;
 }
 
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */

@@ -7,6 +7,7 @@ import { memberName, nodeIndexOf, nodePodName } from "../network/names";
 import { enodePublicKey, nodeAddress } from "../network/nodeAddress";
 import { ipcBatch, isMissingMethod, replyQuantity, RpcReply } from "./gethIpc";
 import { Kube } from "./kubectl";
+import { inParallel } from "../inParallel";
 
 /** Console calls at once: enough for 50 nodes in a few rounds, few enough for a laptop's kubectl. */
 export const PARALLEL_READS = 25;
@@ -102,16 +103,6 @@ async function readNode(kube: Kube, base: ObservedNode, raft: boolean): Promise<
     } catch (error) {
         return { node: { ...base, error: (error as Error).message.split("\n")[0] } };
     }
-}
-
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 /** The answer the chain's set is taken from: the most advanced node that listed one. */

@@ -40,3 +40,5 @@ export const OWNER_MARKER = ".kaleido-owner";
 export const RESTORED_MARKER = ".kaleido-restored-from";
 export const RESTORE_STAGING = ".kaleido-restoring";
 export const RESTORE_WHOLE = ".kaleido-restoring-whole";
+/** On a restored node's volume until every node holds the backup's head: its geth starts without sealing. */
+export const SEALING_HOLD = ".kaleido-hold-sealing";

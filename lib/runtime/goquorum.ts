@@ -3,7 +3,7 @@
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
 import { BftConsensus, Consensus } from "../model/consensus";
 import { GENESIS, PASSWORDS } from "../model/layout";
-import { CHAIN_DATA, GETH_DIR, inQdata } from "../model/paths";
+import { CHAIN_DATA, GETH_DIR, inQdata, SEALING_HOLD } from "../model/paths";
 import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
 import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
@@ -13,6 +13,7 @@ import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraCon
 export const goquorumRuntime: Runtime = {
     name: "goquorum",
     transactionManager: "tessera",
+    holdsSealing: true,
     metrics: {
         geth: { port: NAMED_PORTS.metrics, path: "/debug/metrics/prometheus" },
         transactionManager: { port: transactionManagerPort("tessera"), path: "/metrics" },
@@ -41,7 +42,17 @@ const GETH_INIT = `test -d ${inQdata(CHAIN_DATA)} || exec geth --datadir ${DATAD
 const WAIT_FOR_TESSERA =
     `tries=0; until [ -S ${TESSERA_SOCKET} ] && wget -q -O /dev/null http://127.0.0.1:${PORTS.transactionManager}/upcheck; do ` +
     `if [ "$tries" -ge ${TESSERA_WAIT_TRIES} ]; then echo "tessera did not answer its upcheck within ${TESSERA_WAIT_TRIES * 2} s" >&2; exit 1; fi; ` +
-    `tries=$((tries + 1)); echo "waiting for tessera"; sleep 2; done; exec geth "$@"`;
+    `tries=$((tries + 1)); echo "waiting for tessera"; sleep 2; done; `;
+
+/**
+ * A restored node starts without --mine (and its thread count) while the restore's hold marker is
+ * on its volume: it syncs, but takes no part in consensus, until the restore sees every node at the
+ * backup's highest head, removes the marker and starts its miner (operations/restore/release.ts).
+ */
+const START_GETH =
+    `if [ -e ${inQdata(SEALING_HOLD)} ]; then echo "sealing held: a restore waits for every node to hold one chain"; skip=0; ` +
+    `for arg do shift; if [ "$skip" = 1 ]; then skip=0; elif [ "$arg" = --miner.threads ]; then skip=1; elif [ "$arg" != --mine ]; then set -- "$@" "$arg"; fi; done; fi; ` +
+    `exec geth "$@"`;
 
 function gethInitContainer(request: NodePodRequest): Container {
     return nodeContainer(request, "quorum", "geth-init", {
@@ -110,7 +121,7 @@ export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[]
 function gethContainer(request: NodePodRequest): Container {
     return nodeContainer(request, "quorum", "quorum", {
         // $0 is "geth"; the program's flags follow as "$@".
-        command: ["sh", "-c", WAIT_FOR_TESSERA, "geth"],
+        command: ["sh", "-c", WAIT_FOR_TESSERA + START_GETH, "geth"],
         args: argsWithRaftJoin(request, (raftJoinId) => gethArgs(request, raftJoinId)),
         // HOME on the scratch /tmp: `geth attach` (the program's administration) makes ~/.ethereum
         // for its console, which the read-only root would refuse.

@@ -12,6 +12,8 @@ const SOCKET = inQdata(CONSTELLATION_SOCKET);
 export const kaleidoRuntime: Runtime = {
     name: "kaleido",
     transactionManager: "constellation",
+    // The image's start.sh writes geth's command line itself, --mine included.
+    holdsSealing: false,
     // The images' own start scripts (a Node.js boot script in the quorum image) may write anywhere.
     nodePod: (request) => ({
         initContainers: [],

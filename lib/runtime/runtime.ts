@@ -56,6 +56,8 @@ export interface Runtime {
     name: "kaleido" | "goquorum";
     /** The transaction manager container's name and its peer port's name. */
     transactionManager: "constellation" | "tessera";
+    /** Its nodes start with sealing held while a restore's hold marker is on the volume. */
+    holdsSealing: boolean;
     /** Where a node pod's containers serve metrics; undefined for images without an exporter. */
     metrics?: { geth: MetricsEndpoint; transactionManager: MetricsEndpoint };
     nodePod(request: NodePodRequest): NodePod;

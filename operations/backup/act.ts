@@ -13,7 +13,9 @@ import { observeNetwork } from "../../lib/kubernetes/observeNetwork";
 import { waitPodGone, waitPodReady } from "../../lib/kubernetes/podWaits";
 import { inQdata, qdataFolderName } from "../../lib/model/paths";
 import { BOOTNODE_SET, claimName, memberName, nodeSetName, podOf } from "../../lib/network/names";
-import { raftLeadership } from "../../lib/model/observed";
+import { countedByChain, raftLeadership } from "../../lib/model/observed";
+import { CopiedHead, restorePoint, RestorePointResult } from "../../lib/model/restorePoint";
+import { runtimeNamed } from "../../lib/runtime/runtimes";
 import { StackOutputs } from "../../lib/model/outputs";
 import { pollUntil } from "../../lib/poll";
 import { chainIdentity, headOf, joinedRaft, memberPod } from "./observe";
@@ -91,18 +93,24 @@ async function copyMember(kube: Kubectl, index: number, out: string, log: (line:
 
 const memberLabel = (index: number) => (index === 0 ? "bootnode" : memberName(index));
 
-/** Waits until the chain may lose member `index` for its copy; fails naming why not, with how far the backup came. */
-async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: number, copied: number, log: (line: string) => void): Promise<void> {
-    if (index === 0) return;
+/**
+ * Waits until the chain may lose member `index` for its copy, and says whether the chain counts it
+ * as a validator then; fails naming why not, with how far the backup came.
+ */
+async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: number, copied: number, log: (line: string) => void): Promise<boolean | undefined> {
+    if (index === 0) return undefined;
     let why: string | undefined;
     const stoppable = async () => {
-        why = notYetStoppable(await observeNetwork(kube, outputs.consensus, outputs.nodes.length), index);
-        return why === undefined ? true : undefined;
+        const network = await observeNetwork(kube, outputs.consensus, outputs.nodes.length);
+        why = notYetStoppable(network, index);
+        const node = network.nodes.find((candidate) => candidate.index === index);
+        return why === undefined ? { counted: node && countedByChain(network, node) } : undefined;
     };
     const onWait = (attempt: number) => attempt % 5 === 1 && why !== undefined && log(`${memberLabel(index)} waits: ${why}`);
     const onTimeout = () =>
         new Error(`${memberLabel(index)} was not stopped: ${why} after ${IN_STEP_TIMEOUT_MS / 1000} s. Bring the others back in step (npm run status) and run the backup again; ${copied} of ${outputs.nodes.length + 1} members copied, the folder is incomplete`);
-    await pollUntil(`${memberLabel(index)} stoppable`, stoppable, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onWait, onTimeout });
+    const { counted } = await pollUntil(`${memberLabel(index)} stoppable`, stoppable, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onWait, onTimeout });
+    return counted;
 }
 
 /** A copied node takes part again only once it has caught up with the chain: Ready is not that. */
@@ -116,8 +124,9 @@ async function waitBackInStep(kube: Kubectl, outputs: StackOutputs, index: numbe
     await pollUntil(`${memberLabel(index)} back in step`, back, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onTimeout });
 }
 
-async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out: string, log: (line: string) => void): Promise<MemberCopy> {
+async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out: string, log: (line: string) => void, counted?: boolean): Promise<MemberCopy> {
     const head = index === 0 ? undefined : await headOf(kube, index);
+    const validator = outputs.consensus.kind !== "raft" && counted !== undefined ? { validator: counted } : {};
     const joined = outputs.consensus.kind === "raft" && index > 0 && (await joinedRaft(kube, nodeSetName(index)));
     const memberLog = (line: string) => log(`[${claimName(index)}] ${line}`);
     await copyMember(kube, index, path.join(out, qdataFolderName(index)), memberLog).catch((error: Error) => {
@@ -125,7 +134,7 @@ async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out:
     });
     if (index > 0) await waitBackInStep(kube, outputs, index);
     const ip = index === 0 ? undefined : outputs.nodes[index - 1].ip;
-    return { name: memberLabel(index), folder: qdataFolderName(index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}) };
+    return { name: memberLabel(index), folder: qdataFolderName(index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}), ...validator };
 }
 
 /** Stops at the first member the chain cannot lose in time, or whose copy fails. */
@@ -138,13 +147,24 @@ export async function backupNetwork(outputs: StackOutputs, stack: string, out: s
     const leader = outputs.consensus.kind === "raft" ? raftLeadership(await observeNetwork(kube, outputs.consensus, outputs.nodes.length)).leader?.index : undefined;
     for (const index of backupOrder(outputs.nodes.length, leader)) {
         const started = Date.now();
-        await waitUntilStoppable(kube, outputs, index, copies.length, log);
-        const copy = await copyOne(kube, outputs, index, out, log);
+        const counted = await waitUntilStoppable(kube, outputs, index, copies.length, log);
+        const copy = await copyOne(kube, outputs, index, out, log, counted);
         copies.push(copy);
         log(`${copy.name} copied${copy.head ? ` at block ${copy.head.number}` : ""} and back${index === 0 ? "" : " in step"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     makePrivate(out);
-    const manifest: BackupManifest = { format: 1, createdAt: new Date().toISOString(), stack, namespace: outputs.namespace, consensus: outputs.consensus.kind, chainId, genesisHash, members: copies, files: fileEntries(out) };
+    const point = pointOfCopies(outputs, copies);
+    const restorable = "point" in point ? { restorePoint: point.point } : {};
+    const taken = { format: 1 as const, createdAt: new Date().toISOString(), stack, namespace: outputs.namespace, consensus: outputs.consensus.kind };
+    const manifest: BackupManifest = { ...taken, chainId, genesisHash, members: copies, ...restorable, files: fileEntries(out) };
     writeManifest(out, manifest);
+    if ("problem" in point) throw new Error(`every member is copied, but the copies cannot be restored to one chain: ${point.problem}. ${out} is kept; a restore refuses it`);
     return manifest;
+}
+
+/** The one head a restore into this stack's runtime brings the copies to, as restoreFrom's check weighs it. */
+function pointOfCopies(outputs: StackOutputs, copies: MemberCopy[]): RestorePointResult {
+    const nodes = copies.flatMap((copy): CopiedHead[] => (copy.head ? [{ name: copy.name, head: copy.head, validator: copy.validator }] : []));
+    const ceil2Nby3Block = outputs.consensus.kind === "raft" ? undefined : outputs.consensus.ceil2Nby3Block;
+    return restorePoint({ consensus: outputs.consensus.kind, ceil2Nby3Block, nodes, canHoldSealing: runtimeNamed(outputs.runtime).holdsSealing });
 }

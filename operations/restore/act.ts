@@ -9,7 +9,7 @@ import * as path from "path";
 import { entryWithin } from "../../lib/files/plainFiles";
 import { HelperPod, HelperPodRequest, withHelperPod } from "../../lib/kubernetes/helperPod";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { inQdata, RESTORE_STAGING, RESTORE_WHOLE, RESTORED_MARKER, SEED_MARKER } from "../../lib/model/paths";
+import { inQdata, RESTORE_STAGING, RESTORE_WHOLE, RESTORED_MARKER, SEALING_HOLD, SEED_MARKER } from "../../lib/model/paths";
 import { volumeState } from "./observe";
 import { notRestored, restoreAction } from "./plan";
 import { stageMember } from "./stage";
@@ -22,6 +22,8 @@ export interface RestoreRequest {
     from: string;
     backupId: string;
     seedId: string;
+    /** The node starts with sealing held until the settle phase releases it (restorePoint bft-held). */
+    holdSealing: boolean;
 }
 
 export async function restoreMember(kube: Kubectl, request: RestoreRequest, log: (line: string) => void): Promise<void> {
@@ -62,6 +64,7 @@ async function copyToStaging(pod: HelperPod, from: string, member: string, log: 
 async function layStaging(pod: HelperPod, member: string, request: RestoreRequest): Promise<void> {
     const write = (file: string, value: string) => pod.exec(["sh", "-c", 'cat >"$1"', "write", `${member}/${file}`], `${value}\n`);
     await pod.exec(["cp", "-a", `${member}/${RESTORE_STAGING}/.`, `${member}/`]);
+    if (request.holdSealing) await write(SEALING_HOLD, "held until every restored node holds the backup's head (npm run status)");
     await write(SEED_MARKER, request.seedId);
     await write(RESTORED_MARKER, request.backupId);
     // Last: until the markers say which backup the volume holds, the whole staging must stay.

@@ -6,6 +6,7 @@ import { claimName } from "../../lib/network/names";
 import { qdataFolderName } from "../../lib/model/paths";
 import { QDATA_MOUNT } from "../../lib/model/paths";
 import { operationCommand } from "../../lib/stepCommand";
+import { SettleRequest } from "./settle";
 
 export interface RestoreStepArgs {
     restore: RestoreSource;
@@ -37,6 +38,26 @@ export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.Cu
         FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
         BACKUP_ID: args.restore.backupId,
         SEED_ID: args.seedId,
+        HOLD_SEALING: String(args.restore.point.way === "bft-held"),
     };
     return new command.local.Command(name, { create: operationCommand("restore", "member"), environment }, opts);
+}
+
+export interface RestoreSettleStepArgs {
+    restore: RestoreSource;
+    nodeCount: number;
+    kubeContext: string;
+    namespace: pulumi.Input<string>;
+    /** How long the restored nodes may take to reach the backup's head. */
+    timeoutSeconds: number;
+}
+
+/**
+ * Once every restored node runs: each holds the backup's one head, and nodes held from sealing are
+ * released (settle.ts). Runs once, on create; the up fails when the nodes are not one chain.
+ */
+export function restoreSettleStep(name: string, args: RestoreSettleStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+    const settle: SettleRequest = { nodeCount: args.nodeCount, point: args.restore.point, timeoutMs: args.timeoutSeconds * 1000 };
+    const environment = { KUBE_CONTEXT: args.kubeContext, NAMESPACE: args.namespace, SETTLE: JSON.stringify(settle) };
+    return new command.local.Command(name, { create: operationCommand("restore", "settle"), environment }, opts);
 }

@@ -19,8 +19,8 @@ const RUN_DIR = requireEnv("KALEIDO_E2E_RUN_DIR");
 export function realPodsSteps(seedConfig: StackValues): Step[] {
     return [
         [
-            "real pods: the seed's stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself; backed up one member at a time, destroyed, restored into a new stack",
-            () => realPods({ stack: new Stack("e2e-real"), config: seedConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true, backupRestore: true }),
+            "real pods: the seed's stack's containers start on the real node from their seeded volumes, pass their probes, run geth init once and peer over the Service IPs under enforced NetworkPolicies, which refuse an outsider until rpcClients names it; a transaction manager killed by SIGKILL comes back by itself",
+            () => realPods({ stack: new Stack("e2e-real"), config: seedConfig, shape: REAL, nodeCount: 5, hostPath: true, policies: true }),
         ],
         [
             "real pods, platform kubernetes: 3 nodes seeded by their init containers from Secrets and ConfigMaps into provisioned PVCs, peer lists linked from /peers; a transaction manager killed by SIGKILL comes back by itself; backed up, destroyed, restored into a new stack",
@@ -31,11 +31,11 @@ export function realPodsSteps(seedConfig: StackValues): Step[] {
 
 export function realGoQuorumPodsStep(): Step {
     return [
-        "real pods, runtime goquorum: QBFT 4+1 (the consensus the dev stack runs) stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node; npm run backup while the chain seals, one member down at a time, its longest gap between blocks within the round-change timer plus two block periods; a new GoQuorum image rolled out one member at a time while the chain seals, a missing one stopped at its first member and set back, three of four validators stopped named by npm run status as a stalled chain and sealing again once back",
+        "real pods, runtime goquorum: QBFT 4+1 (the consensus the dev stack runs) stand-ins of GoQuorum and Tessera start, geth init runs once in its init container, the nodes peer over the Service IPs; a transaction manager killed by SIGKILL comes back by itself; a real Prometheus fills every dashboard panel by the program's annotations; npm run status shows each node; the project's racecourse, through npm run connect, in Chromium: every node's live height, a transaction sent from the page mined on every node; a new GoQuorum image rolled out one member at a time while the chain seals, a missing one stopped at its first member and set back, three of four validators stopped named by npm run status as a stalled chain and sealing again once back; npm run backup while the chain seals and transactions are sent, one member down at a time, its longest gap between blocks within the round-change timer plus two block periods; the stack destroyed, a tampered backup and a member folder made a link refused at preview, the backup restored into a new stack (a restore killed midway run again): every node holds the manifest's highest head, the same block, before sealing is released, and the chain seals past it",
         () => {
             // Never pulled: the images are on the node, and a tag that does not exist must not send the harness to a registry.
             const config = { ...stackFileValues("Pulumi.goquorum.yaml"), imagePullPolicy: "Never" };
-            return realPods({ stack: new Stack("e2e-real-goquorum"), config, shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4, browser: true, rolloutBlockPeriod: 1 });
+            return realPods({ stack: new Stack("e2e-real-goquorum"), config, shape: REAL_GOQUORUM, nodeCount: 5, hostPath: true, monitoredValidators: 4, browser: true, rolloutBlockPeriod: 1, backupRestore: true });
         },
     ];
 }
@@ -217,7 +217,8 @@ async function realPods(real: RealStack): Promise<void> {
             await checkRollouts({ stack, shape, nodeCount, blockPeriod: real.rolloutBlockPeriod, gethAt, verify: () => checkNpmRunVerify(stack, nodeCount) });
         }
         const destroy = (target: Stack) => destroyLeavingNothing(target, shape);
-        if (backupRestore) await backupAndRestore({ stack, config: values, namespace: shape.namespace, nodeCount, console: (i, script) => gethConsole(shape, i, script), destroy });
+        const sealing = real.rolloutBlockPeriod === undefined ? undefined : { shape, blockPeriod: real.rolloutBlockPeriod };
+        if (backupRestore) await backupAndRestore({ stack, config: values, namespace: shape.namespace, nodeCount, console: (i, script) => gethConsole(shape, i, script), destroy, sealing });
         else await destroy(stack);
     } finally {
         scheduleOnRealNode(false);
