@@ -124,8 +124,18 @@ export async function waitUntil(what: string, seconds: number, probe: () => bool
 export type Step = [string, () => Promise<void>];
 
 export interface StepTiming {
+    /** 1-based, as the step lines number it. */
+    number: number;
     name: string;
     seconds: number;
+}
+
+/** The step times as a table, slowest first: where an e2e run's minutes go. */
+export function stepTable(timings: StepTiming[]): string {
+    const total = timings.reduce((sum, timing) => sum + timing.seconds, 0);
+    const short = (name: string) => (name.length > 70 ? `${name.slice(0, 69)}…` : name);
+    const rows = [...timings].sort((a, b) => b.seconds - a.seconds).map((t) => `| ${t.number} | ${short(t.name.split(/[:;]/)[0])} | ${t.seconds.toFixed(1)} | ${((100 * t.seconds) / total).toFixed(0)}% |`);
+    return ["| step | what | seconds | share |", "|---|---|---|---|", ...rows, `| | all steps | ${total.toFixed(1)} | 100% |`].join("\n");
 }
 
 /**
@@ -152,7 +162,7 @@ export async function runSteps(steps: Step[]): Promise<StepTiming[]> {
             throw error;
         }
         const seconds = (Date.now() - started) / 1000;
-        timings.push({ name, seconds });
+        timings.push({ number: index + 1, name, seconds });
         process.stdout.write(`e2e: ✔ step ${index + 1} ${name} (${seconds.toFixed(1)}s)\n`);
     }
     process.stdout.write(`e2e: ${steps.length} passed, 0 failed\n`);

@@ -4,7 +4,7 @@
 // each stack are in the file named for it; here is their order.
 import { bftSteps } from "./bft";
 import { clusterPlatformStep } from "./clusterPlatform";
-import { E2eFailure, runSteps } from "./harness";
+import { E2eFailure, runSteps, stepTable } from "./harness";
 import { interruptedUpSteps } from "./interrupts";
 import { previewOnlySteps } from "./previews";
 import { realGoQuorumPodsStep, realPodsSteps } from "./realPods";
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
         clusterPlatformStep(),
         ...scaleSteps(seedConfig),
     ]);
-    process.stdout.write(`e2e: timings: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(1)}s`).join("; ")}\n`);
+    process.stdout.write(`e2e: step times, slowest first:\n${stepTable(timings)}\n`);
 }
 
 main().catch((error: unknown) => {
