@@ -1,7 +1,9 @@
-// npm run bench:e2e -- N: on the harness, one run of `pulumi up` of an N-node dev stack (keys made
-// beforehand, as a qdataDir), against `kubectl apply` of the very objects that up created and the
-// time until they are ready; then the no-change preview, `pulumi destroy` and `kubectl delete`.
-// Prints where the up's time went, from the engine's event log. A benchmark, not a test.
+// npm run bench:e2e [-- N ...]: on the harness, for each size (5 and 50 nodes unless given), one run
+// of `pulumi up` of an N-node stack of the seed's (keys made beforehand, as a qdataDir), against
+// `kubectl apply` of the very objects that up created and the time until they are ready; then the
+// no-change preview, `pulumi destroy` and `kubectl delete`. Prints where each up's time went, from
+// the engine's event log, and one table of every size. A benchmark, not a test: nothing fails on a
+// slow machine.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -73,23 +75,32 @@ function profile(eventLog: string): string[] {
     return lines;
 }
 
-async function main(): Promise<void> {
-    const nodeCount = Number(process.argv[2] ?? "50");
-    if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new E2eFailure("usage: npm run bench:e2e -- <nodes, 1 to 50>");
-    copyProject();
-    // The CLI offers --event-log only with its debug commands on.
-    process.env.PULUMI_DEBUG_COMMANDS = "true";
-    const qdataDir = path.join(RUN_DIR, "bench-qdata");
+interface BenchRow {
+    nodeCount: number;
+    resources: number;
+    objects: number;
+    upSeconds: number;
+    readySeconds: number;
+}
+
+/** The engine's resources of the up (its event log's resource outputs), the stack itself aside. */
+function resourceCount(eventLog: string): number {
+    const events = fs.readFileSync(eventLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as EngineEvent);
+    return new Set(events.flatMap((event) => (event.resOutputsEvent && event.resOutputsEvent.metadata.type !== "pulumi:pulumi:Stack" ? [event.resOutputsEvent.metadata.urn] : []))).size;
+}
+
+async function benchOne(nodeCount: number): Promise<BenchRow> {
+    const qdataDir = path.join(RUN_DIR, `bench-qdata-${nodeCount}`);
     const [, keySeconds] = await timed(() => spawnSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--nodes", String(nodeCount), "--out", qdataDir], { cwd: PROJECT, stdio: "ignore" }));
-    const stack = new Stack("bench");
+    const stack = new Stack(`bench-${nodeCount}`);
     await stack.init({ ...stackFileValues("Pulumi.kaleido.yaml"), nodeCount: String(nodeCount), qdataDir });
-    const eventLog = path.join(RUN_DIR, "logs", "bench-up-events.jsonl");
+    const eventLog = path.join(RUN_DIR, "logs", `bench-up-${nodeCount}-events.jsonl`);
     const [, upSeconds] = await timed(() => stack.cli("up", "--yes", "--skip-preview", "--event-log", eventLog));
     const [, previewSeconds] = await timed(() => stack.cli("preview", "--expect-no-changes"));
     const objects = dumpObjects();
     const [, destroySeconds] = await timed(() => stack.cli("destroy", "--yes", "--skip-preview"));
 
-    const manifest = path.join(RUN_DIR, "bench-objects.json");
+    const manifest = path.join(RUN_DIR, `bench-objects-${nodeCount}.json`);
     fs.writeFileSync(manifest, JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
     const [applySeconds, readySeconds] = await timed(async () => {
         const [, seconds] = await timed(() => kubectl("apply", "-f", manifest));
@@ -109,6 +120,19 @@ async function main(): Promise<void> {
     out(`where the up's time went (engine event log, whole seconds; ${eventLog}):`);
     for (const line of profile(eventLog)) out(`  ${line}`);
     await stack.remove();
+    return { nodeCount, resources: resourceCount(eventLog), objects: objects.length, upSeconds, readySeconds };
+}
+
+async function main(): Promise<void> {
+    const sizes = process.argv.slice(2).map(Number);
+    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50)) throw new E2eFailure("usage: npm run bench:e2e [-- <nodes, 1 to 50> ...]");
+    copyProject();
+    // The CLI offers --event-log only with its debug commands on.
+    process.env.PULUMI_DEBUG_COMMANDS = "true";
+    const rows: BenchRow[] = [];
+    for (const nodeCount of sizes.length > 0 ? sizes : [5, 50]) rows.push(await benchOne(nodeCount));
+    const table = rows.map((row) => `| ${row.nodeCount} | ${row.upSeconds.toFixed(1)} s (${row.resources} resources) | ${row.readySeconds.toFixed(1)} s (${row.objects} objects) | ${(row.upSeconds / row.readySeconds).toFixed(2)}x |`);
+    process.stdout.write(["bench: the table (docs/DEVELOPING.md keeps the latest, with its date):", "| nodes | `pulumi up` | kubectl apply + ready | ratio |", "|---|---|---|---|", ...table].join("\n") + "\n");
 }
 
 main().catch((error: unknown) => {
