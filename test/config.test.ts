@@ -128,9 +128,9 @@ describe("config validation", () => {
             fs.rmSync(tmPub);
             try {
                 const problems = problemsOf({ qdataDir: dir, nodeCount: "3" });
-                assert.ok(problems.includes(`${nodekey}: must be a secp256k1 private key as 64 hex characters`), problems.join("\n"));
-                assert.ok(problems.includes(`${tmPub}: required file is missing`), problems.join("\n"));
-                assert.ok(problems.includes(`${path.join(dir, "qdata_3/ethereum/nodekey")}: required file is missing`), problems.join("\n"));
+                assert.ok(problems.includes(`qdataDir: ${nodekey}: must be a secp256k1 private key as 64 hex characters`), problems.join("\n"));
+                assert.ok(problems.includes(`qdataDir: ${tmPub}: required file is missing`), problems.join("\n"));
+                assert.ok(problems.includes(`qdataDir: ${path.join(dir, "qdata_3/ethereum/nodekey")}: required file is missing`), problems.join("\n"));
             } finally {
                 fs.writeFileSync(nodekey, saved[0]);
                 fs.writeFileSync(tmPub, saved[1]);
@@ -185,7 +185,7 @@ describe("config validation", () => {
             genesis.extraData = istanbulExtraData([foreign]);
             for (const index of saved.keys()) fs.writeFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), JSON.stringify(genesis));
             try {
-                assert.ok(problemsOf({ qdataDir: dir, nodeCount: "3", consensus: "ibft" }).includes(`${genesisFile}: validator 0x${foreign} is not the node key address of any of qdata_1..qdata_3`));
+                assert.ok(problemsOf({ qdataDir: dir, nodeCount: "3", consensus: "ibft" }).includes(`qdataDir: ${genesisFile}: validator 0x${foreign} is not the node key address of any of qdata_1..qdata_3`));
             } finally {
                 for (const [index, text] of saved) fs.writeFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), text);
             }

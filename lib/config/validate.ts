@@ -215,6 +215,9 @@ function readQdataSource(reader: ValueReader, nodeCount: number, consensus: Cons
         reader.problems.push(`restoreFrom: folder ${dir} does not exist (npm run backup -- --out DIR makes one)`);
         return undefined;
     }
-    const folder = checkedQdataFolder(dir, nodeCount, consensus, reader.problems);
+    const problems: string[] = [];
+    const folder = checkedQdataFolder(dir, nodeCount, consensus, problems);
+    // A problem of a file is named by its path; the key that named the folder goes first. Others name their own key.
+    reader.problems.push(...problems.map((problem) => (path.isAbsolute(problem.split(":")[0]) ? `${keysFrom}: ${problem}` : problem)));
     return folder && { kind: "folder", dir, folder };
 }

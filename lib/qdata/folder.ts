@@ -39,7 +39,9 @@ export function readQdataFolder(root: string, nodeCount: number, errors: string[
     }
     const before = errors.length;
     const tree = plainTree(root);
+    // An entry that is no plain file or folder is the refusal: what lies beyond a link is never read, so "missing" would only echo it.
     errors.push(...tree.problems);
+    if (tree.problems.length > 0) return undefined;
     const entries: Entries = new Map([...tree.files.map((file) => [file.path, "file"] as const), ...tree.folders.map((folder) => [folder, "folder"] as const)]);
     const read = Array.from({ length: nodeCount + 1 }, (_, index) => readMember(root, index, entries, errors, layout));
     const genesisFile = path.join(memberDir(root, 1), GENESIS);
