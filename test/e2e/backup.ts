@@ -248,11 +248,11 @@ function checkRestoredVolume(namespace: string, out: string, marker: string): vo
 /** Every node holds the restore point's block, the same on each; a sealing chain seals past it. */
 async function checkOneChain(target: BackupTarget, point: { number: number; hash: string }): Promise<void> {
     const nodes = Array.from({ length: target.nodeCount }, (_, i) => i + 1);
-    const hashes = nodes.map((i) => JSON.parse(target.console(i, `JSON.stringify(eth.getBlock(${point.number}).hash)`)) as string);
+    const hashes = nodes.map((i) => JSON.parse(target.console(i, `eth.getBlock(${point.number}).hash`)) as string);
     expect(hashes.every((hash) => hash === point.hash), `every restored node holds block ${point.number} of the manifest's restorePoint (${point.hash})`, hashes);
     if (!target.sealing) return;
     const past = point.number + 3;
     await waitUntil(`every restored node past block ${past}: the chain seals again`, 120, () => nodes.every((i) => Number(target.console(i, "eth.blockNumber")) >= past));
-    const after = nodes.map((i) => JSON.parse(target.console(i, `JSON.stringify(eth.getBlock(${past}).hash)`)) as string);
+    const after = nodes.map((i) => JSON.parse(target.console(i, `eth.getBlock(${past}).hash`)) as string);
     expect(after.every((hash) => hash === after[0]), `the chain sealed after the restore is one chain: block ${past} the same on every node`, after);
 }
