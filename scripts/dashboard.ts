@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { quorumDashboard } from "../lib/monitoring/dashboard";
+import { runtimeNamed } from "../lib/runtime/runtimes";
 
 const USAGE = "usage: npm run dashboard -- --out FILE [--stack NAME] [--force]\nwrites the network's Grafana dashboard JSON to FILE (--force replaces an existing file)";
 
@@ -12,8 +13,9 @@ async function run(args: ToolArgs): Promise<number> {
     if (!out) throw new UsageError("--out FILE is required: where to write the dashboard's JSON");
     if (fs.existsSync(out) && !args.flag("force")) throw new UsageError(`${out} exists; pass --force to replace it`);
     const outputs = args.stack();
-    if (outputs.runtime !== "goquorum") {
-        console.error("dashboard: this stack runs the seed's images, whose geth exports no metrics; npm run status shows its nodes");
+    const runtime = runtimeNamed(outputs.runtime);
+    if (!runtime.metrics) {
+        console.error(`dashboard: this stack runs ${runtime.describedAs}, whose geth exports no metrics; npm run status shows its nodes`);
         return 2;
     }
     const dashboard = quorumDashboard({ network: outputs.namespace, bft: outputs.consensus.kind !== "raft" });

@@ -4,7 +4,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, validateConfig } from "../lib/config/validate";
-import { NetworkConfig } from "../lib/model/network";
+import { configWarnings } from "../lib/config/warnings";
+import { locallyBuiltImages, NetworkConfig, RUNTIMES } from "../lib/model/network";
 import { RawConfig } from "../lib/config/values";
 import { istanbulExtraData } from "../lib/keys/istanbul";
 import { deployQuorumNetwork } from "../program";
@@ -46,9 +47,27 @@ describe("config validation", () => {
 
     it("runs each runtime's own quorum image unless the stack names one, even the other runtime's", () => {
         assert.equal(validateConfig({}, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
-        assert.equal(validateConfig({ runtime: "kaleido" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
+        assert.equal(validateConfig({ runtime: "quorum-tools" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
         assert.equal(validateConfig({ runtime: "goquorum", quorumImage: "jpmorganchase/quorum" }, CONTEXT).images.quorum, "jpmorganchase/quorum");
-        assert.equal(validateConfig({ runtime: "kaleido", quorumImage: "quorumengineering/quorum:24.4.1" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+        assert.equal(validateConfig({ runtime: "quorum-tools", quorumImage: "quorumengineering/quorum:24.4.1" }, CONTEXT).images.quorum, "quorumengineering/quorum:24.4.1");
+    });
+
+    it("takes the seed's runtime by its former name kaleido as quorum-tools, with a warning naming the new value", () => {
+        const now = validateConfig({ runtime: "quorum-tools", constellationImage: "my/constellation:1" }, CONTEXT);
+        const before = validateConfig({ runtime: "kaleido", constellationImage: "my/constellation:1" }, CONTEXT);
+        assert.deepEqual({ ...before, runtimeSetAs: undefined }, { ...now, runtimeSetAs: undefined });
+        assert.equal(before.runtime, "quorum-tools");
+        assert.deepEqual(configWarnings(now), []);
+        assert.deepEqual(configWarnings(before), [
+            'runtime: "kaleido" is the former name of runtime quorum-tools (the seed\'s images); it runs the same network, nothing on the cluster or its volumes changes, but write the new name: pulumi config set runtime quorum-tools',
+        ]);
+        assert.match(problemsOf({ runtime: "kaleido", consensus: "qbft" })[0], /^consensus: "qbft" needs runtime goquorum \(runtime quorum-tools, the seed's images, runs raft and ibft only\); set runtime to goquorum or pick raft or ibft$/);
+    });
+
+    it("loads the seed's images into minikube, which the user builds, and none of GoQuorum's, which the cluster pulls", () => {
+        const racecourse = { racecourseImage: "test/racecourse" };
+        assert.deepEqual(locallyBuiltImages(validateConfig({ runtime: "quorum-tools", ...racecourse }, CONTEXT)), ["jpmorganchase/quorum", "jpmorganchase/constellation", "test/racecourse"]);
+        assert.deepEqual(locallyBuiltImages(validateConfig({ runtime: "goquorum", ...racecourse }, CONTEXT)), ["test/racecourse"]);
     });
 
     const cases: [string, RawConfig, RegExp][] = [
@@ -75,11 +94,12 @@ describe("config validation", () => {
         ["a missing qdata folder", { qdataDir: "/nowhere/qdata" }, /^qdataDir: folder \/nowhere\/qdata does not exist/],
         ["an unknown consensus", { consensus: "pbft" }, /^consensus: "pbft" must be one of raft, ibft, qbft$/],
         ["an IBFT key under Raft", { validators: "3" }, /^validators: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft$/],
-        ["an unknown runtime", { runtime: "besu" }, /^runtime: "besu" must be one of kaleido, goquorum$/],
-        ["QBFT on the seed's images", { runtime: "kaleido", consensus: "qbft" }, /^consensus: "qbft" needs runtime goquorum/],
-        ["a Tessera key under the seed's images", { runtime: "kaleido", tesseraImage: "my/tessera:1" }, /^tesseraImage: only used with runtime goquorum; remove it or set runtime to goquorum$/],
-        ["a constellation key under goquorum", { constellationImage: "my/constellation" }, /^constellationImage: only used with runtime kaleido; remove it or set runtime to kaleido$/],
-        ["RPC namespaces under the seed's images", { runtime: "kaleido", rpcApis: "eth,admin" }, /^rpcApis: only used with runtime goquorum; remove it or set runtime to goquorum$/],
+        ["an unknown runtime", { runtime: "besu" }, /^runtime: "besu" must be one of quorum-tools, goquorum$/],
+        ["QBFT on the seed's images", { runtime: "quorum-tools", consensus: "qbft" }, /^consensus: "qbft" needs runtime goquorum/],
+        ["a Tessera key under the seed's images", { runtime: "quorum-tools", tesseraImage: "my/tessera:1" }, /^tesseraImage: only used with runtime goquorum; remove it or set runtime to goquorum$/],
+        ["a constellation key under goquorum", { constellationImage: "my/constellation" }, /^constellationImage: only used with runtime quorum-tools; remove it or set runtime to quorum-tools$/],
+        ["RPC namespaces under the seed's images", { runtime: "quorum-tools", rpcApis: "eth,admin" }, /^rpcApis: only used with runtime goquorum; remove it or set runtime to goquorum$/],
+        ["monitoring under the seed's images, whose geth exports nothing", { runtime: "quorum-tools", monitoring: "serviceMonitor" }, /^monitoring: only used with runtime goquorum; remove it or set runtime to goquorum$/],
         ["a Raft block time under QBFT", { runtime: "goquorum", consensus: "qbft", raftBlockTime: "100" }, /^raftBlockTime: only used with consensus raft/],
         ["more validators than nodes", { consensus: "ibft", validators: "6" }, /^validators: "6" must be a whole number from 0 to 5$/],
         ["a zero block period", { consensus: "ibft", blockPeriod: "0" }, /^blockPeriod: "0" must be a whole number from 1 to 60$/],
@@ -246,7 +266,7 @@ describe("Pulumi.yaml config declarations", () => {
 
     it("declare exactly the keys the program reads, each default of its declared type", () => {
         const read = new Set<string>();
-        for (const runtime of ["kaleido", "goquorum"]) {
+        for (const runtime of RUNTIMES) {
             const raw = new Proxy({ runtime } as RawConfig, { get: (target, key: string) => (read.add(key), target[key]) });
             validateConfig(raw, CONTEXT);
         }

@@ -182,6 +182,8 @@ describe("runtime goquorum with Raft and legacy IBFT under mocks", function () {
         assert.deepEqual(configWarnings(base), []);
         const [warning] = configWarnings({ ...base, rpcApis: ["eth", "admin", "personal"] });
         assert.match(warning, /^rpcApis: admin, personal on HTTP and WS let every pod that reaches RPC .*admin adds and removes peers.*personal unlocks accounts/);
+        const seed = validateConfig({ runtime: "quorum-tools" }, { stack: "test", projectDir: "/tmp" });
+        assert.deepEqual(configWarnings({ ...seed, rpcApis: ["eth", "admin"] }), [], "the seed's start.sh serves its own namespaces, not rpcApis");
     });
 
     it("serves the namespaces rpcApis names, and refuses one GoQuorum 24.4.1 does not serve", async () => {

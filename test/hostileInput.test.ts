@@ -26,9 +26,9 @@ type Hostile = [key: string, raw: RawConfig, names?: string];
 
 /** Keys that are read only beside another setting: a control character in them is judged there. */
 const COMPANIONS: Record<string, RawConfig> = {
-    constellationImage: { runtime: "kaleido" },
-    constellationCpu: { runtime: "kaleido" },
-    constellationMemory: { runtime: "kaleido" },
+    constellationImage: { runtime: "quorum-tools" },
+    constellationCpu: { runtime: "quorum-tools" },
+    constellationMemory: { runtime: "quorum-tools" },
     storageClassName: { platform: "kubernetes" },
     serviceMonitorLabels: { monitoring: "serviceMonitor" },
 };
@@ -106,7 +106,7 @@ const HOSTILE: Hostile[] = [
     ["tesseraImage", { tesseraImage: "x y" }],
     ["racecourseImage", { racecourseImage: "test/racecourse;touch${IFS}pwned" }],
     ["racecourseImage", { racecourseImage: "`id`" }],
-    ["constellationImage", { runtime: "kaleido", constellationImage: SHELL }],
+    ["constellationImage", { runtime: "quorum-tools", constellationImage: SHELL }],
     ["imagePullPolicy", { imagePullPolicy: "Sometimes" }],
     ["imagePullSecrets", { imagePullSecrets: '["Bad_Secret"]' }],
     ["volumeSize", { volumeSize: "1GB" }],

@@ -6,19 +6,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { REPO_ROOT } from "./support/fakeHost";
-
-const SOURCE_ROOTS = ["program.ts", "index.ts", "components", "operations", "lib", "scripts", "policy"];
-
-function sourceFiles(entry: string): string[] {
-    const full = path.join(REPO_ROOT, entry);
-    if (!fs.statSync(full).isDirectory()) return [entry];
-    return fs.readdirSync(full).flatMap((name) => (name === "node_modules" ? [] : sourceFiles(path.join(entry, name)))).filter((file) => file.endsWith(".ts"));
-}
+import { sourceFiles } from "./support/sourceFiles";
 
 /** Each file's relative imports, as repository paths. */
 function importGraph(): Map<string, string[]> {
     const graph = new Map<string, string[]>();
-    for (const file of SOURCE_ROOTS.flatMap(sourceFiles)) {
+    for (const file of sourceFiles()) {
         const imported = ts.preProcessFile(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), true, true).importedFiles.map((entry) => entry.fileName);
         const local = imported.filter((name) => name.startsWith("."));
         graph.set(file, local.map((name) => path.join(path.dirname(file), name)).map((target) => (fs.existsSync(path.join(REPO_ROOT, `${target}.ts`)) ? `${target}.ts` : path.join(target, "index.ts"))));

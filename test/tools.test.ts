@@ -153,6 +153,35 @@ describe("the tools without the Pulumi CLI", function () {
     }
 });
 
+describe("npm run dashboard by the stack's runtime", function () {
+    this.timeout(120_000);
+    let fake: FakeHost;
+    beforeEach(() => (fake = new FakeHost()));
+    afterEach(() => fake.dispose());
+
+    const dashboardOf = (runtime: string) => {
+        const outputs = { namespace: "quorum", kubeContext: "minikube", runtime, consensus: { kind: "raft" }, nodes: [] };
+        fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
+        const out = path.join(fake.state, "dashboard.json");
+        return { result: runTool("dashboard", ["--out", out, "--stack", "dev"], fake.env()), written: () => fs.existsSync(out) };
+    };
+
+    it("refuses the seed's images, whose geth exports nothing, by their name and by their former one (outputs of an earlier up)", () => {
+        for (const runtime of ["quorum-tools", "kaleido"]) {
+            const { result, written } = dashboardOf(runtime);
+            assert.equal(result.status, 2, `${runtime}: ${result.stderr}`);
+            assert.match(result.stderr, /^dashboard: this stack runs the seed's images, whose geth exports no metrics; npm run status shows its nodes$/m, runtime);
+            assert.ok(!written(), runtime);
+        }
+    });
+
+    it("writes GoQuorum's", () => {
+        const { result, written } = dashboardOf("goquorum");
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(written());
+    });
+});
+
 describe("npm run qdata on an existing folder", function () {
     this.timeout(120_000);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));

@@ -1,7 +1,9 @@
 // The consensus keys: which consensus, and under IBFT/QBFT the validators and timing; under
 // GoQuorum's Raft the block time.
 import { Consensus, CONSENSUS_KINDS, ConsensusKind } from "../model/consensus";
-import { QdataSource, RuntimeKind } from "../model/network";
+import { QdataSource } from "../model/network";
+import { Runtime } from "../runtime/runtime";
+import { ALL_RUNTIMES } from "../runtime/runtimes";
 import { ValueReader } from "./values";
 
 const BFT_ONLY_KEYS = ["validators", "blockPeriod", "roundChangeTimer"] as const;
@@ -16,16 +18,15 @@ export interface ConsensusSettings {
     raftBlockTimeMs: number;
 }
 
-export function readConsensusSettings(reader: ValueReader, nodeCount: number, runtime: RuntimeKind): ConsensusSettings {
+export function readConsensusSettings(reader: ValueReader, nodeCount: number, runtime: Runtime): ConsensusSettings {
     const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
     if (kind === "raft") {
         for (const key of BFT_ONLY_KEYS) if (reader.differsFromDefault(key)) reader.problems.push(`${key}: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft`);
-    } else if (runtime === "goquorum" && reader.differsFromDefault("raftBlockTime")) {
+    } else if (runtime.stackKeys.includes("raftBlockTime") && reader.differsFromDefault("raftBlockTime")) {
+        // Under a runtime without the key, the runtime check names it already.
         reader.problems.push("raftBlockTime: only used with consensus raft; remove it or set consensus to raft");
     }
-    if (kind === "qbft" && runtime === "kaleido") {
-        reader.problems.push('consensus: "qbft" needs runtime goquorum (the seed\'s images run raft and ibft only); set runtime to goquorum or pick raft or ibft');
-    }
+    if (!runtime.consensusKinds.includes(kind)) reader.problems.push(consensusNotRun(kind, runtime));
     const blockPeriod = reader.integer("blockPeriod", 1, 60);
     const roundChangeTimer = reader.integer("roundChangeTimer", 0, 600_000);
     return {
@@ -36,6 +37,12 @@ export function readConsensusSettings(reader: ValueReader, nodeCount: number, ru
         // setup.sh's default: ten seconds more than a block period.
         roundChangeTimerMs: roundChangeTimer === 0 ? (blockPeriod + 10) * 1000 : roundChangeTimer,
     };
+}
+
+function consensusNotRun(kind: ConsensusKind, runtime: Runtime): string {
+    const runners = ALL_RUNTIMES.filter((other) => other.consensusKinds.includes(kind)).map((other) => other.kind).join(" or ");
+    const runs = runtime.consensusKinds;
+    return `consensus: "${kind}" needs runtime ${runners} (runtime ${runtime.kind}, ${runtime.describedAs}, runs ${runs.join(" and ")} only); set runtime to ${runners} or pick ${runs.join(" or ")}`;
 }
 
 /**

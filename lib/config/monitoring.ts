@@ -1,16 +1,14 @@
 // The monitoring keys: how a Prometheus finds the nodes' metrics, and the Grafana dashboard.
 import { parseLabels } from "./labels";
-import { RuntimeKind } from "../model/network";
+import { Runtime } from "../runtime/runtime";
 import { ValueReader } from "./values";
 import { MONITORING_MODES, MonitoringSettings } from "../model/monitoring";
-
-
 
 /** Keys that mean something only while the nodes export metrics. */
 const EXPORT_KEYS = ["serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
 
-/** Undefined when nothing is exported: monitoring none, or the seed's images (their geth has no exporter). */
-export function readMonitoring(reader: ValueReader, runtime: RuntimeKind): MonitoringSettings | undefined {
+/** Undefined when nothing is exported: monitoring none, or a runtime whose geth has no exporter (the seed's images). */
+export function readMonitoring(reader: ValueReader, runtime: Runtime): MonitoringSettings | undefined {
     const mode = reader.oneOf("monitoring", MONITORING_MODES);
     const labelsText = reader.string("serviceMonitorLabels");
     const serviceMonitorLabels = parseLabels(labelsText);
@@ -18,6 +16,6 @@ export function readMonitoring(reader: ValueReader, runtime: RuntimeKind): Monit
     const grafanaDashboard = reader.boolean("grafanaDashboard");
     if (mode === "none") reader.onlyFor(EXPORT_KEYS, "monitoring", "annotations or serviceMonitor");
     else if (mode === "annotations") reader.onlyFor(["serviceMonitorLabels"], "monitoring", "serviceMonitor");
-    if (runtime === "kaleido" || mode === "none") return undefined;
+    if (!runtime.metrics || mode === "none") return undefined;
     return { discovery: mode, serviceMonitorLabels: serviceMonitorLabels ?? {}, grafanaDashboard };
 }

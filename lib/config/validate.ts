@@ -2,13 +2,14 @@
 // naming the key and what it allows, before any resource is created.
 import * as fs from "fs";
 import * as path from "path";
-import { runtimeNamed } from "../runtime/runtimes";
-import { DEFAULT_QUORUM_IMAGE, RACECOURSE_NODE_IMAGE } from "../runtime/images";
+import { runtimeNamed, runtimesBesides } from "../runtime/runtimes";
+import { RACECOURSE_NODE_IMAGE } from "../runtime/images";
+import { Runtime } from "../runtime/runtime";
 import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
 import { ConsensusKind } from "../model/consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
-import { Images, MAX_NODES, NetworkConfig, PlatformKind, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES, RuntimeKind } from "../model/network";
+import { FormerRuntimeName, Images, isFormerRuntimeName, MAX_NODES, NetworkConfig, PlatformKind, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES } from "../model/network";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
 import { RestoreCheck, restoreProblems, restoreSource } from "./restore";
@@ -22,9 +23,6 @@ import { dnsLabel, dnsSubdomain, kubeContextProblem, minikubeProfileProblem } fr
 import { gasLimitProblem } from "./gasLimit";
 
 const MINIKUBE_ONLY_KEYS = ["minikubeProfile", "hostPathRoot", "enableIngressAddon", "loadImages"];
-const KALEIDO_ONLY_KEYS = ["constellationImage", "constellationCpu", "constellationMemory"];
-// The seed's 2018 geth predates go-ethereum's Prometheus exporter: nothing to monitor there.
-const GOQUORUM_ONLY_KEYS = ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "rpcBrowserOrigins", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"];
 /** Kubernetes' own namespaces: a network there would sit beside the control plane's pods. */
 const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 const SECRET_NAME = dnsSubdomain("a Secret name", "regcred");
@@ -49,9 +47,8 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     const platform = reader.oneOf("platform", PLATFORMS);
     if (platform === "kubernetes") reader.onlyFor(MINIKUBE_ONLY_KEYS, "platform", "minikube");
     else reader.onlyFor(["storageClassName"], "platform", "kubernetes");
-    const runtime = reader.oneOf("runtime", RUNTIMES);
-    if (runtime === "goquorum") reader.onlyFor(KALEIDO_ONLY_KEYS, "runtime", "kaleido");
-    else reader.onlyFor(GOQUORUM_ONLY_KEYS, "runtime", "goquorum");
+    const { runtime, runtimeSetAs } = readRuntime(reader);
+    for (const other of runtimesBesides(runtime)) reader.onlyFor(other.stackKeys, "runtime", other.kind);
 
     const nodeCount = reader.integer("nodeCount", 1, MAX_NODES);
     const settings = readConsensusSettings(reader, nodeCount, runtime);
@@ -59,7 +56,9 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
     const qdata = readQdataSource(reader, nodeCount, settings, context);
     const network = {
         platform,
-        runtime,
+        runtime: runtime.kind,
+        ...(runtimeSetAs ? { runtimeSetAs } : {}),
+        runtimeImagesBuiltLocally: runtime.imagesBuiltLocally,
         nodeCount,
         ...addresses,
         raftBlockTimeMs: settings.raftBlockTimeMs,
@@ -71,7 +70,7 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
-        restore: readRestore(reader, qdata, { nodeCount, consensus: settings.kind, canHoldSealing: runtimeNamed(runtime).holdsSealing, nodeIps: addresses.nodeIps }, context),
+        restore: readRestore(reader, qdata, { nodeCount, consensus: settings.kind, canHoldSealing: runtime.holdsSealing, nodeIps: addresses.nodeIps }, context),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -100,13 +99,22 @@ function readPlace(reader: ValueReader, context: ConfigContext, platform: Platfo
     };
 }
 
+/**
+ * The runtime key: a runtime's name, or a former one, which existing stacks' files hold. Refusing
+ * that would stop every `pulumi up` of a running network until its file was edited, for a name.
+ */
+function readRuntime(reader: ValueReader): { runtime: Runtime; runtimeSetAs?: FormerRuntimeName } {
+    const value = reader.string("runtime");
+    if (isFormerRuntimeName(value)) return { runtime: runtimeNamed(value), runtimeSetAs: value };
+    return { runtime: runtimeNamed(reader.oneOf("runtime", RUNTIMES)) };
+}
+
 /** What the pods run: images (the quorum image's default is the runtime's), pulls and resources. */
-function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
-    const goquorum = runtime === "goquorum";
+function readWorkloads(reader: ValueReader, runtime: Runtime) {
     const quorumImage = reader.image("quorumImage", true);
     const images: Images = {
-        quorum: quorumImage === "" ? DEFAULT_QUORUM_IMAGE[runtime] : quorumImage,
-        transactionManager: reader.image(goquorum ? "tesseraImage" : "constellationImage"),
+        quorum: quorumImage === "" ? runtime.defaultQuorumImage : quorumImage,
+        transactionManager: reader.image(`${runtime.transactionManager}Image`),
     };
     const imagePullSecrets = reader.stringList("imagePullSecrets");
     for (const secret of imagePullSecrets) {
@@ -116,7 +124,7 @@ function readWorkloads(reader: ValueReader, runtime: RuntimeKind) {
     const resources: RoleResources = {
         bootnode: reader.resources("bootnode"),
         quorum: reader.resources("quorum"),
-        transactionManager: reader.resources(goquorum ? "tessera" : "constellation"),
+        transactionManager: reader.resources(runtime.transactionManager),
     };
     return {
         images,

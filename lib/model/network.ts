@@ -9,8 +9,21 @@ export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 export const PLATFORMS = ["minikube", "kubernetes"] as const;
 export type PlatformKind = (typeof PLATFORMS)[number];
-export const RUNTIMES = ["kaleido", "goquorum"] as const;
+/** What the node pods run: the seed's images (built from kaleido-io/quorum-tools), or GoQuorum and Tessera. */
+export const RUNTIMES = ["quorum-tools", "goquorum"] as const;
 export type RuntimeKind = (typeof RUNTIMES)[number];
+/**
+ * The runtime key's former values, each with the runtime it names now: existing stacks' files and
+ * outputs still say them, and each still means its runtime (a warning names the value to write).
+ */
+export const FORMER_RUNTIME_NAMES = { kaleido: "quorum-tools" } as const satisfies Record<string, RuntimeKind>;
+export type FormerRuntimeName = keyof typeof FORMER_RUNTIME_NAMES;
+/** A runtime as a stack's file or outputs may name it: by its name, or a former one. */
+export type RuntimeName = RuntimeKind | FormerRuntimeName;
+
+export function isFormerRuntimeName(text: string): text is FormerRuntimeName {
+    return Object.hasOwn(FORMER_RUNTIME_NAMES, text);
+}
 export const MAX_NODES = 50;
 
 export interface ResourceSpec {
@@ -18,7 +31,7 @@ export interface ResourceSpec {
     limits: { cpu: string; memory: string };
 }
 
-/** Per role: the transaction manager is constellation (kaleido) or Tessera (goquorum). */
+/** Per role: the transaction manager is constellation (quorum-tools) or Tessera (goquorum). */
 export interface RoleResources {
     bootnode: ResourceSpec;
     quorum: ResourceSpec;
@@ -46,6 +59,10 @@ export type QdataSource =
 export interface NetworkConfig {
     platform: PlatformKind;
     runtime: RuntimeKind;
+    /** The runtime key's value when it names the runtime by a former name (said at every preview). */
+    runtimeSetAs?: FormerRuntimeName;
+    /** The runtime's images are the user's own build (the seed's): minikube gets them from the local Docker daemon. */
+    runtimeImagesBuiltLocally: boolean;
     kubeContext: string;
     minikubeProfile: string;
     namespace: string;
@@ -99,7 +116,7 @@ export interface NetworkConfig {
  * GoQuorum, Tessera and the stock Node.js image the project's racecourse runs on.
  */
 export function locallyBuiltImages(config: NetworkConfig): string[] {
-    const seeds = config.runtime === "kaleido" ? Object.values(config.images) : [];
+    const runtime = config.runtimeImagesBuiltLocally ? Object.values(config.images) : [];
     const racecourse = config.racecourse && !config.racecourse.shippedApp ? [config.racecourse.image] : [];
-    return [...new Set([...seeds, ...racecourse])];
+    return [...new Set([...runtime, ...racecourse])];
 }

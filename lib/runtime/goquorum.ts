@@ -1,7 +1,7 @@
 // Today's pullable images, quorumengineering/quorum (GoQuorum, entrypoint geth) and
 // quorumengineering/tessera: the program writes both command lines and Tessera's config, as
 // Consensys' goquorum-node Helm chart does, but with our fixed addresses and bootnode.
-import { BftConsensus, Consensus } from "../model/consensus";
+import { BftConsensus, Consensus, CONSENSUS_KINDS } from "../model/consensus";
 import { GENESIS, PASSWORDS } from "../model/layout";
 import { CHAIN_DATA, GETH_DIR, inQdata, SEALING_HOLD } from "../model/paths";
 import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
@@ -11,7 +11,15 @@ import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, Nod
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
+    kind: "goquorum",
     name: "goquorum",
+    describedAs: "GoQuorum and Tessera",
+    // The last GoQuorum release (go-ethereum 1.10.3 inside).
+    defaultQuorumImage: "quorumengineering/quorum:24.4.1",
+    imagesBuiltLocally: false,
+    // Tessera's; the geth flags the program writes; and the monitoring keys, as its geth exports metrics.
+    stackKeys: ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "rpcBrowserOrigins", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"],
+    consensusKinds: CONSENSUS_KINDS,
     transactionManager: "tessera",
     holdsSealing: true,
     metrics: {

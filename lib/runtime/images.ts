@@ -1,12 +1,4 @@
-// The quorum image each runtime runs when the stack names none (Pulumi.yaml's quorumImage is empty).
-import { RuntimeKind } from "../model/network";
-
-export const DEFAULT_QUORUM_IMAGE: Record<RuntimeKind, string> = {
-    // The seed's image, built from quorum-tools.
-    kaleido: "jpmorganchase/quorum",
-    // The last GoQuorum release (go-ethereum 1.10.3 inside).
-    goquorum: "quorumengineering/quorum:24.4.1",
-};
+// The images the project runs beside a runtime's (each runtime names its own quorum image).
 
 /**
  * The stock image the project's racecourse app (apps/racecourse) runs on: Node.js 22 LTS, whose

@@ -2,8 +2,9 @@
 // reads. The network asks a Runtime for these and knows neither image family.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Consensus } from "../model/consensus";
-import { PullPolicy, ResourceSpec } from "../model/network";
+import { Consensus, ConsensusKind } from "../model/consensus";
+import { TransactionManagerKind } from "../model/layout";
+import { PullPolicy, ResourceSpec, RuntimeKind } from "../model/network";
 import { NetworkFiles } from "../network/networkFiles";
 import { NAMED_PORTS, NamedPort, PORTS } from "../network/ports";
 
@@ -51,15 +52,37 @@ export interface MetricsEndpoint {
     path: string;
 }
 
+/**
+ * Everything in which one runtime differs from another: the rest of the program asks the stack's
+ * Runtime (runtimeNamed) and never compares runtime names.
+ */
 export interface Runtime {
-    /** The config value; a node's chain data belongs to the runtime that wrote it. */
+    /** The stack's runtime key value, as NetworkConfig and the stack's outputs hold it. */
+    kind: RuntimeKind;
+    /**
+     * The name a member's volume records its chain data under (RUNTIME_FILE) and its seed id hashes:
+     * fixed when the first chains were seeded, and never renamed with the key, as another name would
+     * re-seed every running member.
+     */
     name: "kaleido" | "goquorum";
-    /** The transaction manager container's name and its peer port's name. */
-    transactionManager: "constellation" | "tessera";
+    /** What the runtime is, in a message: "this stack runs …". */
+    describedAs: string;
+    /** The quorum image when the stack names none (Pulumi.yaml's quorumImage is empty). */
+    defaultQuorumImage: string;
+    /** Its images are the user's own build, which minikube gets from the local Docker daemon; the cluster pulls the others. */
+    imagesBuiltLocally: boolean;
+    /** The stack keys only this runtime reads: set under another runtime, each is refused naming this one. */
+    stackKeys: readonly string[];
+    /** The consensus kinds its images run. */
+    consensusKinds: readonly ConsensusKind[];
+    /** The transaction manager container's name and its peer port's name; its stack keys' prefix (tesseraImage, constellationCpu). */
+    transactionManager: TransactionManagerKind;
     /** Its nodes start with sealing held while a restore's hold marker is on the volume. */
     holdsSealing: boolean;
     /** Where a node pod's containers serve metrics; undefined for images without an exporter. */
     metrics?: { geth: MetricsEndpoint; transactionManager: MetricsEndpoint };
+    /** Where geth logs on the member's volume; undefined: to its container's output (kubectl logs). */
+    gethLogFile?: string;
     nodePod(request: NodePodRequest): NodePod;
     /** The transaction manager's config for the node at `ownIp`, peering with every node. */
     transactionManagerConfig(ownIp: string, allIps: string[]): NetworkFiles["transactionManager"];

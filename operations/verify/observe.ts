@@ -1,18 +1,20 @@
 // How every check of npm run verify observes the network: the target network, kubectl, each node's
 // forwarded RPC, and retrying within the check's time limit.
 import { Consensus } from "../../lib/model/consensus";
-import { RuntimeKind } from "../../lib/model/network";
+import { RuntimeName } from "../../lib/model/network";
 import { jsonRpc } from "../../lib/httpRequest";
 import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube, PortForward } from "../../lib/kubernetes/kubectl";
 import { nodePodName } from "../../lib/network/names";
 import { pollUntil, PollTimeout } from "../../lib/poll";
-import { inQdata, SEED_GETH_LOG } from "../../lib/model/paths";
+import { Runtime } from "../../lib/runtime/runtime";
+import { runtimeNamed } from "../../lib/runtime/runtimes";
 
 export interface VerifyTarget {
     namespace: string;
     nodeCount: number;
-    runtime: RuntimeKind;
+    /** As the stack's outputs name it: outputs written before a runtime's rename hold its former name. */
+    runtime: RuntimeName;
     consensus: Consensus;
     racecourseUrl: string;
     /** Where the ingress listens (host[:port]); racecourseUrl's host goes in the Host header. */
@@ -44,7 +46,8 @@ export interface Check {
 export class VerifyContext {
     readonly nodes: number[];
     /** The transaction manager container of every node pod. */
-    readonly transactionManager: "constellation" | "tessera";
+    readonly transactionManager: Runtime["transactionManager"];
+    private readonly gethLogFile?: string;
     /** `kubectl -n <namespace>`, for the hints. */
     readonly ns: string;
     private readonly rpcUrls = new Map<number, string>();
@@ -56,7 +59,9 @@ export class VerifyContext {
         readonly options: VerifyOptions,
     ) {
         this.nodes = Array.from({ length: target.nodeCount }, (_, i) => i + 1);
-        this.transactionManager = target.runtime === "goquorum" ? "tessera" : "constellation";
+        const runtime = runtimeNamed(target.runtime);
+        this.transactionManager = runtime.transactionManager;
+        this.gethLogFile = runtime.gethLogFile;
         this.ns = `-n ${target.namespace}`;
     }
 
@@ -108,10 +113,10 @@ export class VerifyContext {
         }, lookAt);
     }
 
-    /** Where geth logs: the seed's start.sh writes a file; GoQuorum's geth (next to Tessera) logs to the container. */
+    /** How to read geth's log: a file on the volume (the seed's start.sh writes one), or the container's output. */
     gethLog(node = 1): string {
         const pod = nodePodName(node);
-        return this.target.runtime === "goquorum" ? `kubectl ${this.ns} logs ${pod} -c quorum` : `kubectl ${this.ns} exec ${pod} -c quorum -- tail ${inQdata(SEED_GETH_LOG)}`;
+        return this.gethLogFile ? `kubectl ${this.ns} exec ${pod} -c quorum -- tail ${this.gethLogFile}` : `kubectl ${this.ns} logs ${pod} -c quorum`;
     }
 
     close(): void {

@@ -1,16 +1,25 @@
-// The seed's images (quorum-tools' jpmorganchase/quorum and jpmorganchase/constellation): the
-// image's start.sh writes geth's command line; constellation reads tm.conf.
+// The seed's images, jpmorganchase/quorum and jpmorganchase/constellation, which the user builds
+// from kaleido-io/quorum-tools (hence the runtime's name): the image's start.sh writes geth's
+// command line; constellation reads tm.conf.
 import { Consensus } from "../model/consensus";
 import { TM_KEY, TM_PUB } from "../model/layout";
-import { CONSTELLATION_SOCKET, CONSTELLATION_STORAGE, inQdata } from "../model/paths";
+import { CONSTELLATION_SOCKET, CONSTELLATION_STORAGE, inQdata, SEED_GETH_LOG } from "../model/paths";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
 import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
 
 const SOCKET = inQdata(CONSTELLATION_SOCKET);
 
-export const kaleidoRuntime: Runtime = {
+export const quorumToolsRuntime: Runtime = {
+    kind: "quorum-tools",
+    // The key's value before the runtime was named for its images: what its members' volumes record.
     name: "kaleido",
+    describedAs: "the seed's images",
+    defaultQuorumImage: "jpmorganchase/quorum",
+    imagesBuiltLocally: true,
+    stackKeys: ["constellationImage", "constellationCpu", "constellationMemory"],
+    // Its 2018 geth has neither QBFT nor go-ethereum's Prometheus exporter (no metrics, no monitoring keys).
+    consensusKinds: ["raft", "ibft"],
     transactionManager: "constellation",
     // The image's start.sh writes geth's command line itself, --mine included.
     holdsSealing: false,
@@ -21,6 +30,7 @@ export const kaleidoRuntime: Runtime = {
         ports: [...gethPorts(request.consensus), ...CONSTELLATION_PORTS],
     }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
+    gethLogFile: inQdata(SEED_GETH_LOG),
 };
 
 /**
