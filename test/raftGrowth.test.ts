@@ -69,8 +69,8 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
             const join = named(grown, "quorum-node-6-raft-join");
             assert.equal(join.type, "command:local:Command");
             assert.equal(join.inputs.create, "node -r ts-node/register/transpile-only operations/run.ts raft-membership join");
-            assert.equal(join.inputs.environment.ENODE, grown.outputs.nodes[5].enode);
-            assert.deepEqual(Object.keys(join.inputs.environment).sort(), ["ENODE", "KUBE_CONTEXT", "MEMBER", "NAMESPACE"]);
+            assert.deepEqual(Object.keys(join.inputs.environment), ["STEP_REQUEST"]);
+            assert.deepEqual(JSON.parse(join.inputs.environment.STEP_REQUEST), { kubeContext: "minikube", namespace: "quorum", index: 6, enode: grown.outputs.nodes[5].enode });
             assert.equal(join.inputs.delete, undefined, "a destroy must not change membership");
             assert.deepEqual(join.dependsOn, [1, 2, 3, 4, 5].map((index) => `quorum-node-${index}-set`));
             assert.ok(named(grown, "quorum-node-6-set").dependsOn.includes("quorum-node-6-raft-join"));
@@ -112,8 +112,7 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
         it("removes node 6 by its recorded id on a remaining member; its workload goes after (it is no longer declared)", () => {
             const leave = named(shrunk, "quorum-node-6-raft-leave");
             assert.equal(leave.inputs.create, "node -r ts-node/register/transpile-only operations/run.ts raft-membership leave");
-            assert.equal(leave.inputs.environment.RAFT_ID, "7");
-            assert.equal(leave.inputs.environment.MEMBER, "node-6");
+            assert.deepEqual(JSON.parse(leave.inputs.environment.STEP_REQUEST), { kubeContext: "minikube", namespace: "quorum", index: 6, raftId: 7 });
             assert.deepEqual(shrunk.resources.filter((r) => r.name.startsWith("quorum-node-6-")).map((r) => r.name), ["quorum-node-6-raft-leave"], "node 6's workload is still declared");
         });
 
@@ -142,8 +141,8 @@ describe("Raft: growing and shrinking a running network (the seed's stack under 
         it("removes founders by their place (5 → 3), highest first, one at a time", async () => {
             runningNodes(fake, { 1: founder(1), 2: founder(2), 3: founder(3), 4: founder(4), 5: founder(5) });
             const three = await runProgram({ stack: "kaleido", fake, projectDir, config: { nodeCount: "3" } });
-            assert.equal(named(three, "quorum-node-5-raft-leave").inputs.environment.RAFT_ID, "5");
-            assert.equal(named(three, "quorum-node-4-raft-leave").inputs.environment.RAFT_ID, "4");
+            assert.equal(JSON.parse(named(three, "quorum-node-5-raft-leave").inputs.environment.STEP_REQUEST).raftId, 5);
+            assert.equal(JSON.parse(named(three, "quorum-node-4-raft-leave").inputs.environment.STEP_REQUEST).raftId, 4);
             assert.deepEqual(named(three, "quorum-node-4-raft-leave").dependsOn, ["quorum-node-5-raft-leave"]);
             // The 3 left are the founders now.
             for (let index = 1; index <= 3; index++) {

@@ -6,6 +6,7 @@ import { ipcRpc } from "../lib/kubernetes/gethIpc";
 import { Kube, PodStatus } from "../lib/kubernetes/kubectl";
 import { nodeIndexOf } from "../lib/network/names";
 import { addRaftLearner, leaveCluster, promoteLearner } from "../operations/raft-membership/act";
+import { RaftEntryStepRequest, RaftLeaveStepRequest } from "../operations/raft-membership/cli";
 import { FakeHost } from "./support/fakeHost";
 import { FakeQuorum, FakeQuorumFaults, fakePublicKey } from "./support/fakeQuorum";
 
@@ -116,13 +117,17 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
             quorum.useRaftMembers([1, 2, 3, 4, 5].map(fakePublicKey));
             podsAre([1, 2, 3, 4, 5, 6]);
         });
-        const env = { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum" };
-        const sixth = { ...env, MEMBER: "node-6", ENODE: enodeOf(fakePublicKey(6), 6) };
-        const step = (phase: string, environment: Record<string, string>) => fake.shAsync(`${TS} operations/run.ts raft-membership ${phase}`, environment);
+        const target = { kubeContext: "minikube", namespace: "quorum" };
+        const sixth: RaftEntryStepRequest = { ...target, index: 6, enode: enodeOf(fakePublicKey(6), 6) };
+        const step = (phase: string, request: object) => fake.shAsync(`${TS} operations/run.ts raft-membership ${phase}`, { STEP_REQUEST: JSON.stringify(request) });
 
         it("join: adds the new member as a learner on the lowest-numbered Ready node and prints its Raft id; again, keeps it", async () => {
-            const missing = await step("join", { ...env, MEMBER: "node-6" });
-            assert.deepEqual([missing.status, /environment variable ENODE is not set/.test(missing.stderr)], [2, true], missing.stderr);
+            const before = fake.calls().length;
+            const missing = await step("join", { ...target, index: 6 });
+            assert.deepEqual([missing.status, /STEP_REQUEST: enode must be an enode URL .*, not missing/.test(missing.stderr)], [2, true], missing.stderr);
+            const stray = await step("join", { ...sixth, raftId: 6 });
+            assert.deepEqual([stray.status, /STEP_REQUEST holds fields this phase does not take: raftId/.test(stray.stderr)], [2, true], stray.stderr);
+            assert.equal(fake.calls().length, before, "a bad request reached for the cluster");
             const result = await step("join", sixth);
             assert.deepEqual([result.status, result.stdout.trim()], [0, "6"], result.stderr);
             assert.match(result.stderr, /raft-membership\[node-6\]: added as a learner, Raft id 6 \(on node-set-2-0\)/);
@@ -154,7 +159,7 @@ describe("Raft membership scripts against a fake GoQuorum node", function () {
         });
 
         it("leave: refuses, with the numbers, while the rest would lack a majority in step; then removes it on another node", async () => {
-            const nodeTwo = { ...env, MEMBER: "node-2", RAFT_ID: "2" };
+            const nodeTwo: RaftLeaveStepRequest = { ...target, index: 2, raftId: 2 };
             podsAre([1, 2, 5]);
             const refused = await step("leave", nodeTwo);
             assert.equal(refused.status, 1);

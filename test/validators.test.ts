@@ -9,6 +9,7 @@ import { httpRpc } from "../lib/httpRequest";
 import { QuorumRule } from "../lib/model/consensus";
 import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
 import { addRaftPeer, removeRaftPeer } from "../operations/raft-membership/act";
+import { ValidatorStepRequest } from "../operations/validator-votes/cli";
 import { validatorChangeProblem } from "../operations/validator-votes/plan";
 import { FakeHost } from "./support/fakeHost";
 import { fakeNodeAddress, FakeQuorum, FakeQuorumFaults } from "./support/fakeQuorum";
@@ -106,16 +107,15 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
     before(async () => (keysDir = await pregenerateKeys(workspace.projectDir, "goquorum", 5)));
     const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
     const address = (index: number) => new Wallet(`0x${fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8")}`).address.toLowerCase();
-    const stepEnv = (run: ProgramRun) => named(run, STEP).inputs.environment as Record<string, string>;
+    const stepRequest = (run: ProgramRun) => JSON.parse(named(run, STEP).inputs.environment.STEP_REQUEST) as ValidatorStepRequest;
     const setOf = (run: ProgramRun, index: number) => named(run, `quorum-node-${index}-set`).inputs;
     afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
 
     it("declares one vote step after every node: the first 4 nodes' signing addresses, from the genesis's 4", async () => {
         const run = await render();
-        const env = stepEnv(run);
-        assert.deepEqual(JSON.parse(env.VALIDATORS), [1, 2, 3, 4].map(address));
-        assert.deepEqual(JSON.parse(env.GENESIS_VALIDATORS), [1, 2, 3, 4].map(address));
-        assert.equal(env.BLOCK_PERIOD, "1");
+        assert.deepEqual(Object.keys(named(run, STEP).inputs.environment), ["STEP_REQUEST"]);
+        const validators = [1, 2, 3, 4].map(address);
+        assert.deepEqual(stepRequest(run), { kubeContext: "minikube", namespace: "quorum-goquorum", validators, genesisValidators: validators, blockPeriodSeconds: 1 });
         assert.match(named(run, STEP).inputs.create, /operations\/run\.ts validator-votes create$/);
         assert.match(named(run, STEP).inputs.update, /operations\/run\.ts validator-votes update$/);
         assert.equal(named(run, STEP).inputs.delete, undefined, "a destroy votes nothing");
@@ -123,8 +123,8 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
 
     it("4 → 5: only the step's set and the budget change; every StatefulSet stays as it was, each node mines", async () => {
         const [four, five] = [await render(), await render({ validators: "5" })];
-        assert.deepEqual(JSON.parse(stepEnv(five).VALIDATORS), [1, 2, 3, 4, 5].map(address));
-        assert.deepEqual(JSON.parse(stepEnv(five).GENESIS_VALIDATORS), [1, 2, 3, 4].map(address));
+        assert.deepEqual(stepRequest(five).validators, [1, 2, 3, 4, 5].map(address));
+        assert.deepEqual(stepRequest(five).genesisValidators, [1, 2, 3, 4].map(address));
         for (const index of [1, 2, 3, 4, 5]) assert.deepEqual(setOf(five, index), setOf(four, index), `node-set-${index} changed`);
         for (const index of [1, 5]) assert.ok(container(five, index, "quorum").args?.includes("--mine"), `node ${index} mines`);
         assert.ok(!("kaleido.io/validator" in setOf(five, 1).spec.template.metadata.labels), "no validator label on pods");
@@ -197,8 +197,10 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         podsReaching(fake, quorum, { absent });
     };
     const addresses = (...nodes: number[]) => nodes.map(fakeNodeAddress);
-    const step = (phase: string, validators: string[], extra: Record<string, string> = {}) =>
-        fake.shAsync(`${TS} operations/run.ts validator-votes ${phase}`, { KUBE_CONTEXT: "minikube", NAMESPACE: "quorum", VALIDATORS: JSON.stringify(validators), GENESIS_VALIDATORS: JSON.stringify(addresses(1, 2, 3, 4)), BLOCK_PERIOD: "1", ...extra });
+    const step = (phase: string, validators: string[], extra: Record<string, string> = {}) => {
+        const request: ValidatorStepRequest = { kubeContext: "minikube", namespace: "quorum", validators, genesisValidators: addresses(1, 2, 3, 4), blockPeriodSeconds: 1 };
+        return fake.shAsync(`${TS} operations/run.ts validator-votes ${phase}`, { STEP_REQUEST: JSON.stringify(request), ...extra });
+    };
     beforeEach(() => (fake = new FakeHost()));
     afterEach(() => {
         quorum.close();

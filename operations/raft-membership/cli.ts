@@ -5,8 +5,8 @@
 // JSON-RPC that serves the raft API. Prints the member's Raft id on stdout; running it again for
 // the same member changes nothing. By hand these are GoQuorum's calls as they are: the steps'
 // phases below are the ones that wait until the chain can take a change.
-// join, promote and leave are the Pulumi steps' phases (step.ts): the environment names the member
-// (KUBE_CONTEXT, NAMESPACE, MEMBER node-N; join and promote: ENODE; leave: RAFT_ID), changed on the
+// join, promote and leave are the Pulumi steps' phases (step.ts): the request names the member
+// (join and promote: RaftEntryStepRequest; leave: RaftLeaveStepRequest), changed on the
 // lowest-numbered Ready node other than the member itself. join adds it as a learner, before its
 // pod; promote makes it a voting member once its pod runs in step; leave removes it once it leads
 // no more and the rest keep a majority in step.
@@ -14,12 +14,34 @@ import { Tool, ToolArgs, UsageError } from "../../lib/cli";
 import { httpRpc, RpcCall } from "../../lib/httpRequest";
 import { ipcRpc } from "../../lib/kubernetes/gethIpc";
 import { Kube, Kubectl } from "../../lib/kubernetes/kubectl";
-import { memberIndexOf, memberName } from "../../lib/network/names";
+import { memberName } from "../../lib/network/names";
 import { enodePublicKey } from "../../lib/network/nodeAddress";
+import { RequestFields, StepFields, stepRequest, StepTarget, TextRule } from "../../lib/stepEnvironment";
 import { addRaftLearner, addRaftPeer, GUARDED_OPTIONS, leaveCluster, promoteLearner, removeRaftPeer } from "./act";
 import { readyPeerPod } from "./observe";
 
 const RPC_TIMEOUT_MS = 120_000;
+const ENODE: TextRule = { test: (text: string) => enodePublicKey(text) !== undefined, what: "an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)" };
+
+/** join and promote: the member (its N in node-N) and its enode. */
+export interface RaftEntryStepRequest extends StepTarget {
+    index: number;
+    enode: string;
+}
+
+/** leave: the member and its Raft id. */
+export interface RaftLeaveStepRequest extends StepTarget {
+    index: number;
+    raftId: number;
+}
+
+export function raftEntryStepFields(fields: RequestFields): StepFields<RaftEntryStepRequest> {
+    return { index: fields.wholeNumber("index", 1), enode: fields.string("enode", ENODE) };
+}
+
+export function raftLeaveStepFields(fields: RequestFields): StepFields<RaftLeaveStepRequest> {
+    return { index: fields.wholeNumber("index", 1), raftId: fields.wholeNumber("raftId", 1) };
+}
 
 function rpcTo(node: string, args: ToolArgs): RpcCall {
     if (/^https?:\/\//.test(node)) return httpRpc(node, RPC_TIMEOUT_MS);
@@ -28,7 +50,7 @@ function rpcTo(node: string, args: ToolArgs): RpcCall {
 }
 
 function enodeOf(text: string): string {
-    if (!enodePublicKey(text)) throw new UsageError(`${text} is not an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)`);
+    if (!ENODE.test(text)) throw new UsageError(`${text} is not ${ENODE.what}`);
     return text;
 }
 
@@ -57,60 +79,53 @@ interface OnPeer {
     log: (line: string) => void;
 }
 
-async function onPeer(args: ToolArgs, index: number): Promise<OnPeer> {
+async function onPeer(target: StepTarget, index: number): Promise<OnPeer> {
     const log = (line: string) => console.error(`raft-membership[${memberName(index)}]: ${line}`);
-    const kube = new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE"));
+    const kube = new Kubectl(target.kubeContext, target.namespace);
     const pod = await readyPeerPod(kube, index, log);
     return { kube, rpc: ipcRpc(kube, pod), log: (line) => log(`${line} (on ${pod})`) };
 }
 
 /** join: a learner, before the member's pod, which starts with the Raft id printed. */
-async function joinPhase(args: ToolArgs, index: number): Promise<number> {
-    const enode = enodeOf(args.env("ENODE"));
-    const { rpc, log } = await onPeer(args, index);
-    const { raftId, added } = await addRaftLearner(rpc, enode);
+async function joinPhase(args: ToolArgs): Promise<number> {
+    const request = stepRequest(args, raftEntryStepFields);
+    const { rpc, log } = await onPeer(request, request.index);
+    const { raftId, added } = await addRaftLearner(rpc, request.enode);
     log(added ? `added as a learner, Raft id ${raftId}` : `already a member, Raft id ${raftId}`);
     return raftId;
 }
 
 /** promote: a voting member once the learner's pod runs in step. */
-async function promotePhase(args: ToolArgs, index: number): Promise<number> {
-    const enode = enodeOf(args.env("ENODE"));
-    const { kube, rpc, log } = await onPeer(args, index);
+async function promotePhase(args: ToolArgs): Promise<number> {
+    const { index, enode, ...target } = stepRequest(args, raftEntryStepFields);
+    const { kube, rpc, log } = await onPeer(target, index);
     const { raftId, promoted } = await promoteLearner(kube, rpc, { index, enode }, GUARDED_OPTIONS, log);
     log(promoted ? `promoted Raft id ${raftId} to a voting member` : `Raft id ${raftId} is a voting member already; nothing to do`);
     return raftId;
 }
 
 /** leave: removed once it leads no more and the rest keep a majority in step. */
-async function leavePhase(args: ToolArgs, index: number): Promise<number> {
-    const raftId = raftIdOf(args.env("RAFT_ID"));
-    const { kube, rpc, log } = await onPeer(args, index);
+async function leavePhase(args: ToolArgs): Promise<number> {
+    const { index, raftId, ...target } = stepRequest(args, raftLeaveStepFields);
+    const { kube, rpc, log } = await onPeer(target, index);
     const removed = await leaveCluster(kube, rpc, { index, raftId }, GUARDED_OPTIONS, log);
     log(removed ? `removed Raft id ${raftId}` : `Raft id ${raftId} is not a member; nothing to do`);
     return raftId;
 }
 
-/** Each phase reads its input before it waits for a node: a missing one is named at once. */
+/** The steps' phases, on another member's pod: each reads its request before it waits for a node, so a bad one is named at once. */
 const PHASES = new Map([
     ["join", joinPhase],
     ["promote", promotePhase],
     ["leave", leavePhase],
 ]);
 
-/** The step's phases: on another member's pod, the member named in the environment. */
-async function stepPhase(phase: (args: ToolArgs, index: number) => Promise<number>, args: ToolArgs): Promise<number> {
-    const index = memberIndexOf(args.env("MEMBER"));
-    if (index === undefined) throw new UsageError(`MEMBER must be node-N, not ${args.env("MEMBER")}`);
-    return phase(args, index);
-}
-
 async function run(args: ToolArgs): Promise<number> {
     const [action, node, member] = args.positional();
     const log = (line: string) => console.error(`raft-peer: ${line}`);
     const phase = PHASES.get(action);
     let raftId: number;
-    if (phase) raftId = await stepPhase(phase, args);
+    if (phase) raftId = await phase(args);
     else if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
     else if (!node || !member) throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
     // The enode or id is checked before rpcTo reads the stack: a bad argument is named as such.

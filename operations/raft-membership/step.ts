@@ -1,18 +1,18 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { operationCommand } from "../../lib/stepCommand";
+import { memberIndexOf } from "../../lib/network/names";
+import { operationStep, StepInputs } from "../../lib/stepCommand";
+import type { RaftEntryStepRequest, RaftLeaveStepRequest } from "./cli";
 
-export interface RaftMembershipStepArgs {
-    action: "join" | "promote" | "leave";
-    /** node-N, for messages. */
+interface RaftMember {
+    /** node-N. */
     member: string;
     kubeContext: string;
     namespace: pulumi.Input<string>;
-    /** join and promote: the new member's enode. */
-    enode?: string;
-    /** leave: the member's Raft id. */
-    raftId?: number;
 }
+
+/** join and promote: the new member's enode; leave: the member's Raft id. */
+export type RaftMembershipStepArgs = RaftMember & ({ action: "join" | "promote"; enode: string } | { action: "leave"; raftId: number });
 
 /**
  * One change of a running Raft cluster's membership (its cli's phases), made on the lowest-numbered
@@ -24,12 +24,13 @@ export interface RaftMembershipStepArgs {
  * whole network down and changes no membership.
  */
 export function raftMembershipStep(name: string, args: RaftMembershipStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-    const environment: Record<string, pulumi.Input<string>> = {
-        KUBE_CONTEXT: args.kubeContext,
-        NAMESPACE: args.namespace,
-        MEMBER: args.member,
-        ...(args.enode ? { ENODE: args.enode } : {}),
-        ...(args.raftId !== undefined ? { RAFT_ID: String(args.raftId) } : {}),
-    };
-    return new command.local.Command(name, { create: operationCommand("raft-membership", args.action), environment }, opts);
+    const index = memberIndexOf(args.member);
+    if (index === undefined) throw new Error(`a Raft membership step names its member node-N, not ${args.member}`);
+    const [operation, create, target] = ["raft-membership", args.action, { kubeContext: args.kubeContext, namespace: args.namespace, index }];
+    if (args.action === "leave") {
+        const leave: StepInputs<RaftLeaveStepRequest> = { ...target, raftId: args.raftId };
+        return operationStep(name, { operation, create, request: leave }, opts);
+    }
+    const entry: StepInputs<RaftEntryStepRequest> = { ...target, enode: args.enode };
+    return operationStep(name, { operation, create, request: entry }, opts);
 }

@@ -1,45 +1,63 @@
-// The restore's two phases, run by its Pulumi steps (step.ts) in a stack with restoreFrom.
-// `run.ts restore member`, for each new member: the environment names it: KUBE_CONTEXT, NAMESPACE,
-// HELPER_POD (the copy helper's claim, image and pull settings, JSON), FOLDER (the member's folder
-// in the claim), FROM (the backup's folder of the member), BACKUP_ID, SEED_ID and HOLD_SEALING.
-// `run.ts restore settle`, once the nodes run: KUBE_CONTEXT, NAMESPACE and SETTLE (JSON).
+// The restore's two phases, run by its Pulumi steps (step.ts) in a stack with restoreFrom, each as
+// its request says: `run.ts restore member` (RestoreMemberStepRequest) for each new member, and
+// `run.ts restore settle` (RestoreSettleStepRequest) once the nodes run.
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
 import { HelperPodRequest } from "../../lib/kubernetes/helperPod";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { restoreMember } from "./act";
+import { RestoreWay } from "../../lib/model/restorePoint";
+import { ANY_TEXT, matching, RequestFields, StepFields, stepRequest, StepTarget } from "../../lib/stepEnvironment";
+import { restoreMember, RestoreRequest } from "./act";
 import { settleRestore, SettleRequest } from "./settle";
 
-function helperRequest(text: string): HelperPodRequest {
-    const parsed = JSON.parse(text) as Partial<HelperPodRequest>;
-    const { claim, image, imagePullPolicy, imagePullSecrets } = parsed;
-    if (typeof claim !== "string" || typeof image !== "string" || typeof imagePullPolicy !== "string" || !Array.isArray(imagePullSecrets)) {
-        throw new UsageError("HELPER_POD must name the claim, image, imagePullPolicy and imagePullSecrets");
-    }
-    return { claim, image, imagePullPolicy, imagePullSecrets: imagePullSecrets.map(String), readOnly: false };
+/** One member's: its copy helper writes the claim, so the step gives the rest of the helper's pod. */
+export interface RestoreMemberStepRequest extends StepTarget, Omit<RestoreRequest, "helper"> {
+    helper: Omit<HelperPodRequest, "readOnly">;
 }
 
-function settleRequest(text: string): SettleRequest {
-    const parsed = JSON.parse(text) as Partial<SettleRequest>;
-    const { nodeCount, point, timeoutMs } = parsed;
-    const pointOk = typeof point?.number === "number" && typeof point.hash === "string" && typeof point.way === "string";
-    if (typeof nodeCount !== "number" || typeof timeoutMs !== "number" || !pointOk) throw new UsageError("SETTLE must give nodeCount, point { number, hash, way } and timeoutMs");
-    return { nodeCount, point, timeoutMs };
+export interface RestoreSettleStepRequest extends StepTarget, SettleRequest {}
+
+/** Every way, by its name: a way the model adds is a compile error here until the decoder takes it. */
+const WAYS: Record<RestoreWay, true> = { "raft-one-head": true, "bft-held": true, "bft-laggards-short-of-quorum": true };
+const HASH = matching(/^0x[0-9a-fA-F]{64}$/, "a 0x hash of 64 hex digits");
+
+export function restoreMemberStepFields(fields: RequestFields): StepFields<RestoreMemberStepRequest> {
+    const helper = fields.object("helper");
+    return {
+        helper: { claim: helper.string("claim"), image: helper.string("image"), imagePullPolicy: helper.string("imagePullPolicy"), imagePullSecrets: helper.strings("imagePullSecrets", ANY_TEXT, true) },
+        // Empty where the member's pods mount the whole claim (minikube).
+        folder: fields.string("folder", ANY_TEXT),
+        from: fields.string("from"),
+        backupId: fields.string("backupId"),
+        seedId: fields.string("seedId"),
+        holdSealing: fields.boolean("holdSealing"),
+    };
+}
+
+export function restoreSettleStepFields(fields: RequestFields): StepFields<RestoreSettleStepRequest> {
+    const point = fields.object("point");
+    return {
+        nodeCount: fields.wholeNumber("nodeCount", 1),
+        point: { number: point.wholeNumber("number"), hash: point.string("hash", HASH), way: point.oneOf("way", Object.keys(WAYS) as RestoreWay[]) },
+        timeoutMs: fields.wholeNumber("timeoutMs", 1),
+    };
 }
 
 async function member(args: ToolArgs): Promise<void> {
-    const helper = helperRequest(args.env("HELPER_POD"));
+    const { kubeContext, namespace, helper, ...restore } = stepRequest(args, restoreMemberStepFields);
     const log = (line: string) => console.error(`restore[${helper.claim}]: ${line}`);
-    const restore = { from: args.env("FROM"), backupId: args.env("BACKUP_ID"), seedId: args.env("SEED_ID"), holdSealing: args.env("HOLD_SEALING") === "true" };
-    await restoreMember(new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE")), { helper, folder: process.env.FOLDER ?? "", ...restore }, log);
+    await restoreMember(new Kubectl(kubeContext, namespace), { ...restore, helper: { ...helper, readOnly: false } }, log);
+}
+
+async function settle(args: ToolArgs): Promise<void> {
+    const { kubeContext, namespace, ...request } = stepRequest(args, restoreSettleStepFields);
+    await settleRestore(new Kubectl(kubeContext, namespace), request, (line) => console.error(`restore: ${line}`));
 }
 
 async function run(args: ToolArgs): Promise<number> {
     const [phase] = args.positional();
     if (phase === "member") await member(args);
-    else if (phase === "settle") {
-        const kube = new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE"));
-        await settleRestore(kube, settleRequest(args.env("SETTLE")), (line) => console.error(`restore: ${line}`));
-    } else throw new UsageError(`no phase "${phase ?? ""}": member or settle (run by pulumi up)`);
+    else if (phase === "settle") await settle(args);
+    else throw new UsageError(`no phase "${phase ?? ""}": member or settle (run by pulumi up)`);
     return 0;
 }
 

@@ -5,8 +5,8 @@ import { RestoreSource } from "../../lib/model/restore";
 import { claimName } from "../../lib/network/names";
 import { qdataFolderName } from "../../lib/model/paths";
 import { QDATA_MOUNT } from "../../lib/model/paths";
-import { operationCommand } from "../../lib/stepCommand";
-import { SettleRequest } from "./settle";
+import { operationStep, StepInputs } from "../../lib/stepCommand";
+import type { RestoreMemberStepRequest, RestoreSettleStepRequest } from "./cli";
 
 export interface RestoreStepArgs {
     restore: RestoreSource;
@@ -30,17 +30,17 @@ export interface RestoreStepArgs {
  * seeds it. Runs once, on create; nothing on delete.
  */
 export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-    const environment = {
-        KUBE_CONTEXT: args.kubeContext,
-        NAMESPACE: args.namespace,
-        FOLDER: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
-        HELPER_POD: JSON.stringify({ claim: claimName(args.index), image: args.image, imagePullPolicy: args.imagePullPolicy, imagePullSecrets: args.imagePullSecrets }),
-        FROM: `${args.restore.dir}/${qdataFolderName(args.index)}`,
-        BACKUP_ID: args.restore.backupId,
-        SEED_ID: args.seedId,
-        HOLD_SEALING: String(args.restore.point.way === "bft-held"),
+    const request: StepInputs<RestoreMemberStepRequest> = {
+        kubeContext: args.kubeContext,
+        namespace: args.namespace,
+        helper: { claim: claimName(args.index), image: args.image, imagePullPolicy: args.imagePullPolicy, imagePullSecrets: args.imagePullSecrets },
+        folder: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
+        from: `${args.restore.dir}/${qdataFolderName(args.index)}`,
+        backupId: args.restore.backupId,
+        seedId: args.seedId,
+        holdSealing: args.restore.point.way === "bft-held",
     };
-    return new command.local.Command(name, { create: operationCommand("restore", "member"), environment }, opts);
+    return operationStep(name, { operation: "restore", create: "member", request }, opts);
 }
 
 export interface RestoreSettleStepArgs {
@@ -57,7 +57,12 @@ export interface RestoreSettleStepArgs {
  * released (settle.ts). Runs once, on create; the up fails when the nodes are not one chain.
  */
 export function restoreSettleStep(name: string, args: RestoreSettleStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-    const settle: SettleRequest = { nodeCount: args.nodeCount, point: args.restore.point, timeoutMs: args.timeoutSeconds * 1000 };
-    const environment = { KUBE_CONTEXT: args.kubeContext, NAMESPACE: args.namespace, SETTLE: JSON.stringify(settle) };
-    return new command.local.Command(name, { create: operationCommand("restore", "settle"), environment }, opts);
+    const request: StepInputs<RestoreSettleStepRequest> = {
+        kubeContext: args.kubeContext,
+        namespace: args.namespace,
+        nodeCount: args.nodeCount,
+        point: args.restore.point,
+        timeoutMs: args.timeoutSeconds * 1000,
+    };
+    return operationStep(name, { operation: "restore", create: "settle", request }, opts);
 }

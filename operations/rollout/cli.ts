@@ -4,27 +4,37 @@
 // waited for until it is Ready, in step with the chain and peered again before the next; refused
 // when taking one down would break the quorum rule, unless --allow-downtime.
 // create and update are the Pulumi step's phases (step.ts): they replace only the members whose
-// pods run an older spec than their StatefulSet's, from the environment: KUBE_CONTEXT, NAMESPACE,
-// CONSENSUS_KIND, NODE_COUNT, MEMBER_TIMEOUT (seconds).
+// pods run an older spec than their StatefulSet's, as its request (RolloutStepRequest) says.
 import { Tool, ToolArgs, UsageError } from "../../lib/cli";
 import { declaredDefault } from "../../lib/config/declared";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { CONSENSUS_KINDS, QuorumRule } from "../../lib/model/consensus";
+import { CONSENSUS_KINDS, ConsensusKind, QuorumRule } from "../../lib/model/consensus";
+import { RequestFields, StepFields, stepRequest, StepTarget } from "../../lib/stepEnvironment";
 import { rollout } from "./act";
 import { labelledValidators } from "./observe";
 
 const log = (line: string) => console.error(`rollout: ${line}`);
 const POLL_MS = 2000;
 
+/** The step's request: no validators, which a vote changes without a rollout. */
+export interface RolloutStepRequest extends StepTarget {
+    consensusKind: ConsensusKind;
+    nodeCount: number;
+    /** How long one member may take to be back. */
+    memberTimeoutMs: number;
+}
+
+export function rolloutStepFields(fields: RequestFields): StepFields<RolloutStepRequest> {
+    return { consensusKind: fields.oneOf("consensusKind", CONSENSUS_KINDS), nodeCount: fields.wholeNumber("nodeCount", 1), memberTimeoutMs: fields.wholeNumber("memberTimeoutMs", 1) };
+}
+
 async function stepPhase(args: ToolArgs): Promise<number> {
-    const kind = args.env("CONSENSUS_KIND");
-    if (!CONSENSUS_KINDS.some((known) => known === kind)) throw new UsageError(`CONSENSUS_KIND must be one of ${CONSENSUS_KINDS.join(", ")}, not ${kind}`);
-    const kube = new Kubectl(args.env("KUBE_CONTEXT"), args.env("NAMESPACE"));
+    const { kubeContext, namespace, consensusKind: kind, nodeCount, memberTimeoutMs } = stepRequest(args, rolloutStepFields);
+    const kube = new Kubectl(kubeContext, namespace);
     // The validators are read from their Services' label: a vote that changes them restarts nothing and reruns no rollout.
     // Their commit formula is the stricter ceil(2N/3) until the chain's own config says otherwise (observeNetwork reads it).
-    const consensus: QuorumRule = kind === "raft" ? { kind } : { kind: kind as "ibft" | "qbft", validators: await labelledValidators(kube), ceil2Nby3Block: 0 };
-    const request = { consensus, nodeCount: Number(args.env("NODE_COUNT")), memberTimeoutMs: Number(args.env("MEMBER_TIMEOUT")) * 1000, everyMember: false, pollMs: POLL_MS };
-    await rollout(kube, request, log);
+    const consensus: QuorumRule = kind === "raft" ? { kind } : { kind, validators: await labelledValidators(kube), ceil2Nby3Block: 0 };
+    await rollout(kube, { consensus, nodeCount, memberTimeoutMs, everyMember: false, pollMs: POLL_MS }, log);
     return 0;
 }
 

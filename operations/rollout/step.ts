@@ -6,8 +6,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Kube } from "../../lib/kubernetes/kubectl";
 import { Consensus } from "../../lib/model/consensus";
-import { operationCommand } from "../../lib/stepCommand";
+import { operationStep, StepInputs } from "../../lib/stepCommand";
 import { UserError } from "../../lib/userError";
+import type { RolloutStepRequest } from "./cli";
 import { chainVersions, runningSeedIds } from "./observe";
 import { ByRole, chainReplacementRefusal, versionVerdict } from "./plan";
 
@@ -24,7 +25,8 @@ export interface RolloutStepArgs {
 /**
  * Each member StatefulSet's generation, which grows with every change of its spec. Set back after
  * a rollout stopped at a member, the specs equal those of the step's last successful run, but the
- * generations do not: the step runs again and rolls the members back.
+ * generations do not: the step runs again and rolls the members back. No phase reads them (the
+ * pods' specs are read on the cluster), so they are the step's rerun marker, not its request.
  */
 function specGenerations(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output<string> {
     return pulumi.all(statefulSets.map((set) => pulumi.all([set.metadata.name, set.metadata.generation]))).apply((pairs) => JSON.stringify(pairs));
@@ -36,15 +38,15 @@ function specGenerations(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output
  * new member), as the provider's own wait did. Nothing on delete.
  */
 export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-    const environment = {
-        KUBE_CONTEXT: args.kubeContext,
-        NAMESPACE: args.namespace,
-        CONSENSUS_KIND: args.consensus.kind,
-        NODE_COUNT: String(args.nodeCount),
-        MEMBER_TIMEOUT: String(args.memberTimeoutSeconds),
-        SPECS: specGenerations(args.statefulSets),
+    const request: StepInputs<RolloutStepRequest> = {
+        kubeContext: args.kubeContext,
+        namespace: args.namespace,
+        consensusKind: args.consensus.kind,
+        nodeCount: args.nodeCount,
+        memberTimeoutMs: args.memberTimeoutSeconds * 1000,
     };
-    return new command.local.Command(name, { create: operationCommand("rollout", "create"), update: operationCommand("rollout", "update"), environment }, { ...opts, dependsOn: args.statefulSets });
+    const step = { operation: "rollout", create: "create", update: "update", request, rerunOn: specGenerations(args.statefulSets) };
+    return operationStep(name, step, { ...opts, dependsOn: args.statefulSets });
 }
 
 /**

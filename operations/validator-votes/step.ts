@@ -7,7 +7,8 @@ import { BftConsensus } from "../../lib/model/consensus";
 import { QdataFolder } from "../../lib/model/qdata";
 import { nodeIndexOf, nodePodName } from "../../lib/network/names";
 import { UserError } from "../../lib/userError";
-import { operationCommand } from "../../lib/stepCommand";
+import { operationStep, StepInputs } from "../../lib/stepCommand";
+import type { ValidatorStepRequest } from "./cli";
 import { podObserver } from "./observe";
 import { desiredValidators, genesisValidators, validatorChangeProblem } from "./plan";
 
@@ -28,15 +29,14 @@ export interface ValidatorStepArgs {
  * Nothing on delete: a destroy takes the whole network down and votes nothing.
  */
 export function validatorStep(name: string, args: ValidatorStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-    const environment = {
-        KUBE_CONTEXT: args.kubeContext,
-        NAMESPACE: args.namespace,
-        VALIDATORS: JSON.stringify(desiredValidators(args.consensus, args.qdata)),
-        GENESIS_VALIDATORS: JSON.stringify(genesisValidators(args.qdata)),
-        BLOCK_PERIOD: String(args.consensus.blockPeriod),
+    const request: StepInputs<ValidatorStepRequest> = {
+        kubeContext: args.kubeContext,
+        namespace: args.namespace,
+        validators: desiredValidators(args.consensus, args.qdata),
+        genesisValidators: genesisValidators(args.qdata),
+        blockPeriodSeconds: args.consensus.blockPeriod,
     };
-    const phases = { create: operationCommand("validator-votes", "create"), update: operationCommand("validator-votes", "update") };
-    return new command.local.Command(name, { ...phases, environment }, opts);
+    return operationStep(name, { operation: "validator-votes", create: "create", update: "update", request }, opts);
 }
 
 /**
