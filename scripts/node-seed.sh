@@ -11,8 +11,9 @@
 # stacks share one node): a folder another owner seeded is refused, never replaced.
 #
 # Usage: [SEED_OWNER=project/stack] node-seed.sh SOURCE TARGET_DIR SEED_ID [PEERS_DIR]
-#   SOURCE a tar archive with chain/ and peers/ trees, copied in by seed-qdata.sh (minikube;
-#          removed afterwards, with this script): the peer files are copied into the folder;
+#   SOURCE a tar archive with chain/ and peers/ trees (minikube: one member's part of the run's
+#          archive, which node-seed-all.sh unpacked; removed afterwards): the peer files are copied
+#          into the folder;
 #       or a folder of chain files (platform kubernetes: the init container's read-only projected
 #          volume of the member's Secret and ConfigMap), whose peer list is PEERS_DIR, a ConfigMap
 #          volume the kubelet keeps up to date: the folder links each peer file there.
@@ -26,20 +27,19 @@ owner_file="$target/.kaleido-owner"
 owner="${SEED_OWNER:-}"
 if [ -n "$owner" ] && [ -f "$owner_file" ] && [ "$(cat "$owner_file")" != "$owner" ]; then
     echo "refused: $target holds the chain of $(cat "$owner_file"), not of $owner; give this stack a hostPathRoot of its own" >&2
-    rm -f "$source" "$0"
+    if [ -f "$source" ]; then rm -f "$source"; fi
     exit 1
 fi
 link_peers=true
 chain="$source"
 if [ -f "$source" ]; then
     unpacked="$target.kaleido-unpacked"
-    trap 'rm -rf "$source" "$0" "$unpacked"' EXIT
+    trap 'rm -rf "$source" "$unpacked"' EXIT
     rm -rf "$unpacked"
     mkdir -p "$unpacked"
     tar -xof "$source" -C "$unpacked"
-    # minikube cp wrote the archive 0644: gone as soon as its files (0600 keys) are unpacked.
     rm -f "$source"
-    # seed-qdata.sh packs regular files and folders only: anything else (a link would point the
+    # seed-qdata.ts packs regular files and folders only: anything else (a link would point the
     # member at a file of the node) is refused before a byte is laid.
     odd="$(find "$unpacked" ! -type f ! -type d | head -n 1)"
     if [ -n "$odd" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Delete step of the seeding Command: removes the member's host folder on the minikube node,
-# unless keepChainData is set. Only the node's copy is touched, never the local source folder.
+# Delete step of each member's seed Command: removes the member's host folder on the minikube
+# node, unless keepChainData is set. Only the node's copy is touched, never the local source folder.
 #
 # A folder that records another owner (another stack seeded it) is left alone.
 #

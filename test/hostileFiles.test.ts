@@ -4,15 +4,16 @@
 // key), with no stack trace, no byte of the operator's secret, and no hang: each check runs in a
 // child process under a 5 s limit. The untouched folders pass the same checks, so each case can fail.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { seedEnvironment } from "../components/minikube/qdataVolume";
+import { networkSeedMember } from "../components/minikube/qdataVolume";
+import { seedPlan } from "../lib/minikube/seedPlan";
 import { claimName } from "../lib/network/names";
 import { seedIdAt } from "../lib/network/workload";
 import { readQdataFolder } from "../lib/qdata/folder";
-import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { FakeHost } from "./support/fakeHost";
 import { CheckName, CheckResult, Swap, TimedChecks } from "./support/fileChecks";
+import { minikubeCalls, runNetworkSeed } from "./support/minikubeSeed";
 import { copyOf, deviceAt, fifo, Fixture, folderInstead, link, makeFixture, NODES, rewriteManifest, SECRET, socketAt, tarOf } from "./support/hostileFolders";
 
 type Check = (dir: string) => [CheckName, Record<string, unknown>];
@@ -149,11 +150,11 @@ const TAR_CASES: [what: string, archive: () => string, names: string][] = [
     ["an absolute path", () => tarOf(fx, () => undefined, [fx.secretFile], ["-P"]), "/operator/token"],
 ];
 
-/** scripts/seed-qdata.sh (minikube): the folder is checked at preview, then damaged before the seed copies it. */
+/** scripts/seed-qdata.ts (minikube): the folder is checked at preview, then damaged before the seed copies it. */
 const SEED_CASES: [what: string, damage: (member: string) => void | boolean, names: string][] = [
     ["passwords.txt a link to the operator's token", (m) => link(path.join(m, "ethereum/passwords.txt"), fx.secretFile), "ethereum/passwords.txt"],
     ["genesis.json a FIFO", (m) => fifo(path.join(m, "ethereum/genesis.json")), "ethereum/genesis.json"],
-    ["the ethereum folder a link", (m) => (fs.renameSync(`${m}/ethereum`, `${m}-eth`), link(`${m}/ethereum`, `${m}-eth`)), "/ethereum is not a folder"],
+    ["the ethereum folder a link", (m) => (fs.renameSync(`${m}/ethereum`, `${m}-eth`), link(`${m}/ethereum`, `${m}-eth`)), "/ethereum: is a symbolic link"],
     ["tm.key a link to /dev/null", (m) => link(path.join(m, "constellation/tm.key"), "/dev/null"), "constellation/tm.key"],
     ["nodekey a character device", (m) => deviceAt(path.join(m, "ethereum/nodekey")), "ethereum/nodekey"],
 ];
@@ -214,18 +215,19 @@ describe("hostile files", function () {
         let fake: FakeHost;
         before(() => (fake = new FakeHost()));
         after(() => fake.dispose());
-        /** The seed's environment for node 1 of a fresh copy, as the preview read it; `damage` after. */
-        function seedRun(damage: (member: string) => void | boolean): { status: number | null; stderr: string; skipped: boolean; target: string } {
+        /** The seed's plan for node 1 of a fresh copy, as the preview read it; `damage` after. */
+        function seedRun(damage: (member: string) => void | boolean): { status: number | null; stderr: string; skipped: boolean; target: string; calls: string[] } {
             const dir = copyOf(fx, "qdata");
             const errors: string[] = [];
             const member = readQdataFolder(dir, NODES, errors)?.nodes[0];
             assert.ok(member, errors.join("\n"));
             const hostPath = `/data/${path.basename(dir)}`;
             const args = { member, hostPath, minikubeProfile: "minikube", keepChainData: false, owner: "kaleido-quorum/hostile" };
-            const environment = seedEnvironment(args, claimName(1), seedIdAt(member, hostPath));
+            const plan = seedPlan(args.minikubeProfile, args.owner, [networkSeedMember(args, claimName(1), seedIdAt(member, hostPath))]);
             const skipped = damage(member.sourceDir) === false;
-            const result = spawnSync("bash", ["scripts/seed-qdata.sh"], { cwd: REPO_ROOT, env: fake.env(environment), encoding: "utf8", timeout: 5000 });
-            return { status: result.status, stderr: result.stderr, skipped, target: fake.nodePath(hostPath) };
+            fake.clearCalls();
+            const result = runNetworkSeed(fake, plan, 5000);
+            return { status: result.status, stderr: result.stderr, skipped, target: fake.nodePath(hostPath), calls: minikubeCalls(fake) };
         }
 
         it("seeds the untouched folder", () => assert.equal(seedRun(() => undefined).status, 0));
@@ -239,6 +241,7 @@ describe("hostile files", function () {
                 assert.ok(run.stderr.includes(names), run.stderr);
                 assert.ok(!run.stderr.includes(SECRET), run.stderr);
                 assert.ok(!fs.existsSync(run.target), "something was laid on the node");
+                assert.deepEqual(run.calls, [], "minikube was called");
             });
         }
     });

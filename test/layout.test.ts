@@ -6,13 +6,15 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { keyOf, memberSeed } from "../components/kubernetes/seededClaim";
-import { seedEnvironment } from "../components/minikube/qdataVolume";
+import { networkSeedMember, seedEnvironment } from "../components/minikube/qdataVolume";
+import { seedPlan } from "../lib/minikube/seedPlan";
 import { LayoutEntry, QDATA_LAYOUT } from "../lib/model/layout";
 import { QdataMember } from "../lib/model/qdata";
 import { claimName } from "../lib/network/names";
 import { seedIdAt } from "../lib/network/workload";
 import { memberDir, readQdataFolder } from "../lib/qdata/folder";
 import { FakeHost } from "./support/fakeHost";
+import { runNetworkSeed } from "./support/minikubeSeed";
 import { manifestOf } from "./support/query";
 import { makeQuorumToolsFolder } from "./support/workspace";
 
@@ -66,12 +68,12 @@ describe("a file added to the qdata layout", function () {
         const member = node1();
         const hostPath = "/data/qdata_1";
         const args = { member, hostPath, minikubeProfile: "minikube", keepChainData: false, owner: "kaleido-quorum/small" };
-        const environment = seedEnvironment(args, claimName(1), seedIdAt(member, hostPath), LAYOUT);
-        const manifest = manifestOf(environment);
+        const seedId = seedIdAt(member, hostPath);
+        const manifest = manifestOf(seedEnvironment(args, claimName(1), seedId, LAYOUT));
         assert.deepEqual(manifest[SECRET_FILE], { mode: "0600", role: "key" });
         assert.deepEqual(manifest[PUBLIC_FILE], { mode: "0644", role: "chain" });
-        // The seed Command's own script, run as the Command provider would run it.
-        const result = fake.sh("bash scripts/seed-qdata.sh", environment);
+        // The network's seed Command, run as the Command provider would run it, on this member alone.
+        const result = runNetworkSeed(fake, seedPlan(args.minikubeProfile, args.owner, [networkSeedMember(args, claimName(1), seedId, LAYOUT)]));
         assert.equal(result.status, 0, result.stderr);
         for (const [file, mode] of [[SECRET_FILE, 0o600], [PUBLIC_FILE, 0o644]] as const) {
             const laid = fake.nodePath(`${hostPath}/${file}`);

@@ -3,12 +3,15 @@ import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { parseSeedPlan, PlannedMember, SeedPlan } from "../lib/minikube/seedPlan";
 import { FakeHost, REPO_ROOT, RunResult } from "./support/fakeHost";
+import { laptopTemp, minikubeCalls, runNetworkSeed, SeedResult } from "./support/minikubeSeed";
 import { ProgramRun, RecordedResource, runProgram } from "./support/program";
-import { seedManifest } from "./support/query";
+import { named, ofType, seedManifest } from "./support/query";
 import { makeQuorumToolsFolder } from "./support/workspace";
 
 const NODE_COUNT = 3;
+const NETWORK_SEED = "quorum-qdata-seed";
 
 /** Every file below dir: relative path -> sha256 and mode. */
 function snapshot(dir: string): Record<string, string> {
@@ -34,27 +37,51 @@ function mode(file: string): string {
     return (fs.statSync(file).mode & 0o777).toString(8);
 }
 
-describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", function () {
+/** A change to the plan: the members it holds and what they are told. */
+type PlanChange = (plan: SeedPlan, member: (index: number) => PlannedMember) => void;
+
+/** The member's rendered `file` as `text` (a text of the plan's own). */
+function withText(plan: SeedPlan, member: PlannedMember, file: string, text: string): void {
+    const planned = member.files.find((candidate) => candidate.path === file);
+    assert.ok(planned, `${member.name} lays no ${file}`);
+    planned.text = plan.texts.push(text) - 1;
+}
+
+describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fake minikube)", function () {
     this.timeout(60_000);
     let fake: FakeHost;
     let source: string;
     let run: ProgramRun;
     const outputs: string[] = [];
 
-    const seedOf = (member: number): RecordedResource => {
-        const name = member === 0 ? "quorum-bootnode-qdata-seed" : `quorum-node-${member}-qdata-seed`;
-        const found = run.resources.find((resource) => resource.name === name);
-        assert.ok(found, name);
-        return found;
+    /** A member's own Command: its seed as a preview shows it, and the wipe on delete. */
+    const seedOf = (member: number): RecordedResource => named(run, member === 0 ? "quorum-bootnode-qdata-seed" : `quorum-node-${member}-qdata-seed`);
+    /** The network's seed, run as the Command provider would: its command line, its plan on stdin, changed as `change` says. */
+    const runSeed = (change: PlanChange = () => undefined): SeedResult => {
+        const plan = parseSeedPlan(named(run, NETWORK_SEED).inputs.stdin);
+        change(plan, (index) => plan.members.find((member) => member.name === `qdata-${index}`)!);
+        const result = runNetworkSeed(fake, plan);
+        outputs.push(result.stdout, result.stderr);
+        return result;
     };
-    /** Runs a Command step exactly as the Command provider would: its command line, its environment. */
-    const runStep = (member: number, step: "create" | "delete", override: Record<string, string> = {}): RunResult => {
+    /** Only node `index`, changed as `change` says. */
+    const seedOnly = (index: number, change: (member: PlannedMember, plan: SeedPlan) => void = () => undefined): SeedResult =>
+        runSeed((plan, member) => {
+            const only = member(index);
+            plan.members = [only];
+            change(only, plan);
+        });
+    /** A member Command's delete step, exactly as the Command provider would run it. */
+    const runDelete = (member: number, override: Record<string, string> = {}): RunResult => {
         const seed = seedOf(member);
-        const result = fake.sh(seed.inputs[step], { ...seed.inputs.environment, ...override });
+        const result = fake.sh(seed.inputs.delete, { ...seed.inputs.environment, ...override });
         outputs.push(result.stdout, result.stderr);
         return result;
     };
     const target = (member: number) => fake.nodePath(`/data/qdata_${member}`);
+    const leftOnNode = () => fs.readdirSync(fake.nodePath("/tmp")).filter((name) => name.startsWith("kaleido-quorum-seed"));
+    /** What the seed staged on this machine (keys) and left behind. */
+    const leftOnLaptop = () => fs.readdirSync(laptopTemp(fake)).filter((name) => name.startsWith("kaleido-quorum-seed"));
 
     before(async () => {
         fake = new FakeHost();
@@ -73,8 +100,29 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.rmSync(source, { recursive: true, force: true });
     });
 
-    it("lays every member's files with their content", () => {
-        for (let member = 0; member <= NODE_COUNT; member++) assert.equal(runStep(member, "create").status, 0);
+    it("is one Command for the whole network, which every member's pod waits for beside the member's own Command and claim", () => {
+        const seed = named(run, NETWORK_SEED);
+        assert.equal(seed.inputs.delete, undefined, "the network's seed wipes nothing");
+        assert.deepEqual(parseSeedPlan(seed.inputs.stdin).members.map((member) => member.name), ["qdata-0", "qdata-1", "qdata-2", "qdata-3"]);
+        for (const set of ofType(run, "kubernetes:apps/v1:StatefulSet")) {
+            const member = set.name.replace(/-set$/, "");
+            for (const dependency of [NETWORK_SEED, `${member}-qdata-seed`, `${member}-qdata-pvc`]) assert.ok(set.dependsOn.includes(dependency), `${set.name} depends on ${set.dependsOn}`);
+        }
+        for (let member = 0; member <= NODE_COUNT; member++) {
+            assert.equal(seedOf(member).inputs.create, undefined, "a member's own Command lays nothing");
+            assert.equal(seedOf(member).inputs.delete, "bash scripts/wipe-qdata.sh");
+        }
+    });
+
+    it("lays every member's files with their content, in one minikube cp and one minikube ssh, leaving nothing staged here or in the node's /tmp", () => {
+        fake.clearCalls();
+        const result = runSeed();
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(minikubeCalls(fake), ["cp", "ssh"]);
+        assert.match(result.stdout, /^seed-qdata: copying 31 files of 4 members to minikube:\/data in one archive$/m);
+        assert.deepEqual(leftOnNode(), []);
+        assert.deepEqual(leftOnLaptop(), []);
+        for (let member = 0; member <= NODE_COUNT; member++) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: seeded \\S*/data/qdata_${member}$`, "m"));
         assert.equal(fs.readFileSync(path.join(target(0), "nodekey"), "utf8"), fs.readFileSync(path.join(source, "qdata_0/nodekey"), "utf8"));
         for (let member = 1; member <= NODE_COUNT; member++) {
             for (const [file, { mode: wanted, text }] of Object.entries(seedManifest(seedOf(member)))) {
@@ -123,9 +171,9 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
     it("changes nothing when run again with the same input", () => {
         const before = snapshot(fake.nodePath("/data"));
-        const result = runStep(2, "create");
-        assert.equal(result.status, 0);
-        assert.match(result.stdout, /unchanged/);
+        const result = runSeed();
+        assert.equal(result.status, 0, result.stderr);
+        for (let member = 0; member <= NODE_COUNT; member++) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
         assert.deepEqual(snapshot(fake.nodePath("/data")), before);
     });
 
@@ -135,7 +183,10 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.writeFileSync(chaindata, "blocks of this chain");
         const seedBefore = fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8");
         const grown = JSON.stringify(["enode://a@10.96.1.101:30303", "enode://b@10.96.1.104:30303"]);
-        const result = runStep(2, "create", { SEED_ETHEREUM_STATIC_NODES_JSON: grown, SEED_ETHEREUM_PERMISSIONED_NODES_JSON: grown });
+        const result = seedOnly(2, (member, plan) => {
+            withText(plan, member, "ethereum/static-nodes.json", grown);
+            withText(plan, member, "ethereum/permissioned-nodes.json", grown);
+        });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /kept the chain in \S+; updated 2 peer list file\(s\) in place/);
         assert.equal(fs.readFileSync(chaindata, "utf8"), "blocks of this chain");
@@ -151,7 +202,10 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         const chaindata = path.join(target(2), "ethereum/geth/chaindata/000001.log");
         fs.mkdirSync(path.dirname(chaindata), { recursive: true });
         fs.writeFileSync(chaindata, "blocks written by the seed's Quorum");
-        const result = runStep(2, "create", { SEED_KALEIDO_RUNTIME: "goquorum\n", SEED_ID: "2".repeat(64) });
+        const result = seedOnly(2, (member, plan) => {
+            withText(plan, member, "kaleido-runtime", "goquorum\n");
+            member.seedId = "2".repeat(64);
+        });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /moved the earlier seed in \S*\/data\/qdata_2, chain data included, to \S*\/data\/qdata_2\.earlier-seed\.\d+/);
         assert.ok(!fs.existsSync(chaindata));
@@ -167,7 +221,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.cpSync(path.join(source, "qdata_2"), otherChain, { recursive: true });
         const genesis = path.join(otherChain, "ethereum/genesis.json");
         fs.writeFileSync(genesis, fs.readFileSync(genesis, "utf8").replace(/"gasLimit": "[^"]*"/, '"gasLimit": "0x1"'));
-        const result = runStep(2, "create", { SEED_ID: "0".repeat(64), SEED_SOURCE_DIR: otherChain });
+        const result = seedOnly(2, (member) => Object.assign(member, { seedId: "0".repeat(64), sourceDir: otherChain }));
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /moved the earlier seed in \S*, chain data included, to \S*qdata_2\.earlier-seed\.\d+/);
         assert.ok(!fs.existsSync(chaindata), "old chain data stayed in the new seed's folder");
@@ -179,7 +233,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         const foreign = path.join(target(3), "hand-copied.txt");
         fs.rmSync(path.join(target(3), ".kaleido-seed-id"));
         fs.writeFileSync(foreign, "from the manual setup");
-        const result = runStep(3, "create");
+        const result = seedOnly(3);
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /moved the folder's earlier content to \S*\/data\/qdata_3\.before-kaleido-quorum\.\d+/);
         const backups = fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_3.before-kaleido-quorum."));
@@ -193,7 +247,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.rmSync(target(1), { recursive: true, force: true });
         fs.mkdirSync(path.join(partial, "ethereum"), { recursive: true });
         fs.writeFileSync(path.join(partial, "ethereum/nodekey"), "half");
-        const result = runStep(1, "create");
+        const result = seedOnly(1);
         assert.equal(result.status, 0, result.stderr);
         assert.ok(!fs.existsSync(partial), "the leftover is gone");
         assert.notEqual(fs.readFileSync(path.join(target(1), "ethereum/nodekey"), "utf8"), "half");
@@ -201,14 +255,17 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_1.")), [], "nothing moved aside");
     });
 
-    it("fails loudly, naming the file, when a required file is missing", () => {
+    it("fails loudly, naming the file, when a required file is missing, and nothing reaches the node", () => {
         const missing = path.join(source, "qdata_1/constellation/tm.pub");
         const saved = fs.readFileSync(missing);
         fs.rmSync(missing);
+        fake.clearCalls();
         try {
-            const result = runStep(1, "create", { SEED_ID: "1".repeat(64) });
-            assert.notEqual(result.status, 0);
-            assert.match(result.stderr, new RegExp(`required file ${missing.replace(/[.]/g, "\\.")} is missing`));
+            const result = runSeed((_plan, member) => (member(1).seedId = "1".repeat(64)));
+            assert.equal(result.status, 1);
+            assert.match(result.stderr, new RegExp(`^seed-qdata\\[qdata-1\\]: ${missing.replace(/[.]/g, "\\.")}: is missing$`, "m"));
+            assert.deepEqual(minikubeCalls(fake), []);
+            assert.deepEqual(leftOnLaptop(), []);
         } finally {
             fs.writeFileSync(missing, saved);
         }
@@ -220,9 +277,9 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         fs.rmSync(passwords);
         fs.symlinkSync("/etc/hostname", passwords);
         try {
-            const result = runStep(2, "create", { SEED_ID: "2".repeat(64), SEED_TARGET_DIR: "/data/linked" });
+            const result = seedOnly(2, (member) => Object.assign(member, { seedId: "2".repeat(64), targetDir: "/data/linked" }));
             assert.equal(result.status, 1, result.stderr);
-            assert.match(result.stderr, new RegExp(`${passwords.replace(/[.]/g, "\\.")} is not a regular file \\(a symbolic link, FIFO, socket or device is never copied\\)`));
+            assert.match(result.stderr, new RegExp(`${passwords.replace(/[.]/g, "\\.")}: is a symbolic link; only regular files and folders are read, never followed or opened`));
             assert.ok(!fs.existsSync(fake.nodePath("/data/linked")));
         } finally {
             fs.rmSync(passwords);
@@ -230,24 +287,22 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
         }
     });
 
-    it("node-seed.sh lays no seed holding a link (only seed-qdata.sh's regular files and folders)", () => {
+    it("node-seed.sh lays no seed holding a link (only seed-qdata.ts's regular files and folders)", () => {
         const work = fs.mkdtempSync(path.join(fake.state, "planted-"));
         fs.mkdirSync(path.join(work, "chain/ethereum"), { recursive: true });
         fs.mkdirSync(path.join(work, "peers"));
         fs.symlinkSync("/etc/shadow", path.join(work, "chain/ethereum/nodekey"));
         execFileSync("tar", ["-C", work, "-cf", path.join(work, "seed.tar"), "chain", "peers"]);
-        // A copy of the script, as on the node: in this mode it removes itself when done.
-        fs.copyFileSync(path.join(REPO_ROOT, "scripts/node-seed.sh"), path.join(work, "node-seed.sh"));
-        const result = fake.sh(`sh ${work}/node-seed.sh ${work}/seed.tar ${work}/target one`);
+        const result = fake.sh(`sh ${REPO_ROOT}/scripts/node-seed.sh ${work}/seed.tar ${work}/target one`);
         assert.equal(result.status, 1, result.stderr);
         assert.match(result.stderr, /refused: the seed holds chain\/ethereum\/nodekey, which is not a regular file or folder; nothing was laid/);
         assert.ok(!fs.existsSync(path.join(work, "target")));
     });
 
     it("fails naming the folder when the source folder is gone", () => {
-        const result = runStep(1, "create", { SEED_SOURCE_DIR: path.join(source, "qdata_9") });
-        assert.notEqual(result.status, 0);
-        assert.match(result.stderr, /source folder .*qdata_9 does not exist/);
+        const result = seedOnly(1, (member) => (member.sourceDir = path.join(source, "qdata_9")));
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /^seed-qdata\[qdata-1\]: source folder .*qdata_9 does not exist$/m);
     });
 
     describe("a host folder another stack seeded", () => {
@@ -259,15 +314,30 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
         it("is refused by another stack's seed, naming the owner, and left as it was", () => {
             const before = snapshot(target(2));
-            const result = runStep(2, "create", other);
-            assert.notEqual(result.status, 0);
-            assert.match(result.stderr, /refused: .*qdata_2 holds the chain of kaleido-quorum\/small, not of kaleido-quorum\/other; give this stack a hostPathRoot of its own/);
+            const result = runSeed((plan) => (plan.owner = "kaleido-quorum/other"));
+            assert.equal(result.status, 1);
+            assert.match(result.stderr, /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/small, not of kaleido-quorum\/other; give this stack a hostPathRoot of its own$/m);
             assert.deepEqual(snapshot(target(2)), before);
-            assert.deepEqual(fs.readdirSync(fake.nodePath("/tmp")).filter((name) => name.startsWith("kaleido-quorum-seed")), [], "the run's files are gone from the node");
+            assert.deepEqual(leftOnNode(), [], "the run's files are gone from the node");
+            assert.deepEqual(leftOnLaptop(), []);
+        });
+
+        it("stops none of the run's other members, and fails the run once they are laid", () => {
+            const owner = path.join(target(2), ".kaleido-owner");
+            fs.writeFileSync(owner, "kaleido-quorum/other\n");
+            try {
+                const result = runSeed();
+                assert.equal(result.status, 1);
+                assert.match(result.stderr, /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/other, not of kaleido-quorum\/small/m);
+                assert.match(result.stderr, /^seed-qdata: 1 of 4 members not seeded \(each named above\)$/m);
+                for (const member of [0, 1, 3]) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
+            } finally {
+                fs.writeFileSync(owner, "kaleido-quorum/small\n");
+            }
         });
 
         it("is left alone by another stack's destroy", () => {
-            const result = runStep(2, "delete", other);
+            const result = runDelete(2, other);
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /left minikube:\/data\/qdata_2 alone: it holds the chain of kaleido-quorum\/small/);
             assert.ok(fs.existsSync(path.join(target(2), "ethereum/nodekey")));
@@ -276,14 +346,14 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
     describe("delete step (scripts/wipe-qdata.sh)", () => {
         it("keeps the host folder when keepChainData is true", () => {
-            const result = runStep(1, "delete", { KEEP_CHAIN_DATA: "true" });
+            const result = runDelete(1, { KEEP_CHAIN_DATA: "true" });
             assert.equal(result.status, 0);
             assert.ok(fs.existsSync(path.join(target(1), "ethereum/nodekey")));
         });
 
         it("fails, saying what to run, when the profile is stopped", () => {
             fake.setHost("Stopped");
-            const result = runStep(1, "delete");
+            const result = runDelete(1);
             fake.setHost("Running");
             assert.notEqual(result.status, 0);
             assert.match(result.stderr, /minikube start -p minikube/);
@@ -292,7 +362,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
         it("wipes the host folder, and never the local source folder", () => {
             const sourceBefore = snapshot(source);
-            const result = runStep(1, "delete");
+            const result = runDelete(1);
             assert.equal(result.status, 0, result.stderr);
             assert.ok(!fs.existsSync(target(1)), "host folder survived");
             assert.ok(fs.existsSync(target(2)), "another member's folder was wiped");
@@ -301,7 +371,7 @@ describe("seeding Command (scripts/seed-qdata.sh against a fake minikube)", func
 
         it("succeeds with nothing to do when the profile was deleted", () => {
             fake.setHost("Nonexistent");
-            const result = runStep(2, "delete");
+            const result = runDelete(2);
             fake.setHost("Running");
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /no longer exists/);

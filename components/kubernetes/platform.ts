@@ -28,6 +28,8 @@ export class ClusterPlatform implements Platform {
 
     prepare(): void {}
 
+    membersDeclared(): void {}
+
     imagesReady(): pulumi.Resource[] {
         return [];
     }

@@ -4,6 +4,7 @@ import { QdataMember } from "../../lib/model/qdata";
 import { seedIdAt } from "../../lib/network/workload";
 import { MemberStorage, MemberStorageRequest, Platform } from "../network/platform";
 import { LocalImage, MinikubeSetup } from "./minikubeSetup";
+import { NetworkSeed } from "./networkSeed";
 import { QdataVolume } from "./qdataVolume";
 
 export interface MinikubeSettings {
@@ -19,16 +20,18 @@ export interface MinikubeSettings {
     owner: string;
 }
 
-/** minikube: the ingress addon and image loads first, then hostPath PVs seeded by Commands over minikube cp/ssh. */
+/** minikube: the ingress addon and image loads first, then hostPath PVs, all seeded by one Command over one minikube cp and ssh. */
 export class MinikubePlatform implements Platform {
     readonly spreadsNodes = false;
     private setup?: MinikubeSetup;
+    private networkSeed?: NetworkSeed;
 
     constructor(private readonly settings: MinikubeSettings) {}
 
     prepare(name: string, opts: pulumi.ComponentResourceOptions): void {
-        const { profile, enableIngressAddon, images } = this.settings;
+        const { profile, enableIngressAddon, images, owner } = this.settings;
         this.setup = new MinikubeSetup(`${name}-minikube`, { minikubeProfile: profile, enableIngressAddon, images }, opts);
+        this.networkSeed = new NetworkSeed(`${name}-qdata-seed`, { profile, owner }, { parent: opts.parent });
     }
 
     imagesReady(images: string[]): pulumi.Resource[] {
@@ -41,8 +44,14 @@ export class MinikubePlatform implements Platform {
 
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
         const { profile, volumeSize, keepChainData, owner } = this.settings;
+        const { networkSeed } = this;
+        if (!networkSeed) throw new Error("prepare() declares the network's seed before any member's storage");
         const seedId = this.seedId(request.member, request.runtimeName);
-        return new QdataVolume(name, { ...request, hostPath: this.hostPathOf(request.member), seedId, volumeSize, minikubeProfile: profile, keepChainData, owner }, opts);
+        return new QdataVolume(name, { ...request, hostPath: this.hostPathOf(request.member), seedId, volumeSize, minikubeProfile: profile, keepChainData, owner, networkSeed }, opts);
+    }
+
+    membersDeclared(): void {
+        this.networkSeed?.seal();
     }
 
     seedId(member: QdataMember, runtimeName?: string): string {

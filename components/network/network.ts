@@ -88,6 +88,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         this.bootnode = this.declareBootnode(name, config, args.qdata, shared);
         const raft = config.consensus.kind === "raft" ? planRaft(args.runningRaftMembers, config.nodeCount) : undefined;
         this.declareNodes(name, args, shared, raft);
+        platform.membersDeclared();
         this.rollout = this.declareRollout(name, args, shared);
         // A restored network is one chain at the backup's head before anything else acts on it.
         const settle = config.restore && { restore: config.restore, nodeCount: config.nodeCount, kubeContext, namespace: shared.namespace, timeoutSeconds: config.rolloutTimeoutSeconds };

@@ -52,6 +52,8 @@ export interface Platform {
     /** What the Ingress waits for. */
     ingressReady(): pulumi.Resource[];
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage;
+    /** Called once every member's storage is declared (minikube: its one seed Command's plan is then whole). */
+    membersDeclared(): void;
     /** The member's chain identity where this platform keeps it: what its storage's seedId will be. */
     seedId(member: QdataMember, runtimeName?: string): string;
     /** Spread nodes over the cluster's nodes, and keep a consensus quorum up through drains. */
