@@ -3,11 +3,10 @@
 // "=", in args or inside a shell script; and the seed's start.sh, whose boot script picks them itself.
 import { ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PORTS } from "../lib/network/ports";
+import { isPowerfulApi } from "../lib/network/rpcApis";
 import { appliesTo, coversPort, networkPoliciesOf, openSource, PolicyView } from "./networkPolicies";
 import { containerName, containersOf, JsonObject, knownResource, objectsAt, PodView, podOf, podsOf, stringsAt, where } from "./props";
 
-/** RPC namespaces that administer a node, unlock its accounts or steer its mining. */
-export const POWERFUL_APIS = ["admin", "debug", "personal", "miner"];
 const API_FLAGS = ["http.api", "ws.api", "rpcapi", "wsapi"];
 /**
  * What the seed's start.sh serves on RPC and WS whatever it is told: its boot script
@@ -79,7 +78,7 @@ export function runsSeedGeth(container: JsonObject): boolean {
 function powerfulFlags(pod: PodView, container: JsonObject): string[] {
     const remedy = runsSeedGeth(container) ? "remove them from start.sh's arguments" : "remove them from rpcApis (the program administers nodes over IPC)";
     return apiFlags(commandWords(container)).flatMap(({ flag, apis }) => {
-        const powerful = [...new Set(apis.filter((api) => POWERFUL_APIS.includes(api)))];
+        const powerful = [...new Set(apis.filter(isPowerfulApi))];
         return powerful.length === 0 ? [] : [`${where(pod)}: ${containerName(container)}: ${flag} serves ${powerful.join(", ")}; ${remedy}`];
     });
 }

@@ -5,14 +5,13 @@
 import { ChildProcess, spawn } from "child_process";
 import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { httpRpc } from "../lib/httpRequest";
-import { NODE_SERVICE } from "../lib/network/names";
+import { NODE_SERVICE, RACECOURSE_SERVICE } from "../lib/network/names";
 import { NAMED_PORTS } from "../lib/network/ports";
 import { StackOutputs } from "../lib/model/outputs";
 
 const USAGE =
     "usage: npm run connect [-- --stack NAME] [--rpc-port 8545] [--ws-port 8546] [--app-port 3000]\n" +
     "keeps port-forwards to the network's JSON-RPC, WebSocket and racecourse open on 127.0.0.1 and prints their URLs and the chain id; Ctrl-C to stop";
-const RACECOURSE_SERVICE = "racecourse-service";
 const FORWARD_TIMEOUT_MS = 30_000;
 
 interface Forward {

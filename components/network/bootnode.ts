@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceSpec } from "../../lib/model/network";
-import { BOOTNODE_IDENTITY, BOOTNODE_SET, workloadLabels } from "../../lib/network/names";
+import { BOOTNODE_IDENTITY, BOOTNODE_SERVICE, BOOTNODE_SET, workloadLabels } from "../../lib/network/names";
 import { bootnodeEnode } from "../../lib/network/networkFiles";
 import { AWAITED_BY_ROLLOUT } from "../../lib/network/workload";
 import { BOOTNODE_NODE_KEY, inQdata } from "../../lib/model/paths";
@@ -38,7 +38,7 @@ export class Bootnode extends pulumi.ComponentResource {
     /** The Service on the fixed clusterIP the nodes' --bootnode names. */
     private declareService(name: string, args: BootnodeArgs): k8s.core.v1.Service {
         const labels = workloadLabels(BOOTNODE_IDENTITY);
-        const service = { serviceName: "quorum-bootnode", namespace: args.namespace, identity: BOOTNODE_IDENTITY, labels, annotations: AWAITED_BY_ROLLOUT, clusterIp: args.clusterIp, ports: this.ports };
+        const service = { serviceName: BOOTNODE_SERVICE, namespace: args.namespace, identity: BOOTNODE_IDENTITY, labels, annotations: AWAITED_BY_ROLLOUT, clusterIp: args.clusterIp, ports: this.ports };
         return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
     }
 

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { quorumSize } from "../../lib/model/consensus";
+import { quorumSize, stackCountedMembers, stackValidatorIndexes } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
-import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network/names";
+import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName, NODES_BUDGET } from "../../lib/network/names";
 
 /**
  * Keeps consensus alive through a drain: a Raft majority of the nodes, or of the IBFT/QBFT validators
@@ -12,19 +12,19 @@ import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName } from "../../lib/network
 export function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
     const consensus = config.consensus;
     const bft = consensus.kind !== "raft";
-    const members = consensus.kind !== "raft" ? consensus.validators : config.nodeCount;
+    const members = stackCountedMembers(consensus, config.nodeCount);
     const minAvailable = quorumSize(consensus, members);
     return new k8s.policy.v1.PodDisruptionBudget(
         name,
         {
-            metadata: { name: "quorum-nodes", namespace, labels: COMMON_LABELS },
-            spec: { minAvailable, selector: bft ? { matchLabels: ALL_NODES_SELECTOR, matchExpressions: [validatorInstances(members)] } : { matchLabels: ALL_NODES_SELECTOR } },
+            metadata: { name: NODES_BUDGET, namespace, labels: COMMON_LABELS },
+            spec: { minAvailable, selector: bft ? { matchLabels: ALL_NODES_SELECTOR, matchExpressions: [validatorInstances(stackValidatorIndexes(consensus))] } : { matchLabels: ALL_NODES_SELECTOR } },
         },
         opts,
     );
 }
 
-/** node-1..node-V: the validators the stack counts, the first nodes. */
-function validatorInstances(validators: number) {
-    return { key: "app.kubernetes.io/instance", operator: "In", values: Array.from({ length: validators }, (_, i) => memberName(i + 1)) };
+/** node-1..node-V: the validators the stack counts. */
+function validatorInstances(validators: number[]) {
+    return { key: "app.kubernetes.io/instance", operator: "In", values: validators.map(memberName) };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { quorumDashboard } from "../../lib/monitoring/dashboard";
 import { NodeMetrics, serviceMonitor } from "../../lib/monitoring/scrape";
-import { COMMON_LABELS } from "../../lib/network/names";
+import { COMMON_LABELS, NODES_SERVICE_MONITOR } from "../../lib/network/names";
 
 export interface MonitoringArgs {
     settings: MonitoringSettings;
@@ -30,7 +30,7 @@ export class Monitoring extends pulumi.ComponentResource {
         super("kaleido:quorum:Monitoring", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         if (args.settings.discovery === "serviceMonitor") {
-            this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-service-monitor`, serviceMonitor("quorum-nodes", args.namespace, args.settings, args.metrics), childOpts);
+            this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-service-monitor`, serviceMonitor(NODES_SERVICE_MONITOR, args.namespace, args.settings, args.metrics), childOpts);
         }
         if (args.settings.grafanaDashboard) {
             const dashboard = quorumDashboard({ network: args.networkName, bft: args.bft });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { validatorCount } from "../../lib/model/consensus";
+import { isStackValidator } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
 import { DeployedOutput, StackOutputs } from "../../lib/model/outputs";
 import { QdataFolder } from "../../lib/model/qdata";
@@ -180,7 +180,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     ...shared,
                     index: member.index,
                     member,
-                    validator: member.index <= validatorCount(config.consensus),
+                    validator: isStackValidator(config.consensus, member.index),
                     networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
                     clusterIp: config.nodeIps[i],
                     bootnodeEnode: this.bootnode.enode,

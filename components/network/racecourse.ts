@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PullPolicy, RacecourseSettings } from "../../lib/model/network";
-import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, selectorLabels, workloadLabels } from "../../lib/network/names";
+import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, RACECOURSE_SERVICE, selectorLabels, workloadLabels } from "../../lib/network/names";
 import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
 import { RACECOURSE_APP_COMMAND, RACECOURSE_APP_MOUNT, racecourseAppChecksum, racecourseAppFiles } from "../../lib/network/racecourseApp";
 import { hardened, nonRootPod, POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
@@ -73,7 +73,7 @@ export class Racecourse extends pulumi.ComponentResource {
         return new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: "racecourse-service", namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
+                metadata: { name: RACECOURSE_SERVICE, namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
                 spec: {
                     selector: selectorLabels(RACECOURSE_IDENTITY),
                     ports: [{ name: NAMED_PORTS.http.name, port: NAMED_PORTS.http.port, targetPort: NAMED_PORTS.http.port }],

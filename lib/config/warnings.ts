@@ -1,15 +1,9 @@
 // Settings that are valid but widen what reaches the nodes, or name the runtime by a former name:
 // said at every preview, not refused.
 import { FORMER_RUNTIME_NAMES, FormerRuntimeName, NetworkConfig } from "../model/network";
+import { isPowerfulApi, POWERFUL_APIS } from "../network/rpcApis";
 import { runtimeNamed } from "../runtime/runtimes";
 
-/** RPC namespaces that administer a node, unlock its accounts or steer its mining. */
-const POWERFUL_APIS: Record<string, string> = {
-    admin: "adds and removes peers and stops the RPC",
-    debug: "reads and traces any state and can slow the node down",
-    personal: "unlocks accounts and signs with them",
-    miner: "starts and stops block production",
-};
 
 export function configWarnings(config: NetworkConfig): string[] {
     return [...(config.runtimeSetAs ? [formerNameWarning(config.runtimeSetAs)] : []), ...rpcApisWarnings(config)];
@@ -22,7 +16,7 @@ function formerNameWarning(setAs: FormerRuntimeName): string {
 }
 
 function rpcApisWarnings(config: NetworkConfig): string[] {
-    const powerful = config.rpcApis.filter((api) => api in POWERFUL_APIS);
+    const powerful = config.rpcApis.filter(isPowerfulApi);
     // A runtime without the key serves its image's own namespaces, whatever rpcApis holds.
     if (!runtimeNamed(config.runtime).stackKeys.includes("rpcApis") || powerful.length === 0) return [];
     const what = powerful.map((api) => `${api} ${POWERFUL_APIS[api]}`).join("; ");

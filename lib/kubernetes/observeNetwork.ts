@@ -1,7 +1,7 @@
 // One reading of the running network that every operation judges it by: the pod listing, and per
 // node one geth console call over its IPC socket (a JSON-RPC batch) for its head, peers, pool,
 // identity and the role the chain gives it. The nodes are read in parallel.
-import { QuorumRule } from "../model/consensus";
+import { QuorumRule, stackCountedMembers } from "../model/consensus";
 import { ObservedNetwork, ObservedNode } from "../model/observed";
 import { memberName, nodeIndexOf, nodePodName } from "../network/names";
 import { enodePublicKey, nodeAddress } from "../network/nodeAddress";
@@ -133,7 +133,7 @@ export async function observeNetwork(kube: Kube, rule: QuorumRule, nodeCount: nu
 
 /** Nodes that serve no API listing the set: the stack's counted members (Raft every node, BFT the first V) stand for it, by name. */
 function stackSet(network: ObservedNetwork, nodeCount: number): ObservedNetwork {
-    const counted = network.rule.kind === "raft" ? nodeCount : network.rule.validators;
+    const counted = stackCountedMembers(network.rule, nodeCount);
     const nodes = network.nodes.map((node) => ({ ...node, identity: node.name }));
     return { ...network, nodes, chainSet: Array.from({ length: counted }, (_, i) => memberName(i + 1)), setBy: "stack" };
 }

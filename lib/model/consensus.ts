@@ -63,6 +63,21 @@ export function validatorCount(consensus: QuorumRule): number {
     return consensus.kind === "raft" ? 0 : consensus.validators;
 }
 
+/** The stack's validators are its first V nodes, as quorum-tools' setup.sh --nodes V+N lays them out. */
+export function isStackValidator(consensus: QuorumRule, index: number): boolean {
+    return index >= 1 && index <= validatorCount(consensus);
+}
+
+/** Nodes 1..V: the stack's validators. */
+export function stackValidatorIndexes(consensus: QuorumRule): number[] {
+    return Array.from({ length: validatorCount(consensus) }, (_, i) => i + 1);
+}
+
+/** How many members the stack counts toward the chain's quorum: every Raft member, or the validators. */
+export function stackCountedMembers(consensus: QuorumRule, nodeCount: number): number {
+    return consensus.kind === "raft" ? nodeCount : consensus.validators;
+}
+
 /** More than half: a Raft majority, and the votes a validator change needs (tally > size/2). */
 export function majorityOf(members: number): number {
     return Math.floor(members / 2) + 1;

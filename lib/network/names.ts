@@ -62,8 +62,13 @@ export const RAFT_JOINED_ANNOTATION = "kaleido.io/raft-joined";
 export const RAFT_FOUNDERS_ANNOTATION = "kaleido.io/raft-founders";
 
 export const BOOTNODE_SET = "bootnode-set";
+export const BOOTNODE_SERVICE = "quorum-bootnode";
 export const NODE_SERVICE = "node-service";
 export const RACECOURSE_DEPLOYMENT = "racecourse-deployment";
+export const RACECOURSE_SERVICE = "racecourse-service";
+/** The nodes' PodDisruptionBudget and their ServiceMonitor. */
+export const NODES_BUDGET = "quorum-nodes";
+export const NODES_SERVICE_MONITOR = "quorum-nodes";
 
 /** node-N: node N in messages, outputs and its instance label. */
 export function memberName(index: number): string {

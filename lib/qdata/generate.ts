@@ -10,7 +10,7 @@ import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomS
 import { GENESIS_FORKS } from "../keys/forkOrder";
 import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "../keys/istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "../keys/keystore";
-import { Consensus, GenesisConsensus, genesisConsensusOf, validatorCount } from "../model/consensus";
+import { Consensus, GenesisConsensus, genesisConsensusOf, stackValidatorIndexes } from "../model/consensus";
 import { memberDir } from "./folder";
 import { BOOTNODE_KEY, GENESIS, KEYSTORE_DIR, NODE_KEY, PASSWORDS, TM_KEY, TM_PUB } from "../model/layout";
 
@@ -52,7 +52,7 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
         }),
     );
     const consensus = options.consensus ?? { kind: "raft" };
-    const validators = Array.from({ length: validatorCount(consensus) }, (_, i) => nodeKeyAddress(path.join(memberDir(dir, i + 1), NODE_KEY)));
+    const validators = stackValidatorIndexes(consensus).map((index) => nodeKeyAddress(path.join(memberDir(dir, index), NODE_KEY)));
     const existing = readExistingGenesis(dir);
     // A genesis, once made, keeps its validators: another count is reached by vote.
     const made = genesisConsensusOf(consensus, existing?.validators?.length ? existing.validators : validators);

@@ -2,7 +2,7 @@
 // validators istanbul_getValidators lists; Raft: raft_cluster's voting members) and how many of
 // them are in step, never the set the stack asks for or a pod's readiness (a TCP check on the RPC
 // port). When it does not go on: why, in the chain's terms, and what brings it back. Pure.
-import { BftConsensus, Consensus } from "../../lib/model/consensus";
+import { BftConsensus, Consensus, isStackValidator } from "../../lib/model/consensus";
 import { ChainQuorum, chainQuorum, countedByChain, membersWord, ObservedNetwork, ObservedNode, outOfStep, raftLeadership } from "../../lib/model/observed";
 
 export interface ChainVerdict {
@@ -167,7 +167,7 @@ function keysCause(network: ObservedNetwork, consensus: BftConsensus): string {
     const missing = unclaimed(network);
     const silent = network.nodes.filter((node) => node.identity === undefined).length;
     // The stack's first V nodes are the ones meant to validate: a hint for naming suspects, never a count.
-    const uncounted = network.nodes.filter((node) => node.index <= consensus.validators && countedByChain(network, node) === false);
+    const uncounted = network.nodes.filter((node) => isStackValidator(consensus, node.index) && countedByChain(network, node) === false);
     const unexplained = silent === 0 ? "which no node signs with" : `which no answering node signs with, and only ${silent} nodes did not answer`;
     const seen = [
         ...(missing.length > silent ? [`the chain counts ${missing.join(", ")}, ${unexplained}`] : []),

@@ -2,7 +2,7 @@
 // at preview and again just before the votes are sent, from one observation of the running
 // network (the chain's set, each node's signing address, which nodes are in step), never from
 // pods' readiness. Votes ride in sealed blocks: a change that stops sealing can never be undone.
-import { BftConsensus, majorityOf } from "../../lib/model/consensus";
+import { BftConsensus, isStackValidator, majorityOf } from "../../lib/model/consensus";
 import { QdataFolder } from "../../lib/model/qdata";
 import { chainQuorum, ChainQuorum, ObservedNetwork, outOfStep } from "../../lib/model/observed";
 import { nodePodName } from "../../lib/network/names";
@@ -25,7 +25,7 @@ export function changesBetween(current: string[], desired: string[]): ValidatorC
 
 /** The validators the stack counts: the first `validators` nodes' signing addresses. */
 export function desiredValidators(consensus: BftConsensus, qdata: QdataFolder): string[] {
-    return qdata.nodes.slice(0, consensus.validators).map((node) => address(node.nodeAddress));
+    return qdata.nodes.filter((node) => isStackValidator(consensus, node.index)).map((node) => address(node.nodeAddress));
 }
 
 /** The genesis's validators: a new network starts with these. */
