@@ -1,6 +1,6 @@
 // The deployed network as the operations tools see it: the stack's outputs, read with the Pulumi CLI.
 import { execFileSync } from "child_process";
-import { StackOutputs } from "./model/outputs";
+import { OUTPUTS_VERSION, StackOutputs } from "./model/outputs";
 
 /** Where the stack a tool works on came from. */
 export type StackSource = "--stack" | "$STACK" | "selected" | "default";
@@ -61,6 +61,10 @@ export function readStackOutputs(tool: string, choice: StackChoice): StackOutput
     }
     if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {
         throw new StackOutputsMissing(`${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'npm run up' first`);
+    }
+    if (outputs.outputsVersion !== OUTPUTS_VERSION) {
+        const was = outputs.outputsVersion === undefined ? "an earlier version's, with no outputsVersion" : `outputsVersion ${String(outputs.outputsVersion)}`;
+        throw new StackOutputsMissing(`${tool}: ${stackWords(choice)}'s outputs are ${was}; this version reads outputsVersion ${OUTPUTS_VERSION}: run 'npm run up' once to rewrite them (it changes no resource)`);
     }
     return outputs as StackOutputs;
 }

@@ -211,7 +211,7 @@ describe("npm run connect", function () {
     it("names the stack it connects to by its name, the selected one too", async () => {
         const port = await forwardedNode();
         const node1 = { name: "node-1", enode: "", ip: "" };
-        const outputs = { namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: { kind: "raft" }, nodes: [node1], racecourseUrl: "" };
+        const outputs = { outputsVersion: 2, namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: { kind: "raft" }, nodes: [node1], racecourseUrl: "" };
         fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
         const args = ["scripts/connect.ts", "--rpc-port", String(port), "--ws-port", String(port + 1)];
         const child = spawn(process.execPath, [...TS, ...args], { cwd: REPO_ROOT, env: fake.env({ STACK: "" }) });

@@ -120,7 +120,7 @@ describe("npm run status against fake nodes", function () {
     });
 
     describe("the script", () => {
-        const outputs = { namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: QBFT, nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, enode: "", ip: "" })), racecourseUrl: "", ingressAddress: "" };
+        const outputs = { outputsVersion: 2, namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: QBFT, nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, enode: "", ip: "" })), racecourseUrl: "", ingressAddress: "" };
 
         it("--json prints the status for scripts, exit 0 when every node is ok", async () => {
             await network(3, { chainStart: Math.floor(Date.now() / 1000) - 20 }, 3);

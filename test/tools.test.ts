@@ -160,11 +160,21 @@ describe("npm run dashboard by the stack's runtime", function () {
     afterEach(() => fake.dispose());
 
     const dashboardOf = (runtime: string) => {
-        const outputs = { namespace: "quorum", kubeContext: "minikube", runtime, consensus: { kind: "raft" }, nodes: [] };
+        const outputs = { outputsVersion: 2, namespace: "quorum", kubeContext: "minikube", runtime, consensus: { kind: "raft" }, nodes: [] };
         fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
         const out = path.join(fake.state, "dashboard.json");
         return { result: runTool("dashboard", ["--out", out, "--stack", "dev"], fake.env()), written: () => fs.existsSync(out) };
     };
+
+    it("refuses outputs of another shape than this version reads, naming the way to rewrite them", () => {
+        for (const [version, said] of [[undefined, "an earlier version's, with no outputsVersion"], [1, "outputsVersion 1"]] as const) {
+            const outputs = { outputsVersion: version, namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: { kind: "raft" }, nodes: [] };
+            fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
+            const result = runTool("dashboard", ["--out", path.join(fake.state, "dashboard.json"), "--stack", "dev"], fake.env());
+            assert.equal(result.status, 2, result.stderr);
+            assert.match(result.stderr, new RegExp(`^dashboard: stack dev's outputs are ${said.replace(/[()']/g, ".")}; this version reads outputsVersion 2: run 'npm run up' once to rewrite them \\(it changes no resource\\)$`, "m"));
+        }
+    });
 
     it("refuses the seed's images, whose geth exports nothing, by their name and by their former one (outputs of an earlier up)", () => {
         for (const runtime of ["quorum-tools", "kaleido"]) {

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isStackValidator } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
-import { DeployedOutput, StackOutputs } from "../../lib/model/outputs";
+import { DeployedOutput, OUTPUTS_VERSION, StackOutputs } from "../../lib/model/outputs";
 import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
@@ -154,6 +154,7 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const scheme = config.ingressTlsSecret ? "https" : "http";
         const racecourseUrl = !this.racecourse ? pulumi.output("") : config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`;
         return {
+            outputsVersion: OUTPUTS_VERSION,
             namespace: shared.namespace,
             kubeContext: config.kubeContext,
             runtime: config.runtime,

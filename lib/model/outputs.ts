@@ -9,7 +9,11 @@ export interface NodeSummary {
     ip: string;
 }
 
+/** The shape of the outputs below: a tool refuses outputs of another, naming the way to rewrite them. */
+export const OUTPUTS_VERSION = 2;
+
 export interface StackOutputs {
+    outputsVersion: typeof OUTPUTS_VERSION;
     namespace: string;
     kubeContext: string;
     runtime: RuntimeKind;
