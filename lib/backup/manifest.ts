@@ -46,7 +46,7 @@ export interface BackupManifest {
 }
 
 /** Every regular file under `root` but the manifest, with its checksum; and each entry that is neither a file nor a folder, by path. */
-function scanBackup(root: string): { entries: FileEntry[]; folders: string[]; problems: string[] } {
+function scanBackup(root: string): { entries: FileEntry[]; folders: string[]; problems: string[]; notPlain: string[] } {
     const tree = plainTree(root);
     const problems = [...tree.problems];
     const entries = tree.files
@@ -59,7 +59,7 @@ function scanBackup(root: string): { entries: FileEntry[]; folders: string[]; pr
                 return [];
             }
         });
-    return { entries, folders: tree.folders, problems };
+    return { entries, folders: tree.folders, problems, notPlain: tree.notPlain };
 }
 
 const summary = (problems: string[]) => `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`;
@@ -135,12 +135,15 @@ export function verifyBackup(root: string): string[] {
     const manifest = readManifest(root);
     const scan = scanBackup(root);
     const found = new Map(scan.entries.map((entry) => [entry.path, entry]));
+    // What lies past a link is never read: the link is the refusal, not "missing" for each file behind it.
+    const pastLink = (file: string) => scan.notPlain.some((entry) => file === entry || file.startsWith(`${entry}/`));
     const problems = manifest.files.flatMap((entry) => {
         const now = found.get(entry.path);
         found.delete(entry.path);
-        if (!now) return [`${entry.path}: missing`];
+        if (!now) return pastLink(entry.path) ? [] : [`${entry.path}: missing`];
         if (now.size !== entry.size) return [`${entry.path}: changed (${now.size} bytes, the manifest says ${entry.size})`];
         return now.sha256 === entry.sha256 ? [] : [`${entry.path}: changed (sha256 ${now.sha256}, the manifest says ${entry.sha256})`];
     });
-    return [...scan.problems, ...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`), ...coverageProblems(manifest, scan.folders)];
+    const coverage = coverageProblems(manifest, scan.folders).filter((problem) => !pastLink(problem.split(":")[0]));
+    return [...scan.problems, ...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`), ...coverage];
 }

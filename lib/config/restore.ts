@@ -32,12 +32,8 @@ export function restoreProblems(check: RestoreCheck): string[] {
     } catch (error) {
         return [`restoreFrom: ${(error as Error).message} (npm run backup -- --out DIR makes one)`];
     }
-    // Every byte and entry is checked here, and the restore checks its own copy again before it
-    // enters a volume: a changed key or chain, a link or an unlisted file is refused.
-    const tampered = wholeBackupProblems(check.dir);
-    if (tampered.length > 0) {
-        return [`restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${check.dir} lists them all`];
-    }
+    const tampered = tamperedBackupProblems(check.dir);
+    if (tampered.length > 0) return tampered;
     const problems = nodeProblems(manifest, check.nodeCount);
     const backedUp = manifest.files.find((file) => file.path === GENESIS_PATH)?.sha256;
     const ours = genesisSha256(check.qdataDir);
@@ -59,12 +55,20 @@ export function restoreProblems(check: RestoreCheck): string[] {
     return problems;
 }
 
-function wholeBackupProblems(dir: string): string[] {
+/**
+ * Every byte and entry of the backup against its manifest, as one refusal; none when it is whole.
+ * The restore checks its own copy again before it enters a volume: a changed key or chain, a link
+ * or an unlisted file is refused.
+ */
+export function tamperedBackupProblems(dir: string): string[] {
+    let tampered: string[];
     try {
-        return verifyBackup(dir);
+        tampered = verifyBackup(dir);
     } catch (error) {
-        return [refusalOf(error)];
+        tampered = [refusalOf(error)];
     }
+    if (tampered.length === 0) return [];
+    return [`restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${dir} lists them all`];
 }
 
 /** The restore lays node N from the backup's qdata_N: each of the stack's nodes must be a node the manifest covers, and no other. */

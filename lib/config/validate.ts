@@ -12,7 +12,8 @@ import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./co
 import { FormerRuntimeName, Images, isFormerRuntimeName, MAX_NODES, NetworkConfig, PlatformKind, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES } from "../model/network";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
-import { RestoreCheck, restoreProblems, restoreSource } from "./restore";
+import { RestoreCheck, restoreProblems, restoreSource, tamperedBackupProblems } from "./restore";
+import { MANIFEST } from "../backup/manifest";
 import { RestoreSource } from "../model/restore";
 import { NetworkPolicySettings, PeerSelector } from "../model/networkPolicy";
 import { parsePeerSelector } from "./networkPolicy";
@@ -221,6 +222,12 @@ function readQdataSource(reader: ValueReader, nodeCount: number, consensus: Cons
     const dir = path.resolve(context.projectDir, qdataDir);
     if (keysFrom === "restoreFrom" && !fs.existsSync(dir)) {
         reader.problems.push(`restoreFrom: folder ${dir} does not exist (npm run backup -- --out DIR makes one)`);
+        return undefined;
+    }
+    // A backup is judged by its manifest first: a changed key would otherwise read as a bad qdata folder.
+    const tampered = keysFrom === "restoreFrom" && fs.existsSync(path.join(dir, MANIFEST)) ? tamperedBackupProblems(dir) : [];
+    if (tampered.length > 0) {
+        reader.problems.push(...tampered);
         return undefined;
     }
     const problems: string[] = [];

@@ -43,11 +43,13 @@ export interface PlainTree {
     folders: string[];
     /** Each entry that is neither a regular file nor a folder, or could not be read, named by its path. */
     problems: string[];
+    /** The entries that are neither, relative to the root: nothing past them is read. */
+    notPlain: string[];
 }
 
 /** Every entry under `root` (which must be a folder), in a stable order; nothing is followed. */
 export function plainTree(root: string): PlainTree {
-    const tree: PlainTree = { files: [], folders: [], problems: [] };
+    const tree: PlainTree = { files: [], folders: [], problems: [], notPlain: [] };
     const walk = (relative: string) => {
         const dir = relative === "" ? root : path.join(root, relative);
         let names: string[];
@@ -64,7 +66,10 @@ export function plainTree(root: string): PlainTree {
                 tree.folders.push(inside);
                 walk(inside);
             } else if (stats?.isFile()) tree.files.push({ path: inside, size: stats.size });
-            else if (stats) tree.problems.push(notPlainMessage(path.join(root, inside), stats));
+            else if (stats) {
+                tree.problems.push(notPlainMessage(path.join(root, inside), stats));
+                tree.notPlain.push(inside);
+            }
         }
     };
     walk("");
