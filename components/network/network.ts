@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isStackValidator } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
-import { DeployedOutput, OUTPUTS_VERSION, StackOutputs } from "../../lib/model/outputs";
 import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
 import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
@@ -13,6 +12,7 @@ import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
 import { quorumBudget } from "./disruptionBudget";
 import { Monitoring } from "./monitoring";
+import { NetworkOutputs, networkOutputs } from "./outputs";
 import { NetworkPolicies } from "./networkPolicies";
 import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
@@ -38,8 +38,6 @@ export interface QuorumNetworkArgs extends RunningNetwork {
     ingressAddress?: string;
 }
 
-/** The stack's outputs as declared: those the cluster decides are Outputs. */
-export type NetworkOutputs = Omit<StackOutputs, DeployedOutput> & { [K in DeployedOutput]: pulumi.Output<string> };
 
 /** What every workload of the network is declared with. */
 interface Shared {
@@ -104,7 +102,8 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
         const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
         this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
-        this.outputs = this.outputsOf(config, shared, args.ingressAddress, rpcEndpoint, wsEndpoint);
+        const endpoints = { namespace: shared.namespace, knownIngress: args.ingressAddress, rpcEndpoint, wsEndpoint };
+        this.outputs = networkOutputs(config, endpoints, { bootnode: this.bootnode, nodes: this.nodes, racecourse: this.racecourse });
         this.registerOutputs(this.outputs);
     }
 
@@ -147,25 +146,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
             },
             { parent: this, provider: shared.provider },
         );
-    }
-
-    private outputsOf(config: NetworkConfig, shared: Shared, knownIngress: string | undefined, rpcEndpoint: string, wsEndpoint: string): NetworkOutputs {
-        const ingressAddress = knownIngress !== undefined ? pulumi.output(knownIngress) : (this.racecourse?.address ?? pulumi.output(""));
-        const scheme = config.ingressTlsSecret ? "https" : "http";
-        const racecourseUrl = !this.racecourse ? pulumi.output("") : config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`;
-        return {
-            outputsVersion: OUTPUTS_VERSION,
-            namespace: shared.namespace,
-            kubeContext: config.kubeContext,
-            runtime: config.runtime,
-            racecourseUrl,
-            ingressAddress,
-            rpcEndpoint,
-            wsEndpoint,
-            bootnodeEnode: this.bootnode.enode,
-            consensus: config.consensus,
-            nodes: this.nodes.map((node) => ({ name: memberName(node.index), enode: node.enode, ip: node.ip })),
-        };
     }
 
     private declareNodes(name: string, args: QuorumNetworkArgs, shared: Shared, raft?: RaftPlan): void {

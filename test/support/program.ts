@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkOutputs } from "../../components/network/network";
+import { NetworkOutputs } from "../../components/network/outputs";
 import { deployQuorumNetwork } from "../../program";
 import { FakeHost, REPO_ROOT } from "./fakeHost";
 import { makeProjectDir, pregenerateKeys } from "./workspace";
