@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Wallet } from "ethers";
 import { curve25519PublicKey, enodeIdFromPrivateKey, parsePrivateKeyHex } from "../lib/keys/ethereum";
@@ -11,12 +10,9 @@ import { FakeHost, REPO_ROOT } from "./support/fakeHost";
 import { runProgram, withWorkspace } from "./support/program";
 import { bft, makeProjectDir, pregenerateKeys, TEST_SCRYPT_N } from "./support/workspace";
 import { named, seededText } from "./support/query";
+import { tempDir } from "./support/tempDir";
 
 const BASE = { password: "", chainId: 3543006677, gasLimit: "0x2FEFD800" };
-
-function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "kq-keys-"));
-}
 
 function keystoreOf(member: string): { file: string; keystore: KeystoreV3 } {
     const dir = path.join(member, "ethereum/keystore");
@@ -40,7 +36,7 @@ describe("generated networks (no quorum-tools)", function () {
     this.timeout(60_000);
 
     it("writes a keystore with geth's scrypt cost that ethers decrypts to the address in its name and the genesis", async () => {
-        const dir = tempDir();
+        const dir = tempDir("keys");
         try {
             await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 1 });
             const member = path.join(dir, "qdata_1");
@@ -61,7 +57,7 @@ describe("generated networks (no quorum-tools)", function () {
         let dir: string;
         const progress: string[] = [];
         before(async () => {
-            dir = tempDir();
+            dir = tempDir("keys");
             await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, scryptN: TEST_SCRYPT_N, onProgress: (line) => progress.push(line) });
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -158,7 +154,7 @@ describe("generated networks (no quorum-tools)", function () {
         let dir: string;
         let genesis: { difficulty: string; mixHash: string; extraData: string; config: { istanbul: unknown; isQuorum: boolean }; alloc: Record<string, unknown> };
         before(async () => {
-            dir = tempDir();
+            dir = tempDir("keys");
             await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
             genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
         });
@@ -194,7 +190,7 @@ describe("generated networks (no quorum-tools)", function () {
         });
 
         it("keeps an existing IBFT genesis made without ceil2Nby3Block byte for byte (2F+1, another formula would be another chain)", async () => {
-            const legacy = tempDir();
+            const legacy = tempDir("keys");
             try {
                 await ensureGeneratedQdata({ ...BASE, dir: legacy, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
                 const files = [1, 2, 3].map((index) => path.join(legacy, `qdata_${index}/ethereum/genesis.json`));
@@ -261,7 +257,7 @@ describe("generated networks (no quorum-tools)", function () {
 
     it("npm run qdata writes the folder with a progress line per node", function () {
         this.timeout(60_000);
-        const out = tempDir();
+        const out = tempDir("keys");
         try {
             const result = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 2 --out ${out}`);
             assert.equal(result.status, 0, result.stderr);

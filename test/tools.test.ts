@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { tempDir } from "./support/tempDir";
 
 /** By the name its messages start with: the script, or the operation the one entry runs. */
 const TOOLS: Record<string, string[]> = {
@@ -105,7 +106,7 @@ describe("npm run up and npm run destroy", function () {
 
     it("destroy prints its usage for --help, and names a missing Pulumi CLI", () => {
         assert.match(runTool("destroy", ["--help"]).stdout, /^usage: \[STACK=<stack>\] npm run destroy \[-- --stack NAME\]/);
-        const missing = runTool("destroy", [], { PATH: fs.mkdtempSync(path.join(os.tmpdir(), "kq-no-pulumi-")) });
+        const missing = runTool("destroy", [], { PATH: tempDir("no-pulumi") });
         assert.equal(missing.status, 2, "could not start, as every tool says of a missing Pulumi CLI");
         assert.match(missing.stderr, /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
     });

@@ -4,10 +4,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeHost, REPO_ROOT } from "./support/fakeHost";
+import { tempDir } from "./support/tempDir";
 
 /** A file backend holding one lock of stack `dev`, as the Pulumi CLI writes it. */
 function backendWithLock(pid: number, hostname = os.hostname()): { url: string; lock: string } {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"));
+    const root = tempDir("backend");
     const dir = path.join(root, ".pulumi/locks/organization/kaleido-quorum/dev");
     fs.mkdirSync(dir, { recursive: true });
     const lock = path.join(dir, "3f2a.json");
@@ -51,7 +52,7 @@ describe("npm run up (scripts/up.ts) and a lock left by an interrupted run", () 
     });
 
     it("selects or creates the stack and runs pulumi up with the extra arguments when nothing is locked", () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"));
+        const root = tempDir("backend");
         assert.equal(up(`file://${root}`).status, 0);
         assert.deepEqual(pulumiCalls(), ["pulumi stack select --create dev", "pulumi up --yes"]);
     });
@@ -66,7 +67,7 @@ describe("npm run up (scripts/up.ts) on a laptop that is not ready", function ()
     afterEach(() => fake.dispose());
 
     const calls = () => fs.readFileSync(path.join(fake.state, "calls.log"), "utf8").trim().split("\n").filter(Boolean);
-    const emptyBackend = () => `file://${fs.mkdtempSync(path.join(os.tmpdir(), "kq-backend-"))}`;
+    const emptyBackend = () => `file://${tempDir("backend")}`;
 
     it("--help prints its usage and exits 0, running nothing", () => {
         const result = fake.sh("node --require ts-node/register/transpile-only scripts/up.ts --help");
@@ -77,7 +78,7 @@ describe("npm run up (scripts/up.ts) on a laptop that is not ready", function ()
 
     it("names a missing Pulumi CLI, with where to get it", () => {
         // A PATH with node and coreutils but no pulumi.
-        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "kq-bin-"));
+        const bin = tempDir("bin");
         for (const tool of ["node", "dirname"]) fs.symlinkSync(spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, tool));
         const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/up.ts"], { cwd: REPO_ROOT, env: { PATH: bin, PULUMI_CONFIG_PASSPHRASE: "test" }, encoding: "utf8" });
         assert.equal(result.status, 2, "could not start, as every tool says of a missing Pulumi CLI");

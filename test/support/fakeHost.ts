@@ -2,8 +2,8 @@
 // including the node's filesystem, lives in a temp folder.
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { tempDir } from "./tempDir";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const FAKE_BIN = path.join(REPO_ROOT, "test", "fakebin");
@@ -18,7 +18,7 @@ export class FakeHost {
     readonly state: string;
 
     constructor() {
-        this.state = fs.mkdtempSync(path.join(os.tmpdir(), "kq-fake-"));
+        this.state = tempDir("fake");
         fs.mkdirSync(path.join(this.state, "node"));
         fs.mkdirSync(path.join(this.state, "docker"));
         fs.writeFileSync(path.join(this.state, "calls.log"), "");

@@ -1,11 +1,13 @@
 // Each folder check of the hostile-files table runs in a child process under a time limit: a
 // synchronous read of a FIFO blocks the whole process, so only a process that can be killed shows
 // a hang as a failure. The child stays up between checks (ts-node compiles once) and is replaced
-// after a hang. Run directly (fork), this file is the child.
+// after a hang. Run directly (fork), this file is the child. The children's temp directory is the
+// checks' own, removed with its scope: a child killed mid-check leaves there what it had staged.
 import { ChildProcess, execFileSync, fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { pipeline } from "stream/promises";
+import { tempDir } from "./tempDir";
 
 export type CheckName = "config" | "verify" | "stage" | "tar" | "clusterSeed" | "qdataOptions";
 
@@ -101,10 +103,11 @@ function serve(): void {
     process.send!("ready");
 }
 
-/** The parent's side. */
+/** The parent's side: make it in a describe body or a before hook, for its children outlive a test. */
 export class TimedChecks {
     private child?: ChildProcess;
     private ready?: Promise<ChildProcess>;
+    private readonly temp = tempDir("checks");
 
     /** Runs one check, failing it as "hung" when it takes longer than `limitMs` (the child is then replaced). */
     async run(check: CheckName, args: Record<string, unknown>, limitMs = 5000): Promise<CheckResult> {
@@ -132,7 +135,7 @@ export class TimedChecks {
 
     private start(): Promise<ChildProcess> {
         this.ready ??= new Promise((resolve, reject) => {
-            const child = fork(__filename, [], { execArgv: ["-r", "ts-node/register/transpile-only"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+            const child = fork(__filename, [], { env: { ...process.env, TMPDIR: this.temp }, execArgv: ["-r", "ts-node/register/transpile-only"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
             this.child = child;
             child.once("message", () => resolve(child));
             child.once("error", reject);

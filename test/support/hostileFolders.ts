@@ -6,10 +6,10 @@ import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import { fileEntries, writeManifest } from "../../lib/backup/manifest";
 import { ensureGeneratedQdata } from "../../lib/qdata/generate";
+import { tempDir } from "./tempDir";
 import { TEST_SCRYPT_N } from "./workspace";
 
 export const SECRET = `kq-operator-secret-${crypto.randomBytes(6).toString("hex")}`;
@@ -28,7 +28,7 @@ export interface Fixture {
 }
 
 export async function makeFixture(): Promise<Fixture> {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "kq-hostile-"));
+    const work = tempDir("hostile");
     const secretFolder = path.join(work, "operator");
     fs.mkdirSync(secretFolder);
     const secrets = { secretFile: path.join(secretFolder, "token"), secretJson: path.join(secretFolder, "token.json"), secretFolder };

@@ -1,9 +1,9 @@
 // A temporary project folder holding generated keys (fast scrypt cost) for program runs.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Consensus } from "../../lib/model/consensus";
 import { ensureGeneratedQdata } from "../../lib/qdata/generate";
+import { tempDir } from "./tempDir";
 
 export const TEST_SCRYPT_N = 1024;
 
@@ -13,7 +13,7 @@ export function bft(kind: "ibft" | "qbft", validators: number): Consensus {
 }
 
 export function makeProjectDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "kq-project-"));
+    return tempDir("project");
 }
 
 /** Pre-generates .keys/<stack> the way the program would, with a cheap scrypt cost. */
@@ -32,7 +32,7 @@ export const SETUP_SH_RAFT_CONFIG = { homesteadBlock: 0, byzantiumBlock: 0, eip1
  * setup.sh's own genesis config (istanbul-tools writes the IBFT one in go-ethereum's order).
  */
 export async function makeQuorumToolsFolder(nodeCount: number, consensus: Consensus = { kind: "raft" }): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-qdata-"));
+    const dir = tempDir("qdata");
     await ensureGeneratedQdata({ dir, nodeCount, consensus, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
     const composeEnodes = Array.from({ length: nodeCount }, (_, i) => `enode://${"ab".repeat(64)}@172.13.0.${2 * i + 3}:30303?discport=0&raftport=50400`);
     for (let index = 1; index <= nodeCount; index++) {
