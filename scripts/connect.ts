@@ -51,7 +51,9 @@ async function run(args: ToolArgs): Promise<number> {
     const outputs = args.stack();
     const forwards = [portForward(outputs, NODE_SERVICE, [`${ports.rpc}:${NAMED_PORTS.rpc.port}`, `${ports.ws}:${NAMED_PORTS.ws.port}`])];
     if (outputs.racecourseUrl) forwards.push(portForward(outputs, RACECOURSE_SERVICE, [`${ports.app}:${NAMED_PORTS.http.port}`]));
-    const stop = () => forwards.forEach((forward) => forward.process.kill());
+    const stop = () => {
+        for (const forward of forwards) forward.process.kill();
+    };
     process.on("SIGINT", () => (stop(), process.exit(0)));
     process.on("SIGTERM", () => (stop(), process.exit(0)));
     try {

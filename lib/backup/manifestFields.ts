@@ -32,9 +32,9 @@ export function manifestProblems(manifest: unknown): string[] {
     check(isCount(manifest.chainId) && manifest.chainId > 0, "chainId", "a positive whole number");
     check(typeof manifest.genesisHash === "string" && HASH.test(manifest.genesisHash), "genesisHash", "0x and 64 hex digits");
     if (!Array.isArray(manifest.members) || manifest.members.length === 0) problems.push("members must be a non-empty list");
-    else manifest.members.forEach((member, i) => problems.push(...memberProblems(member, `members[${i}]`)));
+    else problems.push(...manifest.members.flatMap((member, i) => memberProblems(member, `members[${i}]`)));
     if (!Array.isArray(manifest.files)) problems.push("files must be a list");
-    else manifest.files.forEach((file, i) => problems.push(...fileProblems(file, `files[${i}]`)));
+    else problems.push(...manifest.files.flatMap((file, i) => fileProblems(file, `files[${i}]`)));
     if (manifest.restorePoint !== undefined) problems.push(...restorePointProblems(manifest.restorePoint));
     if (problems.length > 0) return problems;
     return [...repeated(manifest.members as Fields[], "folder", "members"), ...repeated(manifest.files as Fields[], "path", "files")];

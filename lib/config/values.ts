@@ -12,6 +12,7 @@ export type RawConfig = Partial<Record<string, unknown>>;
  * and each reaches a terminal, a log or a file as something else (a line break splits a kube
  * context or a password file's line, an escape sequence rewrites the terminal showing the error).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROLS = new RegExp(CONTROL.source, "g");
 /** Why a key says it more precisely than "one line". */

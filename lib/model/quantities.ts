@@ -52,7 +52,7 @@ export function quantityProblem(text: string, kind: QuantityKind): string | unde
     return undefined;
 }
 
-function valueOf(text: string, kind: QuantityKind): number {
+function quantityNumber(text: string, kind: QuantityKind): number {
     const value = quantityValue(text, kind);
     if (value === undefined) throw new Error(`not a ${kind === "cpu" ? "CPU" : "memory"} quantity: ${text}`);
     return value;
@@ -60,10 +60,10 @@ function valueOf(text: string, kind: QuantityKind): number {
 
 /** A CPU quantity ("250m", "1", "1.5") in millicores; throws on anything else. */
 export function cpuMillis(quantity: string): number {
-    return valueOf(quantity, "cpu");
+    return quantityNumber(quantity, "cpu");
 }
 
 /** A memory quantity ("512Mi", "1G", "8222920704") in bytes; throws on anything else. */
 export function memoryBytes(quantity: string): number {
-    return valueOf(quantity, "memory");
+    return quantityNumber(quantity, "memory");
 }

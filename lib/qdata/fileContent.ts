@@ -20,6 +20,7 @@ function isNodeKey(text: string): boolean {
 
 /** geth --password: the first line unlocks the account; one line, printable, a final newline allowed. */
 function isPasswordLine(text: string): boolean {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character is what this refuses.
     return /^[^\u0000-\u001f\u007f]*\n?$/.test(text);
 }
 

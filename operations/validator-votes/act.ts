@@ -53,7 +53,10 @@ async function addedInStep(observe: Observe, first: VotingView, added: string, o
     };
     if (ready(view)) return view;
     options.log(`waiting for the node of ${added} to be in step before voting it in`);
-    const attempt = async () => ((view = await observe()), ready(view) ? view : undefined);
+    const attempt = async () => {
+        view = await observe();
+        return ready(view) ? view : undefined;
+    };
     const onTimeout = () => {
         const node = nodeOf(view);
         const which = node ? `${node.name} (${added})` : added;
