@@ -218,7 +218,10 @@ describe("npm run connect", function () {
         let [stdout, stderr] = ["", ""];
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         await new Promise<void>((resolve, reject) => {
-            child.stdout.on("data", (chunk: Buffer) => ((stdout += chunk.toString()), stdout.includes("chain id") && resolve()));
+            child.stdout.on("data", (chunk: Buffer) => {
+                stdout += chunk.toString();
+                if (stdout.includes("chain id")) resolve();
+            });
             child.on("exit", () => reject(new Error(`connect ended: ${stderr}`)));
         });
         child.kill("SIGTERM");

@@ -100,7 +100,9 @@ const QDATA_CASES: Case[] = [
     ["tm.pub of 31 bytes", "qdata", written("qdata_3/constellation/tm.pub", Buffer.alloc(31).toString("base64")), qdataConfig, "qdata_3/constellation/tm.pub"],
     ["a keystore file without crypto", "qdata", written("keystore", JSON.stringify({ version: 3, address: "ab".repeat(20), SECRET })), qdataConfig, KEYSTORE],
     ["a keystore file that is not JSON", "qdata", written("keystore", `${SECRET} {`), qdataConfig, KEYSTORE],
-    ["genesis.json that is not JSON", "qdata", (d) => [1, 2, 3].forEach((i) => written(genesisOf(i), `${SECRET} {`)(d, fx)), qdataConfig, GENESIS],
+    ["genesis.json that is not JSON", "qdata", (d) => {
+        for (const i of [1, 2, 3]) written(genesisOf(i), `${SECRET} {`)(d, fx);
+    }, qdataConfig, GENESIS],
     ["npm run qdata: genesis.json a FIFO", "qdata", aFifo("qdata_1/ethereum/genesis.json"), qdataOptions, "qdata_1/ethereum/genesis.json"],
     ["npm run qdata: a member folder a link", "qdata", linked("qdata_2", FOLDER), qdataOptions, "qdata_2"],
     ["npm run qdata: genesis.json the operator's JSON", "qdata", linked(genesisOf(1), JSON_FILE), qdataOptions, genesisOf(1)],

@@ -54,8 +54,9 @@ const networkPolicy = (podSelector: Inputs, ingress: Inputs[]) => (r: Resources)
     add(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-all", { spec: { podSelector, ingress, policyTypes: ["Ingress"] } });
 const budget = (r: Resources): Inputs => find(r, "quorum-nodes-budget").spec;
 const withoutPolicies = (r: Resources) => void r.splice(0, r.length, ...r.filter((resource) => !resource.type.endsWith(":NetworkPolicy")));
-const moveFolders = (from: string, to: string) => (r: Resources) =>
-    r.filter(({ type }) => type.endsWith(":PersistentVolume")).forEach(({ inputs: { spec } }) => (spec.hostPath.path = spec.hostPath.path.replace(from, to)));
+const moveFolders = (from: string, to: string) => (r: Resources) => {
+    for (const { inputs } of r.filter(({ type }) => type.endsWith(":PersistentVolume"))) inputs.spec.hostPath.path = inputs.spec.hostPath.path.replace(from, to);
+};
 
 const HEX_KEY = randomBytes(32).toString("hex");
 const KEYSTORE = { address: "46d2d4c25c19e98feaf2792411f8a509d9ae53f2", crypto: { cipher: "aes-128-ctr", ciphertext: HEX_KEY, kdf: "scrypt" }, version: 3 };

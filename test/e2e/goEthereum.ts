@@ -127,7 +127,7 @@ export async function checkWithGoEthereum(network: SeededNetwork): Promise<void>
     const nodes: GethNode[] = [];
     try {
         const bootnodeId = derivedEnodeId(path.join(network.bootnodeFolder, "nodekey"));
-        network.bootnodeArgs.forEach((arg, i) => expect(arg.includes(`enode://${bootnodeId}@`), `node ${i + 1} starts with the bootnode's enode as bootnode derives it from qdata_0/nodekey`, arg));
+        for (const [i, arg] of network.bootnodeArgs.entries()) expect(arg.includes(`enode://${bootnodeId}@`), `node ${i + 1} starts with the bootnode's enode as bootnode derives it from qdata_0/nodekey`, arg);
 
         for (const [i, folder] of nodeFolders.entries()) {
             const datadir = path.join(workDir, `node-${i + 1}`);

@@ -126,18 +126,22 @@ async function stalledChainNamed({ shape, stack }: RolloutTarget): Promise<void>
     // QBFT 4 stops with 2 validators down; the stand-in's Clique seals with every node's account
     // (5 signers), so it stops with 3 down: the status's words are checked for three.
     const stopped = ["node-set-1", "node-set-2", "node-set-3"];
-    const scale = (replicas: number) => stopped.forEach((set) => kubectl("scale", "statefulset", set, "-n", shape.namespace, `--replicas=${replicas}`));
+    const scale = (replicas: number) => {
+        for (const set of stopped) kubectl("scale", "statefulset", set, "-n", shape.namespace, `--replicas=${replicas}`);
+    };
     scale(0);
     let seen: Awaited<ReturnType<typeof status>> = {};
-    const stalled = async () => ((seen = await status()).chain?.state === "stalled" ? true : undefined);
-    await waitFor("npm run status to call the chain stalled", 120, stalled);
+    const inState = (state: string) => async () => {
+        seen = await status();
+        return seen.chain?.state === state ? true : undefined;
+    };
+    await waitFor("npm run status to call the chain stalled", 120, inState("stalled"));
     const why = seen.chain?.why.join("; ") ?? "";
     expect([1, 2, 3].every((i) => why.includes(`node-${i}: pod not Ready`)), "status names the validators that are down", seen.chain);
     expect(seen.chain?.quorum.needed === 3 && seen.chain.quorum.of === 4 && seen.chain.quorum.up === 1, "status says the quorum needs 3 of 4 and 1 is up", seen.chain);
     expect(/^too few validators: bring back node-1, node-2, node-3/.test(seen.chain?.recovery ?? ""), "status says how to bring the chain back", seen.chain);
     scale(1);
-    const sealing = async () => ((seen = await status()).chain?.state === "sealing" ? true : undefined);
-    await waitFor("the chain to go on, and status to say so", 120, sealing);
+    await waitFor("the chain to go on, and status to say so", 120, inState("sealing"));
 }
 
 async function waitFor(what: string, seconds: number, probe: () => Promise<true | undefined>): Promise<void> {

@@ -77,7 +77,7 @@ async function repairDrift(seed: Stack): Promise<void> {
         return pod !== undefined && isReady(pod);
     });
     const after = podOf("node-set-2");
-    const claim = ((after?.spec as { volumes: { persistentVolumeClaim?: { claimName: string } }[] }).volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+    const claim = ((after?.spec as { volumes?: { persistentVolumeClaim?: { claimName: string } }[] } | undefined)?.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
     expect(after?.metadata.uid !== before?.metadata.uid && claim === "qdata-2", "a new pod mounts the same PVC", claim);
 }
 
