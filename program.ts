@@ -30,15 +30,26 @@ import { checkValidatorChange } from "./operations/validator-votes/step";
 export type ClusterReader = (kubeContext: string, namespace: string) => Kube;
 const kubectlReader: ClusterReader = (kubeContext, namespace) => snapshotOf(new Kubectl(kubeContext, namespace));
 
-export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.ComponentResourceOptions, readCluster = kubectlReader): Promise<NetworkOutputs> {
+export async function deployQuorumNetwork(
+    projectDir: string,
+    opts?: pulumi.ComponentResourceOptions,
+    readCluster = kubectlReader,
+): Promise<NetworkOutputs> {
     const loaded = await loadConfig(projectDir);
     for (const warning of configWarnings(loaded)) await pulumi.log.warn(warning);
     const target = loaded.platform === "minikube" ? await minikube(loaded) : await anyCluster(loaded, projectDir);
-    if (loaded.monitoring?.discovery === "serviceMonitor") await serviceMonitorPreflight(loaded.kubeContext, loaded.monitoring.serviceMonitorLabels, loaded.namespace);
+    if (loaded.monitoring?.discovery === "serviceMonitor")
+        await serviceMonitorPreflight(loaded.kubeContext, loaded.monitoring.serviceMonitorLabels, loaded.namespace);
     const qdata = await prepareQdata(loaded);
     const config = { ...loaded, consensus: withGenesisQuorum(loaded.consensus, qdata.genesis) };
     const runtime = runtimeNamed(config.runtime);
-    const running = await readRunningNetwork(config, qdata, runtime, target.platform, readCluster(config.kubeContext, config.namespace));
+    const running = await readRunningNetwork(
+        config,
+        qdata,
+        runtime,
+        target.platform,
+        readCluster(config.kubeContext, config.namespace),
+    );
     const network = new QuorumNetwork("quorum", { config, qdata, runtime, ...running, ...target }, opts);
     if (config.qdata.kind === "generated") forgetKeysOnDestroy(network, config.qdata.dir, config.keepChainData);
     return network.outputs;
@@ -49,7 +60,13 @@ export async function deployQuorumNetwork(projectDir: string, opts?: pulumi.Comp
  * founds the network and who joins or leaves it), whether the running nodes keep their chain,
  * whether a change of validators is one vote, and whether the images' versions change.
  */
-async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, runtime: Runtime, platform: Platform, kube: Kube): Promise<RunningNetwork> {
+async function readRunningNetwork(
+    config: NetworkConfig,
+    qdata: QdataFolder,
+    runtime: Runtime,
+    platform: Platform,
+    kube: Kube,
+): Promise<RunningNetwork> {
     await checkChainKept(kube, new Map(qdata.nodes.map((node) => [node.index, platform.seedId(node, runtime.name)])));
     const runningRaftMembers = config.consensus.kind === "raft" ? await runningMembers(kube) : new Map();
     if (config.consensus.kind !== "raft") await checkValidatorChange(kube, config.consensus, qdata);
@@ -61,7 +78,10 @@ async function readRunningNetwork(config: NetworkConfig, qdata: QdataFolder, run
 function forgetKeysOnDestroy(network: QuorumNetwork, dir: string, keepChainData: boolean): void {
     new command.local.Command(
         "quorum-generated-keys",
-        { delete: "bash scripts/forget-keys.sh", environment: { KEYS_DIR: dir, KEEP_CHAIN_DATA: String(keepChainData) } },
+        {
+            delete: "bash scripts/forget-keys.sh",
+            environment: { KEYS_DIR: dir, KEEP_CHAIN_DATA: String(keepChainData) },
+        },
         { parent: network },
     );
 }
@@ -74,7 +94,9 @@ interface Target {
 async function minikube(config: NetworkConfig): Promise<Target> {
     const ingressAddress = await preflight(config);
     const imageIds = config.loadImages ? await localImageIds(config) : {};
-    const images = config.loadImages ? locallyBuiltImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" })) : [];
+    const images = config.loadImages
+        ? locallyBuiltImages(config).map((image): LocalImage => ({ name: image, localId: imageIds[image] ?? "absent" }))
+        : [];
     const platform = new MinikubePlatform({
         profile: config.minikubeProfile,
         enableIngressAddon: config.enableIngressAddon,
@@ -108,9 +130,22 @@ async function prepareQdata(config: NetworkConfig): Promise<QdataFolder> {
     }
     const { dir, password, chainId, gasLimit } = config.qdata;
     const { consensus, nodeCount } = config;
-    await ensureGeneratedQdata({ dir, nodeCount, password, chainId, gasLimit, consensus, onProgress: (line) => pulumi.log.info(line) });
+    await ensureGeneratedQdata({
+        dir,
+        nodeCount,
+        password,
+        chainId,
+        gasLimit,
+        consensus,
+        onProgress: (line) => pulumi.log.info(line),
+    });
     const problems: string[] = [];
-    const folder = checkedQdataFolder(dir, nodeCount, { kind: consensus.kind, validators: validatorCount(consensus) }, problems);
+    const folder = checkedQdataFolder(
+        dir,
+        nodeCount,
+        { kind: consensus.kind, validators: validatorCount(consensus) },
+        problems,
+    );
     if (!folder) throw new ConfigError(problems);
     return folder;
 }

@@ -12,9 +12,17 @@ export const DEFAULT_STACK = "dev";
 const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*){0,2}$/;
 
 /** --stack NAME, else $STACK, else the stack Pulumi has selected, else dev: the same for every tool, up and destroy included. */
-export function chooseStack(option: string | undefined, environment: string | undefined, selected: () => string | undefined): StackChoice {
+export function chooseStack(
+    option: string | undefined,
+    environment: string | undefined,
+    selected: () => string | undefined,
+): StackChoice {
     const given: StackChoice | undefined =
-        option !== undefined ? { name: option, source: "--stack" } : environment ? { name: environment, source: "$STACK" } : undefined;
+        option !== undefined
+            ? { name: option, source: "--stack" }
+            : environment
+              ? { name: environment, source: "$STACK" }
+              : undefined;
     if (given && !STACK_NAME.test(given.name)) {
         const what = given.source === "--stack" ? "--stack" : "STACK";
         throw new UsageError(`${what} "${given.name}" is not a stack name (letters, digits, '-', '_' and '.')`);
@@ -68,10 +76,17 @@ export class ToolArgs {
         maxArguments = 0,
     ) {
         this.flags = new Set(flags.map((flag) => `--${flag}`));
-        this.argv = argv.flatMap((arg) => (/^--[^=]+=/.test(arg) ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
+        this.argv = argv.flatMap((arg) =>
+            /^--[^=]+=/.test(arg) ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg],
+        );
         const known = [...options.map((option) => `--${option}`), ...this.flags];
-        const unknown = this.argv.filter((arg, i) => arg.startsWith("--") && !known.includes(arg) && !this.takesValue(i - 1, options));
-        if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}${known.length > 0 ? ` (it takes ${known.join(", ")})` : ""}`);
+        const unknown = this.argv.filter(
+            (arg, i) => arg.startsWith("--") && !known.includes(arg) && !this.takesValue(i - 1, options),
+        );
+        if (unknown.length > 0)
+            throw new UsageError(
+                `unknown option ${unknown[0]}${known.length > 0 ? ` (it takes ${known.join(", ")})` : ""}`,
+            );
         const extra = this.positional().slice(maxArguments);
         if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     }
@@ -95,13 +110,17 @@ export class ToolArgs {
 
     /** The arguments that are neither options nor their values. */
     positional(): string[] {
-        return this.argv.filter((arg, i) => !arg.startsWith("--") && !(this.argv[i - 1]?.startsWith("--") && !this.flags.has(this.argv[i - 1])));
+        return this.argv.filter(
+            (arg, i) =>
+                !arg.startsWith("--") && !(this.argv[i - 1]?.startsWith("--") && !this.flags.has(this.argv[i - 1])),
+        );
     }
 
     /** A whole number of --name (or its default) from min up. */
     count(name: string, fallback: number, min = 1): number {
         const text = this.option(name) ?? String(fallback);
-        if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a whole number from ${min}, not "${text}"`);
+        if (!/^\d+$/.test(text) || Number(text) < min)
+            throw new UsageError(`--${name} must be a whole number from ${min}, not "${text}"`);
         return Number(text);
     }
 
@@ -132,9 +151,11 @@ export class ToolArgs {
     /** --context and --namespace when both are given, else the stack's. */
     kubeTarget(): KubeTarget {
         const [kubeContext, namespace] = [this.option("context"), this.option("namespace")];
-        if ((kubeContext || namespace) && this.option("stack")) throw new UsageError("give --stack, or --context and --namespace, not both");
+        if ((kubeContext || namespace) && this.option("stack"))
+            throw new UsageError("give --stack, or --context and --namespace, not both");
         if (kubeContext && namespace) return { kubeContext, namespace };
-        if (kubeContext || namespace) throw new UsageError("give --context and --namespace together, or neither (the stack's are used)");
+        if (kubeContext || namespace)
+            throw new UsageError("give --context and --namespace together, or neither (the stack's are used)");
         return this.stack();
     }
 }

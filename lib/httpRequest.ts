@@ -6,13 +6,22 @@ export interface HttpResponse {
     body: string;
 }
 
-export function httpRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpResponse> {
+export function httpRequest(
+    url: string,
+    options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-        const request = http.request(url, { method: options.method ?? "GET", headers: options.headers, timeout: options.timeoutMs }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        });
+        const request = http.request(
+            url,
+            { method: options.method ?? "GET", headers: options.headers, timeout: options.timeoutMs },
+            (response) => {
+                const chunks: Buffer[] = [];
+                response.on("data", (chunk: Buffer) => chunks.push(chunk));
+                response.on("end", () =>
+                    resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+                );
+            },
+        );
         request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within ${options.timeoutMs} ms`)));
         request.on("error", reject);
         request.end(options.body);

@@ -65,7 +65,12 @@ function refuse(tool: string, usage: string, error: Error): number {
 }
 
 /** A laptop command's entry: --help prints its usage; else `main` runs in the project folder and exits with its code or refusal. */
-export function runLaptopCommand(tool: string, usage: string, projectDir: string, main: (argv: string[]) => Promise<number>): void {
+export function runLaptopCommand(
+    tool: string,
+    usage: string,
+    projectDir: string,
+    main: (argv: string[]) => Promise<number>,
+): void {
     if (process.argv.includes("--help") || process.argv.includes("-h")) {
         console.log(usage);
         return;

@@ -29,7 +29,11 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Calls `attempt` until it returns something other than undefined; an error it throws is a "not
  * yet" (remembered as the last reason) unless `isFinal` says otherwise. Fails with PollTimeout.
  */
-export async function pollUntil<T>(awaited: string, attempt: () => Promise<T | undefined>, options: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+    awaited: string,
+    attempt: () => Promise<T | undefined>,
+    options: PollOptions,
+): Promise<T> {
     const deadline = Date.now() + options.timeoutMs;
     let lastError: string | undefined;
     for (let attemptNumber = 1; ; attemptNumber++) {

@@ -36,13 +36,18 @@ function running(pid: number): boolean {
 
 /** The stack's lock held by a pulumi of this machine that no longer runs, if any. */
 export function staleLock(projectDir: string, stack: string): StaleLock | undefined {
-    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; backend?: { url?: string } };
+    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        backend?: { url?: string };
+    };
     const root = fileBackendRoot(process.env.PULUMI_BACKEND_URL || project.backend?.url);
-    const dir = root && path.join(root, ".pulumi", "locks", "organization", project.name, stack.split("/").pop() ?? stack);
+    const dir =
+        root && path.join(root, ".pulumi", "locks", "organization", project.name, stack.split("/").pop() ?? stack);
     if (!dir || !fs.existsSync(dir)) return undefined;
     for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(".json"))) {
         const lock = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as LockFile;
-        if (lock.hostname === os.hostname() && lock.pid && !running(lock.pid)) return { pid: lock.pid, timestamp: lock.timestamp ?? "an unknown time" };
+        if (lock.hostname === os.hostname() && lock.pid && !running(lock.pid))
+            return { pid: lock.pid, timestamp: lock.timestamp ?? "an unknown time" };
     }
     return undefined;
 }

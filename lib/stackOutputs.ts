@@ -19,7 +19,9 @@ function pulumi(args: string[]): string {
 
 function notInstalled(tool: string, error: unknown): StackOutputsMissing | undefined {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
-    return new StackOutputsMissing(`${tool}: the Pulumi CLI is not installed (no pulumi on PATH): install it from https://www.pulumi.com/docs/install/`);
+    return new StackOutputsMissing(
+        `${tool}: the Pulumi CLI is not installed (no pulumi on PATH): install it from https://www.pulumi.com/docs/install/`,
+    );
 }
 
 /** The stack `pulumi stack select` chose in this project; undefined when none is (or it is gone). */
@@ -56,15 +58,34 @@ export function readStackOutputs(tool: string, choice: StackChoice): StackOutput
         const missing = notInstalled(tool, error);
         if (missing) throw missing;
         // Pulumi's own last words say why: no such stack, no passphrase, no backend.
-        const said = String((error as { stderr?: string }).stderr ?? "").trim().split("\n").pop() || "no answer";
-        throw new StackOutputsMissing(`${tool}: could not read the outputs of ${stackWords(choice)} (pulumi: ${said}); ${nextStep(choice)}`);
+        const said =
+            String((error as { stderr?: string }).stderr ?? "")
+                .trim()
+                .split("\n")
+                .pop() || "no answer";
+        throw new StackOutputsMissing(
+            `${tool}: could not read the outputs of ${stackWords(choice)} (pulumi: ${said}); ${nextStep(choice)}`,
+        );
     }
-    if (!outputs.namespace || !Array.isArray(outputs.nodes) || !outputs.runtime || !outputs.consensus || !outputs.kubeContext) {
-        throw new StackOutputsMissing(`${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'npm run up' first`);
+    if (
+        !outputs.namespace ||
+        !Array.isArray(outputs.nodes) ||
+        !outputs.runtime ||
+        !outputs.consensus ||
+        !outputs.kubeContext
+    ) {
+        throw new StackOutputsMissing(
+            `${tool}: the stack's outputs do not describe a network (namespace, runtime, consensus, nodes); run 'npm run up' first`,
+        );
     }
     if (outputs.outputsVersion !== OUTPUTS_VERSION) {
-        const was = outputs.outputsVersion === undefined ? "an earlier version's, with no outputsVersion" : `outputsVersion ${String(outputs.outputsVersion)}`;
-        throw new StackOutputsMissing(`${tool}: ${stackWords(choice)}'s outputs are ${was}; this version reads outputsVersion ${OUTPUTS_VERSION}: run 'npm run up' once to rewrite them (it changes no resource)`);
+        const was =
+            outputs.outputsVersion === undefined
+                ? "an earlier version's, with no outputsVersion"
+                : `outputsVersion ${String(outputs.outputsVersion)}`;
+        throw new StackOutputsMissing(
+            `${tool}: ${stackWords(choice)}'s outputs are ${was}; this version reads outputsVersion ${OUTPUTS_VERSION}: run 'npm run up' once to rewrite them (it changes no resource)`,
+        );
     }
     return outputs as StackOutputs;
 }

@@ -31,9 +31,16 @@ export interface OperationStep<T extends StepTarget> {
  * The step's Command, its request in STEP_REQUEST as JSON: a preview shows a change of a JSON
  * string field by field, as it shows an object's.
  */
-export function operationStep<T extends StepTarget>(name: string, step: OperationStep<T>, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function operationStep<T extends StepTarget>(
+    name: string,
+    step: OperationStep<T>,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const environment: Record<string, pulumi.Input<string>> = { [STEP_REQUEST]: pulumi.jsonStringify(step.request) };
     if (step.rerunOn !== undefined) environment[STEP_RERUN_ON] = step.rerunOn;
-    const phases = { create: operationCommand(step.operation, step.create), ...(step.update ? { update: operationCommand(step.operation, step.update) } : {}) };
+    const phases = {
+        create: operationCommand(step.operation, step.create),
+        ...(step.update ? { update: operationCommand(step.operation, step.update) } : {}),
+    };
     return new command.local.Command(name, { ...phases, environment }, opts);
 }

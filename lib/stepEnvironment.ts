@@ -38,7 +38,8 @@ function shown(value: unknown): string {
     return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}...` : text;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A request's object, read field by field: each read checks its field and names it when it is wrong. */
 export class RequestFields {
@@ -68,7 +69,9 @@ export class RequestFields {
     /** A list, each entry as `rule` says; of one entry at least unless `mayBeEmpty`. */
     strings(name: string, rule: TextRule, mayBeEmpty = false): string[] {
         const value = this.field(name);
-        const entries = Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string" && rule.test(entry)) : [];
+        const entries = Array.isArray(value)
+            ? value.filter((entry): entry is string => typeof entry === "string" && rule.test(entry))
+            : [];
         const whole = Array.isArray(value) && entries.length === value.length && (mayBeEmpty || entries.length > 0);
         if (!whole) return this.refuse(name, `a${mayBeEmpty ? "" : " non-empty"} list, each entry ${rule.what}`);
         return entries;
@@ -76,7 +79,8 @@ export class RequestFields {
 
     wholeNumber(name: string, min = 0): number {
         const value = this.field(name);
-        if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) return this.refuse(name, `a whole number from ${min}`);
+        if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min)
+            return this.refuse(name, `a whole number from ${min}`);
         return value;
     }
 
@@ -123,9 +127,14 @@ export function decodeStepRequest<T>(text: string, decode: (fields: RequestField
     }
     if (!isObject(parsed)) throw new UsageError(`${STEP_REQUEST} must be a JSON object, not ${shown(parsed)}`);
     const fields = new RequestFields(parsed);
-    const request = { kubeContext: fields.string("kubeContext"), namespace: fields.string("namespace"), ...decode(fields) };
+    const request = {
+        kubeContext: fields.string("kubeContext"),
+        namespace: fields.string("namespace"),
+        ...decode(fields),
+    };
     const unread = fields.unread();
-    if (unread.length > 0) throw new UsageError(`${STEP_REQUEST} holds fields this phase does not take: ${unread.join(", ")}`);
+    if (unread.length > 0)
+        throw new UsageError(`${STEP_REQUEST} holds fields this phase does not take: ${unread.join(", ")}`);
     return request;
 }
 

@@ -22,7 +22,9 @@ const [name, ...rest] = process.argv.slice(2);
 const load = name === undefined ? undefined : OPERATIONS[name];
 if (!load) {
     const asked = name === "--help" || name === "-h";
-    (asked ? console.log : console.error)(asked ? USAGE : `run: ${name === undefined ? "no operation given" : `no operation "${name}"`}\n${USAGE}`);
+    (asked ? console.log : console.error)(
+        asked ? USAGE : `run: ${name === undefined ? "no operation given" : `no operation "${name}"`}\n${USAGE}`,
+    );
     process.exit(asked ? 0 : 2);
 } else {
     load().then((tool) => runTool(tool, rest));

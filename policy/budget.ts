@@ -53,9 +53,15 @@ function budgetsOf(resources: Resource[], nodes: PodView[]): Budget[] {
         .map((resource) => {
             const spec = objectAt(resource.props, "spec");
             const namespace = textAt(resource.props, "metadata", "namespace");
-            const selected = nodes.filter((node) => sameNamespace(namespace, node.namespace) && selects(spec.selector, node.labels));
+            const selected = nodes.filter(
+                (node) => sameNamespace(namespace, node.namespace) && selects(spec.selector, node.labels),
+            );
             const named = objectsAt(spec, "selector", "matchExpressions")
-                .filter((expression) => textAt(expression, "key") === "app.kubernetes.io/instance" && textAt(expression, "operator") === "In")
+                .filter(
+                    (expression) =>
+                        textAt(expression, "key") === "app.kubernetes.io/instance" &&
+                        textAt(expression, "operator") === "In",
+                )
                 .flatMap((expression) => stringsAt(expression, "values"));
             return { name: nameOf(resource), selected, kept: keptBy(spec, selected.length), named };
         });
@@ -71,7 +77,11 @@ function countedMembers(resources: Resource[], nodes: PodView[], budgets: Budget
     const all = nodes.map(instanceOf);
     if (nodes.some(isRaftNode)) return { raft: true, members: all };
     const marked = resources
-        .filter((resource) => kindOf(resource.type) === "Service" && textAt(resource.props, "metadata", "labels", VALIDATOR_LABEL) === "true")
+        .filter(
+            (resource) =>
+                kindOf(resource.type) === "Service" &&
+                textAt(resource.props, "metadata", "labels", VALIDATOR_LABEL) === "true",
+        )
         .map((resource) => textAt(resource.props, "metadata", "labels", "app.kubernetes.io/instance") ?? "");
     const named = budgets.flatMap((budget) => budget.named);
     const validators = [marked, named, all].find((set) => set.some((member) => all.includes(member))) ?? all;
@@ -91,7 +101,8 @@ function judge(resources: Resource[], reportViolation: ReportViolation): void {
     const budgets = budgetsOf(resources, nodes);
     for (const budget of budgets) {
         const none = `its selector matches none of ${listed(nodes.map(instanceOf))}; select the nodes (app.kubernetes.io/name=quorum-node)`;
-        if (budget.selected.length === 0) reportViolation(`PodDisruptionBudget ${budget.name} selects no node: ${none}`);
+        if (budget.selected.length === 0)
+            reportViolation(`PodDisruptionBudget ${budget.name} selects no node: ${none}`);
         else if ("problem" in budget.kept) reportViolation(`PodDisruptionBudget ${budget.name} ${budget.kept.problem}`);
     }
     const guarding = budgets.filter((budget) => budget.selected.length > 0);
@@ -100,14 +111,22 @@ function judge(resources: Resource[], reportViolation: ReportViolation): void {
     const counted = countedMembers(resources, nodes, budgets);
     // The pack cannot see the genesis, which decides between ceil(2N/3) and 2F+1 for IBFT/QBFT: it
     // asks for ceil(2N/3), never below 2F+1, as quorumSize does for a height it does not know.
-    const needed = quorumSize(counted.raft ? { kind: "raft" } : { kind: "qbft", ceil2Nby3Block: 0 }, counted.members.length);
+    const needed = quorumSize(
+        counted.raft ? { kind: "raft" } : { kind: "qbft", ceil2Nby3Block: 0 },
+        counted.members.length,
+    );
     const kept = guarding.map((budget) => ({ name: budget.name, keeps: keptCounted(budget, counted.members) }));
     if (kept.some((budget) => budget.keeps >= needed)) return;
-    const what = counted.raft ? `${counted.members.length} Raft nodes` : `${counted.members.length} validators (${listed(counted.members)})`;
+    const what = counted.raft
+        ? `${counted.members.length} Raft nodes`
+        : `${counted.members.length} validators (${listed(counted.members)})`;
     const rule = counted.raft ? "a majority" : `ceil(2·${counted.members.length}/3)`;
-    const found = kept.length === 0 ? "" : `: ${kept.map((budget) => `${budget.name} keeps ${budget.keeps}`).join(", ")}`;
+    const found =
+        kept.length === 0 ? "" : `: ${kept.map((budget) => `${budget.name} keeps ${budget.keeps}`).join(", ")}`;
     const where = spread ? " spread over cluster nodes" : "";
-    reportViolation(`${what}${where} need ${needed} up (${rule}), but no PodDisruptionBudget keeps ${needed} of them up${found}`);
+    reportViolation(
+        `${what}${where} need ${needed} up (${rule}), but no PodDisruptionBudget keeps ${needed} of them up${found}`,
+    );
 }
 
 export const budgetKeepsQuorum: StackValidationPolicy = {
@@ -116,5 +135,6 @@ export const budgetKeepsQuorum: StackValidationPolicy = {
         "Where nodes spread over cluster nodes (or a budget guards them), a PodDisruptionBudget keeps the quorum up through a drain: " +
         "a Raft majority, or ceil(2N/3) of the IBFT/QBFT validators; every budget selects a node.",
     enforcementLevel: "mandatory",
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => judge(args.resources.map(knownResource), reportViolation),
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) =>
+        judge(args.resources.map(knownResource), reportViolation),
 };

@@ -24,7 +24,13 @@ function volumeUses(resource: Resource): HostPathUse[] {
     const spec = resource.props.spec;
     const hostPath = textAt(spec, "hostPath", "path") ?? textAt(spec, "local", "path");
     if (hostPath === undefined) return [];
-    return [{ owner: `PersistentVolume ${nameOf(resource)}`, path: hostPath, member: memberOfClaim(textAt(spec, "claimRef", "name") ?? "") }];
+    return [
+        {
+            owner: `PersistentVolume ${nameOf(resource)}`,
+            path: hostPath,
+            member: memberOfClaim(textAt(spec, "claimRef", "name") ?? ""),
+        },
+    ];
 }
 
 function hostPathUses(resources: Resource[]): HostPathUse[] {
@@ -32,7 +38,9 @@ function hostPathUses(resources: Resource[]): HostPathUse[] {
     const podVolumes = podsOf(resources).flatMap((pod) =>
         objectsAt(pod.spec, "volumes").flatMap((volume) => {
             const hostPath = textAt(volume, "hostPath", "path");
-            return hostPath === undefined ? [] : [{ owner: `${where(pod)}: volume ${textAt(volume, "name") ?? "?"}`, path: hostPath }];
+            return hostPath === undefined
+                ? []
+                : [{ owner: `${where(pod)}: volume ${textAt(volume, "name") ?? "?"}`, path: hostPath }];
         }),
     );
     return [...volumes, ...podVolumes];
@@ -40,7 +48,8 @@ function hostPathUses(resources: Resource[]): HostPathUse[] {
 
 /** The path as the node resolves it: . and .. gone, no trailing slash. */
 const normal = (folder: string): string => path.posix.normalize(`/${folder}`).replace(/\/+$/, "") || "/";
-const inside = (folder: string, parent: string): boolean => folder === parent || folder.startsWith(`${parent === "/" ? "" : parent}/`);
+const inside = (folder: string, parent: string): boolean =>
+    folder === parent || folder.startsWith(`${parent === "/" ? "" : parent}/`);
 const ROOT = "<hostPathRoot>";
 const memberFolder = (root: string, member: number): string => `${root}/${qdataFolderName(member)}`;
 
@@ -60,16 +69,24 @@ function judge(uses: HostPathUse[], reportViolation: ReportViolation): void {
     const root = stackRoot(uses);
     const rootAllowed = root !== undefined && PERSISTED_FOLDERS.some((folder) => inside(root, folder));
     const persisted = `the folders minikube keeps for data (${PERSISTED_FOLDERS.join(", ")})`;
-    if (root !== undefined && !rootAllowed) reportViolation(`the stack's host folders lie in ${root}, outside ${persisted}; set hostPathRoot under /data`);
-    const members = uses.filter((use) => root !== undefined && use.member !== undefined && normal(use.path) === memberFolder(root, use.member));
+    if (root !== undefined && !rootAllowed)
+        reportViolation(`the stack's host folders lie in ${root}, outside ${persisted}; set hostPathRoot under /data`);
+    const members = uses.filter(
+        (use) => root !== undefined && use.member !== undefined && normal(use.path) === memberFolder(root, use.member),
+    );
     const own = rootAllowed ? members.map((use) => normal(use.path)) : [];
     const ownText = root === undefined ? "it has none on host folders" : `${root}/qdata_0..qdata_N`;
     for (const use of uses) {
         // A member's own folder: fine, or its root is reported once above.
         if (members.includes(use)) continue;
         if (use.member === undefined && own.some((folder) => inside(normal(use.path), folder))) continue;
-        const remedy = use.member === undefined ? "mount a PersistentVolumeClaim instead" : `a member's volume is ${memberFolder(ROOT, use.member)}`;
-        reportViolation(`${use.owner}: hostPath ${use.path} lies outside the stack's own folders (${ownText}); ${remedy}`);
+        const remedy =
+            use.member === undefined
+                ? "mount a PersistentVolumeClaim instead"
+                : `a member's volume is ${memberFolder(ROOT, use.member)}`;
+        reportViolation(
+            `${use.owner}: hostPath ${use.path} lies outside the stack's own folders (${ownText}); ${remedy}`,
+        );
     }
 }
 
@@ -79,5 +96,6 @@ export const hostPathsOwn: StackValidationPolicy = {
         "A hostPath (a pod's volume or a PersistentVolume) names one of the stack's own folders, <hostPathRoot>/qdata_N, " +
         "under a folder minikube keeps for data: never / or a system folder.",
     enforcementLevel: "mandatory",
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => judge(hostPathUses(args.resources.map(knownResource)), reportViolation),
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) =>
+        judge(hostPathUses(args.resources.map(knownResource)), reportViolation),
 };

@@ -36,7 +36,8 @@ export function keyContent(text: string): string | undefined {
     // An Ethereum keystore keeps its encrypted key under "crypto" (older geth: "Crypto").
     if (hasField(json, (key, field) => /^crypto$/i.test(key) && isObject(field))) return "an Ethereum keystore";
     // Constellation's tm.key and Tessera's are {"data":{"bytes":...}}; Tessera's config may inline "privateKey".
-    const isPrivateKey = (key: string, field: unknown) => (key === "bytes" || key === "privateKey") && typeof field === "string" && field.length > 0;
+    const isPrivateKey = (key: string, field: unknown) =>
+        (key === "bytes" || key === "privateKey") && typeof field === "string" && field.length > 0;
     if (hasField(json, isPrivateKey)) return "a transaction manager private key";
     return undefined;
 }
@@ -44,8 +45,11 @@ export function keyContent(text: string): string | undefined {
 /** The entries of a ConfigMap, binaryData decoded, each with why it is key material. */
 function configMapKeys(resource: Resource): string[] {
     const text = Object.entries(objectAt(resource.props, "data"));
-    const decoded = (value: unknown) => (typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : value);
-    const binary = Object.entries(objectAt(resource.props, "binaryData")).map(([key, value]) => [key, decoded(value)] as const);
+    const decoded = (value: unknown) =>
+        typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : value;
+    const binary = Object.entries(objectAt(resource.props, "binaryData")).map(
+        ([key, value]) => [key, decoded(value)] as const,
+    );
     return [...text, ...binary].flatMap(([key, value]) => {
         const content = typeof value === "string" ? keyContent(value) : undefined;
         if (content !== undefined) return [`${key} (${content})`];
@@ -57,10 +61,19 @@ function containerKeys(pod: PodView, container: JsonObject): string[] {
     const name = `${where(pod)}: ${containerName(container)}`;
     const inEnv = objectsAt(container, "env").flatMap((variable) => {
         const content = typeof variable.value === "string" ? keyContent(variable.value) : undefined;
-        return content === undefined ? [] : [`${name}: env ${String(variable.name)} holds ${content}; take it from a Secret (valueFrom.secretKeyRef)`];
+        return content === undefined
+            ? []
+            : [
+                  `${name}: env ${String(variable.name)} holds ${content}; take it from a Secret (valueFrom.secretKeyRef)`,
+              ];
     });
     const onCommandLine = commandWords(container).some((word) => /^--?nodekeyhex(=|$)/.test(word));
-    return onCommandLine ? [...inEnv, `${name}: --nodekeyhex puts the node key in the pod's spec; geth reads it from the nodekey file on its volume`] : inEnv;
+    return onCommandLine
+        ? [
+              ...inEnv,
+              `${name}: --nodekeyhex puts the node key in the pod's spec; geth reads it from the nodekey file on its volume`,
+          ]
+        : inEnv;
 }
 
 export const noKeyMaterial: ResourceValidationPolicy = {
@@ -73,9 +86,14 @@ export const noKeyMaterial: ResourceValidationPolicy = {
         const resource = knownResource(args);
         if (kindOf(resource.type) === "ConfigMap") {
             const keys = configMapKeys(resource);
-            if (keys.length > 0) reportViolation(`ConfigMap ${nameOf(resource)} holds key material: ${keys.join(", ")}; put it in a Secret`);
+            if (keys.length > 0)
+                reportViolation(
+                    `ConfigMap ${nameOf(resource)} holds key material: ${keys.join(", ")}; put it in a Secret`,
+                );
         }
         const pod = podOf(resource);
-        if (pod) for (const message of containersOf(pod.spec).flatMap((container) => containerKeys(pod, container))) reportViolation(message);
+        if (pod)
+            for (const message of containersOf(pod.spec).flatMap((container) => containerKeys(pod, container)))
+                reportViolation(message);
     },
 };

@@ -46,8 +46,10 @@ export function openSource(rule: JsonObject): string | undefined {
         const namespaces = peer.namespaceSelector;
         const pods = peer.podSelector;
         const everyPod = pods === undefined || isEmptySelector(pods);
-        if (namespaces !== undefined && isEmptySelector(namespaces) && everyPod) return "namespaceSelector {}: every pod of every namespace";
-        if (namespaces === undefined && pods !== undefined && isEmptySelector(pods)) return "podSelector {}: every pod of its namespace";
+        if (namespaces !== undefined && isEmptySelector(namespaces) && everyPod)
+            return "namespaceSelector {}: every pod of every namespace";
+        if (namespaces === undefined && pods !== undefined && isEmptySelector(pods))
+            return "podSelector {}: every pod of its namespace";
     }
     return undefined;
 }
@@ -65,7 +67,9 @@ export function coversPort(rule: JsonObject, port: number, name: string): boolea
 }
 
 const portsText = (rule: JsonObject): string => {
-    const ports = objectsAt(rule, "ports").map((entry) => `${String(entry.port ?? "any")}/${String(entry.protocol ?? "TCP")}`);
+    const ports = objectsAt(rule, "ports").map(
+        (entry) => `${String(entry.port ?? "any")}/${String(entry.protocol ?? "TCP")}`,
+    );
     return ports.length === 0 ? "every port" : `port ${ports.join(", ")}`;
 };
 
@@ -73,13 +77,15 @@ const stackNamespaces = (pods: PodView[]): Set<string | undefined> => new Set(po
 
 export const policiesSelectMembers: StackValidationPolicy = {
     name: "network-policy-selects-every-member",
-    description: "A NetworkPolicy isolates every member (bootnode and nodes, whatever workload runs them), so only members reach their peer ports.",
+    description:
+        "A NetworkPolicy isolates every member (bootnode and nodes, whatever workload runs them), so only members reach their peer ports.",
     enforcementLevel: "mandatory",
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const resources = args.resources.map(knownResource);
         const policies = networkPoliciesOf(resources);
         for (const pod of podsOf(resources).filter(isMember)) {
-            if (!policies.some((policy) => appliesTo(policy, pod))) reportViolation(`no NetworkPolicy selects ${instanceOf(pod)}: set networkPolicy true`);
+            if (!policies.some((policy) => appliesTo(policy, pod)))
+                reportViolation(`no NetworkPolicy selects ${instanceOf(pod)}: set networkPolicy true`);
         }
     },
 };
@@ -88,7 +94,8 @@ export const policiesSelectMembers: StackValidationPolicy = {
 function openedPods(policy: PolicyView, pods: PodView[]): string | undefined {
     const namespaces = stackNamespaces(pods);
     if (![...namespaces].some((namespace) => sameNamespace(policy.namespace, namespace))) return undefined;
-    if (isEmptySelector(policy.podSelector)) return `every pod of namespace ${policy.namespace ?? [...namespaces].join(", ")}`;
+    if (isEmptySelector(policy.podSelector))
+        return `every pod of namespace ${policy.namespace ?? [...namespaces].join(", ")}`;
     const selected = pods.filter((pod) => appliesTo(policy, pod)).map(instanceOf);
     return selected.length === 0 ? undefined : listed(selected);
 }
@@ -108,8 +115,11 @@ export const noAllowAll: StackValidationPolicy = {
             for (const rule of policy.rules) {
                 const source = openSource(rule);
                 if (source === undefined) continue;
-                const why = "policies add up, so this opens them whatever the others allow: name the pods or namespaces that need them in from";
-                reportViolation(`NetworkPolicy ${policy.name} admits every source (${source}) to ${portsText(rule)} of ${opened}; ${why}`);
+                const why =
+                    "policies add up, so this opens them whatever the others allow: name the pods or namespaces that need them in from";
+                reportViolation(
+                    `NetworkPolicy ${policy.name} admits every source (${source}) to ${portsText(rule)} of ${opened}; ${why}`,
+                );
             }
         }
     },

@@ -2,7 +2,20 @@
 // level (a container's securityContext overrides its pod's).
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { BOOTNODE_IDENTITY, NODE_NAME } from "../lib/network/names";
-import { at, containerName, containersOf, JsonObject, knownResource, objectAt, objectsAt, PodView, podOf, stringsAt, textAt, where } from "./props";
+import {
+    at,
+    containerName,
+    containersOf,
+    JsonObject,
+    knownResource,
+    objectAt,
+    objectsAt,
+    PodView,
+    podOf,
+    stringsAt,
+    textAt,
+    where,
+} from "./props";
 
 const podOfArgs = (args: ResourceValidationArgs): PodView | undefined => podOf(knownResource(args));
 
@@ -27,26 +40,34 @@ function containerHardening(container: JsonObject): string[] {
     const context = objectAt(container, "securityContext");
     const problems: string[] = [];
     if (context.allowPrivilegeEscalation !== false) problems.push("allowPrivilegeEscalation must be false");
-    if (context.privileged === true) problems.push("privileged must not be true: it hands the container the cluster node");
+    if (context.privileged === true)
+        problems.push("privileged must not be true: it hands the container the cluster node");
     if (!stringsAt(context, "capabilities", "drop").includes("ALL")) problems.push("capabilities must drop ALL");
     const added = stringsAt(context, "capabilities", "add");
-    if (added.length > 0) problems.push(`capabilities.add ${added.join(", ")} gives the container kernel privileges; add none`);
+    if (added.length > 0)
+        problems.push(`capabilities.add ${added.join(", ")} gives the container kernel privileges; add none`);
     const seccomp = textAt(context, "seccompProfile", "type");
-    if (seccomp !== undefined && seccomp !== "RuntimeDefault") problems.push(`seccompProfile ${seccomp} overrides the pod's RuntimeDefault; remove it`);
+    if (seccomp !== undefined && seccomp !== "RuntimeDefault")
+        problems.push(`seccompProfile ${seccomp} overrides the pod's RuntimeDefault; remove it`);
     if (textAt(context, "appArmorProfile", "type") === "Unconfined") problems.push(`appArmorProfile ${UNCONFINED}`);
-    if (textAt(context, "procMount") === "Unmasked") problems.push("procMount Unmasked shows it the node's /proc; remove it");
+    if (textAt(context, "procMount") === "Unmasked")
+        problems.push("procMount Unmasked shows it the node's /proc; remove it");
     return problems.map((problem) => `${containerName(container)}: ${problem}`);
 }
 
 function hardening(pod: PodView): string[] {
     const problems: string[] = [];
-    if (textAt(pod.spec, "securityContext", "seccompProfile", "type") !== "RuntimeDefault") problems.push("the pod's seccompProfile must be RuntimeDefault");
+    if (textAt(pod.spec, "securityContext", "seccompProfile", "type") !== "RuntimeDefault")
+        problems.push("the pod's seccompProfile must be RuntimeDefault");
     const token = at(pod.spec, "automountServiceAccountToken");
-    if (token !== false) problems.push("the pod must not mount a service-account token (automountServiceAccountToken: false)");
-    if (textAt(pod.spec, "securityContext", "appArmorProfile", "type") === "Unconfined") problems.push(`the pod's appArmorProfile ${UNCONFINED}`);
+    if (token !== false)
+        problems.push("the pod must not mount a service-account token (automountServiceAccountToken: false)");
+    if (textAt(pod.spec, "securityContext", "appArmorProfile", "type") === "Unconfined")
+        problems.push(`the pod's appArmorProfile ${UNCONFINED}`);
     for (const [key, value] of Object.entries(pod.annotations)) {
         const name = key.slice(APPARMOR_ANNOTATION.length);
-        if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined") problems.push(`${name}: the AppArmor annotation unconfined ${LIFTS}`);
+        if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined")
+            problems.push(`${name}: the AppArmor annotation unconfined ${LIFTS}`);
     }
     return [...problems, ...containersOf(pod.spec).flatMap(containerHardening)];
 }
@@ -63,8 +84,11 @@ const HOST_PROCESS = "runs it as a process of the cluster node; remove it";
 
 function hostNamespaceUse(pod: PodView): string[] {
     const shared = Object.entries(HOST_NAMESPACES).filter(([field]) => pod.spec[field] === true);
-    const problems = shared.map(([field, what]) => `${field} puts the pod in the cluster node's ${what} namespace; remove it`);
-    if (at(pod.spec, "securityContext", "windowsOptions", "hostProcess") === true) problems.push(`hostProcess ${HOST_PROCESS}`);
+    const problems = shared.map(
+        ([field, what]) => `${field} puts the pod in the cluster node's ${what} namespace; remove it`,
+    );
+    if (at(pod.spec, "securityContext", "windowsOptions", "hostProcess") === true)
+        problems.push(`hostProcess ${HOST_PROCESS}`);
     for (const container of containersOf(pod.spec)) {
         const name = containerName(container);
         for (const port of objectsAt(container, "ports")) {
@@ -72,7 +96,8 @@ function hostNamespaceUse(pod: PodView): string[] {
             const opens = `hostPort ${String(hostPort)} opens a port of the cluster node; reach the pod through its Service`;
             if (typeof hostPort === "number" && hostPort > 0) problems.push(`${name}: ${opens}`);
         }
-        if (at(container, "securityContext", "windowsOptions", "hostProcess") === true) problems.push(`${name}: hostProcess ${HOST_PROCESS}`);
+        if (at(container, "securityContext", "windowsOptions", "hostProcess") === true)
+            problems.push(`${name}: hostProcess ${HOST_PROCESS}`);
     }
     return problems;
 }
@@ -103,7 +128,8 @@ function rootRequest(pod: PodView, container: JsonObject): string | undefined {
     const podContext = objectAt(pod.spec, "securityContext");
     const user = context.runAsUser ?? podContext.runAsUser;
     if (user === 0) return "runAsUser 0 runs it as root";
-    if ((context.runAsNonRoot ?? podContext.runAsNonRoot) === false && user === undefined) return "runAsNonRoot false lets its image run as root";
+    if ((context.runAsNonRoot ?? podContext.runAsNonRoot) === false && user === undefined)
+        return "runAsNonRoot false lets its image run as root";
     return undefined;
 }
 

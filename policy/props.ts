@@ -12,7 +12,8 @@ export interface Resource {
     props: JsonObject;
 }
 
-export const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is JsonObject =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The value at `path` under `value`; undefined where a step is missing. */
 export function at(value: unknown, ...path: string[]): unknown {
@@ -40,7 +41,11 @@ export function textAt(value: unknown, ...path: string[]): string | undefined {
 }
 
 export function labelsAt(value: unknown, ...path: string[]): Labels {
-    return Object.fromEntries(Object.entries(objectAt(value, ...path)).flatMap(([key, label]) => (typeof label === "string" ? [[key, label]] : [])));
+    return Object.fromEntries(
+        Object.entries(objectAt(value, ...path)).flatMap(([key, label]) =>
+            typeof label === "string" ? [[key, label]] : [],
+        ),
+    );
 }
 
 /** The engine's proxy throws this on reading a value the preview cannot know (not in @pulumi/policy's type declarations). */
@@ -96,7 +101,8 @@ const TEMPLATE_PATHS = new Map<string, string[]>([
 ]);
 
 /** A Kubernetes type token's kind, whatever its API version, a server-side-apply Patch as the kind it patches. */
-export const kindOf = (type: string): string => (type.startsWith("kubernetes:") ? (type.split(":")[2] ?? "").replace(/Patch$/, "") : "");
+export const kindOf = (type: string): string =>
+    type.startsWith("kubernetes:") ? (type.split(":")[2] ?? "").replace(/Patch$/, "") : "";
 
 export const nameOf = (resource: Resource): string => textAt(resource.props, "metadata", "name") ?? resource.name;
 
@@ -122,7 +128,8 @@ export const where = (pod: PodView): string => `${pod.kind} ${pod.name}`;
 
 /** Every container of a pod: init, regular and ephemeral. */
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
-export const containersOf = (spec: JsonObject): JsonObject[] => CONTAINER_LISTS.flatMap((field) => objectsAt(spec, field));
+export const containersOf = (spec: JsonObject): JsonObject[] =>
+    CONTAINER_LISTS.flatMap((field) => objectsAt(spec, field));
 
 export const containerName = (container: JsonObject): string => textAt(container, "name") ?? "a container";
 
@@ -134,7 +141,8 @@ export const isNode = (pod: PodView): boolean => pod.labels["app.kubernetes.io/n
 export const instanceOf = (pod: PodView): string => pod.labels["app.kubernetes.io/instance"] ?? pod.name;
 
 /** Whether two objects share a namespace; one without a namespace goes to the provider's, which may be it. */
-export const sameNamespace = (one?: string, other?: string): boolean => one === undefined || other === undefined || one === other;
+export const sameNamespace = (one?: string, other?: string): boolean =>
+    one === undefined || other === undefined || one === other;
 
 function matchesExpression(expression: JsonObject, labels: Labels): boolean {
     const key = textAt(expression, "key") ?? "";
@@ -158,14 +166,20 @@ function matchesExpression(expression: JsonObject, labels: Labels): boolean {
 export function selects(selector: unknown, labels: Labels): boolean {
     if (!isObject(selector)) return false;
     const byLabels = Object.entries(labelsAt(selector, "matchLabels")).every(([key, value]) => labels[key] === value);
-    return byLabels && objectsAt(selector, "matchExpressions").every((expression) => matchesExpression(expression, labels));
+    return (
+        byLabels && objectsAt(selector, "matchExpressions").every((expression) => matchesExpression(expression, labels))
+    );
 }
 
 export const isEmptySelector = (selector: unknown): boolean =>
-    isObject(selector) && Object.keys(labelsAt(selector, "matchLabels")).length === 0 && objectsAt(selector, "matchExpressions").length === 0;
+    isObject(selector) &&
+    Object.keys(labelsAt(selector, "matchLabels")).length === 0 &&
+    objectsAt(selector, "matchExpressions").length === 0;
 
 /** "a, b, c and 4 more": a list that stays readable at 50 nodes. */
 export function listed(names: string[], shown = 6): string {
     const unique = [...new Set(names)];
-    return unique.length <= shown ? unique.join(", ") : `${unique.slice(0, shown).join(", ")} and ${unique.length - shown} more`;
+    return unique.length <= shown
+        ? unique.join(", ")
+        : `${unique.slice(0, shown).join(", ")} and ${unique.length - shown} more`;
 }

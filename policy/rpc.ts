@@ -5,7 +5,18 @@ import { ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } 
 import { PORTS } from "../lib/network/ports";
 import { isPowerfulApi } from "../lib/network/rpcApis";
 import { appliesTo, coversPort, networkPoliciesOf, openSource, PolicyView } from "./networkPolicies";
-import { containerName, containersOf, JsonObject, knownResource, objectsAt, PodView, podOf, podsOf, stringsAt, where } from "./props";
+import {
+    containerName,
+    containersOf,
+    JsonObject,
+    knownResource,
+    objectsAt,
+    PodView,
+    podOf,
+    podsOf,
+    stringsAt,
+    where,
+} from "./props";
 
 const API_FLAGS = ["http.api", "ws.api", "rpcapi", "wsapi"];
 /**
@@ -39,7 +50,8 @@ export function shellWords(text: string): string[] {
 }
 
 /** A container's command line as words: command then args, each script (sh -c) split as the shell would. */
-export const commandWords = (container: JsonObject): string[] => [...stringsAt(container, "command"), ...stringsAt(container, "args")].flatMap(shellWords);
+export const commandWords = (container: JsonObject): string[] =>
+    [...stringsAt(container, "command"), ...stringsAt(container, "args")].flatMap(shellWords);
 
 /** A flag's value: after "=" or in the next word, and the words after while it ends in a comma ("eth, admin"). */
 function flagValue(words: string[], index: number, inline: string | undefined): string {
@@ -71,15 +83,21 @@ export function apiFlags(words: string[]): ServedApis[] {
 export function runsSeedGeth(container: JsonObject): boolean {
     const words = commandWords(container);
     if (!words.some((word) => word === "start.sh" || word.endsWith("/start.sh"))) return false;
-    const opensRpc = objectsAt(container, "ports").some((port) => port.containerPort === PORTS.rpc || port.name === "rpc");
+    const opensRpc = objectsAt(container, "ports").some(
+        (port) => port.containerPort === PORTS.rpc || port.name === "rpc",
+    );
     return opensRpc || words.some((word) => word.startsWith("--bootnode"));
 }
 
 function powerfulFlags(pod: PodView, container: JsonObject): string[] {
-    const remedy = runsSeedGeth(container) ? "remove them from start.sh's arguments" : "remove them from rpcApis (the program administers nodes over IPC)";
+    const remedy = runsSeedGeth(container)
+        ? "remove them from start.sh's arguments"
+        : "remove them from rpcApis (the program administers nodes over IPC)";
     return apiFlags(commandWords(container)).flatMap(({ flag, apis }) => {
         const powerful = [...new Set(apis.filter(isPowerfulApi))];
-        return powerful.length === 0 ? [] : [`${where(pod)}: ${containerName(container)}: ${flag} serves ${powerful.join(", ")}; ${remedy}`];
+        return powerful.length === 0
+            ? []
+            : [`${where(pod)}: ${containerName(container)}: ${flag} serves ${powerful.join(", ")}; ${remedy}`];
     });
 }
 
@@ -92,7 +110,8 @@ export const rpcApis: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         const pod = podOf(knownResource(args));
         if (!pod) return;
-        for (const container of containersOf(pod.spec)) for (const message of powerfulFlags(pod, container)) reportViolation(message);
+        for (const container of containersOf(pod.spec))
+            for (const message of powerfulFlags(pod, container)) reportViolation(message);
     },
 };
 
@@ -111,7 +130,8 @@ function rpcExposure(pod: PodView, policies: PolicyView[]): string | undefined {
             const covered = RPC_PORTS.filter(({ port, name }) => coversPort(rule, port, name));
             const ports = covered.map(({ port }) => port).join(", ");
             const remedy = "name its clients in from (rpcClients)";
-            if (source !== undefined && covered.length > 0) return `NetworkPolicy ${policy.name} admits every source (${source}) to port ${ports}: ${remedy}`;
+            if (source !== undefined && covered.length > 0)
+                return `NetworkPolicy ${policy.name} admits every source (${source}) to port ${ports}: ${remedy}`;
         }
     }
     return undefined;

@@ -81,7 +81,10 @@ async function evaluate(nodeCount: number): Promise<{ ms: number; resources: num
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, callback) => {
             // Resource names are unique in this program; a URN ends in "::<name>".
-            dependencies.set(req.getName(), req.getDependenciesList().map((urn) => urn.slice(urn.lastIndexOf("::") + 2)));
+            dependencies.set(
+                req.getName(),
+                req.getDependenciesList().map((urn) => urn.slice(urn.lastIndexOf("::") + 2)),
+            );
             return register(req, callback);
         };
         const all: pulumi.Resource[] = [];
@@ -117,7 +120,9 @@ export async function benchEvaluation(sizes: number[], print: (line: string) => 
     print("nodes  resources  evaluation  longest dependency chain");
     for (const nodeCount of sizes) {
         const result = await evaluate(nodeCount);
-        print(`${String(nodeCount).padStart(5)}  ${String(result.resources).padStart(9)}  ${`${(result.ms / 1000).toFixed(2)} s`.padStart(10)}  ${result.chain}`);
+        print(
+            `${String(nodeCount).padStart(5)}  ${String(result.resources).padStart(9)}  ${`${(result.ms / 1000).toFixed(2)} s`.padStart(10)}  ${result.chain}`,
+        );
     }
 }
 
@@ -131,5 +136,9 @@ async function run(): Promise<number> {
 }
 
 if (require.main === module) {
-    runTool({ name: "bench", usage: "usage: npm run bench\nprints the program's evaluation time under Pulumi's mock engine for 5, 20 and 50 nodes, and key generation times", run });
+    runTool({
+        name: "bench",
+        usage: "usage: npm run bench\nprints the program's evaluation time under Pulumi's mock engine for 5, 20 and 50 nodes, and key generation times",
+        run,
+    });
 }

@@ -24,15 +24,36 @@ interface Forward {
 function localPort(args: ToolArgs, name: string, fallback: number): number {
     const text = args.option(name) ?? String(fallback);
     const port = Number(text);
-    if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--${name} must be a port from 1 to 65535, not ${text}`);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+        throw new UsageError(`--${name} must be a port from 1 to 65535, not ${text}`);
     return port;
 }
 
 function portForward(outputs: StackOutputs, service: string, pairs: string[]): Forward {
-    const child = spawn("kubectl", ["--context", outputs.kubeContext, "--namespace", outputs.namespace, "port-forward", "--address", "127.0.0.1", `service/${service}`, ...pairs], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+        "kubectl",
+        [
+            "--context",
+            outputs.kubeContext,
+            "--namespace",
+            outputs.namespace,
+            "port-forward",
+            "--address",
+            "127.0.0.1",
+            `service/${service}`,
+            ...pairs,
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let said = "";
     const ready = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`kubectl port-forward to ${service} did not start within ${FORWARD_TIMEOUT_MS / 1000} s`)), FORWARD_TIMEOUT_MS);
+        const timer = setTimeout(
+            () =>
+                reject(
+                    new Error(`kubectl port-forward to ${service} did not start within ${FORWARD_TIMEOUT_MS / 1000} s`),
+                ),
+            FORWARD_TIMEOUT_MS,
+        );
         child.stdout.on("data", (chunk: Buffer) => {
             if (chunk.toString().includes("Forwarding from")) {
                 clearTimeout(timer);
@@ -41,16 +62,28 @@ function portForward(outputs: StackOutputs, service: string, pairs: string[]): F
         });
         child.stderr.on("data", (chunk: Buffer) => (said += chunk.toString()));
         child.on("error", (error) => reject(error));
-        child.on("exit", () => reject(new Error(`kubectl port-forward to ${service} ended: ${said.trim().split("\n").pop() ?? ""}`)));
+        child.on("exit", () =>
+            reject(new Error(`kubectl port-forward to ${service} ended: ${said.trim().split("\n").pop() ?? ""}`)),
+        );
     });
     return { process: child, ready };
 }
 
 async function run(args: ToolArgs): Promise<number> {
-    const ports = { rpc: localPort(args, "rpc-port", NAMED_PORTS.rpc.port), ws: localPort(args, "ws-port", NAMED_PORTS.ws.port), app: localPort(args, "app-port", NAMED_PORTS.http.port) };
+    const ports = {
+        rpc: localPort(args, "rpc-port", NAMED_PORTS.rpc.port),
+        ws: localPort(args, "ws-port", NAMED_PORTS.ws.port),
+        app: localPort(args, "app-port", NAMED_PORTS.http.port),
+    };
     const outputs = args.stack();
-    const forwards = [portForward(outputs, NODE_SERVICE, [`${ports.rpc}:${NAMED_PORTS.rpc.port}`, `${ports.ws}:${NAMED_PORTS.ws.port}`])];
-    if (outputs.racecourseUrl) forwards.push(portForward(outputs, RACECOURSE_SERVICE, [`${ports.app}:${NAMED_PORTS.http.port}`]));
+    const forwards = [
+        portForward(outputs, NODE_SERVICE, [
+            `${ports.rpc}:${NAMED_PORTS.rpc.port}`,
+            `${ports.ws}:${NAMED_PORTS.ws.port}`,
+        ]),
+    ];
+    if (outputs.racecourseUrl)
+        forwards.push(portForward(outputs, RACECOURSE_SERVICE, [`${ports.app}:${NAMED_PORTS.http.port}`]));
     const stop = () => {
         for (const forward of forwards) forward.process.kill();
     };
@@ -72,7 +105,9 @@ async function run(args: ToolArgs): Promise<number> {
         );
         // Open until Ctrl-C, or until a forward ends (its pod replaced, the cluster stopped).
         await Promise.race(forwards.map((forward) => new Promise((resolve) => forward.process.on("exit", resolve))));
-        console.error("connect: a port-forward ended (its pod was replaced or the cluster stopped); run npm run connect again");
+        console.error(
+            "connect: a port-forward ended (its pod was replaced or the cluster stopped); run npm run connect again",
+        );
         return 1;
     } catch (error) {
         console.error(`connect: ${(error as Error).message}`);

@@ -6,7 +6,8 @@ import { runTool, ToolArgs, UsageError } from "../lib/cli";
 import { quorumDashboard } from "../lib/monitoring/dashboard";
 import { runtimeNamed } from "../lib/runtime/runtimes";
 
-const USAGE = "usage: npm run dashboard -- --out FILE [--stack NAME] [--force]\nwrites the network's Grafana dashboard JSON to FILE (--force replaces an existing file)";
+const USAGE =
+    "usage: npm run dashboard -- --out FILE [--stack NAME] [--force]\nwrites the network's Grafana dashboard JSON to FILE (--force replaces an existing file)";
 
 async function run(args: ToolArgs): Promise<number> {
     const out = args.option("out");
@@ -15,12 +16,16 @@ async function run(args: ToolArgs): Promise<number> {
     const outputs = args.stack();
     const runtime = runtimeNamed(outputs.runtime);
     if (!runtime.metrics) {
-        console.error(`dashboard: this stack runs ${runtime.describedAs}, whose geth exports no metrics; npm run status shows its nodes`);
+        console.error(
+            `dashboard: this stack runs ${runtime.describedAs}, whose geth exports no metrics; npm run status shows its nodes`,
+        );
         return 2;
     }
     const dashboard = quorumDashboard({ network: outputs.namespace, bft: outputs.consensus.kind !== "raft" });
     fs.writeFileSync(out, `${JSON.stringify(dashboard, null, 2)}\n`);
-    console.log(`dashboard: wrote ${out} (${dashboard.panels?.length} panels, uid ${dashboard.uid}); import it in Grafana and pick your Prometheus`);
+    console.log(
+        `dashboard: wrote ${out} (${dashboard.panels?.length} panels, uid ${dashboard.uid}); import it in Grafana and pick your Prometheus`,
+    );
     return 0;
 }
 

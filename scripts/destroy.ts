@@ -18,7 +18,9 @@ function stacksInBackend(): string[] | undefined {
     const listed = spawnSync("pulumi", ["stack", "ls", "--json"], { encoding: "utf8" });
     if (listed.status !== 0) return undefined;
     try {
-        return (JSON.parse(listed.stdout) as { name: string }[]).map((stack) => stack.name.split("/").pop() ?? stack.name);
+        return (JSON.parse(listed.stdout) as { name: string }[]).map(
+            (stack) => stack.name.split("/").pop() ?? stack.name,
+        );
     } catch {
         return undefined;
     }
@@ -26,11 +28,17 @@ function stacksInBackend(): string[] | undefined {
 
 /** `pulumi stack select`; its failure in destroy's words, naming the stacks there are when this one is not among them. */
 function selectStack(stack: string): void {
-    const selected = spawnSync("pulumi", ["stack", "select", stack], { encoding: "utf8", stdio: ["ignore", "inherit", "pipe"] });
+    const selected = spawnSync("pulumi", ["stack", "select", stack], {
+        encoding: "utf8",
+        stdio: ["ignore", "inherit", "pipe"],
+    });
     if (selected.status === 0) return;
     const stacks = stacksInBackend();
     if (stacks && !stacks.includes(stack.split("/").pop() ?? stack)) {
-        throw new Refusal(`there is no stack ${stack}: nothing to destroy (the stacks of this project: ${stacks.join(", ") || "none"})`, 2);
+        throw new Refusal(
+            `there is no stack ${stack}: nothing to destroy (the stacks of this project: ${stacks.join(", ") || "none"})`,
+            2,
+        );
     }
     const said = selected.stderr.trim().split("\n").pop() || `exit ${selected.status}`;
     throw new Refusal(`could not select stack ${stack} (pulumi: ${said})`);
@@ -38,7 +46,8 @@ function selectStack(stack: string): void {
 
 async function destroy(argv: string[]): Promise<number> {
     const own = ownArguments(argv, []);
-    if (!onPath("pulumi")) throw new Refusal("the Pulumi CLI is not installed: install it from https://www.pulumi.com/docs/install/", 2);
+    if (!onPath("pulumi"))
+        throw new Refusal("the Pulumi CLI is not installed: install it from https://www.pulumi.com/docs/install/", 2);
     const choice = chooseStack(own.stack, process.env.STACK, () => selectedStack("destroy"));
     console.log(stackLine("destroy", choice));
     selectStack(choice.name);

@@ -42,7 +42,14 @@ interface Args {
 const PROJECT_DIR = path.join(__dirname, "..");
 
 /** Each option is the stack key of the same meaning, and is checked by the program's own rules. */
-const OPTION_KEYS: Record<string, string> = { nodes: "nodeCount", consensus: "consensus", "chain-id": "chainId", "gas-limit": "gasLimit", "block-period": "blockPeriod", "request-timeout": "roundChangeTimer" };
+const OPTION_KEYS: Record<string, string> = {
+    nodes: "nodeCount",
+    consensus: "consensus",
+    "chain-id": "chainId",
+    "gas-limit": "gasLimit",
+    "block-period": "blockPeriod",
+    "request-timeout": "roundChangeTimer",
+};
 
 /** The options as stack config: --nodes V+N is V validators of V+N nodes; --request-timeout is in seconds, roundChangeTimer in ms. */
 function asStackConfig(args: ToolArgs): RawConfig {
@@ -63,7 +70,9 @@ function inOptionWords(problem: string): string {
     const [option] = Object.entries(OPTION_KEYS).find(([, key]) => problem.startsWith(`${key}:`)) ?? [];
     if (problem.startsWith("validators:")) return `--nodes V+N (the stack key ${problem})`;
     const unit = option === "request-timeout" ? ", in ms: the option is in seconds" : "";
-    return option ? `--${option} (the stack key ${problem.split(":")[0]}${unit}):${problem.slice(problem.indexOf(":") + 1)}` : problem;
+    return option
+        ? `--${option} (the stack key ${problem.split(":")[0]}${unit}):${problem.slice(problem.indexOf(":") + 1)}`
+        : problem;
 }
 
 function parseArgs(args: ToolArgs): Args {
@@ -71,7 +80,8 @@ function parseArgs(args: ToolArgs): Args {
     if (!out) throw new UsageError("--out <folder> is required");
     const given = asStackConfig(args);
     // Before the config's rules, whose advice (ibft or qbft) fits a stack: only a qbft genesis holds them.
-    if ((given.consensus ?? declaredDefault("consensus")) !== "qbft" && (given.blockPeriod || given.roundChangeTimer)) throw new UsageError("--block-period and --request-timeout go into a qbft genesis only");
+    if ((given.consensus ?? declaredDefault("consensus")) !== "qbft" && (given.blockPeriod || given.roundChangeTimer))
+        throw new UsageError("--block-period and --request-timeout go into a qbft genesis only");
     let config: NetworkConfig;
     try {
         config = validateConfig(given, { stack: "qdata", projectDir: PROJECT_DIR });
@@ -94,7 +104,10 @@ function repairGenesis(dir: string): void {
     const repairs = repairGenesisFiles(path.resolve(dir));
     if (repairs.length === 0) throw new Error(`${path.resolve(dir)} holds no qdata_1/ethereum/genesis.json`);
     for (const repair of repairs) {
-        const change = repair.added.length > 0 ? `enabled ${repair.added.join(", ")} (original kept as genesis.json.orig)` : "already in go-ethereum's fork order";
+        const change =
+            repair.added.length > 0
+                ? `enabled ${repair.added.join(", ")} (original kept as genesis.json.orig)`
+                : "already in go-ethereum's fork order";
         console.log(`qdata: ${repair.file}: ${change}`);
         if (repair.remaining) throw new Error(`${repair.file}: ${repair.remaining}; fix those blocks by hand`);
     }
@@ -103,7 +116,9 @@ function repairGenesis(dir: string): void {
 /** A difference in options the user did not give is between the folder and a default, not what was asked: "(default raft)". */
 function askedOrDefault(difference: string, given: string[]): string {
     const options = difference.split(" ")[0].split("/");
-    return options.some((option) => given.includes(option.replace(/^--/, ""))) ? difference : difference.replace(" (asked ", " (default ");
+    return options.some((option) => given.includes(option.replace(/^--/, "")))
+        ? difference
+        : difference.replace(" (asked ", " (default ");
 }
 
 /** A folder made with other options would become a mix of two networks: refused, or replaced with --force. */
@@ -111,11 +126,22 @@ function refuseAnotherNetwork(args: Args): void {
     const existing = qdataOptionsOf(args.out);
     if (!existing) return;
     const timing = qbftTimingOf(genesisConsensusOf(args.consensus, []));
-    const wanted = { nodes: args.nodes, consensus: args.consensus.kind, validators: validatorCount(args.consensus) || undefined, chainId: args.chainId, gasLimit: args.gasLimit, qbftTiming: timing };
+    const wanted = {
+        nodes: args.nodes,
+        consensus: args.consensus.kind,
+        validators: validatorCount(args.consensus) || undefined,
+        chainId: args.chainId,
+        gasLimit: args.gasLimit,
+        qbftTiming: timing,
+    };
     const differences = differingOptions(existing, wanted).map((difference) => askedOrDefault(difference, args.given));
     if (differences.length === 0) return;
-    if (!args.force) throw new Error(`${args.out} holds a network made with other options: ${differences.join(", ")}. Use another --out, or --force to replace it (its keys are lost)`);
-    for (const entry of fs.readdirSync(args.out).filter((name) => /^qdata_\d+$/.test(name))) fs.rmSync(path.join(args.out, entry), { recursive: true });
+    if (!args.force)
+        throw new Error(
+            `${args.out} holds a network made with other options: ${differences.join(", ")}. Use another --out, or --force to replace it (its keys are lost)`,
+        );
+    for (const entry of fs.readdirSync(args.out).filter((name) => /^qdata_\d+$/.test(name)))
+        fs.rmSync(path.join(args.out, entry), { recursive: true });
     console.log(`qdata: --force: removed the network in ${args.out} (${differences.join(", ")})`);
 }
 
@@ -137,10 +163,21 @@ async function run(args: ToolArgs): Promise<number> {
         gasLimit: options.gasLimit,
         onProgress: (line) => console.log(line),
     });
-    const kind = options.consensus.kind === "raft" ? "Raft" : `${options.consensus.kind.toUpperCase()}, ${options.consensus.validators} validators`;
+    const kind =
+        options.consensus.kind === "raft"
+            ? "Raft"
+            : `${options.consensus.kind.toUpperCase()}, ${options.consensus.validators} validators`;
     const nodes = `${options.nodes} node${options.nodes === 1 ? "" : "s"}`;
-    console.log(`qdata: ${nodes} (${kind}) in ${options.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${options.out}`);
+    console.log(
+        `qdata: ${nodes} (${kind}) in ${options.out} (${((Date.now() - started) / 1000).toFixed(1)} s); use it with: pulumi config set kaleido-quorum:qdataDir ${options.out}`,
+    );
     return 0;
 }
 
-runTool({ name: "qdata", usage: USAGE, options: [...Object.keys(OPTION_KEYS), "out", "repair-genesis"], flags: ["force"], run });
+runTool({
+    name: "qdata",
+    usage: USAGE,
+    options: [...Object.keys(OPTION_KEYS), "out", "repair-genesis"],
+    flags: ["force"],
+    run,
+});

@@ -42,9 +42,13 @@ interface Cluster {
 
 function checkTools(): void {
     const major = Number(process.versions.node.split(".")[0]);
-    if (major < 22) throw new Refusal(`Node.js ${process.version} is too old: @pulumi/pulumi needs Node.js 22 or later (https://nodejs.org/en/download)`);
+    if (major < 22)
+        throw new Refusal(
+            `Node.js ${process.version} is too old: @pulumi/pulumi needs Node.js 22 or later (https://nodejs.org/en/download)`,
+        );
     if (!onPath("pulumi")) {
-        const where = "install it from https://www.pulumi.com/docs/install/ (no account needed: state stays in files under ~/.pulumi)";
+        const where =
+            "install it from https://www.pulumi.com/docs/install/ (no account needed: state stays in files under ~/.pulumi)";
         throw new Refusal(`the Pulumi CLI is not installed: ${where}`, 2);
     }
 }
@@ -98,9 +102,15 @@ function checkLock(stack: string): void {
 }
 
 function ensureMinikube({ profile, cpus, memoryMib }: Cluster): void {
-    if (!onPath("minikube")) throw new Refusal("minikube is not installed: install it from https://minikube.sigs.k8s.io/docs/start/");
-    if (!onPath("kubectl")) throw new Refusal("kubectl is not installed: install it from https://kubernetes.io/docs/tasks/tools/");
-    const status = spawnSync("minikube", ["-p", profile, "status", "--format", "{{.Host}}/{{.Kubelet}}/{{.APIServer}}"], { encoding: "utf8" });
+    if (!onPath("minikube"))
+        throw new Refusal("minikube is not installed: install it from https://minikube.sigs.k8s.io/docs/start/");
+    if (!onPath("kubectl"))
+        throw new Refusal("kubectl is not installed: install it from https://kubernetes.io/docs/tasks/tools/");
+    const status = spawnSync(
+        "minikube",
+        ["-p", profile, "status", "--format", "{{.Host}}/{{.Kubelet}}/{{.APIServer}}"],
+        { encoding: "utf8" },
+    );
     const state = status.stdout?.trim() ?? "";
     if (state === "Running/Running/Running") return;
     console.error(
@@ -109,7 +119,8 @@ function ensureMinikube({ profile, cpus, memoryMib }: Cluster): void {
     );
     const start = ["start", "-p", profile, "--cpus", String(cpus), "--memory", String(memoryMib), "--cni", "calico"];
     const started = spawnSync("minikube", start, { stdio: "inherit" });
-    if (started.status !== 0) throw new Refusal(`minikube start -p ${profile} failed (exit ${started.status}); its output above says why`);
+    if (started.status !== 0)
+        throw new Refusal(`minikube start -p ${profile} failed (exit ${started.status}); its output above says why`);
 }
 
 async function up(argv: string[]): Promise<number> {

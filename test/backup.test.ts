@@ -7,7 +7,14 @@ import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
 import { pipeline } from "stream/promises";
-import { BackupManifest, fileEntries, makePrivate, MANIFEST, verifyBackup, writeManifest } from "../lib/backup/manifest";
+import {
+    BackupManifest,
+    fileEntries,
+    makePrivate,
+    MANIFEST,
+    verifyBackup,
+    writeManifest,
+} from "../lib/backup/manifest";
 import { PlainTarCheck } from "../lib/files/plainTar";
 import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
 import { backupOrder, notBackInStep, notYetStoppable } from "../operations/backup/plan";
@@ -21,8 +28,23 @@ import { pregenerateKeys } from "./support/workspace";
 
 /** Node N in step at height 100 with 3 peers, signing as 0xN. */
 function network(rule: QuorumRule, count: number, faults: Record<number, Partial<ObservedNode>> = {}): ObservedNetwork {
-    const nodes = Array.from({ length: count }, (_, i): ObservedNode => ({ index: i + 1, name: `node-${i + 1}`, podReady: true, head: { number: 100 }, peers: 3, identity: `0x${i + 1}`, ...faults[i + 1] }));
-    return { rule, nodes, chainSet: nodes.slice(0, rule.kind === "raft" ? count : rule.validators).map((node) => node.identity!) };
+    const nodes = Array.from(
+        { length: count },
+        (_, i): ObservedNode => ({
+            index: i + 1,
+            name: `node-${i + 1}`,
+            podReady: true,
+            head: { number: 100 },
+            peers: 3,
+            identity: `0x${i + 1}`,
+            ...faults[i + 1],
+        }),
+    );
+    return {
+        rule,
+        nodes,
+        chainSet: nodes.slice(0, rule.kind === "raft" ? count : rule.validators).map((node) => node.identity!),
+    };
 }
 const QBFT: QuorumRule = { kind: "qbft", validators: 4, ceil2Nby3Block: 0 };
 
@@ -33,7 +55,10 @@ describe("the backup plan", () => {
     });
 
     it("stops the next member only once every other counted member whose pod runs is back in step", () => {
-        assert.equal(notYetStoppable(network(QBFT, 5, { 1: { head: { number: 95 } } }), 2), "waiting for node-1: 5 blocks behind");
+        assert.equal(
+            notYetStoppable(network(QBFT, 5, { 1: { head: { number: 95 } } }), 2),
+            "waiting for node-1: 5 blocks behind",
+        );
         assert.equal(notYetStoppable(network(QBFT, 5), 2), undefined);
     });
 
@@ -58,12 +83,25 @@ describe("the backup manifest", () => {
         fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "blocks");
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const manifest = (): BackupManifest => ({ format: 1, createdAt: "2026-12-01T00:00:00Z", stack: "dev", namespace: "quorum", consensus: "raft", chainId: 10, genesisHash: `0x${"1".repeat(64)}`, members: [{ name: "node-1", folder: "qdata_1", head: { number: 3, hash: `0x${"2".repeat(64)}` } }], files: fileEntries(dir) });
+    const manifest = (): BackupManifest => ({
+        format: 1,
+        createdAt: "2026-12-01T00:00:00Z",
+        stack: "dev",
+        namespace: "quorum",
+        consensus: "raft",
+        chainId: 10,
+        genesisHash: `0x${"1".repeat(64)}`,
+        members: [{ name: "node-1", folder: "qdata_1", head: { number: 3, hash: `0x${"2".repeat(64)}` } }],
+        files: fileEntries(dir),
+    });
 
     it("checksums every file; makes every folder 0700 and file 0600", () => {
         makePrivate(dir);
         const entries = fileEntries(dir);
-        assert.deepEqual(entries.map((entry) => entry.path), ["qdata_1/ethereum/geth/chaindata/000001.ldb", "qdata_1/ethereum/nodekey"]);
+        assert.deepEqual(
+            entries.map((entry) => entry.path),
+            ["qdata_1/ethereum/geth/chaindata/000001.ldb", "qdata_1/ethereum/nodekey"],
+        );
         assert.equal(entries[0].sha256, crypto.createHash("sha256").update("blocks").digest("hex"));
         assert.equal(fs.statSync(path.join(dir, "qdata_1/ethereum/nodekey")).mode & 0o777, 0o600);
         assert.equal(fs.statSync(path.join(dir, "qdata_1/ethereum")).mode & 0o777, 0o700);
@@ -78,14 +116,23 @@ describe("the backup manifest", () => {
         fs.rmSync(path.join(dir, "qdata_1/ethereum/nodekey"));
         fs.writeFileSync(path.join(dir, "qdata_1/extra"), "x");
         const problems = verifyBackup(dir);
-        assert.equal(problems[0], "qdata_1/ethereum/geth/chaindata/000001.ldb: changed (12 bytes, the manifest says 6)");
-        assert.deepEqual(problems.slice(1), ["qdata_1/ethereum/nodekey: missing", "qdata_1/extra: not in the manifest"]);
+        assert.equal(
+            problems[0],
+            "qdata_1/ethereum/geth/chaindata/000001.ldb: changed (12 bytes, the manifest says 6)",
+        );
+        assert.deepEqual(problems.slice(1), [
+            "qdata_1/ethereum/nodekey: missing",
+            "qdata_1/extra: not in the manifest",
+        ]);
     });
 
     it("--verify: a file changed in place, its size kept, is named by its checksum", () => {
         writeManifest(dir, manifest());
         fs.writeFileSync(path.join(dir, "qdata_1/ethereum/geth/chaindata/000001.ldb"), "BLOCKS");
-        assert.match(verifyBackup(dir)[0], /^qdata_1\/ethereum\/geth\/chaindata\/000001\.ldb: changed \(sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\)$/);
+        assert.match(
+            verifyBackup(dir)[0],
+            /^qdata_1\/ethereum\/geth\/chaindata\/000001\.ldb: changed \(sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\)$/,
+        );
     });
 
     it("refuses a folder without a manifest", () => {
@@ -95,7 +142,9 @@ describe("the backup manifest", () => {
     it("refuses a link or a FIFO where it once skipped them, naming each path (npm run backup writes no manifest then)", () => {
         fs.symlinkSync("/etc/hostname", path.join(dir, "qdata_1/ethereum/geth/chaindata/000002.ldb"));
         execFileSync("mkfifo", [path.join(dir, "qdata_1/ethereum/pipe")]);
-        const refused = (error: Error) => /chaindata\/000002\.ldb: is a symbolic link/.test(error.message) && /ethereum\/pipe: is a FIFO/.test(error.message);
+        const refused = (error: Error) =>
+            /chaindata\/000002\.ldb: is a symbolic link/.test(error.message) &&
+            /ethereum\/pipe: is a FIFO/.test(error.message);
         assert.throws(() => fileEntries(dir), refused);
     });
 
@@ -104,8 +153,13 @@ describe("the backup manifest", () => {
         fs.symlinkSync("/etc/hostname", path.join(dir, "qdata_1/ethereum/static-nodes.json"));
         fs.mkdirSync(path.join(dir, "qdata_2"));
         const problems = verifyBackup(dir);
-        assert.match(problems[0], /qdata_1\/ethereum\/static-nodes\.json: is a symbolic link; only regular files and folders are read/);
-        assert.deepEqual(problems.slice(1), ["qdata_2: a folder the manifest's members do not name; a backup holds only the members it lists"]);
+        assert.match(
+            problems[0],
+            /qdata_1\/ethereum\/static-nodes\.json: is a symbolic link; only regular files and folders are read/,
+        );
+        assert.deepEqual(problems.slice(1), [
+            "qdata_2: a folder the manifest's members do not name; a backup holds only the members it lists",
+        ]);
     });
 
     it("passes a member's tar stream of regular files and folders byte for byte", async () => {
@@ -132,9 +186,16 @@ describe("the backup manifest", () => {
         const out = path.join(dir, "unpacked");
         fs.mkdirSync(out);
         const unpack = spawn("tar", ["-C", out, "-xf", "-"], { stdio: ["pipe", "ignore", "inherit"] });
-        await pipeline(fs.createReadStream(archive), new PlainTarCheck(archive, ["ethereum/static-nodes.json", long]), unpack.stdin);
+        await pipeline(
+            fs.createReadStream(archive),
+            new PlainTarCheck(archive, ["ethereum/static-nodes.json", long]),
+            unpack.stdin,
+        );
         await new Promise((resolve) => unpack.on("close", resolve));
-        assert.deepEqual(fileEntries(out).map((entry) => entry.path), ["ethereum/geth/chaindata/000001.ldb", "ethereum/nodekey"]);
+        assert.deepEqual(
+            fileEntries(out).map((entry) => entry.path),
+            ["ethereum/geth/chaindata/000001.ldb", "ethereum/nodekey"],
+        );
         fs.rmSync(archive);
     });
 });
@@ -144,14 +205,30 @@ describe("the restore plan", () => {
     it("leaves a volume that holds this backup, lays a whole staging again, copies into an empty one, refuses another chain", () => {
         assert.equal(restoreAction({ holds: id, copiedWhole: false, hasChain: true }, id), "done");
         assert.equal(restoreAction({ holds: id, copiedWhole: true, hasChain: true }, id), "done");
-        assert.equal(restoreAction({ copiedWhole: true, hasChain: true }, id), "lay", "its own half-laid chain is no other chain");
+        assert.equal(
+            restoreAction({ copiedWhole: true, hasChain: true }, id),
+            "lay",
+            "its own half-laid chain is no other chain",
+        );
         assert.equal(restoreAction({ copiedWhole: false, hasChain: false }, id), "copy");
         assert.equal(restoreAction({ copiedWhole: false, hasChain: true }, id), "refuse");
-        assert.equal(restoreAction({ holds: "2026-11-01T10:00:00.000Z", copiedWhole: false, hasChain: true }, id), "refuse");
+        assert.equal(
+            restoreAction({ holds: "2026-11-01T10:00:00.000Z", copiedWhole: false, hasChain: true }, id),
+            "refuse",
+        );
     });
 
     it("leaves out the peer list (the stack seeds its own) and the backed-up stack's markers", () => {
-        assert.deepEqual(notRestored(), ["ethereum/static-nodes.json", "ethereum/permissioned-nodes.json", "constellation/tm.conf", "tessera/tessera-config.json", ".kaleido-seed-id", ".kaleido-owner", ".kaleido-restored-from", ".kaleido-hold-sealing"]);
+        assert.deepEqual(notRestored(), [
+            "ethereum/static-nodes.json",
+            "ethereum/permissioned-nodes.json",
+            "constellation/tm.conf",
+            "tessera/tessera-config.json",
+            ".kaleido-seed-id",
+            ".kaleido-owner",
+            ".kaleido-restored-from",
+            ".kaleido-hold-sealing",
+        ]);
     });
 });
 
@@ -160,7 +237,11 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
     const workspace = workspaceFixture();
     let backupDir: string;
     /** A backup as npm run backup leaves it: the dev stack's members with chain data, and the manifest. */
-    function makeBackup(ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"], joined?: number, heads = [7, 7, 7, 7, 7]): void {
+    function makeBackup(
+        ips = ["10.96.0.101", "10.96.0.102", "10.96.0.103", "10.96.0.104", "10.96.0.105"],
+        joined?: number,
+        heads = [7, 7, 7, 7, 7],
+    ): void {
         backupDir = path.join(workspace.projectDir, "backup");
         fs.rmSync(backupDir, { recursive: true, force: true });
         fs.cpSync(path.join(workspace.projectDir, ".keys", "kaleido"), backupDir, { recursive: true });
@@ -168,14 +249,34 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
             fs.mkdirSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
             fs.writeFileSync(path.join(backupDir, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
         }
-        const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head: { number: heads[i - 1], hash: `0x${String(heads[i - 1]).repeat(64)}` }, ip: ips[i - 1], ...(i === joined ? { raftJoined: true } : {}) }))];
-        writeManifest(backupDir, { format: 1, createdAt: "2026-12-01T10:00:00.000Z", stack: "kaleido", namespace: "quorum", consensus: "raft", chainId: 1, genesisHash: `0x${"9".repeat(64)}`, members, files: fileEntries(backupDir) });
+        const members = [
+            { name: "bootnode", folder: "qdata_0" },
+            ...[1, 2, 3, 4, 5].map((i) => ({
+                name: `node-${i}`,
+                folder: `qdata_${i}`,
+                head: { number: heads[i - 1], hash: `0x${String(heads[i - 1]).repeat(64)}` },
+                ip: ips[i - 1],
+                ...(i === joined ? { raftJoined: true } : {}),
+            })),
+        ];
+        writeManifest(backupDir, {
+            format: 1,
+            createdAt: "2026-12-01T10:00:00.000Z",
+            stack: "kaleido",
+            namespace: "quorum",
+            consensus: "raft",
+            chainId: 1,
+            genesisHash: `0x${"9".repeat(64)}`,
+            members,
+            files: fileEntries(backupDir),
+        });
     }
     before(async () => {
         await pregenerateKeys(workspace.projectDir, "kaleido", 5);
         await runProgram({ stack: "kaleido", fake: workspace.fake, projectDir: workspace.projectDir });
     });
-    const render = (config: Record<string, string>) => runProgram({ stack: "kaleido", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const render = (config: Record<string, string>) =>
+        runProgram({ stack: "kaleido", fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     it("seeds each node's new volume from the backup before its StatefulSet: keys from the backup, the peer list from the stack", async () => {
         makeBackup();
@@ -190,32 +291,91 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         assert.match(step.inputs.create, /operations\/run\.ts restore member$/);
         assert.ok(step.dependsOn.includes("quorum-node-3-qdata-seed"), `after the seed: ${step.dependsOn}`);
         assert.ok(named(run, "quorum-node-3-set").dependsOn.includes("quorum-node-3-restore"));
-        assert.ok(!run.resources.some((resource) => resource.name === "quorum-bootnode-restore"), "the bootnode holds no chain");
+        assert.ok(
+            !run.resources.some((resource) => resource.name === "quorum-bootnode-restore"),
+            "the bootnode holds no chain",
+        );
         assert.equal(request.holdSealing, false, "Raft seals nothing on its own: no hold");
         const settle = named(run, "quorum-restore-settle");
         assert.match(settle.inputs.create, /operations\/run\.ts restore settle$/);
         const point = { number: 7, hash: `0x${"7".repeat(64)}`, way: "raft-one-head" };
-        assert.deepEqual(decodeStepRequest(settle.inputs.environment.STEP_REQUEST, restoreSettleStepFields), { kubeContext: "minikube", namespace: "quorum", nodeCount: 5, point, timeoutMs: 300_000 });
+        assert.deepEqual(decodeStepRequest(settle.inputs.environment.STEP_REQUEST, restoreSettleStepFields), {
+            kubeContext: "minikube",
+            namespace: "quorum",
+            nodeCount: 5,
+            point,
+            timeoutMs: 300_000,
+        });
         assert.ok(settle.dependsOn.includes("quorum-rollout"), `once every node runs: ${settle.dependsOn}`);
     });
 
     const refusals: [string, () => void, Record<string, string>, RegExp][] = [
-        ["a folder without a manifest", () => fs.rmSync(path.join(backupDir, "manifest.json")), {}, /restoreFrom: .* has no manifest\.json: not a backup folder \(npm run backup -- --out DIR makes one\)/],
-        ["another node count", () => undefined, { nodeCount: "4" }, /restoreFrom: the backup holds 5 nodes, nodeCount is 4; set nodeCount to 5/],
-        ["Raft members at other addresses", () => makeBackup(["10.96.9.101", "10.96.9.102", "10.96.9.103", "10.96.9.104", "10.96.9.105"]), {}, /restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at 10\.96\.9\.101, .* this stack's are at 10\.96\.0\.101/],
-        ["a member that joined later", () => makeBackup(undefined, 5), {}, /restoreFrom: node-5 joined the Raft network after it was founded/],
+        [
+            "a folder without a manifest",
+            () => fs.rmSync(path.join(backupDir, "manifest.json")),
+            {},
+            /restoreFrom: .* has no manifest\.json: not a backup folder \(npm run backup -- --out DIR makes one\)/,
+        ],
+        [
+            "another node count",
+            () => undefined,
+            { nodeCount: "4" },
+            /restoreFrom: the backup holds 5 nodes, nodeCount is 4; set nodeCount to 5/,
+        ],
+        [
+            "Raft members at other addresses",
+            () => makeBackup(["10.96.9.101", "10.96.9.102", "10.96.9.103", "10.96.9.104", "10.96.9.105"]),
+            {},
+            /restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at 10\.96\.9\.101, .* this stack's are at 10\.96\.0\.101/,
+        ],
+        [
+            "a member that joined later",
+            () => makeBackup(undefined, 5),
+            {},
+            /restoreFrom: node-5 joined the Raft network after it was founded/,
+        ],
         [
             "Raft nodes copied at different heads",
             () => makeBackup(undefined, undefined, [9, 9, 8, 9, 7]),
             {},
             /restoreFrom: the backup's members cannot be brought to one chain: under Raft each member's log is its own, .*; node-3 at block 8, node-5 at block 7 behind node-1 at block 9/,
         ],
-        ["a changed node key", () => fs.writeFileSync(path.join(backupDir, "qdata_2/ethereum/nodekey"), "cd".repeat(32)), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed \(sha256/],
-        ["a node's chain data deleted", () => fs.rmSync(path.join(backupDir, "qdata_4/ethereum/geth"), { recursive: true }), {}, /restoreFrom: the backup's files differ from its manifest \(qdata_4\/ethereum\/geth\/chaindata\/000001\.ldb: missing\)/],
-        ["a member folder made a link", () => linkInstead("qdata_3"), {}, /restoreFrom: the backup's files differ from its manifest \(\/\S*backup\/qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened \(put the file itself there, or remove it\)\); npm run backup/],
-        ["a link in a member's chain data", () => fs.symlinkSync("/etc/hostname", path.join(backupDir, "qdata_2/ethereum/geth/chaindata/000002.ldb")), {}, /chaindata\/000002\.ldb: is a symbolic link/],
-        ["an empty manifest", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{}"), {}, /restoreFrom: .*manifest\.json: format must be 1; createdAt must be a UTC time/],
-        ["a manifest that is not JSON", () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{"), {}, /restoreFrom: .*manifest\.json is not JSON/],
+        [
+            "a changed node key",
+            () => fs.writeFileSync(path.join(backupDir, "qdata_2/ethereum/nodekey"), "cd".repeat(32)),
+            {},
+            /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed \(sha256/,
+        ],
+        [
+            "a node's chain data deleted",
+            () => fs.rmSync(path.join(backupDir, "qdata_4/ethereum/geth"), { recursive: true }),
+            {},
+            /restoreFrom: the backup's files differ from its manifest \(qdata_4\/ethereum\/geth\/chaindata\/000001\.ldb: missing\)/,
+        ],
+        [
+            "a member folder made a link",
+            () => linkInstead("qdata_3"),
+            {},
+            /restoreFrom: the backup's files differ from its manifest \(\/\S*backup\/qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened \(put the file itself there, or remove it\)\); npm run backup/,
+        ],
+        [
+            "a link in a member's chain data",
+            () => fs.symlinkSync("/etc/hostname", path.join(backupDir, "qdata_2/ethereum/geth/chaindata/000002.ldb")),
+            {},
+            /chaindata\/000002\.ldb: is a symbolic link/,
+        ],
+        [
+            "an empty manifest",
+            () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{}"),
+            {},
+            /restoreFrom: .*manifest\.json: format must be 1; createdAt must be a UTC time/,
+        ],
+        [
+            "a manifest that is not JSON",
+            () => fs.writeFileSync(path.join(backupDir, "manifest.json"), "{"),
+            {},
+            /restoreFrom: .*manifest\.json is not JSON/,
+        ],
         [
             "shell syntax in the manifest",
             () => rewriteManifest((manifest) => ({ ...manifest, createdAt: "x'; touch /qdata/PWNED; echo '" })),
@@ -224,7 +384,11 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         ],
         [
             "a file path that leaves the backup",
-            () => rewriteManifest((manifest) => ({ ...manifest, files: [...manifest.files, { path: "../../etc/passwd", size: 1, sha256: "0".repeat(64) }] })),
+            () =>
+                rewriteManifest((manifest) => ({
+                    ...manifest,
+                    files: [...manifest.files, { path: "../../etc/passwd", size: 1, sha256: "0".repeat(64) }],
+                })),
             {},
             /restoreFrom: .*files\[\d+\]\.path must be a relative path inside the backup/,
         ],
@@ -253,7 +417,14 @@ describe("restoreFrom: a stack brought up from a backup folder", function () {
         const genesis = path.join(backupDir, "qdata_1/ethereum/genesis.json");
         const other = path.join(workspace.projectDir, "other");
         fs.cpSync(backupDir, other, { recursive: true });
-        for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(other, `qdata_${i}/ethereum/genesis.json`), fs.readFileSync(genesis, "utf8").replace('"gasLimit"', '"extraField": 1, "gasLimit"'));
-        await assert.rejects(render({ restoreFrom: "backup", qdataDir: "other" }), /restoreFrom: the backup's chain \(genesis block 0x9{64}, genesis\.json sha256 [0-9a-f]{64}\) is not this stack's \(.*other: genesis\.json sha256 [0-9a-f]{64}\)/);
+        for (let i = 1; i <= 5; i++)
+            fs.writeFileSync(
+                path.join(other, `qdata_${i}/ethereum/genesis.json`),
+                fs.readFileSync(genesis, "utf8").replace('"gasLimit"', '"extraField": 1, "gasLimit"'),
+            );
+        await assert.rejects(
+            render({ restoreFrom: "backup", qdataDir: "other" }),
+            /restoreFrom: the backup's chain \(genesis block 0x9{64}, genesis\.json sha256 [0-9a-f]{64}\) is not this stack's \(.*other: genesis\.json sha256 [0-9a-f]{64}\)/,
+        );
     });
 });

@@ -14,6 +14,9 @@ describe("npm run bench (scripts/bench.ts)", function () {
     });
 
     it("refuses a check it has no answer for, naming it", () => {
-        assert.throws(() => cannedCheckAnswer("bash scripts/new-check.sh"), /no canned answer for the check 'bash scripts\/new-check\.sh'/);
+        assert.throws(
+            () => cannedCheckAnswer("bash scripts/new-check.sh"),
+            /no canned answer for the check 'bash scripts\/new-check\.sh'/,
+        );
     });
 });

@@ -34,17 +34,25 @@ describe("the stack a tool works on", () => {
     });
 
     it("refuses a name that is no stack name, as no file of the project could hold it", () => {
-        const refusal = (error: Error) => error instanceof UsageError && /--stack "\.\.\/etc" is not a stack name/.test(error.message);
+        const refusal = (error: Error) =>
+            error instanceof UsageError && /--stack "\.\.\/etc" is not a stack name/.test(error.message);
         assert.throws(() => chooseStack("../etc", undefined, none), refusal);
         assert.throws(() => chooseStack(undefined, "a b", none), /STACK "a b" is not a stack name/);
         assert.throws(() => chooseStack("", undefined, none), /--stack "" is not a stack name/);
-        assert.equal(chooseStack("organization/kaleido-quorum/dev", undefined, none).name, "organization/kaleido-quorum/dev");
+        assert.equal(
+            chooseStack("organization/kaleido-quorum/dev", undefined, none).name,
+            "organization/kaleido-quorum/dev",
+        );
     });
 
     it("up and destroy take --stack (pulumi's -s too) and their own flags, and hand the rest to pulumi", () => {
         const own = ownArguments(["--yes", "--stack", "small", "--new", "--skip-preview"], ["new"]);
         assert.deepEqual(own, { stack: "small", flags: new Set(["new"]), rest: ["--yes", "--skip-preview"] });
-        assert.deepEqual(ownArguments(["--stack=small", "-s", "ibft"], []), { stack: "ibft", flags: new Set(), rest: [] });
+        assert.deepEqual(ownArguments(["--stack=small", "-s", "ibft"], []), {
+            stack: "ibft",
+            flags: new Set(),
+            rest: [],
+        });
         assert.throws(() => ownArguments(["--stack"], []), /--stack needs a value/);
         assert.throws(() => ownArguments(["--stack", "--yes"], []), /--stack needs a value/);
     });
@@ -54,8 +62,22 @@ describe("the stack a tool works on", () => {
 const SOURCES = [
     { how: "--stack", args: ["--stack", "small"], env: { STACK: "" }, stack: "small", line: "stack small" },
     { how: "$STACK", args: [], env: { STACK: "small" }, stack: "small", line: "stack small (from $STACK)" },
-    { how: "the selected stack", args: [], env: { STACK: "" }, selected: "ibft", stack: "ibft", line: "stack ibft (selected)" },
-    { how: "dev when none is selected", args: [], env: { STACK: "" }, selected: "", stack: "dev", line: "stack dev (no stack is selected: the default)" },
+    {
+        how: "the selected stack",
+        args: [],
+        env: { STACK: "" },
+        selected: "ibft",
+        stack: "ibft",
+        line: "stack ibft (selected)",
+    },
+    {
+        how: "dev when none is selected",
+        args: [],
+        env: { STACK: "" },
+        selected: "",
+        stack: "dev",
+        line: "stack dev (no stack is selected: the default)",
+    },
 ];
 
 /** The tools that read a stack's outputs, with the arguments that get them as far as reading it. */
@@ -79,7 +101,12 @@ describe("every tool's stack", function () {
     const run = (script: string[], source: (typeof SOURCES)[number], extraEnv: Record<string, string> = {}) => {
         if (source.selected !== undefined) fs.writeFileSync(path.join(fake.state, "selected-stack"), source.selected);
         const env = fake.env({ ...source.env, ...extraEnv });
-        return spawnSync(process.execPath, [...TS, ...script, ...source.args], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 60_000 });
+        return spawnSync(process.execPath, [...TS, ...script, ...source.args], {
+            cwd: REPO_ROOT,
+            env,
+            encoding: "utf8",
+            timeout: 60_000,
+        });
     };
     const pulumiCalls = () => fake.calls().filter((call) => call.startsWith("pulumi "));
     const pulumiActs = () => pulumiCalls().filter((call) => !call.includes("--show-name"));
@@ -89,9 +116,20 @@ describe("every tool's stack", function () {
             for (const source of SOURCES) {
                 fake.clearCalls();
                 const result = run(script, source);
-                assert.equal(result.stderr.split("\n")[0], `${tool}: ${source.line}`, `${source.how}: ${result.stderr}`);
-                assert.ok(pulumiCalls().includes(`pulumi stack output --json --stack ${source.stack}`), `${source.how}: ${pulumiCalls().join("; ")}`);
-                assert.equal(pulumiCalls().includes("pulumi stack --show-name"), source.selected !== undefined, source.how);
+                assert.equal(
+                    result.stderr.split("\n")[0],
+                    `${tool}: ${source.line}`,
+                    `${source.how}: ${result.stderr}`,
+                );
+                assert.ok(
+                    pulumiCalls().includes(`pulumi stack output --json --stack ${source.stack}`),
+                    `${source.how}: ${pulumiCalls().join("; ")}`,
+                );
+                assert.equal(
+                    pulumiCalls().includes("pulumi stack --show-name"),
+                    source.selected !== undefined,
+                    source.how,
+                );
             }
         });
     }
@@ -103,7 +141,11 @@ describe("every tool's stack", function () {
             const result = run(["scripts/up.ts", "--yes"], source, env);
             assert.equal(result.status, 0, `${source.how}: ${result.stderr}`);
             assert.equal(result.stdout.split("\n")[0], `up: ${source.line}`, source.how);
-            assert.deepEqual(pulumiActs(), [`pulumi stack select --create ${source.stack}`, "pulumi up --yes"], source.how);
+            assert.deepEqual(
+                pulumiActs(),
+                [`pulumi stack select --create ${source.stack}`, "pulumi up --yes"],
+                source.how,
+            );
         }
     });
 
@@ -123,9 +165,11 @@ function projectWith(stackFiles: Record<string, string>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-up-"));
     fs.mkdirSync(path.join(dir, "scripts"));
     fs.copyFileSync(path.join(REPO_ROOT, "scripts", "up.ts"), path.join(dir, "scripts", "up.ts"));
-    for (const file of ["Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+    for (const file of ["Pulumi.yaml", "tsconfig.json"])
+        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
     for (const link of ["lib", "node_modules"]) fs.symlinkSync(path.join(REPO_ROOT, link), path.join(dir, link));
-    for (const [stack, text] of Object.entries(stackFiles)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+    for (const [stack, text] of Object.entries(stackFiles))
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
     return dir;
 }
 
@@ -143,13 +187,29 @@ describe("npm run up refuses a typo before minikube starts", function () {
     });
 
     const up = (args: string[], env: Record<string, string>) => {
-        const environment = fake.env({ PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${fake.state}`, ...env });
-        return spawnSync(process.execPath, [...TS, "scripts/up.ts", ...args], { cwd: project, env: environment, encoding: "utf8", timeout: 30_000 });
+        const environment = fake.env({
+            PULUMI_CONFIG_PASSPHRASE: "test",
+            PULUMI_BACKEND_URL: `file://${fake.state}`,
+            ...env,
+        });
+        return spawnSync(process.execPath, [...TS, "scripts/up.ts", ...args], {
+            cwd: project,
+            env: environment,
+            encoding: "utf8",
+            timeout: 30_000,
+        });
     };
 
     it("names a key Pulumi.yaml does not declare, a secret's too, with the nearest declared key", () => {
-        const typos = ['kaleido-quorum:nodeCout: "3"', "kaleido-quorum:accountPasword:\n    secure: v1:AAAA", 'other-project:nodeCout: "3"'];
-        fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), `config:\n${typos.map((line) => `  ${line}\n`).join("")}`);
+        const typos = [
+            'kaleido-quorum:nodeCout: "3"',
+            "kaleido-quorum:accountPasword:\n    secure: v1:AAAA",
+            'other-project:nodeCout: "3"',
+        ];
+        fs.writeFileSync(
+            path.join(project, "Pulumi.dev.yaml"),
+            `config:\n${typos.map((line) => `  ${line}\n`).join("")}`,
+        );
         const result = up(["--yes"], { STACK: "dev" });
         assert.equal(result.status, 2, result.stderr);
         assert.equal(
@@ -173,7 +233,10 @@ describe("npm run up refuses a typo before minikube starts", function () {
     });
 
     it("brings up a stack without a file when --new says it is new, and one whose keys are all declared", () => {
-        for (const [args, stack] of [[["--stack", "dve", "--new", "--yes"], "dve"], [["--yes"], "dev"]] as const) {
+        for (const [args, stack] of [
+            [["--stack", "dve", "--new", "--yes"], "dve"],
+            [["--yes"], "dev"],
+        ] as const) {
             fake.clearCalls();
             const result = up([...args], { STACK: "dev" });
             assert.equal(result.status, 0, result.stderr);
@@ -211,7 +274,15 @@ describe("npm run connect", function () {
     it("names the stack it connects to by its name, the selected one too", async () => {
         const port = await forwardedNode();
         const node1 = { name: "node-1", enode: "", ip: "" };
-        const outputs = { outputsVersion: 2, namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: { kind: "raft" }, nodes: [node1], racecourseUrl: "" };
+        const outputs = {
+            outputsVersion: 2,
+            namespace: "quorum",
+            kubeContext: "minikube",
+            runtime: "goquorum",
+            consensus: { kind: "raft" },
+            nodes: [node1],
+            racecourseUrl: "",
+        };
         fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
         const args = ["scripts/connect.ts", "--rpc-port", String(port), "--ws-port", String(port + 1)];
         const child = spawn(process.execPath, [...TS, ...args], { cwd: REPO_ROOT, env: fake.env({ STACK: "" }) });

@@ -7,8 +7,28 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { RawConfig } from "../lib/config/values";
-import { generatedSection, readmeConfigRows, readmeDefault, ReadmeRow, renderKeyTable, withGeneratedSection } from "./support/configDocs";
-import { choiceDisagreements, choicesOf, conflictDisagreements, conflictsOf, DECLARED, KEYS, names, ONE_OF, RANGE, rangeDisagreements, settings, validate } from "./support/configProbe";
+import {
+    generatedSection,
+    readmeConfigRows,
+    readmeDefault,
+    ReadmeRow,
+    renderKeyTable,
+    withGeneratedSection,
+} from "./support/configDocs";
+import {
+    choiceDisagreements,
+    choicesOf,
+    conflictDisagreements,
+    conflictsOf,
+    DECLARED,
+    KEYS,
+    names,
+    ONE_OF,
+    RANGE,
+    rangeDisagreements,
+    settings,
+    validate,
+} from "./support/configProbe";
 
 const ROOT = path.join(__dirname, "..");
 const REFERENCE = path.join(ROOT, "docs", "REFERENCE.md");
@@ -16,7 +36,9 @@ const README_ROWS = readmeConfigRows(fs.readFileSync(path.join(ROOT, "README.md"
 
 /** rpcApis lists raft under Raft and istanbul under IBFT/QBFT: both are asked. */
 const CHOICE_SETTINGS: RawConfig[] = [{}, { consensus: "ibft" }];
-const allChoicesOf = (key: string, listedAs?: RegExp) => [...new Set(CHOICE_SETTINGS.flatMap((setting) => choicesOf(key, setting, listedAs) ?? []))];
+const allChoicesOf = (key: string, listedAs?: RegExp) => [
+    ...new Set(CHOICE_SETTINGS.flatMap((setting) => choicesOf(key, setting, listedAs) ?? [])),
+];
 
 /** The row's keys paired with the default it states for each, up to a "…"; a problem for a row of another shape. */
 function readmeProblems(row: ReadmeRow): string[] {
@@ -24,10 +46,15 @@ function readmeProblems(row: ReadmeRow): string[] {
     const undeclared = row.keys.filter((key) => key !== "…" && !(key in DECLARED));
     if (undeclared.length > 0) return [`${where}: ${undeclared.join(", ")} not declared in Pulumi.yaml`];
     const cut = [row.keys.indexOf("…"), row.defaults.indexOf("…")].filter((index) => index >= 0);
-    if (cut.length === 0 && row.keys.length !== row.defaults.length) return [`${where}: ${row.defaults.length} defaults for ${row.keys.length} keys`];
-    const results = row.keys.slice(0, Math.min(row.keys.length, ...cut)).map((key, i) => ({ key, ...readmeDefault(row.defaults[i], DECLARED[key].default) }));
+    if (cut.length === 0 && row.keys.length !== row.defaults.length)
+        return [`${where}: ${row.defaults.length} defaults for ${row.keys.length} keys`];
+    const results = row.keys
+        .slice(0, Math.min(row.keys.length, ...cut))
+        .map((key, i) => ({ key, ...readmeDefault(row.defaults[i], DECLARED[key].default) }));
     const problems = results.flatMap(({ key, problem }) => (problem ? [`${where}: ${key} ${problem}`] : []));
-    return results.some((result) => result.compared) ? problems : [...problems, `${where}: states no default that can be compared`];
+    return results.some((result) => result.compared)
+        ? problems
+        : [...problems, `${where}: states no default that can be compared`];
 }
 
 /** A row of one key states no range but its description's, and names every choice of a key that takes one of them. */
@@ -35,9 +62,14 @@ function readmeRangeProblems(row: ReadmeRow): string[] {
     if (row.keys.length !== 1) return [];
     const [key] = row.keys;
     const text = `${row.defaults.join(", ")} ${row.says}`;
-    const ranges = [...row.says.matchAll(RANGE)].map((match) => match[0]).filter((range) => !DECLARED[key].description.includes(range));
+    const ranges = [...row.says.matchAll(RANGE)]
+        .map((match) => match[0])
+        .filter((range) => !DECLARED[key].description.includes(range));
     const choices = allChoicesOf(key, ONE_OF).filter((choice) => !names(text, choice));
-    return [...ranges.map((range) => `README's ${key}: ${range}, which Pulumi.yaml's description does not state`), ...choices.map((choice) => `README's ${key}: does not name the choice ${choice}`)];
+    return [
+        ...ranges.map((range) => `README's ${key}: ${range}, which Pulumi.yaml's description does not state`),
+        ...choices.map((choice) => `README's ${key}: does not name the choice ${choice}`),
+    ];
 }
 
 describe("config keys: Pulumi.yaml describes each once, and everything else agrees", function () {
@@ -51,7 +83,9 @@ describe("config keys: Pulumi.yaml describes each once, and everything else agre
 
     it("takes the defaults as the CLI hands them over, and each setting moved off its default alone", () => {
         assert.ok(among.length > KEYS.filter((key) => DECLARED[key].type === "boolean").length);
-        const refused = among.flatMap((setting) => validate(setting).problems.map((problem) => `${JSON.stringify(setting)}: ${problem}`));
+        const refused = among.flatMap((setting) =>
+            validate(setting).problems.map((problem) => `${JSON.stringify(setting)}: ${problem}`),
+        );
         assert.deepEqual(refused, []);
     });
 
@@ -62,10 +96,15 @@ describe("config keys: Pulumi.yaml describes each once, and everything else agre
 
     it("renders docs/REFERENCE.md's table of keys from Pulumi.yaml", () => {
         const table = renderKeyTable(DECLARED);
-        if (process.env.UPDATE_CONFIG_REFERENCE === "1") fs.writeFileSync(REFERENCE, withGeneratedSection(fs.readFileSync(REFERENCE, "utf8"), table));
+        if (process.env.UPDATE_CONFIG_REFERENCE === "1")
+            fs.writeFileSync(REFERENCE, withGeneratedSection(fs.readFileSync(REFERENCE, "utf8"), table));
         const written = generatedSection(fs.readFileSync(REFERENCE, "utf8"));
         assert.ok(written !== undefined, "docs/REFERENCE.md has no generated section of config keys");
-        assert.equal(written, table, "docs/REFERENCE.md's config keys are not Pulumi.yaml's: edit Pulumi.yaml, then UPDATE_CONFIG_REFERENCE=1 npm test");
+        assert.equal(
+            written,
+            table,
+            "docs/REFERENCE.md's config keys are not Pulumi.yaml's: edit Pulumi.yaml, then UPDATE_CONFIG_REFERENCE=1 npm test",
+        );
     });
 
     it("has the README state Pulumi.yaml's default for each key its table names", () => {
@@ -78,19 +117,27 @@ describe("config keys: Pulumi.yaml describes each once, and everything else agre
     });
 
     it("refuses exactly outside the range each description states, which every integer's does (min-1, min, max, max+1)", () => {
-        assert.deepEqual(KEYS.flatMap((key) => rangeDisagreements(key, DECLARED[key].description)), []);
+        assert.deepEqual(
+            KEYS.flatMap((key) => rangeDisagreements(key, DECLARED[key].description)),
+            [],
+        );
     });
 
     it("takes each choice the validation lists, refuses another, and has the description name them all", () => {
         const keys = KEYS.filter((key) => allChoicesOf(key).length > 0);
         assert.deepEqual(keys, ["platform", "runtime", "consensus", "rpcApis", "imagePullPolicy", "monitoring"]);
-        const problems = CHOICE_SETTINGS.flatMap((setting) => keys.flatMap((key) => choiceDisagreements(key, DECLARED[key].description, setting)));
+        const problems = CHOICE_SETTINGS.flatMap((setting) =>
+            keys.flatMap((key) => choiceDisagreements(key, DECLARED[key].description, setting)),
+        );
         assert.deepEqual([...new Set(problems)], []);
     });
 
     it('says "platform <p> only" or "runtime <r> only" exactly where the validation refuses a key elsewhere, and names every other conflict', () => {
         assert.deepEqual(conflicts.get("loadImages"), ["platform minikube"]);
-        assert.deepEqual(KEYS.flatMap((key) => conflictDisagreements(key, DECLARED[key].description, conflicts.get(key) ?? [])), []);
+        assert.deepEqual(
+            KEYS.flatMap((key) => conflictDisagreements(key, DECLARED[key].description, conflicts.get(key) ?? [])),
+            [],
+        );
     });
 
     it("finds each kind of disagreement where there is one", () => {
@@ -101,8 +148,13 @@ describe("config keys: Pulumi.yaml describes each once, and everything else agre
         assert.equal(choiceDisagreements("imagePullPolicy", "Always or IfNotPresent").length, 1);
         assert.equal(conflictDisagreements("loadImages", "load the images", ["platform minikube"]).length, 1);
         assert.equal(conflictDisagreements("namespace", "runtime goquorum only; the namespace", []).length, 1);
-        assert.equal(conflictDisagreements("ingressTlsSecret", "the Ingress serves HTTPS", ["racecourse true"]).length, 1);
+        assert.equal(
+            conflictDisagreements("ingressTlsSecret", "the Ingress serves HTTPS", ["racecourse true"]).length,
+            1,
+        );
         assert.deepEqual(readmeDefault("`6`", 5), { compared: true, problem: "says 6, Pulumi.yaml says 5" });
-        assert.deepEqual(readmeProblems({ keys: ["nodeCount", "namespace"], defaults: ["`5`"], says: "" }), ["README's row nodeCount, namespace: 1 defaults for 2 keys"]);
+        assert.deepEqual(readmeProblems({ keys: ["nodeCount", "namespace"], defaults: ["`5`"], says: "" }), [
+            "README's row nodeCount, namespace: 1 defaults for 2 keys",
+        ]);
     });
 });

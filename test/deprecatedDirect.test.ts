@@ -10,7 +10,9 @@ describe("CI's deprecated-dependency check", () => {
     ].join("\n");
 
     it("names a direct dependency npm warns is deprecated, as npm printed it", () => {
-        assert.deepEqual(deprecatedDirect(log, ["@pulumi/command", "@pulumi/pulumi"]), ["npm warn deprecated @pulumi/command@4.5.0: this version has been deprecated"]);
+        assert.deepEqual(deprecatedDirect(log, ["@pulumi/command", "@pulumi/pulumi"]), [
+            "npm warn deprecated @pulumi/command@4.5.0: this version has been deprecated",
+        ]);
     });
 
     it("leaves a deprecated transitive dependency and a package whose name only begins the same", () => {

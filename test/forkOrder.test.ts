@@ -18,12 +18,28 @@ type ChainConfig = Record<string, unknown>;
  * go-ethereum's rule, stated independently of lib/keys/forkOrder.ts: every mandatory fork that is
  * set has every earlier mandatory fork set, at a block no later. Optional forks may be absent.
  */
-const MANDATORY = ["homesteadBlock", "eip150Block", "eip155Block", "eip158Block", "byzantiumBlock", "constantinopleBlock", "petersburgBlock", "istanbulBlock", "berlinBlock"];
+const MANDATORY = [
+    "homesteadBlock",
+    "eip150Block",
+    "eip155Block",
+    "eip158Block",
+    "byzantiumBlock",
+    "constantinopleBlock",
+    "petersburgBlock",
+    "istanbulBlock",
+    "berlinBlock",
+];
 const OPTIONAL = { daoForkBlock: "eip150Block", muirGlacierBlock: "berlinBlock" };
 
 function obeysForkOrder(config: ChainConfig): boolean {
     const set = (name: string) => typeof config[name] === "number";
-    return MANDATORY.every((fork, i) => !set(fork) || MANDATORY.slice(0, i).every((earlier) => set(earlier) && (config[earlier] as number) <= (config[fork] as number)));
+    return MANDATORY.every(
+        (fork, i) =>
+            !set(fork) ||
+            MANDATORY.slice(0, i).every(
+                (earlier) => set(earlier) && (config[earlier] as number) <= (config[fork] as number),
+            ),
+    );
 }
 
 /** Each genesis config the program can write, and the quorum-tools ones it may be given. */
@@ -36,34 +52,85 @@ function writtenConfigs(): [string, ChainConfig][] {
         ["ibft, four validators", { kind: "ibft", validators: four }],
         ["qbft, four validators", { kind: "qbft", validators: four, blockPeriodSeconds: 1, requestTimeoutSeconds: 11 }],
     ];
-    return kinds.map(([what, consensus]) => [what, (JSON.parse(genesisJson([address], 3543006677, "0x2FEFD800", consensus)) as { config: ChainConfig }).config]);
+    return kinds.map(([what, consensus]) => [
+        what,
+        (JSON.parse(genesisJson([address], 3543006677, "0x2FEFD800", consensus)) as { config: ChainConfig }).config,
+    ]);
 }
 
 describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
     const table: [string, ChainConfig, string | undefined][] = [
         ["no forks", {}, undefined],
-        ["the seed's set in order, all at 0", { homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0, byzantiumBlock: 0 }, undefined],
-        ["quorum-tools setup.sh's Raft config", SETUP_SH_RAFT_CONFIG, "eip158Block not enabled, but byzantiumBlock enabled at 0"],
-        ["istanbul-tools' staggered blocks", { homesteadBlock: 1, eip150Block: 2, eip155Block: 3, eip158Block: 3 }, undefined],
+        [
+            "the seed's set in order, all at 0",
+            { homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0, byzantiumBlock: 0 },
+            undefined,
+        ],
+        [
+            "quorum-tools setup.sh's Raft config",
+            SETUP_SH_RAFT_CONFIG,
+            "eip158Block not enabled, but byzantiumBlock enabled at 0",
+        ],
+        [
+            "istanbul-tools' staggered blocks",
+            { homesteadBlock: 1, eip150Block: 2, eip155Block: 3, eip158Block: 3 },
+            undefined,
+        ],
         ["a skipped optional DAO fork", { homesteadBlock: 0, eip150Block: 0 }, undefined],
         ["a set optional DAO fork", { homesteadBlock: 0, daoForkBlock: 0, eip150Block: 0 }, undefined],
         ["homestead missing", { eip150Block: 0 }, "homesteadBlock not enabled, but eip150Block enabled at 0"],
-        ["a fork before its predecessor", { homesteadBlock: 5, eip150Block: 2 }, "homesteadBlock enabled at 5, but eip150Block enabled at 2"],
-        ["berlin after a skipped muir glacier", { homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0, byzantiumBlock: 0, constantinopleBlock: 0, petersburgBlock: 0, istanbulBlock: 0, berlinBlock: 0 }, undefined],
-        ["a block number written as a string is not set (geth refuses it outright)", { homesteadBlock: "0", eip150Block: 0 }, "homesteadBlock not enabled, but eip150Block enabled at 0"],
+        [
+            "a fork before its predecessor",
+            { homesteadBlock: 5, eip150Block: 2 },
+            "homesteadBlock enabled at 5, but eip150Block enabled at 2",
+        ],
+        [
+            "berlin after a skipped muir glacier",
+            {
+                homesteadBlock: 0,
+                eip150Block: 0,
+                eip155Block: 0,
+                eip158Block: 0,
+                byzantiumBlock: 0,
+                constantinopleBlock: 0,
+                petersburgBlock: 0,
+                istanbulBlock: 0,
+                berlinBlock: 0,
+            },
+            undefined,
+        ],
+        [
+            "a block number written as a string is not set (geth refuses it outright)",
+            { homesteadBlock: "0", eip150Block: 0 },
+            "homesteadBlock not enabled, but eip150Block enabled at 0",
+        ],
     ];
     for (const [what, config, expected] of table) {
         it(`${what}: ${expected ?? "accepted"}`, () => {
             const problem = forkOrderProblem(config);
-            const words = problem && (problem.kind === "missing" ? `${problem.missing} not enabled, but ${problem.enabled} enabled at ${problem.at}` : `${problem.earlier} enabled at ${problem.earlierAt}, but ${problem.enabled} enabled at ${problem.at}`);
+            const words =
+                problem &&
+                (problem.kind === "missing"
+                    ? `${problem.missing} not enabled, but ${problem.enabled} enabled at ${problem.at}`
+                    : `${problem.earlier} enabled at ${problem.earlierAt}, but ${problem.enabled} enabled at ${problem.at}`);
             assert.equal(words, expected);
-            assert.equal(obeysForkOrder(config), expected === undefined, "the independent statement of the rule agrees");
+            assert.equal(
+                obeysForkOrder(config),
+                expected === undefined,
+                "the independent statement of the rule agrees",
+            );
         });
     }
 
     it("lists go-ethereum 1.10.3's forks in its order", () => {
-        assert.deepEqual(FORK_ORDER.filter((fork) => !fork.optional).map((fork) => fork.name), MANDATORY);
-        assert.deepEqual(FORK_ORDER.filter((fork) => fork.optional).map((fork) => fork.name), Object.keys(OPTIONAL));
+        assert.deepEqual(
+            FORK_ORDER.filter((fork) => !fork.optional).map((fork) => fork.name),
+            MANDATORY,
+        );
+        assert.deepEqual(
+            FORK_ORDER.filter((fork) => fork.optional).map((fork) => fork.name),
+            Object.keys(OPTIONAL),
+        );
     });
 
     for (const [what, config] of writtenConfigs()) {
@@ -78,9 +145,19 @@ describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
         for (const consensus of kinds) {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-forks-"));
             try {
-                await ensureGeneratedQdata({ dir, nodeCount: 5, consensus, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+                await ensureGeneratedQdata({
+                    dir,
+                    nodeCount: 5,
+                    consensus,
+                    password: "",
+                    chainId: 3543006677,
+                    gasLimit: "0x2FEFD800",
+                    scryptN: TEST_SCRYPT_N,
+                });
                 for (let i = 1; i <= 5; i++) {
-                    const genesis = JSON.parse(fs.readFileSync(path.join(dir, `qdata_${i}/ethereum/genesis.json`), "utf8")) as { config: ChainConfig };
+                    const genesis = JSON.parse(
+                        fs.readFileSync(path.join(dir, `qdata_${i}/ethereum/genesis.json`), "utf8"),
+                    ) as { config: ChainConfig };
                     assert.ok(obeysForkOrder(genesis.config), `${consensus.kind} qdata_${i}`);
                 }
             } finally {
@@ -90,9 +167,24 @@ describe("genesis fork order (go-ethereum CheckConfigForkOrder)", () => {
     });
 
     it("repair enables a missing fork at the next set fork's block and keeps everything else", () => {
-        const { config, added } = withMissingForks({ chainId: 1, homesteadBlock: 0, byzantiumBlock: 7, eip150Block: 0, eip155Block: 0, isQuorum: true });
+        const { config, added } = withMissingForks({
+            chainId: 1,
+            homesteadBlock: 0,
+            byzantiumBlock: 7,
+            eip150Block: 0,
+            eip155Block: 0,
+            isQuorum: true,
+        });
         assert.deepEqual(added, ["eip158Block"]);
-        assert.deepEqual(config, { chainId: 1, homesteadBlock: 0, eip158Block: 7, byzantiumBlock: 7, eip150Block: 0, eip155Block: 0, isQuorum: true });
+        assert.deepEqual(config, {
+            chainId: 1,
+            homesteadBlock: 0,
+            eip158Block: 7,
+            byzantiumBlock: 7,
+            eip150Block: 0,
+            eip155Block: 0,
+            isQuorum: true,
+        });
         assert.ok(obeysForkOrder(config));
         assert.deepEqual(withMissingForks(SETUP_SH_RAFT_CONFIG).added, ["eip158Block"]);
     });
@@ -112,7 +204,12 @@ describe("a quorum-tools folder with the old fork order", function () {
         assert.deepEqual(problems, []);
         assert.ok(folder);
         const warning = forkOrderWarning(dir, folder) ?? "";
-        assert.ok(warning.startsWith(`qdataDir: ${path.join(dir, "qdata_1/ethereum/genesis.json")} has eip158Block not enabled, but byzantiumBlock enabled at 0.`), warning);
+        assert.ok(
+            warning.startsWith(
+                `qdataDir: ${path.join(dir, "qdata_1/ethereum/genesis.json")} has eip158Block not enabled, but byzantiumBlock enabled at 0.`,
+            ),
+            warning,
+        );
         assert.match(warning, /Quorum 2\.5 and older start on it, but GoQuorum 2\.6 and later/);
         assert.ok(warning.includes(`npm run qdata -- --repair-genesis ${dir}`), warning);
     });
@@ -123,7 +220,12 @@ describe("a quorum-tools folder with the old fork order", function () {
         const original = console.warn;
         console.warn = (message: string) => void warnings.push(message);
         try {
-            const run = await runProgram({ stack: "kaleido", config: { qdataDir: dir, nodeCount: "2" }, fake, projectDir });
+            const run = await runProgram({
+                stack: "kaleido",
+                config: { qdataDir: dir, nodeCount: "2" },
+                fake,
+                projectDir,
+            });
             assert.ok(run.resources.some((resource) => resource.type === "kubernetes:apps/v1:StatefulSet"));
         } finally {
             console.warn = original;
@@ -131,17 +233,26 @@ describe("a quorum-tools folder with the old fork order", function () {
         }
         const ours = warnings.filter((message) => message.includes("--repair-genesis"));
         assert.equal(ours.length, 1, warnings.join("\n"));
-        const genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8")) as { config: ChainConfig };
+        const genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8")) as {
+            config: ChainConfig;
+        };
         assert.deepEqual(genesis.config, SETUP_SH_RAFT_CONFIG, "the user's genesis is not rewritten");
     });
 
     it("npm run qdata -- --repair-genesis fixes every member, keeps the originals, and a second run changes nothing", () => {
         const before = fs.readFileSync(path.join(dir, "qdata_2/ethereum/genesis.json"), "utf8");
-        const run = () => execFileSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--repair-genesis", dir], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = () =>
+            execFileSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--repair-genesis", dir], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            });
         const output = run();
         for (const i of [1, 2]) {
             const file = path.join(dir, `qdata_${i}/ethereum/genesis.json`);
-            assert.ok(output.includes(`qdata: ${file}: enabled eip158Block (original kept as genesis.json.orig)`), output);
+            assert.ok(
+                output.includes(`qdata: ${file}: enabled eip158Block (original kept as genesis.json.orig)`),
+                output,
+            );
             const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as { config: ChainConfig; alloc: unknown };
             assert.ok(obeysForkOrder(genesis.config));
             assert.deepEqual(genesis.alloc, (JSON.parse(before) as { alloc: unknown }).alloc);
@@ -151,6 +262,10 @@ describe("a quorum-tools folder with the old fork order", function () {
         const folder = readQdataFolder(dir, 2, problems);
         assert.ok(folder && forkOrderWarning(dir, folder) === undefined, "no warning after the repair");
         assert.match(run(), /genesis\.json: already in go-ethereum's fork order/);
-        assert.equal(fs.readFileSync(path.join(dir, "qdata_2/ethereum/genesis.json.orig"), "utf8"), before, "the kept original is not overwritten");
+        assert.equal(
+            fs.readFileSync(path.join(dir, "qdata_2/ethereum/genesis.json.orig"), "utf8"),
+            before,
+            "the kept original is not overwritten",
+        );
     });
 });

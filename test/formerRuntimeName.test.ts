@@ -13,9 +13,13 @@ describe("the runtime's former name kaleido", function () {
 
     it("declares every resource as quorum-tools does, and outputs the runtime by its name", async () => {
         await withWorkspace(async ({ fake, projectDir }) => {
-            const render = (runtime: string) => runProgram({ stack: "kaleido", fake, projectDir, config: { qdataDir: QDATA, runtime } });
+            const render = (runtime: string) =>
+                runProgram({ stack: "kaleido", fake, projectDir, config: { qdataDir: QDATA, runtime } });
             const [before, now] = [await render("kaleido"), await render("quorum-tools")];
-            assert.ok(now.resources.some((resource) => resource.type === "kubernetes:apps/v1:StatefulSet"), "the program declared the network");
+            assert.ok(
+                now.resources.some((resource) => resource.type === "kubernetes:apps/v1:StatefulSet"),
+                "the program declared the network",
+            );
             assert.deepEqual(before.resources, now.resources);
             assert.equal(before.outputs.runtime, "quorum-tools");
             assert.equal(now.outputs.runtime, "quorum-tools");

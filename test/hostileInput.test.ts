@@ -32,11 +32,29 @@ const COMPANIONS: Record<string, RawConfig> = {
     storageClassName: { platform: "kubernetes" },
     serviceMonitorLabels: { monitoring: "serviceMonitor" },
 };
-const STRING_KEYS = Object.entries(declaredKeys()).filter(([, declaration]) => declaration.type === "string").map(([key]) => key);
-const CONTROL_CHARACTERS: Hostile[] = STRING_KEYS.map((key, i) => [key, { ...COMPANIONS[key], [key]: `a${["\n", "\u001b[2J", "\t", "\u0000", "\r", "\u007f", "\u0085", "\u2028"][i % 8]}b` }, "control characters"]);
+const STRING_KEYS = Object.entries(declaredKeys())
+    .filter(([, declaration]) => declaration.type === "string")
+    .map(([key]) => key);
+const CONTROL_CHARACTERS: Hostile[] = STRING_KEYS.map((key, i) => [
+    key,
+    {
+        ...COMPANIONS[key],
+        [key]: `a${["\n", "\u001b[2J", "\t", "\u0000", "\r", "\u007f", "\u0085", "\u2028"][i % 8]}b`,
+    },
+    "control characters",
+]);
 
 const HOST_FOLDERS: Hostile[] = [
-    ...["/", "/etc", "/var/lib/kubelet", "/var/lib/minikube", "/var/lib/docker/quorum", "/tmp", "/home/user/data", "/datax/dev"].map((root): Hostile => ["hostPathRoot", { hostPathRoot: root }, "outside the folders minikube keeps"]),
+    ...[
+        "/",
+        "/etc",
+        "/var/lib/kubelet",
+        "/var/lib/minikube",
+        "/var/lib/docker/quorum",
+        "/tmp",
+        "/home/user/data",
+        "/datax/dev",
+    ].map((root): Hostile => ["hostPathRoot", { hostPathRoot: root }, "outside the folders minikube keeps"]),
     ["hostPathRoot", { hostPathRoot: "/data" }, "stack kaleido's /data/qdata_0..N"],
     ["hostPathRoot", { hostPathRoot: "/data/qdata_1" }, "/data/qdata_1 is a member's folder"],
     ["hostPathRoot", { hostPathRoot: "/data/qdata_0/mine" }, "inside /data/qdata_0, a member's folder"],
@@ -44,31 +62,69 @@ const HOST_FOLDERS: Hostile[] = [
     ["hostPathRoot", { hostPathRoot: "/data/dev" }, "is also stack dev's /data/dev"],
     ["hostPathRoot", { hostPathRoot: "/data/dev/mine" }, "lies inside stack dev's /data/dev"],
     ["hostPathRoot", { hostPathRoot: "/data/quorum-ibft" }, "stack ibft's /data/quorum-ibft"],
-    ...["data/dev2", "./data/dev2", "/data/../etc", "/data/./dev2", "/data/dev2/", "/data//dev2", "//data/dev2", "/data/dev 2", "/data/dév2"].map((root): Hostile => ["hostPathRoot", { hostPathRoot: root }, "must be an absolute folder"]),
+    ...[
+        "data/dev2",
+        "./data/dev2",
+        "/data/../etc",
+        "/data/./dev2",
+        "/data/dev2/",
+        "/data//dev2",
+        "//data/dev2",
+        "/data/dev 2",
+        "/data/dév2",
+    ].map((root): Hostile => ["hostPathRoot", { hostPathRoot: root }, "must be an absolute folder"]),
 ];
 
 const NAMES: Hostile[] = [
     ["kubeContext", { kubeContext: "minikube\nprod" }, "U+000A"],
     ["kubeContext", { kubeContext: "k".repeat(300) }, "300 characters"],
-    ...["my profile", "Minikube", "mïnikube", "p".repeat(300), "p", "start", "-minikube", "a..b", "mini_kube"].map((minikubeProfile): Hostile => ["minikubeProfile", { minikubeProfile }]),
-    ...["my class", "Nginx", "ngïnx", "n".repeat(300), "nginx_", "-nginx", "nginx."].map((ingressClassName): Hostile => ["ingressClassName", { ingressClassName }, "IngressClass name"]),
+    ...["my profile", "Minikube", "mïnikube", "p".repeat(300), "p", "start", "-minikube", "a..b", "mini_kube"].map(
+        (minikubeProfile): Hostile => ["minikubeProfile", { minikubeProfile }],
+    ),
+    ...["my class", "Nginx", "ngïnx", "n".repeat(300), "nginx_", "-nginx", "nginx."].map(
+        (ingressClassName): Hostile => ["ingressClassName", { ingressClassName }, "IngressClass name"],
+    ),
     ["ingressHost", { ingressHost: "r".repeat(300) }],
     ["imagePullSecrets", { imagePullSecrets: JSON.stringify(["s".repeat(300)]) }],
-    ["imagePullSecrets", { imagePullSecrets: JSON.stringify(["reg\tcred"]) }, "item 1 must not contain control characters"],
+    [
+        "imagePullSecrets",
+        { imagePullSecrets: JSON.stringify(["reg\tcred"]) },
+        "item 1 must not contain control characters",
+    ],
     ["racecourseEnv", { racecourseEnv: JSON.stringify(["A=1\nB=2"]) }, "control characters"],
 ];
 
-const PASSWORDS: Hostile[] = [`${PASSWORD}\nsecond`, `${PASSWORD}\r\n`, `${PASSWORD}\u0000`, `\u001b[2J${PASSWORD}`, `${PASSWORD}\u2028x`, `pass\t${PASSWORD}`].map((accountPassword) => [
-    "accountPassword",
-    { accountPassword },
-    "geth reads each line of passwords.txt",
-]);
+const PASSWORDS: Hostile[] = [
+    `${PASSWORD}\nsecond`,
+    `${PASSWORD}\r\n`,
+    `${PASSWORD}\u0000`,
+    `\u001b[2J${PASSWORD}`,
+    `${PASSWORD}\u2028x`,
+    `pass\t${PASSWORD}`,
+].map((accountPassword) => ["accountPassword", { accountPassword }, "geth reads each line of passwords.txt"]);
 
 const QUANTITIES: Hostile[] = [
-    ...["0x0", "0", "-1", "0x", "0x5207", "0x8000000000000000", "0xFFFFFFFFFFFFFFFF", "0x10000000000000000", "1e99", "0x-1"].map((gasLimit): Hostile => ["gasLimit", { gasLimit }]),
-    ...["0Gi", "0", "-1Gi", "1e99", "0.0Mi", "2Pi", "1m", "1.5.5Gi", "Gi", "1 Gi"].map((volumeSize): Hostile => ["volumeSize", { volumeSize }]),
-    ...["0:0", "0m:1", "1:0", "2:1", "-1:1", "1e3:1e4", "1:2:3", "100m:", ":1", "1001:1001", "1Gi:2Gi"].map((quorumCpu): Hostile => ["quorumCpu", { quorumCpu }]),
-    ...["0:0", "0Mi:1Gi", "1Gi:0", "2Gi:1Gi", "1m:1Gi", "512Mi:2Pi", "-1Mi:1Gi", "1:1e99"].map((quorumMemory): Hostile => ["quorumMemory", { quorumMemory }]),
+    ...[
+        "0x0",
+        "0",
+        "-1",
+        "0x",
+        "0x5207",
+        "0x8000000000000000",
+        "0xFFFFFFFFFFFFFFFF",
+        "0x10000000000000000",
+        "1e99",
+        "0x-1",
+    ].map((gasLimit): Hostile => ["gasLimit", { gasLimit }]),
+    ...["0Gi", "0", "-1Gi", "1e99", "0.0Mi", "2Pi", "1m", "1.5.5Gi", "Gi", "1 Gi"].map(
+        (volumeSize): Hostile => ["volumeSize", { volumeSize }],
+    ),
+    ...["0:0", "0m:1", "1:0", "2:1", "-1:1", "1e3:1e4", "1:2:3", "100m:", ":1", "1001:1001", "1Gi:2Gi"].map(
+        (quorumCpu): Hostile => ["quorumCpu", { quorumCpu }],
+    ),
+    ...["0:0", "0Mi:1Gi", "1Gi:0", "2Gi:1Gi", "1m:1Gi", "512Mi:2Pi", "-1Mi:1Gi", "1:1e99"].map(
+        (quorumMemory): Hostile => ["quorumMemory", { quorumMemory }],
+    ),
     ["tesseraCpu", { tesseraCpu: "0:0" }, "must be above zero"],
     ["racecourseMemory", { racecourseMemory: "256Mi:128Mi" }, "must not exceed"],
     ["bootnodeCpu", { bootnodeCpu: "0m:0m" }, "must be above zero"],
@@ -141,7 +197,15 @@ const HOSTILE: Hostile[] = [
 /** Each as close to a hostile value above as the rules allow. */
 const NEAR_MISSES: RawConfig[] = [
     {},
-    ...["/data/dev2", "/data/team2", "/data/team/deep2", "/data/qdata", "/data/qdata_1x", "/tmp/hostpath_pv", "/tmp/hostpath-provisioner/hostile"].map((hostPathRoot) => ({ hostPathRoot })),
+    ...[
+        "/data/dev2",
+        "/data/team2",
+        "/data/team/deep2",
+        "/data/qdata",
+        "/data/qdata_1x",
+        "/tmp/hostpath_pv",
+        "/tmp/hostpath-provisioner/hostile",
+    ].map((hostPathRoot) => ({ hostPathRoot })),
     { kubeContext: "my context@cluster" },
     { minikubeProfile: "my-profile.v2" },
     { ingressClassName: "nginx.example.com" },
@@ -153,20 +217,28 @@ const NEAR_MISSES: RawConfig[] = [
 /** The project's stack files, and a stack deep whose folder lies under /data/team. */
 function projectWithStacks(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-hostile-"));
-    for (const stack of stackFileNames(REPO_ROOT)) fs.copyFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+    for (const stack of stackFileNames(REPO_ROOT))
+        fs.copyFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
     fs.writeFileSync(path.join(dir, "Pulumi.deep.yaml"), "config:\n  kaleido-quorum:hostPathRoot: /data/team/deep\n");
     return dir;
 }
 
 /** The case's values for its title: JSON leaves DEL, C1 controls and U+2028 as they are, which a terminal would act on. */
-const shown = (raw: RawConfig) => JSON.stringify(raw).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).slice(0, 120);
+const shown = (raw: RawConfig) =>
+    JSON.stringify(raw)
+        .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .slice(0, 120);
 
 function assertRefused({ outcome, messages }: CheckResult, key: string, names?: string): void {
     const said = messages.join("\n");
     assert.equal(outcome, "refused", said);
     const own = messages.filter((message) => message.startsWith(`${key}:`));
     assert.ok(own.length > 0, `no problem names ${key}; got:\n${said}`);
-    if (names) assert.ok(own.some((message) => message.includes(names)), `no ${key} problem says ${JSON.stringify(names)}; got:\n${said}`);
+    if (names)
+        assert.ok(
+            own.some((message) => message.includes(names)),
+            `no ${key} problem says ${JSON.stringify(names)}; got:\n${said}`,
+        );
     assert.ok(!/\n\s+at /.test(said), `a stack trace:\n${said}`);
     assert.ok(!said.includes(PASSWORD), `the password was quoted:\n${said}`);
 }
@@ -184,13 +256,17 @@ describe("hostile config values", function () {
 
     it("lists at least 150 of them, a control character in every string key among them", () => {
         assert.ok(HOSTILE.length >= 150, String(HOSTILE.length));
-        assert.deepEqual(CONTROL_CHARACTERS.map(([key]) => key), STRING_KEYS);
+        assert.deepEqual(
+            CONTROL_CHARACTERS.map(([key]) => key),
+            STRING_KEYS,
+        );
     });
 
     it("accepts each near miss, so that every refusal below is its value's", async () => {
         // The first check loads the program's validation in the child: a limit of its own.
         assert.deepEqual(await check({}, 30_000), { outcome: "accepted", messages: [] });
-        for (const raw of NEAR_MISSES) assert.deepEqual(await check(raw), { outcome: "accepted", messages: [] }, JSON.stringify(raw));
+        for (const raw of NEAR_MISSES)
+            assert.deepEqual(await check(raw), { outcome: "accepted", messages: [] }, JSON.stringify(raw));
     });
 
     for (const [key, raw, names] of HOSTILE) {
@@ -198,11 +274,17 @@ describe("hostile config values", function () {
     }
 
     it("refuses the default folder of a stack named like a member's (qdata_1 would land in the seed's node 1)", () => {
-        assert.throws(() => validateConfig({}, { stack: "qdata_1", projectDir: project }), (error: unknown) => {
-            assert.ok(error instanceof ConfigError);
-            assert.match(error.problems.join("\n"), /^hostPathRoot: empty means \/data\/<stack>, and \/data\/qdata_1 is a member's folder/m);
-            return true;
-        });
+        assert.throws(
+            () => validateConfig({}, { stack: "qdata_1", projectDir: project }),
+            (error: unknown) => {
+                assert.ok(error instanceof ConfigError);
+                assert.match(
+                    error.problems.join("\n"),
+                    /^hostPathRoot: empty means \/data\/<stack>, and \/data\/qdata_1 is a member's folder/m,
+                );
+                return true;
+            },
+        );
     });
 
     it("keeps the example stacks' folders apart, the seed's /data/qdata_N beside /data/<stack>", () => {
@@ -210,7 +292,12 @@ describe("hostile config values", function () {
             const others = otherStackRoots(REPO_ROOT, stack, "minikube");
             const own = otherStackRoots(REPO_ROOT, "", "minikube").find((owner) => owner.stack === stack);
             if (!own) continue;
-            for (const other of others) assert.equal(overlapOf(own.root, other.root), undefined, `${stack} (${own.root}) and ${other.stack} (${other.root})`);
+            for (const other of others)
+                assert.equal(
+                    overlapOf(own.root, other.root),
+                    undefined,
+                    `${stack} (${own.root}) and ${other.stack} (${other.root})`,
+                );
         }
     });
 });
@@ -233,7 +320,12 @@ describe("a value with shell syntax that reaches a script stays data", function 
     });
 
     it("wipe-qdata.sh: the host folder reaches rm on the node as one word", () => {
-        const result = fake.sh("bash scripts/wipe-qdata.sh", { MINIKUBE_PROFILE: "minikube", SEED_NAME: "qdata-1", SEED_TARGET_DIR: `/data/${payload()}`, KEEP_CHAIN_DATA: "false" });
+        const result = fake.sh("bash scripts/wipe-qdata.sh", {
+            MINIKUBE_PROFILE: "minikube",
+            SEED_NAME: "qdata-1",
+            SEED_TARGET_DIR: `/data/${payload()}`,
+            KEEP_CHAIN_DATA: "false",
+        });
         assert.match(result.stdout, /wipe-qdata\[qdata-1\]: removed minikube:\/data\/x'/);
         assert.ok(!pwned(), `the payload ran: ${result.stderr}`);
     });

@@ -12,9 +12,20 @@ import { sourceFiles } from "./support/sourceFiles";
 function importGraph(): Map<string, string[]> {
     const graph = new Map<string, string[]>();
     for (const file of sourceFiles()) {
-        const imported = ts.preProcessFile(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), true, true).importedFiles.map((entry) => entry.fileName);
+        const imported = ts
+            .preProcessFile(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), true, true)
+            .importedFiles.map((entry) => entry.fileName);
         const local = imported.filter((name) => name.startsWith("."));
-        graph.set(file, local.map((name) => path.join(path.dirname(file), name)).map((target) => (fs.existsSync(path.join(REPO_ROOT, `${target}.ts`)) ? `${target}.ts` : path.join(target, "index.ts"))));
+        graph.set(
+            file,
+            local
+                .map((name) => path.join(path.dirname(file), name))
+                .map((target) =>
+                    fs.existsSync(path.join(REPO_ROOT, `${target}.ts`))
+                        ? `${target}.ts`
+                        : path.join(target, "index.ts"),
+                ),
+        );
     }
     return graph;
 }
@@ -56,22 +67,44 @@ const layer = (file: string) => file.split(path.sep)[0].replace(/\.ts$/, "");
 describe("the import graph", () => {
     const graph = importGraph();
     const violations = (forbidden: (file: string, target: string) => boolean) =>
-        [...graph].flatMap(([file, targets]) => targets.filter((target) => forbidden(file, target)).map((target) => `${file} → ${target}`));
+        [...graph].flatMap(([file, targets]) =>
+            targets.filter((target) => forbidden(file, target)).map((target) => `${file} → ${target}`),
+        );
 
     it("has no circle of files", () => assert.deepEqual(circles(graph), []));
 
     it("has no circle of folders", () => assert.deepEqual(circles(folderGraph(graph)), []));
 
     it("keeps lib/model free of imports from outside it", () => {
-        assert.deepEqual(violations((file, target) => file.startsWith("lib/model/") && !target.startsWith("lib/model/")), []);
+        assert.deepEqual(
+            violations((file, target) => file.startsWith("lib/model/") && !target.startsWith("lib/model/")),
+            [],
+        );
     });
 
     it("runs one way: lib under operations under components under the stack program", () => {
-        const above: Record<string, string[]> = { lib: ["operations", "components", "program", "index", "scripts"], operations: ["components", "program", "index", "scripts"], components: ["program", "index", "scripts"] };
-        assert.deepEqual(violations((file, target) => above[layer(file)]?.includes(layer(target)) ?? false), []);
+        const above: Record<string, string[]> = {
+            lib: ["operations", "components", "program", "index", "scripts"],
+            operations: ["components", "program", "index", "scripts"],
+            components: ["program", "index", "scripts"],
+        };
+        assert.deepEqual(
+            violations((file, target) => above[layer(file)]?.includes(layer(target)) ?? false),
+            [],
+        );
     });
 
     it("finds a circle where there is one", () => {
-        assert.deepEqual(circles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]])), [["a", "b", "c"]]);
+        assert.deepEqual(
+            circles(
+                new Map([
+                    ["a", ["b"]],
+                    ["b", ["c"]],
+                    ["c", ["a"]],
+                    ["d", ["a"]],
+                ]),
+            ),
+            [["a", "b", "c"]],
+        );
     });
 });

@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "../lib/keys/istanbul";
+import {
+    ISTANBUL_MIX_HASH,
+    istanbulExtraData,
+    istanbulValidators,
+    qbftExtraData,
+    qbftValidators,
+} from "../lib/keys/istanbul";
 import { rlpDecode, rlpEncode } from "../lib/keys/rlp";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -7,7 +13,12 @@ const text = (value: string) => Uint8Array.from(Buffer.from(value));
 const VANITY = "00".repeat(32);
 
 /** The encode/decode example of the istanbul-tools README: 4 validators and a 65-byte zero seal. */
-const README_VALIDATORS = ["475cc98b5521ab2a1335683e7567c8048bfe79ed", "07d8299de61faed3686ba4c4e6c3b9083d7e2371", "4fe035ce99af680d89e2c4d73aca01dbfc1bd2fd", "dc421209441a754f79c4a4ecd2b49c935aad0312"];
+const README_VALIDATORS = [
+    "475cc98b5521ab2a1335683e7567c8048bfe79ed",
+    "07d8299de61faed3686ba4c4e6c3b9083d7e2371",
+    "4fe035ce99af680d89e2c4d73aca01dbfc1bd2fd",
+    "dc421209441a754f79c4a4ecd2b49c935aad0312",
+];
 const README_EXTRA = `0x${VANITY}f89af854${README_VALIDATORS.map((a) => `94${a}`).join("")}b841${"00".repeat(65)}c0`;
 
 describe("RLP (known answers from the yellow paper's rules, worked by hand)", () => {
@@ -24,7 +35,11 @@ describe("RLP (known answers from the yellow paper's rules, worked by hand)", ()
     for (const [what, item, expected] of cases) {
         it(`encodes ${what} as ${expected.length > 20 ? expected.slice(0, 20) + "…" : expected}`, () => {
             assert.equal(hex(rlpEncode(item)), expected);
-            assert.equal(hex(rlpEncode(rlpDecode(Buffer.from(expected, "hex")))), expected, "decoding then encoding is not the identity");
+            assert.equal(
+                hex(rlpEncode(rlpDecode(Buffer.from(expected, "hex")))),
+                expected,
+                "decoding then encoding is not the identity",
+            );
         });
     }
 
@@ -64,7 +79,12 @@ describe("Istanbul extraData", () => {
 });
 
 /** The genesis example of Besu's "Configure QBFT consensus" page (block header validator selection), also in GoQuorum's QBFT docs. */
-const BESU_DOCS_QBFT_VALIDATORS = ["64a702e6263b7297a96638cac6ae65e6541f4169", "3923390ad55e90c237593b3b0e401f3b08a03185", "aefdb9a738c9f433e5b6b212a6d62f6370c2f692", "c7eeb9a4e00ce683cf93039b212648e01c6c6b78"];
+const BESU_DOCS_QBFT_VALIDATORS = [
+    "64a702e6263b7297a96638cac6ae65e6541f4169",
+    "3923390ad55e90c237593b3b0e401f3b08a03185",
+    "aefdb9a738c9f433e5b6b212a6d62f6370c2f692",
+    "c7eeb9a4e00ce683cf93039b212648e01c6c6b78",
+];
 const BESU_DOCS_QBFT_EXTRA = `0xf87aa0${"00".repeat(32)}f854${BESU_DOCS_QBFT_VALIDATORS.map((a) => `94${a}`).join("")}c080c0`;
 
 describe("QBFT extraData", () => {

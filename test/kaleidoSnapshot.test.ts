@@ -18,7 +18,12 @@ const STACKS: { stack: string; snapshot?: string; fixture: string; config?: Reco
     { stack: "cluster", fixture: "qdata-raft", config: { kubeContext: "my-cluster" } },
     { stack: "goquorum", fixture: "qdata-qbft" },
     { stack: "raft", fixture: "qdata-raft" },
-    { stack: "cluster", snapshot: "cluster-goquorum", fixture: "qdata-raft", config: { kubeContext: "my-cluster", runtime: "goquorum", constellationImage: "jpmorganchase/constellation" } },
+    {
+        stack: "cluster",
+        snapshot: "cluster-goquorum",
+        fixture: "qdata-raft",
+        config: { kubeContext: "my-cluster", runtime: "goquorum", constellationImage: "jpmorganchase/constellation" },
+    },
 ];
 
 async function render(stack: string, fixture: string, config: Record<string, string> = {}): Promise<string> {
@@ -27,7 +32,10 @@ async function render(stack: string, fixture: string, config: Record<string, str
     try {
         const run = await runProgram({ stack, fake, projectDir, config: { qdataDir, ...config } });
         const resources = [...run.resources].sort((a, b) => a.name.localeCompare(b.name));
-        return JSON.stringify(resources, null, 1).split(qdataDir).join("<qdata>").split(projectDir).join("<project>") + "\n";
+        return (
+            JSON.stringify(resources, null, 1).split(qdataDir).join("<qdata>").split(projectDir).join("<project>") +
+            "\n"
+        );
     } finally {
         dispose();
     }

@@ -42,10 +42,21 @@ describe("generated networks (no quorum-tools)", function () {
             const member = path.join(dir, "qdata_1");
             const { file, keystore } = keystoreOf(member);
             assert.equal(keystore.crypto.kdfparams.n, STANDARD_SCRYPT_N);
-            assert.deepEqual([keystore.crypto.kdfparams.r, keystore.crypto.kdfparams.p, keystore.crypto.kdfparams.dklen], [8, 1, 32]);
+            assert.deepEqual(
+                [keystore.crypto.kdfparams.r, keystore.crypto.kdfparams.p, keystore.crypto.kdfparams.dklen],
+                [8, 1, 32],
+            );
             assert.equal(keystore.crypto.cipher, "aes-128-ctr");
-            const wallet = await Wallet.fromEncryptedJson(JSON.stringify(keystore), fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"));
-            assert.match(file, new RegExp(`^UTC--\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d\\.\\d+Z--${wallet.address.slice(2).toLowerCase()}$`));
+            const wallet = await Wallet.fromEncryptedJson(
+                JSON.stringify(keystore),
+                fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"),
+            );
+            assert.match(
+                file,
+                new RegExp(
+                    `^UTC--\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d\\.\\d+Z--${wallet.address.slice(2).toLowerCase()}$`,
+                ),
+            );
             const genesis = JSON.parse(fs.readFileSync(path.join(member, "ethereum/genesis.json"), "utf8"));
             assert.deepEqual(Object.keys(genesis.alloc), [wallet.address.toLowerCase()]);
         } finally {
@@ -58,7 +69,13 @@ describe("generated networks (no quorum-tools)", function () {
         const progress: string[] = [];
         before(async () => {
             dir = tempDir("keys");
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, scryptN: TEST_SCRYPT_N, onProgress: (line) => progress.push(line) });
+            await ensureGeneratedQdata({
+                ...BASE,
+                dir,
+                nodeCount: 4,
+                scryptN: TEST_SCRYPT_N,
+                onProgress: (line) => progress.push(line),
+            });
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -83,7 +100,10 @@ describe("generated networks (no quorum-tools)", function () {
             assert.equal(genesis.config.chainId, 3543006677);
             assert.equal(genesis.gasLimit, "0x2FEFD800");
             for (let index = 2; index <= 4; index++) {
-                assert.equal(fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), "utf8"), JSON.stringify(genesis, null, 2) + "\n");
+                assert.equal(
+                    fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/genesis.json`), "utf8"),
+                    JSON.stringify(genesis, null, 2) + "\n",
+                );
             }
         });
 
@@ -97,9 +117,13 @@ describe("generated networks (no quorum-tools)", function () {
             }
             assert.equal(ids.size, 5);
             for (let index = 1; index <= 4; index++) {
-                const tmKey = JSON.parse(fs.readFileSync(path.join(dir, `qdata_${index}/constellation/tm.key`), "utf8"));
+                const tmKey = JSON.parse(
+                    fs.readFileSync(path.join(dir, `qdata_${index}/constellation/tm.key`), "utf8"),
+                );
                 assert.equal(tmKey.type, "unlocked");
-                const publicKey = Buffer.from(curve25519PublicKey(Buffer.from(tmKey.data.bytes, "base64"))).toString("base64");
+                const publicKey = Buffer.from(curve25519PublicKey(Buffer.from(tmKey.data.bytes, "base64"))).toString(
+                    "base64",
+                );
                 assert.equal(fs.readFileSync(path.join(dir, `qdata_${index}/constellation/tm.pub`), "utf8"), publicKey);
             }
         });
@@ -115,7 +139,9 @@ describe("generated networks (no quorum-tools)", function () {
             assert.equal(progress.length, 4);
             const printed = progress.join("\n");
             for (let index = 1; index <= 4; index++) {
-                assert.ok(!printed.includes(fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")));
+                assert.ok(
+                    !printed.includes(fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")),
+                );
                 assert.ok(!printed.includes(keystoreOf(path.join(dir, `qdata_${index}`)).keystore.crypto.ciphertext));
             }
         });
@@ -134,7 +160,11 @@ describe("generated networks (no quorum-tools)", function () {
             assert.ok(fs.existsSync(path.join(dir, "qdata_6/ethereum/nodekey")));
             const genesis = fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8");
             assert.equal(fs.readFileSync(path.join(dir, "qdata_6/ethereum/genesis.json"), "utf8"), genesis);
-            assert.equal(Object.keys(JSON.parse(genesis).alloc).length, 4, "the genesis funds the first members' accounts only");
+            assert.equal(
+                Object.keys(JSON.parse(genesis).alloc).length,
+                4,
+                "the genesis funds the first members' accounts only",
+            );
         });
 
         it("re-encrypts the accounts, same keys, when the password changes", async () => {
@@ -152,10 +182,22 @@ describe("generated networks (no quorum-tools)", function () {
 
     describe("an IBFT network of 2 validators and 1 non-validator", () => {
         let dir: string;
-        let genesis: { difficulty: string; mixHash: string; extraData: string; config: { istanbul: unknown; isQuorum: boolean }; alloc: Record<string, unknown> };
+        let genesis: {
+            difficulty: string;
+            mixHash: string;
+            extraData: string;
+            config: { istanbul: unknown; isQuorum: boolean };
+            alloc: Record<string, unknown>;
+        };
         before(async () => {
             dir = tempDir("keys");
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+            await ensureGeneratedQdata({
+                ...BASE,
+                dir,
+                nodeCount: 3,
+                consensus: bft("ibft", 2),
+                scryptN: TEST_SCRYPT_N,
+            });
             genesis = JSON.parse(fs.readFileSync(path.join(dir, "qdata_1/ethereum/genesis.json"), "utf8"));
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -171,14 +213,29 @@ describe("generated networks (no quorum-tools)", function () {
         it("adds a non-validator without touching the genesis, and keeps the genesis's validators when the count changes (votes change it)", async () => {
             const genesisFile = path.join(dir, "qdata_1/ethereum/genesis.json");
             const before = fs.readFileSync(genesisFile, "utf8");
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+            await ensureGeneratedQdata({
+                ...BASE,
+                dir,
+                nodeCount: 4,
+                consensus: bft("ibft", 2),
+                scryptN: TEST_SCRYPT_N,
+            });
             assert.equal(fs.readFileSync(path.join(dir, "qdata_4/ethereum/genesis.json"), "utf8"), before);
-            await ensureGeneratedQdata({ ...BASE, dir, nodeCount: 4, consensus: bft("ibft", 3), scryptN: TEST_SCRYPT_N });
+            await ensureGeneratedQdata({
+                ...BASE,
+                dir,
+                nodeCount: 4,
+                consensus: bft("ibft", 3),
+                scryptN: TEST_SCRYPT_N,
+            });
             assert.equal(fs.readFileSync(genesisFile, "utf8"), before, "a new validator count rewrote the genesis");
         });
 
         it("names the first two node keys' addresses (as ethers derives them) as validators", () => {
-            const nodeKeyAddress = (index: number) => new Wallet(`0x${fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")}`).address.slice(2).toLowerCase();
+            const nodeKeyAddress = (index: number) =>
+                new Wallet(`0x${fs.readFileSync(path.join(dir, `qdata_${index}/ethereum/nodekey`), "utf8")}`).address
+                    .slice(2)
+                    .toLowerCase();
             const addresses = [nodeKeyAddress(1), nodeKeyAddress(2)];
             // Two 21-byte items make a 42-byte list (ea); with 80 and c0 the outer list holds 45 bytes (ed).
             assert.equal(genesis.extraData, `0x${"00".repeat(32)}edea94${addresses[0]}94${addresses[1]}80c0`);
@@ -186,21 +243,43 @@ describe("generated networks (no quorum-tools)", function () {
 
         it("is read back as IBFT with those validators", () => {
             const folder = readQdataFolder(dir, 3, []);
-            assert.deepEqual(folder?.genesis, { kind: "ibft", validators: folder?.nodes.slice(0, 2).map((node) => node.nodeAddress), ceil2Nby3Block: 0 });
+            assert.deepEqual(folder?.genesis, {
+                kind: "ibft",
+                validators: folder?.nodes.slice(0, 2).map((node) => node.nodeAddress),
+                ceil2Nby3Block: 0,
+            });
         });
 
         it("keeps an existing IBFT genesis made without ceil2Nby3Block byte for byte (2F+1, another formula would be another chain)", async () => {
             const legacy = tempDir("keys");
             try {
-                await ensureGeneratedQdata({ ...BASE, dir: legacy, nodeCount: 3, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+                await ensureGeneratedQdata({
+                    ...BASE,
+                    dir: legacy,
+                    nodeCount: 3,
+                    consensus: bft("ibft", 2),
+                    scryptN: TEST_SCRYPT_N,
+                });
                 const files = [1, 2, 3].map((index) => path.join(legacy, `qdata_${index}/ethereum/genesis.json`));
-                const made = JSON.parse(fs.readFileSync(files[0], "utf8")) as { config: { istanbul: Record<string, unknown> } };
+                const made = JSON.parse(fs.readFileSync(files[0], "utf8")) as {
+                    config: { istanbul: Record<string, unknown> };
+                };
                 delete made.config.istanbul.ceil2Nby3Block;
                 const before = JSON.stringify(made, null, 2) + "\n";
                 for (const file of files) fs.writeFileSync(file, before);
-                await ensureGeneratedQdata({ ...BASE, dir: legacy, nodeCount: 4, consensus: bft("ibft", 2), scryptN: TEST_SCRYPT_N });
+                await ensureGeneratedQdata({
+                    ...BASE,
+                    dir: legacy,
+                    nodeCount: 4,
+                    consensus: bft("ibft", 2),
+                    scryptN: TEST_SCRYPT_N,
+                });
                 assert.equal(fs.readFileSync(files[0], "utf8"), before);
-                assert.deepEqual(Object.keys(readQdataFolder(legacy, 4, [])!.genesis), ["kind", "validators"], "read back without ceil2Nby3Block: 2F+1");
+                assert.deepEqual(
+                    Object.keys(readQdataFolder(legacy, 4, [])!.genesis),
+                    ["kind", "validators"],
+                    "read back without ceil2Nby3Block: 2F+1",
+                );
             } finally {
                 fs.rmSync(legacy, { recursive: true, force: true });
             }
@@ -213,17 +292,32 @@ describe("generated networks (no quorum-tools)", function () {
                 await withWorkspace(async ({ fake, projectDir }) => {
                     // 1 node: the program generates with geth's real scrypt cost; larger ones are pre-made cheaply.
                     if (nodeCount > 1) await pregenerateKeys(projectDir, "gen", nodeCount);
-                    const run = await runProgram({ stack: "gen", fake, projectDir, config: { nodeCount: String(nodeCount) } });
+                    const run = await runProgram({
+                        stack: "gen",
+                        fake,
+                        projectDir,
+                        config: { nodeCount: String(nodeCount) },
+                    });
                     const sets = run.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet");
                     assert.equal(sets.length, nodeCount + 1);
                     const keysDir = path.join(projectDir, ".keys", "gen");
                     const expectedIds = Array.from({ length: nodeCount }, (_, i) =>
-                        enodeIdFromPrivateKey(parsePrivateKeyHex(fs.readFileSync(path.join(keysDir, `qdata_${i + 1}/ethereum/nodekey`), "utf8"))!),
+                        enodeIdFromPrivateKey(
+                            parsePrivateKeyHex(
+                                fs.readFileSync(path.join(keysDir, `qdata_${i + 1}/ethereum/nodekey`), "utf8"),
+                            )!,
+                        ),
                     );
                     const seed = named(run, "quorum-node-1-qdata-seed");
                     const staticNodes: string[] = JSON.parse(seededText(run, 1, "ethereum/static-nodes.json")!);
-                    assert.deepEqual(staticNodes.map((enode) => enode.slice(8, 136)), expectedIds);
-                    assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
+                    assert.deepEqual(
+                        staticNodes.map((enode) => enode.slice(8, 136)),
+                        expectedIds,
+                    );
+                    assert.deepEqual(
+                        staticNodes,
+                        run.outputs.nodes.map((node) => node.enode),
+                    );
                     assert.equal(seed.inputs.environment.SEED_SOURCE_DIR, path.join(keysDir, "qdata_1"));
                 });
             });
@@ -248,7 +342,10 @@ describe("generated networks (no quorum-tools)", function () {
             try {
                 const dev = await pregenerateKeys(projectDir, "dev", 1);
                 const small = await pregenerateKeys(projectDir, "small", 1);
-                assert.notEqual(fs.readFileSync(path.join(dev, "qdata_1/ethereum/nodekey"), "utf8"), fs.readFileSync(path.join(small, "qdata_1/ethereum/nodekey"), "utf8"));
+                assert.notEqual(
+                    fs.readFileSync(path.join(dev, "qdata_1/ethereum/nodekey"), "utf8"),
+                    fs.readFileSync(path.join(small, "qdata_1/ethereum/nodekey"), "utf8"),
+                );
             } finally {
                 fs.rmSync(projectDir, { recursive: true, force: true });
             }
@@ -259,14 +356,23 @@ describe("generated networks (no quorum-tools)", function () {
         this.timeout(60_000);
         const out = tempDir("keys");
         try {
-            const result = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 2 --out ${out}`);
+            const result = new FakeHost().sh(
+                `npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 2 --out ${out}`,
+            );
             assert.equal(result.status, 0, result.stderr);
             assert.equal(result.stdout.split("\n").filter((line) => line.startsWith("[keys] node ")).length, 2);
             assert.deepEqual(readQdataFolder(out, 2, []) !== undefined, true);
-            const bad = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`);
+            const bad = new FakeHost().sh(
+                `npx ts-node --transpile-only scripts/generate-qdata.ts --nodes 0 --out ${out}`,
+            );
             assert.equal(bad.status, 2);
-            assert.match(bad.stderr, /^qdata: --nodes \(the stack key nodeCount\): "0" must be a whole number from 1 to 50\n/);
-            const ibft = new FakeHost().sh(`npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out} --force`);
+            assert.match(
+                bad.stderr,
+                /^qdata: --nodes \(the stack key nodeCount\): "0" must be a whole number from 1 to 50\n/,
+            );
+            const ibft = new FakeHost().sh(
+                `npx ts-node --transpile-only scripts/generate-qdata.ts --consensus ibft --nodes 2+1 --out ${out} --force`,
+            );
             assert.equal(ibft.status, 0, ibft.stderr);
             assert.match(ibft.stdout, /qdata: 3 nodes \(IBFT, 2 validators\)/);
             assert.equal(readQdataFolder(out, 3, [])?.genesis.kind, "ibft");
@@ -287,7 +393,13 @@ describe("account password from a secret config value", function () {
     it("encrypts the accounts with it and keeps it out of every resource input and output", async () => {
         await withWorkspace(async ({ fake, projectDir }) => {
             const keys = await pregenerateKeys(projectDir, "pw", 2);
-            const run = await runProgram({ stack: "pw", fake, projectDir, config: { nodeCount: "2" }, secrets: { accountPassword: "correct horse" } });
+            const run = await runProgram({
+                stack: "pw",
+                fake,
+                projectDir,
+                config: { nodeCount: "2" },
+                secrets: { accountPassword: "correct horse" },
+            });
             const member = path.join(keys, "qdata_1");
             assert.equal(fs.readFileSync(path.join(member, "ethereum/passwords.txt"), "utf8"), "correct horse");
             await decryptKeystore(keystoreOf(member).keystore, "correct horse");

@@ -33,7 +33,8 @@ describe("a file added to the qdata layout", function () {
     this.timeout(60_000);
     let fake: FakeHost;
     let source: string;
-    const writeAdded = (file: string, member: number) => fs.writeFileSync(path.join(memberDir(source, member), file), textOf(file, member));
+    const writeAdded = (file: string, member: number) =>
+        fs.writeFileSync(path.join(memberDir(source, member), file), textOf(file, member));
     /** Node 1 as the folder reader finds it by the test's layout. */
     const node1 = (): QdataMember => {
         const errors: string[] = [];
@@ -45,7 +46,8 @@ describe("a file added to the qdata layout", function () {
     before(async () => {
         fake = new FakeHost();
         source = await makeQuorumToolsFolder(NODE_COUNT);
-        for (let member = 1; member <= NODE_COUNT; member++) for (const file of [SECRET_FILE, PUBLIC_FILE]) writeAdded(file, member);
+        for (let member = 1; member <= NODE_COUNT; member++)
+            for (const file of [SECRET_FILE, PUBLIC_FILE]) writeAdded(file, member);
     });
     after(() => {
         fake.dispose();
@@ -67,15 +69,27 @@ describe("a file added to the qdata layout", function () {
     it("on minikube: is in the seed's manifest with its mode and laid onto the node with it", () => {
         const member = node1();
         const hostPath = "/data/qdata_1";
-        const args = { member, hostPath, minikubeProfile: "minikube", keepChainData: false, owner: "kaleido-quorum/small" };
+        const args = {
+            member,
+            hostPath,
+            minikubeProfile: "minikube",
+            keepChainData: false,
+            owner: "kaleido-quorum/small",
+        };
         const seedId = seedIdAt(member, hostPath);
         const manifest = manifestOf(seedEnvironment(args, claimName(1), seedId, LAYOUT));
         assert.deepEqual(manifest[SECRET_FILE], { mode: "0600", role: "key" });
         assert.deepEqual(manifest[PUBLIC_FILE], { mode: "0644", role: "chain" });
         // The network's seed Command, run as the Command provider would run it, on this member alone.
-        const result = runNetworkSeed(fake, seedPlan(args.minikubeProfile, args.owner, [networkSeedMember(args, claimName(1), seedId, LAYOUT)]));
+        const result = runNetworkSeed(
+            fake,
+            seedPlan(args.minikubeProfile, args.owner, [networkSeedMember(args, claimName(1), seedId, LAYOUT)]),
+        );
         assert.equal(result.status, 0, result.stderr);
-        for (const [file, mode] of [[SECRET_FILE, 0o600], [PUBLIC_FILE, 0o644]] as const) {
+        for (const [file, mode] of [
+            [SECRET_FILE, 0o600],
+            [PUBLIC_FILE, 0o644],
+        ] as const) {
             const laid = fake.nodePath(`${hostPath}/${file}`);
             assert.equal(fs.readFileSync(laid, "utf8"), textOf(file, 1));
             assert.equal(fs.statSync(laid).mode & 0o777, mode, file);
@@ -88,7 +102,13 @@ describe("a file added to the qdata layout", function () {
         assert.equal(seed.chain.data[keyOf(SECRET_FILE)], undefined, "key material in a ConfigMap");
         assert.equal(seed.chain.data[keyOf(PUBLIC_FILE)], textOf(PUBLIC_FILE, 1));
         assert.equal(seed.key.data[keyOf(PUBLIC_FILE)], undefined);
-        assert.deepEqual(seed.key.items.find((item) => item.path === SECRET_FILE), { key: keyOf(SECRET_FILE), path: SECRET_FILE, mode: 0o600 });
-        assert.deepEqual(seed.chain.items.find((item) => item.path === PUBLIC_FILE), { key: keyOf(PUBLIC_FILE), path: PUBLIC_FILE, mode: 0o644 });
+        assert.deepEqual(
+            seed.key.items.find((item) => item.path === SECRET_FILE),
+            { key: keyOf(SECRET_FILE), path: SECRET_FILE, mode: 0o600 },
+        );
+        assert.deepEqual(
+            seed.chain.items.find((item) => item.path === PUBLIC_FILE),
+            { key: keyOf(PUBLIC_FILE), path: PUBLIC_FILE, mode: 0o644 },
+        );
     });
 });

@@ -53,8 +53,18 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
         const listed = JSON.stringify({
             invalid: [],
             valid: [
-                { Name: "minikube", Status: "Skipped", Config: { Name: "minikube", Driver: "kvm2", Network: "", Memory: 8192 }, Active: true },
-                { Name: "dev", Status: "Skipped", Config: { Name: "dev", Driver: "qemu2", Network: "socket_vmnet", Memory: 8192 }, Active: false },
+                {
+                    Name: "minikube",
+                    Status: "Skipped",
+                    Config: { Name: "minikube", Driver: "kvm2", Network: "", Memory: 8192 },
+                    Active: true,
+                },
+                {
+                    Name: "dev",
+                    Status: "Skipped",
+                    Config: { Name: "dev", Driver: "qemu2", Network: "socket_vmnet", Memory: 8192 },
+                    Active: false,
+                },
             ],
         });
 
@@ -64,12 +74,16 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
         });
 
         it("refuses a profile minikube does not list, saying what to run", () => {
-            const refusal = /'minikube profile list' shows no valid profile other with a driver: run 'minikube start -p other'/;
+            const refusal =
+                /'minikube profile list' shows no valid profile other with a driver: run 'minikube start -p other'/;
             assert.throws(() => profileFacts(listed, "other"), refusal);
         });
 
         it("refuses output that is not JSON, quoting it", () => {
-            assert.throws(() => profileFacts("Error: unknown flag: --light", "dev"), /printed no JSON \(Error: unknown flag: --light\)/);
+            assert.throws(
+                () => profileFacts("Error: unknown flag: --light", "dev"),
+                /printed no JSON \(Error: unknown flag: --light\)/,
+            );
         });
     });
 
@@ -98,7 +112,10 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
             assert.equal(ingressAddressOf(route, "192.168.49.2"), "127.0.0.1");
             const notices = ingressNotices("dev", facts, route);
             assert.equal(notices.length, 1);
-            assert.match(notices[0], /runs the docker driver, .*http:\/\/127\.0\.0\.1\/ only while 'minikube tunnel -p dev' runs in another terminal/);
+            assert.match(
+                notices[0],
+                /runs the docker driver, .*http:\/\/127\.0\.0\.1\/ only while 'minikube tunnel -p dev' runs in another terminal/,
+            );
             assert.deepEqual(fake.calls(), ["minikube profile list -o json --light"]);
         });
 
@@ -121,7 +138,10 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
             const { facts, route } = await readIngressRoute("dev", "darwin", run);
             assert.deepEqual(route, NODE_IP);
             const notices = ingressNotices("dev", facts, route).join("\n");
-            assert.match(notices, /builtin network, .*'npm run connect', or recreate the profile with '--network socket_vmnet'/);
+            assert.match(
+                notices,
+                /builtin network, .*'npm run connect', or recreate the profile with '--network socket_vmnet'/,
+            );
         });
     });
 
@@ -148,7 +168,10 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
 
         it("refuses, in one line, a profile minikube does not list", async () => {
             fake.setHost("Nonexistent");
-            await assert.rejects(fake.withFakesOnPath(() => ingressNoticesHere("dev")), /^UserError: preflight: 'minikube profile list' shows no valid profile dev/);
+            await assert.rejects(
+                fake.withFakesOnPath(() => ingressNoticesHere("dev")),
+                /^UserError: preflight: 'minikube profile list' shows no valid profile dev/,
+            );
         });
     });
 
@@ -167,7 +190,11 @@ describe("where the host reaches the minikube profile's ingress (lib/minikube/in
             assert.equal(run.outputs.ingressAddress, "192.168.49.2");
             assert.equal(run.outputs.racecourseUrl, "http://192.168.49.2/");
             const calls = workspace.fake.calls();
-            assert.ok(calls.indexOf("minikube profile list -o json --light") > calls.findIndex((call) => call.includes(" status ")), calls.join("\n"));
+            assert.ok(
+                calls.indexOf("minikube profile list -o json --light") >
+                    calls.findIndex((call) => call.includes(" status ")),
+                calls.join("\n"),
+            );
         });
     });
 });

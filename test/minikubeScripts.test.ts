@@ -28,14 +28,20 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
             fake.setHost("Stopped");
             const result = preflight();
             assert.notEqual(result.status, 0);
-            assert.match(result.stderr, /minikube profile minikube is not running \(host\/kubelet\/apiserver: Stopped\/Stopped\/Stopped\): run 'minikube start -p minikube'/);
+            assert.match(
+                result.stderr,
+                /minikube profile minikube is not running \(host\/kubelet\/apiserver: Stopped\/Stopped\/Stopped\): run 'minikube start -p minikube'/,
+            );
         });
 
         it("says how to fix a missing kube context", () => {
             fake.setContexts(["other"]);
             const result = preflight();
             assert.notEqual(result.status, 0);
-            assert.match(result.stderr, /kube context minikube is not in your kubeconfig: run 'minikube -p minikube update-context'/);
+            assert.match(
+                result.stderr,
+                /kube context minikube is not in your kubeconfig: run 'minikube -p minikube update-context'/,
+            );
         });
 
         it("stops the program before anything is created", async () => {
@@ -43,7 +49,10 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
             const projectDir = makeProjectDir();
             try {
                 await assert.rejects(runProgram({ stack: "dev", fake, projectDir }), /minikube start -p minikube/);
-                assert.ok(!fs.existsSync(path.join(projectDir, ".keys")), "keys were generated before preflight passed");
+                assert.ok(
+                    !fs.existsSync(path.join(projectDir, ".keys")),
+                    "keys were generated before preflight passed",
+                );
             } finally {
                 fs.rmSync(projectDir, { recursive: true, force: true });
             }
@@ -51,7 +60,8 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
     });
 
     describe("ingress addon (scripts/minikube-addon.sh)", () => {
-        const addon = (action: string, extra: Record<string, string> = {}) => fake.sh(`bash scripts/minikube-addon.sh ${action}`, { ...PROFILE, ADDON: "ingress", ...extra });
+        const addon = (action: string, extra: Record<string, string> = {}) =>
+            fake.sh(`bash scripts/minikube-addon.sh ${action}`, { ...PROFILE, ADDON: "ingress", ...extra });
 
         it("enables a disabled addon and disables it again on delete", () => {
             const enable = addon("enable");
@@ -73,7 +83,8 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
     });
 
     describe("image loading (scripts/image.sh)", () => {
-        const image = (action: string, name: string) => fake.sh(`bash scripts/image.sh ${action}`, { ...PROFILE, IMAGE: name });
+        const image = (action: string, name: string) =>
+            fake.sh(`bash scripts/image.sh ${action}`, { ...PROFILE, IMAGE: name });
         const ID = "sha256:" + "1".repeat(64);
 
         it("reports the local image id, or absent", () => {
@@ -111,7 +122,10 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
         it("fails naming an image that exists nowhere", () => {
             const result = image("load", "test/racecourse");
             assert.notEqual(result.status, 0);
-            assert.match(result.stderr, /image\[test\/racecourse\]: exists neither in the local Docker daemon nor in minikube profile minikube/);
+            assert.match(
+                result.stderr,
+                /image\[test\/racecourse\]: exists neither in the local Docker daemon nor in minikube profile minikube/,
+            );
         });
     });
 
@@ -124,7 +138,10 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
         afterEach(() => fs.rmSync(path.dirname(path.dirname(keys)), { recursive: true, force: true }));
 
         it("removes the stack's keys", () => {
-            assert.equal(fake.sh("bash scripts/forget-keys.sh", { KEYS_DIR: keys, KEEP_CHAIN_DATA: "false" }).status, 0);
+            assert.equal(
+                fake.sh("bash scripts/forget-keys.sh", { KEYS_DIR: keys, KEEP_CHAIN_DATA: "false" }).status,
+                0,
+            );
             assert.ok(!fs.existsSync(keys));
         });
 
@@ -134,7 +151,10 @@ describe("minikube set-up scripts against fake minikube and docker", () => {
         });
 
         it("refuses any folder that is not a generated keys folder", () => {
-            const result = fake.sh("bash scripts/forget-keys.sh", { KEYS_DIR: path.dirname(keys), KEEP_CHAIN_DATA: "false" });
+            const result = fake.sh("bash scripts/forget-keys.sh", {
+                KEYS_DIR: path.dirname(keys),
+                KEEP_CHAIN_DATA: "false",
+            });
             assert.notEqual(result.status, 0);
             assert.ok(fs.existsSync(keys));
         });

@@ -12,19 +12,36 @@ import { container, named, ofType } from "./support/query";
 const METRICS_FLAGS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port", "9545"];
 const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-const SCRAPE_GETH = { "prometheus.io/scrape": "true", "prometheus.io/port": "9545", "prometheus.io/path": "/debug/metrics/prometheus" };
-const SCRAPE_TESSERA = { "prometheus.io/scrape": "true", "prometheus.io/port": "9000", "prometheus.io/path": "/metrics" };
-const PROMETHEUS_PODS = { podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } }, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
+const SCRAPE_GETH = {
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": "9545",
+    "prometheus.io/path": "/debug/metrics/prometheus",
+};
+const SCRAPE_TESSERA = {
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": "9000",
+    "prometheus.io/path": "/metrics",
+};
+const PROMETHEUS_PODS = {
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+};
 
-const podAnnotations = (run: ProgramRun, index: number) => named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.annotations as Record<string, string>;
+const podAnnotations = (run: ProgramRun, index: number) =>
+    named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.annotations as Record<string, string>;
 const nodeService = (run: ProgramRun, index: number) => named(run, `quorum-node-${index}-service`).inputs;
-const scrapeKeys = (annotations: Record<string, string>) => Object.fromEntries(Object.entries(annotations).filter(([key]) => key.startsWith("prometheus.io/")));
-const dashboardOf = (run: ProgramRun) => Object.values(named(run, "quorum-monitoring-dashboard").inputs.data as Record<string, string>).map((text) => JSON.parse(text) as Dashboard)[0];
+const scrapeKeys = (annotations: Record<string, string>) =>
+    Object.fromEntries(Object.entries(annotations).filter(([key]) => key.startsWith("prometheus.io/")));
+const dashboardOf = (run: ProgramRun) =>
+    Object.values(named(run, "quorum-monitoring-dashboard").inputs.data as Record<string, string>).map(
+        (text) => JSON.parse(text) as Dashboard,
+    )[0];
 
 describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
     this.timeout(60_000);
     const workspace = workspaceFixture({ goquorum: 5 });
-    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const render = (config: Record<string, string> = {}) =>
+        runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
     const kubeState = (file: string, text: string) => {
         fs.mkdirSync(path.join(workspace.fake.state, "kube"), { recursive: true });
         fs.writeFileSync(path.join(workspace.fake.state, "kube", file), text);
@@ -39,7 +56,11 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
             const geth = container(run, 5, "quorum");
             assert.deepEqual(geth.args?.slice(-METRICS_FLAGS.length), METRICS_FLAGS);
             assert.ok(!geth.args?.some((arg) => arg.startsWith("--pprof")), geth.args?.join(" "));
-            assert.ok(geth.ports?.some((port) => port.containerPort === 9545 && (port as { name?: string }).name === "metrics"));
+            assert.ok(
+                geth.ports?.some(
+                    (port) => port.containerPort === 9545 && (port as { name?: string }).name === "metrics",
+                ),
+            );
         });
 
         it("annotates each node pod for geth and each node's Service for Tessera, and names the metrics port on the Service", () => {
@@ -47,14 +68,20 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
                 assert.deepEqual(scrapeKeys(podAnnotations(run, index)), SCRAPE_GETH);
                 const service = nodeService(run, index);
                 assert.deepEqual(scrapeKeys(service.metadata.annotations), SCRAPE_TESSERA);
-                assert.ok((service.spec.ports as { name: string; port: number }[]).some((port) => port.name === "metrics" && port.port === 9545));
+                assert.ok(
+                    (service.spec.ports as { name: string; port: number }[]).some(
+                        (port) => port.name === "metrics" && port.port === 9545,
+                    ),
+                );
             }
             assert.equal(ofType(run, SERVICE_MONITOR).length, 0);
         });
 
         it("lets the metricsScrapers (Prometheus pods of the monitoring namespace by default) reach geth's metrics port only, not Tessera's P2P port", () => {
             const spec = named(run, "quorum-policies-metrics").inputs.spec;
-            assert.deepEqual(spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "quorum-node", "app.kubernetes.io/part-of": "kaleido-quorum" } });
+            assert.deepEqual(spec.podSelector, {
+                matchLabels: { "app.kubernetes.io/name": "quorum-node", "app.kubernetes.io/part-of": "kaleido-quorum" },
+            });
             assert.deepEqual(spec.ingress, [{ from: [PROMETHEUS_PODS], ports: [{ protocol: "TCP", port: 9545 }] }]);
         });
 
@@ -78,7 +105,12 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
         assert.ok(!container(run, 1, "quorum").args?.includes("--metrics"));
         assert.deepEqual(scrapeKeys(podAnnotations(run, 1)), {});
         assert.ok(!(nodeService(run, 1).spec.ports as { name: string }[]).some((port) => port.name === "metrics"));
-        assert.ok(!run.resources.some((resource) => resource.name === "quorum-monitoring-dashboard" || resource.name === "quorum-policies-metrics"));
+        assert.ok(
+            !run.resources.some(
+                (resource) =>
+                    resource.name === "quorum-monitoring-dashboard" || resource.name === "quorum-policies-metrics",
+            ),
+        );
     });
 
     it("grafanaDashboard false: no ConfigMap", async () => {
@@ -87,20 +119,38 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
     });
 
     describe("serviceMonitor", () => {
-        const SELECTING = (matchLabels: Record<string, string>, namespace = "monitoring"): PrometheusObject => ({ metadata: { name: "k8s", namespace }, spec: { serviceMonitorSelector: { matchLabels }, serviceMonitorNamespaceSelector: {} } });
+        const SELECTING = (matchLabels: Record<string, string>, namespace = "monitoring"): PrometheusObject => ({
+            metadata: { name: "k8s", namespace },
+            spec: { serviceMonitorSelector: { matchLabels }, serviceMonitorNamespaceSelector: {} },
+        });
 
         it("is refused at preview, naming the fix, when the cluster has no ServiceMonitor kind", async () => {
-            await assert.rejects(render({ monitoring: "serviceMonitor" }), /preflight: kube context minikube has no ServiceMonitor kind \(monitoring\.coreos\.com\/v1\): install prometheus-operator .*, or set monitoring to annotations/);
+            await assert.rejects(
+                render({ monitoring: "serviceMonitor" }),
+                /preflight: kube context minikube has no ServiceMonitor kind \(monitoring\.coreos\.com\/v1\): install prometheus-operator .*, or set monitoring to annotations/,
+            );
         });
 
         it("declares a ServiceMonitor over both endpoints of every node's Service, and no scrape annotations", async () => {
             kubeState("api-resources", "servicemonitors.monitoring.coreos.com\nprometheuses.monitoring.coreos.com\n");
-            kubeState("prometheuses.json", JSON.stringify({ items: [SELECTING({ release: "kube-prometheus-stack" })] }));
+            kubeState(
+                "prometheuses.json",
+                JSON.stringify({ items: [SELECTING({ release: "kube-prometheus-stack" })] }),
+            );
             const run = await render({ monitoring: "serviceMonitor" });
             const [monitor] = ofType(run, SERVICE_MONITOR).map((resource) => resource.inputs);
             assert.equal(monitor.metadata.labels.release, "kube-prometheus-stack");
-            assert.deepEqual(monitor.spec.selector, { matchLabels: { "app.kubernetes.io/part-of": "kaleido-quorum", "app.kubernetes.io/name": "quorum-node", "app.kubernetes.io/component": "node" } });
-            assert.deepEqual(monitor.spec.endpoints.map((e: { port: string; path: string }) => `${e.port} ${e.path}`), ["metrics /debug/metrics/prometheus", "tessera /metrics"]);
+            assert.deepEqual(monitor.spec.selector, {
+                matchLabels: {
+                    "app.kubernetes.io/part-of": "kaleido-quorum",
+                    "app.kubernetes.io/name": "quorum-node",
+                    "app.kubernetes.io/component": "node",
+                },
+            });
+            assert.deepEqual(
+                monitor.spec.endpoints.map((e: { port: string; path: string }) => `${e.port} ${e.path}`),
+                ["metrics /debug/metrics/prometheus", "tessera /metrics"],
+            );
             assert.deepEqual(monitor.spec.podTargetLabels, ["app.kubernetes.io/name", "app.kubernetes.io/instance"]);
             assert.deepEqual(monitor.spec.targetLabels, ["kaleido.io/validator"]);
             assert.deepEqual(scrapeKeys(podAnnotations(run, 1)), {});
@@ -111,7 +161,10 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
         it("is refused when no Prometheus selects serviceMonitorLabels, naming what each one selects", async () => {
             kubeState("api-resources", "servicemonitors.monitoring.coreos.com\n");
             kubeState("prometheuses.json", JSON.stringify({ items: [SELECTING({ release: "monitoring" })] }));
-            await assert.rejects(render({ monitoring: "serviceMonitor" }), /no Prometheus selects a ServiceMonitor labelled release=kube-prometheus-stack in namespace quorum-goquorum \(monitoring\/k8s selects \{"matchLabels":\{"release":"monitoring"\}\}\): set serviceMonitorLabels/);
+            await assert.rejects(
+                render({ monitoring: "serviceMonitor" }),
+                /no Prometheus selects a ServiceMonitor labelled release=kube-prometheus-stack in namespace quorum-goquorum \(monitoring\/k8s selects \{"matchLabels":\{"release":"monitoring"\}\}\): set serviceMonitorLabels/,
+            );
             await render({ monitoring: "serviceMonitor", serviceMonitorLabels: "release=monitoring" });
         });
 
@@ -126,15 +179,46 @@ describe("monitoring under runtime goquorum (QBFT 4+1)", function () {
 describe("monitoring keys", function () {
     this.timeout(60_000);
     const workspace = workspaceFixture({ goquorum: 5, kaleido: 5 });
-    const render = (stack: string, config: Record<string, string>) => runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const render = (stack: string, config: Record<string, string>) =>
+        runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     const refusals: [string, string, Record<string, string>, RegExp][] = [
-        ["an unknown mode", "goquorum", { monitoring: "prometheus" }, /monitoring: "prometheus" must be one of annotations, serviceMonitor, none/],
-        ["labels that are not labels", "goquorum", { monitoring: "serviceMonitor", serviceMonitorLabels: "release" }, /serviceMonitorLabels: "release" must be labels key=value\[,key=value\]/],
-        ["serviceMonitorLabels without a ServiceMonitor", "goquorum", { serviceMonitorLabels: "release=x" }, /serviceMonitorLabels: only used with monitoring serviceMonitor/],
-        ["a dashboard with nothing exported", "goquorum", { monitoring: "none", grafanaDashboard: "false" }, /grafanaDashboard: only used with monitoring annotations or serviceMonitor/],
-        ["monitoring the seed's images, which export nothing", "kaleido", { monitoring: "serviceMonitor" }, /monitoring: only used with runtime goquorum/],
-        ["a bad scraper", "goquorum", { metricsScrapers: '["prometheus"]' }, /metricsScrapers: "prometheus" must be pod labels key=value/],
+        [
+            "an unknown mode",
+            "goquorum",
+            { monitoring: "prometheus" },
+            /monitoring: "prometheus" must be one of annotations, serviceMonitor, none/,
+        ],
+        [
+            "labels that are not labels",
+            "goquorum",
+            { monitoring: "serviceMonitor", serviceMonitorLabels: "release" },
+            /serviceMonitorLabels: "release" must be labels key=value\[,key=value\]/,
+        ],
+        [
+            "serviceMonitorLabels without a ServiceMonitor",
+            "goquorum",
+            { serviceMonitorLabels: "release=x" },
+            /serviceMonitorLabels: only used with monitoring serviceMonitor/,
+        ],
+        [
+            "a dashboard with nothing exported",
+            "goquorum",
+            { monitoring: "none", grafanaDashboard: "false" },
+            /grafanaDashboard: only used with monitoring annotations or serviceMonitor/,
+        ],
+        [
+            "monitoring the seed's images, which export nothing",
+            "kaleido",
+            { monitoring: "serviceMonitor" },
+            /monitoring: only used with runtime goquorum/,
+        ],
+        [
+            "a bad scraper",
+            "goquorum",
+            { metricsScrapers: '["prometheus"]' },
+            /metricsScrapers: "prometheus" must be pod labels key=value/,
+        ],
     ];
     for (const [what, stack, config, message] of refusals) {
         it(`refuses ${what} before anything is created`, async () => {
@@ -145,7 +229,12 @@ describe("monitoring keys", function () {
     it("the seed's images (kaleido stack): no metrics port, annotations, policy or dashboard by default", async () => {
         const run = await render("kaleido", {});
         assert.deepEqual(scrapeKeys(podAnnotations(run, 1)), {});
-        assert.ok(!run.resources.some((resource) => resource.name === "quorum-monitoring-dashboard" || resource.name === "quorum-policies-metrics"));
+        assert.ok(
+            !run.resources.some(
+                (resource) =>
+                    resource.name === "quorum-monitoring-dashboard" || resource.name === "quorum-policies-metrics",
+            ),
+        );
     });
 });
 
@@ -164,7 +253,10 @@ describe("the ServiceMonitor preflight's label selector", () => {
     });
 
     it("a Prometheus without a namespace selector watches only its own namespace", () => {
-        const own: PrometheusObject = { metadata: { name: "p", namespace: "ledger" }, spec: { serviceMonitorSelector: {} } };
+        const own: PrometheusObject = {
+            metadata: { name: "p", namespace: "ledger" },
+            spec: { serviceMonitorSelector: {} },
+        };
         assert.equal(serviceMonitorProblem([own], { release: "x" }, "ledger"), undefined);
         assert.match(serviceMonitorProblem([own], { release: "x" }, "quorum") ?? "", /no Prometheus selects/);
     });
@@ -172,21 +264,38 @@ describe("the ServiceMonitor preflight's label selector", () => {
 
 describe("the dashboard", () => {
     const panels = (bft: boolean) => (quorumDashboard({ network: "quorum", bft }).panels ?? []) as Panel[];
-    const exprs = (bft: boolean) => panels(bft).map((panel) => String((panel.targets?.[0] as { expr: string } | undefined)?.expr));
+    const exprs = (bft: boolean) =>
+        panels(bft).map((panel) => String((panel.targets?.[0] as { expr: string } | undefined)?.expr));
 
     it("has a panel for each thing to watch, every query over the node pods' labels and a chosen namespace", () => {
-        assert.deepEqual(panels(true).map((panel) => panel.title), [
-            "Chain head",
-            "Blocks behind the highest",
-            "Peers",
-            "Transaction pool: pending",
-            "Transaction pool: queued",
-            "Time between blocks",
-            "Validators",
-            "Tessera up",
-        ]);
-        for (const expr of exprs(true)) assert.match(expr, /app_kubernetes_io_name="quorum-node", namespace=~"\$namespace"/);
-        for (const name of ["chain_head_block", "p2p_peers", "txpool_pending", "txpool_queued", 'kaleido_io_validator="true"}', 'up{', ':9000"']) assert.ok(exprs(true).some((expr) => expr.includes(name)), name);
+        assert.deepEqual(
+            panels(true).map((panel) => panel.title),
+            [
+                "Chain head",
+                "Blocks behind the highest",
+                "Peers",
+                "Transaction pool: pending",
+                "Transaction pool: queued",
+                "Time between blocks",
+                "Validators",
+                "Tessera up",
+            ],
+        );
+        for (const expr of exprs(true))
+            assert.match(expr, /app_kubernetes_io_name="quorum-node", namespace=~"\$namespace"/);
+        for (const name of [
+            "chain_head_block",
+            "p2p_peers",
+            "txpool_pending",
+            "txpool_queued",
+            'kaleido_io_validator="true"}',
+            "up{",
+            ':9000"',
+        ])
+            assert.ok(
+                exprs(true).some((expr) => expr.includes(name)),
+                name,
+            );
     });
 
     it("under Raft lists the members, whose roles GoQuorum does not export", () => {

@@ -10,7 +10,8 @@ import { REPO_ROOT } from "./support/fakeHost";
 const script = (name: string) => fs.readFileSync(path.join(REPO_ROOT, "scripts", name), "utf8");
 /** A script's own scratch names beside a folder (name.kaleido-partial), not markers inside one. */
 const SCRATCH = [".kaleido-unpacked", ".kaleido-new", ".kaleido-partial"];
-const markersIn = (text: string) => [...new Set(text.match(/\.kaleido-[a-z-]+/g) ?? [])].filter((name) => !SCRATCH.includes(name)).sort();
+const markersIn = (text: string) =>
+    [...new Set(text.match(/\.kaleido-[a-z-]+/g) ?? [])].filter((name) => !SCRATCH.includes(name)).sort();
 
 describe("the markers in a member's folder", () => {
     it("the seed writes the table's seed id and owner, and nothing else", () => {

@@ -3,7 +3,12 @@
 // for it, naming what. policyMutations.test.ts mutates renders the ways a hostile review did.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { budgetKeepsQuorum, hardened, noKeyMaterial, policiesSelectMembers, POLICIES, rpcApis } from "../policy/rules";
 import { REPO_ROOT } from "./support/fakeHost";
 import { ProgramRun, RecordedResource, runProgram, stackConfig, workspaceFixture } from "./support/program";
@@ -11,14 +16,23 @@ import { ProgramRun, RecordedResource, runProgram, stackConfig, workspaceFixture
 /** Every violation the rules report for a render, as "rule: message". */
 function violations(run: ProgramRun, policies = POLICIES): string[] {
     const found: string[] = [];
-    const resources = run.resources.map((resource) => ({ type: resource.type, name: resource.name, props: resource.inputs }));
+    const resources = run.resources.map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        props: resource.inputs,
+    }));
     for (const policy of policies) {
         const report = (message: string) => found.push(`${policy.name}: ${message}`);
         if ("validateResource" in policy) {
             const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
-            for (const resource of resources) for (const validate of validations) void validate(resource as unknown as ResourceValidationArgs, report);
+            for (const resource of resources)
+                for (const validate of validations)
+                    void validate(resource as unknown as ResourceValidationArgs, report);
         } else {
-            void (policy as StackValidationPolicy).validateStack?.({ resources } as unknown as StackValidationArgs, report);
+            void (policy as StackValidationPolicy).validateStack?.(
+                { resources } as unknown as StackValidationArgs,
+                report,
+            );
         }
     }
     return found;
@@ -26,22 +40,51 @@ function violations(run: ProgramRun, policies = POLICIES): string[] {
 
 const SHIPPED = fs.readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []);
 /** A 7-node QBFT network on a multi-node cluster: its budget keeps 5 of the 7 validators up. */
-const QBFT_7 = { platform: "kubernetes", kubeContext: "my-cluster", runtime: "goquorum", consensus: "qbft", nodeCount: "7", createNamespace: "false" };
+const QBFT_7 = {
+    platform: "kubernetes",
+    kubeContext: "my-cluster",
+    runtime: "goquorum",
+    consensus: "qbft",
+    nodeCount: "7",
+    createNamespace: "false",
+};
 
 type Inputs = RecordedResource["inputs"];
-const find = (run: ProgramRun, name: string): Inputs => run.resources.find((resource) => resource.name === name)!.inputs;
+const find = (run: ProgramRun, name: string): Inputs =>
+    run.resources.find((resource) => resource.name === name)!.inputs;
 const budget = (run: ProgramRun): Inputs => find(run, "quorum-nodes-budget").spec;
 const nodePod = (run: ProgramRun): Inputs => find(run, "quorum-node-1-set").spec.template.spec;
-const quorumContainer = (run: ProgramRun): Inputs => nodePod(run).containers.find((container: Inputs) => container.name === "quorum");
+const quorumContainer = (run: ProgramRun): Inputs =>
+    nodePod(run).containers.find((container: Inputs) => container.name === "quorum");
 
 /** Changes to a render that keep every invariant: each must pass the pack. */
 const SAFE: { what: string; stack: string; change(run: ProgramRun): void }[] = [
     { what: "minAvailable 100% of 7 validators", stack: "qbft7", change: (run) => (budget(run).minAvailable = "100%") },
-    { what: "minAvailable 70% of 7 validators (4.9, rounded up to 5)", stack: "qbft7", change: (run) => (budget(run).minAvailable = "70%") },
-    { what: "maxUnavailable 2 of 7 validators", stack: "qbft7", change: (run) => Object.assign(budget(run), { minAvailable: undefined, maxUnavailable: 2 }) },
-    { what: "minAvailable 100% of 3 Raft nodes", stack: "cluster", change: (run) => (budget(run).minAvailable = "100%") },
-    { what: "maxUnavailable 1 of 3 Raft nodes", stack: "cluster", change: (run) => Object.assign(budget(run), { minAvailable: undefined, maxUnavailable: 1 }) },
-    { what: "runAsUser 0 where the image needs root (GoQuorum's geth)", stack: "dev", change: (run) => (quorumContainer(run).securityContext.runAsUser = 0) },
+    {
+        what: "minAvailable 70% of 7 validators (4.9, rounded up to 5)",
+        stack: "qbft7",
+        change: (run) => (budget(run).minAvailable = "70%"),
+    },
+    {
+        what: "maxUnavailable 2 of 7 validators",
+        stack: "qbft7",
+        change: (run) => Object.assign(budget(run), { minAvailable: undefined, maxUnavailable: 2 }),
+    },
+    {
+        what: "minAvailable 100% of 3 Raft nodes",
+        stack: "cluster",
+        change: (run) => (budget(run).minAvailable = "100%"),
+    },
+    {
+        what: "maxUnavailable 1 of 3 Raft nodes",
+        stack: "cluster",
+        change: (run) => Object.assign(budget(run), { minAvailable: undefined, maxUnavailable: 1 }),
+    },
+    {
+        what: "runAsUser 0 where the image needs root (GoQuorum's geth)",
+        stack: "dev",
+        change: (run) => (quorumContainer(run).securityContext.runAsUser = 0),
+    },
     {
         what: "a pod's hostPath inside its member's own folder",
         stack: "dev",
@@ -51,13 +94,18 @@ const SAFE: { what: string; stack: string; change(run: ProgramRun): void }[] = [
 
 describe("the policy pack's rules (policy/rules.ts)", function () {
     this.timeout(120_000);
-    const nodeCounts = Object.fromEntries(SHIPPED.map((stack) => [stack, Number(stackConfig(stack)["kaleido-quorum:nodeCount"])]));
+    const nodeCounts = Object.fromEntries(
+        SHIPPED.map((stack) => [stack, Number(stackConfig(stack)["kaleido-quorum:nodeCount"])]),
+    );
     const workspace = workspaceFixture({ ...nodeCounts, qbft7: 7 });
     const render = (stack: string, config: Record<string, string> = {}) =>
         runProgram({ stack, fake: workspace.fake, projectDir: workspace.projectDir, config });
 
     it("knows the shipped stacks, the seed's and the cluster one among them", () => {
-        assert.ok(["dev", "kaleido", "cluster", "goquorum", "ibft"].every((stack) => SHIPPED.includes(stack)), SHIPPED.join(", "));
+        assert.ok(
+            ["dev", "kaleido", "cluster", "goquorum", "ibft"].every((stack) => SHIPPED.includes(stack)),
+            SHIPPED.join(", "),
+        );
     });
 
     for (const stack of SHIPPED) {
@@ -73,7 +121,10 @@ describe("the policy pack's rules (policy/rules.ts)", function () {
     });
 
     it("finds nothing where RPC serves txpool and istanbul and rpcClients admit a named namespace's pods", async () => {
-        const run = await render("goquorum", { rpcApis: "eth,net,web3,txpool,istanbul", rpcClients: JSON.stringify(["namespace:team=dapps app=explorer"]) });
+        const run = await render("goquorum", {
+            rpcApis: "eth,net,web3,txpool,istanbul",
+            rpcClients: JSON.stringify(["namespace:team=dapps app=explorer"]),
+        });
         assert.deepEqual(violations(run), []);
     });
 
@@ -87,14 +138,20 @@ describe("the policy pack's rules (policy/rules.ts)", function () {
 
     it("refuses admin or personal on RPC, naming the container and the namespaces", async () => {
         const found = violations(await render("goquorum", { rpcApis: "eth,net,web3,admin,personal" }), [rpcApis]);
-        const expected = "StatefulSet node-set-1: quorum: --http.api serves admin, personal; remove them from rpcApis (the program administers nodes over IPC)";
+        const expected =
+            "StatefulSet node-set-1: quorum: --http.api serves admin, personal; remove them from rpcApis (the program administers nodes over IPC)";
         assert.ok(found.includes(`rpc-no-admin-apis: ${expected}`), found.join("\n"));
     });
 
     it("refuses a network without NetworkPolicies, naming each member", async () => {
         const found = violations(await render("dev", { networkPolicy: "false" }), [policiesSelectMembers]);
         assert.equal(found.length, 6);
-        assert.ok(found.includes("network-policy-selects-every-member: no NetworkPolicy selects bootnode: set networkPolicy true"), found.join("\n"));
+        assert.ok(
+            found.includes(
+                "network-policy-selects-every-member: no NetworkPolicy selects bootnode: set networkPolicy true",
+            ),
+            found.join("\n"),
+        );
     });
 
     it("refuses a workload that is not hardened, a ConfigMap with keys, and a spread network without a budget", async () => {
@@ -103,7 +160,10 @@ describe("the policy pack's rules (policy/rules.ts)", function () {
         set.inputs.spec.template.spec.automountServiceAccountToken = undefined;
         const leak = { metadata: { name: "leak" }, data: { ethereum_nodekey: "ab" } };
         run.resources.push({ type: "kubernetes:core/v1:ConfigMap", name: "leak", inputs: leak, dependsOn: [] });
-        const withoutBudget = { ...run, resources: run.resources.filter((resource) => resource.type !== "kubernetes:policy/v1:PodDisruptionBudget") };
+        const withoutBudget = {
+            ...run,
+            resources: run.resources.filter((resource) => resource.type !== "kubernetes:policy/v1:PodDisruptionBudget"),
+        };
         const found = violations(withoutBudget, [hardened, noKeyMaterial, budgetKeepsQuorum]);
         assert.deepEqual(found.sort(), [
             "disruption-budget-keeps-quorum: 3 Raft nodes spread over cluster nodes need 2 up (a majority), but no PodDisruptionBudget keeps 2 of them up",

@@ -16,8 +16,23 @@ describe("stack program under mocks", function () {
     this.timeout(60_000);
 
     for (const { stack, nodeCount, namespace, bootnodeIp, nodeServiceIp, hostRoot, config } of [
-        { stack: "kaleido", nodeCount: 5, namespace: "quorum", bootnodeIp: "10.96.0.100", nodeServiceIp: "10.96.0.99", hostRoot: "/data" },
-        { stack: "small", nodeCount: 3, namespace: "quorum-small", bootnodeIp: "10.96.1.100", nodeServiceIp: "10.96.1.99", hostRoot: "/data/quorum-small", config: SEED_IMAGES },
+        {
+            stack: "kaleido",
+            nodeCount: 5,
+            namespace: "quorum",
+            bootnodeIp: "10.96.0.100",
+            nodeServiceIp: "10.96.0.99",
+            hostRoot: "/data",
+        },
+        {
+            stack: "small",
+            nodeCount: 3,
+            namespace: "quorum-small",
+            bootnodeIp: "10.96.1.100",
+            nodeServiceIp: "10.96.1.99",
+            hostRoot: "/data/quorum-small",
+            config: SEED_IMAGES,
+        },
     ]) {
         describe(`${stack} stack on the seed's images`, () => {
             const fixture = stackFixture(stack, nodeCount, config);
@@ -26,8 +41,13 @@ describe("stack program under mocks", function () {
             before(() => ({ run, projectDir } = fixture));
 
             it("declares a bootnode and one StatefulSet per node, each on its own PVC", () => {
-                const sets = ofType(run, STATEFUL_SET).map((set) => set.inputs.metadata.name).sort();
-                assert.deepEqual(sets, ["bootnode-set", ...Array.from({ length: nodeCount }, (_, i) => `node-set-${i + 1}`)].sort());
+                const sets = ofType(run, STATEFUL_SET)
+                    .map((set) => set.inputs.metadata.name)
+                    .sort();
+                assert.deepEqual(
+                    sets,
+                    ["bootnode-set", ...Array.from({ length: nodeCount }, (_, i) => `node-set-${i + 1}`)].sort(),
+                );
                 const claims = ofType(run, "kubernetes:core/v1:PersistentVolumeClaim");
                 assert.equal(claims.length, nodeCount + 1);
                 for (const claim of claims) {
@@ -42,7 +62,10 @@ describe("stack program under mocks", function () {
                 for (let index = 0; index <= nodeCount; index++) {
                     const volume = volumes.find((v) => v.inputs.metadata.name === `${namespace}-qdata-${index}`);
                     assert.ok(volume, `PV for qdata_${index}`);
-                    assert.deepEqual(volume.inputs.spec.hostPath, { path: `${hostRoot}/qdata_${index}`, type: "DirectoryOrCreate" });
+                    assert.deepEqual(volume.inputs.spec.hostPath, {
+                        path: `${hostRoot}/qdata_${index}`,
+                        type: "DirectoryOrCreate",
+                    });
                     assert.deepEqual(volume.inputs.spec.claimRef, { namespace, name: `qdata-${index}` });
                     assert.equal(volume.inputs.spec.persistentVolumeReclaimPolicy, "Retain");
                 }
@@ -51,21 +74,42 @@ describe("stack program under mocks", function () {
             it("starts every StatefulSet only after its seeding Command and its PVC", () => {
                 for (const set of ofType(run, STATEFUL_SET)) {
                     const member = set.name.replace(/-set$/, "");
-                    assert.ok(set.dependsOn.includes(`${member}-qdata-seed`), `${set.name} depends on ${set.dependsOn}`);
+                    assert.ok(
+                        set.dependsOn.includes(`${member}-qdata-seed`),
+                        `${set.name} depends on ${set.dependsOn}`,
+                    );
                     assert.ok(set.dependsOn.includes(`${member}-qdata-pvc`), `${set.name} depends on ${set.dependsOn}`);
                     const seed = named(run, `${member}-qdata-seed`);
-                    assert.equal(set.inputs.spec.template.metadata.annotations["kaleido.io/seed-id"], seed.inputs.environment.SEED_ID);
+                    assert.equal(
+                        set.inputs.spec.template.metadata.annotations["kaleido.io/seed-id"],
+                        seed.inputs.environment.SEED_ID,
+                    );
                 }
             });
 
             it("leaves every member's readiness to the rollout step, after all their StatefulSets, which the racecourse waits for", () => {
-                const skips = (resource: RecordedResource) => resource.inputs.metadata.annotations?.["pulumi.com/skipAwait"] === "true";
-                const memberServices = ofType(run, "kubernetes:core/v1:Service").filter((s) => /^quorum-(node-\d+|bootnode)$/.test(s.inputs.metadata.name));
+                const skips = (resource: RecordedResource) =>
+                    resource.inputs.metadata.annotations?.["pulumi.com/skipAwait"] === "true";
+                const memberServices = ofType(run, "kubernetes:core/v1:Service").filter((s) =>
+                    /^quorum-(node-\d+|bootnode)$/.test(s.inputs.metadata.name),
+                );
                 assert.equal(memberServices.length, nodeCount + 1);
                 const sets = ofType(run, STATEFUL_SET);
-                for (const resource of [...memberServices, ...sets, ...ofType(run, "kubernetes:core/v1:PersistentVolumeClaim")]) assert.ok(skips(resource), resource.name);
-                for (const resource of [...ofType(run, "kubernetes:apps/v1:Deployment"), named(run, "quorum-node-service")]) assert.ok(!skips(resource), `${resource.name} must be awaited`);
-                assert.deepEqual([...named(run, "quorum-rollout").dependsOn].sort(), sets.map((set) => set.name).sort());
+                for (const resource of [
+                    ...memberServices,
+                    ...sets,
+                    ...ofType(run, "kubernetes:core/v1:PersistentVolumeClaim"),
+                ])
+                    assert.ok(skips(resource), resource.name);
+                for (const resource of [
+                    ...ofType(run, "kubernetes:apps/v1:Deployment"),
+                    named(run, "quorum-node-service"),
+                ])
+                    assert.ok(!skips(resource), `${resource.name} must be awaited`);
+                assert.deepEqual(
+                    [...named(run, "quorum-rollout").dependsOn].sort(),
+                    sets.map((set) => set.name).sort(),
+                );
                 assert.ok(named(run, "quorum-racecourse-deployment").dependsOn.includes("quorum-rollout"));
             });
 
@@ -86,19 +130,40 @@ describe("stack program under mocks", function () {
                     const service = named(run, `quorum-node-${index}-service`);
                     assert.equal(service.inputs.spec.clusterIP, run.outputs.nodes[index - 1].ip);
                     assert.equal(service.inputs.spec.publishNotReadyAddresses, true);
-                    const ports = service.inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`).sort();
-                    assert.deepEqual(ports, ["TCP/30303", "TCP/50400", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort());
+                    const ports = service.inputs.spec.ports
+                        .map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`)
+                        .sort();
+                    assert.deepEqual(
+                        ports,
+                        ["TCP/30303", "TCP/50400", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort(),
+                    );
                     const podLabels = named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.labels;
-                    for (const [key, value] of Object.entries(service.inputs.spec.selector)) assert.equal(podLabels[key], value);
-                    const other = named(run, `quorum-node-${(index % nodeCount) + 1}-set`).inputs.spec.template.metadata.labels;
-                    if (nodeCount > 1) assert.ok(Object.entries(service.inputs.spec.selector).some(([key, value]) => other[key] !== value));
+                    for (const [key, value] of Object.entries(service.inputs.spec.selector))
+                        assert.equal(podLabels[key], value);
+                    const other = named(run, `quorum-node-${(index % nodeCount) + 1}-set`).inputs.spec.template.metadata
+                        .labels;
+                    if (nodeCount > 1)
+                        assert.ok(
+                            Object.entries(service.inputs.spec.selector).some(([key, value]) => other[key] !== value),
+                        );
                 }
             });
 
             it("runs start.sh against the bootnode enode derived from qdata_0/nodekey", () => {
-                const quorum = named(run, "quorum-node-1-set").inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum");
-                assert.deepEqual(quorum.args, ["start.sh", `--bootnode=${run.outputs.bootnodeEnode}`, "--raftInit", "--networkid", "2018"]);
-                assert.match(run.outputs.bootnodeEnode, new RegExp(`^enode://[0-9a-f]{128}@${bootnodeIp.replace(/\./g, "\\.")}:30301$`));
+                const quorum = named(run, "quorum-node-1-set").inputs.spec.template.spec.containers.find(
+                    (c: { name: string }) => c.name === "quorum",
+                );
+                assert.deepEqual(quorum.args, [
+                    "start.sh",
+                    `--bootnode=${run.outputs.bootnodeEnode}`,
+                    "--raftInit",
+                    "--networkid",
+                    "2018",
+                ]);
+                assert.match(
+                    run.outputs.bootnodeEnode,
+                    new RegExp(`^enode://[0-9a-f]{128}@${bootnodeIp.replace(/\./g, "\\.")}:30301$`),
+                );
             });
 
             it("probes the quorum rpc port and constellation's upcheck, within resource limits", () => {
@@ -107,20 +172,33 @@ describe("stack program under mocks", function () {
                 assert.deepEqual(byName.quorum.readinessProbe.tcpSocket, { port: 8545 });
                 assert.deepEqual(byName.quorum.livenessProbe.tcpSocket, { port: 8545 });
                 assert.deepEqual(byName.constellation.readinessProbe.httpGet, { path: "/upcheck", port: 9000 });
-                assert.deepEqual(byName.quorum.resources, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
-                for (const container of containers) assert.deepEqual(container.volumeMounts, [{ name: "qdata", mountPath: "/qdata" }]);
+                assert.deepEqual(byName.quorum.resources, {
+                    requests: { cpu: "250m", memory: "512Mi" },
+                    limits: { cpu: "1", memory: "1Gi" },
+                });
+                for (const container of containers)
+                    assert.deepEqual(container.volumeMounts, [{ name: "qdata", mountPath: "/qdata" }]);
             });
 
             it("balances rpc and ws over all nodes at the node Service IP", () => {
                 const service = named(run, "quorum-node-service");
                 assert.equal(service.inputs.spec.clusterIP, nodeServiceIp);
-                assert.deepEqual(service.inputs.spec.ports.map((p: { port: number }) => p.port), [8545, 8546]);
+                assert.deepEqual(
+                    service.inputs.spec.ports.map((p: { port: number }) => p.port),
+                    [8545, 8546],
+                );
                 for (let index = 1; index <= nodeCount; index++) {
                     const podLabels = named(run, `quorum-node-${index}-set`).inputs.spec.template.metadata.labels;
-                    for (const [key, value] of Object.entries(service.inputs.spec.selector)) assert.equal(podLabels[key], value);
+                    for (const [key, value] of Object.entries(service.inputs.spec.selector))
+                        assert.equal(podLabels[key], value);
                 }
-                const racecourseLabels = named(run, "quorum-racecourse-deployment").inputs.spec.template.metadata.labels;
-                assert.ok(Object.entries(service.inputs.spec.selector).some(([key, value]) => racecourseLabels[key] !== value));
+                const racecourseLabels = named(run, "quorum-racecourse-deployment").inputs.spec.template.metadata
+                    .labels;
+                assert.ok(
+                    Object.entries(service.inputs.spec.selector).some(
+                        ([key, value]) => racecourseLabels[key] !== value,
+                    ),
+                );
                 assert.equal(run.outputs.rpcEndpoint, `http://${nodeServiceIp}:8545`);
             });
 
@@ -132,7 +210,10 @@ describe("stack program under mocks", function () {
                 assert.deepEqual(rulePath.backend.service, { name: "racecourse-service", port: { number: 3000 } });
                 assert.ok(ingress.dependsOn.includes("quorum-minikube-ingress-addon"));
                 const container = named(run, "quorum-racecourse-deployment").inputs.spec.template.spec.containers[0];
-                assert.deepEqual(container.env.find((e: { name: string }) => e.name === "QUORUM_RPC_URL"), { name: "QUORUM_RPC_URL", value: `http://${nodeServiceIp}:8545` });
+                assert.deepEqual(
+                    container.env.find((e: { name: string }) => e.name === "QUORUM_RPC_URL"),
+                    { name: "QUORUM_RPC_URL", value: `http://${nodeServiceIp}:8545` },
+                );
                 assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: 3000 });
             });
 
@@ -142,8 +223,16 @@ describe("stack program under mocks", function () {
                 assert.equal(provider[0].inputs.context, "minikube");
                 assert.equal(provider[0].inputs.namespace, namespace);
                 for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
-                    assert.equal(resource.inputs.metadata.labels["app.kubernetes.io/part-of"], "kaleido-quorum", resource.name);
-                    assert.equal(resource.inputs.metadata.labels["app.kubernetes.io/managed-by"], "pulumi", resource.name);
+                    assert.equal(
+                        resource.inputs.metadata.labels["app.kubernetes.io/part-of"],
+                        "kaleido-quorum",
+                        resource.name,
+                    );
+                    assert.equal(
+                        resource.inputs.metadata.labels["app.kubernetes.io/managed-by"],
+                        "pulumi",
+                        resource.name,
+                    );
                 }
             });
 
@@ -152,9 +241,11 @@ describe("stack program under mocks", function () {
                 assert.equal(run.outputs.nodes.length, nodeCount);
                 assert.equal(run.outputs.ingressAddress, "192.168.49.2");
                 const text = JSON.stringify(run.outputs);
-                for (const secret of secretValues(projectDir, stack)) assert.ok(!text.includes(secret), "an output holds key material");
+                for (const secret of secretValues(projectDir, stack))
+                    assert.ok(!text.includes(secret), "an output holds key material");
                 const commands = JSON.stringify(ofType(run, COMMAND).map((c) => c.inputs));
-                for (const secret of secretValues(projectDir, stack)) assert.ok(!commands.includes(secret), "a Command input holds key material");
+                for (const secret of secretValues(projectDir, stack))
+                    assert.ok(!commands.includes(secret), "a Command input holds key material");
             });
         });
     }
@@ -180,25 +271,49 @@ describe("ibft stack under mocks (4 validators + 1, Pulumi.ibft.yaml)", function
 
     it("starts every node with the boot script's IBFT flags and no Raft flag", () => {
         for (let index = 1; index <= 5; index++) {
-            const quorum = named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === "quorum");
-            assert.deepEqual(quorum.args, ["start.sh", `--bootnode=${run.outputs.bootnodeEnode}`, "--ibft", "--blockperiod=1", "--roundChangeTimer=11000", "--networkid", "2018"]);
-            assert.ok(!quorum.ports.some((port: { containerPort: number }) => port.containerPort === 50400), "a Raft port on an IBFT node");
+            const quorum = named(run, `quorum-node-${index}-set`).inputs.spec.template.spec.containers.find(
+                (c: { name: string }) => c.name === "quorum",
+            );
+            assert.deepEqual(quorum.args, [
+                "start.sh",
+                `--bootnode=${run.outputs.bootnodeEnode}`,
+                "--ibft",
+                "--blockperiod=1",
+                "--roundChangeTimer=11000",
+                "--networkid",
+                "2018",
+            ]);
+            assert.ok(
+                !quorum.ports.some((port: { containerPort: number }) => port.containerPort === 50400),
+                "a Raft port on an IBFT node",
+            );
         }
     });
 
     it("opens no Raft port in the node Services and names no raftport in static-nodes.json", () => {
-        const ports = named(run, "quorum-node-1-service").inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`).sort();
+        const ports = named(run, "quorum-node-1-service")
+            .inputs.spec.ports.map((p: { protocol: string; port: number }) => `${p.protocol}/${p.port}`)
+            .sort();
         assert.deepEqual(ports, ["TCP/30303", "TCP/8545", "TCP/8546", "TCP/9000", "UDP/30303"].sort());
         const staticNodes: string[] = JSON.parse(seededText(run, 1, "ethereum/static-nodes.json")!);
         assert.equal(staticNodes.length, 5);
-        for (const enode of staticNodes) assert.match(enode, /^enode:\/\/[0-9a-f]{128}@10\.96\.2\.10\d:30303\?discport=0$/);
+        for (const enode of staticNodes)
+            assert.match(enode, /^enode:\/\/[0-9a-f]{128}@10\.96\.2\.10\d:30303\?discport=0$/);
     });
 
     it("generates an Istanbul genesis naming nodes 1-4 as validators, and says so in the outputs", () => {
-        const genesis = JSON.parse(fs.readFileSync(path.join(projectDir, ".keys/ibft/qdata_1/ethereum/genesis.json"), "utf8"));
+        const genesis = JSON.parse(
+            fs.readFileSync(path.join(projectDir, ".keys/ibft/qdata_1/ethereum/genesis.json"), "utf8"),
+        );
         assert.equal(genesis.mixHash, "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
         assert.equal(genesis.extraData.length, 2 + 64 + 2 * (2 + 2 + 4 * 21 + 2));
-        assert.deepEqual(run.outputs.consensus, { kind: "ibft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11000, ceil2Nby3Block: 0 });
+        assert.deepEqual(run.outputs.consensus, {
+            kind: "ibft",
+            validators: 4,
+            blockPeriod: 1,
+            roundChangeTimerMs: 11000,
+            ceil2Nby3Block: 0,
+        });
     });
 });
 
@@ -213,13 +328,22 @@ describe("minikube set-up resources", function () {
         fake.setLocalImage("jpmorganchase/quorum", "sha256:" + "a".repeat(64));
         const run = await runProgram({ stack: "small", fake, projectDir, config: SEED_IMAGES });
         const loads = ofType(run, COMMAND).filter((command) => command.name.includes("-image-"));
-        assert.deepEqual(loads.map((load) => load.inputs.environment.IMAGE).sort(), ["jpmorganchase/constellation", "jpmorganchase/quorum", "test/racecourse"]);
+        assert.deepEqual(loads.map((load) => load.inputs.environment.IMAGE).sort(), [
+            "jpmorganchase/constellation",
+            "jpmorganchase/quorum",
+            "test/racecourse",
+        ]);
         const quorumLoad = loads.find((load) => load.inputs.environment.IMAGE === "jpmorganchase/quorum")!;
         assert.deepEqual(quorumLoad.inputs.triggers, ["sha256:" + "a".repeat(64)]);
-        assert.deepEqual(loads.find((load) => load.inputs.environment.IMAGE === "test/racecourse")!.inputs.triggers, ["absent"]);
+        assert.deepEqual(loads.find((load) => load.inputs.environment.IMAGE === "test/racecourse")!.inputs.triggers, [
+            "absent",
+        ]);
         assert.ok(named(run, "quorum-bootnode-set").dependsOn.includes(quorumLoad.name));
         const nodeDeps = named(run, "quorum-node-1-set").dependsOn;
-        assert.ok(nodeDeps.includes(quorumLoad.name) && nodeDeps.some((dep) => dep.endsWith("jpmorganchase-constellation")), nodeDeps.join());
+        assert.ok(
+            nodeDeps.includes(quorumLoad.name) && nodeDeps.some((dep) => dep.endsWith("jpmorganchase-constellation")),
+            nodeDeps.join(),
+        );
         const racecourseDeps = named(run, "quorum-racecourse-deployment").dependsOn;
         assert.ok(racecourseDeps.some((dep) => dep.endsWith("test-racecourse")));
         assert.ok(racecourseDeps.includes("quorum-rollout"), "started once every node is back");
@@ -227,8 +351,18 @@ describe("minikube set-up resources", function () {
     });
 
     it("declares no image loads or addon when config turns them off", async () => {
-        const run = await runProgram({ stack: "small", fake, projectDir, config: { loadImages: "false", enableIngressAddon: "false" } });
-        assert.deepEqual(ofType(run, COMMAND).filter((command) => !command.name.endsWith("-seed")).map((command) => command.name), ["quorum-generated-keys", "quorum-rollout"]);
+        const run = await runProgram({
+            stack: "small",
+            fake,
+            projectDir,
+            config: { loadImages: "false", enableIngressAddon: "false" },
+        });
+        assert.deepEqual(
+            ofType(run, COMMAND)
+                .filter((command) => !command.name.endsWith("-seed"))
+                .map((command) => command.name),
+            ["quorum-generated-keys", "quorum-rollout"],
+        );
         assert.deepEqual(named(run, "quorum-racecourse-ingress").dependsOn, []);
     });
 });

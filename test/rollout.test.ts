@@ -11,7 +11,19 @@ import { ProgramRun, runProgram, workspaceFixture } from "./support/program";
 import { named } from "./support/query";
 import { ObservedNetwork, ObservedNode } from "../lib/model/observed";
 import { fakeNodeAddress, fakePublicKey } from "./support/fakeQuorum";
-import { chainReplacementRefusal, isOutdated, MemberPod, notBackYet, RestartedNode, rolloutOrder, startRefusal, stillSettling, takeDownRefusal, versionsSeen, versionVerdict } from "../operations/rollout/plan";
+import {
+    chainReplacementRefusal,
+    isOutdated,
+    MemberPod,
+    notBackYet,
+    RestartedNode,
+    rolloutOrder,
+    startRefusal,
+    stillSettling,
+    takeDownRefusal,
+    versionsSeen,
+    versionVerdict,
+} from "../operations/rollout/plan";
 
 const QBFT: Consensus = { kind: "qbft", validators: 4, blockPeriod: 1, roundChangeTimerMs: 11_000, ceil2Nby3Block: 0 };
 const RAFT: Consensus = { kind: "raft" };
@@ -26,8 +38,23 @@ const member = (index: number, ready = true, revision = "old", wanted = "new"): 
 });
 /** QBFT with the chain counting nodes 1..counted; each node in step at 100 unless `faults` say otherwise. */
 function seen(count: number, faults: Record<number, Partial<ObservedNode>>, counted: number): ObservedNetwork {
-    const nodes = Array.from({ length: count }, (_, i): ObservedNode => ({ index: i + 1, name: `node-${i + 1}`, podReady: true, head: { number: 100 }, peers: 2, identity: `0x${i + 1}`, ...faults[i + 1] }));
-    return { rule: { kind: "qbft", validators: counted, ceil2Nby3Block: 0 }, nodes, chainSet: nodes.slice(0, counted).map((node) => `0x${node.index}`) };
+    const nodes = Array.from(
+        { length: count },
+        (_, i): ObservedNode => ({
+            index: i + 1,
+            name: `node-${i + 1}`,
+            podReady: true,
+            head: { number: 100 },
+            peers: 2,
+            identity: `0x${i + 1}`,
+            ...faults[i + 1],
+        }),
+    );
+    return {
+        rule: { kind: "qbft", validators: counted, ceil2Nby3Block: 0 },
+        nodes,
+        chainSet: nodes.slice(0, counted).map((node) => `0x${node.index}`),
+    };
 }
 const LOST: Partial<ObservedNode> = { podReady: false, error: "no pod", head: undefined };
 const labels = (members: MemberPod[]) => members.map((m) => (m.index === 0 ? "bootnode" : `node-${m.index}`));
@@ -42,18 +69,37 @@ describe("the rollout plan", () => {
 
     it("orders the members down first, then the bootnode, those the chain does not count, those it counts", () => {
         const members = [member(1), member(2), member(3, false), member(4), member(5), member(0)];
-        assert.deepEqual(labels(rolloutOrder(members, seen(5, { 3: LOST }, 4))), ["node-3", "bootnode", "node-5", "node-1", "node-2", "node-4"]);
-        assert.deepEqual(labels(rolloutOrder(members, seen(5, { 3: LOST }, 2))), ["node-3", "bootnode", "node-4", "node-5", "node-1", "node-2"], "the chain's set, not the stack's");
+        assert.deepEqual(labels(rolloutOrder(members, seen(5, { 3: LOST }, 4))), [
+            "node-3",
+            "bootnode",
+            "node-5",
+            "node-1",
+            "node-2",
+            "node-4",
+        ]);
+        assert.deepEqual(
+            labels(rolloutOrder(members, seen(5, { 3: LOST }, 2))),
+            ["node-3", "bootnode", "node-4", "node-5", "node-1", "node-2"],
+            "the chain's set, not the stack's",
+        );
     });
 
     it("takes the Raft leader last", () => {
         const members = [member(0), member(1), member(2), member(3)];
-        assert.deepEqual(labels(rolloutOrder(members, { ...seen(3, { 2: { raftRole: "minter" } }, 3), rule: RAFT })), ["bootnode", "node-1", "node-3", "node-2"]);
+        assert.deepEqual(labels(rolloutOrder(members, { ...seen(3, { 2: { raftRole: "minter" } }, 3), rule: RAFT })), [
+            "bootnode",
+            "node-1",
+            "node-3",
+            "node-2",
+        ]);
     });
 
     it("refuses a counted member when the chain's quorum of the others in step would not stay; one it does not count or the bootnode never", () => {
         const network = seen(5, { 2: LOST }, 4);
-        assert.equal(takeDownRefusal(network, 1), "taking node-1 down would leave 2 of 4 validators in step; the chain needs 3");
+        assert.equal(
+            takeDownRefusal(network, 1),
+            "taking node-1 down would leave 2 of 4 validators in step; the chain needs 3",
+        );
         assert.equal(takeDownRefusal(network, 5), undefined);
         assert.equal(takeDownRefusal(network, 0), undefined);
         assert.equal(takeDownRefusal(network, 2), undefined, "a member already down takes nothing more down");
@@ -61,7 +107,10 @@ describe("the rollout plan", () => {
 
     it("judges a combined shrink and image change against the chain's set: nodeCount 5 to 4 with node-5 down, the chain still counts 5", () => {
         const network = seen(5, { 5: LOST }, 5);
-        assert.equal(startRefusal(network, [1, 2, 3, 4]), "taking node-1 down would leave 3 of 5 validators in step; the chain needs 4");
+        assert.equal(
+            startRefusal(network, [1, 2, 3, 4]),
+            "taking node-1 down would leave 3 of 5 validators in step; the chain needs 4",
+        );
     });
 
     it("counts a planned member that is down now as back for the start (it goes first), and waits for one Ready but syncing", () => {
@@ -74,7 +123,14 @@ describe("the rollout plan", () => {
     });
 
     it("counts a node back when Ready, answering, in step with another node, peered and the chain going on", () => {
-        const node = (own: Partial<RestartedNode> = {}): RestartedNode => ({ ready: true, height: 10, peers: 2, readyOthers: 2, referenceHeight: 10, ...own });
+        const node = (own: Partial<RestartedNode> = {}): RestartedNode => ({
+            ready: true,
+            height: 10,
+            peers: 2,
+            readyOthers: 2,
+            referenceHeight: 10,
+            ...own,
+        });
         assert.equal(notBackYet(node({ ready: false }), QBFT, 5), "not Ready");
         assert.equal(notBackYet(node({ height: undefined }), QBFT, 5), "geth does not answer over its IPC socket");
         assert.equal(notBackYet(node({ height: 3 }), QBFT, 5), "7 blocks behind the head (10)");
@@ -82,7 +138,11 @@ describe("the rollout plan", () => {
         assert.equal(notBackYet(node(), QBFT, 10), "no block sealed since it came back (head 10)");
         assert.equal(notBackYet(node(), QBFT, 9), undefined);
         assert.equal(notBackYet(node({ raftLeader: false }), RAFT, 10), "no Raft leader");
-        assert.equal(notBackYet(node({ raftLeader: true }), RAFT, 10), undefined, "a quiet Raft chain makes no block, and is back");
+        assert.equal(
+            notBackYet(node({ raftLeader: true }), RAFT, 10),
+            undefined,
+            "a quiet Raft chain makes no block, and is back",
+        );
         assert.equal(notBackYet(node(), RAFT, 10), undefined, "a node without the raft API is judged by the rest");
     });
 });
@@ -91,7 +151,10 @@ describe("a running node's chain against the config's", () => {
     const ids = (...pairs: [number, string][]) => new Map(pairs);
 
     it("names only the running nodes the config would seed anew", () => {
-        assert.match(chainReplacementRefusal(ids([1, "a"], [2, "b"], [3, "c"]), ids([1, "a"], [2, "x"], [3, "y"]))!, /^node-2, node-3 run a chain this config would replace/);
+        assert.match(
+            chainReplacementRefusal(ids([1, "a"], [2, "b"], [3, "c"]), ids([1, "a"], [2, "x"], [3, "y"]))!,
+            /^node-2, node-3 run a chain this config would replace/,
+        );
     });
 
     it("says nothing of a new network, a new node, a node being removed, or a node seeded as planned", () => {
@@ -101,7 +164,10 @@ describe("a running node's chain against the config's", () => {
 });
 
 describe("a version change on a running network", () => {
-    const images = (quorum: string, tessera = "24.4.2") => ({ quorum: `quorumengineering/quorum:${quorum}`, transactionManager: `quorumengineering/tessera:${tessera}` });
+    const images = (quorum: string, tessera = "24.4.2") => ({
+        quorum: `quorumengineering/quorum:${quorum}`,
+        transactionManager: `quorumengineering/tessera:${tessera}`,
+    });
     /** Every pod and template on `quorum`. */
     const all = (quorum: string) => versionsSeen([images(quorum)], [images(quorum)]);
 
@@ -111,26 +177,44 @@ describe("a version change on a running network", () => {
 
     it("names an upgrade, with a backup first", () => {
         const verdict = versionVerdict(images("24.4.1"), images("24.4.2"), all("24.4.1"), false);
-        assert.deepEqual(verdict.notes, ["the quorum image: quorumengineering/quorum:24.4.1 → quorumengineering/quorum:24.4.2 on a running network: its members restart one at a time; take a backup first (npm run backup)"]);
+        assert.deepEqual(verdict.notes, [
+            "the quorum image: quorumengineering/quorum:24.4.1 → quorumengineering/quorum:24.4.2 on a running network: its members restart one at a time; take a backup first (npm run backup)",
+        ]);
     });
 
     it("refuses going below a version that has run the chain, even when the spec is already lower, unless allowed", () => {
         const seen = versionsSeen([images("24.4.2")], [images("24.4.1")]);
-        assert.match(versionVerdict(images("24.4.1"), images("23.4.0"), seen, false).refusal ?? "", /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/);
+        assert.match(
+            versionVerdict(images("24.4.1"), images("23.4.0"), seen, false).refusal ?? "",
+            /^the quorum image: .*:24\.4\.1 → .*:23\.4\.0 on a running network goes below 24\.4\.2, which has run this chain; .* set allowImageDowngrade to true to try$/,
+        );
         assert.equal(versionVerdict(images("24.4.1"), images("23.4.0"), seen, true).refusal, undefined);
     });
 
     it("reads every pod, Ready or not, and every template: a member on 24.4.3 behind still counts; setting back a stopped rollout to what pods run is allowed", () => {
-        const stopped = versionsSeen([images("24.4.3"), images("24.4.2"), images("24.4.2")], [images("24.4.3"), images("24.4.3")]);
+        const stopped = versionsSeen(
+            [images("24.4.3"), images("24.4.2"), images("24.4.2")],
+            [images("24.4.3"), images("24.4.3")],
+        );
         assert.deepEqual(stopped.highest, { quorum: "24.4.3", transactionManager: "24.4.2" });
-        assert.equal(versionVerdict(images("24.4.3"), images("24.4.2"), stopped, false).refusal, undefined, "24.4.2 still runs on pods: going back is no downgrade");
+        assert.equal(
+            versionVerdict(images("24.4.3"), images("24.4.2"), stopped, false).refusal,
+            undefined,
+            "24.4.2 still runs on pods: going back is no downgrade",
+        );
         const upgraded = versionsSeen([images("24.4.3"), images("24.4.3")], [images("24.4.3")]);
-        assert.match(versionVerdict(images("24.4.3"), images("24.4.2"), upgraded, false).refusal ?? "", /goes below 24\.4\.3/);
+        assert.match(
+            versionVerdict(images("24.4.3"), images("24.4.2"), upgraded, false).refusal ?? "",
+            /goes below 24\.4\.3/,
+        );
     });
 
     it("refuses a downgrade it cannot judge: no pod or template names a version", () => {
         const unknown = versionsSeen([images("latest")], [images("latest")]);
-        assert.match(versionVerdict(images("latest"), images("24.4.1"), unknown, false).refusal ?? "", /no member's pod or template names a version/);
+        assert.match(
+            versionVerdict(images("latest"), images("24.4.1"), unknown, false).refusal ?? "",
+            /no member's pod or template names a version/,
+        );
         assert.equal(versionVerdict(images("latest"), images("24.4.1"), unknown, true).refusal, undefined);
     });
 
@@ -168,26 +252,51 @@ class FakeCluster implements Kube {
         wanted = "new",
         private readonly validators = 4,
     ) {
-        const names = [["bootnode-set", "bootnode-set-0"], ...Array.from({ length: nodeCount }, (_, i) => [`node-set-${i + 1}`, `node-set-${i + 1}-0`])];
-        this.members = names.map(([set, pod]) => ({ set, pod, revision: "old", wanted, uid: this.uids++, ready: true, startsAfter: 1, startingPolls: 0 }));
+        const names = [
+            ["bootnode-set", "bootnode-set-0"],
+            ...Array.from({ length: nodeCount }, (_, i) => [`node-set-${i + 1}`, `node-set-${i + 1}-0`]),
+        ];
+        this.members = names.map(([set, pod]) => ({
+            set,
+            pod,
+            revision: "old",
+            wanted,
+            uid: this.uids++,
+            ready: true,
+            startsAfter: 1,
+            startingPolls: 0,
+        }));
     }
 
     private tick(): void {
         this.mostDown = Math.max(this.mostDown, this.members.filter((candidate) => !candidate.ready).length);
         this.height++;
-        for (const member of this.members.filter((candidate) => !candidate.ready && candidate.revision === candidate.wanted)) {
+        for (const member of this.members.filter(
+            (candidate) => !candidate.ready && candidate.revision === candidate.wanted,
+        )) {
             if (++member.startingPolls >= member.startsAfter) member.ready = true;
         }
     }
 
     async pods(): Promise<PodStatus[]> {
         this.tick();
-        return this.members.map((m) => ({ name: m.pod, uid: `uid-${m.uid}`, ready: m.ready, containers: ["quorum"], restarts: 0, revision: m.revision, waiting: m.ready ? undefined : m.waiting, images: {} }));
+        return this.members.map((m) => ({
+            name: m.pod,
+            uid: `uid-${m.uid}`,
+            ready: m.ready,
+            containers: ["quorum"],
+            restarts: 0,
+            revision: m.revision,
+            waiting: m.ready ? undefined : m.waiting,
+            images: {},
+        }));
     }
 
     async list<T extends KubeObject>(kind: string): Promise<T[]> {
         assert.equal(kind, "statefulsets");
-        return this.members.map((m) => ({ metadata: { name: m.set }, status: { updateRevision: m.wanted } }) as unknown as T);
+        return this.members.map(
+            (m) => ({ metadata: { name: m.set }, status: { updateRevision: m.wanted } }) as unknown as T,
+        );
     }
 
     async deletePod(pod: string): Promise<void> {
@@ -205,7 +314,10 @@ class FakeCluster implements Kube {
         const found = this.members.find((m) => m.pod === pod);
         if (!found?.ready) throw new Error(`kubectl exec failed: pod ${pod} is not running`);
         const script = command[3];
-        const request = JSON.parse(script.slice(script.indexOf("send(") + 5, script.lastIndexOf("))"))) as { id: number; method: string }[];
+        const request = JSON.parse(script.slice(script.indexOf("send(") + 5, script.lastIndexOf("))"))) as {
+            id: number;
+            method: string;
+        }[];
         const hex = (value: number) => `0x${value.toString(16)}`;
         const results: Record<string, unknown> = {
             eth_blockNumber: hex(this.height),
@@ -213,9 +325,13 @@ class FakeCluster implements Kube {
             eth_getBlockByNumber: { number: hex(this.height), timestamp: hex(Math.floor(Date.now() / 1000)) },
             txpool_status: { pending: "0x0", queued: "0x0" },
             istanbul_getValidators: Array.from({ length: this.validators }, (_, i) => fakeNodeAddress(i + 1)),
-            admin_nodeInfo: { enode: `enode://${fakePublicKey(Number(/^node-set-(\d+)-0$/.exec(pod)?.[1]))}@10.0.0.1:30303` },
+            admin_nodeInfo: {
+                enode: `enode://${fakePublicKey(Number(/^node-set-(\d+)-0$/.exec(pod)?.[1]))}@10.0.0.1:30303`,
+            },
         };
-        return JSON.stringify(JSON.stringify(request.map(({ id, method }) => ({ jsonrpc: "2.0", id, result: results[method] }))));
+        return JSON.stringify(
+            JSON.stringify(request.map(({ id, method }) => ({ jsonrpc: "2.0", id, result: results[method] }))),
+        );
     }
 
     field(): Promise<string> {
@@ -228,7 +344,14 @@ class FakeCluster implements Kube {
 }
 
 describe("the rollout against a cluster", () => {
-    const request = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({ consensus: QBFT, nodeCount: 5, memberTimeoutMs: 2000, everyMember: false, pollMs: 1, ...overrides });
+    const request = (overrides: Partial<RolloutRequest> = {}): RolloutRequest => ({
+        consensus: QBFT,
+        nodeCount: 5,
+        memberTimeoutMs: 2000,
+        everyMember: false,
+        pollMs: 1,
+        ...overrides,
+    });
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
     beforeEach(() => lines.splice(0));
@@ -236,7 +359,14 @@ describe("the rollout against a cluster", () => {
     it("replaces every member on the old spec, one at a time, in the plan's order, each back before the next", async () => {
         const cluster = new FakeCluster(5);
         await rollout(cluster, request(), log);
-        assert.deepEqual(cluster.deleted, ["bootnode-set-0", "node-set-5-0", "node-set-1-0", "node-set-2-0", "node-set-3-0", "node-set-4-0"]);
+        assert.deepEqual(cluster.deleted, [
+            "bootnode-set-0",
+            "node-set-5-0",
+            "node-set-1-0",
+            "node-set-2-0",
+            "node-set-3-0",
+            "node-set-4-0",
+        ]);
         assert.equal(cluster.mostDown, 1, "never two members down at once");
         assert.ok(cluster.members.every((m) => m.revision === "new" && m.ready));
         assert.equal(lines.filter((line) => / back in step after /.test(line)).length, 5, lines.join("\n"));
@@ -250,17 +380,26 @@ describe("the rollout against a cluster", () => {
 
     it("stops at the first member that does not come back, naming it, its waiting reason and log lines; the rest keep the old spec", async () => {
         const cluster = new FakeCluster(5);
-        Object.assign(cluster.members[5], { startsAfter: Infinity, waiting: "ErrImageNeverPull: image quorumengineering/quorum:missing is not present" });
+        Object.assign(cluster.members[5], {
+            startsAfter: Infinity,
+            waiting: "ErrImageNeverPull: image quorumengineering/quorum:missing is not present",
+        });
         await assert.rejects(rollout(cluster, request(), log), (error: Error) => {
             assert.ok(error instanceof RolloutStopped);
-            assert.match(error.message, /^rollout stopped at node-5: not Ready within 2\.0 s \(ErrImageNeverPull: image quorumengineering\/quorum:missing is not present\)\./);
+            assert.match(
+                error.message,
+                /^rollout stopped at node-5: not Ready within 2\.0 s \(ErrImageNeverPull: image quorumengineering\/quorum:missing is not present\)\./,
+            );
             assert.match(error.message, /node-set-5-0: Fatal: image pull failed/);
             assert.match(error.message, /node-1, node-2, node-3, node-4 still run their previous spec/);
             assert.match(error.message, /set the value you changed back/);
             return true;
         });
         assert.deepEqual(cluster.deleted, ["bootnode-set-0", "node-set-5-0"]);
-        assert.ok(cluster.members.slice(1, 5).every((m) => m.revision === "old" && m.ready), "the validators were not touched");
+        assert.ok(
+            cluster.members.slice(1, 5).every((m) => m.revision === "old" && m.ready),
+            "the validators were not touched",
+        );
     });
 
     it("set back, replaces the member the stopped rollout left down, first", async () => {
@@ -274,7 +413,10 @@ describe("the rollout against a cluster", () => {
     it("refuses before restarting anything when a validator is down and others would follow", async () => {
         const cluster = new FakeCluster(5);
         Object.assign(cluster.members[2], { ready: false, revision: "new", startsAfter: Infinity });
-        await assert.rejects(rollout(cluster, request(), log), /taking node-1 down would leave 2 of 4 validators in step; the chain needs 3: bring the others back .*; nothing was restarted/);
+        await assert.rejects(
+            rollout(cluster, request(), log),
+            /taking node-1 down would leave 2 of 4 validators in step; the chain needs 3: bring the others back .*; nothing was restarted/,
+        );
         assert.deepEqual(cluster.deleted, []);
     });
 
@@ -289,7 +431,10 @@ describe("the rollout against a cluster", () => {
     it("a network that needs every validator refuses and says how to restart anyway; --allow-downtime restarts", async () => {
         const two: Consensus = { ...QBFT, validators: 2 };
         const cluster = new FakeCluster(2, "new", 2);
-        await assert.rejects(rollout(cluster, request({ consensus: two, nodeCount: 2 }), log), /a network of 2 validators needs every one of them to go on, .* npm run rollout -- --allow-downtime; nothing was restarted/);
+        await assert.rejects(
+            rollout(cluster, request({ consensus: two, nodeCount: 2 }), log),
+            /a network of 2 validators needs every one of them to go on, .* npm run rollout -- --allow-downtime; nothing was restarted/,
+        );
         assert.deepEqual(cluster.deleted, []);
         await rollout(cluster, request({ consensus: two, nodeCount: 2, allowDowntime: true }), log);
         assert.equal(cluster.deleted.length, 3);
@@ -321,7 +466,8 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
     this.timeout(60_000);
     const workspace = workspaceFixture({ goquorum: 5 });
     afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
-    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const render = (config: Record<string, string> = {}) =>
+        runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
     const running = (sets: object[], pods: object[] = []) => {
         const kube = path.join(workspace.fake.state, "kube");
         fs.mkdirSync(kube, { recursive: true });
@@ -330,7 +476,16 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
     };
     const nodeSet = (index: number, image: string) => ({
         metadata: { name: `node-set-${index}` },
-        spec: { template: { spec: { containers: [{ name: "quorum", image }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] } } },
+        spec: {
+            template: {
+                spec: {
+                    containers: [
+                        { name: "quorum", image },
+                        { name: "tessera", image: "quorumengineering/tessera:24.4.2" },
+                    ],
+                },
+            },
+        },
         status: { updateRevision: "node-set-rev-b" },
     });
 
@@ -342,7 +497,10 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         const step = named(run, "quorum-rollout");
         assert.deepEqual([...step.dependsOn].sort(), sets.map((set) => set.name).sort());
         assert.match(step.inputs.update, /operations\/run\.ts rollout update$/);
-        assert.ok(named(run, "quorum-validators").dependsOn.includes("quorum-rollout"), "votes after every member is back");
+        assert.ok(
+            named(run, "quorum-validators").dependsOn.includes("quorum-rollout"),
+            "votes after every member is back",
+        );
     });
 
     it("is not run by a vote: a change of validators leaves its inputs as they were", async () => {
@@ -351,17 +509,37 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
     });
 
     it("refuses, at preview, a quorum image older than the one its Ready nodes run, unless allowed", async () => {
-        const pod = { metadata: { name: "node-set-1-0", uid: "a" }, spec: { containers: [{ name: "quorum", image: "quorumengineering/quorum:24.4.2" }, { name: "tessera", image: "quorumengineering/tessera:24.4.2" }] }, status: { conditions: [{ type: "Ready", status: "True" }] } };
+        const pod = {
+            metadata: { name: "node-set-1-0", uid: "a" },
+            spec: {
+                containers: [
+                    { name: "quorum", image: "quorumengineering/quorum:24.4.2" },
+                    { name: "tessera", image: "quorumengineering/tessera:24.4.2" },
+                ],
+            },
+            status: { conditions: [{ type: "Ready", status: "True" }] },
+        };
         running([nodeSet(1, "quorumengineering/quorum:24.4.2")], [pod]);
-        await assert.rejects(render(), /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/);
+        await assert.rejects(
+            render(),
+            /the quorum image: quorumengineering\/quorum:24\.4\.2 → quorumengineering\/quorum:24\.4\.1 on a running network goes below 24\.4\.2/,
+        );
         await render({ allowImageDowngrade: "true" });
     });
 
     describe("a running network's chain, at preview", () => {
         /** The StatefulSets a render declares, as the cluster would list them once they run. */
         const runAsDeclared = (run: ProgramRun) =>
-            running(run.resources.filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet").map((resource) => ({ metadata: { name: resource.inputs.metadata.name }, spec: resource.inputs.spec })));
-        const EVERY_NODE = /node-1, node-2, node-3, node-4, node-5 run a chain this config would replace with a new one at block 0/;
+            running(
+                run.resources
+                    .filter((resource) => resource.type === "kubernetes:apps/v1:StatefulSet")
+                    .map((resource) => ({
+                        metadata: { name: resource.inputs.metadata.name },
+                        spec: resource.inputs.spec,
+                    })),
+            );
+        const EVERY_NODE =
+            /node-1, node-2, node-3, node-4, node-5 run a chain this config would replace with a new one at block 0/;
 
         it("lets through what keeps it: no change, an image, resources, fewer nodes", async () => {
             runAsDeclared(await render());
@@ -372,7 +550,10 @@ describe("the rollout step in the program (goquorum stack, 5 nodes)", function (
         it("refuses a new genesis under running nodes, naming them, how to go back and how to start anew", async () => {
             runAsDeclared(await render());
             await assert.rejects(render({ chainId: "1337" }), EVERY_NODE);
-            await assert.rejects(render({ gasLimit: "0x1000000" }), /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, npm run destroy, then npm run up \(host folders kept by keepChainData are moved aside, not reused\)/);
+            await assert.rejects(
+                render({ gasLimit: "0x1000000" }),
+                /Set the old values back \(or put the keys folder back\)\. A new chain on purpose: npm run backup, npm run destroy, then npm run up \(host folders kept by keepChainData are moved aside, not reused\)/,
+            );
             await render();
         });
 

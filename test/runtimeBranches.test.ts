@@ -11,8 +11,17 @@ import { REPO_ROOT } from "./support/fakeHost";
 import { sourceFiles } from "./support/sourceFiles";
 
 /** Every name a runtime has had: the key's values now and before, and the names its volumes record. */
-const NAMES = new Set<string>([...RUNTIMES, ...Object.keys(FORMER_RUNTIME_NAMES), ...ALL_RUNTIMES.map((runtime) => runtime.name)]);
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const NAMES = new Set<string>([
+    ...RUNTIMES,
+    ...Object.keys(FORMER_RUNTIME_NAMES),
+    ...ALL_RUNTIMES.map((runtime) => runtime.name),
+]);
+const EQUALITY = new Set([
+    ts.SyntaxKind.EqualsEqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsEqualsToken,
+    ts.SyntaxKind.EqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsToken,
+]);
 const RUNTIME_TYPES = new Set(["RuntimeKind", "RuntimeName"]);
 
 /** `runtime`, `x.runtime`, or a runtime's own name fields (`runtime.kind`, `config.runtime.name`). */
@@ -27,12 +36,19 @@ const isRuntimeName = (node: ts.Node) => ts.isStringLiteralLike(node) && NAMES.h
 const namesRuntime = (node: ts.Node) => readsRuntime(node) || isRuntimeName(node);
 
 function isBranch(node: ts.Node): boolean {
-    if (ts.isBinaryExpression(node)) return EQUALITY.has(node.operatorToken.kind) && (namesRuntime(node.left) || namesRuntime(node.right));
+    if (ts.isBinaryExpression(node))
+        return EQUALITY.has(node.operatorToken.kind) && (namesRuntime(node.left) || namesRuntime(node.right));
     if (ts.isSwitchStatement(node)) return readsRuntime(node.expression);
     if (ts.isCaseClause(node)) return isRuntimeName(node.expression);
     if (ts.isElementAccessExpression(node)) return readsRuntime(node.argumentExpression);
-    if (ts.isCallExpression(node)) return ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "includes" && node.arguments.some(readsRuntime);
-    if (ts.isTypeReferenceNode(node)) return node.typeName.getText() === "Record" && RUNTIME_TYPES.has(node.typeArguments?.[0]?.getText() ?? "");
+    if (ts.isCallExpression(node))
+        return (
+            ts.isPropertyAccessExpression(node.expression) &&
+            node.expression.name.text === "includes" &&
+            node.arguments.some(readsRuntime)
+        );
+    if (ts.isTypeReferenceNode(node))
+        return node.typeName.getText() === "Record" && RUNTIME_TYPES.has(node.typeArguments?.[0]?.getText() ?? "");
     return false;
 }
 
@@ -41,7 +57,10 @@ function runtimeBranches(text: string, file: string): string[] {
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
     const found: string[] = [];
     const visit = (node: ts.Node) => {
-        if (isBranch(node)) found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split("\n")[0]}`);
+        if (isBranch(node))
+            found.push(
+                `${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split("\n")[0]}`,
+            );
         ts.forEachChild(node, visit);
     };
     visit(source);
@@ -51,8 +70,14 @@ function runtimeBranches(text: string, file: string): string[] {
 describe("runtime differences", () => {
     it("are asked of Runtime: nothing outside lib/runtime branches on a runtime's name", () => {
         const outside = sourceFiles().filter((file) => !file.startsWith(`lib${path.sep}runtime${path.sep}`));
-        assert.ok(outside.includes("program.ts") && outside.some((file) => file.startsWith(`lib${path.sep}config`)), "the scan reads the program and lib/config");
-        assert.deepEqual(outside.flatMap((file) => runtimeBranches(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file)), []);
+        assert.ok(
+            outside.includes("program.ts") && outside.some((file) => file.startsWith(`lib${path.sep}config`)),
+            "the scan reads the program and lib/config",
+        );
+        assert.deepEqual(
+            outside.flatMap((file) => runtimeBranches(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file)),
+            [],
+        );
     });
 
     const branches: [string, string][] = [

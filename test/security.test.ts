@@ -6,7 +6,11 @@ import { ofType } from "./support/query";
 
 interface Container {
     name: string;
-    securityContext?: { allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] }; readOnlyRootFilesystem?: boolean };
+    securityContext?: {
+        allowPrivilegeEscalation?: boolean;
+        capabilities?: { drop?: string[] };
+        readOnlyRootFilesystem?: boolean;
+    };
     volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
@@ -23,26 +27,48 @@ const READ_ONLY: Record<string, string[]> = {
     cluster: ["bootnode", "seed"],
 };
 
-for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["goquorum", 5], ["cluster", 3]] as const) {
+for (const [stack, nodeCount] of [
+    ["dev", 5],
+    ["kaleido", 5],
+    ["goquorum", 5],
+    ["cluster", 3],
+] as const) {
     describe(`security contexts (${stack} stack)`, function () {
         this.timeout(60_000);
         const fixture = stackFixture(stack, nodeCount);
         const pods = (): [string, PodSpec][] =>
-            [...ofType(fixture.run, "kubernetes:apps/v1:StatefulSet"), ...ofType(fixture.run, "kubernetes:apps/v1:Deployment")].map((workload) => [workload.name, workload.inputs.spec.template.spec as PodSpec]);
+            [
+                ...ofType(fixture.run, "kubernetes:apps/v1:StatefulSet"),
+                ...ofType(fixture.run, "kubernetes:apps/v1:Deployment"),
+            ].map((workload) => [workload.name, workload.inputs.spec.template.spec as PodSpec]);
 
         it("mounts no service-account token into any pod: none calls the Kubernetes API", () => {
-            for (const [name, pod] of pods()) assert.equal((pod as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false, name);
+            for (const [name, pod] of pods())
+                assert.equal(
+                    (pod as { automountServiceAccountToken?: boolean }).automountServiceAccountToken,
+                    false,
+                    name,
+                );
         });
 
         it("runs every pod under the container runtime's default seccomp profile", () => {
-            for (const [name, pod] of pods()) assert.deepEqual(pod.securityContext?.seccompProfile, { type: "RuntimeDefault" }, name);
+            for (const [name, pod] of pods())
+                assert.deepEqual(pod.securityContext?.seccompProfile, { type: "RuntimeDefault" }, name);
         });
 
         it("drops every capability and privilege escalation in every container, init containers included", () => {
             for (const [name, pod] of pods()) {
                 for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
-                    assert.equal(container.securityContext?.allowPrivilegeEscalation, false, `${name}/${container.name}`);
-                    assert.deepEqual(container.securityContext?.capabilities?.drop, ["ALL"], `${name}/${container.name}`);
+                    assert.equal(
+                        container.securityContext?.allowPrivilegeEscalation,
+                        false,
+                        `${name}/${container.name}`,
+                    );
+                    assert.deepEqual(
+                        container.securityContext?.capabilities?.drop,
+                        ["ALL"],
+                        `${name}/${container.name}`,
+                    );
                 }
             }
         });
@@ -51,10 +77,17 @@ for (const [stack, nodeCount] of [["dev", 5], ["kaleido", 5], ["goquorum", 5], [
             for (const [name, pod] of pods()) {
                 for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
                     const readOnly = READ_ONLY[stack].includes(container.name);
-                    assert.equal(container.securityContext?.readOnlyRootFilesystem, readOnly, `${name}/${container.name}`);
+                    assert.equal(
+                        container.securityContext?.readOnlyRootFilesystem,
+                        readOnly,
+                        `${name}/${container.name}`,
+                    );
                     if (!readOnly) continue;
                     const scratch = container.volumeMounts?.find((mount) => mount.mountPath === "/tmp");
-                    assert.ok(scratch && pod.volumes?.some((volume) => volume.name === scratch.name && volume.emptyDir), `${name}/${container.name} has no scratch /tmp`);
+                    assert.ok(
+                        scratch && pod.volumes?.some((volume) => volume.name === scratch.name && volume.emptyDir),
+                        `${name}/${container.name} has no scratch /tmp`,
+                    );
                 }
             }
         });

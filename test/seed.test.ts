@@ -25,7 +25,8 @@ function snapshot(dir: string): Record<string, string> {
                 out[`${key}/`] = (stat.mode & 0o777).toString(8);
                 walk(full);
             } else {
-                out[key] = `${(stat.mode & 0o777).toString(8)} ${crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex")} ${stat.mtimeMs}`;
+                out[key] =
+                    `${(stat.mode & 0o777).toString(8)} ${crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex")} ${stat.mtimeMs}`;
             }
         }
     };
@@ -55,7 +56,8 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
     const outputs: string[] = [];
 
     /** A member's own Command: its seed as a preview shows it, and the wipe on delete. */
-    const seedOf = (member: number): RecordedResource => named(run, member === 0 ? "quorum-bootnode-qdata-seed" : `quorum-node-${member}-qdata-seed`);
+    const seedOf = (member: number): RecordedResource =>
+        named(run, member === 0 ? "quorum-bootnode-qdata-seed" : `quorum-node-${member}-qdata-seed`);
     /** The network's seed, run as the Command provider would: its command line, its plan on stdin, changed as `change` says. */
     const runSeed = (change: PlanChange = () => undefined): SeedResult => {
         const plan = parseSeedPlan(named(run, NETWORK_SEED).inputs.stdin);
@@ -65,7 +67,10 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         return result;
     };
     /** Only node `index`, changed as `change` says. */
-    const seedOnly = (index: number, change: (member: PlannedMember, plan: SeedPlan) => void = () => undefined): SeedResult =>
+    const seedOnly = (
+        index: number,
+        change: (member: PlannedMember, plan: SeedPlan) => void = () => undefined,
+    ): SeedResult =>
         runSeed((plan, member) => {
             const only = member(index);
             plan.members = [only];
@@ -79,22 +84,37 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         return result;
     };
     const target = (member: number) => fake.nodePath(`/data/qdata_${member}`);
-    const leftOnNode = () => fs.readdirSync(fake.nodePath("/tmp")).filter((name) => name.startsWith("kaleido-quorum-seed"));
+    const leftOnNode = () =>
+        fs.readdirSync(fake.nodePath("/tmp")).filter((name) => name.startsWith("kaleido-quorum-seed"));
     /** What the seed staged on this machine (keys) and left behind. */
-    const leftOnLaptop = () => fs.readdirSync(laptopTemp(fake)).filter((name) => name.startsWith("kaleido-quorum-seed"));
+    const leftOnLaptop = () =>
+        fs.readdirSync(laptopTemp(fake)).filter((name) => name.startsWith("kaleido-quorum-seed"));
 
     before(async () => {
         fake = new FakeHost();
         source = await makeQuorumToolsFolder(NODE_COUNT);
-        run = await runProgram({ stack: "small", fake, projectDir: source, config: { runtime: "kaleido", qdataDir: source, hostPathRoot: "/data" } });
+        run = await runProgram({
+            stack: "small",
+            fake,
+            projectDir: source,
+            config: { runtime: "kaleido", qdataDir: source, hostPathRoot: "/data" },
+        });
     });
     after(() => {
         // No run may print key material: node keys, constellation private keys, keystore ciphertext.
         const printed = outputs.join("\n");
         for (let member = 1; member <= NODE_COUNT; member++) {
             const dir = path.join(source, `qdata_${member}`);
-            assert.ok(!printed.includes(fs.readFileSync(path.join(dir, "ethereum/nodekey"), "utf8")), "a nodekey was printed");
-            assert.ok(!printed.includes(JSON.parse(fs.readFileSync(path.join(dir, "constellation/tm.key"), "utf8")).data.bytes), "tm.key was printed");
+            assert.ok(
+                !printed.includes(fs.readFileSync(path.join(dir, "ethereum/nodekey"), "utf8")),
+                "a nodekey was printed",
+            );
+            assert.ok(
+                !printed.includes(
+                    JSON.parse(fs.readFileSync(path.join(dir, "constellation/tm.key"), "utf8")).data.bytes,
+                ),
+                "tm.key was printed",
+            );
         }
         fake.dispose();
         fs.rmSync(source, { recursive: true, force: true });
@@ -103,10 +123,14 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
     it("is one Command for the whole network, which every member's pod waits for beside the member's own Command and claim", () => {
         const seed = named(run, NETWORK_SEED);
         assert.equal(seed.inputs.delete, undefined, "the network's seed wipes nothing");
-        assert.deepEqual(parseSeedPlan(seed.inputs.stdin).members.map((member) => member.name), ["qdata-0", "qdata-1", "qdata-2", "qdata-3"]);
+        assert.deepEqual(
+            parseSeedPlan(seed.inputs.stdin).members.map((member) => member.name),
+            ["qdata-0", "qdata-1", "qdata-2", "qdata-3"],
+        );
         for (const set of ofType(run, "kubernetes:apps/v1:StatefulSet")) {
             const member = set.name.replace(/-set$/, "");
-            for (const dependency of [NETWORK_SEED, `${member}-qdata-seed`, `${member}-qdata-pvc`]) assert.ok(set.dependsOn.includes(dependency), `${set.name} depends on ${set.dependsOn}`);
+            for (const dependency of [NETWORK_SEED, `${member}-qdata-seed`, `${member}-qdata-pvc`])
+                assert.ok(set.dependsOn.includes(dependency), `${set.name} depends on ${set.dependsOn}`);
         }
         for (let member = 0; member <= NODE_COUNT; member++) {
             assert.equal(seedOf(member).inputs.create, undefined, "a member's own Command lays nothing");
@@ -122,12 +146,25 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         assert.match(result.stdout, /^seed-qdata: copying 31 files of 4 members to minikube:\/data in one archive$/m);
         assert.deepEqual(leftOnNode(), []);
         assert.deepEqual(leftOnLaptop(), []);
-        for (let member = 0; member <= NODE_COUNT; member++) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: seeded \\S*/data/qdata_${member}$`, "m"));
-        assert.equal(fs.readFileSync(path.join(target(0), "nodekey"), "utf8"), fs.readFileSync(path.join(source, "qdata_0/nodekey"), "utf8"));
+        for (let member = 0; member <= NODE_COUNT; member++)
+            assert.match(
+                result.stdout,
+                new RegExp(`^seed-qdata\\[qdata-${member}\\]: seeded \\S*/data/qdata_${member}$`, "m"),
+            );
+        assert.equal(
+            fs.readFileSync(path.join(target(0), "nodekey"), "utf8"),
+            fs.readFileSync(path.join(source, "qdata_0/nodekey"), "utf8"),
+        );
         for (let member = 1; member <= NODE_COUNT; member++) {
             for (const [file, { mode: wanted, text }] of Object.entries(seedManifest(seedOf(member)))) {
                 const laid = path.join(target(member), file);
-                assert.deepEqual(fs.readFileSync(laid), text === undefined ? fs.readFileSync(path.join(source, `qdata_${member}`, file)) : Buffer.from(text), file);
+                assert.deepEqual(
+                    fs.readFileSync(laid),
+                    text === undefined
+                        ? fs.readFileSync(path.join(source, `qdata_${member}`, file))
+                        : Buffer.from(text),
+                    file,
+                );
                 assert.equal(`0${mode(laid)}`, wanted, `${file}'s mode`);
             }
             assert.ok(fs.statSync(path.join(target(member), "logs")).isDirectory());
@@ -149,16 +186,33 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         const ips = run.outputs.nodes.map((node) => node.ip);
         assert.deepEqual(ips, ["10.96.1.101", "10.96.1.102", "10.96.1.103"]);
         for (let member = 1; member <= NODE_COUNT; member++) {
-            const staticNodes = JSON.parse(fs.readFileSync(path.join(target(member), "ethereum/static-nodes.json"), "utf8"));
-            assert.deepEqual(staticNodes, run.outputs.nodes.map((node) => node.enode));
-            assert.deepEqual(fs.readFileSync(path.join(target(member), "ethereum/permissioned-nodes.json"), "utf8"), JSON.stringify(staticNodes, null, 2) + "\n");
+            const staticNodes = JSON.parse(
+                fs.readFileSync(path.join(target(member), "ethereum/static-nodes.json"), "utf8"),
+            );
+            assert.deepEqual(
+                staticNodes,
+                run.outputs.nodes.map((node) => node.enode),
+            );
+            assert.deepEqual(
+                fs.readFileSync(path.join(target(member), "ethereum/permissioned-nodes.json"), "utf8"),
+                JSON.stringify(staticNodes, null, 2) + "\n",
+            );
             const tmConf = fs.readFileSync(path.join(target(member), "constellation/tm.conf"), "utf8");
             assert.match(tmConf, new RegExp(`^url = "http://${ips[member - 1].replace(/\./g, "\\.")}:9000/"$`, "m"));
-            assert.match(tmConf, new RegExp(`^othernodes = \\[${ips.map((ip) => `"http://${ip.replace(/\./g, "\\.")}:9000/"`).join(", ")}\\]$`, "m"));
+            assert.match(
+                tmConf,
+                new RegExp(
+                    `^othernodes = \\[${ips.map((ip) => `"http://${ip.replace(/\./g, "\\.")}:9000/"`).join(", ")}\\]$`,
+                    "m",
+                ),
+            );
             assert.match(tmConf, /^socket = "\/qdata\/constellation\/tm.ipc"$/m);
             assert.match(tmConf, /^privatekeys = \["\/qdata\/constellation\/tm.key"\]$/m);
             for (const file of ["ethereum/static-nodes.json", "constellation/tm.conf"]) {
-                assert.ok(!fs.readFileSync(path.join(target(member), file), "utf8").includes("172.13."), `${file} still names a docker-compose IP`);
+                assert.ok(
+                    !fs.readFileSync(path.join(target(member), file), "utf8").includes("172.13."),
+                    `${file} still names a docker-compose IP`,
+                );
             }
         }
         for (const node of run.outputs.nodes) {
@@ -173,7 +227,8 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         const before = snapshot(fake.nodePath("/data"));
         const result = runSeed();
         assert.equal(result.status, 0, result.stderr);
-        for (let member = 0; member <= NODE_COUNT; member++) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
+        for (let member = 0; member <= NODE_COUNT; member++)
+            assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
         assert.deepEqual(snapshot(fake.nodePath("/data")), before);
     });
 
@@ -195,7 +250,11 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
             assert.equal(mode(path.join(target(2), file)), "644", file);
         }
         assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8"), seedBefore);
-        assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.includes("kaleido-")), [], "a partial folder was left behind");
+        assert.deepEqual(
+            fs.readdirSync(fake.nodePath("/data")).filter((name) => name.includes("kaleido-")),
+            [],
+            "a partial folder was left behind",
+        );
     });
 
     it("starts a new chain when the runtime changes (another image family's chain data)", () => {
@@ -207,10 +266,18 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
             member.seedId = "2".repeat(64);
         });
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /moved the earlier seed in \S*\/data\/qdata_2, chain data included, to \S*\/data\/qdata_2\.earlier-seed\.\d+/);
+        assert.match(
+            result.stdout,
+            /moved the earlier seed in \S*\/data\/qdata_2, chain data included, to \S*\/data\/qdata_2\.earlier-seed\.\d+/,
+        );
         assert.ok(!fs.existsSync(chaindata));
-        const [kept] = fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_2.earlier-seed."));
-        assert.equal(fs.readFileSync(path.join(fake.nodePath("/data"), kept, "ethereum/geth/chaindata/000001.log"), "utf8"), "blocks written by the seed's Quorum");
+        const [kept] = fs
+            .readdirSync(fake.nodePath("/data"))
+            .filter((name) => name.startsWith("qdata_2.earlier-seed."));
+        assert.equal(
+            fs.readFileSync(path.join(fake.nodePath("/data"), kept, "ethereum/geth/chaindata/000001.log"), "utf8"),
+            "blocks written by the seed's Quorum",
+        );
         assert.equal(fs.readFileSync(path.join(target(2), "kaleido-runtime"), "utf8"), "goquorum\n");
         assert.equal(mode(path.join(target(2), "kaleido-runtime")), "644");
     });
@@ -221,11 +288,19 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         fs.cpSync(path.join(source, "qdata_2"), otherChain, { recursive: true });
         const genesis = path.join(otherChain, "ethereum/genesis.json");
         fs.writeFileSync(genesis, fs.readFileSync(genesis, "utf8").replace(/"gasLimit": "[^"]*"/, '"gasLimit": "0x1"'));
-        const result = seedOnly(2, (member) => Object.assign(member, { seedId: "0".repeat(64), sourceDir: otherChain }));
+        const result = seedOnly(2, (member) =>
+            Object.assign(member, { seedId: "0".repeat(64), sourceDir: otherChain }),
+        );
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /moved the earlier seed in \S*, chain data included, to \S*qdata_2\.earlier-seed\.\d+/);
+        assert.match(
+            result.stdout,
+            /moved the earlier seed in \S*, chain data included, to \S*qdata_2\.earlier-seed\.\d+/,
+        );
         assert.ok(!fs.existsSync(chaindata), "old chain data stayed in the new seed's folder");
-        assert.equal(fs.readFileSync(path.join(target(2), "ethereum/genesis.json"), "utf8"), fs.readFileSync(genesis, "utf8"));
+        assert.equal(
+            fs.readFileSync(path.join(target(2), "ethereum/genesis.json"), "utf8"),
+            fs.readFileSync(genesis, "utf8"),
+        );
         assert.equal(fs.readFileSync(path.join(target(2), ".kaleido-seed-id"), "utf8").trim(), "0".repeat(64));
     });
 
@@ -235,10 +310,18 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         fs.writeFileSync(foreign, "from the manual setup");
         const result = seedOnly(3);
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /moved the folder's earlier content to \S*\/data\/qdata_3\.before-kaleido-quorum\.\d+/);
-        const backups = fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_3.before-kaleido-quorum."));
+        assert.match(
+            result.stdout,
+            /moved the folder's earlier content to \S*\/data\/qdata_3\.before-kaleido-quorum\.\d+/,
+        );
+        const backups = fs
+            .readdirSync(fake.nodePath("/data"))
+            .filter((name) => name.startsWith("qdata_3.before-kaleido-quorum."));
         assert.equal(backups.length, 1);
-        assert.equal(fs.readFileSync(path.join(fake.nodePath("/data"), backups[0], "hand-copied.txt"), "utf8"), "from the manual setup");
+        assert.equal(
+            fs.readFileSync(path.join(fake.nodePath("/data"), backups[0], "hand-copied.txt"), "utf8"),
+            "from the manual setup",
+        );
         assert.ok(fs.existsSync(path.join(target(3), "ethereum/nodekey")));
     });
 
@@ -252,7 +335,11 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         assert.ok(!fs.existsSync(partial), "the leftover is gone");
         assert.notEqual(fs.readFileSync(path.join(target(1), "ethereum/nodekey"), "utf8"), "half");
         assert.ok(fs.existsSync(path.join(target(1), ".kaleido-seed-id")));
-        assert.deepEqual(fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_1.")), [], "nothing moved aside");
+        assert.deepEqual(
+            fs.readdirSync(fake.nodePath("/data")).filter((name) => name.startsWith("qdata_1.")),
+            [],
+            "nothing moved aside",
+        );
     });
 
     it("fails loudly, naming the file, when a required file is missing, and nothing reaches the node", () => {
@@ -263,7 +350,10 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         try {
             const result = runSeed((_plan, member) => (member(1).seedId = "1".repeat(64)));
             assert.equal(result.status, 1);
-            assert.match(result.stderr, new RegExp(`^seed-qdata\\[qdata-1\\]: ${missing.replace(/[.]/g, "\\.")}: is missing$`, "m"));
+            assert.match(
+                result.stderr,
+                new RegExp(`^seed-qdata\\[qdata-1\\]: ${missing.replace(/[.]/g, "\\.")}: is missing$`, "m"),
+            );
             assert.deepEqual(minikubeCalls(fake), []);
             assert.deepEqual(leftOnLaptop(), []);
         } finally {
@@ -277,9 +367,16 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         fs.rmSync(passwords);
         fs.symlinkSync("/etc/hostname", passwords);
         try {
-            const result = seedOnly(2, (member) => Object.assign(member, { seedId: "2".repeat(64), targetDir: "/data/linked" }));
+            const result = seedOnly(2, (member) =>
+                Object.assign(member, { seedId: "2".repeat(64), targetDir: "/data/linked" }),
+            );
             assert.equal(result.status, 1, result.stderr);
-            assert.match(result.stderr, new RegExp(`${passwords.replace(/[.]/g, "\\.")}: is a symbolic link; only regular files and folders are read, never followed or opened`));
+            assert.match(
+                result.stderr,
+                new RegExp(
+                    `${passwords.replace(/[.]/g, "\\.")}: is a symbolic link; only regular files and folders are read, never followed or opened`,
+                ),
+            );
             assert.ok(!fs.existsSync(fake.nodePath("/data/linked")));
         } finally {
             fs.rmSync(passwords);
@@ -295,7 +392,10 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         execFileSync("tar", ["-C", work, "-cf", path.join(work, "seed.tar"), "chain", "peers"]);
         const result = fake.sh(`sh ${REPO_ROOT}/scripts/node-seed.sh ${work}/seed.tar ${work}/target one`);
         assert.equal(result.status, 1, result.stderr);
-        assert.match(result.stderr, /refused: the seed holds chain\/ethereum\/nodekey, which is not a regular file or folder; nothing was laid/);
+        assert.match(
+            result.stderr,
+            /refused: the seed holds chain\/ethereum\/nodekey, which is not a regular file or folder; nothing was laid/,
+        );
         assert.ok(!fs.existsSync(path.join(work, "target")));
     });
 
@@ -316,7 +416,10 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
             const before = snapshot(target(2));
             const result = runSeed((plan) => (plan.owner = "kaleido-quorum/other"));
             assert.equal(result.status, 1);
-            assert.match(result.stderr, /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/small, not of kaleido-quorum\/other; give this stack a hostPathRoot of its own$/m);
+            assert.match(
+                result.stderr,
+                /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/small, not of kaleido-quorum\/other; give this stack a hostPathRoot of its own$/m,
+            );
             assert.deepEqual(snapshot(target(2)), before);
             assert.deepEqual(leftOnNode(), [], "the run's files are gone from the node");
             assert.deepEqual(leftOnLaptop(), []);
@@ -328,9 +431,13 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
             try {
                 const result = runSeed();
                 assert.equal(result.status, 1);
-                assert.match(result.stderr, /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/other, not of kaleido-quorum\/small/m);
+                assert.match(
+                    result.stderr,
+                    /^seed-qdata\[qdata-2\]: refused: .*qdata_2 holds the chain of kaleido-quorum\/other, not of kaleido-quorum\/small/m,
+                );
                 assert.match(result.stderr, /^seed-qdata: 1 of 4 members not seeded \(each named above\)$/m);
-                for (const member of [0, 1, 3]) assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
+                for (const member of [0, 1, 3])
+                    assert.match(result.stdout, new RegExp(`^seed-qdata\\[qdata-${member}\\]: unchanged: `, "m"));
             } finally {
                 fs.writeFileSync(owner, "kaleido-quorum/small\n");
             }
@@ -339,7 +446,10 @@ describe("the minikube seed (scripts/seed-qdata.ts and node-seed.sh against a fa
         it("is left alone by another stack's destroy", () => {
             const result = runDelete(2, other);
             assert.equal(result.status, 0, result.stderr);
-            assert.match(result.stdout, /left minikube:\/data\/qdata_2 alone: it holds the chain of kaleido-quorum\/small/);
+            assert.match(
+                result.stdout,
+                /left minikube:\/data\/qdata_2 alone: it holds the chain of kaleido-quorum\/small/,
+            );
             assert.ok(fs.existsSync(path.join(target(2), "ethereum/nodekey")));
         });
     });

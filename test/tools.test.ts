@@ -37,7 +37,12 @@ const STACK_READERS: [string, string[]][] = [
 ];
 
 function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", ...TOOLS[tool], ...args], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000 });
+    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", ...TOOLS[tool], ...args], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 30_000,
+    });
 }
 
 describe("every tool's --help", function () {
@@ -55,13 +60,19 @@ describe("the operations' one entry", () => {
     it("names an unknown operation, lists the known ones and exits 2", () => {
         const result = runTool("run", ["rollback"]);
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /^run: no operation "rollback"\n.*operations: backup, raft-membership, restore, rollout, status, validator-votes, verify/s);
+        assert.match(
+            result.stderr,
+            /^run: no operation "rollback"\n.*operations: backup, raft-membership, restore, rollout, status, validator-votes, verify/s,
+        );
     });
 
     it("passes a bad argument's refusal on in one line with the usage, exit 2", () => {
         const result = runTool("status", ["--interval", "0"]);
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /^status: --interval must be a whole number from 1, not "0"\nusage: npm run status/);
+        assert.match(
+            result.stderr,
+            /^status: --interval must be a whole number from 1, not "0"\nusage: npm run status/,
+        );
     });
 });
 
@@ -69,11 +80,19 @@ describe("a tool's options", () => {
     it("refuses one it does not take, naming those it does, before reading any stack", () => {
         const result = runTool("rollout", ["--stak", "prod"]);
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /^rollout: unknown option --stak \(it takes --stack, --timeout, --allow-downtime\)\n/);
+        assert.match(
+            result.stderr,
+            /^rollout: unknown option --stak \(it takes --stack, --timeout, --allow-downtime\)\n/,
+        );
     });
 
     it("refuses a stray word before reading any stack, as a typo of an option would be", () => {
-        for (const [tool, args] of [["verify", ["now"]], ["backup", ["create", "--out", "x"]], ["rollout", ["restart"]], ["connect", ["dev"]]] as const) {
+        for (const [tool, args] of [
+            ["verify", ["now"]],
+            ["backup", ["create", "--out", "x"]],
+            ["rollout", ["restart"]],
+            ["connect", ["dev"]],
+        ] as const) {
             const result = runTool(tool, [...args]);
             assert.equal(result.status, 2, `${tool}: ${result.stderr}`);
             assert.match(result.stderr, new RegExp(`^${tool}: unexpected argument ${args[0]}\n`));
@@ -100,15 +119,29 @@ describe("npm run up and npm run destroy", function () {
         const help = runTool("up", ["--help"]);
         assert.match(help.stdout, /^usage: \[STACK=<stack>\] npm run up \[-- --stack NAME\] \[--new\]/);
         const text = help.stdout.replace(/\s+/g, " ");
-        assert.ok(text.includes("the stack's config: Pulumi.<stack>.yaml must exist (--new starts a stack without one, on every default)"), text);
-        assert.ok(text.includes("and pass the program's config check (each key declared in Pulumi.yaml, each value valid)"), text);
+        assert.ok(
+            text.includes(
+                "the stack's config: Pulumi.<stack>.yaml must exist (--new starts a stack without one, on every default)",
+            ),
+            text,
+        );
+        assert.ok(
+            text.includes("and pass the program's config check (each key declared in Pulumi.yaml, each value valid)"),
+            text,
+        );
     });
 
     it("destroy prints its usage for --help, and names a missing Pulumi CLI", () => {
-        assert.match(runTool("destroy", ["--help"]).stdout, /^usage: \[STACK=<stack>\] npm run destroy \[-- --stack NAME\]/);
+        assert.match(
+            runTool("destroy", ["--help"]).stdout,
+            /^usage: \[STACK=<stack>\] npm run destroy \[-- --stack NAME\]/,
+        );
         const missing = runTool("destroy", [], { PATH: tempDir("no-pulumi") });
         assert.equal(missing.status, 2, "could not start, as every tool says of a missing Pulumi CLI");
-        assert.match(missing.stderr, /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//);
+        assert.match(
+            missing.stderr,
+            /^destroy: the Pulumi CLI is not installed: install it from https:\/\/www\.pulumi\.com\/docs\/install\//,
+        );
     });
 
     it("destroy names a stack that does not exist, and those that do, in its own line", () => {
@@ -118,7 +151,10 @@ describe("npm run up and npm run destroy", function () {
         fake.dispose();
         assert.equal(result.status, 2);
         assert.equal(result.stdout, "destroy: stack small\n");
-        assert.equal(result.stderr, "destroy: there is no stack small: nothing to destroy (the stacks of this project: dev, ibft)\n");
+        assert.equal(
+            result.stderr,
+            "destroy: there is no stack small: nothing to destroy (the stacks of this project: dev, ibft)\n",
+        );
     });
 });
 
@@ -129,14 +165,20 @@ describe("a message for each mistake", function () {
         for (const port of ["0", "70000", "port"]) {
             const result = runTool("connect", ["--rpc-port", port]);
             assert.equal(result.status, 2);
-            assert.equal(result.stderr.split("\n")[0], `connect: --rpc-port must be a port from 1 to 65535, not ${port}`);
+            assert.equal(
+                result.stderr.split("\n")[0],
+                `connect: --rpc-port must be a port from 1 to 65535, not ${port}`,
+            );
         }
     });
 
     it("backup --verify names a folder that does not exist as such", () => {
         const result = runTool("backup", ["--verify", "/nonexistent"]);
         assert.equal(result.status, 2);
-        assert.equal(result.stderr.split("\n")[0], "backup: --verify /nonexistent: the folder does not exist (give the folder npm run backup -- --out wrote)");
+        assert.equal(
+            result.stderr.split("\n")[0],
+            "backup: --verify /nonexistent: the folder does not exist (give the folder npm run backup -- --out wrote)",
+        );
     });
 });
 
@@ -149,7 +191,12 @@ describe("the tools without the Pulumi CLI", function () {
         it(`${tool} names the missing CLI and where to get it`, () => {
             const result = runTool(tool, args, { ...process.env, PATH: emptyPath, STACK: "" });
             assert.equal(result.status, 2, result.stderr);
-            assert.match(result.stderr.trim(), new RegExp(`^${tool}: the Pulumi CLI is not installed \\(no pulumi on PATH\\): install it from https://www\\.pulumi\\.com/docs/install/$`));
+            assert.match(
+                result.stderr.trim(),
+                new RegExp(
+                    `^${tool}: the Pulumi CLI is not installed \\(no pulumi on PATH\\): install it from https://www\\.pulumi\\.com/docs/install/$`,
+                ),
+            );
         });
     }
 });
@@ -161,19 +208,49 @@ describe("npm run dashboard by the stack's runtime", function () {
     afterEach(() => fake.dispose());
 
     const dashboardOf = (runtime: string) => {
-        const outputs = { outputsVersion: 2, namespace: "quorum", kubeContext: "minikube", runtime, consensus: { kind: "raft" }, nodes: [] };
+        const outputs = {
+            outputsVersion: 2,
+            namespace: "quorum",
+            kubeContext: "minikube",
+            runtime,
+            consensus: { kind: "raft" },
+            nodes: [],
+        };
         fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
         const out = path.join(fake.state, "dashboard.json");
-        return { result: runTool("dashboard", ["--out", out, "--stack", "dev"], fake.env()), written: () => fs.existsSync(out) };
+        return {
+            result: runTool("dashboard", ["--out", out, "--stack", "dev"], fake.env()),
+            written: () => fs.existsSync(out),
+        };
     };
 
     it("refuses outputs of another shape than this version reads, naming the way to rewrite them", () => {
-        for (const [version, said] of [[undefined, "an earlier version's, with no outputsVersion"], [1, "outputsVersion 1"]] as const) {
-            const outputs = { outputsVersion: version, namespace: "quorum", kubeContext: "minikube", runtime: "goquorum", consensus: { kind: "raft" }, nodes: [] };
+        for (const [version, said] of [
+            [undefined, "an earlier version's, with no outputsVersion"],
+            [1, "outputsVersion 1"],
+        ] as const) {
+            const outputs = {
+                outputsVersion: version,
+                namespace: "quorum",
+                kubeContext: "minikube",
+                runtime: "goquorum",
+                consensus: { kind: "raft" },
+                nodes: [],
+            };
             fs.writeFileSync(path.join(fake.state, "stack-outputs.json"), JSON.stringify(outputs));
-            const result = runTool("dashboard", ["--out", path.join(fake.state, "dashboard.json"), "--stack", "dev"], fake.env());
+            const result = runTool(
+                "dashboard",
+                ["--out", path.join(fake.state, "dashboard.json"), "--stack", "dev"],
+                fake.env(),
+            );
             assert.equal(result.status, 2, result.stderr);
-            assert.match(result.stderr, new RegExp(`^dashboard: stack dev's outputs are ${said.replace(/[()']/g, ".")}; this version reads outputsVersion 2: run 'npm run up' once to rewrite them \\(it changes no resource\\)$`, "m"));
+            assert.match(
+                result.stderr,
+                new RegExp(
+                    `^dashboard: stack dev's outputs are ${said.replace(/[()']/g, ".")}; this version reads outputsVersion 2: run 'npm run up' once to rewrite them \\(it changes no resource\\)$`,
+                    "m",
+                ),
+            );
         }
     });
 
@@ -181,7 +258,11 @@ describe("npm run dashboard by the stack's runtime", function () {
         for (const runtime of ["quorum-tools", "kaleido"]) {
             const { result, written } = dashboardOf(runtime);
             assert.equal(result.status, 2, `${runtime}: ${result.stderr}`);
-            assert.match(result.stderr, /^dashboard: this stack runs the seed's images, whose geth exports no metrics; npm run status shows its nodes$/m, runtime);
+            assert.match(
+                result.stderr,
+                /^dashboard: this stack runs the seed's images, whose geth exports no metrics; npm run status shows its nodes$/m,
+                runtime,
+            );
             assert.ok(!written(), runtime);
         }
     });
@@ -203,12 +284,23 @@ describe("npm run qdata on an existing folder", function () {
         assert.equal(qdata("--nodes", "2").status, 0);
         const key = fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8");
         assert.equal(qdata("--nodes", "2").status, 0);
-        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key, "the same options keep the keys");
+        assert.equal(
+            fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"),
+            key,
+            "the same options keep the keys",
+        );
 
         const refused = qdata("--nodes", "2+1", "--consensus", "ibft");
         assert.equal(refused.status, 1);
-        assert.match(refused.stderr, /holds a network made with other options: --nodes 2 \(asked 2\+1\), --consensus raft \(asked ibft\)\. Use another --out, or --force/);
-        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"), key, "a refusal writes nothing");
+        assert.match(
+            refused.stderr,
+            /holds a network made with other options: --nodes 2 \(asked 2\+1\), --consensus raft \(asked ibft\)\. Use another --out, or --force/,
+        );
+        assert.equal(
+            fs.readFileSync(path.join(out, "qdata_1/ethereum/nodekey"), "utf8"),
+            key,
+            "a refusal writes nothing",
+        );
 
         const one = qdata("--nodes", "1", "--force");
         assert.equal(one.status, 0);
@@ -225,7 +317,10 @@ describe("npm run qdata on an existing folder", function () {
         }
         const tooLong = qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "700");
         assert.equal(tooLong.status, 2);
-        assert.match(tooLong.stderr, /^qdata: --request-timeout \(the stack key roundChangeTimer, in ms: the option is in seconds\): "700000" must be a whole number from 0 to 600000\n/);
+        assert.match(
+            tooLong.stderr,
+            /^qdata: --request-timeout \(the stack key roundChangeTimer, in ms: the option is in seconds\): "700000" must be a whole number from 0 to 600000\n/,
+        );
     });
 
     it("refuses another QBFT timing: it is in the genesis, another chain", () => {
@@ -236,7 +331,11 @@ describe("npm run qdata on an existing folder", function () {
         assert.match(refused.stderr, /other options: --block-period\/--request-timeout 1\/5 \(default 1\/11\)\./);
         const asked = qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "7");
         assert.match(asked.stderr, /other options: --block-period\/--request-timeout 1\/5 \(asked 1\/7\)\./);
-        assert.equal(fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8"), genesis, "a refusal writes nothing");
+        assert.equal(
+            fs.readFileSync(path.join(out, "qdata_1/ethereum/genesis.json"), "utf8"),
+            genesis,
+            "a refusal writes nothing",
+        );
         assert.equal(qdata("--nodes", "1", "--consensus", "qbft", "--request-timeout", "5").status, 0);
     });
 });

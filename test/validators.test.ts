@@ -21,10 +21,16 @@ const TS = "node -r ts-node/register/transpile-only";
 const STEP = "quorum-validators";
 
 /** Pod node-set-N-0 reaches fake node N; `ready` lists the Ready ones (all by default); `absent` have no pod (a lost node). */
-function podsReaching(fake: FakeHost, quorum: FakeQuorum, { ready = quorum.rpcPorts.map((_, i) => i + 1), absent = [] as number[] } = {}): void {
+function podsReaching(
+    fake: FakeHost,
+    quorum: FakeQuorum,
+    { ready = quorum.rpcPorts.map((_, i) => i + 1), absent = [] as number[] } = {},
+): void {
     const kube = path.join(fake.state, "kube");
     const present = quorum.rpcPorts.map((_, i) => i + 1).filter((node) => !absent.includes(node));
-    const status = (node: number) => ({ conditions: [{ type: "Ready", status: ready.includes(node) ? "True" : "False" }] });
+    const status = (node: number) => ({
+        conditions: [{ type: "Ready", status: ready.includes(node) ? "True" : "False" }],
+    });
     const items = present.map((node) => ({ metadata: { name: `node-set-${node}-0` }, status: status(node) }));
     fs.mkdirSync(kube, { recursive: true });
     fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items }));
@@ -41,7 +47,13 @@ describe("validator changes the chain can seal after (plan, GoQuorum 24.4.1's qu
     const IBFT_NEW_CHAIN: QuorumRule = { kind: "ibft", validators: 0, ceil2Nby3Block: 0 };
     const IBFT_2F_PLUS_1: QuorumRule = { kind: "ibft", validators: 0 };
     /** Nodes 1..nodes at block 100, the first `validators` the chain's set; `lost` answer nothing, `behind` are at block 50. */
-    const network = (rule: QuorumRule, nodes: number, validators: number, lost: number[] = [], behind: number[] = []): ObservedNetwork => {
+    const network = (
+        rule: QuorumRule,
+        nodes: number,
+        validators: number,
+        lost: number[] = [],
+        behind: number[] = [],
+    ): ObservedNetwork => {
         const node = (index: number): ObservedNode => {
             const base = { index, name: `node-${index}`, identity: member(index) };
             if (lost.includes(index)) return { ...base, podReady: false, error: "no pod" };
@@ -63,24 +75,44 @@ describe("validator changes the chain can seal after (plan, GoQuorum 24.4.1's qu
     it("refuses each removal that leaves too few in step, naming the numbers", () => {
         const refusal = (rule: QuorumRule, validators: number, lost: number[]) =>
             validatorChangeProblem(network(rule, validators, validators, lost), first(validators - 1)) ?? "";
-        assert.match(refusal(QBFT, 6, [1, 2]), /^after removing node-6 \(0x0+6\), 3 of 5 validators in step; sealing needs 4\. .*node-1 \(0x0+1\) is not/);
-        assert.match(refusal(QBFT, 9, [1, 2, 3]), /^after removing node-9 \(0x0+9\), 5 of 8 validators in step; sealing needs 6\./);
-        assert.match(refusal(IBFT_2F_PLUS_1, 5, [1, 2]), /^after removing node-5 \(0x0+5\), 2 of 4 validators in step; sealing needs 3\./);
-        assert.match(refusal(IBFT_NEW_CHAIN, 3, [1]), /^after removing node-3 \(0x0+3\), 1 of 2 validators in step; sealing needs 2\./);
-        const halted = /^the chain is not sealing: 3 of 5 validators in step; sealing needs 4; bring back node-1 .*: pod not Ready; node-2/;
+        assert.match(
+            refusal(QBFT, 6, [1, 2]),
+            /^after removing node-6 \(0x0+6\), 3 of 5 validators in step; sealing needs 4\. .*node-1 \(0x0+1\) is not/,
+        );
+        assert.match(
+            refusal(QBFT, 9, [1, 2, 3]),
+            /^after removing node-9 \(0x0+9\), 5 of 8 validators in step; sealing needs 6\./,
+        );
+        assert.match(
+            refusal(IBFT_2F_PLUS_1, 5, [1, 2]),
+            /^after removing node-5 \(0x0+5\), 2 of 4 validators in step; sealing needs 3\./,
+        );
+        assert.match(
+            refusal(IBFT_NEW_CHAIN, 3, [1]),
+            /^after removing node-3 \(0x0+3\), 1 of 2 validators in step; sealing needs 2\./,
+        );
+        const halted =
+            /^the chain is not sealing: 3 of 5 validators in step; sealing needs 4; bring back node-1 .*: pod not Ready; node-2/;
         assert.match(refusal(IBFT_NEW_CHAIN, 5, [1, 2]), halted);
     });
 
     it("under 2F+1 (no ceil2Nby3Block) 2 validators seal on 1, and a vote still needs more than half", () => {
         assert.equal(validatorChangeProblem(network(IBFT_2F_PLUS_1, 3, 3, [1]), first(2)), undefined);
         const sixWithThreeLost = validatorChangeProblem(network(IBFT_2F_PLUS_1, 6, 6, [1, 2, 3]), first(5)) ?? "";
-        assert.match(sixWithThreeLost, /^removing node-6 \(0x0+6\) needs the votes of 4 of the 6 validators, but only 3 are in step/);
+        assert.match(
+            sixWithThreeLost,
+            /^removing node-6 \(0x0+6\) needs the votes of 4 of the 6 validators, but only 3 are in step/,
+        );
     });
 
     it("allows removals with every validator in step: 4 → 3 and 3 → 2", () => {
         assert.equal(validatorChangeProblem(network(QBFT, 4, 4), first(3)), undefined);
         assert.equal(validatorChangeProblem(network(QBFT, 3, 3), first(2)), undefined);
-        assert.equal(validatorChangeProblem(network(QBFT, 4, 4, [1]), first(3)), undefined, "4 → 3 with one lost: 2 of 3 still seal");
+        assert.equal(
+            validatorChangeProblem(network(QBFT, 4, 4, [1]), first(3)),
+            undefined,
+            "4 → 3 with one lost: 2 of 3 still seal",
+        );
     });
 
     it("adds a validator only once it is in step, or when this up creates its node (the vote step waits for it)", () => {
@@ -92,11 +124,17 @@ describe("validator changes the chain can seal after (plan, GoQuorum 24.4.1's qu
         assert.equal(validatorChangeProblem(network(QBFT, 5, 4), first(5)), undefined);
         assert.equal(validatorChangeProblem(network(QBFT, 5, 4, [5]), first(5), { comingUp: [member(5)] }), undefined);
         const nineWithFourLost = validatorChangeProblem(network(IBFT_2F_PLUS_1, 10, 9, [1, 2, 3, 4]), first(10)) ?? "";
-        assert.match(nineWithFourLost, /^after adding node-10 \(0x0+a\), 6 of 10 validators in step; sealing needs 7; bring back node-1/);
+        assert.match(
+            nineWithFourLost,
+            /^after adding node-10 \(0x0+a\), 6 of 10 validators in step; sealing needs 7; bring back node-1/,
+        );
     });
 
     it("refuses more than one change at a time", () => {
-        assert.match(validatorChangeProblem(network(QBFT, 4, 4), first(2)) ?? "", /^the running chain has 4 validators and the stack asks for 2, 2 changes/);
+        assert.match(
+            validatorChangeProblem(network(QBFT, 4, 4), first(2)) ?? "",
+            /^the running chain has 4 validators and the stack asks for 2, 2 changes/,
+        );
     });
 });
 
@@ -105,9 +143,14 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
     const workspace = workspaceFixture();
     let keysDir: string;
     before(async () => (keysDir = await pregenerateKeys(workspace.projectDir, "goquorum", 5)));
-    const render = (config: Record<string, string> = {}) => runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
-    const address = (index: number) => new Wallet(`0x${fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8")}`).address.toLowerCase();
-    const stepRequest = (run: ProgramRun) => JSON.parse(named(run, STEP).inputs.environment.STEP_REQUEST) as ValidatorStepRequest;
+    const render = (config: Record<string, string> = {}) =>
+        runProgram({ stack: "goquorum", fake: workspace.fake, projectDir: workspace.projectDir, config });
+    const address = (index: number) =>
+        new Wallet(
+            `0x${fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8")}`,
+        ).address.toLowerCase();
+    const stepRequest = (run: ProgramRun) =>
+        JSON.parse(named(run, STEP).inputs.environment.STEP_REQUEST) as ValidatorStepRequest;
     const setOf = (run: ProgramRun, index: number) => named(run, `quorum-node-${index}-set`).inputs;
     afterEach(() => fs.rmSync(path.join(workspace.fake.state, "kube"), { recursive: true, force: true }));
 
@@ -115,7 +158,13 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
         const run = await render();
         assert.deepEqual(Object.keys(named(run, STEP).inputs.environment), ["STEP_REQUEST"]);
         const validators = [1, 2, 3, 4].map(address);
-        assert.deepEqual(stepRequest(run), { kubeContext: "minikube", namespace: "quorum-goquorum", validators, genesisValidators: validators, blockPeriodSeconds: 1 });
+        assert.deepEqual(stepRequest(run), {
+            kubeContext: "minikube",
+            namespace: "quorum-goquorum",
+            validators,
+            genesisValidators: validators,
+            blockPeriodSeconds: 1,
+        });
         assert.match(named(run, STEP).inputs.create, /operations\/run\.ts validator-votes create$/);
         assert.match(named(run, STEP).inputs.update, /operations\/run\.ts validator-votes update$/);
         assert.equal(named(run, STEP).inputs.delete, undefined, "a destroy votes nothing");
@@ -125,24 +174,38 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
         const [four, five] = [await render(), await render({ validators: "5" })];
         assert.deepEqual(stepRequest(five).validators, [1, 2, 3, 4, 5].map(address));
         assert.deepEqual(stepRequest(five).genesisValidators, [1, 2, 3, 4].map(address));
-        for (const index of [1, 2, 3, 4, 5]) assert.deepEqual(setOf(five, index), setOf(four, index), `node-set-${index} changed`);
-        for (const index of [1, 5]) assert.ok(container(five, index, "quorum").args?.includes("--mine"), `node ${index} mines`);
-        assert.ok(!("kaleido.io/validator" in setOf(five, 1).spec.template.metadata.labels), "no validator label on pods");
+        for (const index of [1, 2, 3, 4, 5])
+            assert.deepEqual(setOf(five, index), setOf(four, index), `node-set-${index} changed`);
+        for (const index of [1, 5])
+            assert.ok(container(five, index, "quorum").args?.includes("--mine"), `node ${index} mines`);
+        assert.ok(
+            !("kaleido.io/validator" in setOf(five, 1).spec.template.metadata.labels),
+            "no validator label on pods",
+        );
         assert.equal(named(five, "quorum-node-5-service").inputs.metadata.labels["kaleido.io/validator"], "true");
         assert.equal(named(four, "quorum-node-5-service").inputs.metadata.labels["kaleido.io/validator"], undefined);
     });
 
     it("5 → 4 on a cluster: the disruption budget follows, picking the validators by instance", async () => {
-        const budget = async (config: Record<string, string>) => named(await render({ platform: "kubernetes", hostPathRoot: "", ...config }), "quorum-nodes-budget").inputs.spec;
+        const budget = async (config: Record<string, string>) =>
+            named(await render({ platform: "kubernetes", hostPathRoot: "", ...config }), "quorum-nodes-budget").inputs
+                .spec;
         const five = await budget({ validators: "5" });
         assert.equal(five.minAvailable, 4);
-        assert.deepEqual(five.selector.matchExpressions, [{ key: "app.kubernetes.io/instance", operator: "In", values: ["node-1", "node-2", "node-3", "node-4", "node-5"] }]);
+        assert.deepEqual(five.selector.matchExpressions, [
+            {
+                key: "app.kubernetes.io/instance",
+                operator: "In",
+                values: ["node-1", "node-2", "node-3", "node-4", "node-5"],
+            },
+        ]);
         assert.equal((await budget({})).minAvailable, 3);
     });
 
     describe("at preview, against the running chain", () => {
         let quorum: FakeQuorum;
-        const nodeKey = (index: number) => fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8");
+        const nodeKey = (index: number) =>
+            fs.readFileSync(path.join(keysDir, `qdata_${index}/ethereum/nodekey`), "utf8");
         const publicKey = (index: number) => new Wallet(`0x${nodeKey(index)}`).signingKey.publicKey.slice(4);
         /** Fake node N answers as the stack's node N; the chain's set is `validators`. */
         const chain = async (validators: number[], faults: FakeQuorumFaults = {}, absent: number[] = []) => {
@@ -156,7 +219,10 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
 
         it("refuses more than one change in one up, naming the counts", async () => {
             await chain([1, 2, 3, 4]);
-            await assert.rejects(render({ validators: "2" }), /validators: the running chain has 4 validators and the stack asks for 2, 2 changes; each vote must pass before the next, so change validators .* by one per pulumi up/);
+            await assert.rejects(
+                render({ validators: "2" }),
+                /validators: the running chain has 4 validators and the stack asks for 2, 2 changes; each vote must pass before the next, so change validators .* by one per pulumi up/,
+            );
             await render({ validators: "3" });
         });
 
@@ -171,7 +237,10 @@ describe("validators of a running QBFT network (goquorum stack, 5 nodes)", funct
 
         it("refuses to add a validator whose node is syncing; allows it once in step", async () => {
             await chain([1, 2, 3, 4], { behind: { node: 5, blocks: 5 } });
-            await assert.rejects(render({ validators: "5" }), new RegExp(`validators: node-5 \\(${address(5)}\\) is not in step \\(5 blocks behind\\)`));
+            await assert.rejects(
+                render({ validators: "5" }),
+                new RegExp(`validators: node-5 \\(${address(5)}\\) is not in step \\(5 blocks behind\\)`),
+            );
             quorum.close();
             await chain([1, 2, 3, 4]);
             await render({ validators: "5" });
@@ -198,8 +267,17 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
     };
     const addresses = (...nodes: number[]) => nodes.map(fakeNodeAddress);
     const step = (phase: string, validators: string[], extra: Record<string, string> = {}) => {
-        const request: ValidatorStepRequest = { kubeContext: "minikube", namespace: "quorum", validators, genesisValidators: addresses(1, 2, 3, 4), blockPeriodSeconds: 1 };
-        return fake.shAsync(`${TS} operations/run.ts validator-votes ${phase}`, { STEP_REQUEST: JSON.stringify(request), ...extra });
+        const request: ValidatorStepRequest = {
+            kubeContext: "minikube",
+            namespace: "quorum",
+            validators,
+            genesisValidators: addresses(1, 2, 3, 4),
+            blockPeriodSeconds: 1,
+        };
+        return fake.shAsync(`${TS} operations/run.ts validator-votes ${phase}`, {
+            STEP_REQUEST: JSON.stringify(request),
+            ...extra,
+        });
     };
     beforeEach(() => (fake = new FakeHost()));
     afterEach(() => {
@@ -225,7 +303,11 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         assert.deepEqual(JSON.parse(result.stdout), addresses(1, 2, 3, 4, 5));
         assert.deepEqual(quorum.proposeCalls.map((call) => call.split(" ")[0]).sort(), ["1", "2", "3", "4"]);
         assert.match(result.stderr, /validators: 4 of 4 validators voted to add 0x[0-9a-f]{40}/);
-        for (const node of [1, 2, 3, 4]) assert.deepEqual(await httpRpc(`http://127.0.0.1:${quorum.rpcPorts[node - 1]}`, 5000)("istanbul_candidates"), {});
+        for (const node of [1, 2, 3, 4])
+            assert.deepEqual(
+                await httpRpc(`http://127.0.0.1:${quorum.rpcPorts[node - 1]}`, 5000)("istanbul_candidates"),
+                {},
+            );
         const again = await step("update", addresses(1, 2, 3, 4, 5));
         assert.equal(again.status, 0, again.stderr);
         assert.match(again.stderr, /already/);
@@ -247,7 +329,10 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         await start({ votesNeverPass: true });
         const result = await step("update", addresses(1, 2, 3, 4, 5), { VOTE_TIMEOUT: "2" });
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /validators: the vote to add 0x[0-9a-f]{40} did not pass within 2 s \(node-1: 4 validators without 0x[0-9a-f]{40}; .*\); /);
+        assert.match(
+            result.stderr,
+            /validators: the vote to add 0x[0-9a-f]{40} did not pass within 2 s \(node-1: 4 validators without 0x[0-9a-f]{40}; .*\); /,
+        );
         assert.match(
             result.stderr,
             new RegExp(
@@ -265,7 +350,10 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         assert.equal(result.status, 1);
         const refusal = `validators: after removing node-3 (${fakeNodeAddress(3)}), 1 of 2 validators in step; sealing needs 2. `;
         assert.ok(result.stderr.includes(refusal), result.stderr);
-        assert.ok(result.stderr.includes(`npm run validators -- remove node-set-2-0 ${fakeNodeAddress(1)}`), result.stderr);
+        assert.ok(
+            result.stderr.includes(`npm run validators -- remove node-set-2-0 ${fakeNodeAddress(1)}`),
+            result.stderr,
+        );
         assert.deepEqual(quorum.proposeCalls, []);
     });
 
@@ -273,7 +361,10 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         await start({ behind: { node: 5, blocks: 5 } });
         const result = await step("update", addresses(1, 2, 3, 4, 5), { VOTE_TIMEOUT: "2" });
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /validators: node-5 \(0x[0-9a-f]{40}\) is not in step after 2 s \(5 blocks behind\); it is voted in only once it is/);
+        assert.match(
+            result.stderr,
+            /validators: node-5 \(0x[0-9a-f]{40}\) is not in step after 2 s \(5 blocks behind\); it is voted in only once it is/,
+        );
         assert.deepEqual(quorum.proposeCalls, []);
     });
 
@@ -287,8 +378,13 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
         assert.match(again.stderr, /is a validator already; nothing to do/);
         const half = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --context minikube`);
         assert.equal(half.status, 2);
-        assert.match(half.stderr, /^validators: give --context and --namespace together, or neither \(the stack's are used\)/);
-        const both = await tool(`add node-set-1-0 ${fakeNodeAddress(5)} --stack dev --context minikube --namespace quorum`);
+        assert.match(
+            half.stderr,
+            /^validators: give --context and --namespace together, or neither \(the stack's are used\)/,
+        );
+        const both = await tool(
+            `add node-set-1-0 ${fakeNodeAddress(5)} --stack dev --context minikube --namespace quorum`,
+        );
         assert.equal(both.status, 2);
         assert.match(both.stderr, /^validators: give --stack, or --context and --namespace, not both/);
         const urls = quorum.rpcPorts.map((port) => `http://127.0.0.1:${port}`).join(" ");
@@ -302,7 +398,8 @@ describe("the vote step and npm run validators against fake GoQuorum nodes", fun
 describe("Raft membership calls GoQuorum answers late", function () {
     this.timeout(30_000);
     let quorum: FakeQuorum;
-    const enode = (n: number) => `enode://${n.toString(16).padStart(2, "0").repeat(64)}@10.96.0.${100 + n}:30303?discport=0&raftport=50400`;
+    const enode = (n: number) =>
+        `enode://${n.toString(16).padStart(2, "0").repeat(64)}@10.96.0.${100 + n}:30303?discport=0&raftport=50400`;
     beforeEach(async () => {
         quorum = new FakeQuorum(3, { lateMembershipMs: 1500 });
         await quorum.start();

@@ -12,11 +12,25 @@ const NODES = 3;
 const ALL_CHECKS = 7;
 
 /** Writes what the fake kubectl reports for this network: pods, forwards, tm.pub files in the transaction manager's container. */
-function describeCluster(fake: FakeHost, quorum: FakeQuorum, unreadyPod?: string, transactionManager = "constellation"): void {
+function describeCluster(
+    fake: FakeHost,
+    quorum: FakeQuorum,
+    unreadyPod?: string,
+    transactionManager = "constellation",
+): void {
     const kube = path.join(fake.state, "kube");
-    const podNames = ["bootnode-set-0", ...Array.from({ length: NODES }, (_, i) => `node-set-${i + 1}-0`), "racecourse-deployment-7d9f-x2k4"];
-    const containers = (name: string) => (name.startsWith("node-set-") ? [{ name: "quorum" }, { name: transactionManager }] : [{ name: "main" }]);
-    const items = podNames.map((name) => ({ metadata: { name }, spec: { containers: containers(name) }, status: { conditions: [{ type: "Ready", status: name === unreadyPod ? "False" : "True" }] } }));
+    const podNames = [
+        "bootnode-set-0",
+        ...Array.from({ length: NODES }, (_, i) => `node-set-${i + 1}-0`),
+        "racecourse-deployment-7d9f-x2k4",
+    ];
+    const containers = (name: string) =>
+        name.startsWith("node-set-") ? [{ name: "quorum" }, { name: transactionManager }] : [{ name: "main" }];
+    const items = podNames.map((name) => ({
+        metadata: { name },
+        spec: { containers: containers(name) },
+        status: { conditions: [{ type: "Ready", status: name === unreadyPod ? "False" : "True" }] },
+    }));
     fs.mkdirSync(kube, { recursive: true });
     fs.writeFileSync(path.join(kube, "pods.json"), JSON.stringify({ items }));
     const forward = (resource: string, remote: number, local: number) => {
@@ -48,7 +62,14 @@ async function verifyAgainst(
     try {
         const ok = await fake.withFakesOnPath(() =>
             verifyNetwork(
-                { namespace: "quorum", nodeCount: NODES, runtime: transactionManager === "tessera" ? "goquorum" : "kaleido", consensus, racecourseUrl: "http://race.local/", ingressAddress: `127.0.0.1:${quorum.racecoursePort}` },
+                {
+                    namespace: "quorum",
+                    nodeCount: NODES,
+                    runtime: transactionManager === "tessera" ? "goquorum" : "kaleido",
+                    consensus,
+                    racecourseUrl: "http://race.local/",
+                    ingressAddress: `127.0.0.1:${quorum.racecoursePort}`,
+                },
                 new Kubectl("minikube", "quorum"),
                 { checkTimeoutMs: 1500, pollMs: 50, log: (line) => lines.push(line) },
             ),
@@ -69,7 +90,11 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS, lines.join("\n"));
         assert.match(lines.join("\n"), /✔ every node sees the others \(2 peers\)/);
         assert.match(lines.join("\n"), /✔ a private transaction of nodes 1 and 2 is hidden from node 3: contract 0x/);
-        assert.deepEqual([...new Set(quorum.racecourseHosts)], ["race.local"], "the ingress check must send the racecourse host");
+        assert.deepEqual(
+            [...new Set(quorum.racecourseHosts)],
+            ["race.local"],
+            "the ingress check must send the racecourse host",
+        );
         assert.ok(!lines.join("\n").includes(quorum.tmPub(2)), "printed a constellation key");
     });
 
@@ -92,23 +117,68 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
         const { ok, lines, quorum } = await verifyAgainst({ unlockingFor: 3 });
         assert.ok(ok, lines.join("\n"));
         assert.equal(lines.filter((line) => line.startsWith("✔ ")).length, ALL_CHECKS, lines.join("\n"));
-        assert.equal(quorum.sendCalls, 3 + 2, "three refused sends retried, then the public and the private transaction");
+        assert.equal(
+            quorum.sendCalls,
+            3 + 2,
+            "three refused sends retried, then the public and the private transaction",
+        );
     });
 
     it("does not retry any other refusal of a transaction", async () => {
-        const { ok, lines, quorum } = await verifyAgainst({ refuseTransactions: "insufficient funds for gas * price + value" });
+        const { ok, lines, quorum } = await verifyAgainst({
+            refuseTransactions: "insufficient funds for gas * price + value",
+        });
         assert.ok(!ok);
-        assert.match(lines.join("\n"), /✘ a transaction through the node Service is mined on every node: eth_sendTransaction: insufficient funds/);
+        assert.match(
+            lines.join("\n"),
+            /✘ a transaction through the node Service is mined on every node: eth_sendTransaction: insufficient funds/,
+        );
         assert.equal(quorum.sendCalls, 1);
     });
 
     const faults: [string, FakeQuorumFaults, string | undefined, RegExp, RegExp][] = [
-        ["a pod that is not Ready", {}, "node-set-2-0", /✘ every pod Ready: not Ready: node-set-2-0/, /kubectl -n quorum describe pod/],
-        ["a constellation that does not answer", { upcheckDownOn: 3 }, undefined, /✘ each transaction manager answers its upcheck: node 3 upcheck answered 500/, /logs node-set-3-0 -c constellation/],
-        ["a node missing peers", { peers: 1 }, undefined, /✘ every node sees the others \(2 peers\): node 1 has 1 peers/, /static-nodes\.json/],
-        ["two Raft leaders", { leaders: 2 }, undefined, /✘ the Raft cluster has 3 members and one leader: 2 leaders/, /geth\.log/],
-        ["private state visible to node 3", { leakPrivateTo: 3 }, undefined, /✘ a private transaction .*: node 3 reads the private state/, /tm\.conf/],
-        ["a racecourse that does not answer", { racecourseStatus: 503 }, undefined, /✘ the racecourse answers through the ingress: http:\/\/race\.local\/ answered 503/, /minikube tunnel/],
+        [
+            "a pod that is not Ready",
+            {},
+            "node-set-2-0",
+            /✘ every pod Ready: not Ready: node-set-2-0/,
+            /kubectl -n quorum describe pod/,
+        ],
+        [
+            "a constellation that does not answer",
+            { upcheckDownOn: 3 },
+            undefined,
+            /✘ each transaction manager answers its upcheck: node 3 upcheck answered 500/,
+            /logs node-set-3-0 -c constellation/,
+        ],
+        [
+            "a node missing peers",
+            { peers: 1 },
+            undefined,
+            /✘ every node sees the others \(2 peers\): node 1 has 1 peers/,
+            /static-nodes\.json/,
+        ],
+        [
+            "two Raft leaders",
+            { leaders: 2 },
+            undefined,
+            /✘ the Raft cluster has 3 members and one leader: 2 leaders/,
+            /geth\.log/,
+        ],
+        [
+            "private state visible to node 3",
+            { leakPrivateTo: 3 },
+            undefined,
+            /✘ a private transaction .*: node 3 reads the private state/,
+            /tm\.conf/,
+        ],
+        [
+            "a racecourse that does not answer",
+            { racecourseStatus: 503 },
+            undefined,
+            /✘ the racecourse answers through the ingress: http:\/\/race\.local\/ answered 503/,
+            /minikube tunnel/,
+        ],
     ];
     const IBFT: Consensus = { kind: "ibft", validators: 2, blockPeriod: 1, roundChangeTimerMs: 11_000 };
 
@@ -122,13 +192,24 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
     });
 
     const ibftFaults: [string, FakeQuorumFaults, RegExp][] = [
-        ["a node that counts fewer validators", { validatorMissingOn: 2 }, /✘ every node counts the same 2 validators: node 2 counts 1 validators/],
-        ["blocks far slower than the block period", { blockSeconds: 5 }, /✘ blocks keep coming about every 1 s: a block every 5 s \(median of 8\), more than twice the block period; slow: \d+→\d+ 5 s, /],
+        [
+            "a node that counts fewer validators",
+            { validatorMissingOn: 2 },
+            /✘ every node counts the same 2 validators: node 2 counts 1 validators/,
+        ],
+        [
+            "blocks far slower than the block period",
+            { blockSeconds: 5 },
+            /✘ blocks keep coming about every 1 s: a block every 5 s \(median of 8\), more than twice the block period; slow: \d+→\d+ 5 s, /,
+        ],
     ];
     it("rides out one round change among the blocks it judges, and says so", async () => {
         const { ok, lines } = await verifyAgainst({ roundChangeAfter: 12 }, undefined, IBFT);
         assert.ok(ok, lines.join("\n"));
-        assert.match(lines.join("\n"), /✔ blocks keep coming about every 1 s: block \d+, one every 1 s \(rode out 12→13 11 s\)/);
+        assert.match(
+            lines.join("\n"),
+            /✔ blocks keep coming about every 1 s: block \d+, one every 1 s \(rode out 12→13 11 s\)/,
+        );
     });
 
     for (const [what, fault, failure] of ibftFaults) {
@@ -152,10 +233,16 @@ describe("npm run verify (lib/verify/verify.ts against fake kubectl and fake JSO
 
     it("points at 'minikube tunnel' when the stack's ingress address is the tunnel's, at the address itself otherwise", () => {
         const tunnel = racecourseLookAt("-n quorum", "127.0.0.1");
-        assert.match(tunnel, /kubectl -n quorum get ingress; this stack reaches its ingress on 127\.0\.0\.1 via 'minikube tunnel' /);
+        assert.match(
+            tunnel,
+            /kubectl -n quorum get ingress; this stack reaches its ingress on 127\.0\.0\.1 via 'minikube tunnel' /,
+        );
         assert.match(tunnel, /: is 'minikube tunnel -p <profile>' running\?$/);
         const nodeIp = racecourseLookAt("-n quorum", "192.168.49.2");
         assert.ok(!nodeIp.includes("tunnel"), nodeIp);
-        assert.match(nodeIp, /can this machine reach 192\.168\.49\.2\? \('npm run connect' reaches the racecourse through kubectl instead\)/);
+        assert.match(
+            nodeIp,
+            /can this machine reach 192\.168\.49\.2\? \('npm run connect' reaches the racecourse through kubectl instead\)/,
+        );
     });
 });

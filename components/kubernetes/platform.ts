@@ -41,7 +41,19 @@ export class ClusterPlatform implements Platform {
     storage(name: string, request: MemberStorageRequest, opts: pulumi.ComponentResourceOptions): MemberStorage {
         const { storageClassName, volumeSize, seedImage, imagePullPolicy } = this.settings;
         const seedId = this.seedId(request.member, request.runtimeName);
-        return new SeededClaim(name, { ...request, seedId, storageClassName, volumeSize, seedImage, imagePullPolicy, seedScript: this.seedScript }, opts);
+        return new SeededClaim(
+            name,
+            {
+                ...request,
+                seedId,
+                storageClassName,
+                volumeSize,
+                seedImage,
+                imagePullPolicy,
+                seedScript: this.seedScript,
+            },
+            opts,
+        );
     }
 
     seedId(member: QdataMember, runtimeName?: string): string {

@@ -65,7 +65,12 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         if (args.networkFiles) this.peers = this.declarePeers(name, args, claimName, seed.peers.data);
 
         this.seedId = args.seedId;
-        const pod = seedingPod(args, seed, this.seedId, { claim: this.claim.metadata.name, keys: this.keys.metadata.name, files: this.files.metadata.name, peers: this.peers?.metadata.name });
+        const pod = seedingPod(args, seed, this.seedId, {
+            claim: this.claim.metadata.name,
+            keys: this.keys.metadata.name,
+            files: this.files.metadata.name,
+            peers: this.peers?.metadata.name,
+        });
         this.volumeMounts = pod.volumeMounts;
         this.volumes = pod.volumes;
         this.initContainers = pod.initContainers;
@@ -78,15 +83,29 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
         return new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_ROLLOUT },
-                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: args.volumeSize } } },
+                metadata: {
+                    name: claimName,
+                    namespace: args.namespace,
+                    labels: COMMON_LABELS,
+                    annotations: AWAITED_BY_ROLLOUT,
+                },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    storageClassName: args.storageClassName,
+                    resources: { requests: { storage: args.volumeSize } },
+                },
             },
             { parent: this, provider: args.provider },
         );
     }
 
     /** The Secret holding the member's key material, base64 under each file's object key. */
-    private declareKeys(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.Secret {
+    private declareKeys(
+        name: string,
+        args: SeededClaimArgs,
+        claimName: string,
+        data: Record<string, string>,
+    ): k8s.core.v1.Secret {
         return new k8s.core.v1.Secret(
             `${name}-keys`,
             {
@@ -100,7 +119,12 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
     }
 
     /** The ConfigMap holding the rest of the member's chain identity, and node-seed.sh to lay the seed with. */
-    private declareFiles(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.ConfigMap {
+    private declareFiles(
+        name: string,
+        args: SeededClaimArgs,
+        claimName: string,
+        data: Record<string, string>,
+    ): k8s.core.v1.ConfigMap {
         return new k8s.core.v1.ConfigMap(
             `${name}-files`,
             {
@@ -112,7 +136,12 @@ export class SeededClaim extends pulumi.ComponentResource implements MemberStora
     }
 
     /** The ConfigMap holding a node's peer list, mounted at PEERS_DIR. */
-    private declarePeers(name: string, args: SeededClaimArgs, claimName: string, data: Record<string, string>): k8s.core.v1.ConfigMap {
+    private declarePeers(
+        name: string,
+        args: SeededClaimArgs,
+        claimName: string,
+        data: Record<string, string>,
+    ): k8s.core.v1.ConfigMap {
         return new k8s.core.v1.ConfigMap(
             `${name}-peers`,
             { metadata: { name: `${claimName}-peers`, namespace: args.namespace, labels: COMMON_LABELS }, data },
@@ -152,7 +181,10 @@ function filesByRole(request: MemberFiles, layout: readonly LayoutEntry[]): Reco
     const copied = checkedContents(request.member);
     for (const file of seedFilesOf(request, layout)) {
         const bytes = file.content === undefined ? copied.get(file.path) : Buffer.from(file.content);
-        if (!bytes) throw new UserError(`${path.join(request.member.sourceDir, file.path)}: is not among the files the folder was checked with`);
+        if (!bytes)
+            throw new UserError(
+                `${path.join(request.member.sourceDir, file.path)}: is not among the files the folder was checked with`,
+            );
         byRole[file.role][file.path] = bytes.toString(file.role === "key" ? "base64" : "utf8");
     }
     return byRole;
@@ -179,11 +211,21 @@ interface ObjectNames {
  * folder, and on nodes the peer list), and the init container that lays the seed with node-seed.sh.
  */
 function seedingPod(args: SeededClaimArgs, seed: MemberSeed, seedId: string, names: ObjectNames) {
-    const peersVolume = names.peers ? [{ name: "peers", configMap: { name: names.peers, items: seed.peers.items } }] : [];
+    const peersVolume = names.peers
+        ? [{ name: "peers", configMap: { name: names.peers, items: seed.peers.items } }]
+        : [];
     const peersMount = peersVolume.map((volume) => ({ name: volume.name, mountPath: PEERS_DIR, readOnly: true }));
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: QDATA_VOLUME, persistentVolumeClaim: { claimName: names.claim } },
-        { name: "seed", projected: { sources: [{ secret: { name: names.keys, items: seed.key.items } }, { configMap: { name: names.files, items: seed.chain.items } }] } },
+        {
+            name: "seed",
+            projected: {
+                sources: [
+                    { secret: { name: names.keys, items: seed.key.items } },
+                    { configMap: { name: names.files, items: seed.chain.items } },
+                ],
+            },
+        },
         { name: "seed-script", configMap: { name: names.files, items: [{ key: SEED_SCRIPT, path: SEED_SCRIPT }] } },
         ...peersVolume,
     ];
@@ -193,7 +235,14 @@ function seedingPod(args: SeededClaimArgs, seed: MemberSeed, seedId: string, nam
                 name: "seed",
                 image: args.seedImage,
                 imagePullPolicy: args.imagePullPolicy,
-                command: ["sh", `${SCRIPT_DIR}/${SEED_SCRIPT}`, SEED_DIR, `${VOLUME_ROOT}/qdata`, seedId, ...(names.peers ? [PEERS_DIR] : [])],
+                command: [
+                    "sh",
+                    `${SCRIPT_DIR}/${SEED_SCRIPT}`,
+                    SEED_DIR,
+                    `${VOLUME_ROOT}/qdata`,
+                    seedId,
+                    ...(names.peers ? [PEERS_DIR] : []),
+                ],
                 resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                 volumeMounts: [
                     { name: QDATA_VOLUME, mountPath: VOLUME_ROOT },
@@ -206,7 +255,11 @@ function seedingPod(args: SeededClaimArgs, seed: MemberSeed, seedId: string, nam
             "read-only",
         ),
     ];
-    return { volumes, initContainers, volumeMounts: [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount] };
+    return {
+        volumes,
+        initContainers,
+        volumeMounts: [{ name: QDATA_VOLUME, mountPath: QDATA_MOUNT, subPath: "qdata" }, ...peersMount],
+    };
 }
 
 /** Secret and ConfigMap keys allow only [-._a-zA-Z0-9]; the projected volume's items give back the path. */

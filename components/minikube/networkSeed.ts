@@ -29,7 +29,8 @@ export class NetworkSeed {
 
     /** The member's seed, laid with the others. */
     add(member: MemberSeed): void {
-        if (!this.sealPlan) throw new Error(`${member.name}'s storage was declared after the network's seed plan was sealed`);
+        if (!this.sealPlan)
+            throw new Error(`${member.name}'s storage was declared after the network's seed plan was sealed`);
         this.members.push(member);
     }
 

@@ -30,7 +30,11 @@ export class MinikubePlatform implements Platform {
 
     prepare(name: string, opts: pulumi.ComponentResourceOptions): void {
         const { profile, enableIngressAddon, images, owner } = this.settings;
-        this.setup = new MinikubeSetup(`${name}-minikube`, { minikubeProfile: profile, enableIngressAddon, images }, opts);
+        this.setup = new MinikubeSetup(
+            `${name}-minikube`,
+            { minikubeProfile: profile, enableIngressAddon, images },
+            opts,
+        );
         this.networkSeed = new NetworkSeed(`${name}-qdata-seed`, { profile, owner }, { parent: opts.parent });
     }
 
@@ -47,7 +51,20 @@ export class MinikubePlatform implements Platform {
         const { networkSeed } = this;
         if (!networkSeed) throw new Error("prepare() declares the network's seed before any member's storage");
         const seedId = this.seedId(request.member, request.runtimeName);
-        return new QdataVolume(name, { ...request, hostPath: this.hostPathOf(request.member), seedId, volumeSize, minikubeProfile: profile, keepChainData, owner, networkSeed }, opts);
+        return new QdataVolume(
+            name,
+            {
+                ...request,
+                hostPath: this.hostPathOf(request.member),
+                seedId,
+                volumeSize,
+                minikubeProfile: profile,
+                keepChainData,
+                owner,
+                networkSeed,
+            },
+            opts,
+        );
     }
 
     membersDeclared(): void {

@@ -82,7 +82,12 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
         return new k8s.core.v1.PersistentVolumeClaim(
             `${name}-pvc`,
             {
-                metadata: { name: claimName, namespace: args.namespace, labels: COMMON_LABELS, annotations: AWAITED_BY_ROLLOUT },
+                metadata: {
+                    name: claimName,
+                    namespace: args.namespace,
+                    labels: COMMON_LABELS,
+                    annotations: AWAITED_BY_ROLLOUT,
+                },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: QDATA_STORAGE_CLASS,
@@ -102,7 +107,11 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
      */
     private declareSeed(name: string, args: QdataVolumeArgs, claimName: string): command.local.Command {
         const environment = seedEnvironment(args, claimName, this.seedId);
-        return new command.local.Command(`${name}-seed`, { delete: "bash scripts/wipe-qdata.sh", environment }, { parent: this, dependsOn: [this.volume] });
+        return new command.local.Command(
+            `${name}-seed`,
+            { delete: "bash scripts/wipe-qdata.sh", environment },
+            { parent: this, dependsOn: [this.volume] },
+        );
     }
 }
 
@@ -110,17 +119,35 @@ export class QdataVolume extends pulumi.ComponentResource implements MemberStora
 type SeedArgs = MemberFiles & Pick<QdataVolumeArgs, "hostPath" | "minikubeProfile" | "keepChainData" | "owner">;
 
 /** The member as the network's seed lays it: where from, where to, and its files by the layout. */
-export function networkSeedMember(args: MemberFiles & Pick<QdataVolumeArgs, "hostPath">, seedName: string, seedId: string, layout: readonly LayoutEntry[] = QDATA_LAYOUT): MemberSeed {
-    return { name: seedName, sourceDir: args.member.sourceDir, targetDir: args.hostPath, seedId, files: seedFilesOf(args, layout) };
+export function networkSeedMember(
+    args: MemberFiles & Pick<QdataVolumeArgs, "hostPath">,
+    seedName: string,
+    seedId: string,
+    layout: readonly LayoutEntry[] = QDATA_LAYOUT,
+): MemberSeed {
+    return {
+        name: seedName,
+        sourceDir: args.member.sourceDir,
+        targetDir: args.hostPath,
+        seedId,
+        files: seedFilesOf(args, layout),
+    };
 }
 
 /**
  * The member's seed Command's environment: the same files, each rendered text in a variable of
  * its own, readable in a preview's diff; and what scripts/wipe-qdata.sh is told.
  */
-export function seedEnvironment(args: SeedArgs, seedName: string, seedId: string, layout: readonly LayoutEntry[] = QDATA_LAYOUT): Record<string, string> {
+export function seedEnvironment(
+    args: SeedArgs,
+    seedName: string,
+    seedId: string,
+    layout: readonly LayoutEntry[] = QDATA_LAYOUT,
+): Record<string, string> {
     const files = seedFilesOf(args, layout);
-    const rendered = files.flatMap((file) => (file.content === undefined ? [] : [[renderedVariable(file.path), file.content]]));
+    const rendered = files.flatMap((file) =>
+        file.content === undefined ? [] : [[renderedVariable(file.path), file.content]],
+    );
     return {
         MINIKUBE_PROFILE: args.minikubeProfile,
         SEED_NAME: seedName,

@@ -38,7 +38,15 @@ export class Bootnode extends pulumi.ComponentResource {
     /** The Service on the fixed clusterIP the nodes' --bootnode names. */
     private declareService(name: string, args: BootnodeArgs): k8s.core.v1.Service {
         const labels = workloadLabels(BOOTNODE_IDENTITY);
-        const service = { serviceName: BOOTNODE_SERVICE, namespace: args.namespace, identity: BOOTNODE_IDENTITY, labels, annotations: AWAITED_BY_ROLLOUT, clusterIp: args.clusterIp, ports: this.ports };
+        const service = {
+            serviceName: BOOTNODE_SERVICE,
+            namespace: args.namespace,
+            identity: BOOTNODE_IDENTITY,
+            labels,
+            annotations: AWAITED_BY_ROLLOUT,
+            clusterIp: args.clusterIp,
+            ports: this.ports,
+        };
         return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
     }
 
@@ -62,7 +70,11 @@ export class Bootnode extends pulumi.ComponentResource {
 }
 
 /** The bootnode container: bootnode on the member's node key, on a read-only root. */
-function bootnodeContainer(args: BootnodeArgs, ports: NamedPort[], storage: MemberStorage): k8s.types.input.core.v1.Container {
+function bootnodeContainer(
+    args: BootnodeArgs,
+    ports: NamedPort[],
+    storage: MemberStorage,
+): k8s.types.input.core.v1.Container {
     return hardened(
         {
             name: "bootnode",

@@ -9,7 +9,12 @@ import { ALL_NODES_SELECTOR, COMMON_LABELS, memberName, NODES_BUDGET } from "../
  * the quorum that can still commit blocks, as GoQuorum computes it (quorumSize). The validators are picked by
  * their instance label, so a vote that changes the set changes this budget, not their pods.
  */
-export function quorumBudget(name: string, config: NetworkConfig, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.policy.v1.PodDisruptionBudget {
+export function quorumBudget(
+    name: string,
+    config: NetworkConfig,
+    namespace: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.policy.v1.PodDisruptionBudget {
     const consensus = config.consensus;
     const bft = consensus.kind !== "raft";
     const members = stackCountedMembers(consensus, config.nodeCount);
@@ -18,7 +23,15 @@ export function quorumBudget(name: string, config: NetworkConfig, namespace: pul
         name,
         {
             metadata: { name: NODES_BUDGET, namespace, labels: COMMON_LABELS },
-            spec: { minAvailable, selector: bft ? { matchLabels: ALL_NODES_SELECTOR, matchExpressions: [validatorInstances(stackValidatorIndexes(consensus))] } : { matchLabels: ALL_NODES_SELECTOR } },
+            spec: {
+                minAvailable,
+                selector: bft
+                    ? {
+                          matchLabels: ALL_NODES_SELECTOR,
+                          matchExpressions: [validatorInstances(stackValidatorIndexes(consensus))],
+                      }
+                    : { matchLabels: ALL_NODES_SELECTOR },
+            },
         },
         opts,
     );

@@ -46,12 +46,21 @@ export interface MemberSetArgs {
  * One member (bootnode or node) as a single-replica StatefulSet on its storage; the pod template
  * carries the seed id, so pods restart when their seeded files change.
  */
-export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulumi.CustomResourceOptions): k8s.apps.v1.StatefulSet {
+export function memberStatefulSet(
+    name: string,
+    args: MemberSetArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.StatefulSet {
     const { storage } = args;
     return new k8s.apps.v1.StatefulSet(
         name,
         {
-            metadata: { name: args.setName, namespace: args.namespace, labels: args.labels, annotations: { ...args.annotations, ...AWAITED_BY_ROLLOUT } },
+            metadata: {
+                name: args.setName,
+                namespace: args.namespace,
+                labels: args.labels,
+                annotations: { ...args.annotations, ...AWAITED_BY_ROLLOUT },
+            },
             spec: {
                 replicas: 1,
                 serviceName: args.serviceName,
@@ -59,7 +68,10 @@ export function memberStatefulSet(name: string, args: MemberSetArgs, opts: pulum
                 updateStrategy: { type: "OnDelete" },
                 selector: { matchLabels: selectorLabels(args.identity) },
                 template: {
-                    metadata: { labels: args.labels, annotations: { ...args.podAnnotations, [SEED_ANNOTATION]: storage.seedId } },
+                    metadata: {
+                        labels: args.labels,
+                        annotations: { ...args.podAnnotations, [SEED_ANNOTATION]: storage.seedId },
+                    },
                     spec: {
                         imagePullSecrets: args.imagePullSecrets,
                         topologySpreadConstraints: args.topologySpreadConstraints,
@@ -93,12 +105,26 @@ export interface MemberServiceArgs {
  * pod before it is Ready: peers (discovery, consensus, the transaction managers) must connect
  * while it starts.
  */
-export function memberService(name: string, args: MemberServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+export function memberService(
+    name: string,
+    args: MemberServiceArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
         name,
         {
-            metadata: { name: args.serviceName, namespace: args.namespace, labels: args.labels, annotations: args.annotations },
-            spec: { clusterIP: args.clusterIp, selector: selectorLabels(args.identity), publishNotReadyAddresses: true, ports: publishedPorts(args.ports).map(servicePort) },
+            metadata: {
+                name: args.serviceName,
+                namespace: args.namespace,
+                labels: args.labels,
+                annotations: args.annotations,
+            },
+            spec: {
+                clusterIP: args.clusterIp,
+                selector: selectorLabels(args.identity),
+                publishNotReadyAddresses: true,
+                ports: publishedPorts(args.ports).map(servicePort),
+            },
         },
         opts,
     );

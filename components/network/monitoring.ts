@@ -30,14 +30,22 @@ export class Monitoring extends pulumi.ComponentResource {
         super("kaleido:quorum:Monitoring", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         if (args.settings.discovery === "serviceMonitor") {
-            this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-service-monitor`, serviceMonitor(NODES_SERVICE_MONITOR, args.namespace, args.settings, args.metrics), childOpts);
+            this.serviceMonitor = new k8s.apiextensions.CustomResource(
+                `${name}-service-monitor`,
+                serviceMonitor(NODES_SERVICE_MONITOR, args.namespace, args.settings, args.metrics),
+                childOpts,
+            );
         }
         if (args.settings.grafanaDashboard) {
             const dashboard = quorumDashboard({ network: args.networkName, bft: args.bft });
             this.dashboard = new k8s.core.v1.ConfigMap(
                 `${name}-dashboard`,
                 {
-                    metadata: { name: "quorum-dashboard", namespace: args.namespace, labels: { ...COMMON_LABELS, ...GRAFANA_DASHBOARD_LABEL } },
+                    metadata: {
+                        name: "quorum-dashboard",
+                        namespace: args.namespace,
+                        labels: { ...COMMON_LABELS, ...GRAFANA_DASHBOARD_LABEL },
+                    },
                     data: { [`${dashboard.uid}.json`]: JSON.stringify(dashboard, null, 2) },
                 },
                 childOpts,

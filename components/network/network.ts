@@ -4,7 +4,13 @@ import { isStackValidator } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
 import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
-import { ALL_NODES_SELECTOR, memberName, NODE_SERVICE, NODE_SERVICE_IDENTITY, workloadLabels } from "../../lib/network/names";
+import {
+    ALL_NODES_SELECTOR,
+    memberName,
+    NODE_SERVICE,
+    NODE_SERVICE_IDENTITY,
+    workloadLabels,
+} from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
 import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
 import { planRaft, RaftPlan, RaftStart } from "../../operations/raft-membership/plan";
@@ -37,7 +43,6 @@ export interface QuorumNetworkArgs extends RunningNetwork {
     /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
     ingressAddress?: string;
 }
-
 
 /** What every workload of the network is declared with. */
 interface Shared {
@@ -75,7 +80,11 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const { config, platform } = args;
         platform.prepare(name, { parent: this });
         const { kubeContext, namespace, createNamespace } = config;
-        this.cluster = new KubeCluster(`${name}-cluster`, { kubeContext, namespace, createNamespace }, { parent: this });
+        this.cluster = new KubeCluster(
+            `${name}-cluster`,
+            { kubeContext, namespace, createNamespace },
+            { parent: this },
+        );
         const shared: Shared = {
             namespace: this.cluster.namespace,
             provider: this.cluster.provider,
@@ -89,39 +98,80 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         platform.membersDeclared();
         this.rollout = this.declareRollout(name, args, shared);
         // A restored network is one chain at the backup's head before anything else acts on it.
-        const settle = config.restore && { restore: config.restore, nodeCount: config.nodeCount, kubeContext, namespace: shared.namespace, timeoutSeconds: config.rolloutTimeoutSeconds };
-        const restored = settle && [restoreSettleStep(`${name}-restore-settle`, settle, { parent: this, dependsOn: [this.rollout] })];
+        const settle = config.restore && {
+            restore: config.restore,
+            nodeCount: config.nodeCount,
+            kubeContext,
+            namespace: shared.namespace,
+            timeoutSeconds: config.rolloutTimeoutSeconds,
+        };
+        const restored = settle && [
+            restoreSettleStep(`${name}-restore-settle`, settle, { parent: this, dependsOn: [this.rollout] }),
+        ];
         if (raft) this.declareLeaves(name, raft, kubeContext, shared);
         else if (config.consensus.kind !== "raft") {
             const votes = { consensus: config.consensus, qdata: args.qdata, kubeContext, namespace: shared.namespace };
-            this.validators = validatorStep(`${name}-validators`, votes, { parent: this, dependsOn: [this.rollout, ...(restored ?? [])] });
+            this.validators = validatorStep(`${name}-validators`, votes, {
+                parent: this,
+                dependsOn: [this.rollout, ...(restored ?? [])],
+            });
         }
-        ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(name, args, shared));
-        if (platform.spreadsNodes) this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, { parent: this, provider: shared.provider });
+        ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(
+            name,
+            args,
+            shared,
+        ));
+        if (platform.spreadsNodes)
+            this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, {
+                parent: this,
+                provider: shared.provider,
+            });
         this.nodeService = this.declareNodeService(name, config, shared);
         const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
         const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
         this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
         const endpoints = { namespace: shared.namespace, knownIngress: args.ingressAddress, rpcEndpoint, wsEndpoint };
-        this.outputs = networkOutputs(config, endpoints, { bootnode: this.bootnode, nodes: this.nodes, racecourse: this.racecourse });
+        this.outputs = networkOutputs(config, endpoints, {
+            bootnode: this.bootnode,
+            nodes: this.nodes,
+            racecourse: this.racecourse,
+        });
         this.registerOutputs(this.outputs);
     }
 
     private declareRollout(name: string, args: QuorumNetworkArgs, shared: Shared): pulumi.Resource {
         const { config } = args;
         const statefulSets = [this.bootnode.statefulSet, ...this.nodes.map((node) => node.statefulSet)];
-        const rollout = { kubeContext: config.kubeContext, namespace: shared.namespace, consensus: config.consensus, nodeCount: config.nodeCount, memberTimeoutSeconds: config.rolloutTimeoutSeconds, statefulSets };
+        const rollout = {
+            kubeContext: config.kubeContext,
+            namespace: shared.namespace,
+            consensus: config.consensus,
+            nodeCount: config.nodeCount,
+            memberTimeoutSeconds: config.rolloutTimeoutSeconds,
+            statefulSets,
+        };
         return rolloutStep(`${name}-rollout`, rollout, { parent: this });
     }
 
     private declareBootnode(name: string, config: NetworkConfig, qdata: QdataFolder, shared: Shared): Bootnode {
         const { images, bootnodeIp, resources } = config;
-        const bootnode = { ...shared, member: qdata.bootnode, clusterIp: bootnodeIp, image: images.quorum, resources: resources.bootnode, after: shared.platform.imagesReady([images.quorum]) };
+        const bootnode = {
+            ...shared,
+            member: qdata.bootnode,
+            clusterIp: bootnodeIp,
+            image: images.quorum,
+            resources: resources.bootnode,
+            after: shared.platform.imagesReady([images.quorum]),
+        };
         return new Bootnode(`${name}-bootnode`, bootnode, { parent: this });
     }
 
     /** Who may reach what (networkPolicy), and how a Prometheus finds the metrics (monitoring). */
-    private declareObservability(name: string, args: QuorumNetworkArgs, shared: Shared): { networkPolicies?: NetworkPolicies; monitoring?: Monitoring } {
+    private declareObservability(
+        name: string,
+        args: QuorumNetworkArgs,
+        shared: Shared,
+    ): { networkPolicies?: NetworkPolicies; monitoring?: Monitoring } {
         const { config, runtime } = args;
         const { namespace, provider } = shared;
         const metrics = config.monitoring && runtime.metrics;
@@ -129,7 +179,15 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         // beside /push and /resend, and has no port for metrics alone.
         const podPorts = [...this.nodes.flatMap((node) => node.ports), ...this.bootnode.ports];
         const policy = config.networkPolicy && { ...config.networkPolicy, namespace, provider, podPorts };
-        const monitoring = config.monitoring && metrics && { settings: config.monitoring, metrics, namespace, provider, networkName: config.namespace, bft: config.consensus.kind !== "raft" };
+        const monitoring = config.monitoring &&
+            metrics && {
+                settings: config.monitoring,
+                metrics,
+                namespace,
+                provider,
+                networkName: config.namespace,
+                bft: config.consensus.kind !== "raft",
+            };
         return {
             networkPolicies: policy && new NetworkPolicies(`${name}-policies`, policy, { parent: this }),
             monitoring: monitoring && new Monitoring(`${name}-monitoring`, monitoring, { parent: this }),
@@ -140,9 +198,17 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         return new k8s.core.v1.Service(
             `${name}-node-service`,
             {
-                metadata: { name: NODE_SERVICE, namespace: shared.namespace, labels: workloadLabels(NODE_SERVICE_IDENTITY) },
+                metadata: {
+                    name: NODE_SERVICE,
+                    namespace: shared.namespace,
+                    labels: workloadLabels(NODE_SERVICE_IDENTITY),
+                },
                 // Every node: the selector leaves out the per-node instance label.
-                spec: { clusterIP: config.nodeServiceIp, selector: ALL_NODES_SELECTOR, ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort) },
+                spec: {
+                    clusterIP: config.nodeServiceIp,
+                    selector: ALL_NODES_SELECTOR,
+                    ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
+                },
             },
             { parent: this, provider: shared.provider },
         );
@@ -162,7 +228,10 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                     index: member.index,
                     member,
                     validator: isStackValidator(config.consensus, member.index),
-                    networkFiles: { staticNodesJson: staticNodes, transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps) },
+                    networkFiles: {
+                        staticNodesJson: staticNodes,
+                        transactionManager: runtime.transactionManagerConfig(config.nodeIps[i], config.nodeIps),
+                    },
                     clusterIp: config.nodeIps[i],
                     bootnodeEnode: this.bootnode.enode,
                     networkId: config.networkId,
@@ -193,8 +262,14 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         const node = (member: number) => this.nodes[member - 1];
         // One membership change at a time: the previous joiner added and promoted.
         const previous = entry.afterJoinOf === undefined ? undefined : node(entry.afterJoinOf);
-        const previousJoin = [previous?.raftPromotion ?? previous?.raftJoin].filter((step): step is pulumi.Resource => step !== undefined);
-        return { kind: "joiner", kubeContext, after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin] };
+        const previousJoin = [previous?.raftPromotion ?? previous?.raftJoin].filter(
+            (step): step is pulumi.Resource => step !== undefined,
+        );
+        return {
+            kind: "joiner",
+            kubeContext,
+            after: [...entry.afterMembers.map((member) => node(member).statefulSet), ...previousJoin],
+        };
     }
 
     /** One membership step per leaving member, in the plan's order, each after the one before it. */
@@ -211,7 +286,13 @@ export class QuorumNetwork extends pulumi.ComponentResource {
         }
     }
 
-    private declareRacecourse(name: string, config: NetworkConfig, shared: Shared, rpcUrl: string, wsUrl: string): Racecourse | undefined {
+    private declareRacecourse(
+        name: string,
+        config: NetworkConfig,
+        shared: Shared,
+        rpcUrl: string,
+        wsUrl: string,
+    ): Racecourse | undefined {
         const { platform } = shared;
         const settings = config.racecourse;
         if (!settings) return undefined;

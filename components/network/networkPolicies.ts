@@ -2,7 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HELPER_LABELS } from "../../lib/kubernetes/helperPod";
 import { NetworkPolicySettings, PeerSelector } from "../../lib/model/networkPolicy";
-import { ALL_NODES_SELECTOR, BOOTNODE_IDENTITY, COMMON_LABELS, NODE_NAME, PROJECT_SELECTOR, RACECOURSE_IDENTITY, selectorLabels } from "../../lib/network/names";
+import {
+    ALL_NODES_SELECTOR,
+    BOOTNODE_IDENTITY,
+    COMMON_LABELS,
+    NODE_NAME,
+    PROJECT_SELECTOR,
+    RACECOURSE_IDENTITY,
+    selectorLabels,
+} from "../../lib/network/names";
 import { NAMED_PORTS, NamedPort, portsFor } from "../../lib/network/ports";
 
 export interface NetworkPoliciesArgs extends NetworkPolicySettings {
@@ -36,26 +44,59 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         super("kaleido:quorum:NetworkPolicies", name, {}, opts);
         const metricsPorts = portsFor(args.podPorts, "scrapers");
         const racecourse = { matchLabels: selectorLabels(RACECOURSE_IDENTITY) };
-        const policy = (suffix: string, podSelector: k8s.types.input.meta.v1.LabelSelector, from: Peer[], ports: NamedPort[]) =>
+        const policy = (
+            suffix: string,
+            podSelector: k8s.types.input.meta.v1.LabelSelector,
+            from: Peer[],
+            ports: NamedPort[],
+        ) =>
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${suffix}`,
                 {
                     metadata: { name: `quorum-${suffix}`, namespace: args.namespace, labels: COMMON_LABELS },
-                    spec: { podSelector, policyTypes: ["Ingress"], ingress: [{ from, ports: ports.map(({ protocol, port }) => ({ protocol, port })) }] },
+                    spec: {
+                        podSelector,
+                        policyTypes: ["Ingress"],
+                        ingress: [{ from, ports: ports.map(({ protocol, port }) => ({ protocol, port })) }],
+                    },
                 },
                 { parent: this, provider: args.provider },
             );
         this.policies = [
             policy("members", MEMBERS, [{ podSelector: MEMBERS }], portsFor(args.podPorts, "members")),
-            policy("rpc", { matchLabels: ALL_NODES_SELECTOR }, [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)], portsFor(args.podPorts, "clients")),
+            policy(
+                "rpc",
+                { matchLabels: ALL_NODES_SELECTOR },
+                [{ podSelector: racecourse }, ...args.rpcClients.map(peerOf)],
+                portsFor(args.podPorts, "clients"),
+            ),
             // An empty `from` would admit every pod: no scrapers, no rule (the other policies deny the ports).
-            ...(metricsPorts.length > 0 && args.metricsScrapers.length > 0 ? [policy("metrics", { matchLabels: ALL_NODES_SELECTOR }, args.metricsScrapers.map(peerOf), metricsPorts)] : []),
-            policy("racecourse", racecourse, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }], [NAMED_PORTS.http]),
+            ...(metricsPorts.length > 0 && args.metricsScrapers.length > 0
+                ? [
+                      policy(
+                          "metrics",
+                          { matchLabels: ALL_NODES_SELECTOR },
+                          args.metricsScrapers.map(peerOf),
+                          metricsPorts,
+                      ),
+                  ]
+                : []),
+            policy(
+                "racecourse",
+                racecourse,
+                [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressNamespace } } }],
+                [NAMED_PORTS.http],
+            ),
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-helpers`,
                 {
                     metadata: { name: "quorum-helpers", namespace: args.namespace, labels: COMMON_LABELS },
-                    spec: { podSelector: { matchLabels: HELPER_LABELS }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] },
+                    spec: {
+                        podSelector: { matchLabels: HELPER_LABELS },
+                        policyTypes: ["Ingress", "Egress"],
+                        ingress: [],
+                        egress: [],
+                    },
                 },
                 { parent: this, provider: args.provider },
             ),

@@ -18,11 +18,22 @@ export interface NetworkEndpoints {
     wsEndpoint: string;
 }
 
-export function networkOutputs(config: NetworkConfig, endpoints: NetworkEndpoints, members: { bootnode: Bootnode; nodes: QuorumNode[]; racecourse?: Racecourse }): NetworkOutputs {
+export function networkOutputs(
+    config: NetworkConfig,
+    endpoints: NetworkEndpoints,
+    members: { bootnode: Bootnode; nodes: QuorumNode[]; racecourse?: Racecourse },
+): NetworkOutputs {
     const { bootnode, nodes, racecourse } = members;
-    const ingressAddress = endpoints.knownIngress !== undefined ? pulumi.output(endpoints.knownIngress) : (racecourse?.address ?? pulumi.output(""));
+    const ingressAddress =
+        endpoints.knownIngress !== undefined
+            ? pulumi.output(endpoints.knownIngress)
+            : (racecourse?.address ?? pulumi.output(""));
     const scheme = config.ingressTlsSecret ? "https" : "http";
-    const racecourseUrl = !racecourse ? pulumi.output("") : config.ingressHost ? pulumi.output(`${scheme}://${config.ingressHost}/`) : pulumi.interpolate`${scheme}://${ingressAddress}/`;
+    const racecourseUrl = !racecourse
+        ? pulumi.output("")
+        : config.ingressHost
+          ? pulumi.output(`${scheme}://${config.ingressHost}/`)
+          : pulumi.interpolate`${scheme}://${ingressAddress}/`;
     return {
         outputsVersion: OUTPUTS_VERSION,
         namespace: endpoints.namespace,

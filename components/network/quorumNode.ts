@@ -2,7 +2,18 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MonitoringSettings } from "../../lib/model/monitoring";
 import { RestoreSource } from "../../lib/model/restore";
-import { ALL_NODES_SELECTOR, memberName, nodeIdentity, nodeServiceName, nodeSetName, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION, VALIDATOR_LABEL, workloadLabels } from "../../lib/network/names";
+import {
+    ALL_NODES_SELECTOR,
+    memberName,
+    nodeIdentity,
+    nodeServiceName,
+    nodeSetName,
+    RAFT_FOUNDERS_ANNOTATION,
+    RAFT_ID_ANNOTATION,
+    RAFT_JOINED_ANNOTATION,
+    VALIDATOR_LABEL,
+    workloadLabels,
+} from "../../lib/network/names";
 import { NetworkFiles, nodeEnode } from "../../lib/network/networkFiles";
 import { scrapeAnnotations } from "../../lib/monitoring/scrape";
 import { NamedPort } from "../../lib/network/ports";
@@ -14,7 +25,17 @@ import { raftMembershipStep } from "../../operations/raft-membership/step";
 import { restoreStep } from "../../operations/restore/step";
 
 /** What the node hands its runtime unchanged; the rest of a NodePodRequest the node works out. */
-type PodFacts = "index" | "bootnodeEnode" | "networkId" | "consensus" | "raftBlockTimeMs" | "rpcApis" | "rpcBrowserOrigins" | "networkNamespace" | "images" | "resources";
+type PodFacts =
+    | "index"
+    | "bootnodeEnode"
+    | "networkId"
+    | "consensus"
+    | "raftBlockTimeMs"
+    | "rpcApis"
+    | "rpcBrowserOrigins"
+    | "networkNamespace"
+    | "images"
+    | "resources";
 
 export interface QuorumNodeArgs extends MemberArgs, Pick<NodePodRequest, PodFacts> {
     /** IBFT/QBFT: whether the stack counts this node among its validators (its Service's label says so). */
@@ -34,7 +55,9 @@ export interface QuorumNodeArgs extends MemberArgs, Pick<NodePodRequest, PodFact
  * that adds it (after the members before it and after the previous join: Raft takes one membership
  * change at a time) and whose stdout, kept in the state, is the Raft id it starts with.
  */
-export type RaftEntry = { kind: "founder"; founders: number } | { kind: "joiner"; kubeContext: string; after: pulumi.Resource[] };
+export type RaftEntry =
+    | { kind: "founder"; founders: number }
+    | { kind: "joiner"; kubeContext: string; after: pulumi.Resource[] };
 
 /**
  * One member of the network: the runtime's quorum and transaction manager containers sharing the
@@ -61,12 +84,21 @@ export class QuorumNode extends pulumi.ComponentResource {
         this.index = args.index;
         this.ip = args.clusterIp;
         this.enode = nodeEnode({ enodeId: member.enodeId, ip: args.clusterIp }, args.consensus.kind);
-        this.storage = args.platform.storage(`${name}-qdata`, { member, namespace, provider, networkFiles, runtimeName: args.runtime.name }, { parent: this });
+        this.storage = args.platform.storage(
+            `${name}-qdata`,
+            { member, namespace, provider, networkFiles, runtimeName: args.runtime.name },
+            { parent: this },
+        );
         const restore = args.restore && this.restoreStep(name, args, args.restore);
         const { raftJoinId, annotations, join } = this.raftStart(name, args);
         this.raftJoin = join;
         const metrics = args.monitoring && args.runtime.metrics;
-        const { ports, ...pod } = args.runtime.nodePod({ ...args, raftJoinId, exportMetrics: !!metrics, volumeMounts: this.storage.volumeMounts });
+        const { ports, ...pod } = args.runtime.nodePod({
+            ...args,
+            raftJoinId,
+            exportMetrics: !!metrics,
+            volumeMounts: this.storage.volumeMounts,
+        });
         this.ports = ports;
         this.service = this.declareService(name, args, metrics);
         this.statefulSet = memberStatefulSet(
@@ -84,15 +116,31 @@ export class QuorumNode extends pulumi.ComponentResource {
                 topologySpreadConstraints: args.platform.spreadsNodes ? [ONE_NODE_PER_HOST] : undefined,
                 ...pod,
             },
-            { parent: this, provider: args.provider, dependsOn: [...this.storage.ready, ...args.after, ...(join ? [join] : []), ...(restore ? [restore] : [])] },
+            {
+                parent: this,
+                provider: args.provider,
+                dependsOn: [
+                    ...this.storage.ready,
+                    ...args.after,
+                    ...(join ? [join] : []),
+                    ...(restore ? [restore] : []),
+                ],
+            },
         );
-        if (join && args.raft?.kind === "joiner") this.raftPromotion = this.raftPromotionStep(name, args, args.raft.kubeContext);
+        if (join && args.raft?.kind === "joiner")
+            this.raftPromotion = this.raftPromotionStep(name, args, args.raft.kubeContext);
         this.registerOutputs({ enode: this.enode, ip: this.ip });
     }
 
     /** A learner votes only once its pod is in step: the step waits for it (the StatefulSet is not awaited) and promotes it. */
     private raftPromotionStep(name: string, args: QuorumNodeArgs, kubeContext: string): pulumi.Resource {
-        const promote = { action: "promote" as const, member: memberName(args.index), kubeContext, namespace: args.namespace, enode: this.enode };
+        const promote = {
+            action: "promote" as const,
+            member: memberName(args.index),
+            kubeContext,
+            namespace: args.namespace,
+            enode: this.enode,
+        };
         return raftMembershipStep(`${name}-raft-promote`, promote, { parent: this, dependsOn: [this.statefulSet] });
     }
 
@@ -100,38 +148,86 @@ export class QuorumNode extends pulumi.ComponentResource {
     private declareService(name: string, args: QuorumNodeArgs, metrics: Runtime["metrics"]): k8s.core.v1.Service {
         const identity = nodeIdentity(args.index);
         // On the Service, not the pod: a vote that changes the set must restart no pod.
-        const validator: Record<string, string> = args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {};
+        const validator: Record<string, string> =
+            args.consensus.kind !== "raft" && args.validator ? { [VALIDATOR_LABEL]: "true" } : {};
         // Tessera's metrics by the Service's annotations: a pod's annotations name one port, geth's.
-        const annotations = { ...AWAITED_BY_ROLLOUT, ...(metrics ? scrapedBy(args.monitoring, metrics.transactionManager) : {}) };
-        const service = { serviceName: nodeServiceName(args.index), namespace: args.namespace, identity, labels: { ...workloadLabels(identity), ...validator }, annotations, clusterIp: args.clusterIp, ports: this.ports };
+        const annotations = {
+            ...AWAITED_BY_ROLLOUT,
+            ...(metrics ? scrapedBy(args.monitoring, metrics.transactionManager) : {}),
+        };
+        const service = {
+            serviceName: nodeServiceName(args.index),
+            namespace: args.namespace,
+            identity,
+            labels: { ...workloadLabels(identity), ...validator },
+            annotations,
+            clusterIp: args.clusterIp,
+            ports: this.ports,
+        };
         return memberService(`${name}-service`, service, { parent: this, provider: args.provider });
     }
 
-    private restoreStep(name: string, args: QuorumNodeArgs, restore: { source: RestoreSource; kubeContext: string }): pulumi.Resource {
+    private restoreStep(
+        name: string,
+        args: QuorumNodeArgs,
+        restore: { source: RestoreSource; kubeContext: string },
+    ): pulumi.Resource {
         const imagePullSecrets = args.imagePullSecrets.map((secret) => secret.name);
         const image = { image: args.images.quorum, imagePullPolicy: args.imagePullPolicy, imagePullSecrets };
-        const step = { restore: restore.source, index: args.index, kubeContext: restore.kubeContext, namespace: args.namespace, ...image, seedId: this.storage.seedId, volumeMounts: this.storage.volumeMounts };
+        const step = {
+            restore: restore.source,
+            index: args.index,
+            kubeContext: restore.kubeContext,
+            namespace: args.namespace,
+            ...image,
+            seedId: this.storage.seedId,
+            volumeMounts: this.storage.volumeMounts,
+        };
         return restoreStep(`${name}-restore`, step, { parent: this, dependsOn: this.storage.ready });
     }
 
     /** The Raft id the member starts with (none: a founder's comes from static-nodes.json) and its record on the StatefulSet. */
-    private raftStart(name: string, args: QuorumNodeArgs): { raftJoinId?: pulumi.Input<number>; annotations?: Record<string, pulumi.Input<string>>; join?: pulumi.Resource } {
+    private raftStart(
+        name: string,
+        args: QuorumNodeArgs,
+    ): {
+        raftJoinId?: pulumi.Input<number>;
+        annotations?: Record<string, pulumi.Input<string>>;
+        join?: pulumi.Resource;
+    } {
         const entry = args.raft;
         if (!entry) return {};
         if (entry.kind === "founder") {
-            return { annotations: { [RAFT_ID_ANNOTATION]: String(args.index), [RAFT_JOINED_ANNOTATION]: "false", [RAFT_FOUNDERS_ANNOTATION]: String(entry.founders) } };
+            return {
+                annotations: {
+                    [RAFT_ID_ANNOTATION]: String(args.index),
+                    [RAFT_JOINED_ANNOTATION]: "false",
+                    [RAFT_FOUNDERS_ANNOTATION]: String(entry.founders),
+                },
+            };
         }
         const join = raftMembershipStep(
             `${name}-raft-join`,
-            { action: "join", member: memberName(args.index), kubeContext: entry.kubeContext, namespace: args.namespace, enode: this.enode },
+            {
+                action: "join",
+                member: memberName(args.index),
+                kubeContext: entry.kubeContext,
+                namespace: args.namespace,
+                enode: this.enode,
+            },
             { parent: this, dependsOn: entry.after },
         );
         const raftId = join.stdout.apply((stdout) => {
             const id = Number(stdout.trim());
-            if (!Number.isInteger(id) || id <= 0) throw new Error(`${memberName(args.index)}: the membership step printed no Raft id: ${stdout}`);
+            if (!Number.isInteger(id) || id <= 0)
+                throw new Error(`${memberName(args.index)}: the membership step printed no Raft id: ${stdout}`);
             return id;
         });
-        return { raftJoinId: raftId, annotations: { [RAFT_ID_ANNOTATION]: raftId.apply(String), [RAFT_JOINED_ANNOTATION]: "true" }, join };
+        return {
+            raftJoinId: raftId,
+            annotations: { [RAFT_ID_ANNOTATION]: raftId.apply(String), [RAFT_JOINED_ANNOTATION]: "true" },
+            join,
+        };
     }
 }
 

@@ -1,9 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PullPolicy, RacecourseSettings } from "../../lib/model/network";
-import { RACECOURSE_DEPLOYMENT, RACECOURSE_IDENTITY, RACECOURSE_SERVICE, selectorLabels, workloadLabels } from "../../lib/network/names";
+import {
+    RACECOURSE_DEPLOYMENT,
+    RACECOURSE_IDENTITY,
+    RACECOURSE_SERVICE,
+    selectorLabels,
+    workloadLabels,
+} from "../../lib/network/names";
 import { containerPort, NAMED_PORTS, PORTS } from "../../lib/network/ports";
-import { RACECOURSE_APP_COMMAND, RACECOURSE_APP_MOUNT, racecourseAppChecksum, racecourseAppFiles } from "../../lib/network/racecourseApp";
+import {
+    RACECOURSE_APP_COMMAND,
+    RACECOURSE_APP_MOUNT,
+    racecourseAppChecksum,
+    racecourseAppFiles,
+} from "../../lib/network/racecourseApp";
 import { hardened, nonRootPod, POD_SECURITY_CONTEXT, SCRATCH_VOLUME } from "../../lib/network/security";
 import { RACECOURSE_NODE_UID } from "../../lib/runtime/images";
 
@@ -45,16 +56,27 @@ export class Racecourse extends pulumi.ComponentResource {
         const labels = workloadLabels(RACECOURSE_IDENTITY);
         const childOpts = { parent: this, provider: args.provider };
         const files = args.settings.shippedApp ? racecourseAppFiles() : undefined;
-        if (files) this.app = new k8s.core.v1.ConfigMap(`${name}-app`, { metadata: { name: APP_CONFIG_MAP, namespace: args.namespace, labels }, data: files }, childOpts);
+        if (files)
+            this.app = new k8s.core.v1.ConfigMap(
+                `${name}-app`,
+                { metadata: { name: APP_CONFIG_MAP, namespace: args.namespace, labels }, data: files },
+                childOpts,
+            );
         this.deployment = this.declareDeployment(name, args, files);
         this.service = this.declareService(name, args);
         this.ingress = this.declareIngress(name, args);
-        this.address = this.ingress.status.loadBalancer.ingress.apply((points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "");
+        this.address = this.ingress.status.loadBalancer.ingress.apply(
+            (points) => points?.[0]?.ip ?? points?.[0]?.hostname ?? "",
+        );
         this.registerOutputs({ address: this.address });
     }
 
     /** The app's one-replica Deployment, started after the image load, the nodes and the app's ConfigMap. */
-    private declareDeployment(name: string, args: RacecourseArgs, files: Record<string, string> | undefined): k8s.apps.v1.Deployment {
+    private declareDeployment(
+        name: string,
+        args: RacecourseArgs,
+        files: Record<string, string> | undefined,
+    ): k8s.apps.v1.Deployment {
         const labels = workloadLabels(RACECOURSE_IDENTITY);
         // A new app rolls the pod: the ConfigMap's files are read at the app's start only.
         const annotations = files ? { "kaleido.io/racecourse-app": racecourseAppChecksum(files) } : undefined;
@@ -62,9 +84,17 @@ export class Racecourse extends pulumi.ComponentResource {
             `${name}-deployment`,
             {
                 metadata: { name: RACECOURSE_DEPLOYMENT, namespace: args.namespace, labels },
-                spec: { replicas: 1, selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) }, template: { metadata: { labels, annotations }, spec: racecoursePod(args) } },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: selectorLabels(RACECOURSE_IDENTITY) },
+                    template: { metadata: { labels, annotations }, spec: racecoursePod(args) },
+                },
             },
-            { parent: this, provider: args.provider, dependsOn: [...args.deploymentAfter, ...(this.app ? [this.app] : [])] },
+            {
+                parent: this,
+                provider: args.provider,
+                dependsOn: [...args.deploymentAfter, ...(this.app ? [this.app] : [])],
+            },
         );
     }
 
@@ -73,10 +103,16 @@ export class Racecourse extends pulumi.ComponentResource {
         return new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: RACECOURSE_SERVICE, namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
+                metadata: {
+                    name: RACECOURSE_SERVICE,
+                    namespace: args.namespace,
+                    labels: workloadLabels(RACECOURSE_IDENTITY),
+                },
                 spec: {
                     selector: selectorLabels(RACECOURSE_IDENTITY),
-                    ports: [{ name: NAMED_PORTS.http.name, port: NAMED_PORTS.http.port, targetPort: NAMED_PORTS.http.port }],
+                    ports: [
+                        { name: NAMED_PORTS.http.name, port: NAMED_PORTS.http.port, targetPort: NAMED_PORTS.http.port },
+                    ],
                 },
             },
             { parent: this, provider: args.provider },
@@ -88,10 +124,21 @@ export class Racecourse extends pulumi.ComponentResource {
         return new k8s.networking.v1.Ingress(
             `${name}-ingress`,
             {
-                metadata: { name: "racecourse-ingress", namespace: args.namespace, labels: workloadLabels(RACECOURSE_IDENTITY) },
+                metadata: {
+                    name: "racecourse-ingress",
+                    namespace: args.namespace,
+                    labels: workloadLabels(RACECOURSE_IDENTITY),
+                },
                 spec: {
                     ingressClassName: args.ingressClassName,
-                    tls: args.ingressTlsSecret ? [{ hosts: args.ingressHost ? [args.ingressHost] : undefined, secretName: args.ingressTlsSecret }] : undefined,
+                    tls: args.ingressTlsSecret
+                        ? [
+                              {
+                                  hosts: args.ingressHost ? [args.ingressHost] : undefined,
+                                  secretName: args.ingressTlsSecret,
+                              },
+                          ]
+                        : undefined,
                     rules: [
                         {
                             host: args.ingressHost,
@@ -100,7 +147,12 @@ export class Racecourse extends pulumi.ComponentResource {
                                     {
                                         path: "/",
                                         pathType: "Prefix",
-                                        backend: { service: { name: this.service.metadata.name, port: { number: PORTS.racecourse } } },
+                                        backend: {
+                                            service: {
+                                                name: this.service.metadata.name,
+                                                port: { number: PORTS.racecourse },
+                                            },
+                                        },
                                     },
                                 ],
                             },
@@ -122,9 +174,19 @@ const APP_VOLUME = "app";
  */
 function racecoursePod(args: RacecourseArgs): k8s.types.input.core.v1.PodSpec {
     const { settings } = args;
-    const environment = { QUORUM_RPC_URL: args.rpcUrl, QUORUM_WS_URL: args.wsUrl, QUORUM_NODE_RPC_URLS: args.nodeRpcUrls.join(","), ...settings.env };
+    const environment = {
+        QUORUM_RPC_URL: args.rpcUrl,
+        QUORUM_WS_URL: args.wsUrl,
+        QUORUM_NODE_RPC_URLS: args.nodeRpcUrls.join(","),
+        ...settings.env,
+    };
     const env = Object.entries(environment).map(([name, value]) => ({ name, value }));
-    const probe = (periodSeconds: number) => ({ httpGet: { path: "/", port: PORTS.racecourse }, periodSeconds, failureThreshold: 3, timeoutSeconds: 3 });
+    const probe = (periodSeconds: number) => ({
+        httpGet: { path: "/", port: PORTS.racecourse },
+        periodSeconds,
+        failureThreshold: 3,
+        timeoutSeconds: 3,
+    });
     const container = {
         name: "racecourse",
         image: settings.image,
@@ -136,8 +198,13 @@ function racecoursePod(args: RacecourseArgs): k8s.types.input.core.v1.PodSpec {
         resources: settings.resources,
     };
     const pod = { imagePullSecrets: args.imagePullSecrets, automountServiceAccountToken: false };
-    if (!settings.shippedApp) return { ...pod, securityContext: POD_SECURITY_CONTEXT, containers: [hardened(container, "writable")] };
-    const app = { ...container, command: RACECOURSE_APP_COMMAND, volumeMounts: [{ name: APP_VOLUME, mountPath: RACECOURSE_APP_MOUNT, readOnly: true }] };
+    if (!settings.shippedApp)
+        return { ...pod, securityContext: POD_SECURITY_CONTEXT, containers: [hardened(container, "writable")] };
+    const app = {
+        ...container,
+        command: RACECOURSE_APP_COMMAND,
+        volumeMounts: [{ name: APP_VOLUME, mountPath: RACECOURSE_APP_MOUNT, readOnly: true }],
+    };
     return {
         ...pod,
         securityContext: nonRootPod(RACECOURSE_NODE_UID),

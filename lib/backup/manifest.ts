@@ -62,7 +62,8 @@ function scanBackup(root: string): { entries: FileEntry[]; folders: string[]; pr
     return { entries, folders: tree.folders, problems, notPlain: tree.notPlain };
 }
 
-const summary = (problems: string[]) => `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`;
+const summary = (problems: string[]) =>
+    `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`;
 
 /** Every file under `root` but the manifest, in a stable order; refused, naming each, when an entry is a link, FIFO, socket or device. */
 export function fileEntries(root: string): FileEntry[] {
@@ -119,8 +120,14 @@ function coverageProblems(manifest: BackupManifest, folders: string[]): string[]
     const unlisted = manifest.members.filter((member) => !listed.has(member.folder));
     const outside = manifest.files.filter((file) => !memberFolders.has(file.path.split("/")[0]));
     return [
-        ...strays.map((folder) => `${folder}: a folder the manifest's members do not name; a backup holds only the members it lists`),
-        ...absent.map((member) => `${member.folder}: the manifest names ${member.name} here, but it is not a folder of the backup`),
+        ...strays.map(
+            (folder) =>
+                `${folder}: a folder the manifest's members do not name; a backup holds only the members it lists`,
+        ),
+        ...absent.map(
+            (member) =>
+                `${member.folder}: the manifest names ${member.name} here, but it is not a folder of the backup`,
+        ),
         ...unlisted.map((member) => `${member.folder}: the manifest lists none of ${member.name}'s files`),
         ...outside.map((file) => `${file.path}: listed outside the folders of the manifest's members`),
     ];
@@ -141,9 +148,17 @@ export function verifyBackup(root: string): string[] {
         const now = found.get(entry.path);
         found.delete(entry.path);
         if (!now) return pastLink(entry.path) ? [] : [`${entry.path}: missing`];
-        if (now.size !== entry.size) return [`${entry.path}: changed (${now.size} bytes, the manifest says ${entry.size})`];
-        return now.sha256 === entry.sha256 ? [] : [`${entry.path}: changed (sha256 ${now.sha256}, the manifest says ${entry.sha256})`];
+        if (now.size !== entry.size)
+            return [`${entry.path}: changed (${now.size} bytes, the manifest says ${entry.size})`];
+        return now.sha256 === entry.sha256
+            ? []
+            : [`${entry.path}: changed (sha256 ${now.sha256}, the manifest says ${entry.sha256})`];
     });
     const coverage = coverageProblems(manifest, scan.folders).filter((problem) => !pastLink(problem.split(":")[0]));
-    return [...scan.problems, ...problems, ...[...found.keys()].map((file) => `${file}: not in the manifest`), ...coverage];
+    return [
+        ...scan.problems,
+        ...problems,
+        ...[...found.keys()].map((file) => `${file}: not in the manifest`),
+        ...coverage,
+    ];
 }

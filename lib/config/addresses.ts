@@ -3,7 +3,6 @@ import { formatIpv4, isAssignableServiceIp, parseCidr, parseIpv4 } from "./ipv4"
 import { ValueReader } from "./values";
 import { Addresses } from "../model/addresses";
 
-
 export function readAddresses(reader: ValueReader, nodeCount: number): Addresses {
     const { problems } = reader;
     const serviceCidr = reader.string("serviceCidr");
@@ -14,12 +13,17 @@ export function readAddresses(reader: ValueReader, nodeCount: number): Addresses
     const listed = reader.stringList("nodeIps");
     const nodeIps = listed.length > 0 ? listed : defaultNodeIps(bootnodeIp, nodeCount);
     if (listed.length > 0 && listed.length !== nodeCount) {
-        problems.push(`nodeIps: lists ${listed.length} addresses but nodeCount is ${nodeCount}; give one per node or leave it unset`);
+        problems.push(
+            `nodeIps: lists ${listed.length} addresses but nodeCount is ${nodeCount}; give one per node or leave it unset`,
+        );
     }
     const named: [string, string][] = [
         ["bootnodeIp", bootnodeIp],
         ["nodeServiceIp", nodeServiceIp],
-        ...nodeIps.map((ip, i): [string, string] => [listed.length > 0 ? `nodeIps[${i}]` : `nodeIps (derived from bootnodeIp) for node ${i + 1}`, ip]),
+        ...nodeIps.map((ip, i): [string, string] => [
+            listed.length > 0 ? `nodeIps[${i}]` : `nodeIps (derived from bootnodeIp) for node ${i + 1}`,
+            ip,
+        ]),
     ];
     checkServiceIps(named, cidr, serviceCidr, problems);
     return { serviceCidr, bootnodeIp, nodeServiceIp, nodeIps };
@@ -31,7 +35,12 @@ function defaultNodeIps(bootnodeIp: string, nodeCount: number): string[] {
     return Array.from({ length: nodeCount }, (_, i) => formatIpv4(base + i + 1));
 }
 
-function checkServiceIps(named: [string, string][], cidr: ReturnType<typeof parseCidr>, cidrText: string, problems: string[]): void {
+function checkServiceIps(
+    named: [string, string][],
+    cidr: ReturnType<typeof parseCidr>,
+    cidrText: string,
+    problems: string[],
+): void {
     const seen = new Map<string, string>();
     for (const [key, ip] of named) {
         const value = parseIpv4(ip);
@@ -45,7 +54,9 @@ function checkServiceIps(named: [string, string][], cidr: ReturnType<typeof pars
             continue;
         }
         if (cidr && !isAssignableServiceIp(value, cidr)) {
-            problems.push(`${key}: ${ip} must lie inside serviceCidr ${cidrText}, excluding its network, first and last addresses`);
+            problems.push(
+                `${key}: ${ip} must lie inside serviceCidr ${cidrText}, excluding its network, first and last addresses`,
+            );
         }
         const other = seen.get(ip);
         if (other) problems.push(`${key}: ${ip} is already used by ${other}; every clusterIP must be distinct`);

@@ -21,7 +21,11 @@ export interface ConsensusSettings {
 export function readConsensusSettings(reader: ValueReader, nodeCount: number, runtime: Runtime): ConsensusSettings {
     const kind = reader.oneOf("consensus", CONSENSUS_KINDS);
     if (kind === "raft") {
-        for (const key of BFT_ONLY_KEYS) if (reader.differsFromDefault(key)) reader.problems.push(`${key}: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft`);
+        for (const key of BFT_ONLY_KEYS)
+            if (reader.differsFromDefault(key))
+                reader.problems.push(
+                    `${key}: only used with consensus ibft or qbft; remove it or set consensus to ibft or qbft`,
+                );
     } else if (runtime.stackKeys.includes("raftBlockTime") && reader.differsFromDefault("raftBlockTime")) {
         // Under a runtime without the key, the runtime check names it already.
         reader.problems.push("raftBlockTime: only used with consensus raft; remove it or set consensus to raft");
@@ -40,7 +44,9 @@ export function readConsensusSettings(reader: ValueReader, nodeCount: number, ru
 }
 
 function consensusNotRun(kind: ConsensusKind, runtime: Runtime): string {
-    const runners = ALL_RUNTIMES.filter((other) => other.consensusKinds.includes(kind)).map((other) => other.kind).join(" or ");
+    const runners = ALL_RUNTIMES.filter((other) => other.consensusKinds.includes(kind))
+        .map((other) => other.kind)
+        .join(" or ");
     const runs = runtime.consensusKinds;
     return `consensus: "${kind}" needs runtime ${runners} (runtime ${runtime.kind}, ${runtime.describedAs}, runs ${runs.join(" and ")} only); set runtime to ${runners} or pick ${runs.join(" or ")}`;
 }

@@ -16,7 +16,8 @@ let declared: Record<string, KeyDeclaration> | undefined;
 
 /** Every key of the project's config namespace, as Pulumi.yaml declares it. */
 export function declaredKeys(): Record<string, KeyDeclaration> {
-    declared ??= (yaml.load(fs.readFileSync(PROJECT_FILE, "utf8")) as { config: Record<string, KeyDeclaration> }).config;
+    declared ??= (yaml.load(fs.readFileSync(PROJECT_FILE, "utf8")) as { config: Record<string, KeyDeclaration> })
+        .config;
     return declared;
 }
 

@@ -10,6 +10,7 @@ export function gasLimitProblem(text: string): string | undefined {
     if (!/^0x[0-9a-fA-F]{1,16}$/.test(text)) return `"${text}" must be a hex quantity such as 0x2FEFD800`;
     const value = BigInt(text);
     if (value >= CHEAPEST_TRANSACTION && value <= GETH_MAXIMUM) return undefined;
-    const range = "from 0x5208 (21000, the gas of the cheapest transaction: a block under it holds none) to 0x7fffffffffffffff (geth's maximum)";
+    const range =
+        "from 0x5208 (21000, the gas of the cheapest transaction: a block under it holds none) to 0x7fffffffffffffff (geth's maximum)";
     return `${text} must be ${range}, such as 0x2FEFD800`;
 }

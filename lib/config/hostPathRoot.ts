@@ -7,7 +7,14 @@ import * as path from "path";
 import { declaredDefault } from "./declared";
 import { stackFileConfig, stackFileNames } from "./stackFile";
 import { RawConfig, ValueReader } from "./values";
-import { isCanonicalFolder, memberFolderAround, Overlap, overlapOf, PERSISTED_FOLDERS, persistedFolderOf } from "../model/hostFolders";
+import {
+    isCanonicalFolder,
+    memberFolderAround,
+    Overlap,
+    overlapOf,
+    PERSISTED_FOLDERS,
+    persistedFolderOf,
+} from "../model/hostFolders";
 
 /** Where a stack's host folders go unless hostPathRoot says otherwise: /data/<stack>. */
 const DEFAULT_PARENT = "/data";
@@ -27,11 +34,13 @@ export function defaultRoot(stack: string, hostPathRoot: string): string {
 /** Why the root alone is refused (its form, where it lies), or undefined. */
 function rootProblem(root: string): string | undefined {
     if (!isCanonicalFolder(root)) {
-        const form = "'/'-separated names of letters, digits, '.', '_' and '-', no empty, . or .. part and no trailing slash";
+        const form =
+            "'/'-separated names of letters, digits, '.', '_' and '-', no empty, . or .. part and no trailing slash";
         return `${JSON.stringify(root)} must be an absolute folder written as the node resolves it: ${form}, such as /data/dev`;
     }
     if (!persistedFolderOf(root)) {
-        const rest = "the rest are lost when minikube restarts or hold the system's own files (/, /etc, /var/lib/kubelet, /var/lib/minikube)";
+        const rest =
+            "the rest are lost when minikube restarts or hold the system's own files (/, /etc, /var/lib/kubelet, /var/lib/minikube)";
         return `${root} lies outside the folders minikube keeps for data (${PERSISTED_FOLDERS.join(", ")}): ${rest}; use a folder under /data`;
     }
     const member = memberFolderAround(root);
@@ -54,7 +63,9 @@ export function otherStackRoots(projectDir: string, stack: string, profile: stri
             const root = defaultRoot(name, text("hostPathRoot"));
             // Its own preview judges its form; compared here as the node would resolve it.
             const resolved = path.posix.normalize(root).replace(/(.)\/+$/, "$1");
-            return root.startsWith("/") ? [{ stack: name, root: resolved, byDefault: text("hostPathRoot") === "" }] : [];
+            return root.startsWith("/")
+                ? [{ stack: name, root: resolved, byDefault: text("hostPathRoot") === "" }]
+                : [];
         });
 }
 
@@ -69,20 +80,33 @@ function readableStackFile(projectDir: string, stack: string): RawConfig | undef
 
 function overlapProblem(own: string, other: FolderOwner, overlap: Overlap): string {
     const file = `Pulumi.${other.stack}.yaml`;
-    const set = other.byDefault ? `${file} leaves hostPathRoot empty: ${other.root}` : `${file}: hostPathRoot ${other.root}`;
+    const set = other.byDefault
+        ? `${file} leaves hostPathRoot empty: ${other.root}`
+        : `${file}: hostPathRoot ${other.root}`;
     const theirs = `stack ${other.stack}'s ${overlap.folder} (${set})`;
-    const relation = { same: `is also ${theirs}`, inside: `lies inside ${theirs}`, holds: `holds ${theirs}` }[overlap.relation];
+    const relation = { same: `is also ${theirs}`, inside: `lies inside ${theirs}`, holds: `holds ${theirs}` }[
+        overlap.relation
+    ];
     return `${own} ${relation}: a teardown of either stack would wipe the other's chain data; give this stack a folder of its own beside theirs`;
 }
 
 /** The root, after a problem for each way it is refused. `profile` is the minikube the stack runs on. */
-export function readHostPathRoot(reader: ValueReader, context: { stack: string; projectDir: string }, profile: string): string {
+export function readHostPathRoot(
+    reader: ValueReader,
+    context: { stack: string; projectDir: string },
+    profile: string,
+): string {
     const set = reader.string("hostPathRoot");
     const root = defaultRoot(context.stack, set);
     const named = set === "" ? `${root} (empty hostPathRoot: /data/<stack>)` : root;
     const problem = rootProblem(root);
     if (problem) {
-        reader.problem("hostPathRoot", set === "" ? `empty means /data/<stack>, and ${problem}; set hostPathRoot to a folder of the stack's own` : problem);
+        reader.problem(
+            "hostPathRoot",
+            set === ""
+                ? `empty means /data/<stack>, and ${problem}; set hostPathRoot to a folder of the stack's own`
+                : problem,
+        );
         return root;
     }
     for (const other of otherStackRoots(context.projectDir, context.stack, profile)) {

@@ -18,4 +18,5 @@ export function isImageReference(text: string): boolean {
     return REFERENCE.test(text) && name.length <= MAX_NAME_LENGTH;
 }
 
-export const IMAGE_REFERENCE_HELP = "an image reference such as quorumengineering/quorum:24.4.1 or registry.example.com:5000/team/app@sha256:<digest>";
+export const IMAGE_REFERENCE_HELP =
+    "an image reference such as quorumengineering/quorum:24.4.1 or registry.example.com:5000/team/app@sha256:<digest>";

@@ -29,6 +29,8 @@ export async function loadConfig(projectDir: string): Promise<NetworkConfig> {
 /** The keys of the project's namespace that the stack sets and Pulumi.yaml does not declare, without the prefix. */
 function undeclaredKeys(prefix: string): RawConfig {
     const declared = declaredKeys();
-    const set = Object.entries(pulumi.runtime.allConfig()).filter(([key]) => key.startsWith(prefix) && !(key.slice(prefix.length) in declared));
+    const set = Object.entries(pulumi.runtime.allConfig()).filter(
+        ([key]) => key.startsWith(prefix) && !(key.slice(prefix.length) in declared),
+    );
     return Object.fromEntries(set.map(([key, value]) => [key.slice(prefix.length), value]));
 }

@@ -12,7 +12,10 @@ export function readMonitoring(reader: ValueReader, runtime: Runtime): Monitorin
     const mode = reader.oneOf("monitoring", MONITORING_MODES);
     const labelsText = reader.string("serviceMonitorLabels");
     const serviceMonitorLabels = parseLabels(labelsText);
-    if (!serviceMonitorLabels) reader.problems.push(`serviceMonitorLabels: "${labelsText}" must be labels key=value[,key=value]: those your Prometheus's serviceMonitorSelector matches (kube-prometheus-stack: release=<its release name>)`);
+    if (!serviceMonitorLabels)
+        reader.problems.push(
+            `serviceMonitorLabels: "${labelsText}" must be labels key=value[,key=value]: those your Prometheus's serviceMonitorSelector matches (kube-prometheus-stack: release=<its release name>)`,
+        );
     const grafanaDashboard = reader.boolean("grafanaDashboard");
     if (mode === "none") reader.onlyFor(EXPORT_KEYS, "monitoring", "annotations or serviceMonitor");
     else if (mode === "annotations") reader.onlyFor(["serviceMonitorLabels"], "monitoring", "serviceMonitor");

@@ -24,12 +24,16 @@ function quoted(name: string): string {
 export function dnsSubdomain(what: string, example: string, emptyMeans?: string): (name: string) => string | undefined {
     const empty = emptyMeans ? `, or empty for ${emptyMeans}` : "";
     const rule = `lower-case letters a-z, digits, '-' and '.', starting and ending with a letter or digit, at most ${SUBDOMAIN_MAX} characters`;
-    return (name) => (isDnsSubdomain(name) ? undefined : `${quoted(name)} must be ${what} (a DNS-1123 subdomain: ${rule}), such as ${example}${empty}`);
+    return (name) =>
+        isDnsSubdomain(name)
+            ? undefined
+            : `${quoted(name)} must be ${what} (a DNS-1123 subdomain: ${rule}), such as ${example}${empty}`;
 }
 
 export function dnsLabel(what: string, example: string): (name: string) => string | undefined {
     const rule = `lower-case letters a-z, digits and '-', starting and ending with a letter or digit, at most ${LABEL_MAX} characters`;
-    return (name) => (isDnsLabel(name) ? undefined : `${quoted(name)} must be ${what} (a DNS label: ${rule}), such as ${example}`);
+    return (name) =>
+        isDnsLabel(name) ? undefined : `${quoted(name)} must be ${what} (a DNS label: ${rule}), such as ${example}`;
 }
 
 /** minikube's subcommands, which it refuses as profile names (pkg/minikube/config/profile.go, keywords). */
@@ -51,7 +55,9 @@ export function minikubeProfileProblem(name: string): string | undefined {
 
 /** kubeconfig context names are free text (a map key in the kubeconfig), but one printable line of reasonable length. */
 export function kubeContextProblem(name: string): string | undefined {
-    if (name === "") return "must not be empty: the name of a context in your kubeconfig (kubectl config get-contexts), such as minikube";
-    if (name.length > SUBDOMAIN_MAX) return `${quoted(name)} is ${name.length} characters long; a kubeconfig context name here has at most ${SUBDOMAIN_MAX}`;
+    if (name === "")
+        return "must not be empty: the name of a context in your kubeconfig (kubectl config get-contexts), such as minikube";
+    if (name.length > SUBDOMAIN_MAX)
+        return `${quoted(name)} is ${name.length} characters long; a kubeconfig context name here has at most ${SUBDOMAIN_MAX}`;
     return undefined;
 }

@@ -2,8 +2,6 @@
 import { parseLabels } from "./labels";
 import { PeerSelector } from "../model/networkPolicy";
 
-
-
 /** One rpcClients or metricsScrapers entry: "k=v[,...]", "namespace:k=v[,...]", or both separated by a space. */
 export function parsePeerSelector(entry: string): PeerSelector | undefined {
     const parts = entry.trim().split(/\s+/);

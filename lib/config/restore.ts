@@ -39,18 +39,25 @@ export function restoreProblems(check: RestoreCheck): string[] {
     const ours = genesisSha256(check.qdataDir);
     if (ours.problem) problems.push(`restoreFrom: the stack's genesis cannot be compared: ${ours.problem}`);
     else if (backedUp !== ours.sha256) {
-        problems.push(`restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours.sha256}); leave qdataDir unset to take the backup's keys`);
+        problems.push(
+            `restoreFrom: the backup's chain (genesis block ${manifest.genesisHash}, genesis.json sha256 ${backedUp}) is not this stack's (${check.qdataDir}: genesis.json sha256 ${ours.sha256}); leave qdataDir unset to take the backup's keys`,
+        );
     }
     const point = pointOf(manifest, check);
-    if ("problem" in point) problems.push(`restoreFrom: the backup's members cannot be brought to one chain: ${point.problem}`);
+    if ("problem" in point)
+        problems.push(`restoreFrom: the backup's members cannot be brought to one chain: ${point.problem}`);
     const raft = check.consensus === "raft";
     const joined = manifest.members.filter((member) => member.raftJoined).map((member) => member.name);
     if (raft && joined.length > 0) {
-        problems.push(`restoreFrom: ${joined.join(", ")} joined the Raft network after it was founded, so its Raft id is not its place in static-nodes.json; restoring such members is not supported yet: restore a backup of founders only`);
+        problems.push(
+            `restoreFrom: ${joined.join(", ")} joined the Raft network after it was founded, so its Raft id is not its place in static-nodes.json; restoring such members is not supported yet: restore a backup of founders only`,
+        );
     }
     const ips = manifest.members.flatMap((member) => (member.ip ? [member.ip] : []));
     if (raft && ips.join() !== check.nodeIps.slice(0, ips.length).join()) {
-        problems.push(`restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`);
+        problems.push(
+            `restoreFrom: Raft members dial the addresses they joined with; the backup's nodes were at ${ips.join(", ")}, this stack's are at ${check.nodeIps.join(", ")}: set nodeIps (or bootnodeIp) to the backup's`,
+        );
     }
     return problems;
 }
@@ -68,23 +75,32 @@ export function tamperedBackupProblems(dir: string): string[] {
         tampered = [refusalOf(error)];
     }
     if (tampered.length === 0) return [];
-    return [`restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${dir} lists them all`];
+    return [
+        `restoreFrom: the backup's files differ from its manifest (${tampered.slice(0, 5).join("; ")}${tampered.length > 5 ? `; and ${tampered.length - 5} more` : ""}); npm run backup -- --verify ${dir} lists them all`,
+    ];
 }
 
 /** The restore lays node N from the backup's qdata_N: each of the stack's nodes must be a node the manifest covers, and no other. */
 function nodeProblems(manifest: BackupManifest, nodeCount: number): string[] {
     const nodes = manifest.members.filter((member) => member.head !== undefined);
-    if (nodes.length !== nodeCount) return [`restoreFrom: the backup holds ${nodes.length} nodes, nodeCount is ${nodeCount}; set nodeCount to ${nodes.length}`];
+    if (nodes.length !== nodeCount)
+        return [
+            `restoreFrom: the backup holds ${nodes.length} nodes, nodeCount is ${nodeCount}; set nodeCount to ${nodes.length}`,
+        ];
     const names = new Set(nodes.map((member) => member.name));
     const missing = Array.from({ length: nodeCount }, (_, i) => `node-${i + 1}`).filter((name) => !names.has(name));
     if (missing.length === 0) return [];
-    return [`restoreFrom: the manifest does not cover ${missing.join(", ")}; node N is restored from member node-N, so it must name node-1..node-${nodeCount}`];
+    return [
+        `restoreFrom: the manifest does not cover ${missing.join(", ")}; node N is restored from member node-N, so it must name node-1..node-${nodeCount}`,
+    ];
 }
 
 /** The stack's own genesis, by checksum ("none" when it has none yet). */
 function genesisSha256(qdataDir: string): { sha256?: string; problem?: string } {
     try {
-        return { sha256: entryWithin(qdataDir, GENESIS_PATH) ? digestPlainFile(qdataDir, GENESIS_PATH).sha256 : "none" };
+        return {
+            sha256: entryWithin(qdataDir, GENESIS_PATH) ? digestPlainFile(qdataDir, GENESIS_PATH).sha256 : "none",
+        };
     } catch (error) {
         return { problem: refusalOf(error) };
     }
@@ -92,8 +108,15 @@ function genesisSha256(qdataDir: string): { sha256?: string; problem?: string } 
 
 /** The one head the members are brought to, by this stack's consensus and runtime. */
 function pointOf(manifest: BackupManifest, check: RestoreCheck): { point: RestorePoint } | { problem: string } {
-    const nodes = manifest.members.flatMap((member): CopiedHead[] => (member.head ? [{ name: member.name, head: member.head, validator: member.validator }] : []));
-    return restorePoint({ consensus: check.consensus, ceil2Nby3Block: check.ceil2Nby3Block, nodes, canHoldSealing: check.canHoldSealing });
+    const nodes = manifest.members.flatMap((member): CopiedHead[] =>
+        member.head ? [{ name: member.name, head: member.head, validator: member.validator }] : [],
+    );
+    return restorePoint({
+        consensus: check.consensus,
+        ceil2Nby3Block: check.ceil2Nby3Block,
+        nodes,
+        canHoldSealing: check.canHoldSealing,
+    });
 }
 
 /** A backup restoreProblems found none in. */

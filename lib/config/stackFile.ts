@@ -17,7 +17,9 @@ export function stackFilePath(projectDir: string, stack: string): string {
 function projectEntries(projectDir: string, stack: string): [string, unknown][] {
     const file = stackFilePath(projectDir, stack);
     if (!fs.existsSync(file)) return [];
-    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null | undefined)?.config ?? {};
+    const config =
+        (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null | undefined)?.config ??
+        {};
     return Object.entries(config)
         .filter(([key]) => key.startsWith(PREFIX))
         .map(([key, value]) => [key.slice(PREFIX.length), value]);
@@ -25,8 +27,12 @@ function projectEntries(projectDir: string, stack: string): [string, unknown][] 
 
 /** Empty when the stack has no file: every key then takes its Pulumi.yaml default. */
 export function stackFileConfig(projectDir: string, stack: string): RawConfig {
-    const plain = projectEntries(projectDir, stack).filter(([, value]) => !(typeof value === "object" && value !== null && "secure" in value));
-    return Object.fromEntries(plain.map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    const plain = projectEntries(projectDir, stack).filter(
+        ([, value]) => !(typeof value === "object" && value !== null && "secure" in value),
+    );
+    return Object.fromEntries(
+        plain.map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
 }
 
 /** The keys the file sets, a secret's too: a mistyped secret key is as much a typo as any. */

@@ -8,7 +8,8 @@ export function editDistance(a: string, b: string): number {
     let previous = Array.from({ length: to.length + 1 }, (_, j) => j);
     for (let i = 1; i <= from.length; i++) {
         const row = [i];
-        for (let j = 1; j <= to.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1)));
+        for (let j = 1; j <= to.length; j++)
+            row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1)));
         previous = row;
     }
     return previous[to.length];
@@ -29,5 +30,8 @@ export function unknownKeyProblems(keys: string[], project = "kaleido-quorum"): 
     const known = Object.keys(declaredKeys());
     return keys
         .filter((key) => !known.includes(key))
-        .map((key) => `${key}: no such key (Pulumi.yaml declares the keys of ${project}); did you mean ${nearestOf(key, known)}?`);
+        .map(
+            (key) =>
+                `${key}: no such key (Pulumi.yaml declares the keys of ${project}); did you mean ${nearestOf(key, known)}?`,
+        );
 }

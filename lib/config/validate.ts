@@ -9,7 +9,20 @@ import { checkedQdataFolder } from "../qdata/genesis";
 import { readAddresses } from "./addresses";
 import { ConsensusKind } from "../model/consensus";
 import { ConsensusSettings, readConsensusSettings, resolveConsensus } from "./consensusSettings";
-import { FormerRuntimeName, Images, isFormerRuntimeName, MAX_NODES, NetworkConfig, PlatformKind, RacecourseSettings, PLATFORMS, PULL_POLICIES, QdataSource, RoleResources, RUNTIMES } from "../model/network";
+import {
+    FormerRuntimeName,
+    Images,
+    isFormerRuntimeName,
+    MAX_NODES,
+    NetworkConfig,
+    PlatformKind,
+    RacecourseSettings,
+    PLATFORMS,
+    PULL_POLICIES,
+    QdataSource,
+    RoleResources,
+    RUNTIMES,
+} from "../model/network";
 import { UserError } from "../userError";
 import { readMonitoring } from "./monitoring";
 import { RestoreCheck, restoreProblems, restoreSource, tamperedBackupProblems } from "./restore";
@@ -71,7 +84,12 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
         ...readIngress(reader),
         networkPolicy: readNetworkPolicy(reader),
         monitoring: readMonitoring(reader, runtime),
-        restore: readRestore(reader, qdata, { nodeCount, consensus: settings.kind, canHoldSealing: runtime.holdsSealing, nodeIps: addresses.nodeIps }, context),
+        restore: readRestore(
+            reader,
+            qdata,
+            { nodeCount, consensus: settings.kind, canHoldSealing: runtime.holdsSealing, nodeIps: addresses.nodeIps },
+            context,
+        ),
     };
     if (reader.problems.length > 0 || !qdata) throw new ConfigError(reader.problems);
     return { ...network, qdata, consensus: resolveConsensus(settings, qdata, nodeCount) };
@@ -79,13 +97,20 @@ export function validateConfig(raw: RawConfig, context: ConfigContext): NetworkC
 
 /** Where the network lives: context, namespace, volumes, and what a destroy keeps. */
 function readPlace(reader: ValueReader, context: ConfigContext, platform: PlatformKind) {
-    const storageClassName = reader.valid("storageClassName", dnsSubdomain("a StorageClass name", "standard", "the cluster's default"), true);
+    const storageClassName = reader.valid(
+        "storageClassName",
+        dnsSubdomain("a StorageClass name", "standard", "the cluster's default"),
+        true,
+    );
     const namespace = reader.valid("namespace", dnsLabel("a namespace name", "quorum"));
-    if (RESERVED_NAMESPACES.includes(namespace)) reader.problem("namespace", `"${namespace}" is Kubernetes' own; choose the network's own, such as quorum`);
+    if (RESERVED_NAMESPACES.includes(namespace))
+        reader.problem("namespace", `"${namespace}" is Kubernetes' own; choose the network's own, such as quorum`);
     const minikubeProfile = reader.valid("minikubeProfile", minikubeProfileProblem);
     // Each stack its own folders (/data/<stack> by default): two stacks never seed, nor wipe, each other's chain.
     const onMinikube = platform === "minikube";
-    const hostPathRoot = onMinikube ? readHostPathRoot(reader, context, minikubeProfile) : defaultRoot(context.stack, reader.string("hostPathRoot"));
+    const hostPathRoot = onMinikube
+        ? readHostPathRoot(reader, context, minikubeProfile)
+        : defaultRoot(context.stack, reader.string("hostPathRoot"));
     return {
         kubeContext: reader.valid("kubeContext", kubeContextProblem),
         minikubeProfile,
@@ -138,7 +163,15 @@ function readWorkloads(reader: ValueReader, runtime: Runtime) {
     };
 }
 
-const RACECOURSE_KEYS = ["racecourseImage", "racecourseCpu", "racecourseMemory", "racecourseEnv", "ingressHost", "ingressClassName", "ingressTlsSecret"];
+const RACECOURSE_KEYS = [
+    "racecourseImage",
+    "racecourseCpu",
+    "racecourseMemory",
+    "racecourseEnv",
+    "ingressHost",
+    "ingressClassName",
+    "ingressTlsSecret",
+];
 
 /** The project's app unless racecourseImage names the user's own; none with racecourse false. */
 function readRacecourse(reader: ValueReader): RacecourseSettings | undefined {
@@ -147,15 +180,31 @@ function readRacecourse(reader: ValueReader): RacecourseSettings | undefined {
         return undefined;
     }
     const image = reader.image("racecourseImage", true);
-    return { image: image || RACECOURSE_NODE_IMAGE, shippedApp: image === "", resources: reader.resources("racecourse"), env: reader.envList("racecourseEnv") };
+    return {
+        image: image || RACECOURSE_NODE_IMAGE,
+        shippedApp: image === "",
+        resources: reader.resources("racecourse"),
+        env: reader.envList("racecourseEnv"),
+    };
 }
 
 function readIngress(reader: ValueReader) {
-    const ingressHost = reader.valid("ingressHost", dnsSubdomain("a lower-case DNS name", "racecourse.local", "any host"), true);
-    const ingressTlsSecret = reader.valid("ingressTlsSecret", dnsSubdomain("a Secret name", "racecourse-tls", "plain HTTP"), true);
+    const ingressHost = reader.valid(
+        "ingressHost",
+        dnsSubdomain("a lower-case DNS name", "racecourse.local", "any host"),
+        true,
+    );
+    const ingressTlsSecret = reader.valid(
+        "ingressTlsSecret",
+        dnsSubdomain("a Secret name", "racecourse-tls", "plain HTTP"),
+        true,
+    );
     return {
         ingressHost: ingressHost === "" ? undefined : ingressHost,
-        ingressClassName: reader.valid("ingressClassName", dnsSubdomain("an IngressClass name", "nginx (the minikube ingress addon's)")),
+        ingressClassName: reader.valid(
+            "ingressClassName",
+            dnsSubdomain("an IngressClass name", "nginx (the minikube ingress addon's)"),
+        ),
         ingressTlsSecret: ingressTlsSecret === "" ? undefined : ingressTlsSecret,
     };
 }
@@ -165,9 +214,16 @@ const RPC_NAMESPACES = ["admin", "debug", "eth", "miner", "net", "personal", "tx
 
 function readRpcApis(reader: ValueReader, consensus: ConsensusKind): string[] {
     const allowed = [...RPC_NAMESPACES, consensus === "raft" ? "raft" : "istanbul"];
-    const apis = reader.string("rpcApis").split(",").map((api) => api.trim());
+    const apis = reader
+        .string("rpcApis")
+        .split(",")
+        .map((api) => api.trim());
     const unknown = apis.filter((api) => !allowed.includes(api));
-    if (unknown.length > 0) reader.problem("rpcApis", `"${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`);
+    if (unknown.length > 0)
+        reader.problem(
+            "rpcApis",
+            `"${unknown.join(",")}" is not a namespace GoQuorum 24.4.1 serves under ${consensus}; choose from ${allowed.join(", ")}`,
+        );
     return apis;
 }
 
@@ -176,7 +232,12 @@ const ORIGIN = /^https?:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/;
 
 function readOrigins(reader: ValueReader): string[] {
     const origins = reader.stringList("rpcBrowserOrigins");
-    for (const origin of origins) if (!ORIGIN.test(origin)) reader.problem("rpcBrowserOrigins", `"${origin}" must be an origin such as http://localhost:5173 (scheme, host, port; no path, no *)`);
+    for (const origin of origins)
+        if (!ORIGIN.test(origin))
+            reader.problem(
+                "rpcBrowserOrigins",
+                `"${origin}" must be an origin such as http://localhost:5173 (scheme, host, port; no path, no *)`,
+            );
     return origins;
 }
 
@@ -192,40 +253,71 @@ function readNetworkPolicy(reader: ValueReader): NetworkPolicySettings | undefin
 function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
     return reader.stringList(key).flatMap((entry) => {
         const selector = parsePeerSelector(entry);
-        if (!selector) reader.problem(key, `"${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`);
+        if (!selector)
+            reader.problem(
+                key,
+                `"${entry}" must be pod labels key=value[,key=value], namespace:key=value[,...] for whole namespaces, or one of each separated by a space`,
+            );
         return selector ? [selector] : [];
     });
 }
 
 /** restoreFrom, checked against the stack: its chain (genesis), node count, the one head it restores to and, under Raft, addresses. */
-function readRestore(reader: ValueReader, qdata: QdataSource | undefined, stack: Omit<RestoreCheck, "dir" | "qdataDir" | "ceil2Nby3Block">, context: ConfigContext): RestoreSource | undefined {
+function readRestore(
+    reader: ValueReader,
+    qdata: QdataSource | undefined,
+    stack: Omit<RestoreCheck, "dir" | "qdataDir" | "ceil2Nby3Block">,
+    context: ConfigContext,
+): RestoreSource | undefined {
     const restoreFrom = reader.string("restoreFrom");
     if (restoreFrom === "" || !qdata) return undefined;
     const dir = path.resolve(context.projectDir, restoreFrom);
     const genesis = qdata.kind === "folder" ? qdata.folder.genesis : undefined;
-    const check = { ...stack, dir, qdataDir: qdata.dir, ...(genesis && genesis.kind !== "raft" ? { ceil2Nby3Block: genesis.ceil2Nby3Block } : {}) };
+    const check = {
+        ...stack,
+        dir,
+        qdataDir: qdata.dir,
+        ...(genesis && genesis.kind !== "raft" ? { ceil2Nby3Block: genesis.ceil2Nby3Block } : {}),
+    };
     const problems = restoreProblems(check);
     reader.problems.push(...problems);
     return problems.length === 0 ? restoreSource(check) : undefined;
 }
 
 /** The user's qdata folder, read and checked now; or the folder generated keys go to, with their settings. */
-function readQdataSource(reader: ValueReader, nodeCount: number, consensus: ConsensusSettings, context: ConfigContext): QdataSource | undefined {
+function readQdataSource(
+    reader: ValueReader,
+    nodeCount: number,
+    consensus: ConsensusSettings,
+    context: ConfigContext,
+): QdataSource | undefined {
     // A backup folder is a qdata folder, chain data included: restoring takes its keys unless qdataDir names another.
-    const keysFrom = reader.string("qdataDir") === "" && reader.string("restoreFrom") !== "" ? "restoreFrom" : "qdataDir";
+    const keysFrom =
+        reader.string("qdataDir") === "" && reader.string("restoreFrom") !== "" ? "restoreFrom" : "qdataDir";
     const qdataDir = reader.string(keysFrom);
     const chainId = reader.integer("chainId", 1, Number.MAX_SAFE_INTEGER);
     const gasLimit = reader.valid("gasLimit", gasLimitProblem);
     const password = reader.string("accountPassword");
-    if (qdataDir === "") return { kind: "generated", dir: path.join(context.projectDir, ".keys", context.stack), password, chainId, gasLimit };
-    if (password !== "") reader.problems.push("accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them");
+    if (qdataDir === "")
+        return {
+            kind: "generated",
+            dir: path.join(context.projectDir, ".keys", context.stack),
+            password,
+            chainId,
+            gasLimit,
+        };
+    if (password !== "")
+        reader.problems.push(
+            "accountPassword: only used for generated keys; the qdataDir folder brings its own ethereum/passwords.txt, so unset one of them",
+        );
     const dir = path.resolve(context.projectDir, qdataDir);
     if (keysFrom === "restoreFrom" && !fs.existsSync(dir)) {
         reader.problems.push(`restoreFrom: folder ${dir} does not exist (npm run backup -- --out DIR makes one)`);
         return undefined;
     }
     // A backup is judged by its manifest first: a changed key would otherwise read as a bad qdata folder.
-    const tampered = keysFrom === "restoreFrom" && fs.existsSync(path.join(dir, MANIFEST)) ? tamperedBackupProblems(dir) : [];
+    const tampered =
+        keysFrom === "restoreFrom" && fs.existsSync(path.join(dir, MANIFEST)) ? tamperedBackupProblems(dir) : [];
     if (tampered.length > 0) {
         reader.problems.push(...tampered);
         return undefined;
@@ -233,6 +325,8 @@ function readQdataSource(reader: ValueReader, nodeCount: number, consensus: Cons
     const problems: string[] = [];
     const folder = checkedQdataFolder(dir, nodeCount, consensus, problems);
     // A problem of a file is named by its path; the key that named the folder goes first. Others name their own key.
-    reader.problems.push(...problems.map((problem) => (path.isAbsolute(problem.split(":")[0]) ? `${keysFrom}: ${problem}` : problem)));
+    reader.problems.push(
+        ...problems.map((problem) => (path.isAbsolute(problem.split(":")[0]) ? `${keysFrom}: ${problem}` : problem)),
+    );
     return folder && { kind: "folder", dir, folder };
 }

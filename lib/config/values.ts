@@ -16,7 +16,9 @@ export type RawConfig = Partial<Record<string, unknown>>;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROLS = new RegExp(CONTROL.source, "g");
 /** Why a key says it more precisely than "one line". */
-const ONE_LINE_BECAUSE: Record<string, string> = { accountPassword: "geth reads each line of passwords.txt as one account's password" };
+const ONE_LINE_BECAUSE: Record<string, string> = {
+    accountPassword: "geth reads each line of passwords.txt as one account's password",
+};
 const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 const PAIR_EXAMPLE: Record<QuantityKind, string> = { cpu: "250m:1", memory: "512Mi:1Gi" };
@@ -53,7 +55,10 @@ export class ValueReader {
         if (at < 0) return text;
         const because = ONE_LINE_BECAUSE[key] ? ` (${ONE_LINE_BECAUSE[key]})` : "";
         const found = `${codePoint(text[at])} at character ${at + 1}`;
-        this.problem(key, `${where}must not contain control characters: ${found}; write it on one line without tabs or escapes${because}`);
+        this.problem(
+            key,
+            `${where}must not contain control characters: ${found}; write it on one line without tabs or escapes${because}`,
+        );
         this.unreadable.add(key);
         return text.replace(CONTROLS, "\uFFFD");
     }
@@ -69,7 +74,9 @@ export class ValueReader {
 
     /** A problem for each of `keys` set although `setting` is not `wanted`. */
     onlyFor(keys: readonly string[], setting: string, wanted: string): void {
-        for (const key of keys) if (this.differsFromDefault(key)) this.problem(key, `only used with ${setting} ${wanted}; remove it or set ${setting} to ${wanted}`);
+        for (const key of keys)
+            if (this.differsFromDefault(key))
+                this.problem(key, `only used with ${setting} ${wanted}; remove it or set ${setting} to ${wanted}`);
     }
 
     string(key: string): string {
@@ -171,7 +178,10 @@ export class ValueReader {
             this.problem(key, `"${text}" must be ${form}`);
             return [request, limit];
         }
-        const parts = [["request", request], ["limit", limit]].flatMap(([role, quantity]) => {
+        const parts = [
+            ["request", request],
+            ["limit", limit],
+        ].flatMap(([role, quantity]) => {
             const problem = quantityProblem(quantity, kind);
             return problem ? [`${role} ${JSON.stringify(quantity)} ${problem}`] : [];
         });

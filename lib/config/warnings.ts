@@ -4,7 +4,6 @@ import { FORMER_RUNTIME_NAMES, FormerRuntimeName, NetworkConfig } from "../model
 import { isPowerfulApi, POWERFUL_APIS } from "../network/rpcApis";
 import { runtimeNamed } from "../runtime/runtimes";
 
-
 export function configWarnings(config: NetworkConfig): string[] {
     return [...(config.runtimeSetAs ? [formerNameWarning(config.runtimeSetAs)] : []), ...rpcApisWarnings(config)];
 }
@@ -20,5 +19,7 @@ function rpcApisWarnings(config: NetworkConfig): string[] {
     // A runtime without the key serves its image's own namespaces, whatever rpcApis holds.
     if (!runtimeNamed(config.runtime).stackKeys.includes("rpcApis") || powerful.length === 0) return [];
     const what = powerful.map((api) => `${api} ${POWERFUL_APIS[api]}`).join("; ");
-    return [`rpcApis: ${powerful.join(", ")} on HTTP and WS let every pod that reaches RPC (the racecourse, rpcClients) and every port-forward use them: ${what}. The program needs none of them (it administers the nodes over IPC); remove them unless a client of yours needs one`];
+    return [
+        `rpcApis: ${powerful.join(", ")} on HTTP and WS let every pod that reaches RPC (the racecourse, rpcClients) and every port-forward use them: ${what}. The program needs none of them (it administers the nodes over IPC); remove them unless a client of yours needs one`,
+    ];
 }

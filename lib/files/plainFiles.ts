@@ -119,7 +119,8 @@ function openPlain(root: string, relative: string): number {
     try {
         fd = fs.openSync(full, OPEN_PLAIN);
     } catch (error) {
-        if (codeOf(error) === "ELOOP") throw new NotPlainError(`${full}: is a symbolic link; only regular files are read`);
+        if (codeOf(error) === "ELOOP")
+            throw new NotPlainError(`${full}: is a symbolic link; only regular files are read`);
         throw new NotPlainError(`${full}: cannot be opened (${codeOf(error)})`);
     }
     const opened = fs.fstatSync(fd);
@@ -131,14 +132,20 @@ function openPlain(root: string, relative: string): number {
 }
 
 /** Calls `onChunk` with each piece of the file's bytes, as read from the checked fd; returns the byte count. */
-function eachChunk(root: string, relative: string, onChunk: (chunk: Buffer) => void, maxBytes = Number.MAX_SAFE_INTEGER): number {
+function eachChunk(
+    root: string,
+    relative: string,
+    onChunk: (chunk: Buffer) => void,
+    maxBytes = Number.MAX_SAFE_INTEGER,
+): number {
     const fd = openPlain(root, relative);
     const buffer = Buffer.alloc(CHUNK_BYTES);
     let total = 0;
     try {
         for (let read = fs.readSync(fd, buffer); read > 0; read = fs.readSync(fd, buffer)) {
             total += read;
-            if (total > maxBytes) throw new NotPlainError(`${path.join(root, relative)}: is larger than ${maxBytes >> 20} MiB`);
+            if (total > maxBytes)
+                throw new NotPlainError(`${path.join(root, relative)}: is larger than ${maxBytes >> 20} MiB`);
             onChunk(Buffer.from(buffer.subarray(0, read)));
         }
     } finally {
@@ -173,7 +180,11 @@ export function digestPlainFile(root: string, relative: string): Digest {
 export function copyPlainFile(root: string, relative: string, target: string): Digest {
     const destination = path.join(target, relative);
     fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o700 });
-    const out = fs.openSync(destination, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    const out = fs.openSync(
+        destination,
+        fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+        0o600,
+    );
     const hash = crypto.createHash("sha256");
     try {
         const size = eachChunk(root, relative, (chunk) => {
@@ -189,7 +200,10 @@ export function copyPlainFile(root: string, relative: string, target: string): D
 /** The message of a refusal made here, or of a read that failed with an errno; anything else is a bug and is thrown on. */
 export function refusalOf(error: unknown): string {
     if (error instanceof NotPlainError) return error.message;
-    if (typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).path === "string") {
+    if (
+        typeof (error as NodeJS.ErrnoException).code === "string" &&
+        typeof (error as NodeJS.ErrnoException).path === "string"
+    ) {
         return `${(error as NodeJS.ErrnoException).path}: cannot be read (${codeOf(error)})`;
     }
     throw error;

@@ -26,7 +26,8 @@ function field(header: Buffer, start: number, length: number): string {
 
 /** The size field: octal text, or base-256 when its first byte has the high bit set. */
 function sizeOf(header: Buffer): number {
-    if (header[124] & 0x80) return Number(header.subarray(125, 136).reduce((sum, byte) => sum * 256n + BigInt(byte), 0n));
+    if (header[124] & 0x80)
+        return Number(header.subarray(125, 136).reduce((sum, byte) => sum * 256n + BigInt(byte), 0n));
     const text = field(header, 124, 12).trim();
     return text === "" ? 0 : parseInt(text, 8);
 }
@@ -124,7 +125,8 @@ export class PlainTarCheck extends Transform {
         }
         const type = String.fromCharCode(header[156] || 0x30);
         const size = sizeOf(header);
-        if (size > MAX_META_BYTES && (type === "L" || type === "x")) throw new NotPlainError(`${this.label}: the archive holds a ${size}-byte name header`);
+        if (size > MAX_META_BYTES && (type === "L" || type === "x"))
+            throw new NotPlainError(`${this.label}: the archive holds a ${size}-byte name header`);
         this.dropping = false;
         if (type === "L" || type === "x") this.meta = { type, size, chunks: [] };
         else if (type !== "g") this.judge(type, this.nextName ?? ustarName(header));
@@ -141,8 +143,14 @@ export class PlainTarCheck extends Transform {
         this.held = [];
         if (this.dropping) return;
         const what = ENTRY_KINDS[type] ?? `an entry of tar type '${type}'`;
-        if (!kind) throw new NotPlainError(`${this.label}: the archive holds ${what} at ${name}; only regular files and folders are taken`);
-        if (!insideArchive(name)) throw new NotPlainError(`${this.label}: the archive holds a path outside it, ${name}; nothing of it was written`);
+        if (!kind)
+            throw new NotPlainError(
+                `${this.label}: the archive holds ${what} at ${name}; only regular files and folders are taken`,
+            );
+        if (!insideArchive(name))
+            throw new NotPlainError(
+                `${this.label}: the archive holds a path outside it, ${name}; nothing of it was written`,
+            );
         for (const block of held) this.push(block);
     }
 }

@@ -21,7 +21,6 @@ export const FORK_ORDER: readonly { name: string; optional: boolean }[] = [
 /** The forks every genesis we write enables at block 0: the seed's (Byzantium) rules, in an order every Quorum accepts. */
 export const GENESIS_FORKS = ["homesteadBlock", "eip150Block", "eip155Block", "eip158Block", "byzantiumBlock"] as const;
 
-
 /** The first break of the rule in a genesis `config` object, or undefined if every Quorum accepts it. */
 export function forkOrderProblem(config: Record<string, unknown>): ForkOrderProblem | undefined {
     let last: { name: string; block: number | undefined } | undefined;
@@ -29,7 +28,8 @@ export function forkOrderProblem(config: Record<string, unknown>): ForkOrderProb
         const block = forkBlock(config[fork.name]);
         if (last && block !== undefined) {
             if (last.block === undefined) return { kind: "missing", missing: last.name, enabled: fork.name, at: block };
-            if (last.block > block) return { kind: "later", earlier: last.name, earlierAt: last.block, enabled: fork.name, at: block };
+            if (last.block > block)
+                return { kind: "later", earlier: last.name, earlierAt: last.block, enabled: fork.name, at: block };
         }
         if (!fork.optional || block !== undefined) last = { name: fork.name, block };
     }
@@ -47,7 +47,10 @@ export function describeForkOrderProblem(problem: ForkOrderProblem): string {
  * in go-ethereum's order; other keys keep their place. Forks set at a later block than a following
  * one are left alone: which block was meant is the owner's call.
  */
-export function withMissingForks(config: Record<string, unknown>): { config: Record<string, unknown>; added: string[] } {
+export function withMissingForks(config: Record<string, unknown>): {
+    config: Record<string, unknown>;
+    added: string[];
+} {
     const added = new Map<string, number>();
     let pending: string[] = [];
     for (const fork of FORK_ORDER) {
@@ -63,7 +66,8 @@ export function withMissingForks(config: Record<string, unknown>): { config: Rec
     const order = FORK_ORDER.map((fork) => fork.name);
     for (const [key, value] of Object.entries(config)) {
         // A missing fork goes just before the first set fork that follows it.
-        for (const [name, block] of added) if (!(name in repaired) && order.indexOf(name) < order.indexOf(key)) repaired[name] = block;
+        for (const [name, block] of added)
+            if (!(name in repaired) && order.indexOf(name) < order.indexOf(key)) repaired[name] = block;
         repaired[key] = value;
     }
     for (const [name, block] of added) if (!(name in repaired)) repaired[name] = block;

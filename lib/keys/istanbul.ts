@@ -24,7 +24,13 @@ export function istanbulExtraData(validators: string[]): string {
  */
 export function qbftExtraData(validators: string[]): string {
     for (const address of validators) if (!ADDRESS.test(address)) throw new Error(`not an address: ${address}`);
-    const extra = rlpEncode([new Uint8Array(VANITY_BYTES), validators.map((address) => Buffer.from(address, "hex")), [], new Uint8Array(0), []]);
+    const extra = rlpEncode([
+        new Uint8Array(VANITY_BYTES),
+        validators.map((address) => Buffer.from(address, "hex")),
+        [],
+        new Uint8Array(0),
+        [],
+    ]);
     return `0x${Buffer.from(extra).toString("hex")}`;
 }
 
@@ -38,12 +44,22 @@ export function qbftValidators(extraData: string): string[] | undefined {
     } catch {
         return undefined;
     }
-    if (!Array.isArray(decoded) || decoded.length !== 5 || !(decoded[0] instanceof Uint8Array) || decoded[0].length !== VANITY_BYTES) return undefined;
+    if (
+        !Array.isArray(decoded) ||
+        decoded.length !== 5 ||
+        !(decoded[0] instanceof Uint8Array) ||
+        decoded[0].length !== VANITY_BYTES
+    )
+        return undefined;
     return addressList(decoded[1]);
 }
 
 function addressList(item: RlpItem): string[] | undefined {
-    if (!Array.isArray(item) || !item.every((entry): entry is Uint8Array => entry instanceof Uint8Array && entry.length === 20)) return undefined;
+    if (
+        !Array.isArray(item) ||
+        !item.every((entry): entry is Uint8Array => entry instanceof Uint8Array && entry.length === 20)
+    )
+        return undefined;
     return item.map((address) => Buffer.from(address).toString("hex"));
 }
 

@@ -28,7 +28,9 @@ function deriveKey(password: string, salt: Buffer, n: number, r: number, p: numb
     // scrypt needs 128 * n * r bytes; leave headroom above Node's 32 MiB default.
     const options = { N: n, r, p, maxmem: 256 * n * r + 2 ** 20 };
     return new Promise((resolve, reject) =>
-        crypto.scrypt(Buffer.from(password.normalize("NFKC"), "utf8"), salt, dklen, options, (error, key) => (error ? reject(error) : resolve(key))),
+        crypto.scrypt(Buffer.from(password.normalize("NFKC"), "utf8"), salt, dklen, options, (error, key) =>
+            error ? reject(error) : resolve(key),
+        ),
     );
 }
 
@@ -36,7 +38,11 @@ function mac(derivedKey: Buffer, ciphertext: Buffer): string {
     return Buffer.from(keccak_256(Buffer.concat([derivedKey.subarray(16, 32), ciphertext]))).toString("hex");
 }
 
-export async function encryptKeystore(privateKey: Uint8Array, password: string, n: number = STANDARD_SCRYPT_N): Promise<KeystoreV3> {
+export async function encryptKeystore(
+    privateKey: Uint8Array,
+    password: string,
+    n: number = STANDARD_SCRYPT_N,
+): Promise<KeystoreV3> {
     const salt = crypto.randomBytes(32);
     const iv = crypto.randomBytes(16);
     const derivedKey = await deriveKey(password, salt, n, SCRYPT_R, SCRYPT_P, DKLEN);
@@ -60,10 +66,22 @@ export async function encryptKeystore(privateKey: Uint8Array, password: string, 
 /** Returns the private key, or throws (without echoing any key material) when the password is wrong. */
 export async function decryptKeystore(keystore: KeystoreV3, password: string): Promise<Uint8Array> {
     const { kdfparams, ciphertext, cipherparams } = keystore.crypto;
-    const derivedKey = await deriveKey(password, Buffer.from(kdfparams.salt, "hex"), kdfparams.n, kdfparams.r, kdfparams.p, kdfparams.dklen);
+    const derivedKey = await deriveKey(
+        password,
+        Buffer.from(kdfparams.salt, "hex"),
+        kdfparams.n,
+        kdfparams.r,
+        kdfparams.p,
+        kdfparams.dklen,
+    );
     const cipherBytes = Buffer.from(ciphertext, "hex");
-    if (mac(derivedKey, cipherBytes) !== keystore.crypto.mac) throw new Error(`keystore for ${keystore.address}: password does not match`);
-    const decipher = crypto.createDecipheriv("aes-128-ctr", derivedKey.subarray(0, 16), Buffer.from(cipherparams.iv, "hex"));
+    if (mac(derivedKey, cipherBytes) !== keystore.crypto.mac)
+        throw new Error(`keystore for ${keystore.address}: password does not match`);
+    const decipher = crypto.createDecipheriv(
+        "aes-128-ctr",
+        derivedKey.subarray(0, 16),
+        Buffer.from(cipherparams.iv, "hex"),
+    );
     return Buffer.concat([decipher.update(cipherBytes), decipher.final()]);
 }
 

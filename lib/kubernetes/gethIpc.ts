@@ -44,7 +44,11 @@ export function ipcRpc(kube: Kube, pod: string, timeoutMs = IPC_TIMEOUT_MS): Rpc
 }
 
 /** Several calls in one exec (one console, one batch request): each answered or refused on its own, in order. */
-export async function ipcBatch(kube: Kube, pod: string, calls: { method: string; params?: unknown[] }[]): Promise<RpcReply[]> {
+export async function ipcBatch(
+    kube: Kube,
+    pod: string,
+    calls: { method: string; params?: unknown[] }[],
+): Promise<RpcReply[]> {
     const request = calls.map(({ method, params = [] }, id) => ({ jsonrpc: "2.0", id, method, params }));
     const replies = (await consoleSend(kube, pod, request, IPC_TIMEOUT_MS)) as (RpcReply & { id: number })[];
     return calls.map((_, id) => replies.find((reply) => reply.id === id) ?? { error: { message: "no answer" } });

@@ -10,7 +10,10 @@ import { POD_SECURITY_CONTEXT } from "../network/security";
 import { Kubectl } from "./kubectl";
 
 /** What every helper pod carries: the NetworkPolicy that cuts them off from the network selects it. */
-export const HELPER_LABELS: Record<string, string> = { "app.kubernetes.io/name": "quorum-volume-copy", "app.kubernetes.io/part-of": "kaleido-quorum" };
+export const HELPER_LABELS: Record<string, string> = {
+    "app.kubernetes.io/name": "quorum-volume-copy",
+    "app.kubernetes.io/part-of": "kaleido-quorum",
+};
 /** It sleeps while tar streams through `kubectl exec`: little CPU, the stream's buffers in memory. */
 const HELPER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 const CONTAINER = "copy";
@@ -73,11 +76,22 @@ export interface HelperPod {
  * Runs `work` with a helper pod named `name` from `overrides`, deleting the pod after, whatever
  * happens. A leftover of the same name (a run killed before it cleaned up) is replaced first.
  */
-export async function withHelperPod<T>(kube: Kubectl, name: string, request: HelperPodRequest, work: (pod: HelperPod) => Promise<T>): Promise<T> {
+export async function withHelperPod<T>(
+    kube: Kubectl,
+    name: string,
+    request: HelperPodRequest,
+    work: (pod: HelperPod) => Promise<T>,
+): Promise<T> {
     const remove = () => kube.run(["delete", "pod", name, "--ignore-not-found", "--wait=true"]);
     await remove();
     try {
-        await kube.run(["run", name, `--image=${request.image}`, "--restart=Never", `--overrides=${helperPodOverrides(request)}`]);
+        await kube.run([
+            "run",
+            name,
+            `--image=${request.image}`,
+            "--restart=Never",
+            `--overrides=${helperPodOverrides(request)}`,
+        ]);
         await kube.run(["wait", "--for=condition=Ready", `pod/${name}`, `--timeout=${READY_TIMEOUT}`]);
         return await work(helperPod(kube, name));
     } finally {
@@ -89,14 +103,23 @@ function helperPod(kube: Kubectl, name: string): HelperPod {
     const inPod = (command: string[]) => kube.args(["exec", "-i", name, "-c", CONTAINER, "--", ...command]);
     return {
         name,
-        exec: (command, input) => kube.run(["exec", ...(input === undefined ? [] : ["-i"]), name, "-c", CONTAINER, "--", ...command], undefined, input),
+        exec: (command, input) =>
+            kube.run(
+                ["exec", ...(input === undefined ? [] : ["-i"]), name, "-c", CONTAINER, "--", ...command],
+                undefined,
+                input,
+            ),
         copyOut: (podDir, localDir, leftOut = []) =>
             pipe(
                 ["kubectl", inPod(["tar", "-C", podDir, "-cf", "-", "."])],
                 ["tar", ["-C", localDir, "-xf", "-", "--no-same-owner", "--no-same-permissions"]],
                 new PlainTarCheck(`${name}:${podDir}`, leftOut),
             ),
-        copyIn: (localDir, podDir, excludes) => pipe(["tar", ["-C", localDir, ...excludes.map((path) => `--exclude=./${path}`), "-cf", "-", "."]], ["kubectl", inPod(["tar", "-C", podDir, "-xf", "-"])]),
+        copyIn: (localDir, podDir, excludes) =>
+            pipe(
+                ["tar", ["-C", localDir, ...excludes.map((path) => `--exclude=./${path}`), "-cf", "-", "."]],
+                ["kubectl", inPod(["tar", "-C", podDir, "-xf", "-"])],
+            ),
     };
 }
 
@@ -114,7 +137,8 @@ function connect(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, check?:
 
 /** `from | to`, with no shell: fails naming the side that failed, with its last words. */
 async function pipe(from: Program, to: Program, check?: Transform): Promise<void> {
-    const run = ([command, args]: Program, stdio: ("pipe" | "ignore")[]) => spawn(command, args, { stdio: stdio as ["pipe", "pipe", "pipe"] });
+    const run = ([command, args]: Program, stdio: ("pipe" | "ignore")[]) =>
+        spawn(command, args, { stdio: stdio as ["pipe", "pipe", "pipe"] });
     const producer = run(from, ["ignore", "pipe", "pipe"]);
     const consumer = run(to, ["pipe", "ignore", "pipe"]);
     const finished = (child: ReturnType<typeof run>, side: string) =>
@@ -122,10 +146,22 @@ async function pipe(from: Program, to: Program, check?: Transform): Promise<void
             let stderr = "";
             child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             child.on("error", reject);
-            child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${side} of the copy failed: ${stderr.trim().split("\n").pop() || `exit ${code}`}`))));
+            child.on("close", (code) =>
+                code === 0
+                    ? resolve()
+                    : reject(
+                          new Error(`${side} of the copy failed: ${stderr.trim().split("\n").pop() || `exit ${code}`}`),
+                      ),
+            );
         });
-    const sides = [connect(producer.stdout, consumer.stdin, check), finished(producer, `${from[0]}, the sending side,`), finished(consumer, `${to[0]}, the receiving side,`)];
+    const sides = [
+        connect(producer.stdout, consumer.stdin, check),
+        finished(producer, `${from[0]}, the sending side,`),
+        finished(consumer, `${to[0]}, the receiving side,`),
+    ];
     // Every side settles; the check's refusal, listed first, names the cause rather than the broken pipe it leaves.
-    const failed = (await Promise.allSettled(sides)).find((result): result is PromiseRejectedResult => result.status === "rejected");
+    const failed = (await Promise.allSettled(sides)).find(
+        (result): result is PromiseRejectedResult => result.status === "rejected",
+    );
     if (failed) throw failed.reason;
 }

@@ -53,12 +53,18 @@ interface ContainerStatus {
 interface PodObject extends KubeObject {
     metadata: KubeObject["metadata"] & { uid: string };
     spec?: { containers?: { name: string; image?: string }[] };
-    status?: { conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+    status?: {
+        conditions?: { type: string; status: string }[];
+        containerStatuses?: ContainerStatus[];
+        initContainerStatuses?: ContainerStatus[];
+    };
 }
 
 function waitingOf(pod: PodObject): string | undefined {
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    const waiting = statuses.map((status) => status.state?.waiting).find((state) => state?.reason && state.reason !== "PodInitializing");
+    const waiting = statuses
+        .map((status) => status.state?.waiting)
+        .find((state) => state?.reason && state.reason !== "PodInitializing");
     return waiting && `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
 }
 
@@ -76,12 +82,17 @@ export class Kubectl implements Kube {
     /** Any kubectl command here, its stdout; `input` is its stdin (data, never a command line). */
     run(rest: string[], timeoutMs?: number, input?: string): Promise<string> {
         return new Promise((resolve, reject) => {
-            const child = spawn("kubectl", this.args(rest), { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+            const child = spawn("kubectl", this.args(rest), {
+                stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+            });
             child.stdin?.end(input);
-            const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-                child.kill();
-                reject(new Error(`kubectl ${rest[0]} ${rest[1]}: no answer within ${timeoutMs} ms`));
-            }, timeoutMs);
+            const timer =
+                timeoutMs === undefined
+                    ? undefined
+                    : setTimeout(() => {
+                          child.kill();
+                          reject(new Error(`kubectl ${rest[0]} ${rest[1]}: no answer within ${timeoutMs} ms`));
+                      }, timeoutMs);
             let stdout = "";
             let stderr = "";
             child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -96,7 +107,8 @@ export class Kubectl implements Kube {
     }
 
     async list<T extends KubeObject>(kind: string, selector: Record<string, string>): Promise<T[]> {
-        return (JSON.parse(await this.run(["get", kind, "-l", selectorText(selector), "-o", "json"])) as { items: T[] }).items;
+        return (JSON.parse(await this.run(["get", kind, "-l", selectorText(selector), "-o", "json"])) as { items: T[] })
+            .items;
     }
 
     async pods(): Promise<PodStatus[]> {
@@ -105,11 +117,18 @@ export class Kubectl implements Kube {
             name: pod.metadata.name,
             uid: pod.metadata.uid,
             containers: (pod.spec?.containers ?? []).map((container) => container.name),
-            ready: (pod.status?.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True"),
-            restarts: (pod.status?.containerStatuses ?? []).reduce((sum, container) => sum + (container.restartCount ?? 0), 0),
+            ready: (pod.status?.conditions ?? []).some(
+                (condition) => condition.type === "Ready" && condition.status === "True",
+            ),
+            restarts: (pod.status?.containerStatuses ?? []).reduce(
+                (sum, container) => sum + (container.restartCount ?? 0),
+                0,
+            ),
             revision: pod.metadata.labels?.["controller-revision-hash"],
             waiting: waitingOf(pod),
-            images: Object.fromEntries((pod.spec?.containers ?? []).map((container) => [container.name, container.image ?? ""])),
+            images: Object.fromEntries(
+                (pod.spec?.containers ?? []).map((container) => [container.name, container.image ?? ""]),
+            ),
         }));
     }
 
@@ -122,7 +141,8 @@ export class Kubectl implements Kube {
     }
 
     async logs(pod: string, container: string, lines: number): Promise<string> {
-        const tail = (previous: boolean) => this.run(["logs", pod, "-c", container, `--tail=${lines}`, ...(previous ? ["--previous"] : [])]);
+        const tail = (previous: boolean) =>
+            this.run(["logs", pod, "-c", container, `--tail=${lines}`, ...(previous ? ["--previous"] : [])]);
         return tail(true).catch(() => tail(false));
     }
 
@@ -131,9 +151,13 @@ export class Kubectl implements Kube {
     }
 
     portForward(resource: string, remotePorts: number[]): Promise<PortForward> {
-        const child: ChildProcess = spawn("kubectl", this.args(["port-forward", resource, ...remotePorts.map((port) => `:${port}`)]), {
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child: ChildProcess = spawn(
+            "kubectl",
+            this.args(["port-forward", resource, ...remotePorts.map((port) => `:${port}`)]),
+            {
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         const ports = new Map<number, number>();
         let stderr = "";
         return new Promise((resolve, reject) => {
@@ -144,7 +168,8 @@ export class Kubectl implements Kube {
             const timer = setTimeout(() => fail(`no forwarding within 15 s ${stderr.trim()}`), 15_000);
             child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             child.stdout?.on("data", (chunk: Buffer) => {
-                for (const match of chunk.toString().matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g)) ports.set(Number(match[2]), Number(match[1]));
+                for (const match of chunk.toString().matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g))
+                    ports.set(Number(match[2]), Number(match[1]));
                 if (remotePorts.every((port) => ports.has(port))) {
                     clearTimeout(timer);
                     resolve({ ports, close: () => child.kill() });
@@ -170,7 +195,8 @@ export function snapshotOf(kube: Kube): Kube {
     };
     return {
         pods: () => once("pods", () => kube.pods()),
-        list: <T extends KubeObject>(kind: string, selector: Record<string, string>) => once(`${kind} ${selectorText(selector)}`, () => kube.list<T>(kind, selector)),
+        list: <T extends KubeObject>(kind: string, selector: Record<string, string>) =>
+            once(`${kind} ${selectorText(selector)}`, () => kube.list<T>(kind, selector)),
         exec: (pod, container, command, timeoutMs) => kube.exec(pod, container, command, timeoutMs),
         portForward: (resource, remotePorts) => kube.portForward(resource, remotePorts),
         field: (resource, jsonPath) => kube.field(resource, jsonPath),

@@ -18,13 +18,16 @@ export interface PrometheusObject {
 export function selects(selector: LabelSelector | null | undefined, labels: Record<string, string>): boolean {
     if (!selector) return false;
     const byLabel = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-    return byLabel && (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-        const value = labels[key];
-        if (operator === "In") return value !== undefined && values.includes(value);
-        if (operator === "NotIn") return value === undefined || !values.includes(value);
-        if (operator === "Exists") return value !== undefined;
-        return value === undefined;
-    });
+    return (
+        byLabel &&
+        (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+            const value = labels[key];
+            if (operator === "In") return value !== undefined && values.includes(value);
+            if (operator === "NotIn") return value === undefined || !values.includes(value);
+            if (operator === "Exists") return value !== undefined;
+            return value === undefined;
+        })
+    );
 }
 
 /** A null namespace selector means the Prometheus's own namespace; otherwise judged by the namespace's name label. */
@@ -35,18 +38,42 @@ function watchesNamespace(prometheus: PrometheusObject, namespace: string): bool
 }
 
 /** Undefined when some Prometheus will pick the ServiceMonitor up (or none can be seen); else why not. */
-export function serviceMonitorProblem(prometheuses: PrometheusObject[], labels: Record<string, string>, namespace: string): string | undefined {
+export function serviceMonitorProblem(
+    prometheuses: PrometheusObject[],
+    labels: Record<string, string>,
+    namespace: string,
+): string | undefined {
     if (prometheuses.length === 0) return undefined;
-    if (prometheuses.some((prometheus) => selects(prometheus.spec?.serviceMonitorSelector, labels) && watchesNamespace(prometheus, namespace))) return undefined;
-    const found = prometheuses.map((p) => `${p.metadata.namespace}/${p.metadata.name} selects ${JSON.stringify(p.spec?.serviceMonitorSelector ?? null)}`).join("; ");
-    const ours = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(",");
+    if (
+        prometheuses.some(
+            (prometheus) =>
+                selects(prometheus.spec?.serviceMonitorSelector, labels) && watchesNamespace(prometheus, namespace),
+        )
+    )
+        return undefined;
+    const found = prometheuses
+        .map(
+            (p) =>
+                `${p.metadata.namespace}/${p.metadata.name} selects ${JSON.stringify(p.spec?.serviceMonitorSelector ?? null)}`,
+        )
+        .join("; ");
+    const ours = Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(",");
     return `preflight: no Prometheus selects a ServiceMonitor labelled ${ours} in namespace ${namespace} (${found}): set serviceMonitorLabels to labels one of them selects, or widen its serviceMonitorSelector / serviceMonitorNamespaceSelector`;
 }
 
-export async function serviceMonitorPreflight(kubeContext: string, labels: Record<string, string>, namespace: string): Promise<void> {
+export async function serviceMonitorPreflight(
+    kubeContext: string,
+    labels: Record<string, string>,
+    namespace: string,
+): Promise<void> {
     const { stdout } = await runCheck("bash scripts/monitoring-preflight.sh", { KUBE_CONTEXT: kubeContext });
     const prometheuses = (JSON.parse(stdout) as { items: PrometheusObject[] }).items;
     const problem = serviceMonitorProblem(prometheuses, labels, namespace);
     if (problem) throw new UserError(problem);
-    if (prometheuses.length === 0) await pulumi.log.warn("preflight: no Prometheus object of prometheus-operator is visible to you: the ServiceMonitor is scraped only by one whose serviceMonitorSelector matches serviceMonitorLabels");
+    if (prometheuses.length === 0)
+        await pulumi.log.warn(
+            "preflight: no Prometheus object of prometheus-operator is visible to you: the ServiceMonitor is scraped only by one whose serviceMonitorSelector matches serviceMonitorLabels",
+        );
 }

@@ -35,7 +35,8 @@ type ChainConfig = Record<string, { ceil2Nby3Block?: unknown } | undefined>;
  * (consensus/istanbul/config.go:151, eth/ethconfig/config.go:356).
  */
 function ceil2Nby3Of(nodeInfo: RpcReply): number | null | undefined {
-    const config = (nodeInfo.result as { protocols?: { eth?: { config?: ChainConfig } } } | undefined)?.protocols?.eth?.config;
+    const config = (nodeInfo.result as { protocols?: { eth?: { config?: ChainConfig } } } | undefined)?.protocols?.eth
+        ?.config;
     const section = config?.qbft ?? config?.ibft ?? config?.istanbul;
     if (!section) return undefined;
     const block = section.ceil2Nby3Block;
@@ -51,7 +52,13 @@ function chainRule(rule: QuorumRule, answers: NodeAnswer[]): QuorumRule {
     return stated === null ? rest : { ...rest, ceil2Nby3Block: stated };
 }
 
-const COMMON_CALLS = [{ method: "eth_blockNumber" }, { method: "net_peerCount" }, { method: "eth_getBlockByNumber", params: ["latest", false] }, { method: "txpool_status" }, { method: "admin_nodeInfo" }];
+const COMMON_CALLS = [
+    { method: "eth_blockNumber" },
+    { method: "net_peerCount" },
+    { method: "eth_getBlockByNumber", params: ["latest", false] },
+    { method: "txpool_status" },
+    { method: "admin_nodeInfo" },
+];
 const RAFT_CALLS = [{ method: "raft_role" }, { method: "raft_cluster" }];
 const BFT_CALLS = [{ method: "istanbul_getValidators" }];
 
@@ -66,7 +73,11 @@ function headOf(height: RpcReply, latest: RpcReply): ObservedNode["head"] {
     const block = latest.result as { number?: string; hash?: string; timestamp?: string } | null | undefined;
     // The hash is the latest block's: it names the head only when that block is the height read.
     const same = block?.number !== undefined && Number(BigInt(block.number)) === number;
-    return { number, ...(same && block?.hash ? { hash: block.hash } : {}), ...(block?.timestamp ? { timestamp: unixSeconds(Number(BigInt(block.timestamp))) } : {}) };
+    return {
+        number,
+        ...(same && block?.hash ? { hash: block.hash } : {}),
+        ...(block?.timestamp ? { timestamp: unixSeconds(Number(BigInt(block.timestamp))) } : {}),
+    };
 }
 
 function answerOf(base: ObservedNode, replies: RpcReply[], raft: boolean): NodeAnswer {
@@ -85,7 +96,9 @@ function answerOf(base: ObservedNode, replies: RpcReply[], raft: boolean): NodeA
     };
     if (!raft) {
         const validators = consensus[0].result;
-        const listed = Array.isArray(validators) ? { set: validators.map((address) => String(address).toLowerCase()) } : { noSetApi: isMissingMethod(consensus[0]) };
+        const listed = Array.isArray(validators)
+            ? { set: validators.map((address) => String(address).toLowerCase()) }
+            : { noSetApi: isMissingMethod(consensus[0]) };
         return { node, ceil2Nby3Block: ceil2Nby3Of(nodeInfo), ...listed };
     }
     const [role, cluster] = consensus;
@@ -93,13 +106,24 @@ function answerOf(base: ObservedNode, replies: RpcReply[], raft: boolean): NodeA
     const withRole = typeof role.result === "string" && role.result !== "" ? { ...node, raftRole: role.result } : node;
     if (!Array.isArray(cluster.result)) return { node: withRole };
     const entries = cluster.result as RaftClusterEntry[];
-    const key = (entry: RaftClusterEntry) => String(entry.nodeId ?? "").toLowerCase().replace(/^0x/, "");
-    return { node: withRole, set: entries.filter((entry) => entry.role !== "learner").map(key), learners: entries.filter((entry) => entry.role === "learner").map(key) };
+    const key = (entry: RaftClusterEntry) =>
+        String(entry.nodeId ?? "")
+            .toLowerCase()
+            .replace(/^0x/, "");
+    return {
+        node: withRole,
+        set: entries.filter((entry) => entry.role !== "learner").map(key),
+        learners: entries.filter((entry) => entry.role === "learner").map(key),
+    };
 }
 
 async function readNode(kube: Kube, base: ObservedNode, raft: boolean): Promise<NodeAnswer> {
     try {
-        return answerOf(base, await ipcBatch(kube, nodePodName(base.index), [...COMMON_CALLS, ...(raft ? RAFT_CALLS : BFT_CALLS)]), raft);
+        return answerOf(
+            base,
+            await ipcBatch(kube, nodePodName(base.index), [...COMMON_CALLS, ...(raft ? RAFT_CALLS : BFT_CALLS)]),
+            raft,
+        );
     } catch (error) {
         return { node: { ...base, error: (error as Error).message.split("\n")[0] } };
     }
@@ -115,9 +139,16 @@ function mostAdvanced(answers: NodeAnswer[]): NodeAnswer | undefined {
  * Nodes 1..nodeCount and any other node pod of the namespace (a member a shrink is removing still
  * counts for the chain until it is gone), each read in one console call when its pod exists.
  */
-export async function observeNetwork(kube: Kube, rule: QuorumRule, nodeCount: number, parallel = PARALLEL_READS): Promise<ObservedNetwork> {
+export async function observeNetwork(
+    kube: Kube,
+    rule: QuorumRule,
+    nodeCount: number,
+    parallel = PARALLEL_READS,
+): Promise<ObservedNetwork> {
     const pods = new Map((await kube.pods()).map((pod) => [pod.name, pod]));
-    const extra = [...pods.keys()].map(nodeIndexOf).filter((index): index is number => index !== undefined && index > nodeCount);
+    const extra = [...pods.keys()]
+        .map(nodeIndexOf)
+        .filter((index): index is number => index !== undefined && index > nodeCount);
     const indexes = [...Array.from({ length: nodeCount }, (_, i) => i + 1), ...extra.sort((a, b) => a - b)];
     const raft = rule.kind === "raft";
     const answers = await inParallel(indexes, parallel, (index) => {
@@ -127,7 +158,13 @@ export async function observeNetwork(kube: Kube, rule: QuorumRule, nodeCount: nu
     });
     const source = mostAdvanced(answers);
     const network = { rule: chainRule(rule, answers), nodes: answers.map((answer) => answer.node) };
-    if (source?.set) return { ...network, chainSet: source.set, setBy: "chain", ...(source.learners ? { learners: source.learners } : {}) };
+    if (source?.set)
+        return {
+            ...network,
+            chainSet: source.set,
+            setBy: "chain",
+            ...(source.learners ? { learners: source.learners } : {}),
+        };
     return answers.some((answer) => answer.noSetApi) ? stackSet(network, nodeCount) : network;
 }
 
@@ -135,5 +172,10 @@ export async function observeNetwork(kube: Kube, rule: QuorumRule, nodeCount: nu
 function stackSet(network: ObservedNetwork, nodeCount: number): ObservedNetwork {
     const counted = stackCountedMembers(network.rule, nodeCount);
     const nodes = network.nodes.map((node) => ({ ...node, identity: node.name }));
-    return { ...network, nodes, chainSet: Array.from({ length: counted }, (_, i) => memberName(i + 1)), setBy: "stack" };
+    return {
+        ...network,
+        nodes,
+        chainSet: Array.from({ length: counted }, (_, i) => memberName(i + 1)),
+        setBy: "stack",
+    };
 }

@@ -23,7 +23,11 @@ export interface NodeCapacity {
 
 /** node-capacity.sh's output: "<cpu> <memory>" per node, then "policy-engine: <name|none>". */
 export function parseNodeCapacity(output: string): NodeCapacity {
-    const lines = output.trim().split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = output
+        .trim()
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean);
     const engine = lines.find((line) => line.startsWith("policy-engine: "))?.slice("policy-engine: ".length);
     const nodes = lines.filter((line) => !line.startsWith("policy-engine: ")).map((line) => line.split(/\s+/));
     return {

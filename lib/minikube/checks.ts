@@ -12,8 +12,13 @@ import { ingressAddressOf, ingressNotices, readIngressRoute } from "./ingressRou
  * ingress: the node IP, or 127.0.0.1 where the profile's driver needs `minikube tunnel`, said so.
  */
 export async function preflight(config: NetworkConfig, hostOs: NodeJS.Platform = process.platform): Promise<string> {
-    const result = await runCheck("bash scripts/preflight.sh", { MINIKUBE_PROFILE: config.minikubeProfile, KUBE_CONTEXT: config.kubeContext });
-    const capacity = parseNodeCapacity((await runCheck("bash scripts/node-capacity.sh", { KUBE_CONTEXT: config.kubeContext })).stdout);
+    const result = await runCheck("bash scripts/preflight.sh", {
+        MINIKUBE_PROFILE: config.minikubeProfile,
+        KUBE_CONTEXT: config.kubeContext,
+    });
+    const capacity = parseNodeCapacity(
+        (await runCheck("bash scripts/node-capacity.sh", { KUBE_CONTEXT: config.kubeContext })).stdout,
+    );
     checkCapacity(stackRequests(config), capacity.allocatable, config.minikubeProfile);
     const warning = config.networkPolicy && policyEngineWarning(capacity, config.minikubeProfile);
     if (warning) await pulumi.log.warn(warning);

@@ -57,11 +57,15 @@ export function profileFacts(profileListJson: string, profile: string): ProfileF
         listed = JSON.parse(profileListJson) as { valid?: ListedProfile[] };
     } catch {
         const printed = profileListJson.trim().slice(0, 80) || "nothing";
-        throw new UserError(`preflight: '${PROFILE_LIST_COMMAND}' printed no JSON (${printed}): does your minikube know --light (added in 2021)?`);
+        throw new UserError(
+            `preflight: '${PROFILE_LIST_COMMAND}' printed no JSON (${printed}): does your minikube know --light (added in 2021)?`,
+        );
     }
     const config = (listed.valid ?? []).find((entry) => entry.Name === profile)?.Config;
     if (!config?.Driver) {
-        throw new UserError(`preflight: 'minikube profile list' shows no valid profile ${profile} with a driver: run 'minikube start -p ${profile}'`);
+        throw new UserError(
+            `preflight: 'minikube profile list' shows no valid profile ${profile} with a driver: run 'minikube start -p ${profile}'`,
+        );
     }
     return { driver: config.Driver, network: config.Network ?? "" };
 }
@@ -70,7 +74,11 @@ export function profileFacts(profileListJson: string, profile: string): ProfileF
 export type CommandRunner = (commandLine: string, environment: Record<string, string>) => Promise<{ stdout: string }>;
 
 /** Reads the profile's driver and decides where its ingress is reached from this host. */
-export async function readIngressRoute(profile: string, hostOs: NodeJS.Platform, run: CommandRunner): Promise<{ facts: ProfileFacts; route: IngressRoute }> {
+export async function readIngressRoute(
+    profile: string,
+    hostOs: NodeJS.Platform,
+    run: CommandRunner,
+): Promise<{ facts: ProfileFacts; route: IngressRoute }> {
     const facts = profileFacts((await run(PROFILE_LIST_COMMAND, {})).stdout, profile);
     return { facts, route: ingressRoute(facts.driver, hostOs) };
 }
@@ -96,7 +104,8 @@ export function ingressNotices(profile: string, facts: ProfileFacts, route: Ingr
 }
 
 /** Runs a command line in this machine's shell, for callers outside a Pulumi program. */
-const runHere: CommandRunner = (commandLine, environment) => promisify(exec)(commandLine, { env: { ...process.env, ...environment } });
+const runHere: CommandRunner = (commandLine, environment) =>
+    promisify(exec)(commandLine, { env: { ...process.env, ...environment } });
 
 /** What `npm run up` says about reaching the profile's ingress from this machine, read with minikube here. */
 export async function ingressNoticesHere(profile: string): Promise<string[]> {

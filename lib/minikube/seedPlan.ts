@@ -48,7 +48,9 @@ export function seedPlan(profile: string, owner: string, members: readonly Membe
     };
     const planned = members.map(({ files, ...member }) => ({
         ...member,
-        files: files.map(({ content, ...file }) => (content === undefined ? file : { ...file, text: textIndex(content) })),
+        files: files.map(({ content, ...file }) =>
+            content === undefined ? file : { ...file, text: textIndex(content) },
+        ),
     }));
     return { profile, owner, texts, members: planned };
 }
@@ -63,13 +65,19 @@ export function parseSeedPlan(text: string): SeedPlan {
     const members = plan.members.map((member, i) => memberOf(member, `member ${i}`, texts.length));
     const twice = members.find((member, i) => members.findIndex((other) => other.name === member.name) !== i);
     if (twice) throw new Error(`the seed plan names ${twice.name} twice`);
-    return { profile: stringField(plan, "profile", "the seed plan"), owner: stringField(plan, "owner", "the seed plan"), texts, members };
+    return {
+        profile: stringField(plan, "profile", "the seed plan"),
+        owner: stringField(plan, "owner", "the seed plan"),
+        texts,
+        members,
+    };
 }
 
 function memberOf(value: unknown, where: string, textCount: number): PlannedMember {
     if (!isRecord(value) || !Array.isArray(value.files)) throw new Error(`the seed plan's ${where} has no files`);
     const name = stringField(value, "name", where);
-    if (!PLAIN_NAME.test(name)) throw new Error(`the seed plan's ${where}: ${JSON.stringify(name)} is not a plain name`);
+    if (!PLAIN_NAME.test(name))
+        throw new Error(`the seed plan's ${where}: ${JSON.stringify(name)} is not a plain name`);
     const targetDir = stringField(value, "targetDir", name);
     if (!targetDir.startsWith("/")) throw new Error(`${name}: its target ${targetDir} is not an absolute path`);
     return {
@@ -85,7 +93,8 @@ const ROLES: readonly unknown[] = ["key", "chain", "peers"] satisfies FileRole[]
 const isRole = (value: unknown): value is FileRole => ROLES.includes(value);
 /** A member's name is a file name on the node; a file's path stays inside the member's folder. */
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const isInside = (relative: string) => relative.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+const isInside = (relative: string) =>
+    relative.split("/").every((part) => part !== "" && part !== "." && part !== "..");
 
 function fileOf(value: unknown, member: string, textCount: number): PlannedFile {
     if (!isRecord(value)) throw new Error(`${member}: a file of the seed plan is not an object`);
@@ -93,8 +102,10 @@ function fileOf(value: unknown, member: string, textCount: number): PlannedFile 
     const { role, mode, text } = value;
     if (!isInside(path)) throw new Error(`${member}: ${path} is not a path inside the member's folder`);
     if (!isRole(role)) throw new Error(`${member}: ${path} has no role`);
-    if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new Error(`${member}: ${path} has no mode`);
-    if (text !== undefined && !(typeof text === "number" && Number.isInteger(text) && text >= 0 && text < textCount)) throw new Error(`${member}: ${path} names no text of the plan`);
+    if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > 0o777)
+        throw new Error(`${member}: ${path} has no mode`);
+    if (text !== undefined && !(typeof text === "number" && Number.isInteger(text) && text >= 0 && text < textCount))
+        throw new Error(`${member}: ${path} names no text of the plan`);
     return { path, role, mode, ...(text === undefined ? {} : { text }) };
 }
 

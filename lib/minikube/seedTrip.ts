@@ -28,7 +28,12 @@ export class SeedRefusal extends Error {}
  * node's lines go to this process's stdout and stderr. Rejects naming what failed (SeedRefusal:
  * before anything reached the node); `stop` ends it, killing a running minikube.
  */
-export async function seedOnNode(plan: SeedPlan, scripts: NodeScripts, log: (line: string) => void, stop: AbortSignal): Promise<void> {
+export async function seedOnNode(
+    plan: SeedPlan,
+    scripts: NodeScripts,
+    log: (line: string) => void,
+    stop: AbortSignal,
+): Promise<void> {
     const stage = fs.mkdtempSync(path.join(os.tmpdir(), "kaleido-quorum-seed-"));
     try {
         const files = plan.members.reduce((count, member) => count + stageMember(stage, member, plan.texts), 0);
@@ -36,8 +41,20 @@ export async function seedOnNode(plan: SeedPlan, scripts: NodeScripts, log: (lin
         // Names of this run alone on the node: two stacks' ups may seed at once.
         const remote = `/tmp/kaleido-quorum-seed-${crypto.randomBytes(8).toString("hex")}`;
         const members = plan.members.flatMap((member) => [member.name, member.seedId, member.targetDir]);
-        const runAll = ["sudo", "sh", "-c", scripts.runAll, "node-seed-all", `${remote}.tar`, remote, plan.owner, ...members];
-        log(`seed-qdata: copying ${files} files of ${plan.members.length} members to ${destination(plan)} in one archive`);
+        const runAll = [
+            "sudo",
+            "sh",
+            "-c",
+            scripts.runAll,
+            "node-seed-all",
+            `${remote}.tar`,
+            remote,
+            plan.owner,
+            ...members,
+        ];
+        log(
+            `seed-qdata: copying ${files} files of ${plan.members.length} members to ${destination(plan)} in one archive`,
+        );
         try {
             await minikube(plan.profile, ["cp", archive, `${remote}.tar`], "ignore", stop);
             // Copied: the keys leave this machine's disk before the node's longer part.
@@ -68,8 +85,12 @@ function stageMember(stage: string, member: PlannedMember, texts: readonly strin
     const source = member.sourceDir;
     const stats = fs.lstatSync(source, { throwIfNoEntry: false });
     if (!stats) throw new SeedRefusal(`seed-qdata[${member.name}]: source folder ${source} does not exist`);
-    if (stats.isSymbolicLink()) throw new SeedRefusal(`seed-qdata[${member.name}]: source folder ${source} is a symbolic link; a link is never followed: name the folder itself`);
-    if (!stats.isDirectory()) throw new SeedRefusal(`seed-qdata[${member.name}]: source folder ${source} is ${kindOf(stats)}, not a folder`);
+    if (stats.isSymbolicLink())
+        throw new SeedRefusal(
+            `seed-qdata[${member.name}]: source folder ${source} is a symbolic link; a link is never followed: name the folder itself`,
+        );
+    if (!stats.isDirectory())
+        throw new SeedRefusal(`seed-qdata[${member.name}]: source folder ${source} is ${kindOf(stats)}, not a folder`);
     const parts = { chain: path.join(stage, member.name, "chain"), peers: path.join(stage, member.name, "peers") };
     for (const part of Object.values(parts)) fs.mkdirSync(part, { recursive: true, mode: 0o700 });
     for (const file of member.files) {
@@ -109,16 +130,32 @@ function packRun(stage: string, members: readonly PlannedMember[], nodeSeed: str
 
 function tar(args: string[]): void {
     // COPYFILE_DISABLE keeps macOS tar from adding ._ metadata files.
-    const result = spawnSync("tar", args, { env: { ...process.env, COPYFILE_DISABLE: "1" }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`tar could not pack the seed: ${result.error?.message ?? result.stderr.trim()}`);
+    const result = spawnSync("tar", args, {
+        env: { ...process.env, COPYFILE_DISABLE: "1" },
+        stdio: ["ignore", "ignore", "pipe"],
+        encoding: "utf8",
+    });
+    if (result.status !== 0)
+        throw new Error(`tar could not pack the seed: ${result.error?.message ?? result.stderr.trim()}`);
 }
 
 /** `minikube -p PROFILE ...ARGS`, its stdout as `stdout` says, its stderr this process's; rejects unless it exits 0. */
 function minikube(profile: string, args: string[], stdout: "ignore" | "inherit", stop: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-        const child = spawn("minikube", ["-p", profile, ...args], { stdio: ["ignore", stdout, "inherit"], signal: stop });
-        child.on("error", (error: NodeJS.ErrnoException) => reject(new Error(error.code === "ENOENT" ? "minikube is not on PATH" : `minikube ${args[0]}: ${error.message}`)));
-        child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`minikube ${args[0]} ended with ${code ?? signal}`))));
+        const child = spawn("minikube", ["-p", profile, ...args], {
+            stdio: ["ignore", stdout, "inherit"],
+            signal: stop,
+        });
+        child.on("error", (error: NodeJS.ErrnoException) =>
+            reject(
+                new Error(
+                    error.code === "ENOENT" ? "minikube is not on PATH" : `minikube ${args[0]}: ${error.message}`,
+                ),
+            ),
+        );
+        child.on("exit", (code, signal) =>
+            code === 0 ? resolve() : reject(new Error(`minikube ${args[0]} ended with ${code ?? signal}`)),
+        );
     });
 }
 

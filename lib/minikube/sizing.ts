@@ -16,7 +16,11 @@ const MINIMUM_MINIKUBE = { cpus: 2, memoryMib: 4096 };
 /** Every pod of the stack: the bootnode, each node's geth and transaction manager, the racecourse. */
 export function stackRequests(config: NetworkConfig): Requests {
     const { bootnode, quorum, transactionManager } = config.resources;
-    const specs: ResourceSpec[] = [bootnode, ...Array.from({ length: config.nodeCount }, () => [quorum, transactionManager]).flat(), ...(config.racecourse ? [config.racecourse.resources] : [])];
+    const specs: ResourceSpec[] = [
+        bootnode,
+        ...Array.from({ length: config.nodeCount }, () => [quorum, transactionManager]).flat(),
+        ...(config.racecourse ? [config.racecourse.resources] : []),
+    ];
     return {
         cpuMillis: specs.reduce((sum, spec) => sum + cpuMillis(spec.requests.cpu), 0),
         memoryBytes: specs.reduce((sum, spec) => sum + memoryBytes(spec.requests.memory), 0),

@@ -26,7 +26,13 @@ export type Consensus = { kind: "raft" } | BftConsensus;
 export type GenesisConsensus =
     | { kind: "raft" }
     | { kind: "ibft"; validators: string[]; ceil2Nby3Block?: number }
-    | { kind: "qbft"; validators: string[]; blockPeriodSeconds: number; requestTimeoutSeconds?: number; ceil2Nby3Block?: number };
+    | {
+          kind: "qbft";
+          validators: string[];
+          blockPeriodSeconds: number;
+          requestTimeoutSeconds?: number;
+          ceil2Nby3Block?: number;
+      };
 
 /** The block from which a new chain's BFT quorum is ceil(2N/3): its first, so V = 2 or 3 never commits on one validator. */
 export const NEW_CHAIN_CEIL_2N_BY_3_BLOCK = 0;
@@ -89,7 +95,11 @@ export function majorityOf(members: number): number {
  * ceil(2N/3) from the chain config's ceil2Nby3Block on, else 2F+1 with F = ceil(N/3) - 1
  * (validator/default.go).
  */
-export function quorumSize(rule: Pick<QuorumRule, "kind"> & { ceil2Nby3Block?: number }, members: number, height?: number): number {
+export function quorumSize(
+    rule: Pick<QuorumRule, "kind"> & { ceil2Nby3Block?: number },
+    members: number,
+    height?: number,
+): number {
     if (rule.kind === "raft") return majorityOf(members);
     if (members === 0) return 0;
     // ceil(2N/3) is never below 2F+1: the stricter one stands for a height not known.

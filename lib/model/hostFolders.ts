@@ -58,7 +58,9 @@ export interface Overlap {
 function memberOf(root: string, folder: string): string | undefined {
     const inner = segmentsOf(folder);
     const depth = segmentsOf(root).length;
-    return within(folder, root) && MEMBER_FOLDER.test(inner[depth] ?? "") ? joined(inner.slice(0, depth + 1)) : undefined;
+    return within(folder, root) && MEMBER_FOLDER.test(inner[depth] ?? "")
+        ? joined(inner.slice(0, depth + 1))
+        : undefined;
 }
 
 const folders = (root: string): string => (ownsOnlyMembers(root) ? `${root}/qdata_0..N` : root);

@@ -19,7 +19,12 @@ export interface LayoutEntry {
     member: "bootnode" | "node";
 }
 
-function entry(path: string, role: FileRole, from: LayoutEntry["from"], member: LayoutEntry["member"] = "node"): LayoutEntry {
+function entry(
+    path: string,
+    role: FileRole,
+    from: LayoutEntry["from"],
+    member: LayoutEntry["member"] = "node",
+): LayoutEntry {
     return { path, role, from, member };
 }
 
@@ -35,7 +40,10 @@ export const RUNTIME_FILE = "kaleido-runtime";
 export const STATIC_NODES = "ethereum/static-nodes.json";
 export const PERMISSIONED_NODES = "ethereum/permissioned-nodes.json";
 /** Where each transaction manager reads its config. */
-export const TRANSACTION_MANAGER_CONFIG_FILES = { constellation: "constellation/tm.conf", tessera: "tessera/tessera-config.json" } as const;
+export const TRANSACTION_MANAGER_CONFIG_FILES = {
+    constellation: "constellation/tm.conf",
+    tessera: "tessera/tessera-config.json",
+} as const;
 export type TransactionManagerKind = keyof typeof TRANSACTION_MANAGER_CONFIG_FILES;
 
 /**
@@ -59,7 +67,9 @@ export const QDATA_LAYOUT: readonly LayoutEntry[] = [
 
 /** The layout entry a file of a member's folder falls under. */
 export function layoutEntryOf(file: string, layout: readonly LayoutEntry[] = QDATA_LAYOUT): LayoutEntry {
-    const found = layout.find((candidate) => (candidate.path.endsWith("/") ? file.startsWith(candidate.path) : file === candidate.path));
+    const found = layout.find((candidate) =>
+        candidate.path.endsWith("/") ? file.startsWith(candidate.path) : file === candidate.path,
+    );
     if (!found) throw new Error(`${file} is not in the qdata layout`);
     return found;
 }
@@ -79,10 +89,17 @@ export interface SeedFile {
 }
 
 /** The member's copied files and the program's rendered ones, each with its role and mode. */
-export function seedFiles(copied: string[], rendered: Record<string, string>, layout: readonly LayoutEntry[] = QDATA_LAYOUT): SeedFile[] {
+export function seedFiles(
+    copied: string[],
+    rendered: Record<string, string>,
+    layout: readonly LayoutEntry[] = QDATA_LAYOUT,
+): SeedFile[] {
     const describe = (path: string, content?: string): SeedFile => {
         const { role } = layoutEntryOf(path, layout);
         return { path, role, mode: modeOf(role), ...(content === undefined ? {} : { content }) };
     };
-    return [...copied.map((path) => describe(path)), ...Object.entries(rendered).map(([path, content]) => describe(path, content))];
+    return [
+        ...copied.map((path) => describe(path)),
+        ...Object.entries(rendered).map(([path, content]) => describe(path, content)),
+    ];
 }

@@ -53,7 +53,8 @@ export function highestHead(network: ObservedNetwork): number | undefined {
 
 /** Why a node is not in step (answering, peered, within IN_STEP_BLOCKS of the highest head), or undefined when it is. */
 export function outOfStep(network: ObservedNetwork, node: ObservedNode): string | undefined {
-    if (node.error !== undefined || !node.head) return node.podReady ? `geth does not answer${node.error ? ` (${node.error})` : ""}` : "pod not Ready";
+    if (node.error !== undefined || !node.head)
+        return node.podReady ? `geth does not answer${node.error ? ` (${node.error})` : ""}` : "pod not Ready";
     if ((node.peers ?? 0) === 0) return "no peers";
     const behind = (highestHead(network) ?? 0) - node.head.number;
     return behind > IN_STEP_BLOCKS ? `${behind} blocks behind` : undefined;
@@ -81,8 +82,15 @@ export interface ChainQuorum {
 /** The chain's own count: of its set, how many take part now, and how many it needs. Undefined when the chain could not be read. */
 export function chainQuorum(network: ObservedNetwork, set = network.chainSet): ChainQuorum | undefined {
     if (!set) return undefined;
-    const upNodes = network.nodes.filter((node) => node.identity !== undefined && set.includes(node.identity) && inStep(network, node));
-    return { of: set.length, needed: quorumSize(network.rule, set.length, highestHead(network)), up: upNodes.length, upNodes };
+    const upNodes = network.nodes.filter(
+        (node) => node.identity !== undefined && set.includes(node.identity) && inStep(network, node),
+    );
+    return {
+        of: set.length,
+        needed: quorumSize(network.rule, set.length, highestHead(network)),
+        up: upNodes.length,
+        upNodes,
+    };
 }
 
 /** The words for the counted members of a consensus. */
@@ -97,7 +105,8 @@ export function membersWord(rule: QuorumRule): string {
  */
 export function takeDownProblem(network: ObservedNetwork, index: number): string | undefined {
     const quorum = chainQuorum(network);
-    if (!quorum) return `the chain's ${membersWord(network.rule)} cannot be read (no node answers): nothing is taken down on a chain that cannot be judged`;
+    if (!quorum)
+        return `the chain's ${membersWord(network.rule)} cannot be read (no node answers): nothing is taken down on a chain that cannot be judged`;
     if (!quorum.upNodes.some((node) => node.index === index)) return undefined;
     const left = quorum.up - 1;
     if (left >= quorum.needed) return undefined;
@@ -124,6 +133,10 @@ export function raftLeadership(network: ObservedNetwork): { leader?: ObservedNod
     if (!quorum) return { problem: "no node answers" };
     const leader = network.nodes.find((node) => node.raftRole === "minter" && node.error === undefined);
     if (!leader) return { problem: "no Raft leader: no node reports the minter role" };
-    if (quorum.up < quorum.needed) return { leader, problem: `${leader.name} reports the minter role, but only ${quorum.up} of ${quorum.of} members are in step and a leader needs ${quorum.needed}: it cannot commit` };
+    if (quorum.up < quorum.needed)
+        return {
+            leader,
+            problem: `${leader.name} reports the minter role, but only ${quorum.up} of ${quorum.of} members are in step and a leader needs ${quorum.needed}: it cannot commit`,
+        };
     return { leader };
 }

@@ -24,4 +24,6 @@ export interface QdataFolder {
 }
 
 /** Why a chain config breaks the rule, worded as geth words its refusal. */
-export type ForkOrderProblem = { kind: "missing"; missing: string; enabled: string; at: number } | { kind: "later"; earlier: string; earlierAt: number; enabled: string; at: number };
+export type ForkOrderProblem =
+    | { kind: "missing"; missing: string; enabled: string; at: number }
+    | { kind: "later"; earlier: string; earlierAt: number; enabled: string; at: number };

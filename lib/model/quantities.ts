@@ -23,7 +23,10 @@ const SCALE: Record<string, number> = {
     Ei: 2 ** 60,
 };
 /** CPU in cores or millicores; memory and storage in bytes, never millibytes ("1m" of memory is a typo for 1M or 1Mi). */
-const SUFFIXES: Record<QuantityKind, string[]> = { cpu: ["", "m"], memory: ["", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] };
+const SUFFIXES: Record<QuantityKind, string[]> = {
+    cpu: ["", "m"],
+    memory: ["", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"],
+};
 /** What a container or a member's volume can sensibly ask for; beyond is a typo, and beyond 2^53 the sums lose precision. */
 const MAXIMUM: Record<QuantityKind, { value: number; text: string }> = {
     cpu: { value: 1000 * 1000, text: "1000 cores" },

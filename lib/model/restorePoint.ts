@@ -53,15 +53,23 @@ const described = (node: CopiedHead) => `${node.name} at block ${node.head.numbe
 
 /** The highest head of the copies, or undefined when there is none. */
 function highest(nodes: CopiedHead[]): CopiedHead | undefined {
-    return nodes.reduce<CopiedHead | undefined>((best, node) => (best === undefined || node.head.number > best.head.number ? node : best), undefined);
+    return nodes.reduce<CopiedHead | undefined>(
+        (best, node) => (best === undefined || node.head.number > best.head.number ? node : best),
+        undefined,
+    );
 }
 
 export function restorePoint(request: RestorePointRequest): RestorePointResult {
     const top = highest(request.nodes);
     if (top === undefined) return { problem: "the backup records no node's head" };
     const at = { number: top.head.number, hash: top.head.hash };
-    const split = request.nodes.filter((node) => node.head.number === top.head.number && node.head.hash !== top.head.hash);
-    if (split.length > 0) return { problem: `${split.map(described).join(", ")} hold another block than ${top.name} at that height: the copies are of two chains` };
+    const split = request.nodes.filter(
+        (node) => node.head.number === top.head.number && node.head.hash !== top.head.hash,
+    );
+    if (split.length > 0)
+        return {
+            problem: `${split.map(described).join(", ")} hold another block than ${top.name} at that height: the copies are of two chains`,
+        };
     if (request.consensus === "raft") return raftPoint(request.nodes, top, at);
     if (request.canHoldSealing) return { point: { ...at, way: "bft-held" } };
     return unheldBftPoint(request, top, at);
@@ -77,10 +85,18 @@ function raftPoint(nodes: CopiedHead[], top: CopiedHead, at: { number: number; h
     };
 }
 
-function unheldBftPoint(request: RestorePointRequest, top: CopiedHead, at: { number: number; hash: string }): RestorePointResult {
+function unheldBftPoint(
+    request: RestorePointRequest,
+    top: CopiedHead,
+    at: { number: number; hash: string },
+): RestorePointResult {
     const validators = request.nodes.filter((node) => node.validator !== false);
     const behind = validators.filter((node) => node.head.number < top.head.number);
-    const quorum = quorumSize({ kind: request.consensus, ceil2Nby3Block: request.ceil2Nby3Block }, validators.length, top.head.number);
+    const quorum = quorumSize(
+        { kind: request.consensus, ceil2Nby3Block: request.ceil2Nby3Block },
+        validators.length,
+        top.head.number,
+    );
     if (behind.length < quorum) return { point: { ...at, way: "bft-laggards-short-of-quorum" } };
     return {
         problem:

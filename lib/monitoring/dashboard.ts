@@ -36,7 +36,12 @@ function timeSeries(query: PanelQuery, index: number): Panel {
         title: query.title,
         description: query.description,
         datasource: DATASOURCE,
-        gridPos: { x: (index % 2) * PANEL_WIDTH, y: Math.floor(index / 2) * PANEL_HEIGHT, w: PANEL_WIDTH, h: PANEL_HEIGHT },
+        gridPos: {
+            x: (index % 2) * PANEL_WIDTH,
+            y: Math.floor(index / 2) * PANEL_HEIGHT,
+            w: PANEL_WIDTH,
+            h: PANEL_HEIGHT,
+        },
         targets: [{ refId: "A", datasource: DATASOURCE, expr: query.expr, legendFormat: query.legend }],
         fieldConfig: { defaults: query.unit ? { unit: query.unit } : {}, overrides: [] },
         options: { legend: { displayMode: "table", placement: "right", showLegend: true, calcs: ["lastNotNull"] } },

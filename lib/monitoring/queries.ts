@@ -43,21 +43,57 @@ export function panelQueries(bft: boolean): PanelQueries {
     const head = `chain_head_block{${NODES}}`;
     const tesseraUp = (more = "") => `up{${NODES}, instance=~".+:${PORTS.transactionManager}"${more}}`;
     const panels: PanelQuery[] = [
-        { title: "Chain head", description: "The newest block each node has (chain_head_block).", expr: head, legend: perNode },
-        { title: "Blocks behind the highest", description: "How far each node trails the node with the newest block.", expr: `scalar(max(${head})) - ${head}`, legend: perNode },
-        { title: "Peers", description: "Connected p2p peers of each node (p2p_peers).", expr: `p2p_peers{${NODES}}`, legend: perNode },
-        { title: "Transaction pool: pending", description: "Executable transactions waiting in each node's pool (txpool_pending).", expr: `txpool_pending{${NODES}}`, legend: perNode },
-        { title: "Transaction pool: queued", description: "Transactions held back in each node's pool (txpool_queued).", expr: `txpool_queued{${NODES}}`, legend: perNode },
-        { title: "Time between blocks", description: "Seconds per block over the last 2 minutes; +Inf when no block came.", expr: `1 / rate(${head}[2m])`, legend: perNode, unit: "s" },
+        {
+            title: "Chain head",
+            description: "The newest block each node has (chain_head_block).",
+            expr: head,
+            legend: perNode,
+        },
+        {
+            title: "Blocks behind the highest",
+            description: "How far each node trails the node with the newest block.",
+            expr: `scalar(max(${head})) - ${head}`,
+            legend: perNode,
+        },
+        {
+            title: "Peers",
+            description: "Connected p2p peers of each node (p2p_peers).",
+            expr: `p2p_peers{${NODES}}`,
+            legend: perNode,
+        },
+        {
+            title: "Transaction pool: pending",
+            description: "Executable transactions waiting in each node's pool (txpool_pending).",
+            expr: `txpool_pending{${NODES}}`,
+            legend: perNode,
+        },
+        {
+            title: "Transaction pool: queued",
+            description: "Transactions held back in each node's pool (txpool_queued).",
+            expr: `txpool_queued{${NODES}}`,
+            legend: perNode,
+        },
+        {
+            title: "Time between blocks",
+            description: "Seconds per block over the last 2 minutes; +Inf when no block came.",
+            expr: `1 / rate(${head}[2m])`,
+            legend: perNode,
+            unit: "s",
+        },
         {
             title: bft ? "Validators" : "Raft members",
-            description: bft ? "1 for each node the stack counts as a validator, by its Service's kaleido.io/validator label." : "Every Raft member; its role (minter, verifier) is in npm run status: GoQuorum exports no Raft metric.",
-            expr: bft ? `count by (${NODE_LABEL}) (${tesseraUp(`, ${promLabel(VALIDATOR_LABEL)}="true"`)})` : `count by (${NODE_LABEL}) (${head})`,
+            description: bft
+                ? "1 for each node the stack counts as a validator, by its Service's kaleido.io/validator label."
+                : "Every Raft member; its role (minter, verifier) is in npm run status: GoQuorum exports no Raft metric.",
+            expr: bft
+                ? `count by (${NODE_LABEL}) (${tesseraUp(`, ${promLabel(VALIDATOR_LABEL)}="true"`)})`
+                : `count by (${NODE_LABEL}) (${head})`,
             legend: perNode,
         },
         {
             title: "Tessera up",
-            description: "1 while Prometheus scrapes each node's Tessera (its /metrics on the P2P port), 0 when it cannot.",
+            description:
+                "1 while Prometheus scrapes each node's Tessera (its /metrics on the P2P port), 0 when it cannot.",
             expr: tesseraUp(),
             legend: perNode,
         },

@@ -7,7 +7,11 @@ import { MetricsEndpoint } from "../runtime/runtime";
 
 /** The annotations the common kubernetes-pods and kubernetes-service-endpoints jobs keep targets by. */
 export function scrapeAnnotations(endpoint: MetricsEndpoint): Record<string, string> {
-    return { "prometheus.io/scrape": "true", "prometheus.io/port": String(endpoint.port.port), "prometheus.io/path": endpoint.path };
+    return {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(endpoint.port.port),
+        "prometheus.io/path": endpoint.path,
+    };
 }
 
 export interface NodeMetrics {
@@ -20,10 +24,19 @@ const POD_TARGET_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance
 const SERVICE_TARGET_LABELS = [VALIDATOR_LABEL];
 
 /** The node Services carry the component label "node"; the all-nodes Service does not. */
-const NODE_SERVICES = { ...PROJECT_SELECTOR, "app.kubernetes.io/name": NODE_NAME, "app.kubernetes.io/component": nodeIdentity(1).component };
+const NODE_SERVICES = {
+    ...PROJECT_SELECTOR,
+    "app.kubernetes.io/name": NODE_NAME,
+    "app.kubernetes.io/component": nodeIdentity(1).component,
+};
 
 /** A monitoring.coreos.com/v1 ServiceMonitor: both endpoints of every node's own Service, in its own namespace. */
-export function serviceMonitor<Namespace>(name: string, namespace: Namespace, settings: MonitoringSettings, metrics: NodeMetrics) {
+export function serviceMonitor<Namespace>(
+    name: string,
+    namespace: Namespace,
+    settings: MonitoringSettings,
+    metrics: NodeMetrics,
+) {
     return {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
@@ -32,7 +45,11 @@ export function serviceMonitor<Namespace>(name: string, namespace: Namespace, se
             selector: { matchLabels: NODE_SERVICES },
             podTargetLabels: POD_TARGET_LABELS,
             targetLabels: SERVICE_TARGET_LABELS,
-            endpoints: [metrics.geth, metrics.transactionManager].map((endpoint) => ({ port: endpoint.port.name, path: endpoint.path, interval: "15s" })),
+            endpoints: [metrics.geth, metrics.transactionManager].map((endpoint) => ({
+                port: endpoint.port.name,
+                path: endpoint.path,
+                interval: "15s",
+            })),
         },
     };
 }

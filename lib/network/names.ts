@@ -36,7 +36,11 @@ export function selectorText(labels: Record<string, string>): string {
         .join(",");
 }
 
-export const BOOTNODE_IDENTITY: WorkloadIdentity = { name: "quorum-bootnode", instance: "bootnode", component: "bootnode" };
+export const BOOTNODE_IDENTITY: WorkloadIdentity = {
+    name: "quorum-bootnode",
+    instance: "bootnode",
+    component: "bootnode",
+};
 export const RACECOURSE_IDENTITY: WorkloadIdentity = { name: "racecourse", instance: "racecourse", component: "web" };
 export const NODE_NAME = "quorum-node";
 export const NODE_SERVICE_IDENTITY: WorkloadIdentity = { name: NODE_NAME, instance: "all-nodes", component: "rpc" };
@@ -106,7 +110,12 @@ export function nodeServiceName(index: number): string {
 
 /** The names a Service answers to inside the cluster, short to fully qualified. */
 export function serviceHostNames(service: string, namespace: string): string[] {
-    return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+    return [
+        service,
+        `${service}.${namespace}`,
+        `${service}.${namespace}.svc`,
+        `${service}.${namespace}.svc.cluster.local`,
+    ];
 }
 
 /** The member's claim (and, on clusters, the prefix of its Secret and ConfigMaps): qdata-N. */

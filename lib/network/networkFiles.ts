@@ -1,7 +1,13 @@
 // The files that name the network's addresses. quorum-tools writes its docker-compose IPs into
 // them; in the cluster each node is reached at its own fixed Service clusterIP instead.
 import { ConsensusKind } from "../model/consensus";
-import { PERMISSIONED_NODES, RUNTIME_FILE, STATIC_NODES, TRANSACTION_MANAGER_CONFIG_FILES, TransactionManagerKind } from "../model/layout";
+import {
+    PERMISSIONED_NODES,
+    RUNTIME_FILE,
+    STATIC_NODES,
+    TRANSACTION_MANAGER_CONFIG_FILES,
+    TransactionManagerKind,
+} from "../model/layout";
 import { PORTS } from "./ports";
 
 /** Files rendered by the program (cluster addresses), laid over a node's copied qdata files. */
@@ -29,7 +35,13 @@ export function bootnodeEnode(enodeId: string, ip: string): string {
 
 /** static-nodes.json and permissioned-nodes.json: Raft ids follow this order, so it is the node order 1..N. */
 export function staticNodesJson(nodes: NodeAddress[], consensus: ConsensusKind): string {
-    return JSON.stringify(nodes.map((node) => nodeEnode(node, consensus)), null, 2) + "\n";
+    return (
+        JSON.stringify(
+            nodes.map((node) => nodeEnode(node, consensus)),
+            null,
+            2,
+        ) + "\n"
+    );
 }
 
 /** What the program writes into a member's folder, by path: a node's runtime record and peer list. */
@@ -40,7 +52,8 @@ export function renderedFiles(networkFiles?: NetworkFiles, runtimeName?: string)
             ? {
                   [STATIC_NODES]: networkFiles.staticNodesJson,
                   [PERMISSIONED_NODES]: networkFiles.staticNodesJson,
-                  [TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]]: networkFiles.transactionManager.config,
+                  [TRANSACTION_MANAGER_CONFIG_FILES[networkFiles.transactionManager.kind]]:
+                      networkFiles.transactionManager.config,
               }
             : {}),
     };

@@ -30,8 +30,18 @@ export interface NamedPort {
     audience: PortAudience;
 }
 
-const tcp = (name: string, port: number, audience: PortAudience): NamedPort => ({ name, port, protocol: "TCP", audience });
-const udp = (name: string, port: number, audience: PortAudience): NamedPort => ({ name, port, protocol: "UDP", audience });
+const tcp = (name: string, port: number, audience: PortAudience): NamedPort => ({
+    name,
+    port,
+    protocol: "TCP",
+    audience,
+});
+const udp = (name: string, port: number, audience: PortAudience): NamedPort => ({
+    name,
+    port,
+    protocol: "UDP",
+    audience,
+});
 
 export const NAMED_PORTS = {
     discovery: udp("discovery", PORTS.bootnodeDiscovery, "members"),
@@ -53,7 +63,9 @@ export function transactionManagerPort(manager: string): NamedPort {
 
 /** The pod's ports that `audience` connects to, in the pod's order, each name once. */
 export function portsFor(podPorts: NamedPort[], audience: PortAudience): NamedPort[] {
-    return podPorts.filter((port, i) => port.audience === audience && podPorts.findIndex((other) => other.name === port.name) === i);
+    return podPorts.filter(
+        (port, i) => port.audience === audience && podPorts.findIndex((other) => other.name === port.name) === i,
+    );
 }
 
 /** What a member's Service publishes of its pod: every port somebody connects to, peers' first, then clients', then scrapers'. */

@@ -17,6 +17,7 @@ export function racecourseAppFiles(): Record<string, string> {
 /** Changes with any file, so a new app rolls the Deployment's pod. */
 export function racecourseAppChecksum(files: Record<string, string>): string {
     const hash = createHash("sha256");
-    for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) hash.update(`${name}\0${content}\0`);
+    for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))
+        hash.update(`${name}\0${content}\0`);
     return hash.digest("hex").slice(0, 16);
 }

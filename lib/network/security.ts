@@ -3,7 +3,9 @@
 // only under /qdata and /tmp (a scratch emptyDir). docs/REFERENCE.md "Security" says what each image allows.
 import * as k8s from "@pulumi/kubernetes";
 
-export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = { seccompProfile: { type: "RuntimeDefault" } };
+export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = {
+    seccompProfile: { type: "RuntimeDefault" },
+};
 
 /** A pod whose image runs as `uid` (its own user): never root, the volumes writable to its group. */
 export function nonRootPod(uid: number): k8s.types.input.core.v1.PodSecurityContext {
@@ -36,7 +38,18 @@ export function hardened<T extends k8s.types.input.core.v1.Container>(container:
     const readOnly = root === "read-only";
     return {
         ...container,
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: readOnly },
-        ...(readOnly ? { volumeMounts: [...((container.volumeMounts as k8s.types.input.core.v1.VolumeMount[] | undefined) ?? []), SCRATCH_MOUNT] } : {}),
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: readOnly,
+        },
+        ...(readOnly
+            ? {
+                  volumeMounts: [
+                      ...((container.volumeMounts as k8s.types.input.core.v1.VolumeMount[] | undefined) ?? []),
+                      SCRATCH_MOUNT,
+                  ],
+              }
+            : {}),
     };
 }

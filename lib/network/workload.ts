@@ -32,5 +32,12 @@ export const SEED_ANNOTATION = "kaleido.io/seed-id";
  * runtime or its place change, not with the peer list, which is updated in place without a re-seed.
  */
 export function seedIdAt(member: QdataMember, location: string, runtimeName = ""): string {
-    return crypto.createHash("sha256").update(member.contentHash).update("\0").update(runtimeName).update("\0").update(location).digest("hex");
+    return crypto
+        .createHash("sha256")
+        .update(member.contentHash)
+        .update("\0")
+        .update(runtimeName)
+        .update("\0")
+        .update(location)
+        .digest("hex");
 }

@@ -44,11 +44,23 @@ function isQuorumGenesis(value: unknown): boolean {
 
 /** Web3 Secret Storage v3 as geth decodes it (Go's JSON matches "crypto" in any case). */
 function isKeystore(value: unknown): boolean {
-    if (!isRecord(value) || value.version !== 3 || typeof value.address !== "string" || !/^(0x)?[0-9a-fA-F]{40}$/.test(value.address)) return false;
+    if (
+        !isRecord(value) ||
+        value.version !== 3 ||
+        typeof value.address !== "string" ||
+        !/^(0x)?[0-9a-fA-F]{40}$/.test(value.address)
+    )
+        return false;
     const cipher = value.crypto ?? value.Crypto;
     if (!isRecord(cipher) || !isRecord(cipher.cipherparams) || !isRecord(cipher.kdfparams)) return false;
     const kdf = cipher.kdf === "scrypt" || cipher.kdf === "pbkdf2";
-    return typeof cipher.cipher === "string" && isHex(cipher.ciphertext) && isHex(cipher.cipherparams.iv) && kdf && isHex(cipher.mac);
+    return (
+        typeof cipher.cipher === "string" &&
+        isHex(cipher.ciphertext) &&
+        isHex(cipher.cipherparams.iv) &&
+        kdf &&
+        isHex(cipher.mac)
+    );
 }
 
 function isBase64Key(text: string): boolean {
@@ -56,7 +68,13 @@ function isBase64Key(text: string): boolean {
 }
 
 function isConstellationPrivateKey(value: unknown): boolean {
-    return isRecord(value) && value.type === "unlocked" && isRecord(value.data) && typeof value.data.bytes === "string" && isBase64Key(value.data.bytes);
+    return (
+        isRecord(value) &&
+        value.type === "unlocked" &&
+        isRecord(value.data) &&
+        typeof value.data.bytes === "string" &&
+        isBase64Key(value.data.bytes)
+    );
 }
 
 const NODE_KEY_RULE: ContentRule = { holds: isNodeKey, expected: "a secp256k1 private key as 64 hex characters" };
@@ -64,9 +82,18 @@ const NODE_KEY_RULE: ContentRule = { holds: isNodeKey, expected: "a secp256k1 pr
 const RULES: Record<string, ContentRule> = {
     [BOOTNODE_KEY]: NODE_KEY_RULE,
     [NODE_KEY]: NODE_KEY_RULE,
-    [PASSWORDS]: { holds: isPasswordLine, expected: "one line, the account's password, without control characters (a final newline is allowed)" },
-    [GENESIS]: { holds: (text) => isQuorumGenesis(parseJson(text)), expected: "a genesis with config.isQuorum true and an alloc object" },
-    [`${KEYSTORE_DIR}/`]: { holds: (text) => isKeystore(parseJson(text)), expected: "a Web3 Secret Storage (version 3) key file" },
+    [PASSWORDS]: {
+        holds: isPasswordLine,
+        expected: "one line, the account's password, without control characters (a final newline is allowed)",
+    },
+    [GENESIS]: {
+        holds: (text) => isQuorumGenesis(parseJson(text)),
+        expected: "a genesis with config.isQuorum true and an alloc object",
+    },
+    [`${KEYSTORE_DIR}/`]: {
+        holds: (text) => isKeystore(parseJson(text)),
+        expected: "a Web3 Secret Storage (version 3) key file",
+    },
     [TM_KEY]: {
         holds: (text) => isConstellationPrivateKey(parseJson(text)),
         expected: 'constellation JSON {"data":{"bytes":"<base64 32-byte key>"},"type":"unlocked"}',

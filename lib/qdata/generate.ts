@@ -8,7 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { addressFromPrivateKey, curve25519PublicKey, parsePrivateKeyHex, randomSecp256k1Key } from "../keys/ethereum";
 import { GENESIS_FORKS } from "../keys/forkOrder";
-import { ISTANBUL_MIX_HASH, istanbulExtraData, istanbulValidators, qbftExtraData, qbftValidators } from "../keys/istanbul";
+import {
+    ISTANBUL_MIX_HASH,
+    istanbulExtraData,
+    istanbulValidators,
+    qbftExtraData,
+    qbftValidators,
+} from "../keys/istanbul";
 import { decryptKeystore, encryptKeystore, keystoreFileName, KeystoreV3, STANDARD_SCRYPT_N } from "../keys/keystore";
 import { Consensus, GenesisConsensus, genesisConsensusOf, stackValidatorIndexes } from "../model/consensus";
 import { memberDir } from "./folder";
@@ -52,12 +58,17 @@ export async function ensureGeneratedQdata(options: GenerateOptions): Promise<vo
         }),
     );
     const consensus = options.consensus ?? { kind: "raft" };
-    const validators = stackValidatorIndexes(consensus).map((index) => nodeKeyAddress(path.join(memberDir(dir, index), NODE_KEY)));
+    const validators = stackValidatorIndexes(consensus).map((index) =>
+        nodeKeyAddress(path.join(memberDir(dir, index), NODE_KEY)),
+    );
     const existing = readExistingGenesis(dir);
     // A genesis, once made, keeps its validators: another count is reached by vote.
     const made = genesisConsensusOf(consensus, existing?.validators?.length ? existing.validators : validators);
     // A genesis, once made, keeps its commit formula too: IBFT chains made before ceil2Nby3Block was written keep 2F+1.
-    const spec = existing?.validators?.length && made.kind !== "raft" ? { ...made, ceil2Nby3Block: existing.ceil2Nby3Block } : made;
+    const spec =
+        existing?.validators?.length && made.kind !== "raft"
+            ? { ...made, ceil2Nby3Block: existing.ceil2Nby3Block }
+            : made;
     const funded = existing?.funded ?? addresses;
     const genesis = genesisJson(funded, options.chainId, options.gasLimit, spec);
     for (let index = 1; index <= nodeCount; index++) writeIfChanged(path.join(memberDir(dir, index), GENESIS), genesis);
@@ -76,7 +87,11 @@ interface ExistingGenesis {
 function readExistingGenesis(dir: string): ExistingGenesis | undefined {
     const file = path.join(memberDir(dir, 1), GENESIS);
     if (!fs.existsSync(file)) return undefined;
-    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as { alloc?: Record<string, unknown>; extraData?: string; config?: { qbft?: { ceil2Nby3Block?: unknown }; istanbul?: { ceil2Nby3Block?: unknown } } };
+    const genesis = JSON.parse(fs.readFileSync(file, "utf8")) as {
+        alloc?: Record<string, unknown>;
+        extraData?: string;
+        config?: { qbft?: { ceil2Nby3Block?: unknown }; istanbul?: { ceil2Nby3Block?: unknown } };
+    };
     const funded = Object.keys(genesis.alloc ?? {}).map((address) => address.toLowerCase().replace(/^0x/, ""));
     const extraData = genesis.extraData ?? "";
     const validators = genesis.config?.qbft ? qbftValidators(extraData) : istanbulValidators(extraData);
@@ -85,7 +100,12 @@ function readExistingGenesis(dir: string): ExistingGenesis | undefined {
 }
 
 /** A Raft genesis, an Istanbul one as istanbul-tools writes it, or a QBFT one as GoQuorum 22+ reads it. */
-export function genesisJson(addresses: string[], chainId: number, gasLimit: string, consensus: GenesisConsensus = { kind: "raft" }): string {
+export function genesisJson(
+    addresses: string[],
+    chainId: number,
+    gasLimit: string,
+    consensus: GenesisConsensus = { kind: "raft" },
+): string {
     const alloc = Object.fromEntries(addresses.map((address) => [`0x${address}`, { balance: FUNDED_BALANCE }]));
     const common = {
         alloc,
@@ -100,14 +120,35 @@ export function genesisJson(addresses: string[], chainId: number, gasLimit: stri
     let genesis: Record<string, unknown>;
     switch (consensus.kind) {
         case "raft":
-            genesis = { ...common, config, difficulty: "0x0", mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578" };
+            genesis = {
+                ...common,
+                config,
+                difficulty: "0x0",
+                mixhash: "0x00000000000000000000000000000000000000647572616c65787365646c6578",
+            };
             break;
         case "ibft":
-            genesis = { ...common, config: { ...config, istanbul: { epoch: EPOCH_LENGTH, policy: 0, ...ceil2Nby3Of(consensus) } }, ...bft, extraData: istanbulExtraData(consensus.validators) };
+            genesis = {
+                ...common,
+                config: { ...config, istanbul: { epoch: EPOCH_LENGTH, policy: 0, ...ceil2Nby3Of(consensus) } },
+                ...bft,
+                extraData: istanbulExtraData(consensus.validators),
+            };
             break;
         case "qbft": {
-            const qbft = { epochLength: EPOCH_LENGTH, blockPeriodSeconds: consensus.blockPeriodSeconds, requestTimeoutSeconds: consensus.requestTimeoutSeconds, policy: 0, ...ceil2Nby3Of(consensus) };
-            genesis = { ...common, config: { ...config, qbft }, ...bft, extraData: qbftExtraData(consensus.validators) };
+            const qbft = {
+                epochLength: EPOCH_LENGTH,
+                blockPeriodSeconds: consensus.blockPeriodSeconds,
+                requestTimeoutSeconds: consensus.requestTimeoutSeconds,
+                policy: 0,
+                ...ceil2Nby3Of(consensus),
+            };
+            genesis = {
+                ...common,
+                config: { ...config, qbft },
+                ...bft,
+                extraData: qbftExtraData(consensus.validators),
+            };
             break;
         }
     }
@@ -148,7 +189,9 @@ function ensureNodeKey(file: string): boolean {
 async function ensureAccount(member: string, options: GenerateOptions): Promise<string> {
     const keystoreDir = path.join(member, KEYSTORE_DIR);
     const passwordsFile = path.join(member, PASSWORDS);
-    const existing = fs.existsSync(keystoreDir) ? fs.readdirSync(keystoreDir).filter((name) => name.startsWith("UTC--")) : [];
+    const existing = fs.existsSync(keystoreDir)
+        ? fs.readdirSync(keystoreDir).filter((name) => name.startsWith("UTC--"))
+        : [];
     const scryptN = options.scryptN ?? STANDARD_SCRYPT_N;
     if (existing.length > 0) {
         const file = path.join(keystoreDir, existing.sort()[0]);

@@ -15,7 +15,12 @@ export interface WantedConsensus {
 }
 
 /** The folder, read and checked against the stack's consensus; every problem is added to problems. */
-export function checkedQdataFolder(root: string, nodeCount: number, wanted: WantedConsensus, problems: string[]): QdataFolder | undefined {
+export function checkedQdataFolder(
+    root: string,
+    nodeCount: number,
+    wanted: WantedConsensus,
+    problems: string[],
+): QdataFolder | undefined {
     const folder = readQdataFolder(root, nodeCount, problems);
     if (!folder) return undefined;
     const mismatches = consensusProblems(root, folder, wanted);
@@ -31,16 +36,33 @@ export function checkedQdataFolder(root: string, nodeCount: number, wanted: Want
 function consensusProblems(root: string, folder: QdataFolder, wanted: WantedConsensus): string[] {
     const genesisFile = path.join(memberDir(root, 1), GENESIS);
     if (folder.genesis.kind !== wanted.kind) {
-        const kinds = { raft: "a Raft genesis (no Istanbul extraData)", ibft: "an Istanbul (IBFT) genesis", qbft: "a QBFT genesis" };
-        return [`consensus: "${wanted.kind}", but ${genesisFile} is ${kinds[folder.genesis.kind]}; set consensus to ${folder.genesis.kind} or use a ${wanted.kind} qdata folder`];
+        const kinds = {
+            raft: "a Raft genesis (no Istanbul extraData)",
+            ibft: "an Istanbul (IBFT) genesis",
+            qbft: "a QBFT genesis",
+        };
+        return [
+            `consensus: "${wanted.kind}", but ${genesisFile} is ${kinds[folder.genesis.kind]}; set consensus to ${folder.genesis.kind} or use a ${wanted.kind} qdata folder`,
+        ];
     }
     if (folder.genesis.kind === "raft") return [];
     const named = folder.genesis.validators;
     const nodeAddresses = new Set(folder.nodes.map((node) => node.nodeAddress));
-    const problems = named.filter((address) => !nodeAddresses.has(address)).map((address) => `${genesisFile}: validator 0x${address} is not the node key address of any of qdata_1..qdata_${folder.nodes.length}`);
+    const problems = named
+        .filter((address) => !nodeAddresses.has(address))
+        .map(
+            (address) =>
+                `${genesisFile}: validator 0x${address} is not the node key address of any of qdata_1..qdata_${folder.nodes.length}`,
+        );
     const firstNodes = folder.nodes.slice(0, named.length).map((node) => node.nodeAddress);
-    if (wanted.validators !== 0 && wanted.validators !== named.length && !named.every((address) => firstNodes.includes(address))) {
-        problems.push(`validators: ${wanted.validators}, but ${genesisFile} names ${named.length} validators that are not qdata_1..qdata_${named.length}; validators can change by vote only from a genesis set of the first nodes: leave validators unset`);
+    if (
+        wanted.validators !== 0 &&
+        wanted.validators !== named.length &&
+        !named.every((address) => firstNodes.includes(address))
+    ) {
+        problems.push(
+            `validators: ${wanted.validators}, but ${genesisFile} names ${named.length} validators that are not qdata_1..qdata_${named.length}; validators can change by vote only from a genesis set of the first nodes: leave validators unset`,
+        );
     }
     return problems;
 }

@@ -23,7 +23,9 @@ export interface QdataOptions {
 
 /** A genesis's QBFT timing as QdataOptions shows it; undefined for other consensus. */
 export function qbftTimingOf(genesis: GenesisConsensus | undefined): string | undefined {
-    return genesis?.kind === "qbft" ? `${genesis.blockPeriodSeconds}/${genesis.requestTimeoutSeconds ?? "-"}` : undefined;
+    return genesis?.kind === "qbft"
+        ? `${genesis.blockPeriodSeconds}/${genesis.requestTimeoutSeconds ?? "-"}`
+        : undefined;
 }
 
 /**
@@ -37,7 +39,9 @@ export function qdataOptionsOf(dir: string): QdataOptions | undefined {
     if (!entryWithin(dir, genesisPath)) return undefined;
     const genesis = parsedGenesis(genesisFile, readPlainFile(dir, genesisPath).toString("utf8"));
     const consensus = readGenesisConsensus(genesisFile, genesis, []);
-    const nodes = fs.readdirSync(dir).filter((entry) => /^qdata_[1-9]\d*$/.test(entry) && isMemberFolder(dir, entry)).length;
+    const nodes = fs
+        .readdirSync(dir)
+        .filter((entry) => /^qdata_[1-9]\d*$/.test(entry) && isMemberFolder(dir, entry)).length;
     return {
         nodes,
         consensus: consensus?.kind ?? "raft",
@@ -55,14 +59,16 @@ function parsedGenesis(file: string, text: string): Record<string, unknown> & { 
     } catch {
         genesis = undefined;
     }
-    if (!isRecord(genesis) || !isRecord(genesis.config)) throw new NotPlainError(`${file}: must be a genesis with a config object; it is not one`);
+    if (!isRecord(genesis) || !isRecord(genesis.config))
+        throw new NotPlainError(`${file}: must be a genesis with a config object; it is not one`);
     return genesis as Record<string, unknown> & { config: Record<string, unknown> };
 }
 
 /** A member folder counts only as a folder: a link or another entry under its name is refused, naming it. */
 function isMemberFolder(dir: string, entry: string): boolean {
     const stats = fs.lstatSync(path.join(dir, entry));
-    if (stats.isFile()) throw new NotPlainError(`${path.join(dir, entry)}: is a file where a member folder is expected`);
+    if (stats.isFile())
+        throw new NotPlainError(`${path.join(dir, entry)}: is a file where a member folder is expected`);
     if (!stats.isDirectory()) throw new NotPlainError(notPlainMessage(path.join(dir, entry), stats));
     return true;
 }
@@ -70,12 +76,17 @@ function isMemberFolder(dir: string, entry: string): boolean {
 /** Each option the folder was made with that differs from the one asked for, as "--nodes 3 (asked 5)". */
 export function differingOptions(existing: QdataOptions, wanted: QdataOptions): string[] {
     const shown = (options: QdataOptions) => ({
-        "--nodes": options.validators !== undefined && options.validators !== options.nodes ? `${options.validators}+${options.nodes - options.validators}` : String(options.nodes),
+        "--nodes":
+            options.validators !== undefined && options.validators !== options.nodes
+                ? `${options.validators}+${options.nodes - options.validators}`
+                : String(options.nodes),
         "--consensus": options.consensus,
         "--chain-id": String(options.chainId),
         "--gas-limit": options.gasLimit.toLowerCase(),
         "--block-period/--request-timeout": options.qbftTiming ?? "-",
     });
     const [had, asked] = [shown(existing), shown(wanted)];
-    return (Object.keys(had) as (keyof typeof had)[]).filter((key) => had[key] !== asked[key]).map((key) => `${key} ${had[key]} (asked ${asked[key]})`);
+    return (Object.keys(had) as (keyof typeof had)[])
+        .filter((key) => had[key] !== asked[key])
+        .map((key) => `${key} ${had[key]} (asked ${asked[key]})`);
 }

@@ -7,7 +7,17 @@ import { CHAIN_DATA, GETH_DIR, inQdata, SEALING_HOLD } from "../model/paths";
 import { NODE_SERVICE, nodeServiceName, serviceHostNames } from "../network/names";
 import { containerPort, NAMED_PORTS, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
+import {
+    argsWithRaftJoin,
+    Container,
+    GETH_PROBES,
+    gethPorts,
+    nodeContainer,
+    NodePodRequest,
+    Runtime,
+    startWithoutLeftOverSocket,
+    upcheckProbes,
+} from "./runtime";
 import { TESSERA_CONFIG_PATH, TESSERA_SOCKET, tesseraConfig } from "./tesseraConfig";
 
 export const goquorumRuntime: Runtime = {
@@ -18,7 +28,18 @@ export const goquorumRuntime: Runtime = {
     defaultQuorumImage: "quorumengineering/quorum:24.4.1",
     imagesBuiltLocally: false,
     // Tessera's; the geth flags the program writes; and the monitoring keys, as its geth exports metrics.
-    stackKeys: ["tesseraImage", "tesseraCpu", "tesseraMemory", "raftBlockTime", "rpcApis", "rpcBrowserOrigins", "monitoring", "serviceMonitorLabels", "grafanaDashboard", "metricsScrapers"],
+    stackKeys: [
+        "tesseraImage",
+        "tesseraCpu",
+        "tesseraMemory",
+        "raftBlockTime",
+        "rpcApis",
+        "rpcBrowserOrigins",
+        "monitoring",
+        "serviceMonitorLabels",
+        "grafanaDashboard",
+        "metricsScrapers",
+    ],
     consensusKinds: CONSENSUS_KINDS,
     transactionManager: "tessera",
     holdsSealing: true,
@@ -84,7 +105,12 @@ function consensusFlags(consensus: Consensus, raftBlockTimeMs: number, raftJoinI
 }
 
 function ibftTimingFlags(consensus: BftConsensus): string[] {
-    return ["--istanbul.blockperiod", String(consensus.blockPeriod), "--istanbul.requesttimeout", String(consensus.roundChangeTimerMs)];
+    return [
+        "--istanbul.blockperiod",
+        String(consensus.blockPeriod),
+        "--istanbul.requesttimeout",
+        String(consensus.roundChangeTimerMs),
+    ];
 }
 
 /**
@@ -101,26 +127,58 @@ const METRICS_FLAGS = ["--metrics", "--metrics.addr", "0.0.0.0", "--metrics.port
  */
 function rpcFlags(request: NodePodRequest): string[] {
     const api = request.rpcApis.join(",");
-    const hosts = ["localhost", ...[NODE_SERVICE, nodeServiceName(request.index)].flatMap((service) => serviceHostNames(service, request.networkNamespace))];
+    const hosts = [
+        "localhost",
+        ...[NODE_SERVICE, nodeServiceName(request.index)].flatMap((service) =>
+            serviceHostNames(service, request.networkNamespace),
+        ),
+    ];
     const origins = request.rpcBrowserOrigins.join(",");
     return [
-        "--http", "--http.addr", "0.0.0.0", "--http.port", String(PORTS.rpc), "--http.api", api, "--http.vhosts", hosts.join(","), ...(origins ? ["--http.corsdomain", origins] : []),
-        "--ws", "--ws.addr", "0.0.0.0", "--ws.port", String(PORTS.ws), "--ws.api", api, ...(origins ? ["--ws.origins", origins] : []),
+        "--http",
+        "--http.addr",
+        "0.0.0.0",
+        "--http.port",
+        String(PORTS.rpc),
+        "--http.api",
+        api,
+        "--http.vhosts",
+        hosts.join(","),
+        ...(origins ? ["--http.corsdomain", origins] : []),
+        "--ws",
+        "--ws.addr",
+        "0.0.0.0",
+        "--ws.port",
+        String(PORTS.ws),
+        "--ws.api",
+        api,
+        ...(origins ? ["--ws.origins", origins] : []),
     ];
 }
 
 export function gethArgs(request: NodePodRequest, raftJoinId?: number): string[] {
     return [
-        "--datadir", DATADIR,
-        "--networkid", String(request.networkId),
-        "--port", String(PORTS.p2p),
-        "--bootnodes", request.bootnodeEnode,
-        "--nat", `extip:${request.clusterIp}`,
+        "--datadir",
+        DATADIR,
+        "--networkid",
+        String(request.networkId),
+        "--port",
+        String(PORTS.p2p),
+        "--bootnodes",
+        request.bootnodeEnode,
+        "--nat",
+        `extip:${request.clusterIp}`,
         "--permissioned",
-        "--syncmode", "full",
-        "--verbosity", "3",
+        "--syncmode",
+        "full",
+        "--verbosity",
+        "3",
         ...rpcFlags(request),
-        "--unlock", "0", "--allow-insecure-unlock", "--password", inQdata(PASSWORDS),
+        "--unlock",
+        "0",
+        "--allow-insecure-unlock",
+        "--password",
+        inQdata(PASSWORDS),
         ...consensusFlags(request.consensus, request.raftBlockTimeMs, raftJoinId),
         ...(request.exportMetrics ? METRICS_FLAGS : []),
     ];

@@ -6,7 +6,17 @@ import { TM_KEY, TM_PUB } from "../model/layout";
 import { CONSTELLATION_SOCKET, CONSTELLATION_STORAGE, inQdata, SEED_GETH_LOG } from "../model/paths";
 import { containerPort, PORTS, transactionManagerPort } from "../network/ports";
 import { hardened } from "../network/security";
-import { argsWithRaftJoin, Container, GETH_PROBES, gethPorts, nodeContainer, NodePodRequest, Runtime, startWithoutLeftOverSocket, upcheckProbes } from "./runtime";
+import {
+    argsWithRaftJoin,
+    Container,
+    GETH_PROBES,
+    gethPorts,
+    nodeContainer,
+    NodePodRequest,
+    Runtime,
+    startWithoutLeftOverSocket,
+    upcheckProbes,
+} from "./runtime";
 
 const SOCKET = inQdata(CONSTELLATION_SOCKET);
 
@@ -26,7 +36,10 @@ export const quorumToolsRuntime: Runtime = {
     // The images' own start scripts (a Node.js boot script in the quorum image) may write anywhere.
     nodePod: (request) => ({
         initContainers: [],
-        containers: [hardened(quorumContainer(request), "writable"), hardened(constellationContainer(request), "writable")],
+        containers: [
+            hardened(quorumContainer(request), "writable"),
+            hardened(constellationContainer(request), "writable"),
+        ],
         ports: [...gethPorts(request.consensus), ...CONSTELLATION_PORTS],
     }),
     transactionManagerConfig: (ownIp, allIps) => ({ kind: "constellation", config: tmConf(ownIp, allIps) }),
@@ -45,7 +58,13 @@ function consensusArgs(consensus: Consensus, raftJoinId?: number): string[] {
 function quorumContainer(request: NodePodRequest): Container {
     return nodeContainer(request, "quorum", "quorum", {
         // start.sh waits for constellation's tm.ipc, runs geth init once, then starts geth.
-        args: argsWithRaftJoin(request, (raftJoinId) => ["start.sh", `--bootnode=${request.bootnodeEnode}`, ...consensusArgs(request.consensus, raftJoinId), "--networkid", String(request.networkId)]),
+        args: argsWithRaftJoin(request, (raftJoinId) => [
+            "start.sh",
+            `--bootnode=${request.bootnodeEnode}`,
+            ...consensusArgs(request.consensus, raftJoinId),
+            "--networkid",
+            String(request.networkId),
+        ]),
         ports: gethPorts(request.consensus).map(containerPort),
         ...GETH_PROBES,
     });

@@ -92,12 +92,27 @@ export interface Runtime {
 export type ContainerBody = Omit<Container, "name" | "image" | "imagePullPolicy" | "resources" | "volumeMounts">;
 
 /** A container of the node pod on the member's volume: its image and resources by role, pulled as the stack says. */
-export function nodeContainer(request: NodePodRequest, role: "quorum" | "transactionManager", name: string, body: ContainerBody): Container {
-    return { name, image: request.images[role], imagePullPolicy: request.imagePullPolicy, ...body, resources: request.resources[role], volumeMounts: request.volumeMounts };
+export function nodeContainer(
+    request: NodePodRequest,
+    role: "quorum" | "transactionManager",
+    name: string,
+    body: ContainerBody,
+): Container {
+    return {
+        name,
+        image: request.images[role],
+        imagePullPolicy: request.imagePullPolicy,
+        ...body,
+        resources: request.resources[role],
+        volumeMounts: request.volumeMounts,
+    };
 }
 
 /** A container's arguments, which for a joining Raft member carry the id its membership step returns. */
-export function argsWithRaftJoin(request: NodePodRequest, args: (raftJoinId?: number) => string[]): pulumi.Input<string[]> {
+export function argsWithRaftJoin(
+    request: NodePodRequest,
+    args: (raftJoinId?: number) => string[],
+): pulumi.Input<string[]> {
     return request.raftJoinId === undefined ? args() : pulumi.output(request.raftJoinId).apply(args);
 }
 
@@ -105,7 +120,12 @@ export function tcpProbe(port: number, periodSeconds: number, failureThreshold: 
     return { tcpSocket: { port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
 
-function httpProbe(path: string, port: number, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+function httpProbe(
+    path: string,
+    port: number,
+    periodSeconds: number,
+    failureThreshold: number,
+): k8s.types.input.core.v1.Probe {
     return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
 
@@ -121,7 +141,14 @@ export function upcheckProbes(startupChecks: number) {
 /** The ports every geth container opens: RPC, WS, p2p, Raft's under Raft, and its metrics when it exports them. */
 export function gethPorts(consensus: Consensus, exportMetrics = false): NamedPort[] {
     const raft = consensus.kind === "raft" ? [NAMED_PORTS.raft] : [];
-    return [NAMED_PORTS.rpc, NAMED_PORTS.ws, NAMED_PORTS.p2p, NAMED_PORTS.p2pUdp, ...raft, ...(exportMetrics ? [NAMED_PORTS.metrics] : [])];
+    return [
+        NAMED_PORTS.rpc,
+        NAMED_PORTS.ws,
+        NAMED_PORTS.p2p,
+        NAMED_PORTS.p2pUdp,
+        ...raft,
+        ...(exportMetrics ? [NAMED_PORTS.metrics] : []),
+    ];
 }
 
 /**

@@ -12,11 +12,29 @@ export function tesseraConfig(ownIp: string, allIps: string[]): string {
     const p2p = `http://${ownIp}:${PORTS.transactionManager}`;
     const config = {
         useWhiteList: false,
-        jdbc: { username: "sa", password: "", url: `jdbc:h2:${inQdata(TESSERA_DB)};MODE=Oracle;TRACE_LEVEL_SYSTEM_OUT=0`, autoCreateTables: true },
+        jdbc: {
+            username: "sa",
+            password: "",
+            url: `jdbc:h2:${inQdata(TESSERA_DB)};MODE=Oracle;TRACE_LEVEL_SYSTEM_OUT=0`,
+            autoCreateTables: true,
+        },
         serverConfigs: [
-            { app: "ThirdParty", enabled: true, serverAddress: `http://${ownIp}:${PORTS.tesseraThirdParty}`, bindingAddress: `http://0.0.0.0:${PORTS.tesseraThirdParty}`, communicationType: "REST" },
+            {
+                app: "ThirdParty",
+                enabled: true,
+                serverAddress: `http://${ownIp}:${PORTS.tesseraThirdParty}`,
+                bindingAddress: `http://0.0.0.0:${PORTS.tesseraThirdParty}`,
+                communicationType: "REST",
+            },
             { app: "Q2T", enabled: true, serverAddress: `unix:${TESSERA_SOCKET}`, communicationType: "REST" },
-            { app: "P2P", enabled: true, serverAddress: p2p, bindingAddress: `http://0.0.0.0:${PORTS.transactionManager}`, sslConfig: { tls: "OFF" }, communicationType: "REST" },
+            {
+                app: "P2P",
+                enabled: true,
+                serverAddress: p2p,
+                bindingAddress: `http://0.0.0.0:${PORTS.transactionManager}`,
+                sslConfig: { tls: "OFF" },
+                communicationType: "REST",
+            },
         ],
         peer: allIps.filter((ip) => ip !== ownIp).map((ip) => ({ url: `http://${ip}:${PORTS.transactionManager}` })),
         keys: { passwords: [], keyData: [{ privateKeyPath: inQdata(TM_KEY), publicKeyPath: inQdata(TM_PUB) }] },

@@ -51,7 +51,12 @@ function startAgainOnSignal(kube: Kubectl, set: string, log: (line: string) => v
 }
 
 /** The member stopped while `work` runs, and started again after it, whatever happens. */
-async function whileStopped(kube: Kubectl, set: string, log: (line: string) => void, work: () => Promise<void>): Promise<void> {
+async function whileStopped(
+    kube: Kubectl,
+    set: string,
+    log: (line: string) => void,
+    work: () => Promise<void>,
+): Promise<void> {
     log(`stopping ${set}`);
     const forgetSignals = startAgainOnSignal(kube, set, log);
     await kube.run(["scale", "statefulset", set, "--replicas=0"]);
@@ -62,7 +67,9 @@ async function whileStopped(kube: Kubectl, set: string, log: (line: string) => v
     forgetSignals();
     const start = ["scale", "statefulset", set, "--replicas=1"];
     await kube.run(start).catch((error: Error) => {
-        throw new Error(`${failed ? `${failed.message}; then ` : ""}${set} could not be started again (${error.message}): kubectl ${kube.args(start).join(" ")}`);
+        throw new Error(
+            `${failed ? `${failed.message}; then ` : ""}${set} could not be started again (${error.message}): kubectl ${kube.args(start).join(" ")}`,
+        );
     });
     if (failed) throw new Error(`${failed.message}; ${set} was started again`);
     log(`starting ${set} again`);
@@ -72,7 +79,9 @@ async function whileStopped(kube: Kubectl, set: string, log: (line: string) => v
 /** A copy of a running member is no backup: the work goes on only once its pod is gone. */
 async function stoppedWork(kube: Kubectl, set: string, work: () => Promise<void>): Promise<void> {
     await waitPodGone(kube, podOf(set), STOP_TIMEOUT_MS).catch(() => {
-        throw new Error(`pod ${podOf(set)} still runs ${STOP_TIMEOUT_MS / 1000} s after ${set} was scaled to 0: not copying a running member`);
+        throw new Error(
+            `pod ${podOf(set)} still runs ${STOP_TIMEOUT_MS / 1000} s after ${set} was scaled to 0: not copying a running member`,
+        );
     });
     await work();
 }
@@ -80,7 +89,13 @@ async function stoppedWork(kube: Kubectl, set: string, work: () => Promise<void>
 async function copyMember(kube: Kubectl, index: number, out: string, log: (line: string) => void): Promise<void> {
     const set = index === 0 ? BOOTNODE_SET : nodeSetName(index);
     const pod = await memberPod(kube, set);
-    const helper = { claim: claimName(index), image: pod.image, imagePullPolicy: pod.imagePullPolicy, imagePullSecrets: pod.imagePullSecrets, readOnly: true };
+    const helper = {
+        claim: claimName(index),
+        image: pod.image,
+        imagePullPolicy: pod.imagePullPolicy,
+        imagePullSecrets: pod.imagePullSecrets,
+        readOnly: true,
+    };
     await whileStopped(kube, set, log, () =>
         withHelperPod(kube, `backup-${helper.claim}`, helper, async (copier) => {
             fs.mkdirSync(out, { recursive: true, mode: 0o700 });
@@ -97,7 +112,13 @@ const memberLabel = (index: number) => (index === 0 ? "bootnode" : memberName(in
  * Waits until the chain may lose member `index` for its copy, and says whether the chain counts it
  * as a validator then; fails naming why not, with how far the backup came.
  */
-async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: number, copied: number, log: (line: string) => void): Promise<boolean | undefined> {
+async function waitUntilStoppable(
+    kube: Kubectl,
+    outputs: StackOutputs,
+    index: number,
+    copied: number,
+    log: (line: string) => void,
+): Promise<boolean | undefined> {
     if (index === 0) return undefined;
     let why: string | undefined;
     const stoppable = async () => {
@@ -106,10 +127,18 @@ async function waitUntilStoppable(kube: Kubectl, outputs: StackOutputs, index: n
         const node = network.nodes.find((candidate) => candidate.index === index);
         return why === undefined ? { counted: node && countedByChain(network, node) } : undefined;
     };
-    const onWait = (attempt: number) => attempt % 5 === 1 && why !== undefined && log(`${memberLabel(index)} waits: ${why}`);
+    const onWait = (attempt: number) =>
+        attempt % 5 === 1 && why !== undefined && log(`${memberLabel(index)} waits: ${why}`);
     const onTimeout = () =>
-        new Error(`${memberLabel(index)} was not stopped: ${why} after ${IN_STEP_TIMEOUT_MS / 1000} s. Bring the others back in step (npm run status) and run the backup again; ${copied} of ${outputs.nodes.length + 1} members copied, the folder is incomplete`);
-    const { counted } = await pollUntil(`${memberLabel(index)} stoppable`, stoppable, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onWait, onTimeout });
+        new Error(
+            `${memberLabel(index)} was not stopped: ${why} after ${IN_STEP_TIMEOUT_MS / 1000} s. Bring the others back in step (npm run status) and run the backup again; ${copied} of ${outputs.nodes.length + 1} members copied, the folder is incomplete`,
+        );
+    const { counted } = await pollUntil(`${memberLabel(index)} stoppable`, stoppable, {
+        timeoutMs: IN_STEP_TIMEOUT_MS,
+        intervalMs: POLL_MS,
+        onWait,
+        onTimeout,
+    });
     return counted;
 }
 
@@ -120,11 +149,25 @@ async function waitBackInStep(kube: Kubectl, outputs: StackOutputs, index: numbe
         why = notBackInStep(await observeNetwork(kube, outputs.consensus, outputs.nodes.length), index);
         return why === undefined ? true : undefined;
     };
-    const onTimeout = () => new Error(`${memberLabel(index)} runs again but is not back in step within ${IN_STEP_TIMEOUT_MS / 1000} s (${why}): see npm run status; the backup stopped there`);
-    await pollUntil(`${memberLabel(index)} back in step`, back, { timeoutMs: IN_STEP_TIMEOUT_MS, intervalMs: POLL_MS, onTimeout });
+    const onTimeout = () =>
+        new Error(
+            `${memberLabel(index)} runs again but is not back in step within ${IN_STEP_TIMEOUT_MS / 1000} s (${why}): see npm run status; the backup stopped there`,
+        );
+    await pollUntil(`${memberLabel(index)} back in step`, back, {
+        timeoutMs: IN_STEP_TIMEOUT_MS,
+        intervalMs: POLL_MS,
+        onTimeout,
+    });
 }
 
-async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out: string, log: (line: string) => void, counted?: boolean): Promise<MemberCopy> {
+async function copyOne(
+    kube: Kubectl,
+    outputs: StackOutputs,
+    index: number,
+    out: string,
+    log: (line: string) => void,
+    counted?: boolean,
+): Promise<MemberCopy> {
     const head = index === 0 ? undefined : await headOf(kube, index);
     const validator = outputs.consensus.kind !== "raft" && counted !== undefined ? { validator: counted } : {};
     const joined = outputs.consensus.kind === "raft" && index > 0 && (await joinedRaft(kube, nodeSetName(index)));
@@ -134,37 +177,78 @@ async function copyOne(kube: Kubectl, outputs: StackOutputs, index: number, out:
     });
     if (index > 0) await waitBackInStep(kube, outputs, index);
     const ip = index === 0 ? undefined : outputs.nodes[index - 1].ip;
-    return { name: memberLabel(index), folder: qdataFolderName(index), head, ...(ip ? { ip } : {}), ...(joined ? { raftJoined: true } : {}), ...validator };
+    return {
+        name: memberLabel(index),
+        folder: qdataFolderName(index),
+        head,
+        ...(ip ? { ip } : {}),
+        ...(joined ? { raftJoined: true } : {}),
+        ...validator,
+    };
 }
 
 /** Stops at the first member the chain cannot lose in time, or whose copy fails. */
-export async function backupNetwork(outputs: StackOutputs, stack: string, out: string, log: (line: string) => void): Promise<BackupManifest> {
-    if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new Error(`${out} exists and is not empty: give a new folder`);
+export async function backupNetwork(
+    outputs: StackOutputs,
+    stack: string,
+    out: string,
+    log: (line: string) => void,
+): Promise<BackupManifest> {
+    if (fs.existsSync(out) && fs.readdirSync(out).length > 0)
+        throw new Error(`${out} exists and is not empty: give a new folder`);
     const kube = new Kubectl(outputs.kubeContext, outputs.namespace);
     const { genesisHash, chainId } = await chainIdentity(kube);
     fs.mkdirSync(out, { recursive: true, mode: 0o700 });
     const copies: MemberCopy[] = [];
-    const leader = outputs.consensus.kind === "raft" ? raftLeadership(await observeNetwork(kube, outputs.consensus, outputs.nodes.length)).leader?.index : undefined;
+    const leader =
+        outputs.consensus.kind === "raft"
+            ? raftLeadership(await observeNetwork(kube, outputs.consensus, outputs.nodes.length)).leader?.index
+            : undefined;
     for (const index of backupOrder(outputs.nodes.length, leader)) {
         const started = Date.now();
         const counted = await waitUntilStoppable(kube, outputs, index, copies.length, log);
         const copy = await copyOne(kube, outputs, index, out, log, counted);
         copies.push(copy);
-        log(`${copy.name} copied${copy.head ? ` at block ${copy.head.number}` : ""} and back${index === 0 ? "" : " in step"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        log(
+            `${copy.name} copied${copy.head ? ` at block ${copy.head.number}` : ""} and back${index === 0 ? "" : " in step"} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
     }
     makePrivate(out);
     const point = pointOfCopies(outputs, copies);
     const restorable = "point" in point ? { restorePoint: point.point } : {};
-    const taken = { format: 1 as const, createdAt: new Date().toISOString(), stack, namespace: outputs.namespace, consensus: outputs.consensus.kind };
-    const manifest: BackupManifest = { ...taken, chainId, genesisHash, members: copies, ...restorable, files: fileEntries(out) };
+    const taken = {
+        format: 1 as const,
+        createdAt: new Date().toISOString(),
+        stack,
+        namespace: outputs.namespace,
+        consensus: outputs.consensus.kind,
+    };
+    const manifest: BackupManifest = {
+        ...taken,
+        chainId,
+        genesisHash,
+        members: copies,
+        ...restorable,
+        files: fileEntries(out),
+    };
     writeManifest(out, manifest);
-    if ("problem" in point) throw new Error(`every member is copied, but the copies cannot be restored to one chain: ${point.problem}. ${out} is kept; a restore refuses it`);
+    if ("problem" in point)
+        throw new Error(
+            `every member is copied, but the copies cannot be restored to one chain: ${point.problem}. ${out} is kept; a restore refuses it`,
+        );
     return manifest;
 }
 
 /** The one head a restore into this stack's runtime brings the copies to, as restoreFrom's check weighs it. */
 function pointOfCopies(outputs: StackOutputs, copies: MemberCopy[]): RestorePointResult {
-    const nodes = copies.flatMap((copy): CopiedHead[] => (copy.head ? [{ name: copy.name, head: copy.head, validator: copy.validator }] : []));
+    const nodes = copies.flatMap((copy): CopiedHead[] =>
+        copy.head ? [{ name: copy.name, head: copy.head, validator: copy.validator }] : [],
+    );
     const ceil2Nby3Block = outputs.consensus.kind === "raft" ? undefined : outputs.consensus.ceil2Nby3Block;
-    return restorePoint({ consensus: outputs.consensus.kind, ceil2Nby3Block, nodes, canHoldSealing: runtimeNamed(outputs.runtime).holdsSealing });
+    return restorePoint({
+        consensus: outputs.consensus.kind,
+        ceil2Nby3Block,
+        nodes,
+        canHoldSealing: runtimeNamed(outputs.runtime).holdsSealing,
+    });
 }

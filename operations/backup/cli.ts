@@ -12,10 +12,17 @@ import { backupNetwork } from "./act";
 const log = (line: string) => console.error(`backup: ${line}`);
 
 function verify(dir: string): number {
-    if (!fs.existsSync(dir)) throw new UsageError(`--verify ${dir}: the folder does not exist (give the folder npm run backup -- --out wrote)`);
+    if (!fs.existsSync(dir))
+        throw new UsageError(
+            `--verify ${dir}: the folder does not exist (give the folder npm run backup -- --out wrote)`,
+        );
     const problems = verifyBackup(dir);
     for (const problem of problems) log(problem);
-    log(problems.length === 0 ? `${dir} is whole: regular files and folders only, every file listed with its checksum, every member folder covered` : `${dir}: ${problems.length} problems`);
+    log(
+        problems.length === 0
+            ? `${dir} is whole: regular files and folders only, every file listed with its checksum, every member folder covered`
+            : `${dir}: ${problems.length} problems`,
+    );
     return problems.length === 0 ? 0 : 1;
 }
 
@@ -28,10 +35,13 @@ async function run(args: ToolArgs): Promise<number> {
     const dir = path.resolve(out);
     const manifest = await backupNetwork(outputs, args.stackName() ?? "(selected)", dir, log);
     const bytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
-    log(`${manifest.members.length} members in ${dir}: ${manifest.files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB; check it with npm run backup -- --verify ${dir}`);
+    log(
+        `${manifest.members.length} members in ${dir}: ${manifest.files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB; check it with npm run backup -- --verify ${dir}`,
+    );
     return 0;
 }
 
-const USAGE = "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest";
+const USAGE =
+    "usage: npm run backup -- --out DIR [--stack NAME]   copies every member of the running network, one at a time\n   or: npm run backup -- --verify DIR              checks a backup's files against its manifest";
 
 export const backupTool: Tool = { name: "backup", usage: USAGE, options: ["out", "stack", "verify"], run };

@@ -12,7 +12,10 @@ export interface Head {
 }
 
 export async function headOf(kube: Kube, index: number): Promise<Head> {
-    const block = await ipcRpc(kube, nodePodName(index))<{ number: string; hash: string }>("eth_getBlockByNumber", ["latest", false]);
+    const block = await ipcRpc(kube, nodePodName(index))<{ number: string; hash: string }>("eth_getBlockByNumber", [
+        "latest",
+        false,
+    ]);
     return { number: Number(BigInt(block.number)), hash: block.hash };
 }
 
@@ -46,5 +49,10 @@ export async function memberPod(kube: Kubectl, set: string): Promise<MemberPod> 
 
 /** Raft: the member joined a running network (its Raft id is not its place in static-nodes.json). */
 export async function joinedRaft(kube: Kube, set: string): Promise<boolean> {
-    return (await kube.field(`statefulset/${set}`, `{.metadata.annotations.${RAFT_JOINED_ANNOTATION.replace(/\./g, "\\.")}}`)) === "true";
+    return (
+        (await kube.field(
+            `statefulset/${set}`,
+            `{.metadata.annotations.${RAFT_JOINED_ANNOTATION.replace(/\./g, "\\.")}}`,
+        )) === "true"
+    );
 }

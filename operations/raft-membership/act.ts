@@ -25,7 +25,12 @@ export interface GuardedOptions extends MembershipOptions {
 
 /** Long: a change can wait out a block proposal and a leader election (see proposeUntilDone). */
 const DEFAULT_OPTIONS: MembershipOptions = { settleMs: 180_000, pollMs: 1_000 };
-export const GUARDED_OPTIONS: GuardedOptions = { settleMs: 180_000, pollMs: 2_000, inStepMs: 900_000, leaderMs: 120_000 };
+export const GUARDED_OPTIONS: GuardedOptions = {
+    settleMs: 180_000,
+    pollMs: 2_000,
+    inStepMs: 900_000,
+    leaderMs: 120_000,
+};
 
 type Log = (line: string) => void;
 
@@ -66,17 +71,30 @@ export function addRaftPeer(rpc: RpcCall, enode: string, options = DEFAULT_OPTIO
  * catches up, so a 2-member cluster growing to 3 still needs 2 of the 2 that run. Its Raft id is
  * returned once raft_cluster lists it, and a member listed already keeps its id.
  */
-export function addRaftLearner(rpc: RpcCall, enode: string, options: MembershipOptions = GUARDED_OPTIONS): Promise<Added> {
+export function addRaftLearner(
+    rpc: RpcCall,
+    enode: string,
+    options: MembershipOptions = GUARDED_OPTIONS,
+): Promise<Added> {
     return addMember("raft_addLearner", rpc, enode, options);
 }
 
 /** raft_addPeer and raft_addLearner refuse an enode in the cluster (raft/handler.go:330-373): a member keeps its id. */
-async function addMember(call: "raft_addPeer" | "raft_addLearner", rpc: RpcCall, enode: string, options: MembershipOptions): Promise<Added> {
+async function addMember(
+    call: "raft_addPeer" | "raft_addLearner",
+    rpc: RpcCall,
+    enode: string,
+    options: MembershipOptions,
+): Promise<Added> {
     const existing = await findMember(rpc, enode);
     if (existing !== undefined) return { raftId: existing.raftId, added: false };
     const listed = async () => (await findMember(rpc, enode))?.raftId;
     const raftId = await proposeUntilDone(call, () => rpc<number>(call, [enode]), listed, options);
-    await pollUntil(`raft id ${raftId} listed by raft_cluster`, async () => ((await listed()) === raftId ? true : undefined), pollOptions(options));
+    await pollUntil(
+        `raft id ${raftId} listed by raft_cluster`,
+        async () => ((await listed()) === raftId ? true : undefined),
+        pollOptions(options),
+    );
     return { raftId, added: true };
 }
 
@@ -84,20 +102,29 @@ async function addMember(call: "raft_addPeer" | "raft_addLearner", rpc: RpcCall,
  * Promotes the joining learner once its node is in step (promotionStep), waiting for it up to
  * inStepMs; a member that votes already is left as it is. Whether it was promoted, and its id.
  */
-export async function promoteLearner(kube: Kube, rpc: RpcCall, joining: Joining, options: GuardedOptions, log: Log): Promise<Promoted> {
+export async function promoteLearner(
+    kube: Kube,
+    rpc: RpcCall,
+    joining: Joining,
+    options: GuardedOptions,
+    log: Log,
+): Promise<Promoted> {
     const name = memberName(joining.index);
     const member = { index: joining.index, key: enodeKey(joining.enode) };
     let last: PromotionStep | undefined;
     const next = async () => {
         last = promotionStep(await raftCluster(rpc), member, await observeRaft(kube, joining.index));
-        if (last.kind === "notMember") throw new MembershipRefused(`${name} is not in the Raft cluster: its join step adds it as a learner first`);
+        if (last.kind === "notMember")
+            throw new MembershipRefused(`${name} is not in the Raft cluster: its join step adds it as a learner first`);
         if (last.kind === "wait") throw new Error(last.why);
         return last;
     };
     const onTimeout = (timeout: PollTimeout) => {
         const id = last && "raftId" in last ? ` (Raft id ${last.raftId})` : "";
         const why = `not ready to vote within ${seconds(timeout.timeoutMs)} s (${timeout.lastError})`;
-        return new MembershipRefused(`${name}${id} stays a learner: ${why}; a later run promotes it once it is in step`);
+        return new MembershipRefused(
+            `${name}${id} stays a learner: ${why}; a later run promotes it once it is in step`,
+        );
     };
     const waits = { ...guardedPoll(options.inStepMs, options), onTimeout, onWait: everyTenth(log) };
     const ready = await pollUntil(`${name} in step`, next, waits);
@@ -106,7 +133,12 @@ export async function promoteLearner(kube: Kube, rpc: RpcCall, joining: Joining,
         const listed = await findMember(rpc, joining.enode);
         return listed && isVoter(listed) ? true : undefined;
     };
-    await proposeUntilDone("raft_promoteToPeer", () => rpc<boolean>("raft_promoteToPeer", [ready.raftId]), votes, options);
+    await proposeUntilDone(
+        "raft_promoteToPeer",
+        () => rpc<boolean>("raft_promoteToPeer", [ready.raftId]),
+        votes,
+        options,
+    );
     await pollUntil(`${name} (Raft id ${ready.raftId}) listed as a voting member`, votes, pollOptions(options));
     return { raftId: ready.raftId, promoted: true };
 }
@@ -116,12 +148,19 @@ export async function promoteLearner(kube: Kube, rpc: RpcCall, joining: Joining,
  * StatefulSet makes it anew) and the removal waits until another member leads, up to leaderMs.
  * Whether it removed the member (false: it was gone already).
  */
-export async function leaveCluster(kube: Kube, rpc: RpcCall, leaving: Leaving, options: GuardedOptions, log: Log): Promise<boolean> {
+export async function leaveCluster(
+    kube: Kube,
+    rpc: RpcCall,
+    leaving: Leaving,
+    options: GuardedOptions,
+    log: Log,
+): Promise<boolean> {
     const name = memberName(leaving.index);
     let podDeleted = false;
     const next = async (): Promise<LeaveStep> => {
         const step = leaveStep(await raftCluster(rpc), leaving, await observeRaft(kube, leaving.index));
-        if (step.kind === "refuse") throw new MembershipRefused(`${step.why}; Raft id ${leaving.raftId} was not removed`);
+        if (step.kind === "refuse")
+            throw new MembershipRefused(`${step.why}; Raft id ${leaving.raftId} was not removed`);
         if (step.kind === "gone" || step.kind === "remove") return step;
         if (step.kind === "moveLeadership" && !podDeleted) {
             log(`${name} leads: deleting its pod so that another member is elected before it is removed`);
@@ -132,7 +171,9 @@ export async function leaveCluster(kube: Kube, rpc: RpcCall, leaving: Leaving, o
     };
     const onTimeout = (timeout: PollTimeout) => {
         const within = `within ${seconds(timeout.timeoutMs)} s`;
-        const why = podDeleted ? `${name} leads, and no other member led ${within} of its pod's deletion` : `${name} could not leave ${within}`;
+        const why = podDeleted
+            ? `${name} leads, and no other member led ${within} of its pod's deletion`
+            : `${name} could not leave ${within}`;
         return new MembershipRefused(`${why} (${timeout.lastError}); Raft id ${leaving.raftId} was not removed`);
     };
     const waits = { ...guardedPoll(options.leaderMs, options), onTimeout, onWait: everyTenth(log) };
@@ -146,7 +187,12 @@ export async function removeRaftPeer(rpc: RpcCall, raftId: number, options = DEF
     const listed = async () => (await raftCluster(rpc)).some((member) => member.raftId === raftId);
     if (!(await listed())) return false;
     const gone = async () => ((await listed()) ? undefined : true);
-    await proposeUntilDone(`raft_removePeer`, () => rpc<null>("raft_removePeer", [raftId]).then(() => true), gone, options);
+    await proposeUntilDone(
+        `raft_removePeer`,
+        () => rpc<null>("raft_removePeer", [raftId]).then(() => true),
+        gone,
+        options,
+    );
     await pollUntil(`raft id ${raftId} gone from raft_cluster`, gone, pollOptions(options));
     return true;
 }
@@ -154,10 +200,15 @@ export async function removeRaftPeer(rpc: RpcCall, raftId: number, options = DEF
 const seconds = (ms: number) => Math.round(ms / 1000);
 const pollOptions = (options: MembershipOptions) => ({ timeoutMs: options.settleMs, intervalMs: options.pollMs });
 const isRefusal = (error: unknown) => error instanceof MembershipRefused;
-const guardedPoll = (timeoutMs: number, options: MembershipOptions) => ({ timeoutMs, intervalMs: options.pollMs, isFinal: isRefusal });
+const guardedPoll = (timeoutMs: number, options: MembershipOptions) => ({
+    timeoutMs,
+    intervalMs: options.pollMs,
+    isFinal: isRefusal,
+});
 
 /** A wait of minutes says why now and then, not on every poll. */
-const everyTenth = (log: Log) => (attempt: number, why: string | undefined) => attempt % 10 === 1 && log(`waiting: ${why}`);
+const everyTenth = (log: Log) => (attempt: number, why: string | undefined) =>
+    attempt % 10 === 1 && log(`waiting: ${why}`);
 
 /**
  * GoQuorum hands its membership calls to its raft loop over an unbuffered channel, which blocks
@@ -167,7 +218,12 @@ const everyTenth = (log: Log) => (attempt: number, why: string | undefined) => a
  * if it has not is it proposed again, until settleMs. The node's own refusal stands, unless a
  * proposal before it has meanwhile gone through.
  */
-async function proposeUntilDone<T>(call: string, propose: () => Promise<T>, happened: () => Promise<T | undefined>, options: MembershipOptions): Promise<T> {
+async function proposeUntilDone<T>(
+    call: string,
+    propose: () => Promise<T>,
+    happened: () => Promise<T | undefined>,
+    options: MembershipOptions,
+): Promise<T> {
     const attempt = async () => {
         try {
             return await propose();
@@ -177,5 +233,8 @@ async function proposeUntilDone<T>(call: string, propose: () => Promise<T>, happ
             throw error;
         }
     };
-    return pollUntil(`${call} taking effect`, attempt, { ...pollOptions(options), isFinal: (error) => error instanceof RpcRefusal });
+    return pollUntil(`${call} taking effect`, attempt, {
+        ...pollOptions(options),
+        isFinal: (error) => error instanceof RpcRefusal,
+    });
 }

@@ -21,7 +21,10 @@ import { addRaftLearner, addRaftPeer, GUARDED_OPTIONS, leaveCluster, promoteLear
 import { readyPeerPod } from "./observe";
 
 const RPC_TIMEOUT_MS = 120_000;
-const ENODE: TextRule = { test: (text: string) => enodePublicKey(text) !== undefined, what: "an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)" };
+const ENODE: TextRule = {
+    test: (text: string) => enodePublicKey(text) !== undefined,
+    what: "an enode URL (enode://<128 hex digits>@<ip>:<port>?raftport=<port>)",
+};
 
 /** join and promote: the member (its N in node-N) and its enode. */
 export interface RaftEntryStepRequest extends StepTarget {
@@ -56,7 +59,8 @@ function enodeOf(text: string): string {
 
 function raftIdOf(text: string): number {
     const raftId = Number(text);
-    if (!/^\d+$/.test(text) || raftId <= 0) throw new UsageError(`${text} is not a Raft id (a whole number from raft_cluster)`);
+    if (!/^\d+$/.test(text) || raftId <= 0)
+        throw new UsageError(`${text} is not a Raft id (a whole number from raft_cluster)`);
     return raftId;
 }
 
@@ -100,7 +104,11 @@ async function promotePhase(args: ToolArgs): Promise<number> {
     const { index, enode, ...target } = stepRequest(args, raftEntryStepFields);
     const { kube, rpc, log } = await onPeer(target, index);
     const { raftId, promoted } = await promoteLearner(kube, rpc, { index, enode }, GUARDED_OPTIONS, log);
-    log(promoted ? `promoted Raft id ${raftId} to a voting member` : `Raft id ${raftId} is a voting member already; nothing to do`);
+    log(
+        promoted
+            ? `promoted Raft id ${raftId} to a voting member`
+            : `Raft id ${raftId} is a voting member already; nothing to do`,
+    );
     return raftId;
 }
 
@@ -126,8 +134,10 @@ async function run(args: ToolArgs): Promise<number> {
     const phase = PHASES.get(action);
     let raftId: number;
     if (phase) raftId = await phase(args);
-    else if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
-    else if (!node || !member) throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
+    else if (action !== "add" && action !== "remove")
+        throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
+    else if (!node || !member)
+        throw new UsageError(`give the node and the ${action === "add" ? "new member's enode" : "member's Raft id"}`);
     // The enode or id is checked before rpcTo reads the stack: a bad argument is named as such.
     else if (action === "add") {
         const enode = enodeOf(member);
@@ -140,6 +150,13 @@ async function run(args: ToolArgs): Promise<number> {
     return 0;
 }
 
-const USAGE = "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]";
+const USAGE =
+    "usage: npm run raft-peer -- add <pod|rpc-url> <enode> | remove <pod|rpc-url> <raft-id>   [--stack NAME | --context C --namespace N]";
 
-export const raftMembershipTool: Tool = { name: "raft-peer", usage: USAGE, options: ["stack", "context", "namespace"], arguments: 3, run };
+export const raftMembershipTool: Tool = {
+    name: "raft-peer",
+    usage: USAGE,
+    options: ["stack", "context", "namespace"],
+    arguments: 3,
+    run,
+};

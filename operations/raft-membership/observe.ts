@@ -44,8 +44,14 @@ export async function readyPeerPod(kube: Kube, member: number, log: (line: strin
     const own = nodePodName(member);
     const index = (pod: string) => nodeIndexOf(pod) ?? Infinity;
     const lowestReady = async () => {
-        const ready = (await kube.pods()).filter((pod) => pod.ready && pod.name !== own && Number.isFinite(index(pod.name)));
+        const ready = (await kube.pods()).filter(
+            (pod) => pod.ready && pod.name !== own && Number.isFinite(index(pod.name)),
+        );
         return ready.map((pod) => pod.name).sort((a, b) => index(a) - index(b))[0];
     };
-    return pollUntil("another node Ready", lowestReady, { timeoutMs: WAIT_FOR_PEER_MS, intervalMs: 2000, onWait: (attempt) => attempt % 5 === 1 && log("waiting for another node to be Ready") });
+    return pollUntil("another node Ready", lowestReady, {
+        timeoutMs: WAIT_FOR_PEER_MS,
+        intervalMs: 2000,
+        onWait: (attempt) => attempt % 5 === 1 && log("waiting for another node to be Ready"),
+    });
 }

@@ -4,7 +4,13 @@
 import { KubeObject } from "../../lib/kubernetes/kubectl";
 import { majorityOf } from "../../lib/model/consensus";
 import { chainQuorum, ObservedNetwork, outOfStep, raftLeadership } from "../../lib/model/observed";
-import { memberName, nodeIndexOf, RAFT_FOUNDERS_ANNOTATION, RAFT_ID_ANNOTATION, RAFT_JOINED_ANNOTATION } from "../../lib/network/names";
+import {
+    memberName,
+    nodeIndexOf,
+    RAFT_FOUNDERS_ANNOTATION,
+    RAFT_ID_ANNOTATION,
+    RAFT_JOINED_ANNOTATION,
+} from "../../lib/network/names";
 
 /**
  * How a node's quorum process starts under Raft: a founder takes its id from its position in
@@ -50,7 +56,9 @@ export function foundingMembers(running: Map<number, RaftStart>, nodeCount: numb
  * members before it that stay (their pods answer the membership call) and after the previous
  * joiner (Raft takes one membership change at a time).
  */
-export type RaftEntryPlan = { kind: "founder"; founders: number } | { kind: "joiner"; afterMembers: number[]; afterJoinOf?: number };
+export type RaftEntryPlan =
+    | { kind: "founder"; founders: number }
+    | { kind: "joiner"; afterMembers: number[]; afterJoinOf?: number };
 
 export interface RaftLeave {
     index: number;
@@ -75,11 +83,18 @@ export function planRaft(running: Map<number, RaftStart>, nodeCount: number): Ra
             entries.set(index, { kind: "founder", founders });
             continue;
         }
-        entries.set(index, { kind: "joiner", afterMembers: staying.filter((member) => member < index), ...(previousJoiner === undefined ? {} : { afterJoinOf: previousJoiner }) });
+        entries.set(index, {
+            kind: "joiner",
+            afterMembers: staying.filter((member) => member < index),
+            ...(previousJoiner === undefined ? {} : { afterJoinOf: previousJoiner }),
+        });
         previousJoiner = index;
     }
     // With no member staying, the whole network goes (a destroy): no membership changes.
-    const leaving = staying.length === 0 ? [] : [...running.entries()].filter(([index]) => index > nodeCount).sort(([a], [b]) => b - a);
+    const leaving =
+        staying.length === 0
+            ? []
+            : [...running.entries()].filter(([index]) => index > nodeCount).sort(([a], [b]) => b - a);
     const leaves = leaving.map(([index, start]) => ({ index, raftId: start.kind === "joiner" ? start.raftId : index }));
     return { entries, leaves };
 }
@@ -116,7 +131,11 @@ export type PromotionStep =
  * when its own node answers, is peered and within IN_STEP_BLOCKS of the head, and a leader with a
  * majority in step is there to commit the change.
  */
-export function promotionStep(cluster: RaftClusterMember[], joining: { index: number; key: string }, network: ObservedNetwork): PromotionStep {
+export function promotionStep(
+    cluster: RaftClusterMember[],
+    joining: { index: number; key: string },
+    network: ObservedNetwork,
+): PromotionStep {
     const listed = cluster.find((member) => memberKey(member) === joining.key);
     if (!listed) return { kind: "notMember" };
     if (isVoter(listed)) return { kind: "done", raftId: listed.raftId };
@@ -128,7 +147,12 @@ export function promotionStep(cluster: RaftClusterMember[], joining: { index: nu
 }
 
 /** What a leaving member needs next; "refuse" stands (the rest lacks a majority), "wait" may pass. */
-export type LeaveStep = { kind: "gone" } | { kind: "remove" } | { kind: "moveLeadership" } | { kind: "wait"; why: string } | { kind: "refuse"; why: string };
+export type LeaveStep =
+    | { kind: "gone" }
+    | { kind: "remove" }
+    | { kind: "moveLeadership" }
+    | { kind: "wait"; why: string }
+    | { kind: "refuse"; why: string };
 
 /**
  * Raft here has no leadership transfer, and a removed leader stops its raft, leaving the rest to
@@ -138,24 +162,43 @@ export type LeaveStep = { kind: "gone" } | { kind: "remove" } | { kind: "moveLea
  * other voting members in step must be a majority of the voting members left, and a majority of all
  * of them must be in step for the removal to commit.
  */
-export function leaveStep(cluster: RaftClusterMember[], leaving: { index: number; raftId: number }, network: ObservedNetwork): LeaveStep {
+export function leaveStep(
+    cluster: RaftClusterMember[],
+    leaving: { index: number; raftId: number },
+    network: ObservedNetwork,
+): LeaveStep {
     const listed = cluster.find((member) => member.raftId === leaving.raftId);
     if (!listed) return { kind: "gone" };
     const voters = cluster.filter(isVoter).map(memberKey);
     if (voters.length === 0) return { kind: "wait", why: NO_LEADER_KNOWN };
     const name = memberName(leaving.index);
-    const rest = chainQuorum(network, voters.filter((voter) => voter !== memberKey(listed)))!;
+    const rest = chainQuorum(
+        network,
+        voters.filter((voter) => voter !== memberKey(listed)),
+    )!;
     if (rest.up < rest.needed) {
-        return { kind: "refuse", why: `removing ${name} would leave ${rest.up} of the other ${rest.of} Raft members in step; they need ${rest.needed}` };
+        return {
+            kind: "refuse",
+            why: `removing ${name} would leave ${rest.up} of the other ${rest.of} Raft members in step; they need ${rest.needed}`,
+        };
     }
-    const leads = listed.role === "minter" || network.nodes.some((node) => node.index === leaving.index && node.raftRole === "minter");
+    const leads =
+        listed.role === "minter" ||
+        network.nodes.some((node) => node.index === leaving.index && node.raftRole === "minter");
     if (leads) {
         const electing = majorityOf(voters.length);
         if (rest.up >= electing) return { kind: "moveLeadership" };
         const others = `${rest.up} of the other ${rest.of} Raft members in step`;
-        return { kind: "refuse", why: `${name} leads, and ${others} cannot elect another without it (${electing} votes of ${voters.length})` };
+        return {
+            kind: "refuse",
+            why: `${name} leads, and ${others} cannot elect another without it (${electing} votes of ${voters.length})`,
+        };
     }
     const all = chainQuorum(network, voters)!;
-    if (all.up < all.needed) return { kind: "wait", why: `${all.up} of ${all.of} Raft members are in step; the removal commits with ${all.needed}` };
+    if (all.up < all.needed)
+        return {
+            kind: "wait",
+            why: `${all.up} of ${all.of} Raft members are in step; the removal commits with ${all.needed}`,
+        };
     return { kind: "remove" };
 }

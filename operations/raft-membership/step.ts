@@ -12,7 +12,8 @@ interface RaftMember {
 }
 
 /** join and promote: the new member's enode; leave: the member's Raft id. */
-export type RaftMembershipStepArgs = RaftMember & ({ action: "join" | "promote"; enode: string } | { action: "leave"; raftId: number });
+export type RaftMembershipStepArgs = RaftMember &
+    ({ action: "join" | "promote"; enode: string } | { action: "leave"; raftId: number });
 
 /**
  * One change of a running Raft cluster's membership (its cli's phases), made on the lowest-numbered
@@ -23,10 +24,18 @@ export type RaftMembershipStepArgs = RaftMember & ({ action: "join" | "promote";
  * inputs never change for a given member, so it runs once. Nothing on delete: a destroy takes the
  * whole network down and changes no membership.
  */
-export function raftMembershipStep(name: string, args: RaftMembershipStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function raftMembershipStep(
+    name: string,
+    args: RaftMembershipStepArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const index = memberIndexOf(args.member);
     if (index === undefined) throw new Error(`a Raft membership step names its member node-N, not ${args.member}`);
-    const [operation, create, target] = ["raft-membership", args.action, { kubeContext: args.kubeContext, namespace: args.namespace, index }];
+    const [operation, create, target] = [
+        "raft-membership",
+        args.action,
+        { kubeContext: args.kubeContext, namespace: args.namespace, index },
+    ];
     if (args.action === "leave") {
         const leave: StepInputs<RaftLeaveStepRequest> = { ...target, raftId: args.raftId };
         return operationStep(name, { operation, create, request: leave }, opts);

@@ -9,7 +9,14 @@ import * as path from "path";
 import { entryWithin } from "../../lib/files/plainFiles";
 import { HelperPod, HelperPodRequest, withHelperPod } from "../../lib/kubernetes/helperPod";
 import { Kubectl } from "../../lib/kubernetes/kubectl";
-import { inQdata, RESTORE_STAGING, RESTORE_WHOLE, RESTORED_MARKER, SEALING_HOLD, SEED_MARKER } from "../../lib/model/paths";
+import {
+    inQdata,
+    RESTORE_STAGING,
+    RESTORE_WHOLE,
+    RESTORED_MARKER,
+    SEALING_HOLD,
+    SEED_MARKER,
+} from "../../lib/model/paths";
 import { volumeState } from "./observe";
 import { notRestored, restoreAction } from "./plan";
 import { stageMember } from "./stage";
@@ -26,13 +33,21 @@ export interface RestoreRequest {
     holdSealing: boolean;
 }
 
-export async function restoreMember(kube: Kubectl, request: RestoreRequest, log: (line: string) => void): Promise<void> {
+export async function restoreMember(
+    kube: Kubectl,
+    request: RestoreRequest,
+    log: (line: string) => void,
+): Promise<void> {
     const from = entryWithin(path.dirname(request.from), path.basename(request.from));
-    if (!from?.isDirectory()) throw new Error(`${request.from} is not a folder of the backup (a link is never followed)`);
+    if (!from?.isDirectory())
+        throw new Error(`${request.from} is not a folder of the backup (a link is never followed)`);
     await withHelperPod(kube, `restore-${request.helper.claim}`, request.helper, async (pod) => {
         const member = inQdata(request.folder);
         const action = restoreAction(await volumeState(pod, member), request.backupId);
-        if (action === "refuse") throw new Error("holds a chain already: restore only into a new stack (pulumi destroy with keepChainData false first)");
+        if (action === "refuse")
+            throw new Error(
+                "holds a chain already: restore only into a new stack (pulumi destroy with keepChainData false first)",
+            );
         if (action === "done") {
             await pod.exec(["rm", "-rf", `${member}/${RESTORE_STAGING}`, `${member}/${RESTORE_WHOLE}`]);
             log(`holds backup ${request.backupId} already`);
@@ -62,9 +77,11 @@ async function copyToStaging(pod: HelperPod, from: string, member: string, log: 
 
 /** Laid over the folder, keeping the seed's peer list; from the whole staging, so it can run again. */
 async function layStaging(pod: HelperPod, member: string, request: RestoreRequest): Promise<void> {
-    const write = (file: string, value: string) => pod.exec(["sh", "-c", 'cat >"$1"', "write", `${member}/${file}`], `${value}\n`);
+    const write = (file: string, value: string) =>
+        pod.exec(["sh", "-c", 'cat >"$1"', "write", `${member}/${file}`], `${value}\n`);
     await pod.exec(["cp", "-a", `${member}/${RESTORE_STAGING}/.`, `${member}/`]);
-    if (request.holdSealing) await write(SEALING_HOLD, "held until every restored node holds the backup's head (npm run status)");
+    if (request.holdSealing)
+        await write(SEALING_HOLD, "held until every restored node holds the backup's head (npm run status)");
     await write(SEED_MARKER, request.seedId);
     await write(RESTORED_MARKER, request.backupId);
     // Last: until the markers say which backup the volume holds, the whole staging must stay.

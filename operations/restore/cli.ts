@@ -17,13 +17,22 @@ export interface RestoreMemberStepRequest extends StepTarget, Omit<RestoreReques
 export interface RestoreSettleStepRequest extends StepTarget, SettleRequest {}
 
 /** Every way, by its name: a way the model adds is a compile error here until the decoder takes it. */
-const WAYS: Record<RestoreWay, true> = { "raft-one-head": true, "bft-held": true, "bft-laggards-short-of-quorum": true };
+const WAYS: Record<RestoreWay, true> = {
+    "raft-one-head": true,
+    "bft-held": true,
+    "bft-laggards-short-of-quorum": true,
+};
 const HASH = matching(/^0x[0-9a-fA-F]{64}$/, "a 0x hash of 64 hex digits");
 
 export function restoreMemberStepFields(fields: RequestFields): StepFields<RestoreMemberStepRequest> {
     const helper = fields.object("helper");
     return {
-        helper: { claim: helper.string("claim"), image: helper.string("image"), imagePullPolicy: helper.string("imagePullPolicy"), imagePullSecrets: helper.strings("imagePullSecrets", ANY_TEXT, true) },
+        helper: {
+            claim: helper.string("claim"),
+            image: helper.string("image"),
+            imagePullPolicy: helper.string("imagePullPolicy"),
+            imagePullSecrets: helper.strings("imagePullSecrets", ANY_TEXT, true),
+        },
         // Empty where the member's pods mount the whole claim (minikube).
         folder: fields.string("folder", ANY_TEXT),
         from: fields.string("from"),
@@ -37,7 +46,11 @@ export function restoreSettleStepFields(fields: RequestFields): StepFields<Resto
     const point = fields.object("point");
     return {
         nodeCount: fields.wholeNumber("nodeCount", 1),
-        point: { number: point.wholeNumber("number"), hash: point.string("hash", HASH), way: point.oneOf("way", Object.keys(WAYS) as RestoreWay[]) },
+        point: {
+            number: point.wholeNumber("number"),
+            hash: point.string("hash", HASH),
+            way: point.oneOf("way", Object.keys(WAYS) as RestoreWay[]),
+        },
         timeoutMs: fields.wholeNumber("timeoutMs", 1),
     };
 }
@@ -45,7 +58,11 @@ export function restoreSettleStepFields(fields: RequestFields): StepFields<Resto
 async function member(args: ToolArgs): Promise<void> {
     const { kubeContext, namespace, helper, ...restore } = stepRequest(args, restoreMemberStepFields);
     const log = (line: string) => console.error(`restore[${helper.claim}]: ${line}`);
-    await restoreMember(new Kubectl(kubeContext, namespace), { ...restore, helper: { ...helper, readOnly: false } }, log);
+    await restoreMember(
+        new Kubectl(kubeContext, namespace),
+        { ...restore, helper: { ...helper, readOnly: false } },
+        log,
+    );
 }
 
 async function settle(args: ToolArgs): Promise<void> {

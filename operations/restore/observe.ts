@@ -12,8 +12,13 @@ import { SettleReading, VolumeState } from "./plan";
 
 /** `member` is the member's folder as the helper mounts it. */
 export async function volumeState(pod: HelperPod, member: string): Promise<VolumeState> {
-    const exists = async (relative: string) => (await pod.exec(["sh", "-c", 'if [ -e "$1" ]; then echo yes; fi', "exists", `${member}/${relative}`])).trim() === "yes";
-    const holds = (await pod.exec(["sh", "-c", 'cat "$1" 2>/dev/null || true', "read", `${member}/${RESTORED_MARKER}`])).trim();
+    const exists = async (relative: string) =>
+        (
+            await pod.exec(["sh", "-c", 'if [ -e "$1" ]; then echo yes; fi', "exists", `${member}/${relative}`])
+        ).trim() === "yes";
+    const holds = (
+        await pod.exec(["sh", "-c", 'cat "$1" 2>/dev/null || true', "read", `${member}/${RESTORED_MARKER}`])
+    ).trim();
     return { holds: holds || undefined, copiedWhole: await exists(RESTORE_WHOLE), hasChain: await exists(CHAIN_DATA) };
 }
 
@@ -22,9 +27,14 @@ export async function readSettle(kube: Kube, nodeCount: number, pointNumber: num
     return inParallel(indexes, PARALLEL_READS, async (index) => {
         const name = memberName(index);
         try {
-            const [head, block] = await ipcBatch(kube, nodePodName(index), [{ method: "eth_blockNumber" }, { method: "eth_getBlockByNumber", params: [`0x${pointNumber.toString(16)}`, false] }]);
+            const [head, block] = await ipcBatch(kube, nodePodName(index), [
+                { method: "eth_blockNumber" },
+                { method: "eth_getBlockByNumber", params: [`0x${pointNumber.toString(16)}`, false] },
+            ]);
             const hash = (block.result as { hash?: string } | null | undefined)?.hash ?? null;
-            return head.error ? { name, error: head.error.message } : { name, head: replyQuantity(head), atPoint: hash };
+            return head.error
+                ? { name, error: head.error.message }
+                : { name, head: replyQuantity(head), atPoint: hash };
         } catch (error) {
             return { name, error: (error as Error).message.split("\n")[0] };
         }

@@ -57,13 +57,20 @@ export interface SettleProgress {
  * hold a block or two past the head recorded), so no validator behind it takes part once released.
  */
 export function settleProgress(readings: SettleReading[], point: RestorePoint, held: boolean): SettleProgress {
-    const highest = Math.max(point.number, ...readings.flatMap((reading) => (reading.head === undefined ? [] : [reading.head])));
+    const highest = Math.max(
+        point.number,
+        ...readings.flatMap((reading) => (reading.head === undefined ? [] : [reading.head])),
+    );
     const forked = readings.flatMap((reading) =>
-        typeof reading.atPoint === "string" && reading.atPoint !== point.hash ? [`${reading.name} holds ${reading.atPoint} at block ${point.number}, the backup ${point.hash}`] : [],
+        typeof reading.atPoint === "string" && reading.atPoint !== point.hash
+            ? [`${reading.name} holds ${reading.atPoint} at block ${point.number}, the backup ${point.hash}`]
+            : [],
     );
     const waiting = readings.flatMap((reading) => {
-        if (reading.error !== undefined || reading.head === undefined) return [`${reading.name}: geth does not answer (${reading.error ?? "no head"})`];
-        if (reading.atPoint === null || reading.atPoint === undefined) return [`${reading.name}: at block ${reading.head}, short of the backup's ${point.number}`];
+        if (reading.error !== undefined || reading.head === undefined)
+            return [`${reading.name}: geth does not answer (${reading.error ?? "no head"})`];
+        if (reading.atPoint === null || reading.atPoint === undefined)
+            return [`${reading.name}: at block ${reading.head}, short of the backup's ${point.number}`];
         return held && reading.head < highest ? [`${reading.name}: at block ${reading.head}, behind ${highest}`] : [];
     });
     return { forked, waiting };

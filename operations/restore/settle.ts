@@ -33,13 +33,24 @@ export async function settleRestore(kube: Kube, request: SettleRequest, log: (li
     const settled = async () => {
         const readings = await readSettle(kube, request.nodeCount, point.number);
         const progress = settleProgress(readings, point, held);
-        if (progress.forked.length > 0) throw new ForkedRestore(`the restored nodes are not one chain: ${progress.forked.join("; ")}`);
+        if (progress.forked.length > 0)
+            throw new ForkedRestore(`the restored nodes are not one chain: ${progress.forked.join("; ")}`);
         waiting = progress.waiting;
         return waiting.length === 0 ? readings : undefined;
     };
-    const onWait = (attempt: number) => attempt % 10 === 1 && waiting.length > 0 && log(`waiting for ${waiting.join(", ")}`);
-    const onTimeout = () => new Error(`the restored nodes did not reach the backup's head within ${request.timeoutMs / 1000} s: ${waiting.join(", ")}; see npm run status`);
-    const readings = await pollUntil("the restored nodes at the backup's head", settled, { timeoutMs: request.timeoutMs, intervalMs: POLL_MS, isFinal: (error) => error instanceof ForkedRestore, onWait, onTimeout });
+    const onWait = (attempt: number) =>
+        attempt % 10 === 1 && waiting.length > 0 && log(`waiting for ${waiting.join(", ")}`);
+    const onTimeout = () =>
+        new Error(
+            `the restored nodes did not reach the backup's head within ${request.timeoutMs / 1000} s: ${waiting.join(", ")}; see npm run status`,
+        );
+    const readings = await pollUntil("the restored nodes at the backup's head", settled, {
+        timeoutMs: request.timeoutMs,
+        intervalMs: POLL_MS,
+        isFinal: (error) => error instanceof ForkedRestore,
+        onWait,
+        onTimeout,
+    });
     log(`every node holds block ${point.number}`);
     if (held) await release(kube, request, Math.max(...readings.map((reading) => reading.head ?? 0)), log);
 }
@@ -58,7 +69,14 @@ async function release(kube: Kube, request: SettleRequest, head: number, log: (l
         behind = readings.filter((reading) => typeof reading.atPoint !== "string").map((reading) => reading.name);
         return behind.length === 0 ? true : undefined;
     };
-    const onTimeout = () => new Error(`sealing was released at block ${head}, but ${behind.join(", ")} holds no block past it within ${request.timeoutMs / 1000} s; see npm run status`);
-    await pollUntil("a block past the restored head", sealing, { timeoutMs: request.timeoutMs, intervalMs: POLL_MS, onTimeout });
+    const onTimeout = () =>
+        new Error(
+            `sealing was released at block ${head}, but ${behind.join(", ")} holds no block past it within ${request.timeoutMs / 1000} s; see npm run status`,
+        );
+    await pollUntil("a block past the restored head", sealing, {
+        timeoutMs: request.timeoutMs,
+        intervalMs: POLL_MS,
+        onTimeout,
+    });
     log(`the chain seals again: block ${head + 1} on every node`);
 }

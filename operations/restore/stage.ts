@@ -21,14 +21,19 @@ export interface StagedMember {
 export function stageMember(root: string, folder: string, excluded: string[]): StagedMember {
     const manifest = readManifest(root);
     const source = path.join(root, folder);
-    if (!manifest.members.some((member) => member.folder === folder)) throw new NotPlainError(`${source}: the manifest names no member here`);
-    if (!entryWithin(root, folder)?.isDirectory()) throw new NotPlainError(`${source}: is not a folder of the backup (a link is never followed)`);
+    if (!manifest.members.some((member) => member.folder === folder))
+        throw new NotPlainError(`${source}: the manifest names no member here`);
+    if (!entryWithin(root, folder)?.isDirectory())
+        throw new NotPlainError(`${source}: is not a folder of the backup (a link is never followed)`);
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), "kaleido-restore-"));
     const remove = () => fs.rmSync(staging, { recursive: true, force: true });
     try {
         const problems = copyChecked(root, folder, staging, excluded, manifest.files);
         const listed = `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`;
-        if (problems.length > 0) throw new NotPlainError(`${source} is not the backup its manifest describes, so nothing was restored: ${listed}`);
+        if (problems.length > 0)
+            throw new NotPlainError(
+                `${source} is not the backup its manifest describes, so nothing was restored: ${listed}`,
+            );
     } catch (error) {
         remove();
         throw error;
@@ -41,7 +46,8 @@ function copyChecked(root: string, folder: string, staging: string, excluded: st
     const tree = plainTree(path.join(root, folder));
     const listed = new Map(files.filter((file) => file.path.startsWith(`${folder}/`)).map((file) => [file.path, file]));
     const problems = [...tree.problems];
-    for (const inside of tree.folders) fs.mkdirSync(path.join(staging, folder, inside), { recursive: true, mode: 0o700 });
+    for (const inside of tree.folders)
+        fs.mkdirSync(path.join(staging, folder, inside), { recursive: true, mode: 0o700 });
     for (const file of tree.files) {
         const relative = `${folder}/${file.path}`;
         const entry = listed.get(relative);
@@ -56,7 +62,9 @@ function copyOne(root: string, relative: string, staging: string, entry: FileEnt
     try {
         const copied = copyPlainFile(root, relative, staging);
         if (copied.size === entry.size && copied.sha256 === entry.sha256) return [];
-        return [`${relative}: changed (the copy has ${copied.size} bytes, sha256 ${copied.sha256}; the manifest says ${entry.size}, ${entry.sha256})`];
+        return [
+            `${relative}: changed (the copy has ${copied.size} bytes, sha256 ${copied.sha256}; the manifest says ${entry.size}, ${entry.sha256})`,
+        ];
     } catch (error) {
         return [refusalOf(error)];
     }

@@ -29,12 +29,23 @@ export interface RestoreStepArgs {
  * StatefulSet first starts: keys, genesis and chain data as backed up, the peer list as the stack
  * seeds it. Runs once, on create; nothing on delete.
  */
-export function restoreStep(name: string, args: RestoreStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function restoreStep(
+    name: string,
+    args: RestoreStepArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const request: StepInputs<RestoreMemberStepRequest> = {
         kubeContext: args.kubeContext,
         namespace: args.namespace,
-        helper: { claim: claimName(args.index), image: args.image, imagePullPolicy: args.imagePullPolicy, imagePullSecrets: args.imagePullSecrets },
-        folder: pulumi.output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath).apply((subPath) => subPath ?? ""),
+        helper: {
+            claim: claimName(args.index),
+            image: args.image,
+            imagePullPolicy: args.imagePullPolicy,
+            imagePullSecrets: args.imagePullSecrets,
+        },
+        folder: pulumi
+            .output(args.volumeMounts.find((mount) => mount.mountPath === QDATA_MOUNT)?.subPath)
+            .apply((subPath) => subPath ?? ""),
         from: `${args.restore.dir}/${qdataFolderName(args.index)}`,
         backupId: args.restore.backupId,
         seedId: args.seedId,
@@ -56,7 +67,11 @@ export interface RestoreSettleStepArgs {
  * Once every restored node runs: each holds the backup's one head, and nodes held from sealing are
  * released (settle.ts). Runs once, on create; the up fails when the nodes are not one chain.
  */
-export function restoreSettleStep(name: string, args: RestoreSettleStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function restoreSettleStep(
+    name: string,
+    args: RestoreSettleStepArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const request: StepInputs<RestoreSettleStepRequest> = {
         kubeContext: args.kubeContext,
         namespace: args.namespace,

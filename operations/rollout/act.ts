@@ -8,7 +8,16 @@ import { ObservedNetwork } from "../../lib/model/observed";
 import { toleratesOneDown } from "../../lib/model/quorumRule";
 import { pollUntil, PollTimeout } from "../../lib/poll";
 import { memberPods, restartedNode } from "./observe";
-import { isOutdated, MemberPod, memberLabel, notBackYet, rolloutOrder, startRefusal, stillSettling, takeDownRefusal } from "./plan";
+import {
+    isOutdated,
+    MemberPod,
+    memberLabel,
+    notBackYet,
+    rolloutOrder,
+    startRefusal,
+    stillSettling,
+    takeDownRefusal,
+} from "./plan";
 
 export interface RolloutRequest {
     consensus: QuorumRule;
@@ -32,9 +41,18 @@ export async function rollout(kube: Kube, request: RolloutRequest, log: (line: s
     const outdated = members.filter((member) => request.everyMember || isOutdated(member));
     const network = outdated.length === 0 ? undefined : await settledNetwork(kube, request, log);
     const planned = network ? rolloutOrder(outdated, network) : [];
-    const refused = request.allowDowntime || !network ? undefined : startRefusal(network, planned.map((member) => member.index));
+    const refused =
+        request.allowDowntime || !network
+            ? undefined
+            : startRefusal(
+                  network,
+                  planned.map((member) => member.index),
+              );
     if (refused) throw new RolloutStopped(`${refused}: ${refusalAdvice(request)}; nothing was restarted`);
-    if (planned.length > 0) log(`replacing ${planned.length} members one at a time: ${planned.map((member) => memberLabel(member.index)).join(", ")}`);
+    if (planned.length > 0)
+        log(
+            `replacing ${planned.length} members one at a time: ${planned.map((member) => memberLabel(member.index)).join(", ")}`,
+        );
     const started = Date.now();
     for (const [done, member] of planned.entries()) {
         const left = planned.slice(done + 1).map((later) => memberLabel(later.index));
@@ -50,16 +68,31 @@ const SETTLE_MS = 30_000;
 const FIRST_START_MS = 600_000;
 
 /** The chain's view of itself once no counted member is Ready but still syncing (an interrupted run's recreated pod): waited for before anything. */
-async function settledNetwork(kube: Kube, request: RolloutRequest, log: (line: string) => void): Promise<ObservedNetwork> {
+async function settledNetwork(
+    kube: Kube,
+    request: RolloutRequest,
+    log: (line: string) => void,
+): Promise<ObservedNetwork> {
     let settling: string | undefined;
     const settled = async () => {
         const network = await observeNetwork(kube, request.consensus, request.nodeCount);
         settling = stillSettling(network);
         return settling === undefined ? network : undefined;
     };
-    const onWait = (attempt: number) => attempt % 5 === 1 && settling !== undefined && log(`waiting for members back in step before any restart: ${settling}`);
-    const onTimeout = () => new RolloutStopped(`members Ready but not in step with the chain after ${seconds(request.memberTimeoutMs)} s (${settling}); nothing was restarted: see npm run status`);
-    return pollUntil("every counted member in step", settled, { timeoutMs: request.memberTimeoutMs, intervalMs: request.pollMs, onWait, onTimeout });
+    const onWait = (attempt: number) =>
+        attempt % 5 === 1 &&
+        settling !== undefined &&
+        log(`waiting for members back in step before any restart: ${settling}`);
+    const onTimeout = () =>
+        new RolloutStopped(
+            `members Ready but not in step with the chain after ${seconds(request.memberTimeoutMs)} s (${settling}); nothing was restarted: see npm run status`,
+        );
+    return pollUntil("every counted member in step", settled, {
+        timeoutMs: request.memberTimeoutMs,
+        intervalMs: request.pollMs,
+        onWait,
+        onTimeout,
+    });
 }
 
 /** The members the stack keeps: a shrink's leaving members go after this step. */
@@ -74,21 +107,37 @@ async function settledMembers(kube: Kube, request: RolloutRequest): Promise<Memb
         members = await keptMembers(kube, request);
         return members.every((member) => member.settled) ? members : undefined;
     };
-    return pollUntil("every StatefulSet's new spec seen by its controller", settled, { timeoutMs: SETTLE_MS, intervalMs: request.pollMs });
+    return pollUntil("every StatefulSet's new spec seen by its controller", settled, {
+        timeoutMs: SETTLE_MS,
+        intervalMs: request.pollMs,
+    });
 }
 
 function refusalAdvice(request: RolloutRequest): string {
-    if (toleratesOneDown(request.consensus, request.nodeCount)) return "bring the others back (npm run status shows them) before a change restarts members";
-    const members = request.consensus.kind === "raft" ? `${request.nodeCount} Raft members` : `${request.consensus.validators} validators`;
+    if (toleratesOneDown(request.consensus, request.nodeCount))
+        return "bring the others back (npm run status shows them) before a change restarts members";
+    const members =
+        request.consensus.kind === "raft"
+            ? `${request.nodeCount} Raft members`
+            : `${request.consensus.validators} validators`;
     return `a network of ${members} needs every one of them to go on, so no member can restart without stopping the chain. The members keep the spec they run; to restart them anyway, the chain stopping during each restart: npm run rollout -- --allow-downtime`;
 }
 
 /** Observed again right before: an interrupted rollout skips what an earlier run replaced. */
-async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequest, left: string[], log: (line: string) => void): Promise<void> {
+async function replaceWhenNeeded(
+    kube: Kube,
+    index: number,
+    request: RolloutRequest,
+    left: string[],
+    log: (line: string) => void,
+): Promise<void> {
     const members = await keptMembers(kube, request);
     const member = members.find((candidate) => candidate.index === index);
     if (!member || (!request.everyMember && !isOutdated(member))) return;
-    const problem = request.allowDowntime || index === 0 ? undefined : takeDownRefusal(await observeNetwork(kube, request.consensus, request.nodeCount), index);
+    const problem =
+        request.allowDowntime || index === 0
+            ? undefined
+            : takeDownRefusal(await observeNetwork(kube, request.consensus, request.nodeCount), index);
     if (problem) throw await stopped(kube, member, `${problem}, so it was not restarted`, left, request);
     const started = Date.now();
     const deadline = started + request.memberTimeoutMs;
@@ -97,31 +146,71 @@ async function replaceWhenNeeded(kube: Kube, index: number, request: RolloutRequ
     const readyAfter = Date.now() - started;
     if (index === 0) return log(`bootnode: Ready after ${seconds(readyAfter)} s`);
     await waitUntilBack(kube, member, deadline, request, left);
-    log(`${memberLabel(index)}: Ready after ${seconds(readyAfter)} s, back in step after ${seconds(Date.now() - started)} s`);
+    log(
+        `${memberLabel(index)}: Ready after ${seconds(readyAfter)} s, back in step after ${seconds(Date.now() - started)} s`,
+    );
 }
 
 /** The StatefulSet's new pod, of its current revision, Ready. */
-async function waitForNewPod(kube: Kube, old: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
+async function waitForNewPod(
+    kube: Kube,
+    old: MemberPod,
+    deadline: number,
+    request: RolloutRequest,
+    left: string[],
+): Promise<void> {
     let seen: MemberPod | undefined;
     const replaced = async () => {
         seen = (await memberPods(kube)).find((member) => member.index === old.index);
         const fresh = seen?.running && seen.running.uid !== old.running?.uid && !isOutdated(seen);
         return fresh && seen?.running?.ready ? true : undefined;
     };
-    const onTimeout = () => stopped(kube, seen ?? old, `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`, left, request);
-    await pollUntil(`${memberLabel(old.index)} Ready`, replaced, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs, onTimeout });
+    const onTimeout = () =>
+        stopped(
+            kube,
+            seen ?? old,
+            `not Ready within ${seconds(request.memberTimeoutMs)} s${seen?.running?.waiting ? ` (${seen.running.waiting})` : ""}`,
+            left,
+            request,
+        );
+    await pollUntil(`${memberLabel(old.index)} Ready`, replaced, {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        intervalMs: request.pollMs,
+        onTimeout,
+    });
 }
 
-async function waitUntilBack(kube: Kube, member: MemberPod, deadline: number, request: RolloutRequest, left: string[]): Promise<void> {
+async function waitUntilBack(
+    kube: Kube,
+    member: MemberPod,
+    deadline: number,
+    request: RolloutRequest,
+    left: string[],
+): Promise<void> {
     const first = await restartedNode(kube, member.index, request.consensus);
     const headWhenBack = Math.max(first.height ?? 0, first.referenceHeight ?? 0);
     let reason: string | undefined;
     const back = async () => {
-        reason = notBackYet(await restartedNode(kube, member.index, request.consensus), request.consensus, headWhenBack);
+        reason = notBackYet(
+            await restartedNode(kube, member.index, request.consensus),
+            request.consensus,
+            headWhenBack,
+        );
         return reason === undefined ? true : undefined;
     };
-    const onTimeout = (timeout: PollTimeout) => stopped(kube, member, `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? timeout.message}`, left, request);
-    await pollUntil(`${memberLabel(member.index)} back in step`, back, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: request.pollMs, onTimeout });
+    const onTimeout = (timeout: PollTimeout) =>
+        stopped(
+            kube,
+            member,
+            `Ready, but not back in step within ${seconds(request.memberTimeoutMs)} s: ${reason ?? timeout.message}`,
+            left,
+            request,
+        );
+    await pollUntil(`${memberLabel(member.index)} back in step`, back, {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        intervalMs: request.pollMs,
+        onTimeout,
+    });
 }
 
 /** New members and untouched ones too: up ends with every member Ready, as the provider's own wait did. */
@@ -129,20 +218,43 @@ async function waitEveryMemberReady(kube: Kube, request: RolloutRequest): Promis
     let waiting: string[] = [];
     const allReady = async () => {
         const members = await keptMembers(kube, request);
-        waiting = members.filter((member) => !member.running?.ready).map((member) => `${memberLabel(member.index)}${member.running?.waiting ? ` (${member.running.waiting})` : ""}`);
+        waiting = members
+            .filter((member) => !member.running?.ready)
+            .map(
+                (member) =>
+                    `${memberLabel(member.index)}${member.running?.waiting ? ` (${member.running.waiting})` : ""}`,
+            );
         return members.length === request.nodeCount + 1 && waiting.length === 0 ? true : undefined;
     };
     const timeoutMs = Math.max(request.memberTimeoutMs, FIRST_START_MS);
-    const onTimeout = () => new RolloutStopped(`not every member is Ready within ${seconds(timeoutMs)} s: ${waiting.join(", ") || "members missing"}`);
+    const onTimeout = () =>
+        new RolloutStopped(
+            `not every member is Ready within ${seconds(timeoutMs)} s: ${waiting.join(", ") || "members missing"}`,
+        );
     await pollUntil("every member Ready", allReady, { timeoutMs, intervalMs: request.pollMs, onTimeout });
 }
 
 /** The stop, in words a person acts on: who, why, its last log lines, what was left alone and how to go back. */
-async function stopped(kube: Kube, member: MemberPod, why: string, left: string[], request: RolloutRequest): Promise<RolloutStopped> {
+async function stopped(
+    kube: Kube,
+    member: MemberPod,
+    why: string,
+    left: string[],
+    request: RolloutRequest,
+): Promise<RolloutStopped> {
     const container = member.index === 0 ? "bootnode" : "quorum";
     const lines = await kube.logs(member.pod, container, LOG_LINES).catch(() => "");
-    const logs = lines.trim() ? `\nlast log lines of ${member.pod} (${container}):\n${lines.trim().split("\n").map((line) => `  ${line}`).join("\n")}` : "";
-    const untouched = left.length > 0 ? `\n${left.join(", ")} ${request.everyMember ? "were not restarted" : "still run their previous spec"}.` : "";
+    const logs = lines.trim()
+        ? `\nlast log lines of ${member.pod} (${container}):\n${lines
+              .trim()
+              .split("\n")
+              .map((line) => `  ${line}`)
+              .join("\n")}`
+        : "";
+    const untouched =
+        left.length > 0
+            ? `\n${left.join(", ")} ${request.everyMember ? "were not restarted" : "still run their previous spec"}.`
+            : "";
     const next = request.everyMember
         ? "Fix what it names, then run npm run rollout again."
         : "To go back: set the value you changed back (e.g. quorumImage) and run pulumi up again: the same rollout then replaces the members that run the new spec, one at a time.";

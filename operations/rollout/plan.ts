@@ -2,7 +2,15 @@
 // member is back: pure, from what observe.ts read.
 import { compareVersions, formatVersion, parseVersion, Version, versionOf } from "../../lib/model/imageVersion";
 import { QuorumRule } from "../../lib/model/consensus";
-import { chainQuorum, countedByChain, IN_STEP_BLOCKS, ObservedNetwork, outOfStep, settlingNodes, takeDownProblem } from "../../lib/model/observed";
+import {
+    chainQuorum,
+    countedByChain,
+    IN_STEP_BLOCKS,
+    ObservedNetwork,
+    outOfStep,
+    settlingNodes,
+    takeDownProblem,
+} from "../../lib/model/observed";
 import { memberName } from "../../lib/network/names";
 
 /** A member's StatefulSet and its pod (none while the controller makes it anew). */
@@ -40,7 +48,6 @@ export function isOutdated(member: MemberPod): boolean {
     if (member.wanted === undefined) return false;
     return member.running === undefined || member.running.revision !== member.wanted;
 }
-
 
 /**
  * Members already down first (replacing them costs the chain nothing), then the bootnode, the
@@ -80,7 +87,8 @@ export function startRefusal(network: ObservedNetwork, planned: number[]): strin
     const countedUp = (index: number) => quorum.upNodes.some((node) => node.index === index);
     const firstUp = planned.find(countedUp);
     if (firstUp === undefined) return undefined;
-    const down = (index: number) => network.nodes.some((node) => node.index === index && outOfStep(network, node) !== undefined);
+    const down = (index: number) =>
+        network.nodes.some((node) => node.index === index && outOfStep(network, node) !== undefined);
     const returning = planned.filter(down).length;
     if (Math.min(quorum.of, quorum.up + returning) - 1 >= quorum.needed) return undefined;
     return takeDownProblem(network, firstUp);
@@ -118,11 +126,17 @@ export interface VersionVerdict {
     refusal?: string;
 }
 
-const ROLE_NAMES: ByRole<string> = { quorum: "the quorum image", transactionManager: "the transaction manager's image" };
+const ROLE_NAMES: ByRole<string> = {
+    quorum: "the quorum image",
+    transactionManager: "the transaction manager's image",
+};
 
 /** The highest of some versions, or undefined when none is known. */
 function highestOf(versions: (Version | undefined)[]): Version | undefined {
-    return versions.filter((version): version is Version => version !== undefined).sort(compareVersions).pop();
+    return versions
+        .filter((version): version is Version => version !== undefined)
+        .sort(compareVersions)
+        .pop();
 }
 
 /** What the members run and are asked to run, per role: the highest version any names, and each version a pod runs now. */
@@ -137,26 +151,51 @@ export interface VersionsSeen {
  * the versions pods run now.
  */
 export function versionsSeen(pods: ByRole<string>[], templates: ByRole<string>[]): VersionsSeen {
-    const versions = (images: ByRole<string>[], role: keyof ByRole<string>) => images.map((image) => versionOf(image[role]));
+    const versions = (images: ByRole<string>[], role: keyof ByRole<string>) =>
+        images.map((image) => versionOf(image[role]));
     const text = (version: Version | undefined) => (version ? formatVersion(version) : "");
     const highest = (role: keyof ByRole<string>) => text(highestOf(versions([...pods, ...templates], role)));
-    const running = (role: keyof ByRole<string>) => [...new Set(versions(pods, role).filter((version): version is Version => version !== undefined).map(formatVersion))];
-    return { highest: { quorum: highest("quorum"), transactionManager: highest("transactionManager") }, podsRun: { quorum: running("quorum"), transactionManager: running("transactionManager") } };
+    const running = (role: keyof ByRole<string>) => [
+        ...new Set(
+            versions(pods, role)
+                .filter((version): version is Version => version !== undefined)
+                .map(formatVersion),
+        ),
+    ];
+    return {
+        highest: { quorum: highest("quorum"), transactionManager: highest("transactionManager") },
+        podsRun: { quorum: running("quorum"), transactionManager: running("transactionManager") },
+    };
 }
 
 /** One role's change: a note, or a refusal when it goes below what the chain has run and no pod runs it now. */
-function roleVerdict(from: string, to: string, role: keyof ByRole<string>, seen: VersionsSeen, allowDowngrade: boolean): { note?: string; refusal?: string } {
+function roleVerdict(
+    from: string,
+    to: string,
+    role: keyof ByRole<string>,
+    seen: VersionsSeen,
+    allowDowngrade: boolean,
+): { note?: string; refusal?: string } {
     const [top, target] = [parseVersion(seen.highest[role]), versionOf(to)];
     const change = `${ROLE_NAMES[role]}: ${from} → ${to} on a running network`;
     const backup = "take a backup first (npm run backup)";
     if (!target) return { note: `${change}: its members restart one at a time; ${backup}` };
     if (!top) {
-        if (allowDowngrade) return { note: `${change}: no member names a version to compare with (allowImageDowngrade is true): ${backup}` };
-        return { refusal: `${change}: no member's pod or template names a version, so whether this goes below what has run the chain cannot be told; set allowImageDowngrade to true to go on` };
+        if (allowDowngrade)
+            return {
+                note: `${change}: no member names a version to compare with (allowImageDowngrade is true): ${backup}`,
+            };
+        return {
+            refusal: `${change}: no member's pod or template names a version, so whether this goes below what has run the chain cannot be told; set allowImageDowngrade to true to go on`,
+        };
     }
     // Setting back a value whose rollout stopped goes to what members run still: no downgrade of the chain.
-    if (compareVersions(target, top) >= 0 || seen.podsRun[role].includes(formatVersion(target))) return { note: `${change}: its members restart one at a time; ${backup}` };
-    if (allowDowngrade) return { note: `${change} goes below ${formatVersion(top)}, which has run this chain (allowImageDowngrade is true): ${backup}` };
+    if (compareVersions(target, top) >= 0 || seen.podsRun[role].includes(formatVersion(target)))
+        return { note: `${change}: its members restart one at a time; ${backup}` };
+    if (allowDowngrade)
+        return {
+            note: `${change} goes below ${formatVersion(top)}, which has run this chain (allowImageDowngrade is true): ${backup}`,
+        };
     return {
         refusal: `${change} goes below ${formatVersion(top)}, which has run this chain; its database is not guaranteed to open in an older version: restore a backup taken before the upgrade, or set allowImageDowngrade to true to try`,
     };
@@ -168,10 +207,22 @@ function roleVerdict(from: string, to: string, role: keyof ByRole<string>, seen:
  * (its database is not guaranteed to open in an older version), except a version pods run now (a
  * stopped rollout set back). A new network has nothing running.
  */
-export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRole<string>, seen: VersionsSeen, allowDowngrade: boolean): VersionVerdict {
-    const verdicts = (["quorum", "transactionManager"] as const).flatMap((role) => (!running?.[role] || running[role] === wanted[role] ? [] : [roleVerdict(running[role], wanted[role], role, seen, allowDowngrade)]));
+export function versionVerdict(
+    running: ByRole<string> | undefined,
+    wanted: ByRole<string>,
+    seen: VersionsSeen,
+    allowDowngrade: boolean,
+): VersionVerdict {
+    const verdicts = (["quorum", "transactionManager"] as const).flatMap((role) =>
+        !running?.[role] || running[role] === wanted[role]
+            ? []
+            : [roleVerdict(running[role], wanted[role], role, seen, allowDowngrade)],
+    );
     const refusals = verdicts.flatMap((verdict) => (verdict.refusal ? [verdict.refusal] : []));
-    return { notes: verdicts.flatMap((verdict) => (verdict.note ? [verdict.note] : [])), ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}) };
+    return {
+        notes: verdicts.flatMap((verdict) => (verdict.note ? [verdict.note] : [])),
+        ...(refusals.length > 0 ? { refusal: refusals.join("; ") } : {}),
+    };
 }
 
 /**
@@ -180,10 +231,18 @@ export function versionVerdict(running: ByRole<string> | undefined, wanted: ByRo
  * chain its peers run, so a rollout would stop at it and the blocks it held are left behind.
  * Nodes that do not run yet, or are being removed, replace nothing.
  */
-export function chainReplacementRefusal(running: Map<number, string>, planned: Map<number, string>): string | undefined {
-    const replaced = [...running].filter(([index, seedId]) => planned.has(index) && planned.get(index) !== seedId).map(([index]) => index);
+export function chainReplacementRefusal(
+    running: Map<number, string>,
+    planned: Map<number, string>,
+): string | undefined {
+    const replaced = [...running]
+        .filter(([index, seedId]) => planned.has(index) && planned.get(index) !== seedId)
+        .map(([index]) => index);
     if (replaced.length === 0) return undefined;
-    const names = replaced.sort((a, b) => a - b).map(memberName).join(", ");
+    const names = replaced
+        .sort((a, b) => a - b)
+        .map(memberName)
+        .join(", ");
     return (
         `${names} run a chain this config would replace with a new one at block 0, every block of it left behind: ` +
         "their keys, genesis, runtime or volume changed (chainId, gasLimit, consensus, runtime, accountPassword, qdataDir, hostPathRoot, " +

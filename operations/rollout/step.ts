@@ -29,7 +29,9 @@ export interface RolloutStepArgs {
  * pods' specs are read on the cluster), so they are the step's rerun marker, not its request.
  */
 function specGenerations(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output<string> {
-    return pulumi.all(statefulSets.map((set) => pulumi.all([set.metadata.name, set.metadata.generation]))).apply((pairs) => JSON.stringify(pairs));
+    return pulumi
+        .all(statefulSets.map((set) => pulumi.all([set.metadata.name, set.metadata.generation])))
+        .apply((pairs) => JSON.stringify(pairs));
 }
 
 /**
@@ -37,7 +39,11 @@ function specGenerations(statefulSets: k8s.apps.v1.StatefulSet[]): pulumi.Output
  * included): a no-change up runs nothing. It ends once every member is Ready (a new network, a
  * new member), as the provider's own wait did. Nothing on delete.
  */
-export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function rolloutStep(
+    name: string,
+    args: RolloutStepArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const request: StepInputs<RolloutStepRequest> = {
         kubeContext: args.kubeContext,
         namespace: args.namespace,
@@ -45,7 +51,13 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
         nodeCount: args.nodeCount,
         memberTimeoutMs: args.memberTimeoutSeconds * 1000,
     };
-    const step = { operation: "rollout", create: "create", update: "update", request, rerunOn: specGenerations(args.statefulSets) };
+    const step = {
+        operation: "rollout",
+        create: "create",
+        update: "update",
+        request,
+        rerunOn: specGenerations(args.statefulSets),
+    };
     return operationStep(name, step, { ...opts, dependsOn: args.statefulSets });
 }
 
@@ -53,7 +65,12 @@ export function rolloutStep(name: string, args: RolloutStepArgs, opts: pulumi.Cu
  * At preview: names a change of the quorum or transaction manager version on a running network
  * and refuses a downgrade below what its members have run (unless allowed).
  */
-export async function checkVersionChange(kube: Kube, wanted: ByRole<string>, transactionManager: string, allowDowngrade: boolean): Promise<void> {
+export async function checkVersionChange(
+    kube: Kube,
+    wanted: ByRole<string>,
+    transactionManager: string,
+    allowDowngrade: boolean,
+): Promise<void> {
     const { running, seen } = await chainVersions(kube, transactionManager);
     const verdict = versionVerdict(running, wanted, seen, allowDowngrade);
     if (verdict.refusal) throw new UserError(verdict.refusal);

@@ -3,7 +3,16 @@
 // them are in step, never the set the stack asks for or a pod's readiness (a TCP check on the RPC
 // port). When it does not go on: why, in the chain's terms, and what brings it back. Pure.
 import { BftConsensus, Consensus, isStackValidator } from "../../lib/model/consensus";
-import { ChainQuorum, chainQuorum, countedByChain, membersWord, ObservedNetwork, ObservedNode, outOfStep, raftLeadership } from "../../lib/model/observed";
+import {
+    ChainQuorum,
+    chainQuorum,
+    countedByChain,
+    membersWord,
+    ObservedNetwork,
+    ObservedNode,
+    outOfStep,
+    raftLeadership,
+} from "../../lib/model/observed";
 
 export interface ChainVerdict {
     /** sealing: BFT blocks come, or a Raft leader holds its majority; unreadable: no node could say. */
@@ -56,21 +65,33 @@ const countsOf = ({ needed, of, up }: ChainQuorum) => ({ needed, of, up });
 
 /** Seconds since the newest block past the genesis any node has, or undefined when none has one. */
 function blockSilence(network: ObservedNetwork, nowSeconds: number): number | undefined {
-    const stamps = network.nodes.flatMap((node) => (node.head && node.head.number > 0 && node.head.timestamp !== undefined ? [node.head.timestamp] : []));
+    const stamps = network.nodes.flatMap((node) =>
+        node.head && node.head.number > 0 && node.head.timestamp !== undefined ? [node.head.timestamp] : [],
+    );
     return stamps.length === 0 ? undefined : Math.max(0, nowSeconds - Math.max(...stamps));
 }
 
 /** The chain judged at `nowSeconds`. */
-export function judgeChain(network: ObservedNetwork, consensus: Consensus, namespace: string, nowSeconds: number): ChainVerdict {
+export function judgeChain(
+    network: ObservedNetwork,
+    consensus: Consensus,
+    namespace: string,
+    nowSeconds: number,
+): ChainVerdict {
     const quorum = chainQuorum(network);
     if (!quorum) return unreadable(network, consensus, namespace);
-    return consensus.kind === "raft" ? judgeRaft(network, quorum, namespace) : judgeBft(network, consensus, quorum, { namespace, nowSeconds });
+    return consensus.kind === "raft"
+        ? judgeRaft(network, quorum, namespace)
+        : judgeBft(network, consensus, quorum, { namespace, nowSeconds });
 }
 
 function unreadable(network: ObservedNetwork, consensus: Consensus, namespace: string): ChainVerdict {
     const kubectl = `kubectl -n ${namespace}`;
     if (!network.nodes.some((node) => node.error === undefined && node.head !== undefined)) {
-        const why = ["cannot read the chain: no node answers", ...network.nodes.map((node) => `${node.name}: ${outOfStep(network, node) ?? "answers"}`)];
+        const why = [
+            "cannot read the chain: no node answers",
+            ...network.nodes.map((node) => `${node.name}: ${outOfStep(network, node) ?? "answers"}`),
+        ];
         const recovery = `bring the nodes back: ${kubectl} get pods; ${kubectl} describe pod <pod>; ${kubectl} logs <pod> -c quorum`;
         return { state: "unreadable", why, recovery };
     }
@@ -82,13 +103,20 @@ function unreadable(network: ObservedNetwork, consensus: Consensus, namespace: s
     };
 }
 
-function judgeBft(network: ObservedNetwork, consensus: BftConsensus, quorum: ChainQuorum, at: { namespace: string; nowSeconds: number }): ChainVerdict {
+function judgeBft(
+    network: ObservedNetwork,
+    consensus: BftConsensus,
+    quorum: ChainQuorum,
+    at: { namespace: string; nowSeconds: number },
+): ChainVerdict {
     const silence = blockSilence(network, at.nowSeconds);
     const limit = stallAfterSeconds(consensus);
     if (silence !== undefined && silence <= limit) return { state: "sealing", why: [], quorum: countsOf(quorum) };
     const behind = lagging(network);
     const why = [
-        silence === undefined ? "no node reports a block past the genesis" : `no block for ${silence} s (more than ${limit} s, several rounds)`,
+        silence === undefined
+            ? "no node reports a block past the genesis"
+            : `no block for ${silence} s (more than ${limit} s, several rounds)`,
         `${quorum.up} of the chain's ${quorum.of} validators in step; sealing needs ${quorum.needed}`,
         ...behind.map(lagLine),
     ];
@@ -106,7 +134,11 @@ function judgeRaft(network: ObservedNetwork, quorum: ChainQuorum, namespace: str
     // Raft makes blocks only for transactions: a quiet chain whose leader holds its majority goes on.
     if (problem === undefined) return { state: "sealing", why: [], quorum: countsOf(quorum) };
     const behind = lagging(network);
-    const why = [problem, `${quorum.up} of the chain's ${quorum.of} Raft members in step; a leader needs ${quorum.needed}`, ...behind.map(lagLine)];
+    const why = [
+        problem,
+        `${quorum.up} of the chain's ${quorum.of} Raft members in step; a leader needs ${quorum.needed}`,
+        ...behind.map(lagLine),
+    ];
     if (quorum.up >= quorum.needed) {
         const recovery =
             "a majority is in step, yet no leader: a member removed from the cluster (npm run raft-peer) or one with a new key is counted but cannot vote; " +
@@ -114,7 +146,9 @@ function judgeRaft(network: ObservedNetwork, quorum: ChainQuorum, namespace: str
         return { state: "stalled", why, quorum: countsOf(quorum), recovery };
     }
     // GoQuorum runs Raft without CheckQuorum or PreVote (raft/handler.go:545-561): a leader that lost its majority keeps its role.
-    const lone = leader ? ` ${leader.name} still says minter: a GoQuorum leader that lost its majority keeps the role but commits nothing.` : "";
+    const lone = leader
+        ? ` ${leader.name} still says minter: a GoQuorum leader that lost its majority keeps the role but commits nothing.`
+        : "";
     const recovery = `too few members for a majority: ${whatToFix(behind, network, namespace)}. Raft goes on by itself once ${quorum.needed} are in step.`;
     return { state: "stalled", why, quorum: countsOf(quorum), recovery: recovery + lone };
 }
@@ -125,12 +159,20 @@ function judgeRaft(network: ObservedNetwork, quorum: ChainQuorum, namespace: str
  */
 function whatToFix(behind: Lagging[], network: ObservedNetwork, namespace: string): string {
     const down = behind.filter(({ node }) => !node.podReady).map(({ node }) => node.name);
-    const ready = behind.filter(({ node }) => node.podReady).map(({ node, why }) => `${node.name} is Ready but not in step (${why})`);
+    const ready = behind
+        .filter(({ node }) => node.podReady)
+        .map(({ node, why }) => `${node.name} is Ready but not in step (${why})`);
     const keys = unclaimed(network).join(", ");
     const parts = [
-        ...(down.length > 0 ? [`bring back ${down.join(", ")} (kubectl -n ${namespace} get pods; kubectl -n ${namespace} describe pod <pod>)`] : []),
+        ...(down.length > 0
+            ? [
+                  `bring back ${down.join(", ")} (kubectl -n ${namespace} get pods; kubectl -n ${namespace} describe pod <pod>)`,
+              ]
+            : []),
         ...(ready.length > 0 ? [`${ready.join(", ")}: Ready is only a TCP check on the RPC port`] : []),
-        ...(behind.length === 0 ? [`restore the volumes of the members the chain counts that no node runs as (${keys}) from a backup`] : []),
+        ...(behind.length === 0
+            ? [`restore the volumes of the members the chain counts that no node runs as (${keys}) from a backup`]
+            : []),
     ];
     return parts.join("; ");
 }
@@ -140,7 +182,10 @@ function roundRule(consensus: BftConsensus): { timeout: (round: number) => numbe
     if (consensus.kind === "qbft") {
         // The genesis holds QBFT's request timeout in whole seconds.
         const base = Math.ceil(consensus.roundChangeTimerMs / 1000);
-        return { timeout: (round) => base * 2 ** round, words: `QBFT doubles its round timer every round (${base} s × 2^round, qbft/core/core.go:293)` };
+        return {
+            timeout: (round) => base * 2 ** round,
+            words: `QBFT doubles its round timer every round (${base} s × 2^round, qbft/core/core.go:293)`,
+        };
     }
     const base = consensus.roundChangeTimerMs / 1000;
     const words = `IBFT waits its request timeout plus 2^round s in each round (${base} s + 2^round s, ibft/core/core.go:335-339)`;
@@ -167,8 +212,13 @@ function keysCause(network: ObservedNetwork, consensus: BftConsensus): string {
     const missing = unclaimed(network);
     const silent = network.nodes.filter((node) => node.identity === undefined).length;
     // The stack's first V nodes are the ones meant to validate: a hint for naming suspects, never a count.
-    const uncounted = network.nodes.filter((node) => isStackValidator(consensus, node.index) && countedByChain(network, node) === false);
-    const unexplained = silent === 0 ? "which no node signs with" : `which no answering node signs with, and only ${silent} nodes did not answer`;
+    const uncounted = network.nodes.filter(
+        (node) => isStackValidator(consensus, node.index) && countedByChain(network, node) === false,
+    );
+    const unexplained =
+        silent === 0
+            ? "which no node signs with"
+            : `which no answering node signs with, and only ${silent} nodes did not answer`;
     const seen = [
         ...(missing.length > silent ? [`the chain counts ${missing.join(", ")}, ${unexplained}`] : []),
         ...uncounted.map((node) => `${node.name} signs with ${node.identity}, which the chain does not count`),
@@ -179,12 +229,20 @@ function keysCause(network: ObservedNetwork, consensus: BftConsensus): string {
 }
 
 /** Enough validators in step, yet no block: the likeliest causes first. */
-function likeliestBftCauses(network: ObservedNetwork, consensus: BftConsensus, seen: { quorum: ChainQuorum; behind: Lagging[]; timing?: string }): string {
+function likeliestBftCauses(
+    network: ObservedNetwork,
+    consensus: BftConsensus,
+    seen: { quorum: ChainQuorum; behind: Lagging[]; timing?: string },
+): string {
     const ready = seen.behind.filter(({ node }) => node.podReady).map(lagLine);
     const waiting = `the round timer, still long after the outage: ${seen.timing}; blocks come back by themselves then, so wait that long before acting`;
     const causes = [
         ...(seen.timing ? [waiting] : []),
-        ...(ready.length > 0 ? [`a validator whose pod is Ready but that takes no part: ${ready.join(", ")}; Ready is only a TCP check on the RPC port`] : []),
+        ...(ready.length > 0
+            ? [
+                  `a validator whose pod is Ready but that takes no part: ${ready.join(", ")}; Ready is only a TCP check on the RPC port`,
+              ]
+            : []),
         keysCause(network, consensus),
     ];
     const { up, of, needed } = seen.quorum;

@@ -14,9 +14,17 @@ import { renderTable, summary } from "./table";
 const CLEAR_SCREEN = "\x1b[H\x1b[2J";
 
 /** The network read and judged now. */
-export async function networkStatus(kube: Kube, outputs: Pick<StackOutputs, "namespace" | "consensus" | "nodes">, now = Date.now): Promise<NetworkStatus> {
+export async function networkStatus(
+    kube: Kube,
+    outputs: Pick<StackOutputs, "namespace" | "consensus" | "nodes">,
+    now = Date.now,
+): Promise<NetworkStatus> {
     const request = { namespace: outputs.namespace, consensus: outputs.consensus, nodeCount: outputs.nodes.length };
-    return judgeNetwork(await readStatus(kube, outputs.consensus, outputs.nodes.length, PARALLEL_READS), request, now());
+    return judgeNetwork(
+        await readStatus(kube, outputs.consensus, outputs.nodes.length, PARALLEL_READS),
+        request,
+        now(),
+    );
 }
 
 function render(status: NetworkStatus, outputs: StackOutputs): string {
@@ -30,7 +38,9 @@ async function watch(outputs: StackOutputs, kube: Kube, intervalSeconds: number)
         const started = Date.now();
         const text = render(await networkStatus(kube, outputs), outputs);
         const took = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`${CLEAR_SCREEN}${text}\nrefreshed in ${took} s, every ${intervalSeconds} s; Ctrl-C to stop\n`);
+        process.stdout.write(
+            `${CLEAR_SCREEN}${text}\nrefreshed in ${took} s, every ${intervalSeconds} s; Ctrl-C to stop\n`,
+        );
         await sleep(Math.max(0, intervalSeconds * 1000 - (Date.now() - started)));
     }
 }
@@ -41,7 +51,8 @@ async function run(args: ToolArgs): Promise<number> {
     const kube = new Kubectl(outputs.kubeContext, outputs.namespace);
     try {
         // Redrawn in place on a terminal only: piped, it prints once.
-        if (args.flag("watch") && process.stdout.isTTY && !args.flag("json")) await watch(outputs, kube, intervalSeconds);
+        if (args.flag("watch") && process.stdout.isTTY && !args.flag("json"))
+            await watch(outputs, kube, intervalSeconds);
         const status = await networkStatus(kube, outputs);
         process.stdout.write(args.flag("json") ? `${JSON.stringify(status, null, 2)}\n` : render(status, outputs));
         // A chain no node answers for is judged (CHAIN UNREADABLE, 1); 2 is for a cluster kubectl cannot list.
@@ -60,4 +71,10 @@ const USAGE = [
     '  ("cannot read the chain: no node answers"), is named under the summary; 2 kubectl could not list the pods, or the arguments are wrong',
 ].join("\n");
 
-export const statusTool: Tool = { name: "status", usage: USAGE, options: ["stack", "interval"], flags: ["watch", "json"], run };
+export const statusTool: Tool = {
+    name: "status",
+    usage: USAGE,
+    options: ["stack", "interval"],
+    flags: ["watch", "json"],
+    run,
+};

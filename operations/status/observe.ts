@@ -18,11 +18,19 @@ export interface StatusReading {
 function keepingPodListing(kube: Kube): { kube: Kube; listed: () => PodStatus[] } {
     let listed: PodStatus[] = [];
     const pods = async () => (listed = await kube.pods());
-    return { kube: new Proxy(kube, { get: (target, key) => (key === "pods" ? pods : Reflect.get(target, key)) }), listed: () => listed };
+    return {
+        kube: new Proxy(kube, { get: (target, key) => (key === "pods" ? pods : Reflect.get(target, key)) }),
+        listed: () => listed,
+    };
 }
 
 /** Nodes 1..nodeCount (and any other node pod, a member being removed), `parallel` console calls at once. */
-export async function readStatus(kube: Kube, rule: QuorumRule, nodeCount: number, parallel: number): Promise<StatusReading> {
+export async function readStatus(
+    kube: Kube,
+    rule: QuorumRule,
+    nodeCount: number,
+    parallel: number,
+): Promise<StatusReading> {
     const started = Date.now();
     const keeping = keepingPodListing(kube);
     const network = await observeNetwork(keeping.kube, rule, nodeCount, parallel);

@@ -58,10 +58,15 @@ function staleAfterSeconds(consensus: Consensus): number | undefined {
     return consensus.kind === "raft" ? undefined : stallAfterSeconds(consensus);
 }
 
-function verdictOf(status: Omit<NodeStatus, "verdict" | "healthy">, expectedPeers: number, staleAfter: number | undefined): string | undefined {
+function verdictOf(
+    status: Omit<NodeStatus, "verdict" | "healthy">,
+    expectedPeers: number,
+    staleAfter: number | undefined,
+): string | undefined {
     if (status.error) return `unreachable: ${status.error}`;
     if (!status.ready) return "pod not Ready";
-    if (status.peers !== undefined && status.peers < expectedPeers) return status.peers === 0 ? "no peers" : `${status.peers} of ${expectedPeers} peers`;
+    if (status.peers !== undefined && status.peers < expectedPeers)
+        return status.peers === 0 ? "no peers" : `${status.peers} of ${expectedPeers} peers`;
     if (status.behind !== undefined && status.behind > IN_STEP_BLOCKS) return `${status.behind} blocks behind`;
     const age = status.lastBlockAge;
     if (staleAfter !== undefined && age !== undefined && age > staleAfter) return `no block for ${formatAge(age)}`;
@@ -93,7 +98,8 @@ function rowOf(reading: StatusReading, node: ObservedNode, seconds: number): Omi
         error: node.error,
         behind: head === undefined ? undefined : (highestHead(network) ?? 0) - head.number,
         // The genesis's timestamp says nothing of when the chain last sealed.
-        lastBlockAge: head?.timestamp === undefined || head.number === 0 ? undefined : Math.max(0, seconds - head.timestamp),
+        lastBlockAge:
+            head?.timestamp === undefined || head.number === 0 ? undefined : Math.max(0, seconds - head.timestamp),
     };
 }
 
@@ -109,5 +115,13 @@ export function judgeNetwork(reading: StatusReading, request: StatusRequest, now
     const chain = judgeChain(reading.network, request.consensus, request.namespace, seconds);
     const healthy = chain.state === "sealing" && nodes.every((node) => node.healthy);
     const takenAt = new Date(nowMs).toISOString();
-    return { namespace: request.namespace, consensus: request.consensus.kind, takenAt, nodes, chain, healthy, readMs: reading.readMs };
+    return {
+        namespace: request.namespace,
+        consensus: request.consensus.kind,
+        takenAt,
+        nodes,
+        chain,
+        healthy,
+        readMs: reading.readMs,
+    };
 }

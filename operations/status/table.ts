@@ -19,7 +19,12 @@ const COLUMNS: Column[] = [
     { title: "PEERS", keep: 7, cell: (node) => dash(node.peers), alignRight: true },
     { title: "ROLE", keep: 5, cell: (node) => dash(node.role) },
     { title: "PENDING", keep: 2, cell: (node) => dash(node.pending), alignRight: true },
-    { title: "LAST BLOCK", keep: 4, cell: (node) => (node.lastBlockAge === undefined ? "-" : formatAge(node.lastBlockAge)), alignRight: true },
+    {
+        title: "LAST BLOCK",
+        keep: 4,
+        cell: (node) => (node.lastBlockAge === undefined ? "-" : formatAge(node.lastBlockAge)),
+        alignRight: true,
+    },
     { title: "RESTARTS", keep: 3, cell: (node) => dash(node.restarts), alignRight: true },
     { title: "VERDICT", cell: (node) => node.verdict },
 ];
@@ -38,7 +43,11 @@ function fits(widths: number[], width: number): boolean {
 }
 
 function line(cells: string[], widths: number[], columns: Column[], width: number): string {
-    const text = cells.map((cell, i) => (i === cells.length - 1 ? cell : columns[i].alignRight ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(GAP);
+    const text = cells
+        .map((cell, i) =>
+            i === cells.length - 1 ? cell : columns[i].alignRight ? cell.padStart(widths[i]) : cell.padEnd(widths[i]),
+        )
+        .join(GAP);
     return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
@@ -50,7 +59,15 @@ export function renderTable(nodes: NodeStatus[], width: number): string[] {
         const widths = widthsOf(columns, rows);
         const droppable = columns.filter((column) => column.keep !== undefined);
         if (fits(widths, width) || droppable.length === 0) {
-            return [line(columns.map((column) => column.title), widths, columns, width), ...rows.map((row) => line(row, widths, columns, width))];
+            return [
+                line(
+                    columns.map((column) => column.title),
+                    widths,
+                    columns,
+                    width,
+                ),
+                ...rows.map((row) => line(row, widths, columns, width)),
+            ];
         }
         const least = droppable.reduce((a, b) => (a.keep! <= b.keep! ? a : b));
         columns = columns.filter((column) => column !== least);
@@ -65,5 +82,11 @@ export function summary(status: NetworkStatus, context: string): string {
     const summary = `${status.nodes.length} ${kind} nodes in namespace ${status.namespace} (context ${context}) at ${at} UTC: ${verdict}`;
     if (status.chain.state === "sealing") return summary;
     const headline = status.chain.state === "stalled" ? "CHAIN STALLED" : "CHAIN UNREADABLE";
-    return [summary, "", headline, ...status.chain.why.map((line) => `  ${line}`), `  what to do: ${status.chain.recovery}`].join("\n");
+    return [
+        summary,
+        "",
+        headline,
+        ...status.chain.why.map((line) => `  ${line}`),
+        `  what to do: ${status.chain.recovery}`,
+    ].join("\n");
 }

@@ -24,27 +24,45 @@ const verbOf = (change: ValidatorChange) => (change.add ? "add" : "remove");
  * agrees on after it. A change that would leave a chain that cannot seal is refused before any
  * vote. A vote that does not show in time fails; no more votes are proposed after it.
  */
-export async function changeValidator(observe: Observe, change: ValidatorChange, options: VoteOptions): Promise<{ changed: boolean; validators: string[] }> {
+export async function changeValidator(
+    observe: Observe,
+    change: ValidatorChange,
+    options: VoteOptions,
+): Promise<{ changed: boolean; validators: string[] }> {
     let view = await observe();
     const shown = (current: VotingView) => current.network.chainSet?.includes(change.address) === change.add;
-    if (change.add && view.network.chainSet && !shown(view)) view = await addedInStep(observe, view, change.address, options);
+    if (change.add && view.network.chainSet && !shown(view))
+        view = await addedInStep(observe, view, change.address, options);
     const set = view.network.chainSet;
     if (set && shown(view)) return { changed: false, validators: set };
     const problem = changeProblem(view.network, change, { voteVia: options.voteVia });
     if (problem) throw new Error(problem);
     const voters = chainQuorum(view.network)!.upNodes;
     for (const voter of voters) await view.rpcOf(voter)("istanbul_propose", [change.address, change.add]);
-    options.log(`${voters.length} of ${set!.length} validators voted to ${verbOf(change)} ${change.address}; waiting for every node's set to show it`);
+    options.log(
+        `${voters.length} of ${set!.length} validators voted to ${verbOf(change)} ${change.address}; waiting for every node's set to show it`,
+    );
     try {
         return { changed: true, validators: await agreedSet(view, voters, change, options) };
     } finally {
         // Stops each voter proposing it in its next blocks; votes already sealed still count (see sealedVotes).
-        await Promise.all(voters.map((voter) => view.rpcOf(voter)("istanbul_discard", [change.address]).catch(() => undefined)));
+        await Promise.all(
+            voters.map((voter) =>
+                view
+                    .rpcOf(voter)("istanbul_discard", [change.address])
+                    .catch(() => undefined),
+            ),
+        );
     }
 }
 
 /** A node voted in while it syncs counts toward the quorum without sealing: the vote waits for it to be in step. */
-async function addedInStep(observe: Observe, first: VotingView, added: string, options: VoteOptions): Promise<VotingView> {
+async function addedInStep(
+    observe: Observe,
+    first: VotingView,
+    added: string,
+    options: VoteOptions,
+): Promise<VotingView> {
     let view = first;
     const nodeOf = (current: VotingView) => current.network.nodes.find((node) => node.identity === added);
     const ready = (current: VotingView) => {
@@ -62,27 +80,50 @@ async function addedInStep(observe: Observe, first: VotingView, added: string, o
         const which = node ? `${node.name} (${added})` : added;
         const why = node ? outOfStep(view.network, node) : "no node answers as it";
         const seconds = Math.round(options.settleMs / 1000);
-        return new Error(`${which} is not in step after ${seconds} s (${why}); it is voted in only once it is: let it catch up, then run the same again`);
+        return new Error(
+            `${which} is not in step after ${seconds} s (${why}); it is voted in only once it is: let it catch up, then run the same again`,
+        );
     };
-    return pollUntil(`${added} in step`, attempt, { timeoutMs: options.settleMs, intervalMs: options.pollMs, onTimeout });
+    return pollUntil(`${added} in step`, attempt, {
+        timeoutMs: options.settleMs,
+        intervalMs: options.pollMs,
+        onTimeout,
+    });
 }
 
-async function agreedSet(view: VotingView, voters: ObservedNode[], change: ValidatorChange, options: VoteOptions): Promise<string[]> {
+async function agreedSet(
+    view: VotingView,
+    voters: ObservedNode[],
+    change: ValidatorChange,
+    options: VoteOptions,
+): Promise<string[]> {
     const nodes = view.network.nodes.filter((node) => inStep(view.network, node));
-    const read = (node: ObservedNode) => view.rpcOf(node)<string[]>("istanbul_getValidators").then((set) => set.map((member) => member.toLowerCase()));
+    const read = (node: ObservedNode) =>
+        view
+            .rpcOf(node)<string[]>("istanbul_getValidators")
+            .then((set) => set.map((member) => member.toLowerCase()));
     let sets: (string[] | undefined)[] = [];
     const shownEverywhere = async () => {
         sets = await Promise.all(nodes.map((node) => read(node).catch(() => undefined)));
-        return sets.every((set) => set !== undefined && set.includes(change.address) === change.add) ? sets[0] : undefined;
+        return sets.every((set) => set !== undefined && set.includes(change.address) === change.add)
+            ? sets[0]
+            : undefined;
     };
     const onTimeout = async () => {
         const withOrWithout = (set: string[]) => (set.includes(change.address) ? "with" : "without");
-        const shownOn = (set?: string[]) => (set ? `${set.length} validators ${withOrWithout(set)} ${change.address}` : "no answer");
+        const shownOn = (set?: string[]) =>
+            set ? `${set.length} validators ${withOrWithout(set)} ${change.address}` : "no answer";
         const each = nodes.map((node, i) => `${node.name}: ${shownOn(sets[i])}`).join("; ");
         const sealed = await sealedVotes(view, voters[0], change);
-        return new Error(`the vote to ${verbOf(change)} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each}); ${sealed}`);
+        return new Error(
+            `the vote to ${verbOf(change)} ${change.address} did not pass within ${Math.round(options.settleMs / 1000)} s (${each}); ${sealed}`,
+        );
     };
-    return pollUntil("the vote", shownEverywhere, { timeoutMs: options.settleMs, intervalMs: options.pollMs, onTimeout });
+    return pollUntil("the vote", shownEverywhere, {
+        timeoutMs: options.settleMs,
+        intervalMs: options.pollMs,
+        onTimeout,
+    });
 }
 
 interface Snapshot {
@@ -99,8 +140,11 @@ interface Snapshot {
  */
 async function sealedVotes(view: VotingView, voter: ObservedNode, change: ValidatorChange): Promise<string> {
     const resume = "run the same again (pulumi up) to propose it anew";
-    const snapshot = await view.rpcOf(voter)<Snapshot>("istanbul_getSnapshot", ["latest"]).catch(() => undefined);
-    if (!snapshot) return `no more votes will be proposed; votes already sealed in blocks count until the next epoch block: ${resume}`;
+    const snapshot = await view
+        .rpcOf(voter)<Snapshot>("istanbul_getSnapshot", ["latest"])
+        .catch(() => undefined);
+    if (!snapshot)
+        return `no more votes will be proposed; votes already sealed in blocks count until the next epoch block: ${resume}`;
     const tally = Object.entries(snapshot.tally ?? {}).find(([member]) => member.toLowerCase() === change.address)?.[1];
     const votes = tally && tally.authorize === change.add ? tally.votes : 0;
     const needed = majorityOf(snapshot.validators.length);

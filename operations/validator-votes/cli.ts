@@ -29,8 +29,15 @@ export interface ValidatorStepRequest extends StepTarget {
 }
 
 export function validatorStepFields(fields: RequestFields): StepFields<ValidatorStepRequest> {
-    const addresses = (name: string) => fields.strings(name, matching(ADDRESS, "a 0x address of 40 hex digits")).map((address) => address.toLowerCase());
-    return { validators: addresses("validators"), genesisValidators: addresses("genesisValidators"), blockPeriodSeconds: fields.wholeNumber("blockPeriodSeconds", 1) };
+    const addresses = (name: string) =>
+        fields
+            .strings(name, matching(ADDRESS, "a 0x address of 40 hex digits"))
+            .map((address) => address.toLowerCase());
+    return {
+        validators: addresses("validators"),
+        genesisValidators: addresses("genesisValidators"),
+        blockPeriodSeconds: fields.wholeNumber("blockPeriodSeconds", 1),
+    };
 }
 
 /** The nodes the targets name, and the targets again for a by-hand vote a refusal may advise. */
@@ -44,10 +51,15 @@ function votingNodes(targets: string[], args: ToolArgs): { observe: Observe; vot
 
 /** By hand: one change, on the nodes given. */
 async function vote(args: ToolArgs, add: boolean, targets: string[], address: string | undefined): Promise<number> {
-    if (targets.length === 0 || !address || !ADDRESS.test(address)) throw new UsageError("give the nodes and a 0x address of 40 hex digits");
+    if (targets.length === 0 || !address || !ADDRESS.test(address))
+        throw new UsageError("give the nodes and a 0x address of 40 hex digits");
     const settleMs = args.count("timeout", 300) * 1000;
     const { observe, voteVia } = votingNodes(targets, args);
-    const { changed, validators } = await changeValidator(observe, { address: address.toLowerCase(), add }, { settleMs, pollMs: 1000, log, voteVia });
+    const { changed, validators } = await changeValidator(
+        observe,
+        { address: address.toLowerCase(), add },
+        { settleMs, pollMs: 1000, log, voteVia },
+    );
     if (!changed) log(`${address} is ${add ? "a validator already" : "no validator"}; nothing to do`);
     console.log(JSON.stringify(validators));
     return 0;
@@ -64,7 +76,13 @@ function voteTimeoutMs(blockPeriodSeconds: number, validators: number): number {
 
 /** The step's phases: the chain's set to the stack's. */
 async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<number> {
-    const { kubeContext, namespace, validators: desired, genesisValidators, blockPeriodSeconds } = stepRequest(args, validatorStepFields);
+    const {
+        kubeContext,
+        namespace,
+        validators: desired,
+        genesisValidators,
+        blockPeriodSeconds,
+    } = stepRequest(args, validatorStepFields);
     // A network the step is made with starts from its genesis: nothing to vote on unless the set differs.
     if (phase === "create" && sameSet(desired, genesisValidators)) {
         console.log(JSON.stringify(desired));
@@ -78,7 +96,11 @@ async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<nu
     if (changes.length === 0) log(`the chain's ${desired.length} validators are the stack's already`);
     let validators = desired;
     for (const change of changes) {
-        ({ validators } = await changeValidator(observe, change, { settleMs: voteTimeoutMs(blockPeriodSeconds, validators.length), pollMs: 1000, log }));
+        ({ validators } = await changeValidator(observe, change, {
+            settleMs: voteTimeoutMs(blockPeriodSeconds, validators.length),
+            pollMs: 1000,
+            log,
+        }));
         log(`${change.add ? "added" : "removed"} ${change.address}: ${validators.length} validators on every node`);
     }
     console.log(JSON.stringify(validators));
@@ -88,11 +110,19 @@ async function stepPhase(phase: "create" | "update", args: ToolArgs): Promise<nu
 async function run(args: ToolArgs): Promise<number> {
     const [action, ...rest] = args.positional();
     if (action === "create" || action === "update") return stepPhase(action, args);
-    if (action !== "add" && action !== "remove") throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
+    if (action !== "add" && action !== "remove")
+        throw new UsageError(action === undefined ? "give add or remove" : `no action "${action}": add or remove`);
     const address = rest.pop();
     return vote(args, action === "add", rest, address);
 }
 
-const USAGE = "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]";
+const USAGE =
+    "usage: npm run validators -- add|remove <pod|rpc-url>... <address>   [--stack NAME | --context C --namespace N] [--timeout SECONDS]";
 
-export const validatorVotesTool: Tool = { name: "validators", usage: USAGE, options: ["stack", "context", "namespace", "timeout"], arguments: Infinity, run };
+export const validatorVotesTool: Tool = {
+    name: "validators",
+    usage: USAGE,
+    options: ["stack", "context", "namespace", "timeout"],
+    arguments: Infinity,
+    run,
+};

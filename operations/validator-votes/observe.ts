@@ -27,7 +27,10 @@ const STRICTEST_RULE: QuorumRule = { kind: "qbft", validators: 0, ceil2Nby3Block
 /** Nodes that did not answer still sign with their keys' addresses: known, they name them in messages. */
 function withKnownIdentities(network: ObservedNetwork, addresses: string[]): ObservedNetwork {
     const known = (node: ObservedNode) => node.identity ?? addresses[node.index - 1]?.toLowerCase();
-    return { ...network, nodes: network.nodes.map((node) => (known(node) ? { ...node, identity: known(node) } : node)) };
+    return {
+        ...network,
+        nodes: network.nodes.map((node) => (known(node) ? { ...node, identity: known(node) } : node)),
+    };
 }
 
 /** A vote needs the chain's own set: the stack's stand-in for nodes without the istanbul API names members, not signers. */
@@ -49,7 +52,10 @@ export function podObserver(kube: Kube, target: PodTarget = {}): Observe {
     const addresses = target.addresses ?? [];
     return async () => {
         const network = listedByChain(await observeNetwork(kube, target.rule ?? STRICTEST_RULE, addresses.length));
-        return { network: withKnownIdentities(network, addresses), rpcOf: (node) => ipcRpc(kube, nodePodName(node.index)) };
+        return {
+            network: withKnownIdentities(network, addresses),
+            rpcOf: (node) => ipcRpc(kube, nodePodName(node.index)),
+        };
     };
 }
 
@@ -63,7 +69,12 @@ async function readUrl(index: number, url: string, rpc: RpcCall): Promise<{ node
             rpc<string[]>("istanbul_getValidators"),
         ]);
         const identity = nodeAddress(info.enode);
-        const node = { ...base, head: { number: Number(BigInt(height)) }, peers: Number(BigInt(peers)), ...(identity ? { identity } : {}) };
+        const node = {
+            ...base,
+            head: { number: Number(BigInt(height)) },
+            peers: Number(BigInt(peers)),
+            ...(identity ? { identity } : {}),
+        };
         return { node, set: set.map((member) => member.toLowerCase()) };
     } catch (error) {
         return { node: { ...base, error: (error as Error).message.split("\n")[0] } };
@@ -75,9 +86,15 @@ export function urlObserver(urls: string[], timeoutMs: number): Observe {
     const rpcs = urls.map((url) => httpRpc(url, timeoutMs));
     return async () => {
         const answers = await Promise.all(urls.map((url, i) => readUrl(i + 1, url, rpcs[i])));
-        const source = answers.filter((answer) => answer.set).sort((a, b) => (b.node.head?.number ?? 0) - (a.node.head?.number ?? 0))[0];
+        const source = answers
+            .filter((answer) => answer.set)
+            .sort((a, b) => (b.node.head?.number ?? 0) - (a.node.head?.number ?? 0))[0];
         const nodes = answers.map((answer) => answer.node);
-        const network: ObservedNetwork = { rule: STRICTEST_RULE, nodes, ...(source?.set ? { chainSet: source.set } : {}) };
+        const network: ObservedNetwork = {
+            rule: STRICTEST_RULE,
+            nodes,
+            ...(source?.set ? { chainSet: source.set } : {}),
+        };
         return { network, rpcOf: (node) => rpcs[node.index - 1] };
     };
 }

@@ -18,14 +18,20 @@ export interface ValidatorChange {
 /** The changes that take `current` to `desired`: removals first (a smaller set needs fewer votes), then additions, each in order. */
 export function changesBetween(current: string[], desired: string[]): ValidatorChange[] {
     const has = (set: string[], member: string) => set.map(lower).includes(lower(member));
-    const removals = current.filter((member) => !has(desired, member)).map((member) => ({ address: lower(member), add: false }));
-    const additions = desired.filter((member) => !has(current, member)).map((member) => ({ address: lower(member), add: true }));
+    const removals = current
+        .filter((member) => !has(desired, member))
+        .map((member) => ({ address: lower(member), add: false }));
+    const additions = desired
+        .filter((member) => !has(current, member))
+        .map((member) => ({ address: lower(member), add: true }));
     return [...removals, ...additions];
 }
 
 /** The validators the stack counts: the first `validators` nodes' signing addresses. */
 export function desiredValidators(consensus: BftConsensus, qdata: QdataFolder): string[] {
-    return qdata.nodes.filter((node) => isStackValidator(consensus, node.index)).map((node) => address(node.nodeAddress));
+    return qdata.nodes
+        .filter((node) => isStackValidator(consensus, node.index))
+        .map((node) => address(node.nodeAddress));
 }
 
 /** The genesis's validators: a new network starts with these. */
@@ -41,7 +47,11 @@ export interface ChangeOptions {
 }
 
 /** Why the running chain cannot go from its set to `desired` in this up (one line), or undefined when it can. */
-export function validatorChangeProblem(network: ObservedNetwork, desired: string[], options: ChangeOptions = {}): string | undefined {
+export function validatorChangeProblem(
+    network: ObservedNetwork,
+    desired: string[],
+    options: ChangeOptions = {},
+): string | undefined {
     if (!network.chainSet) return cannotRead(network);
     const changes = changesBetween(network.chainSet, desired);
     if (changes.length > 1) {
@@ -59,7 +69,11 @@ export function validatorChangeProblem(network: ObservedNetwork, desired: string
  * passes when its tally > size/2, backend/engine.go), and the set after it must have its quorum
  * among the members in step now.
  */
-export function changeProblem(network: ObservedNetwork, change: ValidatorChange, options: ChangeOptions = {}): string | undefined {
+export function changeProblem(
+    network: ObservedNetwork,
+    change: ValidatorChange,
+    options: ChangeOptions = {},
+): string | undefined {
     if (!network.chainSet) return cannotRead(network);
     const now = chainQuorum(network)!;
     const lost = lostValidators(network, now, network.chainSet);
@@ -72,7 +86,9 @@ export function changeProblem(network: ObservedNetwork, change: ValidatorChange,
         const numbers = `needs the votes of ${votes} of the ${now.of} validators, but only ${now.up} are in step`;
         return `${verb} ${named(network, change.address)} ${numbers}; bring back ${lost} first`;
     }
-    return change.add ? additionProblem(network, change.address, options) : removalProblem(network, change.address, options);
+    return change.add
+        ? additionProblem(network, change.address, options)
+        : removalProblem(network, change.address, options);
 }
 
 function cannotRead(network: ObservedNetwork): string {
@@ -92,12 +108,16 @@ function lostMembers(network: ObservedNetwork, quorum: ChainQuorum, set: string[
     return set.flatMap((member) => {
         if (up.has(member)) return [];
         const node = network.nodes.find((candidate) => candidate.identity === member);
-        return [{ member, why: node ? outOfStep(network, node) ?? "not in step" : "no node answers as it" }];
+        return [{ member, why: node ? (outOfStep(network, node) ?? "not in step") : "no node answers as it" }];
     });
 }
 
 function lostValidators(network: ObservedNetwork, quorum: ChainQuorum, set: string[]): string {
-    return lostMembers(network, quorum, set).map(({ member, why }) => `${named(network, member)}: ${why}`).join("; ") || "the validators";
+    return (
+        lostMembers(network, quorum, set)
+            .map(({ member, why }) => `${named(network, member)}: ${why}`)
+            .join("; ") || "the validators"
+    );
 }
 
 function additionProblem(network: ObservedNetwork, added: string, options: ChangeOptions): string | undefined {

@@ -28,7 +28,11 @@ export interface ValidatorStepArgs {
  * cannot seal, fails the update, so the state keeps the old set and the next up votes again.
  * Nothing on delete: a destroy takes the whole network down and votes nothing.
  */
-export function validatorStep(name: string, args: ValidatorStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+export function validatorStep(
+    name: string,
+    args: ValidatorStepArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
     const request: StepInputs<ValidatorStepRequest> = {
         kubeContext: args.kubeContext,
         namespace: args.namespace,
@@ -48,15 +52,22 @@ export function validatorStep(name: string, args: ValidatorStepArgs, opts: pulum
 export async function checkValidatorChange(kube: Kube, consensus: BftConsensus, qdata: QdataFolder): Promise<void> {
     const pods = new Set((await kube.pods()).map((pod) => pod.name));
     if (![...pods].some((pod) => nodeIndexOf(pod) !== undefined)) return;
-    const { network } = await podObserver(kube, { rule: consensus, addresses: qdata.nodes.map((node) => `0x${node.nodeAddress}`) })();
+    const { network } = await podObserver(kube, {
+        rule: consensus,
+        addresses: qdata.nodes.map((node) => `0x${node.nodeAddress}`),
+    })();
     if (!network.chainSet) {
         const why = network.nodes.find((node) => node.error !== undefined);
         const reason = why ? `${why.name}: ${why.error}` : "no node lists it: istanbul_getValidators";
-        await pulumi.log.warn(`validators: cannot read the running chain's validator set (${reason}); the vote step checks when it runs`);
+        await pulumi.log.warn(
+            `validators: cannot read the running chain's validator set (${reason}); the vote step checks when it runs`,
+        );
         return;
     }
     // A validator whose node this up creates cannot be in step yet: the vote step waits for it.
-    const comingUp = network.nodes.flatMap((node) => (node.identity !== undefined && !pods.has(nodePodName(node.index)) ? [node.identity] : []));
+    const comingUp = network.nodes.flatMap((node) =>
+        node.identity !== undefined && !pods.has(nodePodName(node.index)) ? [node.identity] : [],
+    );
     const problem = validatorChangeProblem(network, desiredValidators(consensus, qdata), { comingUp });
     if (problem) throw new UserError(`validators: ${problem}`);
 }

@@ -17,7 +17,10 @@ export function blockRhythmCheck(blockPeriod: number): Check {
             const height = await context.poll(
                 async () => {
                     const now = Number(await context.rpc<string>(1, "eth_blockNumber"));
-                    if (now < start + INTERVALS + 1) throw new Error(`node 1 is at block ${now}, ${start + INTERVALS + 1 - now} short of ${INTERVALS} new intervals`);
+                    if (now < start + INTERVALS + 1)
+                        throw new Error(
+                            `node 1 is at block ${now}, ${start + INTERVALS + 1 - now} short of ${INTERVALS} new intervals`,
+                        );
                     return now;
                 },
                 `${context.gethLog()} (are more than 2/3 of the validators up?)`,
@@ -26,17 +29,37 @@ export function blockRhythmCheck(blockPeriod: number): Check {
             const intervals = await blockIntervals(context, height - INTERVALS, height);
             const sorted = intervals.map(({ seconds }) => seconds).sort((a, b) => a - b);
             const median = (sorted[INTERVALS / 2 - 1] + sorted[INTERVALS / 2]) / 2;
-            const slow = intervals.filter(({ seconds }) => seconds > 2 * blockPeriod).map(({ from, seconds }) => `${from}→${from + 1} ${seconds} s`);
+            const slow = intervals
+                .filter(({ seconds }) => seconds > 2 * blockPeriod)
+                .map(({ from, seconds }) => `${from}→${from + 1} ${seconds} s`);
             if (median > 2 * blockPeriod) {
-                throw new CheckFailed(`a block every ${median} s (median of ${INTERVALS}), more than twice the block period; slow: ${slow.join(", ")}`, `${context.gethLog()}; roundChangeTimer and the validators' CPU`);
+                throw new CheckFailed(
+                    `a block every ${median} s (median of ${INTERVALS}), more than twice the block period; slow: ${slow.join(", ")}`,
+                    `${context.gethLog()}; roundChangeTimer and the validators' CPU`,
+                );
             }
             return `block ${height}, one every ${median} s${slow.length > 0 ? ` (rode out ${slow.join(", ")})` : ""}`;
         },
     };
 }
 
-async function blockIntervals(context: VerifyContext, from: number, to: number): Promise<{ from: number; seconds: number }[]> {
+async function blockIntervals(
+    context: VerifyContext,
+    from: number,
+    to: number,
+): Promise<{ from: number; seconds: number }[]> {
     const blocks = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    const stamps = await Promise.all(blocks.map(async (block) => Number((await context.rpc<{ timestamp: string }>(1, "eth_getBlockByNumber", [`0x${block.toString(16)}`, false])).timestamp)));
+    const stamps = await Promise.all(
+        blocks.map(async (block) =>
+            Number(
+                (
+                    await context.rpc<{ timestamp: string }>(1, "eth_getBlockByNumber", [
+                        `0x${block.toString(16)}`,
+                        false,
+                    ])
+                ).timestamp,
+            ),
+        ),
+    );
     return blocks.slice(0, -1).map((block, i) => ({ from: block, seconds: stamps[i + 1] - stamps[i] }));
 }

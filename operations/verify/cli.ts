@@ -12,9 +12,18 @@ async function run(args: ToolArgs): Promise<number> {
     const timeoutSeconds = args.count("timeout", CHECK_TIMEOUT_SECONDS);
     const outputs = args.stack();
     const { consensus, runtime } = outputs;
-    console.log(`verify: ${outputs.nodes.length} ${consensus.kind === "raft" ? "Raft" : consensus.kind.toUpperCase()} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`);
+    console.log(
+        `verify: ${outputs.nodes.length} ${consensus.kind === "raft" ? "Raft" : consensus.kind.toUpperCase()} nodes in namespace ${outputs.namespace} (context ${outputs.kubeContext})`,
+    );
     const ok = await verifyNetwork(
-        { namespace: outputs.namespace, nodeCount: outputs.nodes.length, runtime, consensus, racecourseUrl: outputs.racecourseUrl, ingressAddress: outputs.ingressAddress },
+        {
+            namespace: outputs.namespace,
+            nodeCount: outputs.nodes.length,
+            runtime,
+            consensus,
+            racecourseUrl: outputs.racecourseUrl,
+            ingressAddress: outputs.ingressAddress,
+        },
         new Kubectl(outputs.kubeContext, outputs.namespace),
         { checkTimeoutMs: timeoutSeconds * 1000, pollMs: 2000, log: (line) => console.log(line) },
     );

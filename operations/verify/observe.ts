@@ -66,9 +66,19 @@ export class VerifyContext {
     }
 
     /** Retries `attempt` until it returns a result or `timeoutMs` runs out; the last error explains. */
-    async poll<T>(attempt: () => Promise<T | undefined>, lookAt: string, timeoutMs = this.options.checkTimeoutMs): Promise<T> {
-        const onTimeout = (timeout: PollTimeout) => new CheckFailed(`${timeout.lastError ?? "timed out"} (after ${Math.round(timeoutMs / 1000)} s)`, lookAt);
-        return pollUntil("the check", attempt, { timeoutMs, intervalMs: this.options.pollMs, isFinal: (error) => error instanceof CheckFailed, onTimeout });
+    async poll<T>(
+        attempt: () => Promise<T | undefined>,
+        lookAt: string,
+        timeoutMs = this.options.checkTimeoutMs,
+    ): Promise<T> {
+        const onTimeout = (timeout: PollTimeout) =>
+            new CheckFailed(`${timeout.lastError ?? "timed out"} (after ${Math.round(timeoutMs / 1000)} s)`, lookAt);
+        return pollUntil("the check", attempt, {
+            timeoutMs,
+            intervalMs: this.options.pollMs,
+            isFinal: (error) => error instanceof CheckFailed,
+            onTimeout,
+        });
     }
 
     async forward(resource: string, ports: number[]): Promise<PortForward> {
@@ -116,7 +126,9 @@ export class VerifyContext {
     /** How to read geth's log: a file on the volume (the seed's start.sh writes one), or the container's output. */
     gethLog(node = 1): string {
         const pod = nodePodName(node);
-        return this.gethLogFile ? `kubectl ${this.ns} exec ${pod} -c quorum -- tail ${this.gethLogFile}` : `kubectl ${this.ns} logs ${pod} -c quorum`;
+        return this.gethLogFile
+            ? `kubectl ${this.ns} exec ${pod} -c quorum -- tail ${this.gethLogFile}`
+            : `kubectl ${this.ns} logs ${pod} -c quorum`;
     }
 
     close(): void {

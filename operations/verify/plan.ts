@@ -12,8 +12,19 @@ import { validatorsCheck } from "./validatorsCheck";
 import { Check, VerifyTarget } from "./observe";
 
 export function checksFor(target: VerifyTarget): Check[] {
-    const consensus = target.consensus.kind === "raft" ? [raftCheck(target.nodeCount)] : [validatorsCheck(target.consensus.validators), blockRhythmCheck(target.consensus.blockPeriod)];
+    const consensus =
+        target.consensus.kind === "raft"
+            ? [raftCheck(target.nodeCount)]
+            : [validatorsCheck(target.consensus.validators), blockRhythmCheck(target.consensus.blockPeriod)];
     // racecourse false: no app, no URL.
     const app = target.racecourseUrl ? [racecourseCheck] : [];
-    return [podsCheck, upcheckCheck, peersCheck(target.nodeCount), ...consensus, transactionCheck, privateTransactionCheck, ...app];
+    return [
+        podsCheck,
+        upcheckCheck,
+        peersCheck(target.nodeCount),
+        ...consensus,
+        transactionCheck,
+        privateTransactionCheck,
+        ...app,
+    ];
 }

@@ -19,8 +19,17 @@ export const privateTransactionCheck: Check = {
         const lookAt = `kubectl ${context.ns} logs ${nodePodName(1)} -c ${manager}; the peers in its config`;
         const partyKey = (await context.kube.exec(nodePodName(2), manager, ["cat", inQdata(TM_PUB)])).trim();
         const [from] = await context.rpc<string[]>(1, "eth_accounts");
-        const hash = await context.sendTransaction(context.rpcUrl(1), { from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] }, lookAt);
-        const address = await context.poll(async () => (await context.rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))?.contractAddress, lookAt);
+        const hash = await context.sendTransaction(
+            context.rpcUrl(1),
+            { from, data: STORE_42_CONTRACT, gas: "0x30000", privateFor: [partyKey] },
+            lookAt,
+        );
+        const address = await context.poll(
+            async () =>
+                (await context.rpc<{ contractAddress: string } | null>(1, "eth_getTransactionReceipt", [hash]))
+                    ?.contractAddress,
+            lookAt,
+        );
         for (const node of [1, 2]) {
             await context.poll(async () => {
                 const value = await context.rpc<string>(node, "eth_call", [{ to: address, data: "0x" }, "latest"]);
@@ -29,7 +38,11 @@ export const privateTransactionCheck: Check = {
             }, lookAt);
         }
         const outsider = await context.rpc<string>(3, "eth_call", [{ to: address, data: "0x" }, "latest"]);
-        if (outsider === FORTY_TWO) throw new CheckFailed("node 3 reads the private state of nodes 1 and 2", "privateFor handling: tm.conf publickeys on node 3");
+        if (outsider === FORTY_TWO)
+            throw new CheckFailed(
+                "node 3 reads the private state of nodes 1 and 2",
+                "privateFor handling: tm.conf publickeys on node 3",
+            );
         return `contract ${address}`;
     },
 };

@@ -8,11 +8,14 @@ export const racecourseCheck: Check = {
         const { racecourseUrl, ingressAddress } = context.target;
         const url = new URL(racecourseUrl);
         const request = { headers: { host: url.host }, timeoutMs: context.options.checkTimeoutMs };
-        const response = await context.poll(async () => {
-            const answer = await httpRequest(`http://${ingressAddress}${url.pathname}`, request);
-            if (answer.status >= 400) throw new Error(`${racecourseUrl} answered ${answer.status}`);
-            return answer;
-        }, racecourseLookAt(context.ns, ingressAddress));
+        const response = await context.poll(
+            async () => {
+                const answer = await httpRequest(`http://${ingressAddress}${url.pathname}`, request);
+                if (answer.status >= 400) throw new Error(`${racecourseUrl} answered ${answer.status}`);
+                return answer;
+            },
+            racecourseLookAt(context.ns, ingressAddress),
+        );
         return `HTTP ${response.status}`;
     },
 };

@@ -7,7 +7,8 @@ export function raftCheck(nodeCount: number): Check {
             for (const node of context.nodes) {
                 await context.poll(async () => {
                     const members = await context.admin<unknown[]>(node, "raft_cluster");
-                    if (members.length !== nodeCount) throw new Error(`node ${node} counts ${members.length} Raft members`);
+                    if (members.length !== nodeCount)
+                        throw new Error(`node ${node} counts ${members.length} Raft members`);
                     return true;
                 }, context.gethLog());
             }

@@ -36,13 +36,34 @@ interface Manifest {
     restorePoint?: { number: number; hash: string; way: string };
 }
 
-const nodePods = (namespace: string) => kubectlList("pods", "-n", namespace, "-l", "app.kubernetes.io/name=quorum-node");
-const readyOf = (pod: { status?: unknown }) => ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+const nodePods = (namespace: string) =>
+    kubectlList("pods", "-n", namespace, "-l", "app.kubernetes.io/name=quorum-node");
+const readyOf = (pod: { status?: unknown }) =>
+    ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+        (c) => c.type === "Ready" && c.status === "True",
+    );
 
 /** sha256 of each file under the folder of the node's volume, as the quorum container sees it. */
 function volumeChecksums(namespace: string, index: number, folder: string): Map<string, string> {
-    const listing = kubectl("exec", "-n", namespace, `node-set-${index}-0`, "-c", "quorum", "--", "sh", "-c", `cd /qdata/${folder} && find . -type f -exec sha256sum {} +`);
-    return new Map(listing.trim().split("\n").map((line) => line.trim().split(/\s+/)).map(([sum, file]) => [file.replace(/^\.\//, ""), sum]));
+    const listing = kubectl(
+        "exec",
+        "-n",
+        namespace,
+        `node-set-${index}-0`,
+        "-c",
+        "quorum",
+        "--",
+        "sh",
+        "-c",
+        `cd /qdata/${folder} && find . -type f -exec sha256sum {} +`,
+    );
+    return new Map(
+        listing
+            .trim()
+            .split("\n")
+            .map((line) => line.trim().split(/\s+/))
+            .map(([sum, file]) => [file.replace(/^\.\//, ""), sum]),
+    );
 }
 
 function folderChecksums(dir: string): Map<string, string> {
@@ -51,7 +72,11 @@ function folderChecksums(dir: string): Map<string, string> {
         for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
             const full = path.join(at, entry.name);
             if (entry.isDirectory()) walk(full);
-            else sums.set(path.relative(dir, full), crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex"));
+            else
+                sums.set(
+                    path.relative(dir, full),
+                    crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex"),
+                );
         }
     };
     walk(dir);
@@ -65,7 +90,17 @@ function sendTransactions(target: BackupTarget): { stop(): Promise<number> } {
         for (let i = 0; !stopped; i++) {
             const index = (i % target.nodeCount) + 1;
             try {
-                if (/^"0x[0-9a-f]{64}"$/.test(target.console(index, "eth.sendTransaction({from: eth.accounts[0], to: eth.accounts[0], value: 1})").trim())) sent++;
+                if (
+                    /^"0x[0-9a-f]{64}"$/.test(
+                        target
+                            .console(
+                                index,
+                                "eth.sendTransaction({from: eth.accounts[0], to: eth.accounts[0], value: 1})",
+                            )
+                            .trim(),
+                    )
+                )
+                    sent++;
             } catch {
                 // That node is stopped for its copy: the next one takes the next transaction.
             }
@@ -82,11 +117,17 @@ function sendTransactions(target: BackupTarget): { stop(): Promise<number> } {
 }
 
 /** npm run backup, sampling the node pods meanwhile (and on a sealing chain the heads, with transactions sent): at most one may be down at any moment. */
-async function backupWatched(target: BackupTarget, out: string): Promise<{ seconds: number; mostDown: number; output: string; chain?: WatchReport; sent?: number }> {
+async function backupWatched(
+    target: BackupTarget,
+    out: string,
+): Promise<{ seconds: number; mostDown: number; output: string; chain?: WatchReport; sent?: number }> {
     const started = Date.now();
     const watch = target.sealing && watchRollout(target.sealing.shape, target.nodeCount);
     const transactions = target.sealing && sendTransactions(target);
-    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], {
+        cwd: PROJECT,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -111,30 +152,62 @@ async function backupWatched(target: BackupTarget, out: string): Promise<{ secon
 function checkBackupUnderSealing(backup: Awaited<ReturnType<typeof backupWatched>>, blockPeriod: number): void {
     const { chain, sent } = backup;
     const bound = blockPeriod + 10 + 2 * blockPeriod;
-    process.stdout.write(`e2e: backup while the chain seals: ${sent} transactions sent; ${chain?.samples} samples, at most ${chain?.mostDown} members down, longest gap between blocks ${chain?.longestGap.toFixed(1)} s (bound ${bound} s)\n`);
-    expect(chain !== undefined && chain.samples > 10 && chain.mostDown === 1, "the backup took the members down one at a time, never two at once", chain);
-    expect(chain !== undefined && chain.longestGap <= bound, `the chain's longest gap between blocks during the backup stayed within the round-change timer plus two block periods (${bound} s)`, chain);
+    process.stdout.write(
+        `e2e: backup while the chain seals: ${sent} transactions sent; ${chain?.samples} samples, at most ${chain?.mostDown} members down, longest gap between blocks ${chain?.longestGap.toFixed(1)} s (bound ${bound} s)\n`,
+    );
+    expect(
+        chain !== undefined && chain.samples > 10 && chain.mostDown === 1,
+        "the backup took the members down one at a time, never two at once",
+        chain,
+    );
+    expect(
+        chain !== undefined && chain.longestGap <= bound,
+        `the chain's longest gap between blocks during the backup stayed within the round-change timer plus two block periods (${bound} s)`,
+        chain,
+    );
     expect((sent ?? 0) >= 10, "transactions were accepted throughout the backup", sent);
 }
 
 /** A tampered backup (a node key changed) and a partial one (a node's chain data gone): each refused at preview, nothing created. */
 async function refusedAtPreview(target: BackupTarget, out: string): Promise<void> {
     const damages: [string, (dir: string) => void, RegExp][] = [
-        ["a changed node key", (dir) => fs.writeFileSync(path.join(dir, "qdata_2/ethereum/nodekey"), "ab".repeat(32)), /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed/],
-        ["a node's chain data deleted", (dir) => fs.rmSync(path.join(dir, "qdata_1/ethereum/geth"), { recursive: true }), /restoreFrom: the backup's files differ from its manifest \(qdata_1\/ethereum\/geth\/.*: missing/],
-        ["a member folder made a link", (dir) => linkInstead(dir, "qdata_3"), /restoreFrom: .*qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened/],
+        [
+            "a changed node key",
+            (dir) => fs.writeFileSync(path.join(dir, "qdata_2/ethereum/nodekey"), "ab".repeat(32)),
+            /restoreFrom: the backup's files differ from its manifest \(qdata_2\/ethereum\/nodekey: changed/,
+        ],
+        [
+            "a node's chain data deleted",
+            (dir) => fs.rmSync(path.join(dir, "qdata_1/ethereum/geth"), { recursive: true }),
+            /restoreFrom: the backup's files differ from its manifest \(qdata_1\/ethereum\/geth\/.*: missing/,
+        ],
+        [
+            "a member folder made a link",
+            (dir) => linkInstead(dir, "qdata_3"),
+            /restoreFrom: .*qdata_3: is a symbolic link; only regular files and folders are read, never followed or opened/,
+        ],
     ];
     for (const [what, damage, refusal] of damages) {
-        const copy = path.join(RUN_DIR, `backup-${target.stack.name}-damaged-${damages.findIndex(([name]) => name === what)}`);
+        const copy = path.join(
+            RUN_DIR,
+            `backup-${target.stack.name}-damaged-${damages.findIndex(([name]) => name === what)}`,
+        );
         fs.rmSync(copy, { recursive: true, force: true });
         fs.cpSync(out, copy, { recursive: true });
         damage(copy);
         const stack = new Stack(`${target.stack.name}-damaged`);
         await stack.init({ ...target.config, restoreFrom: copy });
         const output = await stack.cliFailing("preview");
-        expect(refusal.test(output), `a backup with ${what} is refused at preview, naming restoreFrom`, output.split("\n").slice(-8).join("\n"));
+        expect(
+            refusal.test(output),
+            `a backup with ${what} is refused at preview, naming restoreFrom`,
+            output.split("\n").slice(-8).join("\n"),
+        );
         expect((await stack.resourceCount()) === 0, `the refused preview (${what}) created nothing`);
-        expect(kubectlList("namespaces").every((ns) => ns.metadata.name !== target.namespace), `the refused preview (${what}) created no namespace`);
+        expect(
+            kubectlList("namespaces").every((ns) => ns.metadata.name !== target.namespace),
+            `the refused preview (${what}) created no namespace`,
+        );
         await stack.remove();
     }
 }
@@ -154,7 +227,13 @@ function linkInstead(dir: string, folder: string): void {
 async function interruptedRestoreResumed(restored: Stack, namespace: string): Promise<void> {
     const copying = () => kubectlList("pods", "-n", namespace).some((pod) => pod.metadata.name === "restore-qdata-1");
     const log = path.join(RUN_DIR, "logs", `pulumi-${restored.name}.log`);
-    const killed = await pulumiInterrupted(PROJECT, log, ["up", "--yes", "--skip-preview", "--stack", restored.name], "SIGKILL", copying);
+    const killed = await pulumiInterrupted(
+        PROJECT,
+        log,
+        ["up", "--yes", "--skip-preview", "--stack", restored.name],
+        "SIGKILL",
+        copying,
+    );
     expect(killed.status !== 0, "the restore's pulumi up was killed while it copied", killed.status);
     await restored.cli("cancel", "--yes");
     await restored.cli("refresh", "--clear-pending-creates", "--yes", "--skip-preview");
@@ -170,18 +249,34 @@ async function interruptedRestoreResumed(restored: Stack, namespace: string): Pr
 async function interruptedBackupRestarts(target: BackupTarget): Promise<void> {
     const out = path.join(RUN_DIR, `backup-${target.stack.name}-interrupted`);
     fs.rmSync(out, { recursive: true, force: true });
-    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("npm", ["run", "--silent", "backup", "--", "--stack", target.stack.name, "--out", out], {
+        cwd: PROJECT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    const replicas = () => kubectl("get", "statefulset", "bootnode-set", "-n", target.namespace, "-o", "jsonpath={.spec.replicas}").trim();
+    const replicas = () =>
+        kubectl("get", "statefulset", "bootnode-set", "-n", target.namespace, "-o", "jsonpath={.spec.replicas}").trim();
     await waitUntil("the backup to stop the bootnode", 180, () => replicas() === "0");
     process.kill(-child.pid!, "SIGINT");
     const code = await exited;
-    expect(code !== 0 && /SIGINT: starting bootnode-set again before exiting/.test(output), "the interrupted backup says it starts the bootnode again, and exits with failure", output.split("\n").slice(-6).join("\n"));
-    expect(replicas() === "1", "the bootnode's StatefulSet is back at 1 replica after the interrupted backup", replicas());
-    const bootnodeReady = () => kubectlList("pods", "-n", target.namespace).some((pod) => pod.metadata.name === "bootnode-set-0" && readyOf(pod));
+    expect(
+        code !== 0 && /SIGINT: starting bootnode-set again before exiting/.test(output),
+        "the interrupted backup says it starts the bootnode again, and exits with failure",
+        output.split("\n").slice(-6).join("\n"),
+    );
+    expect(
+        replicas() === "1",
+        "the bootnode's StatefulSet is back at 1 replica after the interrupted backup",
+        replicas(),
+    );
+    const bootnodeReady = () =>
+        kubectlList("pods", "-n", target.namespace).some(
+            (pod) => pod.metadata.name === "bootnode-set-0" && readyOf(pod),
+        );
     await waitUntil("the bootnode Ready again after the interrupted backup", 120, bootnodeReady);
     fs.rmSync(out, { recursive: true, force: true });
 }
@@ -190,22 +285,48 @@ export async function backupAndRestore(target: BackupTarget): Promise<void> {
     const { namespace, nodeCount } = target;
     await interruptedBackupRestarts(target);
     const marker = `e2e marker ${Date.now()}`;
-    kubectl("exec", "-n", namespace, "node-set-1-0", "-c", "quorum", "--", "sh", "-c", `echo '${marker}' >/qdata/ethereum/geth/chaindata/e2e-marker`);
+    kubectl(
+        "exec",
+        "-n",
+        namespace,
+        "node-set-1-0",
+        "-c",
+        "quorum",
+        "--",
+        "sh",
+        "-c",
+        `echo '${marker}' >/qdata/ethereum/geth/chaindata/e2e-marker`,
+    );
     const heads = Array.from({ length: nodeCount }, (_, i) => Number(target.console(i + 1, "eth.blockNumber")));
     const out = path.join(RUN_DIR, `backup-${target.stack.name}`);
 
     const backup = await backupWatched(target, out);
     expect(backup.mostDown <= 1, "the backup stopped at most one node at a time, the others Ready", backup.mostDown);
     if (target.sealing) checkBackupUnderSealing(backup, target.sealing.blockPeriod);
-    expect((backup.output.match(/copied .*and back/g) ?? []).length === nodeCount + 1, `the backup copied all ${nodeCount + 1} members, one line each`, backup.output);
+    expect(
+        (backup.output.match(/copied .*and back/g) ?? []).length === nodeCount + 1,
+        `the backup copied all ${nodeCount + 1} members, one line each`,
+        backup.output,
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as Manifest;
-    expect(manifest.members.filter((m) => m.head).every((m, i) => m.head!.number >= heads[i]) && /^0x[0-9a-f]{64}$/.test(manifest.genesisHash), "the manifest records each node's head and the genesis hash", manifest.members);
+    expect(
+        manifest.members.filter((m) => m.head).every((m, i) => m.head!.number >= heads[i]) &&
+            /^0x[0-9a-f]{64}$/.test(manifest.genesisHash),
+        "the manifest records each node's head and the genesis hash",
+        manifest.members,
+    );
     const point = manifest.restorePoint;
     const way = target.sealing ? "bft-held" : "raft-one-head";
-    expect(point?.way === way && point.number === Math.max(...manifest.members.map((m) => m.head?.number ?? 0)), `the manifest's restorePoint is the highest head copied, restored ${way}`, point);
+    expect(
+        point?.way === way && point.number === Math.max(...manifest.members.map((m) => m.head?.number ?? 0)),
+        `the manifest's restorePoint is the highest head copied, restored ${way}`,
+        point,
+    );
     checkBackupFolder(out, marker);
     const bytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
-    process.stdout.write(`e2e: backup of ${nodeCount + 1} members: ${backup.seconds.toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB; heads copied ${manifest.members.flatMap((m) => (m.head ? [m.head.number] : [])).join(", ")}\n`);
+    process.stdout.write(
+        `e2e: backup of ${nodeCount + 1} members: ${backup.seconds.toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB; heads copied ${manifest.members.flatMap((m) => (m.head ? [m.head.number] : [])).join(", ")}\n`,
+    );
 
     await target.destroy(target.stack);
     await refusedAtPreview(target, out);
@@ -213,10 +334,20 @@ export async function backupAndRestore(target: BackupTarget): Promise<void> {
     await restored.init({ ...target.config, restoreFrom: out });
     const started = Date.now();
     await interruptedRestoreResumed(restored, namespace);
-    await waitUntil(`every restored node pod Ready`, 120, () => nodePods(namespace).length === nodeCount && nodePods(namespace).every(readyOf));
-    process.stdout.write(`e2e: restore of ${nodeCount} nodes (pulumi up into a new stack): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    await waitUntil(
+        `every restored node pod Ready`,
+        120,
+        () => nodePods(namespace).length === nodeCount && nodePods(namespace).every(readyOf),
+    );
+    process.stdout.write(
+        `e2e: restore of ${nodeCount} nodes (pulumi up into a new stack): ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     checkRestoredVolume(namespace, out, marker);
-    await waitUntil(`every restored node to reach ${nodeCount - 1} peers`, 90, () => Array.from({ length: nodeCount }, (_, i) => target.console(i + 1, "net.peerCount")).every((peers) => peers === String(nodeCount - 1)));
+    await waitUntil(`every restored node to reach ${nodeCount - 1} peers`, 90, () =>
+        Array.from({ length: nodeCount }, (_, i) => target.console(i + 1, "net.peerCount")).every(
+            (peers) => peers === String(nodeCount - 1),
+        ),
+    );
     await checkOneChain(target, point!);
     await target.destroy(restored);
 }
@@ -224,11 +355,21 @@ export async function backupAndRestore(target: BackupTarget): Promise<void> {
 const CHAIN_FOLDER = "ethereum/geth/chaindata";
 
 function checkBackupFolder(out: string, marker: string): void {
-    const modes = spawnSync("find", [out, "(", "-type", "f", "!", "-perm", "600", ")", "-o", "(", "-type", "d", "!", "-perm", "700", ")"], { encoding: "utf8" }).stdout.trim();
+    const modes = spawnSync(
+        "find",
+        [out, "(", "-type", "f", "!", "-perm", "600", ")", "-o", "(", "-type", "d", "!", "-perm", "700", ")"],
+        { encoding: "utf8" },
+    ).stdout.trim();
     expect(modes === "", "every backed-up file is 0600 and folder 0700", modes);
-    const verify = spawnSync("npm", ["run", "--silent", "backup", "--", "--verify", out], { cwd: PROJECT, encoding: "utf8" });
+    const verify = spawnSync("npm", ["run", "--silent", "backup", "--", "--verify", out], {
+        cwd: PROJECT,
+        encoding: "utf8",
+    });
     expect(verify.status === 0, "npm run backup -- --verify finds the backup whole", verify.stderr);
-    expect(fs.readFileSync(path.join(out, "qdata_1", CHAIN_FOLDER, "e2e-marker"), "utf8").trim() === marker, "the backup holds the marker written into node 1's chain data");
+    expect(
+        fs.readFileSync(path.join(out, "qdata_1", CHAIN_FOLDER, "e2e-marker"), "utf8").trim() === marker,
+        "the backup holds the marker written into node 1's chain data",
+    );
 }
 
 /**
@@ -239,20 +380,40 @@ function checkBackupFolder(out: string, marker: string): void {
 function checkRestoredVolume(namespace: string, out: string, marker: string): void {
     const backedUp = folderChecksums(path.join(out, "qdata_1", CHAIN_FOLDER));
     const onVolume = volumeChecksums(namespace, 1, CHAIN_FOLDER);
-    const differing = [...backedUp].filter(([file, sum]) => onVolume.has(file) && onVolume.get(file) !== sum && !/^(LOCK|LOG|\d+\.log$|MANIFEST|CURRENT)/.test(file));
+    const differing = [...backedUp].filter(
+        ([file, sum]) =>
+            onVolume.has(file) && onVolume.get(file) !== sum && !/^(LOCK|LOG|\d+\.log$|MANIFEST|CURRENT)/.test(file),
+    );
     const kept = [...backedUp.keys()].filter((file) => /\.ldb$/.test(file) && onVolume.has(file)).length;
-    expect(differing.length === 0 && kept > 0, `node 1's chain folder holds the backup's files (${kept} tables byte for byte)`, differing);
-    expect(onVolume.get("e2e-marker") === backedUp.get("e2e-marker") && backedUp.has("e2e-marker"), `node 1's restored chain data holds the marker (${marker}), byte for byte`);
+    expect(
+        differing.length === 0 && kept > 0,
+        `node 1's chain folder holds the backup's files (${kept} tables byte for byte)`,
+        differing,
+    );
+    expect(
+        onVolume.get("e2e-marker") === backedUp.get("e2e-marker") && backedUp.has("e2e-marker"),
+        `node 1's restored chain data holds the marker (${marker}), byte for byte`,
+    );
 }
 
 /** Every node holds the restore point's block, the same on each; a sealing chain seals past it. */
 async function checkOneChain(target: BackupTarget, point: { number: number; hash: string }): Promise<void> {
     const nodes = Array.from({ length: target.nodeCount }, (_, i) => i + 1);
     const hashes = nodes.map((i) => JSON.parse(target.console(i, `eth.getBlock(${point.number}).hash`)) as string);
-    expect(hashes.every((hash) => hash === point.hash), `every restored node holds block ${point.number} of the manifest's restorePoint (${point.hash})`, hashes);
+    expect(
+        hashes.every((hash) => hash === point.hash),
+        `every restored node holds block ${point.number} of the manifest's restorePoint (${point.hash})`,
+        hashes,
+    );
     if (!target.sealing) return;
     const past = point.number + 3;
-    await waitUntil(`every restored node past block ${past}: the chain seals again`, 120, () => nodes.every((i) => Number(target.console(i, "eth.blockNumber")) >= past));
+    await waitUntil(`every restored node past block ${past}: the chain seals again`, 120, () =>
+        nodes.every((i) => Number(target.console(i, "eth.blockNumber")) >= past),
+    );
     const after = nodes.map((i) => JSON.parse(target.console(i, `eth.getBlock(${past}).hash`)) as string);
-    expect(after.every((hash) => hash === after[0]), `the chain sealed after the restore is one chain: block ${past} the same on every node`, after);
+    expect(
+        after.every((hash) => hash === after[0]),
+        `the chain sealed after the restore is one chain: block ${past} the same on every node`,
+        after,
+    );
 }

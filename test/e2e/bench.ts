@@ -21,13 +21,31 @@ async function timed<T>(body: () => Promise<T> | T): Promise<[T, number]> {
 }
 
 /** Written by kubectl and controllers (binding, revisions), not by the stack. */
-const SERVER_ANNOTATIONS = ["kubectl.kubernetes.io/", "pv.kubernetes.io/", "volume.kubernetes.io/", "volume.beta.kubernetes.io/", "deployment.kubernetes.io/"];
+const SERVER_ANNOTATIONS = [
+    "kubectl.kubernetes.io/",
+    "pv.kubernetes.io/",
+    "volume.kubernetes.io/",
+    "volume.beta.kubernetes.io/",
+    "deployment.kubernetes.io/",
+];
 
 /** The stack's objects as the API server holds them, minus what the server owns, in an order kubectl can apply. */
 function dumpObjects(): KubeObject[] {
     const strip = (object: KubeObject): KubeObject => {
         const { name, namespace, labels, annotations } = object.metadata;
-        const kept = { ...object, metadata: { name, namespace, labels, annotations: Object.fromEntries(Object.entries(annotations ?? {}).filter(([key]) => !SERVER_ANNOTATIONS.some((prefix) => key.startsWith(prefix)))) } };
+        const kept = {
+            ...object,
+            metadata: {
+                name,
+                namespace,
+                labels,
+                annotations: Object.fromEntries(
+                    Object.entries(annotations ?? {}).filter(
+                        ([key]) => !SERVER_ANNOTATIONS.some((prefix) => key.startsWith(prefix)),
+                    ),
+                ),
+            },
+        };
         delete kept.status;
         const spec = kept.spec as { claimRef?: Record<string, unknown> } | undefined;
         if (spec?.claimRef) spec.claimRef = { namespace: spec.claimRef.namespace, name: spec.claimRef.name };
@@ -35,14 +53,23 @@ function dumpObjects(): KubeObject[] {
     };
     const namespaced = (kind: string) => kubectlList(kind, "-n", NAMESPACE, "-l", PART_OF);
     const namespace = JSON.parse(kubectl("get", "namespace", NAMESPACE, "-o", "json")) as KubeObject;
-    return [namespace, ...kubectlList("pv", "-l", PART_OF), ...["pvc", "services", "statefulsets", "deployments", "ingresses"].flatMap(namespaced)].map(strip);
+    return [
+        namespace,
+        ...kubectlList("pv", "-l", PART_OF),
+        ...["pvc", "services", "statefulsets", "deployments", "ingresses"].flatMap(namespaced),
+    ].map(strip);
 }
 
 function allReady(): boolean {
     const sets = kubectlList("statefulsets", "-n", NAMESPACE);
     const deployments = kubectlList("deployments", "-n", NAMESPACE);
-    const ready = (object: KubeObject, field: string) => ((object.status as Record<string, number> | undefined)?.[field] ?? 0) >= 1;
-    return sets.length > 0 && sets.every((set) => ready(set, "readyReplicas")) && deployments.every((d) => ready(d, "availableReplicas"));
+    const ready = (object: KubeObject, field: string) =>
+        ((object.status as Record<string, number> | undefined)?.[field] ?? 0) >= 1;
+    return (
+        sets.length > 0 &&
+        sets.every((set) => ready(set, "readyReplicas")) &&
+        deployments.every((d) => ready(d, "availableReplicas"))
+    );
 }
 
 interface EngineEvent {
@@ -53,11 +80,21 @@ interface EngineEvent {
 
 /** Per kind of resource: how many, the sum of their own durations, and the span from the first start to the last end. */
 function profile(eventLog: string): string[] {
-    const events = fs.readFileSync(eventLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as EngineEvent);
+    const events = fs
+        .readFileSync(eventLog, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as EngineEvent);
     const first = events[0]?.timestamp ?? 0;
     const starts = new Map<string, number>();
     const groups = new Map<string, { count: number; busy: number; from: number; to: number }>();
-    const groupOf = (type: string, urn: string) => (type === "command:local:Command" ? `Command ${urn.split("::").pop()?.replace(/^quorum-(node-\d+|bootnode)-qdata-/, "*-")}` : type);
+    const groupOf = (type: string, urn: string) =>
+        type === "command:local:Command"
+            ? `Command ${urn
+                  .split("::")
+                  .pop()
+                  ?.replace(/^quorum-(node-\d+|bootnode)-qdata-/, "*-")}`
+            : type;
     for (const event of events) {
         if (event.resourcePreEvent) starts.set(event.resourcePreEvent.metadata.urn, event.timestamp);
         const done = event.resOutputsEvent?.metadata;
@@ -65,12 +102,25 @@ function profile(eventLog: string): string[] {
         const start = starts.get(done.urn) ?? event.timestamp;
         const key = groupOf(done.type, done.urn);
         const group = groups.get(key) ?? { count: 0, busy: 0, from: Infinity, to: 0 };
-        groups.set(key, { count: group.count + 1, busy: group.busy + event.timestamp - start, from: Math.min(group.from, start), to: Math.max(group.to, event.timestamp) });
+        groups.set(key, {
+            count: group.count + 1,
+            busy: group.busy + event.timestamp - start,
+            from: Math.min(group.from, start),
+            to: Math.max(group.to, event.timestamp),
+        });
     }
-    const firstResource = Math.min(...events.filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type !== "pulumi:pulumi:Stack").map((e) => e.timestamp));
-    const lines = [`engine and program start (ts-node, config, preflight, keys read) to the first resource: ${firstResource - first}s`];
+    const firstResource = Math.min(
+        ...events
+            .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type !== "pulumi:pulumi:Stack")
+            .map((e) => e.timestamp),
+    );
+    const lines = [
+        `engine and program start (ts-node, config, preflight, keys read) to the first resource: ${firstResource - first}s`,
+    ];
     for (const [key, group] of [...groups].sort((a, b) => a[1].from - b[1].from)) {
-        lines.push(`${key}: ${group.count}, busy ${group.busy}s in all, from +${group.from - first}s to +${group.to - first}s`);
+        lines.push(
+            `${key}: ${group.count}, busy ${group.busy}s in all, from +${group.from - first}s to +${group.to - first}s`,
+        );
     }
     return lines;
 }
@@ -85,13 +135,28 @@ interface BenchRow {
 
 /** The engine's resources of the up (its event log's resource outputs), the stack itself aside. */
 function resourceCount(eventLog: string): number {
-    const events = fs.readFileSync(eventLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as EngineEvent);
-    return new Set(events.flatMap((event) => (event.resOutputsEvent && event.resOutputsEvent.metadata.type !== "pulumi:pulumi:Stack" ? [event.resOutputsEvent.metadata.urn] : []))).size;
+    const events = fs
+        .readFileSync(eventLog, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as EngineEvent);
+    return new Set(
+        events.flatMap((event) =>
+            event.resOutputsEvent && event.resOutputsEvent.metadata.type !== "pulumi:pulumi:Stack"
+                ? [event.resOutputsEvent.metadata.urn]
+                : [],
+        ),
+    ).size;
 }
 
 async function benchOne(nodeCount: number): Promise<BenchRow> {
     const qdataDir = path.join(RUN_DIR, `bench-qdata-${nodeCount}`);
-    const [, keySeconds] = await timed(() => spawnSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--nodes", String(nodeCount), "--out", qdataDir], { cwd: PROJECT, stdio: "ignore" }));
+    const [, keySeconds] = await timed(() =>
+        spawnSync("npx", ["ts-node", "scripts/generate-qdata.ts", "--nodes", String(nodeCount), "--out", qdataDir], {
+            cwd: PROJECT,
+            stdio: "ignore",
+        }),
+    );
     const stack = new Stack(`bench-${nodeCount}`);
     await stack.init({ ...stackFileValues("Pulumi.kaleido.yaml"), nodeCount: String(nodeCount), qdataDir });
     const eventLog = path.join(RUN_DIR, "logs", `bench-up-${nodeCount}-events.jsonl`);
@@ -110,7 +175,9 @@ async function benchOne(nodeCount: number): Promise<BenchRow> {
     const [, deleteSeconds] = await timed(() => kubectl("delete", "-f", manifest, "--wait=true"));
 
     const out = (line: string) => process.stdout.write(`bench: ${line}\n`);
-    out(`${nodeCount} nodes, ${objects.length} Kubernetes objects; keys made beforehand in ${keySeconds.toFixed(1)}s (not counted)`);
+    out(
+        `${nodeCount} nodes, ${objects.length} Kubernetes objects; keys made beforehand in ${keySeconds.toFixed(1)}s (not counted)`,
+    );
     out(`pulumi up                       ${upSeconds.toFixed(1)}s`);
     out(`kubectl apply                   ${applySeconds.toFixed(1)}s, all ready at ${readySeconds.toFixed(1)}s`);
     out(`ratio up / kubectl floor        ${(upSeconds / readySeconds).toFixed(2)}`);
@@ -125,14 +192,25 @@ async function benchOne(nodeCount: number): Promise<BenchRow> {
 
 async function main(): Promise<void> {
     const sizes = process.argv.slice(2).map(Number);
-    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50)) throw new E2eFailure("usage: npm run bench:e2e [-- <nodes, 1 to 50> ...]");
+    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50))
+        throw new E2eFailure("usage: npm run bench:e2e [-- <nodes, 1 to 50> ...]");
     copyProject();
     // The CLI offers --event-log only with its debug commands on.
     process.env.PULUMI_DEBUG_COMMANDS = "true";
     const rows: BenchRow[] = [];
     for (const nodeCount of sizes.length > 0 ? sizes : [5, 50]) rows.push(await benchOne(nodeCount));
-    const table = rows.map((row) => `| ${row.nodeCount} | ${row.upSeconds.toFixed(1)} s (${row.resources} resources) | ${row.readySeconds.toFixed(1)} s (${row.objects} objects) | ${(row.upSeconds / row.readySeconds).toFixed(2)}x |`);
-    process.stdout.write(["bench: the table (docs/DEVELOPING.md keeps the latest, with its date):", "| nodes | `pulumi up` | kubectl apply + ready | ratio |", "|---|---|---|---|", ...table].join("\n") + "\n");
+    const table = rows.map(
+        (row) =>
+            `| ${row.nodeCount} | ${row.upSeconds.toFixed(1)} s (${row.resources} resources) | ${row.readySeconds.toFixed(1)} s (${row.objects} objects) | ${(row.upSeconds / row.readySeconds).toFixed(2)}x |`,
+    );
+    process.stdout.write(
+        [
+            "bench: the table (docs/DEVELOPING.md keeps the latest, with its date):",
+            "| nodes | `pulumi up` | kubectl apply + ready | ratio |",
+            "|---|---|---|---|",
+            ...table,
+        ].join("\n") + "\n",
+    );
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,17 @@ import * as provider from "@pulumi/pulumi/provider";
 
 const VERSION = "1.2.1";
 const UNSUPPORTED = ["logging", "assetPaths", "archivePaths"];
-const INPUT_KEYS = ["create", "update", "delete", "dir", "environment", "interpreter", "stdin", "addPreviousOutputInEnv", "triggers"];
+const INPUT_KEYS = [
+    "create",
+    "update",
+    "delete",
+    "dir",
+    "environment",
+    "interpreter",
+    "stdin",
+    "addPreviousOutputInEnv",
+    "triggers",
+];
 
 interface CommandInputs {
     create?: string;
@@ -33,7 +43,12 @@ interface RunOutputs {
 
 type CommandState = CommandInputs & Partial<RunOutputs>;
 
-function run(commandLine: string, inputs: CommandInputs, previous: Partial<RunOutputs>, urn?: string): Promise<RunOutputs> {
+function run(
+    commandLine: string,
+    inputs: CommandInputs,
+    previous: Partial<RunOutputs>,
+    urn?: string,
+): Promise<RunOutputs> {
     const [program, ...args] = [...(inputs.interpreter?.length ? inputs.interpreter : ["/bin/sh", "-c"]), commandLine];
     const env: NodeJS.ProcessEnv = { ...process.env, ...inputs.environment };
     if (inputs.addPreviousOutputInEnv !== false) {
@@ -50,14 +65,18 @@ function run(commandLine: string, inputs: CommandInputs, previous: Partial<RunOu
             if (sink === "stdout") stdout += text;
             else stderr += text;
             combined += text;
-            for (const line of text.split("\n").filter((l) => l.trim() !== "")) void pulumi.log.info(line, urn ? logTarget(urn) : undefined);
+            for (const line of text.split("\n").filter((l) => l.trim() !== ""))
+                void pulumi.log.info(line, urn ? logTarget(urn) : undefined);
         };
         child.stdout.on("data", (chunk: Buffer) => forward(chunk, "stdout"));
         child.stderr.on("data", (chunk: Buffer) => forward(chunk, "stderr"));
         child.on("error", reject);
         child.on("close", (code, signal) => {
             if (code === 0) resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
-            else reject(new Error(`exit status ${code ?? signal}: running ${JSON.stringify(commandLine)}:\n${combined}`));
+            else
+                reject(
+                    new Error(`exit status ${code ?? signal}: running ${JSON.stringify(commandLine)}:\n${combined}`),
+                );
         });
         child.stdin.end(inputs.stdin ?? "");
     });
@@ -69,11 +88,16 @@ function logTarget(urn: string): pulumi.Resource {
 }
 
 function refuseUnsupported(inputs: Record<string, unknown>): provider.CheckFailure[] {
-    return UNSUPPORTED.filter((key) => inputs[key] !== undefined).map((property) => ({ property, reason: "not supported by the e2e stand-in for pulumi-resource-command" }));
+    return UNSUPPORTED.filter((key) => inputs[key] !== undefined).map((property) => ({
+        property,
+        reason: "not supported by the e2e stand-in for pulumi-resource-command",
+    }));
 }
 
 function inputsOf(state: CommandState): CommandInputs {
-    return Object.fromEntries(INPUT_KEYS.filter((key) => key in state).map((key) => [key, state[key as keyof CommandInputs]])) as CommandInputs;
+    return Object.fromEntries(
+        INPUT_KEYS.filter((key) => key in state).map((key) => [key, state[key as keyof CommandInputs]]),
+    ) as CommandInputs;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -86,7 +110,9 @@ const commandProvider: provider.Provider = {
     },
 
     async diff(_id: string, _urn: string, olds: CommandState, news: CommandInputs): Promise<provider.DiffResult> {
-        const changed = INPUT_KEYS.filter((key) => !same(olds[key as keyof CommandInputs], news[key as keyof CommandInputs]));
+        const changed = INPUT_KEYS.filter(
+            (key) => !same(olds[key as keyof CommandInputs], news[key as keyof CommandInputs]),
+        );
         return { changes: changed.length > 0, replaces: changed.includes("triggers") ? ["triggers"] : [] };
     },
 
@@ -107,7 +133,8 @@ const commandProvider: provider.Provider = {
     },
 
     async invoke(token: string, inputs: CommandInputs & { command?: string }): Promise<provider.InvokeResult> {
-        if (token !== "command:local:run") throw new Error(`${token} is not supported by the e2e stand-in for pulumi-resource-command`);
+        if (token !== "command:local:run")
+            throw new Error(`${token} is not supported by the e2e stand-in for pulumi-resource-command`);
         const failures = refuseUnsupported(inputs as Record<string, unknown>);
         if (failures.length > 0) return { failures };
         const outputs = await run(inputs.command ?? "", inputs, {});

@@ -32,7 +32,10 @@ interface GethNode {
 function tool(command: string, args: string[]): string {
     const result = spawnSync(command, args, { encoding: "utf8" });
     if (result.error) throw new E2eFailure(`${command}: ${result.error.message} (is it built? npm run e2e:tools)`);
-    if (result.status !== 0) throw new E2eFailure(`${command} ${args.join(" ")} failed: ${(result.stderr + result.stdout).trim().split("\n").slice(-3).join(" | ")}`);
+    if (result.status !== 0)
+        throw new E2eFailure(
+            `${command} ${args.join(" ")} failed: ${(result.stderr + result.stdout).trim().split("\n").slice(-3).join(" | ")}`,
+        );
     return result.stdout + result.stderr;
 }
 
@@ -42,7 +45,9 @@ function derivedEnodeId(nodekeyFile: string): string {
 }
 
 function enodeIds(file: string): string[] {
-    return (JSON.parse(fs.readFileSync(file, "utf8")) as string[]).map((enode) => /^enode:\/\/([0-9a-f]{128})@/.exec(enode)?.[1] ?? enode);
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as string[]).map(
+        (enode) => /^enode:\/\/([0-9a-f]{128})@/.exec(enode)?.[1] ?? enode,
+    );
 }
 
 const portsTaken = new Set<number>();
@@ -91,7 +96,8 @@ async function until<T>(what: string, seconds: number, probe: () => Promise<T | 
             if (error instanceof E2eFailure) throw error;
             last = (error as Error).message;
         }
-        if (Date.now() > deadline) throw new E2eFailure(`${what} did not happen within ${seconds}s${last ? ` (last: ${last})` : ""}`);
+        if (Date.now() > deadline)
+            throw new E2eFailure(`${what} did not happen within ${seconds}s${last ? ` (last: ${last})` : ""}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
     }
 }
@@ -103,7 +109,9 @@ function gethInit(datadir: string): void {
 
 /** Every seeded genesis is byte-identical and upstream geth init accepts it (for networks too large to run). */
 export function checkGenesisAccepted(nodeFolders: string[], workDir: string): void {
-    const genesisFiles = nodeFolders.map((folder) => fs.readFileSync(path.join(folder, "ethereum/genesis.json"), "utf8"));
+    const genesisFiles = nodeFolders.map((folder) =>
+        fs.readFileSync(path.join(folder, "ethereum/genesis.json"), "utf8"),
+    );
     expect(new Set(genesisFiles).size === 1, `all ${nodeFolders.length} seeded genesis files are identical`);
     const datadir = path.join(workDir, "genesis-only");
     fs.mkdirSync(datadir, { recursive: true });
@@ -127,22 +135,46 @@ export async function checkWithGoEthereum(network: SeededNetwork): Promise<void>
     const nodes: GethNode[] = [];
     try {
         const bootnodeId = derivedEnodeId(path.join(network.bootnodeFolder, "nodekey"));
-        for (const [i, arg] of network.bootnodeArgs.entries()) expect(arg.includes(`enode://${bootnodeId}@`), `node ${i + 1} starts with the bootnode's enode as bootnode derives it from qdata_0/nodekey`, arg);
+        for (const [i, arg] of network.bootnodeArgs.entries())
+            expect(
+                arg.includes(`enode://${bootnodeId}@`),
+                `node ${i + 1} starts with the bootnode's enode as bootnode derives it from qdata_0/nodekey`,
+                arg,
+            );
 
         for (const [i, folder] of nodeFolders.entries()) {
             const datadir = path.join(workDir, `node-${i + 1}`);
             fs.cpSync(path.join(folder, "ethereum"), datadir, { recursive: true });
             gethInit(datadir);
             const keystore = fs.readdirSync(path.join(datadir, "keystore"));
-            const inspected = tool("ethkey", ["inspect", "--passwordfile", path.join(datadir, "passwords.txt"), path.join(datadir, "keystore", keystore[0])]);
+            const inspected = tool("ethkey", [
+                "inspect",
+                "--passwordfile",
+                path.join(datadir, "passwords.txt"),
+                path.join(datadir, "keystore", keystore[0]),
+            ]);
             const account = /Address:\s+(0x[0-9a-fA-F]{40})/.exec(inspected)?.[1]?.toLowerCase();
-            expect(account !== undefined, `qdata_${i + 1}'s keystore decrypts with its seeded passwords.txt`, inspected);
-            nodes.push({ index: i + 1, datadir, enodeId: derivedEnodeId(path.join(datadir, "nodekey")), account: account ?? "", p2pPort: await freePort(), httpPort: await freePort() });
+            expect(
+                account !== undefined,
+                `qdata_${i + 1}'s keystore decrypts with its seeded passwords.txt`,
+                inspected,
+            );
+            nodes.push({
+                index: i + 1,
+                datadir,
+                enodeId: derivedEnodeId(path.join(datadir, "nodekey")),
+                account: account ?? "",
+                p2pPort: await freePort(),
+                httpPort: await freePort(),
+            });
         }
         const ids = nodes.map((node) => node.enodeId);
         for (const [i, folder] of nodeFolders.entries()) {
             for (const file of ["static-nodes.json", "permissioned-nodes.json"]) {
-                expect(JSON.stringify(enodeIds(path.join(folder, "ethereum", file))) === JSON.stringify(ids), `qdata_${i + 1}/ethereum/${file} lists the enode ids bootnode derives from the nodes' seeded nodekeys, in order`);
+                expect(
+                    JSON.stringify(enodeIds(path.join(folder, "ethereum", file))) === JSON.stringify(ids),
+                    `qdata_${i + 1}/ethereum/${file} lists the enode ids bootnode derives from the nodes' seeded nodekeys, in order`,
+                );
             }
         }
 
@@ -153,17 +185,30 @@ export async function checkWithGoEthereum(network: SeededNetwork): Promise<void>
         const genesisHashes = new Set<string>();
         for (const node of nodes) {
             const info = await until(`geth of node ${node.index} to answer`, 60, () => {
-                if (node.process?.exitCode !== null) throw new E2eFailure(`geth of node ${node.index} exited: ${logTail(node)}`);
+                if (node.process?.exitCode !== null)
+                    throw new E2eFailure(`geth of node ${node.index} exited: ${logTail(node)}`);
                 return rpc<{ enode: string }>(node.httpPort, "admin_nodeInfo");
             });
-            expect(info.enode.startsWith(`enode://${node.enodeId}@`), `geth of node ${node.index} runs with the seeded nodekey`, info.enode);
+            expect(
+                info.enode.startsWith(`enode://${node.enodeId}@`),
+                `geth of node ${node.index} runs with the seeded nodekey`,
+                info.enode,
+            );
             const accounts = await rpc<string[]>(node.httpPort, "eth_accounts");
-            expect(accounts.length === 1 && accounts[0].toLowerCase() === node.account, `geth of node ${node.index} finds the seeded keystore`, accounts);
+            expect(
+                accounts.length === 1 && accounts[0].toLowerCase() === node.account,
+                `geth of node ${node.index} finds the seeded keystore`,
+                accounts,
+            );
             const balance = BigInt(await rpc<string>(node.httpPort, "eth_getBalance", [node.account, "0x0"]));
             expect(balance > 0n, `node ${node.index}'s account is funded in the genesis state`, balance.toString());
-            genesisHashes.add((await rpc<{ hash: string }>(node.httpPort, "eth_getBlockByNumber", ["0x0", false])).hash);
+            genesisHashes.add(
+                (await rpc<{ hash: string }>(node.httpPort, "eth_getBlockByNumber", ["0x0", false])).hash,
+            );
         }
-        expect(genesisHashes.size === 1, `all ${count} nodes have the same genesis block (one chain)`, [...genesisHashes]);
+        expect(genesisHashes.size === 1, `all ${count} nodes have the same genesis block (one chain)`, [
+            ...genesisHashes,
+        ]);
         for (const node of nodes) {
             await until(`geth of node ${node.index} to reach ${count - 1} peers`, 90, async () => {
                 const peers = await rpc<unknown[]>(node.httpPort, "admin_peers");
@@ -190,10 +235,36 @@ function pointStaticNodesAtLoopback(node: GethNode, nodes: GethNode[]): void {
 /** geth on 127.0.0.1 only: no discovery, no NAT, no mining; TOML because --port would listen on every interface. */
 function startGeth(node: GethNode, networkId: number): ChildProcess {
     const config = path.join(node.datadir, "e2e.toml");
-    fs.writeFileSync(config, `[Node.P2P]\nListenAddr = "127.0.0.1:${node.p2pPort}"\nNoDiscovery = true\nMaxPeers = 50\n`);
+    fs.writeFileSync(
+        config,
+        `[Node.P2P]\nListenAddr = "127.0.0.1:${node.p2pPort}"\nNoDiscovery = true\nMaxPeers = 50\n`,
+    );
     const log = fs.openSync(path.join(node.datadir, "geth.log"), "w");
-    const args = ["--config", config, "--datadir", node.datadir, "--networkid", String(networkId), "--nat", "none", "--nousb", "--ipcdisable", "--syncmode", "full", "--cache", "64"];
-    args.push("--http", "--http.addr", "127.0.0.1", "--http.port", String(node.httpPort), "--http.api", "admin,eth,net,web3");
+    const args = [
+        "--config",
+        config,
+        "--datadir",
+        node.datadir,
+        "--networkid",
+        String(networkId),
+        "--nat",
+        "none",
+        "--nousb",
+        "--ipcdisable",
+        "--syncmode",
+        "full",
+        "--cache",
+        "64",
+    ];
+    args.push(
+        "--http",
+        "--http.addr",
+        "127.0.0.1",
+        "--http.port",
+        String(node.httpPort),
+        "--http.api",
+        "admin,eth,net,web3",
+    );
     return spawn("geth", args, { stdio: ["ignore", log, log] });
 }
 

@@ -10,14 +10,20 @@ export interface CommandResult {
 
 export function requireEnv(name: string): string {
     const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set: run the scenario through 'npm run e2e' (or source the cluster's env file)`);
+    if (!value)
+        throw new Error(
+            `${name} is not set: run the scenario through 'npm run e2e' (or source the cluster's env file)`,
+        );
     return value;
 }
 
 export class E2eFailure extends Error {}
 
 export function expect(condition: boolean, what: string, detail?: unknown): void {
-    if (!condition) throw new E2eFailure(detail === undefined ? what : `${what}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`);
+    if (!condition)
+        throw new E2eFailure(
+            detail === undefined ? what : `${what}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`,
+        );
 }
 
 /** kubectl against the e2e cluster; throws on failure. */
@@ -28,7 +34,13 @@ export function kubectl(...args: string[]): string {
 }
 
 export interface KubeObject {
-    metadata: { name: string; uid?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: {
+        name: string;
+        uid?: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
     spec?: Record<string, unknown>;
     status?: Record<string, unknown>;
 }
@@ -48,7 +60,10 @@ export function pulumi(projectDir: string, logFile: string, args: string[]): Pro
     const log = fs.openSync(logFile, "a");
     fs.writeSync(log, `\n$ pulumi ${args.join(" ")}\n`);
     return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: projectDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let output = "";
         let lastLine = "";
         const started = Date.now();
@@ -72,7 +87,9 @@ export function pulumi(projectDir: string, logFile: string, args: string[]): Pro
             if (TIMED_COMMANDS.includes(args[0])) {
                 const at = args.indexOf("--stack");
                 const stack = at >= 0 ? args[at + 1] : "";
-                process.stdout.write(`    pulumi ${args[0]} ${stack}: ${((Date.now() - started) / 1000).toFixed(1)}s${code === 0 ? "" : " (failed)"}\n`);
+                process.stdout.write(
+                    `    pulumi ${args[0]} ${stack}: ${((Date.now() - started) / 1000).toFixed(1)}s${code === 0 ? "" : " (failed)"}\n`,
+                );
             }
             resolve({ status: code ?? 1, output });
         });
@@ -86,12 +103,22 @@ export function pulumi(projectDir: string, logFile: string, args: string[]): Pro
  * providers run in process groups of their own, and a killed CLI would leave them spinning.
  * Resolves when the CLI ends.
  */
-export function pulumiInterrupted(projectDir: string, logFile: string, args: string[], signal: NodeJS.Signals, when: () => boolean): Promise<CommandResult> {
+export function pulumiInterrupted(
+    projectDir: string,
+    logFile: string,
+    args: string[],
+    signal: NodeJS.Signals,
+    when: () => boolean,
+): Promise<CommandResult> {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const log = fs.openSync(logFile, "a");
     fs.writeSync(log, `\n$ pulumi ${args.join(" ")}   (${signal} when ready)\n`);
     return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: projectDir, stdio: ["ignore", log, log], detached: true });
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: projectDir,
+            stdio: ["ignore", log, log],
+            detached: true,
+        });
         const watcher = setInterval(() => {
             if (!when()) return;
             clearInterval(watcher);
@@ -134,8 +161,18 @@ export interface StepTiming {
 export function stepTable(timings: StepTiming[]): string {
     const total = timings.reduce((sum, timing) => sum + timing.seconds, 0);
     const short = (name: string) => (name.length > 70 ? `${name.slice(0, 69)}…` : name);
-    const rows = [...timings].sort((a, b) => b.seconds - a.seconds).map((t) => `| ${t.number} | ${short(t.name.split(/[:;]/)[0])} | ${t.seconds.toFixed(1)} | ${((100 * t.seconds) / total).toFixed(0)}% |`);
-    return ["| step | what | seconds | share |", "|---|---|---|---|", ...rows, `| | all steps | ${total.toFixed(1)} | 100% |`].join("\n");
+    const rows = [...timings]
+        .sort((a, b) => b.seconds - a.seconds)
+        .map(
+            (t) =>
+                `| ${t.number} | ${short(t.name.split(/[:;]/)[0])} | ${t.seconds.toFixed(1)} | ${((100 * t.seconds) / total).toFixed(0)}% |`,
+        );
+    return [
+        "| step | what | seconds | share |",
+        "|---|---|---|---|",
+        ...rows,
+        `| | all steps | ${total.toFixed(1)} | 100% |`,
+    ].join("\n");
 }
 
 /**

@@ -14,16 +14,44 @@ const ROOT = path.resolve(__dirname, "../..");
 export const ARTIFACTS = process.env.KALEIDO_E2E_ARTIFACTS ?? path.join(ROOT, "test/e2e/output");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 /** As the machine's notes run Chromium as root on a closed network: no sandbox, no background calls. */
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
 /** Local ports of their own, beside whatever a developer's own `npm run connect` holds. */
 const PORTS = { rpc: "18545", ws: "18546", app: "13000" };
 
 /** `npm run connect` for the stack; resolves with the racecourse URL it printed. */
 function connect(stack: string): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn("npm", ["run", "-s", "connect", "--", "--stack", stack, "--rpc-port", PORTS.rpc, "--ws-port", PORTS.ws, "--app-port", PORTS.app], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(
+        "npm",
+        [
+            "run",
+            "-s",
+            "connect",
+            "--",
+            "--stack",
+            stack,
+            "--rpc-port",
+            PORTS.rpc,
+            "--ws-port",
+            PORTS.ws,
+            "--app-port",
+            PORTS.app,
+        ],
+        { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
     let printed = "";
     return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm run connect printed no racecourse URL within 60 s:\n${printed}`)), 60_000);
+        const timer = setTimeout(
+            () => reject(new Error(`npm run connect printed no racecourse URL within 60 s:\n${printed}`)),
+            60_000,
+        );
         const read = (chunk: Buffer) => {
             printed += chunk.toString();
             const url = /racecourse +(http:\/\/127\.0\.0\.1:\d+\/)/.exec(printed)?.[1];
@@ -64,18 +92,33 @@ export async function checkRacecourseInBrowser(stack: string, nodeCount: number)
     try {
         const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
         await page.goto(url);
-        const heights = () => attributes(page.locator("#nodes tr[data-height]"), "data-height").then((values) => values.map(Number));
-        await pollPage(`a height for each of the ${nodeCount} nodes on the page`, 60, async () => (await heights()).length === nodeCount);
+        const heights = () =>
+            attributes(page.locator("#nodes tr[data-height]"), "data-height").then((values) => values.map(Number));
+        await pollPage(
+            `a height for each of the ${nodeCount} nodes on the page`,
+            60,
+            async () => (await heights()).length === nodeCount,
+        );
         const first = await heights();
         const highest = Math.max(...first);
-        await pollPage("the page's heights to grow without a reload", 60, async () => (await heights()).some((height) => height > highest));
+        await pollPage("the page's heights to grow without a reload", 60, async () =>
+            (await heights()).some((height) => height > highest),
+        );
 
         await page.click("#send");
         await page.waitForSelector("#transaction-hash", { timeout: 30_000 });
         const mined = page.locator('#receipts tr[data-mined="true"]');
-        await pollPage("the transaction sent from the page, mined on every node", 120, async () => (await mined.count()) === nodeCount);
+        await pollPage(
+            "the transaction sent from the page, mined on every node",
+            120,
+            async () => (await mined.count()) === nodeCount,
+        );
         const receipts = await page.locator("#receipts tr").allTextContents();
-        expect(receipts.every((text) => /mined in block \d+/.test(text)), "the page says in which block each node mined it", receipts);
+        expect(
+            receipts.every((text) => /mined in block \d+/.test(text)),
+            "the page says in which block each node mined it",
+            receipts,
+        );
 
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         const screenshot = path.join(ARTIFACTS, "racecourse.png");

@@ -43,7 +43,24 @@ export function watchRollout(shape: Shape, nodeCount: number): { stop(): Promise
         report.mostDown = Math.max(report.mostDown, members.length - ready.length);
         const reader = ready.find((name) => name.startsWith("node-set-"));
         if (!reader) return;
-        const height = Number((await run("kubectl", ["exec", "-n", shape.namespace, reader, "-c", "quorum", "--", "geth", "attach", "--exec", "eth.blockNumber", "/qdata/ethereum/geth.ipc"])).stdout.trim());
+        const height = Number(
+            (
+                await run("kubectl", [
+                    "exec",
+                    "-n",
+                    shape.namespace,
+                    reader,
+                    "-c",
+                    "quorum",
+                    "--",
+                    "geth",
+                    "attach",
+                    "--exec",
+                    "eth.blockNumber",
+                    "/qdata/ethereum/geth.ipc",
+                ])
+            ).stdout.trim(),
+        );
         if (height > head) {
             if (head >= 0) report.longestGap = Math.max(report.longestGap, (Date.now() - grewAt) / 1000);
             [head, grewAt] = [height, Date.now()];
@@ -68,12 +85,23 @@ export function watchRollout(shape: Shape, nodeCount: number): { stop(): Promise
 
 /** What the rollout step printed in its last run, as the state keeps it (the Command's stderr). */
 async function rolloutStepOutput(stack: Stack): Promise<string> {
-    const state = JSON.parse(await stack.cli("stack", "export")) as { deployment: { resources: { urn: string; outputs?: { stderr?: string } }[] } };
-    return state.deployment.resources.find((resource) => resource.urn.endsWith("::quorum-rollout"))?.outputs?.stderr ?? "";
+    const state = JSON.parse(await stack.cli("stack", "export")) as {
+        deployment: { resources: { urn: string; outputs?: { stderr?: string } }[] };
+    };
+    return (
+        state.deployment.resources.find((resource) => resource.urn.endsWith("::quorum-rollout"))?.outputs?.stderr ?? ""
+    );
 }
 
 const memberImages = (shape: Shape) =>
-    kubectlList("pods", "-n", shape.namespace).filter((pod) => /^(bootnode|node)-set-/.test(pod.metadata.name)).map((pod) => ((pod.spec as { containers: { name: string; image: string }[] }).containers.find((c) => c.name === "quorum" || c.name === "bootnode")?.image ?? ""));
+    kubectlList("pods", "-n", shape.namespace)
+        .filter((pod) => /^(bootnode|node)-set-/.test(pod.metadata.name))
+        .map(
+            (pod) =>
+                (pod.spec as { containers: { name: string; image: string }[] }).containers.find(
+                    (c) => c.name === "quorum" || c.name === "bootnode",
+                )?.image ?? "",
+        );
 
 export async function checkRollouts(target: RolloutTarget): Promise<void> {
     await upgradeOneAtATime(target);
@@ -90,13 +118,27 @@ async function upgradeOneAtATime({ stack, shape, nodeCount, blockPeriod, verify 
     const report = await watch.stop();
     const output = await rolloutStepOutput(stack);
     const perMember = output.split("\n").filter((line) => /rollout: (bootnode|node-\d+): Ready after/.test(line));
-    process.stdout.write(`e2e: rollout of ${nodeCount + 1} members (pulumi up): ${seconds.toFixed(1)} s; ${report.samples} samples, at most ${report.mostDown} down, longest gap between blocks ${report.longestGap.toFixed(1)} s\n${perMember.map((line) => `    ${line.trim()}`).join("\n")}\n`);
-    expect(report.samples > 10 && report.mostDown === 1, "the rollout took the members down one at a time, never two at once", report);
+    process.stdout.write(
+        `e2e: rollout of ${nodeCount + 1} members (pulumi up): ${seconds.toFixed(1)} s; ${report.samples} samples, at most ${report.mostDown} down, longest gap between blocks ${report.longestGap.toFixed(1)} s\n${perMember.map((line) => `    ${line.trim()}`).join("\n")}\n`,
+    );
+    expect(
+        report.samples > 10 && report.mostDown === 1,
+        "the rollout took the members down one at a time, never two at once",
+        report,
+    );
     // Three block periods, and one member's restart (its turn as signer comes round while it starts).
     const bound = 3 * blockPeriod + 20;
     expect(report.longestGap < bound, `the chain's longest gap between blocks stayed under ${bound} s`, report);
-    expect(memberImages(shape).every((image) => image === UPGRADED), "every member runs the new image", memberImages(shape));
-    expect(perMember.length === nodeCount + 1, "the rollout reported each member's time", output.split("\n").slice(-30).join("\n"));
+    expect(
+        memberImages(shape).every((image) => image === UPGRADED),
+        "every member runs the new image",
+        memberImages(shape),
+    );
+    expect(
+        perMember.length === nodeCount + 1,
+        "the rollout reported each member's time",
+        output.split("\n").slice(-30).join("\n"),
+    );
     verify();
     await stack.cli("preview", "--expect-no-changes");
 }
@@ -106,28 +148,56 @@ async function missingTagStopsAtFirstMember({ stack, shape, nodeCount, gethAt }:
     await stack.setConfig("rolloutTimeout", "60");
     await stack.setConfig("quorumImage", MISSING);
     const failed = await stack.cliFailing("up", "--yes", "--skip-preview");
-    expect(/rollout stopped at bootnode: not Ready within 60\.0 s \(ErrImageNeverPull/.test(failed), "up fails naming the first member and why", failed.split("\n").slice(-30).join("\n"));
-    expect(/node-5, node-1, node-2, node-3, node-4 still run their previous spec/.test(failed) && /set the value you changed back/.test(failed), "it names the members left alone and the way back", failed.split("\n").slice(-30).join("\n"));
+    expect(
+        /rollout stopped at bootnode: not Ready within 60\.0 s \(ErrImageNeverPull/.test(failed),
+        "up fails naming the first member and why",
+        failed.split("\n").slice(-30).join("\n"),
+    );
+    expect(
+        /node-5, node-1, node-2, node-3, node-4 still run their previous spec/.test(failed) &&
+            /set the value you changed back/.test(failed),
+        "it names the members left alone and the way back",
+        failed.split("\n").slice(-30).join("\n"),
+    );
     const nodes = Array.from({ length: nodeCount }, (_, i) => i + 1);
-    expect(nodes.every((i) => isReady(kubectlList("pods", "-n", shape.namespace).find((pod) => pod.metadata.name === `node-set-${i}-0`)!)), "every node keeps running on its previous image");
+    expect(
+        nodes.every((i) =>
+            isReady(kubectlList("pods", "-n", shape.namespace).find((pod) => pod.metadata.name === `node-set-${i}-0`)!),
+        ),
+        "every node keeps running on its previous image",
+    );
     const before = Number(gethAt(1, "eth.blockNumber"));
     await waitUntil("the nodes to go on sealing", 30, () => Number(gethAt(1, "eth.blockNumber")) > before + 3);
     await stack.setConfig("quorumImage", UPGRADED);
     await stack.up();
-    expect(memberImages(shape).every((image) => image === UPGRADED) && memberImages(shape).length === nodeCount + 1, "setting the tag back and up again recovers the bootnode", memberImages(shape));
+    expect(
+        memberImages(shape).every((image) => image === UPGRADED) && memberImages(shape).length === nodeCount + 1,
+        "setting the tag back and up again recovers the bootnode",
+        memberImages(shape),
+    );
     await stack.cli("preview", "--expect-no-changes");
 }
 
 async function stalledChainNamed({ shape, stack }: RolloutTarget): Promise<void> {
     const status = async () => {
-        const result = await run("npm", ["run", "--silent", "status", "--", "--stack", stack.name, "--json"], { cwd: PROJECT }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }));
-        return JSON.parse(result.stdout) as { chain?: { state: string; why: string[]; quorum: { needed: number; of: number; up: number }; recovery?: string } };
+        const result = await run("npm", ["run", "--silent", "status", "--", "--stack", stack.name, "--json"], {
+            cwd: PROJECT,
+        }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }));
+        return JSON.parse(result.stdout) as {
+            chain?: {
+                state: string;
+                why: string[];
+                quorum: { needed: number; of: number; up: number };
+                recovery?: string;
+            };
+        };
     };
     // QBFT 4 stops with 2 validators down; the stand-in's Clique seals with every node's account
     // (5 signers), so it stops with 3 down: the status's words are checked for three.
     const stopped = ["node-set-1", "node-set-2", "node-set-3"];
     const scale = (replicas: number) => {
-        for (const set of stopped) kubectl("scale", "statefulset", set, "-n", shape.namespace, `--replicas=${replicas}`);
+        for (const set of stopped)
+            kubectl("scale", "statefulset", set, "-n", shape.namespace, `--replicas=${replicas}`);
     };
     scale(0);
     let seen: Awaited<ReturnType<typeof status>> = {};
@@ -137,9 +207,21 @@ async function stalledChainNamed({ shape, stack }: RolloutTarget): Promise<void>
     };
     await waitFor("npm run status to call the chain stalled", 120, inState("stalled"));
     const why = seen.chain?.why.join("; ") ?? "";
-    expect([1, 2, 3].every((i) => why.includes(`node-${i}: pod not Ready`)), "status names the validators that are down", seen.chain);
-    expect(seen.chain?.quorum.needed === 3 && seen.chain.quorum.of === 4 && seen.chain.quorum.up === 1, "status says the quorum needs 3 of 4 and 1 is up", seen.chain);
-    expect(/^too few validators: bring back node-1, node-2, node-3/.test(seen.chain?.recovery ?? ""), "status says how to bring the chain back", seen.chain);
+    expect(
+        [1, 2, 3].every((i) => why.includes(`node-${i}: pod not Ready`)),
+        "status names the validators that are down",
+        seen.chain,
+    );
+    expect(
+        seen.chain?.quorum.needed === 3 && seen.chain.quorum.of === 4 && seen.chain.quorum.up === 1,
+        "status says the quorum needs 3 of 4 and 1 is up",
+        seen.chain,
+    );
+    expect(
+        /^too few validators: bring back node-1, node-2, node-3/.test(seen.chain?.recovery ?? ""),
+        "status says how to bring the chain back",
+        seen.chain,
+    );
     scale(1);
     await waitFor("the chain to go on, and status to say so", 120, inState("sealing"));
 }

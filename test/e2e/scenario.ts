@@ -32,6 +32,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-    process.stdout.write(`e2e: ${error instanceof E2eFailure ? "FAILED: " : ""}${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write(
+        `e2e: ${error instanceof E2eFailure ? "FAILED: " : ""}${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
 });

@@ -7,7 +7,11 @@ import { FakeQuorum } from "../support/fakeQuorum";
 export async function withKubectlShim(routing: Record<string, string>, body: () => Promise<void>): Promise<void> {
     const realKubectl = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
     const saved = process.env.PATH;
-    Object.assign(process.env, { PATH: `${path.join(__dirname, "shims")}${path.delimiter}${saved}`, E2E_REAL_KUBECTL: realKubectl, ...routing });
+    Object.assign(process.env, {
+        PATH: `${path.join(__dirname, "shims")}${path.delimiter}${saved}`,
+        E2E_REAL_KUBECTL: realKubectl,
+        ...routing,
+    });
     try {
         await body();
     } finally {
@@ -23,12 +27,19 @@ export async function withKubectlShim(routing: Record<string, string>, body: () 
  * the e2e's kubectl wrapper (test/e2e/shims) is first on PATH meanwhile. A joiner's own key is set
  * with useNodeKeys once it is known.
  */
-export async function withFakeRaftNode(nodes: { enode: string }[], joining: number, body: (raft: FakeQuorum) => Promise<void>): Promise<void> {
+export async function withFakeRaftNode(
+    nodes: { enode: string }[],
+    joining: number,
+    body: (raft: FakeQuorum) => Promise<void>,
+): Promise<void> {
     const keys = nodes.map((node) => node.enode.slice("enode://".length, "enode://".length + 128));
     const raft = new FakeQuorum(nodes.length + joining);
     await raft.start();
     raft.useRaftMembers(keys);
-    raft.useNodeKeys(keys, keys.map(() => "0x"));
+    raft.useNodeKeys(
+        keys,
+        keys.map(() => "0x"),
+    );
     try {
         await withKubectlShim({ E2E_FAKE_RPC_PORTS: raft.rpcPorts.join(" ") }, () => body(raft));
     } finally {

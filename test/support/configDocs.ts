@@ -2,10 +2,16 @@
 // declarations, and the README's hand-written table of the keys most people change, read back.
 import { KeyDeclaration } from "../../lib/config/declared";
 
-const BEGIN = "<!-- config keys: generated from Pulumi.yaml; edit Pulumi.yaml, then UPDATE_CONFIG_REFERENCE=1 npm test -->";
+const BEGIN =
+    "<!-- config keys: generated from Pulumi.yaml; edit Pulumi.yaml, then UPDATE_CONFIG_REFERENCE=1 npm test -->";
 const END = "<!-- end of the config keys generated from Pulumi.yaml -->";
 
-const TYPE_NAMES: Record<KeyDeclaration["type"], string> = { string: "string", integer: "integer", boolean: "boolean", array: "list of strings" };
+const TYPE_NAMES: Record<KeyDeclaration["type"], string> = {
+    string: "string",
+    integer: "integer",
+    boolean: "boolean",
+    array: "list of strings",
+};
 
 /** A default as the CLI hands it to the program: strings as they are, the rest as JSON. */
 export const defaultText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -20,7 +26,10 @@ function defaultCell(value: unknown): string {
 
 /** Every declared key, in Pulumi.yaml's order, as one Markdown table. */
 export function renderKeyTable(declared: Record<string, KeyDeclaration>): string {
-    const rows = Object.entries(declared).map(([key, declaration]) => `| \`${key}\` | ${TYPE_NAMES[declaration.type]} | ${defaultCell(declaration.default)} | ${escaped(declaration.description)} |`);
+    const rows = Object.entries(declared).map(
+        ([key, declaration]) =>
+            `| \`${key}\` | ${TYPE_NAMES[declaration.type]} | ${defaultCell(declaration.default)} | ${escaped(declaration.description)} |`,
+    );
     return ["| key | type | default | description |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
 
@@ -35,7 +44,8 @@ export function generatedSection(document: string): string | undefined {
 export function withGeneratedSection(document: string, table: string): string {
     const begin = document.indexOf(BEGIN);
     const end = document.indexOf(END);
-    if (begin < 0 || end < begin) throw new Error(`the document has no ${BEGIN} ... ${END} section to write the table into`);
+    if (begin < 0 || end < begin)
+        throw new Error(`the document has no ${BEGIN} ... ${END} section to write the table into`);
     return `${document.slice(0, begin + BEGIN.length)}\n${table}\n${document.slice(end)}`;
 }
 
@@ -67,7 +77,11 @@ export function readmeConfigRows(readme: string): ReadmeRow[] {
  */
 export function readmeDefault(stated: string, declared: unknown): { compared: boolean; problem?: string } {
     const text = defaultText(declared);
-    if (/^empty\b/.test(stated)) return { compared: true, ...(text === "" || text === "[]" ? {} : { problem: `says empty, Pulumi.yaml says ${text}` }) };
+    if (/^empty\b/.test(stated))
+        return {
+            compared: true,
+            ...(text === "" || text === "[]" ? {} : { problem: `says empty, Pulumi.yaml says ${text}` }),
+        };
     const literal = /^`([^`]*)`/.exec(stated)?.[1];
     if (literal === undefined) return { compared: false };
     const agrees = literal === text || (literal.startsWith(".") && text.endsWith(literal));

@@ -38,7 +38,8 @@ export function validate(overrides: RawConfig): Outcome {
 }
 
 /** The problems refusing the key's value; a conflict with another setting is not one. */
-export const refusals = (key: string, problems: string[]) => problems.filter((problem) => problem.startsWith(`${key}: `) && !problem.startsWith(`${key}: only used with `));
+export const refusals = (key: string, problems: string[]) =>
+    problems.filter((problem) => problem.startsWith(`${key}: `) && !problem.startsWith(`${key}: only used with `));
 
 /** A value other than the default, valid or not: a conflict only asks whether the stack sets the key. */
 export function otherValue(key: string): string {
@@ -56,7 +57,9 @@ const ANY_OF = /(?:must be one of|choose from) (.+)$/;
 /** What the validation lists when it refuses a value outside a key's choices; undefined for a key without. */
 export function choicesOf(key: string, setting: RawConfig = {}, listedAs = ANY_OF): string[] | undefined {
     if (DECLARED[key].type !== "string" || key in setting) return undefined;
-    const listed = refusals(key, validate({ ...setting, [key]: "not-a-choice" }).problems).map((problem) => listedAs.exec(problem)?.[1]);
+    const listed = refusals(key, validate({ ...setting, [key]: "not-a-choice" }).problems).map(
+        (problem) => listedAs.exec(problem)?.[1],
+    );
     return listed.find((list) => list !== undefined)?.split(", ");
 }
 
@@ -94,25 +97,42 @@ export const RANGE = /(?<![\w.-])(0x[0-9a-fA-F]+|\d+) to (0x[0-9a-fA-F]+|\d+|[a-
 /** Where the validation refuses inside, or takes outside, the one range the description states: min-1, min, max, max+1. */
 export function rangeDisagreements(key: string, description: string): string[] {
     const stated = [...description.matchAll(RANGE)];
-    if (stated.length === 0) return DECLARED[key].type === "integer" ? [`${key}: an integer whose description states no range "min to max"`] : [];
+    if (stated.length === 0)
+        return DECLARED[key].type === "integer"
+            ? [`${key}: an integer whose description states no range "min to max"`]
+            : [];
     if (stated.length > 1) return [`${key}: the description states ${stated.length} ranges`];
     const [, low, high] = stated[0];
     const bound = (text: string) => BigInt(text in DECLARED ? defaultText(DECLARED[text].default) : text);
-    if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(high) && !(high in DECLARED)) return [`${key}: "${low} to ${high}" ends at neither a number nor a key`];
+    if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(high) && !(high in DECLARED))
+        return [`${key}: "${low} to ${high}" ends at neither a number nor a key`];
     const write = (value: bigint) => (low.startsWith("0x") ? `0x${value.toString(16)}` : value.toString());
     const [min, max] = [bound(low), bound(high)];
-    const cases: [bigint, boolean][] = [[min - 1n, false], [min, true], [max, true], [max + 1n, false]];
+    const cases: [bigint, boolean][] = [
+        [min - 1n, false],
+        [min, true],
+        [max, true],
+        [max + 1n, false],
+    ];
     return cases.flatMap(([value, inside]) => {
         const refused = refusals(key, validate({ [key]: write(value) }).problems).length > 0;
-        return refused === inside ? [`${key}: ${write(value)} is ${refused ? "refused" : "taken"}, but the description says ${low} to ${high}`] : [];
+        return refused === inside
+            ? [
+                  `${key}: ${write(value)} is ${refused ? "refused" : "taken"}, but the description says ${low} to ${high}`,
+              ]
+            : [];
     });
 }
 
 /** Each choice the validation lists under `setting` must be taken there and named by the description. */
 export function choiceDisagreements(key: string, description: string, setting: RawConfig = {}): string[] {
     return (choicesOf(key, setting) ?? []).flatMap((choice) => [
-        ...(names(description, choice) ? [] : [`${key}: the validation takes ${choice}, which the description does not name`]),
-        ...(refusals(key, validate({ ...setting, [key]: choice }).problems).length > 0 ? [`${key}: ${choice} is listed but refused`] : []),
+        ...(names(description, choice)
+            ? []
+            : [`${key}: the validation takes ${choice}, which the description does not name`]),
+        ...(refusals(key, validate({ ...setting, [key]: choice }).problems).length > 0
+            ? [`${key}: ${choice} is listed but refused`]
+            : []),
     ]);
 }
 
@@ -124,13 +144,24 @@ const PLACES = ["platform", "runtime"];
  * one; any other conflict names its setting or one of the values it wants.
  */
 export function conflictDisagreements(key: string, description: string, conflicts: string[]): string[] {
-    const stated = [...description.matchAll(/\b(platform|runtime) (\S+?) only\b/g)].map((match) => `${match[1]} ${match[2]}`);
+    const stated = [...description.matchAll(/\b(platform|runtime) (\S+?) only\b/g)].map(
+        (match) => `${match[1]} ${match[2]}`,
+    );
     const placed = conflicts.filter((conflict) => PLACES.includes(conflict.split(" ")[0]));
-    const unstated = placed.filter((conflict) => !stated.includes(conflict)).map((conflict) => `${key}: refused outside ${conflict}, but the description does not say "${conflict} only"`);
-    const unenforced = stated.filter((claim) => !placed.includes(claim)).map((claim) => `${key}: the description says "${claim} only", but the validation takes it elsewhere`);
+    const unstated = placed
+        .filter((conflict) => !stated.includes(conflict))
+        .map((conflict) => `${key}: refused outside ${conflict}, but the description does not say "${conflict} only"`);
+    const unenforced = stated
+        .filter((claim) => !placed.includes(claim))
+        .map((claim) => `${key}: the description says "${claim} only", but the validation takes it elsewhere`);
     const unnamed = conflicts
         .filter((conflict) => !placed.includes(conflict))
-        .filter((conflict) => !conflict.split(" ").some((word) => !["or", "true", "false"].includes(word) && names(description, word, "i")))
+        .filter(
+            (conflict) =>
+                !conflict
+                    .split(" ")
+                    .some((word) => !["or", "true", "false"].includes(word) && names(description, word, "i")),
+        )
         .map((conflict) => `${key}: refused outside ${conflict}, which the description does not name`);
     return [...unstated, ...unenforced, ...unnamed];
 }

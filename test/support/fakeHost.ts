@@ -26,7 +26,12 @@ export class FakeHost {
 
     /** The environment a command sees on this fake host. */
     env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-        return { ...process.env, PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}`, FAKE_STATE: this.state, ...extra };
+        return {
+            ...process.env,
+            PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}`,
+            FAKE_STATE: this.state,
+            ...extra,
+        };
     }
 
     /** Runs in-process code (which spawns kubectl, minikube, ...) with this host's fakes on PATH. */
@@ -44,14 +49,22 @@ export class FakeHost {
 
     /** Runs a shell command line from the repository root, as the Command provider would. */
     sh(commandLine: string, extra: Record<string, string> = {}): RunResult {
-        const result = spawnSync("/bin/sh", ["-c", commandLine], { cwd: REPO_ROOT, env: this.env(extra), encoding: "utf8" });
+        const result = spawnSync("/bin/sh", ["-c", commandLine], {
+            cwd: REPO_ROOT,
+            env: this.env(extra),
+            encoding: "utf8",
+        });
         return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     }
 
     /** As sh, without blocking this process: for scripts that talk to servers it runs (the fake Quorum nodes). */
     shAsync(commandLine: string, extra: Record<string, string> = {}): Promise<RunResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn("/bin/sh", ["-c", commandLine], { cwd: REPO_ROOT, env: this.env(extra), stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("/bin/sh", ["-c", commandLine], {
+                cwd: REPO_ROOT,
+                env: this.env(extra),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -51,7 +51,8 @@ class RpcError extends Error {}
 
 /** Node N's enode public key, and the address it signs BFT blocks with. */
 export const fakePublicKey = (node: number) => node.toString(16).padStart(2, "0").repeat(64);
-export const fakeNodeAddress = (node: number) => `0x${keccak256Hex(Buffer.from(fakePublicKey(node), "hex")).slice(-40)}`;
+export const fakeNodeAddress = (node: number) =>
+    `0x${keccak256Hex(Buffer.from(fakePublicKey(node), "hex")).slice(-40)}`;
 
 const FORTY_TWO = "0x" + "0".repeat(62) + "2a";
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -113,7 +114,10 @@ export class FakeQuorum {
 
     /** Node N is the node of the Nth of these enode public keys (hex): admin_nodeInfo and its votes say so. */
     useNodeKeys(publicKeys: string[], signers: string[]): void {
-        this.nodeKeys = publicKeys.map((key, i) => ({ publicKey: key.toLowerCase(), signer: signers[i].toLowerCase() }));
+        this.nodeKeys = publicKeys.map((key, i) => ({
+            publicKey: key.toLowerCase(),
+            signer: signers[i].toLowerCase(),
+        }));
     }
 
     private publicKeyOf(node: number): string {
@@ -136,8 +140,13 @@ export class FakeQuorum {
         this.proposals.set(node, own);
         const inSet = this.validators.includes(address);
         if (inSet === authorize || this.faults.votesNeverPass) return null;
-        const votes = [...this.proposals].filter(([voter, pending]) => this.validators.includes(this.signerOf(voter)) && pending.get(address) === authorize).length;
-        if (votes > this.validators.length / 2) this.validators = authorize ? [...this.validators, address] : this.validators.filter((validator) => validator !== address);
+        const votes = [...this.proposals].filter(
+            ([voter, pending]) => this.validators.includes(this.signerOf(voter)) && pending.get(address) === authorize,
+        ).length;
+        if (votes > this.validators.length / 2)
+            this.validators = authorize
+                ? [...this.validators, address]
+                : this.validators.filter((validator) => validator !== address);
         return null;
     }
 
@@ -147,7 +156,8 @@ export class FakeQuorum {
         if (this.faults.votesNeverPass) return tally;
         for (const [voter, pending] of this.proposals) {
             if (!this.validators.includes(this.signerOf(voter))) continue;
-            for (const [address, authorize] of pending) tally[address] = { authorize, votes: (tally[address]?.votes ?? 0) + 1 };
+            for (const [address, authorize] of pending)
+                tally[address] = { authorize, votes: (tally[address]?.votes ?? 0) + 1 };
         }
         return tally;
     }
@@ -194,7 +204,9 @@ export class FakeQuorum {
     private listen(handler: http.RequestListener): Promise<number> {
         const server = http.createServer(handler);
         this.servers.push(server);
-        return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+        return new Promise((resolve) =>
+            server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+        );
     }
 
     private rpc(node: number, request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -206,14 +218,21 @@ export class FakeQuorum {
             const calls = Array.isArray(parsed) ? parsed : [parsed];
             const replies = calls.map((call) => this.reply(node, call));
             const membership = ["raft_addPeer", "raft_addLearner", "raft_promoteToPeer", "raft_removePeer"];
-            const late = calls.some((call) => membership.includes(call.method)) ? (this.faults.lateMembershipMs ?? 0) : 0;
+            const late = calls.some((call) => membership.includes(call.method))
+                ? (this.faults.lateMembershipMs ?? 0)
+                : 0;
             setTimeout(() => response.end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0])), late);
         });
     }
 
     /** One call of a request or batch, answered or refused as geth does. */
     private reply(node: number, { id, method, params }: JsonRpcRequest): unknown {
-        if (this.faults.missingMethods?.includes(method)) return { jsonrpc: "2.0", id, error: { code: -32601, message: `the method ${method} does not exist/is not available` } };
+        if (this.faults.missingMethods?.includes(method))
+            return {
+                jsonrpc: "2.0",
+                id,
+                error: { code: -32601, message: `the method ${method} does not exist/is not available` },
+            };
         try {
             return { jsonrpc: "2.0", id, result: this.answer(node, method, params ?? []) };
         } catch (error) {
@@ -231,21 +250,32 @@ export class FakeQuorum {
      * every role is "" (without useRaftMembers: nodes 1..N, founders).
      */
     private clusterAnswer(): { raftId: number; nodeId: string; role: string; nodeActive: boolean }[] {
-        const members = this.raftMembers ?? Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1, nodeId: this.publicKeyOf(i + 1) }));
+        const members =
+            this.raftMembers ??
+            Array.from({ length: this.nodeCount }, (_, i) => ({ raftId: i + 1, nodeId: this.publicKeyOf(i + 1) }));
         const leaders = this.faults.leaders ?? 1;
         const role = (member: RaftMember, i: number) => (leaders === 0 ? "" : this.clusterRole(member, i, leaders));
-        return members.map((member, i) => ({ raftId: member.raftId, nodeId: member.nodeId, role: role(member, i), nodeActive: true }));
+        return members.map((member, i) => ({
+            raftId: member.raftId,
+            nodeId: member.nodeId,
+            role: role(member, i),
+            nodeActive: true,
+        }));
     }
 
     /** As raft/api.go:100-108: the leader's entry "minter", a learner's "learner", the others' "verifier". */
     private clusterRole(member: RaftMember, position: number, leaders: number): string {
-        const leads = this.raftLeaderNode === undefined ? position < leaders : member.nodeId === this.publicKeyOf(this.raftLeaderNode);
+        const leads =
+            this.raftLeaderNode === undefined
+                ? position < leaders
+                : member.nodeId === this.publicKeyOf(this.raftLeaderNode);
         return leads ? "minter" : member.learner ? "learner" : "verifier";
     }
 
     /** As raft_role (raft/api.go:27-36, raft/handler.go:191-202): the node's own role. */
     private raftRoleOf(node: number): string {
-        const leads = this.raftLeaderNode === undefined ? node <= (this.faults.leaders ?? 1) : node === this.raftLeaderNode;
+        const leads =
+            this.raftLeaderNode === undefined ? node <= (this.faults.leaders ?? 1) : node === this.raftLeaderNode;
         const learner = this.raftMembers?.some((member) => member.learner && member.nodeId === this.publicKeyOf(node));
         return leads ? "minter" : learner ? "learner" : "verifier";
     }
@@ -267,7 +297,8 @@ export class FakeQuorum {
         if (!nodeId) throw new RpcError(`invalid enode: ${enode}`);
         const members = this.raftMembers ?? [];
         const existing = members.find((member) => member.nodeId === nodeId);
-        if (existing) throw new RpcError(`node with this enode has already been added to the cluster: ${existing.raftId}`);
+        if (existing)
+            throw new RpcError(`node with this enode has already been added to the cluster: ${existing.raftId}`);
         const raftId = this.nextRaftId++;
         this.raftMembers = [...members, { raftId, nodeId, ...(learner ? { learner } : {}) }];
         return raftId;
@@ -288,7 +319,8 @@ export class FakeQuorum {
             case "raft_removePeer": {
                 const raftId = Number(params[0]);
                 this.membershipCalls.push(`remove ${raftId}`);
-                if (!this.raftMembers?.some((member) => member.raftId === raftId)) throw new RpcError(`raft id ${raftId} is not a member`);
+                if (!this.raftMembers?.some((member) => member.raftId === raftId))
+                    throw new RpcError(`raft id ${raftId} is not a member`);
                 this.raftMembers = this.raftMembers.filter((member) => member.raftId !== raftId);
                 return null;
             }
@@ -305,7 +337,11 @@ export class FakeQuorum {
                 return hex(this.heightOf(node));
             case "eth_getBlockByNumber": {
                 const number = params[0] === "latest" ? this.heightOf(node) : Number(params[0]);
-                return { number: hex(number), hash: `0x${keccak256Hex(Buffer.from(`block ${number}`)).padStart(64, "0")}`, timestamp: hex(this.timestampOf(number)) };
+                return {
+                    number: hex(number),
+                    hash: `0x${keccak256Hex(Buffer.from(`block ${number}`)).padStart(64, "0")}`,
+                    timestamp: hex(this.timestampOf(number)),
+                };
             }
             case "istanbul_getValidators":
                 return this.faults.validatorMissingOn === node ? this.validators.slice(1) : [...this.validators];
@@ -317,7 +353,12 @@ export class FakeQuorum {
             case "istanbul_candidates":
                 return Object.fromEntries(this.proposals.get(node) ?? []);
             case "istanbul_getSnapshot":
-                return { epoch: 30000, number: this.heightOf(node), validators: [...this.validators], tally: this.tally() };
+                return {
+                    epoch: 30000,
+                    number: this.heightOf(node),
+                    validators: [...this.validators],
+                    tally: this.tally(),
+                };
             case "admin_nodeInfo":
                 return { enode: `enode://${this.publicKeyOf(node)}@10.96.0.${100 + node}:30303` };
             case "txpool_status":
@@ -338,7 +379,8 @@ export class FakeQuorum {
                 if (tx.privateFor) {
                     receipt.contractAddress = `0x${"c".repeat(39)}${this.receipts.size}`;
                     const parties = new Set([node]);
-                    for (let other = 1; other <= this.nodeCount; other++) if (tx.privateFor.includes(this.tmPub(other))) parties.add(other);
+                    for (let other = 1; other <= this.nodeCount; other++)
+                        if (tx.privateFor.includes(this.tmPub(other))) parties.add(other);
                     if (this.faults.leakPrivateTo) parties.add(this.faults.leakPrivateTo);
                     this.privateState.set(receipt.contractAddress, parties);
                 }

@@ -36,7 +36,10 @@ function linesOf(error: unknown): string[] {
 
 async function runCheck({ check, args }: Request): Promise<CheckResult> {
     const text = (key: string) => String(args[key]);
-    const refusedIfAny = (messages: string[]): CheckResult => ({ outcome: messages.length > 0 ? "refused" : "accepted", messages });
+    const refusedIfAny = (messages: string[]): CheckResult => ({
+        outcome: messages.length > 0 ? "refused" : "accepted",
+        messages,
+    });
     switch (check) {
         case "config": {
             const { validateConfig } = await import("../../lib/config/validate");
@@ -94,7 +97,9 @@ function serve(): void {
         runCheck(request).then(
             (result) => process.send!(result),
             (error: unknown) => {
-                const refusal = error instanceof Error && ["ConfigError", "NotPlainError", "UserError"].includes(error.constructor.name);
+                const refusal =
+                    error instanceof Error &&
+                    ["ConfigError", "NotPlainError", "UserError"].includes(error.constructor.name);
                 const crash = { outcome: "crashed", messages: [String((error as Error).stack ?? error)] };
                 process.send!(refusal ? { outcome: "refused", messages: linesOf(error) } : crash);
             },
@@ -135,7 +140,11 @@ export class TimedChecks {
 
     private start(): Promise<ChildProcess> {
         this.ready ??= new Promise((resolve, reject) => {
-            const child = fork(__filename, [], { env: { ...process.env, TMPDIR: this.temp }, execArgv: ["-r", "ts-node/register/transpile-only"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+            const child = fork(__filename, [], {
+                env: { ...process.env, TMPDIR: this.temp },
+                execArgv: ["-r", "ts-node/register/transpile-only"],
+                stdio: ["ignore", "inherit", "inherit", "ipc"],
+            });
             this.child = child;
             child.once("message", () => resolve(child));
             child.once("error", reject);

@@ -31,20 +31,41 @@ export async function makeFixture(): Promise<Fixture> {
     const work = tempDir("hostile");
     const secretFolder = path.join(work, "operator");
     fs.mkdirSync(secretFolder);
-    const secrets = { secretFile: path.join(secretFolder, "token"), secretJson: path.join(secretFolder, "token.json"), secretFolder };
+    const secrets = {
+        secretFile: path.join(secretFolder, "token"),
+        secretJson: path.join(secretFolder, "token.json"),
+        secretFolder,
+    };
     const fixture = { work, qdata: path.join(work, "qdata"), backup: path.join(work, "backup"), ...secrets };
     fs.writeFileSync(fixture.secretFile, `${SECRET}\n`);
     fs.writeFileSync(fixture.secretJson, JSON.stringify({ format: 1, token: SECRET }));
-    await ensureGeneratedQdata({ dir: fixture.qdata, nodeCount: NODES, password: "", chainId: 3543006677, gasLimit: "0x2FEFD800", scryptN: TEST_SCRYPT_N });
+    await ensureGeneratedQdata({
+        dir: fixture.qdata,
+        nodeCount: NODES,
+        password: "",
+        chainId: 3543006677,
+        gasLimit: "0x2FEFD800",
+        scryptN: TEST_SCRYPT_N,
+    });
     fs.cpSync(fixture.qdata, fixture.backup, { recursive: true });
     for (let i = 1; i <= NODES; i++) {
         fs.mkdirSync(path.join(fixture.backup, `qdata_${i}/ethereum/geth/chaindata`), { recursive: true });
         fs.writeFileSync(path.join(fixture.backup, `qdata_${i}/ethereum/geth/chaindata/000001.ldb`), `blocks of ${i}`);
     }
     const head = { number: 7, hash: `0x${"7".repeat(64)}` };
-    const members = [{ name: "bootnode", folder: "qdata_0" }, ...[1, 2, 3].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head }))];
+    const members = [
+        { name: "bootnode", folder: "qdata_0" },
+        ...[1, 2, 3].map((i) => ({ name: `node-${i}`, folder: `qdata_${i}`, head })),
+    ];
     const chain = { consensus: "raft", chainId: 3543006677, genesisHash: `0x${"9".repeat(64)}` };
-    const manifest = { format: 1 as const, createdAt: "2026-12-01T10:00:00.000Z", stack: "hostile", namespace: "quorum", ...chain, members };
+    const manifest = {
+        format: 1 as const,
+        createdAt: "2026-12-01T10:00:00.000Z",
+        stack: "hostile",
+        namespace: "quorum",
+        ...chain,
+        members,
+    };
     writeManifest(fixture.backup, { ...manifest, files: fileEntries(fixture.backup) });
     return fixture;
 }
@@ -104,7 +125,12 @@ export function deviceAt(file: string): boolean {
 }
 
 /** A tar archive made by GNU tar in a fresh folder that `lay` fills; `names` are what tar packs, `options` go before them. */
-export function tarOf(fixture: Fixture, lay: (dir: string) => void, names: string[] = ["."], options: string[] = []): string {
+export function tarOf(
+    fixture: Fixture,
+    lay: (dir: string) => void,
+    names: string[] = ["."],
+    options: string[] = [],
+): string {
     const dir = path.join(fixture.work, `tar-${++copies}`);
     fs.mkdirSync(path.join(dir, "member/ethereum"), { recursive: true });
     fs.writeFileSync(path.join(dir, "member/ethereum/nodekey"), "ab".repeat(32));

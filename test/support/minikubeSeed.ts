@@ -23,7 +23,13 @@ export function laptopTemp(fake: FakeHost): string {
 
 export function runNetworkSeed(fake: FakeHost, plan: SeedPlan, timeoutMs?: number): SeedResult {
     const env = fake.env({ TMPDIR: laptopTemp(fake) });
-    const result = spawnSync("/bin/sh", ["-c", SEED_COMMAND], { cwd: REPO_ROOT, env, input: JSON.stringify(plan), encoding: "utf8", timeout: timeoutMs });
+    const result = spawnSync("/bin/sh", ["-c", SEED_COMMAND], {
+        cwd: REPO_ROOT,
+        env,
+        input: JSON.stringify(plan),
+        encoding: "utf8",
+        timeout: timeoutMs,
+    });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -34,11 +34,21 @@ const asConfigValue = (value: unknown) => (typeof value === "string" ? value : J
  * the stack file's values; every value a string, objects as JSON.
  */
 export function stackConfig(stack: string): Record<string, string> {
-    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
-    const defaults = Object.entries(project.config).map(([key, declaration]) => [`${PROJECT}:${key}`, asConfigValue(declaration.default)]);
+    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+        config: Record<string, { default: unknown }>;
+    };
+    const defaults = Object.entries(project.config).map(([key, declaration]) => [
+        `${PROJECT}:${key}`,
+        asConfigValue(declaration.default),
+    ]);
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    const parsed = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }) : {};
-    return Object.fromEntries([...defaults, ...Object.entries(parsed.config ?? {}).map(([key, value]) => [key, asConfigValue(value)])]);
+    const parsed = fs.existsSync(file)
+        ? (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> })
+        : {};
+    return Object.fromEntries([
+        ...defaults,
+        ...Object.entries(parsed.config ?? {}).map(([key, value]) => [key, asConfigValue(value)]),
+    ]);
 }
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -82,7 +92,8 @@ export function workspaceFixture(keys: Record<string, number> = {}): Workspace {
     const fixture = {} as Workspace;
     before(async () => {
         Object.assign(fixture, makeWorkspace());
-        for (const [stack, nodeCount] of Object.entries(keys)) await pregenerateKeys(fixture.projectDir, stack, nodeCount);
+        for (const [stack, nodeCount] of Object.entries(keys))
+            await pregenerateKeys(fixture.projectDir, stack, nodeCount);
     });
     after(() => fixture.dispose());
     return fixture;
@@ -134,7 +145,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         newResource(args) {
             recorded.set(args.name, { type: args.type, name: args.name, inputs: args.inputs });
             const raftId = options.raftIds?.[args.name];
-            return { id: `${args.name}-id`, state: raftId === undefined ? args.inputs : { ...args.inputs, stdout: String(raftId) } };
+            return {
+                id: `${args.name}-id`,
+                state: raftId === undefined ? args.inputs : { ...args.inputs, stdout: String(raftId) },
+            };
         },
         async call(args) {
             if (args.token !== "command:local:run") return {};
@@ -150,8 +164,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         },
     };
     const config: Record<string, string> = { ...stackConfig(options.stack) };
-    for (const [key, value] of Object.entries({ ...options.config, ...options.secrets })) config[`${PROJECT}:${key}`] = value;
-    pulumi.runtime.setAllConfig(config, Object.keys(options.secrets ?? {}).map((key) => `${PROJECT}:${key}`));
+    for (const [key, value] of Object.entries({ ...options.config, ...options.secrets }))
+        config[`${PROJECT}:${key}`] = value;
+    pulumi.runtime.setAllConfig(
+        config,
+        Object.keys(options.secrets ?? {}).map((key) => `${PROJECT}:${key}`),
+    );
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
 
     const names = new Map<pulumi.Resource, string>();
@@ -161,13 +179,22 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         names.set(args.resource, args.name);
         all.push(args.resource);
         const deps = args.opts.dependsOn;
-        options_.set(args.name, { dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[], parent: args.opts.parent });
+        options_.set(args.name, {
+            dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[],
+            parent: args.opts.parent,
+        });
         return undefined;
     };
     // The program reads the running network with kubectl at preview: the fake host's.
-    const outputs = await options.fake.withFakesOnPath(() => deployQuorumNetwork(options.projectDir, { transformations: [record] }));
+    const outputs = await options.fake.withFakesOnPath(() =>
+        deployQuorumNetwork(options.projectDir, { transformations: [record] }),
+    );
     await Promise.all(all.map((resource) => promiseOf(resource.urn)));
-    const [namespace, racecourseUrl, ingressAddress] = await Promise.all([promiseOf(outputs.namespace), promiseOf(outputs.racecourseUrl), promiseOf(outputs.ingressAddress)]);
+    const [namespace, racecourseUrl, ingressAddress] = await Promise.all([
+        promiseOf(outputs.namespace),
+        promiseOf(outputs.racecourseUrl),
+        promiseOf(outputs.ingressAddress),
+    ]);
 
     const resources = [...recorded.values()].map((resource): RecordedResource => {
         const opts = options_.get(resource.name);

@@ -9,7 +9,8 @@ export function modelFor(pulumiType: string): ModelClass {
     const match = /^kubernetes:([^/]+)\/([^:]+):(\w+)$/.exec(pulumiType);
     if (!match) throw new Error(`not a Kubernetes resource type: ${pulumiType}`);
     const [, group, version, kind] = match;
-    const modulePath = group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+    const modulePath =
+        group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(modulePath) as Record<string, ModelClass>;
     return module[kind];

@@ -9,7 +9,10 @@ export const SOURCE_ROOTS = ["program.ts", "index.ts", "components", "operations
 function sourceFilesUnder(entry: string): string[] {
     const full = path.join(REPO_ROOT, entry);
     if (!fs.statSync(full).isDirectory()) return [entry];
-    return fs.readdirSync(full).flatMap((name) => (name === "node_modules" ? [] : sourceFilesUnder(path.join(entry, name)))).filter((file) => file.endsWith(".ts"));
+    return fs
+        .readdirSync(full)
+        .flatMap((name) => (name === "node_modules" ? [] : sourceFilesUnder(path.join(entry, name))))
+        .filter((file) => file.endsWith(".ts"));
 }
 
 export function sourceFiles(): string[] {

@@ -38,8 +38,14 @@ export const mochaHooks: RootHookObject = {
     },
     afterAll() {
         removeAllTempDirs();
-        const left = fs.readdirSync(RUN_TEMP).filter((name) => !CACHES.test(name)).sort();
+        const left = fs
+            .readdirSync(RUN_TEMP)
+            .filter((name) => !CACHES.test(name))
+            .sort();
         fs.rmSync(RUN_TEMP, { recursive: true, force: true });
-        if (left.length > 0) throw new Error(`the tests left ${left.join(", ")} in the temp directory: make folders with tempDir() (test/support/tempDir.ts), and remove what the processes they start leave`);
+        if (left.length > 0)
+            throw new Error(
+                `the tests left ${left.join(", ")} in the temp directory: make folders with tempDir() (test/support/tempDir.ts), and remove what the processes they start leave`,
+            );
     },
 };
