@@ -9,4 +9,4 @@ export const POWERFUL_APIS: Readonly<Record<string, string>> = {
     miner: "starts and stops block production",
 };
 
-export const isPowerfulApi = (api: string): boolean => Object.hasOwn(POWERFUL_APIS, api);
+export const isPowerfulApi = (api: string): boolean => Object.keys(POWERFUL_APIS).includes(api);
