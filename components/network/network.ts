@@ -4,15 +4,9 @@ import { isStackValidator } from "../../lib/model/consensus";
 import { NetworkConfig } from "../../lib/model/network";
 import { QdataFolder } from "../../lib/model/qdata";
 import { Runtime } from "../../lib/runtime/runtime";
-import {
-    ALL_NODES_SELECTOR,
-    memberName,
-    NODE_SERVICE,
-    NODE_SERVICE_IDENTITY,
-    workloadLabels,
-} from "../../lib/network/names";
+import { memberName } from "../../lib/network/names";
 import { staticNodesJson } from "../../lib/network/networkFiles";
-import { NAMED_PORTS, PORTS, servicePort } from "../../lib/network/ports";
+import { PORTS } from "../../lib/network/ports";
 import { planRaft, RaftPlan, RaftStart } from "../../operations/raft-membership/plan";
 import { Bootnode } from "./bootnode";
 import { KubeCluster } from "./cluster";
@@ -23,6 +17,7 @@ import { NetworkPolicies } from "./networkPolicies";
 import { Platform } from "./platform";
 import { QuorumNode, RaftEntry } from "./quorumNode";
 import { Racecourse } from "./racecourse";
+import { nodeService, observability, racecourse, Shared } from "./networkParts";
 import { raftMembershipStep } from "../../operations/raft-membership/step";
 import { restoreSettleStep } from "../../operations/restore/step";
 import { rolloutStep } from "../../operations/rollout/step";
@@ -42,15 +37,6 @@ export interface QuorumNetworkArgs extends RunningNetwork {
     runtime: Runtime;
     /** Where the ingress answers, when the platform knows it up front (minikube ip); else the Ingress status tells. */
     ingressAddress?: string;
-}
-
-/** What every workload of the network is declared with. */
-interface Shared {
-    namespace: pulumi.Output<string>;
-    provider: k8s.Provider;
-    platform: Platform;
-    imagePullPolicy: NetworkConfig["imagePullPolicy"];
-    imagePullSecrets: { name: string }[];
 }
 
 /**
@@ -116,20 +102,26 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 dependsOn: [this.rollout, ...(restored ?? [])],
             });
         }
-        ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = this.declareObservability(
-            name,
-            args,
-            shared,
-        ));
+        // Scrapers reach geth's metrics port only: Tessera serves its /metrics on its P2P port,
+        // beside /push and /resend, and has no port for metrics alone.
+        const podPorts = [...this.nodes.flatMap((node) => node.ports), ...this.bootnode.ports];
+        const watched = observability(name, config, args.runtime, shared, podPorts, { parent: this });
+        ({ networkPolicies: this.networkPolicies, monitoring: this.monitoring } = watched);
         if (platform.spreadsNodes)
             this.disruptionBudget = quorumBudget(`${name}-nodes-budget`, config, shared.namespace, {
                 parent: this,
                 provider: shared.provider,
             });
-        this.nodeService = this.declareNodeService(name, config, shared);
+        this.nodeService = nodeService(name, config, shared, this);
         const rpcEndpoint = `http://${config.nodeServiceIp}:${PORTS.rpc}`;
         const wsEndpoint = `ws://${config.nodeServiceIp}:${PORTS.ws}`;
-        this.racecourse = this.declareRacecourse(name, config, shared, rpcEndpoint, wsEndpoint);
+        this.racecourse = racecourse(
+            name,
+            config,
+            shared,
+            { rpcUrl: rpcEndpoint, wsUrl: wsEndpoint, nodesReady: this.rollout },
+            this,
+        );
         const endpoints = { namespace: shared.namespace, knownIngress: args.ingressAddress, rpcEndpoint, wsEndpoint };
         this.outputs = networkOutputs(config, endpoints, {
             bootnode: this.bootnode,
@@ -167,53 +159,6 @@ export class QuorumNetwork extends pulumi.ComponentResource {
     }
 
     /** Who may reach what (networkPolicy), and how a Prometheus finds the metrics (monitoring). */
-    private declareObservability(
-        name: string,
-        args: QuorumNetworkArgs,
-        shared: Shared,
-    ): { networkPolicies?: NetworkPolicies; monitoring?: Monitoring } {
-        const { config, runtime } = args;
-        const { namespace, provider } = shared;
-        const metrics = config.monitoring && runtime.metrics;
-        // Scrapers reach geth's metrics port only: Tessera serves its /metrics on its P2P port,
-        // beside /push and /resend, and has no port for metrics alone.
-        const podPorts = [...this.nodes.flatMap((node) => node.ports), ...this.bootnode.ports];
-        const policy = config.networkPolicy && { ...config.networkPolicy, namespace, provider, podPorts };
-        const monitoring = config.monitoring &&
-            metrics && {
-                settings: config.monitoring,
-                metrics,
-                namespace,
-                provider,
-                networkName: config.namespace,
-                bft: config.consensus.kind !== "raft",
-            };
-        return {
-            networkPolicies: policy && new NetworkPolicies(`${name}-policies`, policy, { parent: this }),
-            monitoring: monitoring && new Monitoring(`${name}-monitoring`, monitoring, { parent: this }),
-        };
-    }
-
-    private declareNodeService(name: string, config: NetworkConfig, shared: Shared): k8s.core.v1.Service {
-        return new k8s.core.v1.Service(
-            `${name}-node-service`,
-            {
-                metadata: {
-                    name: NODE_SERVICE,
-                    namespace: shared.namespace,
-                    labels: workloadLabels(NODE_SERVICE_IDENTITY),
-                },
-                // Every node: the selector leaves out the per-node instance label.
-                spec: {
-                    clusterIP: config.nodeServiceIp,
-                    selector: ALL_NODES_SELECTOR,
-                    ports: [NAMED_PORTS.rpc, NAMED_PORTS.ws].map(servicePort),
-                },
-            },
-            { parent: this, provider: shared.provider },
-        );
-    }
-
     private declareNodes(name: string, args: QuorumNetworkArgs, shared: Shared, raft?: RaftPlan): void {
         const { config, qdata, runtime } = args;
         const staticNodes = staticNodesJson(
@@ -284,37 +229,5 @@ export class QuorumNetwork extends pulumi.ComponentResource {
                 ),
             );
         }
-    }
-
-    private declareRacecourse(
-        name: string,
-        config: NetworkConfig,
-        shared: Shared,
-        rpcUrl: string,
-        wsUrl: string,
-    ): Racecourse | undefined {
-        const { platform } = shared;
-        const settings = config.racecourse;
-        if (!settings) return undefined;
-        return new Racecourse(
-            `${name}-racecourse`,
-            {
-                settings,
-                imagePullPolicy: config.imagePullPolicy,
-                imagePullSecrets: shared.imagePullSecrets,
-                rpcUrl,
-                wsUrl,
-                nodeRpcUrls: config.nodeIps.map((ip) => `http://${ip}:${PORTS.rpc}`),
-                ingressHost: config.ingressHost,
-                ingressClassName: config.ingressClassName,
-                ingressTlsSecret: config.ingressTlsSecret,
-                namespace: shared.namespace,
-                provider: shared.provider,
-                // Started once the nodes are Ready, so the app finds the RPC endpoint at its first start.
-                deploymentAfter: [...platform.imagesReady([settings.image]), this.rollout],
-                ingressAfter: platform.ingressReady(),
-            },
-            { parent: this },
-        );
     }
 }
