@@ -1,5 +1,6 @@
 // npm run backup's plan (order, the quorum rule) and its manifest (checksums, modes, --verify).
 import { strict as assert } from "assert";
+import { inStepNodes } from "./support/observedNodes";
 import { execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -28,18 +29,7 @@ import { pregenerateKeys } from "./support/workspace";
 
 /** Node N in step at height 100 with 3 peers, signing as 0xN. */
 function network(rule: QuorumRule, count: number, faults: Record<number, Partial<ObservedNode>> = {}): ObservedNetwork {
-    const nodes = Array.from(
-        { length: count },
-        (_, i): ObservedNode => ({
-            index: i + 1,
-            name: `node-${i + 1}`,
-            podReady: true,
-            head: { number: 100 },
-            peers: 3,
-            identity: `0x${i + 1}`,
-            ...faults[i + 1],
-        }),
-    );
+    const nodes = inStepNodes(count, faults);
     return {
         rule,
         nodes,

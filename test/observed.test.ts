@@ -1,6 +1,7 @@
 // The chain's own count: GoQuorum 24.4.1's quorum for 1 to 10 validators, and the network judged
 // by what the nodes say (in step, counted by the chain), never by pod readiness or the stack's wishes.
 import { strict as assert } from "assert";
+import { inStepNodes } from "./support/observedNodes";
 import { majorityOf, quorumSize, QuorumRule } from "../lib/model/consensus";
 import {
     chainQuorum,
@@ -23,18 +24,7 @@ function network(
     faults: Record<number, Partial<ObservedNode>> = {},
     chainSet = Array.from({ length: count }, (_, i) => `0x${i + 1}`),
 ): ObservedNetwork {
-    const nodes = Array.from(
-        { length: count },
-        (_, i): ObservedNode => ({
-            index: i + 1,
-            name: `node-${i + 1}`,
-            podReady: true,
-            head: { number: 100 },
-            peers: 3,
-            identity: `0x${i + 1}`,
-            ...faults[i + 1],
-        }),
-    );
+    const nodes = inStepNodes(count, faults);
     return { rule, nodes, chainSet };
 }
 const lost = { podReady: false, error: "no pod", head: undefined, peers: undefined } as Partial<ObservedNode>;

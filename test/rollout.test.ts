@@ -2,6 +2,7 @@
 // against an in-memory cluster whose StatefulSet controller makes a deleted pod anew from the
 // set's revision and whose nodes answer the console's JSON-RPC batch.
 import { strict as assert } from "assert";
+import { inStepNodes } from "./support/observedNodes";
 import * as fs from "fs";
 import * as path from "path";
 import { Kube, KubeObject, PodStatus, PortForward, snapshotOf } from "../lib/kubernetes/kubectl";
@@ -38,18 +39,7 @@ const member = (index: number, ready = true, revision = "old", wanted = "new"): 
 });
 /** QBFT with the chain counting nodes 1..counted; each node in step at 100 unless `faults` say otherwise. */
 function seen(count: number, faults: Record<number, Partial<ObservedNode>>, counted: number): ObservedNetwork {
-    const nodes = Array.from(
-        { length: count },
-        (_, i): ObservedNode => ({
-            index: i + 1,
-            name: `node-${i + 1}`,
-            podReady: true,
-            head: { number: 100 },
-            peers: 2,
-            identity: `0x${i + 1}`,
-            ...faults[i + 1],
-        }),
-    );
+    const nodes = inStepNodes(count, faults, 2);
     return {
         rule: { kind: "qbft", validators: counted, ceil2Nby3Block: 0 },
         nodes,
