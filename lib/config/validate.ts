@@ -266,7 +266,7 @@ function readPeerSelectors(reader: ValueReader, key: string): PeerSelector[] {
 function readRestore(
     reader: ValueReader,
     qdata: QdataSource | undefined,
-    stack: Omit<RestoreCheck, "dir" | "qdataDir" | "ceil2Nby3Block">,
+    stack: Omit<RestoreCheck, "dir" | "qdataDir" | "ceil2Nby3Block" | "backupVerified">,
     context: ConfigContext,
 ): RestoreSource | undefined {
     const restoreFrom = reader.string("restoreFrom");
@@ -277,6 +277,8 @@ function readRestore(
         ...stack,
         dir,
         qdataDir: qdata.dir,
+        // Keys read from the backup itself were read only once it matched its manifest (readQdataSource).
+        backupVerified: qdata.dir === dir,
         ...(genesis && genesis.kind !== "raft" ? { ceil2Nby3Block: genesis.ceil2Nby3Block } : {}),
     };
     const problems = restoreProblems(check);
